@@ -1,0 +1,1 @@
+"""Database layer: ORM entities, engine and sessions, migrations and the audit trail. No Qt."""

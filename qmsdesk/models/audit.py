@@ -1,0 +1,187 @@
+"""The audit trail: one session hook records every change, entries are hash-chained."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Integer, String, Text, event, insert, inspect, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+
+from qmsdesk.models.base import Audited, Base, UTCDateTime, utcnow
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
+    user: Mapped[str] = mapped_column(String(200), nullable=False)
+    action: Mapped[str] = mapped_column(String(20), nullable=False)
+    entity: Mapped[str] = mapped_column(String(50), nullable=False)
+    record_id: Mapped[str] = mapped_column(String(50), nullable=False)
+    ref: Mapped[str] = mapped_column(String(50), nullable=False, index=True)
+    field: Mapped[str] = mapped_column(String(100), nullable=False)
+    old_value: Mapped[str] = mapped_column(Text, nullable=False)
+    new_value: Mapped[str] = mapped_column(Text, nullable=False)
+    prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+def _stamp(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def entry_hash(values: dict[str, Any]) -> str:
+    """The hash of one entry, over every recorded field and the previous entry's hash."""
+    parts = [
+        _stamp(values["at"]),
+        values["user"],
+        values["action"],
+        values["entity"],
+        values["record_id"],
+        values["ref"],
+        values["field"],
+        values["old_value"],
+        values["new_value"],
+        values["prev_hash"],
+    ]
+    payload = "\x1f".join(parts).encode("utf-8")
+    return hashlib.sha256(payload).hexdigest()
+
+
+def format_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return _stamp(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _columns(obj: Audited) -> Iterator[str]:
+    for attr in inspect(obj).mapper.column_attrs:
+        if attr.key not in obj.audit_skip:
+            yield attr.key
+
+
+def _record_id(obj: Any) -> str:
+    identity = inspect(obj).identity
+    return ",".join(str(part) for part in identity) if identity else ""
+
+
+def _changes(session: Session) -> Iterator[tuple[str, Audited, str, str, str]]:
+    """(action, record, field, old, new) for every audited change in this flush."""
+    for obj in session.new:
+        if isinstance(obj, Audited):
+            for key in _columns(obj):
+                new = format_value(getattr(obj, key))
+                if new:
+                    yield "create", obj, key, "", new
+    for obj in session.dirty:
+        if not isinstance(obj, Audited) or not session.is_modified(obj):
+            continue
+        state = inspect(obj)
+        for key in _columns(obj):
+            history = state.attrs[key].history
+            if not history.has_changes():
+                continue
+            old = format_value(history.deleted[0]) if history.deleted else ""
+            new = format_value(history.added[0]) if history.added else ""
+            if old == new:
+                continue
+            action = "update"
+            if key == "status" and new == "archived":
+                action = "archive"
+            elif key == "status" and old == "archived":
+                action = "restore"
+            yield action, obj, key, old, new
+    for obj in session.deleted:
+        if isinstance(obj, Audited):
+            for key in _columns(obj):
+                old = format_value(getattr(obj, key))
+                if old:
+                    yield "delete", obj, key, old, ""
+
+
+def _last_hash(session: Session) -> str:
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        # Serialise writers so two concurrent sessions cannot fork the chain.
+        conn.execute(text("SELECT pg_advisory_xact_lock(7415)"))
+    last = conn.execute(
+        select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    return last or GENESIS_HASH
+
+
+def _after_flush(session: Session, flush_context: Any) -> None:
+    changes = list(_changes(session))
+    if not changes:
+        return
+    at = utcnow()
+    user = str(session.info.get("user") or "unknown")
+    prev = _last_hash(session)
+    rows: list[dict[str, Any]] = []
+    for action, obj, field, old, new in changes:
+        row = {
+            "at": at,
+            "user": user,
+            "action": action,
+            "entity": obj.audit_entity,
+            "record_id": _record_id(obj),
+            "ref": obj.audit_ref,
+            "field": field,
+            "old_value": old,
+            "new_value": new,
+            "prev_hash": prev,
+        }
+        row["hash"] = prev = entry_hash(row)
+        rows.append(row)
+    session.connection().execute(insert(AuditEntry), rows)
+
+
+def install_audit_hook(factory: sessionmaker[Session]) -> None:
+    event.listen(factory, "after_flush", _after_flush)
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    entries: int
+    broken_id: int | None = None
+    problem: str = ""
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_id is None
+
+
+def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
+    """Recompute every entry's hash in order; name the first entry that does not match."""
+    expected_prev = GENESIS_HASH
+    count = 0
+    last_id = 0
+    while True:
+        entries: Iterable[AuditEntry] = session.scalars(
+            select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
+        ).all()
+        if not entries:
+            return ChainReport(entries=count)
+        for entry in entries:
+            count += 1
+            last_id = entry.id
+            label = f"audit entry #{entry.id} ({_stamp(entry.at)}, {entry.ref} {entry.field})"
+            if entry.prev_hash != expected_prev:
+                return ChainReport(count, entry.id, f"{label} does not follow the entry before it")
+            values = {c: getattr(entry, c) for c in AuditEntry.__table__.columns.keys()}
+            if entry_hash(values) != entry.hash:
+                return ChainReport(count, entry.id, f"{label} was altered after it was written")
+            expected_prev = entry.hash

@@ -1,0 +1,242 @@
+"""Opening a database: checks that refuse foreign, newer or damaged files, pragmas, migrations."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import struct
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from qmsdesk.models.audit import install_audit_hook
+
+# Every schema revision this build knows, oldest first. tests/models/test_migrations.py
+# checks this list against the Alembic scripts, so a new revision must be added here.
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002")
+HEAD_REVISION = KNOWN_REVISIONS[-1]
+# Written into the SQLite header so a QMS Desk file is recognisable ("QMSD").
+APPLICATION_ID = 0x514D5344
+SQLITE_MAGIC = b"SQLite format 3\x00"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseError(Exception):
+    """A database that cannot be opened; the message says which file and what to do."""
+
+
+class DatabaseNotFound(DatabaseError):
+    pass
+
+
+class DatabaseRefused(DatabaseError):
+    """The file is foreign, newer or damaged; it has not been touched."""
+
+
+@dataclass
+class Database:
+    """An open database: the engine, a session factory and who is making the changes."""
+
+    url: str
+    engine: Engine
+    factory: sessionmaker[Session]
+    user: str
+    path: Path | None = None
+    backup_path: Path | None = None
+    upgraded_from: str | None = None
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back on any error, always close."""
+        session = self.factory()
+        session.info["user"] = self.user
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @property
+    def display_name(self) -> str:
+        return str(self.path) if self.path else make_url(self.url).render_as_string()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def is_url(target: str | Path) -> bool:
+    return "://" in str(target)
+
+
+def _read_header(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(100)
+
+
+def _inspect_sqlite_file(path: Path) -> str | None:
+    """Check a file without writing to it; return its schema revision (None when empty).
+
+    Raises DatabaseRefused for anything QMS Desk must not open.
+    """
+    size = path.stat().st_size
+    if size == 0:
+        return None
+    header = _read_header(path)
+    if not header.startswith(SQLITE_MAGIC):
+        raise DatabaseRefused(
+            f"{path} is not a QMS Desk database (not an SQLite file). "
+            "Choose a .db file created by QMS Desk."
+        )
+    if len(header) < 100:
+        raise DatabaseRefused(f"{path} is damaged (its header is cut short). Restore a backup.")
+    page_size = struct.unpack(">H", header[16:18])[0]
+    page_size = 65536 if page_size == 1 else page_size
+    page_count = struct.unpack(">I", header[28:32])[0]
+    if page_count and size < page_size * page_count:
+        raise DatabaseRefused(
+            f"{path} is damaged: it is shorter than its header says (truncated copy?). "
+            "Restore a backup."
+        )
+    app_id = struct.unpack(">i", header[68:72])[0]
+    try:
+        with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as conn:
+            check = conn.execute("PRAGMA quick_check").fetchone()
+            if not check or check[0] != "ok":
+                raise DatabaseRefused(f"{path} is damaged ({check[0] if check else '?'}). "
+                                      "Restore a backup.")
+            tables = {row[0] for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            revision = None
+            if "alembic_version" in tables:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseRefused(f"{path} is damaged or not a database ({exc}). "
+                              "Restore a backup.") from exc
+    if not tables:
+        return None
+    if app_id != APPLICATION_ID or revision is None:
+        raise DatabaseRefused(
+            f"{path} is an SQLite database of another program, not QMS Desk. "
+            "It has not been changed."
+        )
+    return _check_revision(revision, str(path))
+
+
+def _check_revision(revision: str | None, name: str) -> str | None:
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise DatabaseRefused(
+            f"{name} was written by a newer version of QMS Desk (schema {revision}). "
+            "Install the latest QMS Desk to open it; the file has not been changed."
+        )
+    return revision
+
+
+def _set_sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def _make_engine(url: str) -> Engine:
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+    return engine
+
+
+def upgrade_schema(engine: Engine, revision: str = "head") -> None:
+    """Run the Alembic migrations shipped in the package (imported only when needed)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        if connection.dialect.name == "sqlite":
+            connection.execute(text(f"PRAGMA application_id = {APPLICATION_ID}"))
+
+
+def _backup_before_upgrade(path: Path, revision: str) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    backup = path.with_name(f"{path.stem}.schema-{revision}-{stamp}{path.suffix}")
+    with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as src, \
+            closing(sqlite3.connect(backup)) as dst:
+        src.backup(dst)
+    return backup
+
+
+def _server_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            if inspect(conn).get_table_names():
+                raise DatabaseRefused(
+                    f"{engine.url.render_as_string()} holds tables of another program. "
+                    "Point QMS Desk at an empty database."
+                )
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def open_database(
+    target: str | Path, user: str = "unknown", create: bool = False, revision: str = "head"
+) -> Database:
+    """Open (and, if allowed, create) a database from a file path or a SQLAlchemy URL.
+
+    An older schema is backed up and upgraded; a foreign, newer or damaged file is refused
+    with DatabaseRefused and left exactly as it was.
+    """
+    path: Path | None = None
+    if is_url(target):
+        url = str(target)
+        if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+            path = Path(make_url(url).database or "")
+    else:
+        path = Path(target).expanduser()
+        url = f"sqlite:///{path}"
+    backup: Path | None = None
+    current: str | None
+    if path is not None:
+        if path.exists():
+            if path.is_dir():
+                raise DatabaseRefused(f"{path} is a folder, not a database file.")
+            current = _inspect_sqlite_file(path)
+        elif create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            current = None
+        else:
+            raise DatabaseNotFound(
+                f"{path} does not exist. Create it with 'init' or choose another file."
+            )
+        if current is not None and current != HEAD_REVISION and revision == "head":
+            backup = _backup_before_upgrade(path, current)
+        engine = _make_engine(url)
+    else:
+        engine = _make_engine(url)
+        try:
+            current = _check_revision(_server_revision(engine), engine.url.render_as_string())
+        except DatabaseError:
+            engine.dispose()
+            raise
+    if current != (HEAD_REVISION if revision == "head" else revision):
+        upgrade_schema(engine, revision)
+    factory = sessionmaker(engine, expire_on_commit=False)
+    install_audit_hook(factory)
+    return Database(url=url, engine=engine, factory=factory, user=user, path=path,
+                    backup_path=backup, upgraded_from=current if backup else None)

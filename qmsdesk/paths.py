@@ -1,0 +1,99 @@
+"""Where QMS Desk keeps its data, logs and settings, and where its bundled resources are."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+APP_NAME = "QMSDesk"
+_data_dir_override: Path | None = None
+
+
+def set_data_dir(path: str | os.PathLike[str] | None) -> None:
+    """Point the data folder elsewhere (``--data-dir`` and the tests use this)."""
+    global _data_dir_override
+    _data_dir_override = Path(path) if path else None
+
+
+def _base_dir() -> Path | None:
+    if _data_dir_override is not None:
+        return _data_dir_override
+    env = os.environ.get("QMSDESK_DATA_DIR")
+    return Path(env) if env else None
+
+
+def data_dir() -> Path:
+    """The user's data folder: databases, backups, generated reports."""
+    base = _base_dir()
+    if base is None:
+        from platformdirs import user_data_dir
+
+        base = Path(user_data_dir(APP_NAME, appauthor=False))
+    base.mkdir(parents=True, exist_ok=True)
+    return base
+
+
+def log_dir() -> Path:
+    base = _base_dir()
+    if base is None:
+        from platformdirs import user_log_dir
+
+        path = Path(user_log_dir(APP_NAME, appauthor=False))
+    else:
+        path = base / "logs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def config_dir() -> Path:
+    base = _base_dir()
+    if base is None:
+        from platformdirs import user_config_dir
+
+        path = Path(user_config_dir(APP_NAME, appauthor=False))
+    else:
+        path = base / "config"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def cache_dir() -> Path:
+    base = _base_dir()
+    if base is None:
+        from platformdirs import user_cache_dir
+
+        path = Path(user_cache_dir(APP_NAME, appauthor=False))
+    else:
+        path = base / "cache"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_database_path() -> Path:
+    return data_dir() / "qmsdesk.db"
+
+
+def demo_database_path() -> Path:
+    return data_dir() / "demo.db"
+
+
+def reports_dir() -> Path:
+    path = data_dir() / "reports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def resource_path(*parts: str) -> Path:
+    """A file under resources/, from the source tree or from inside a frozen bundle."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    root = Path(bundle) if bundle else Path(__file__).resolve().parent.parent
+    return root.joinpath("resources", *parts)
+
+
+def configure_matplotlib_cache() -> None:
+    """Give matplotlib a persistent cache so a bundled app does not rebuild fonts each launch."""
+    if "MPLCONFIGDIR" not in os.environ or getattr(sys, "frozen", False):
+        path = cache_dir() / "matplotlib"
+        path.mkdir(parents=True, exist_ok=True)
+        os.environ["MPLCONFIGDIR"] = str(path)
