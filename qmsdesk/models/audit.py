@@ -181,7 +181,7 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
             label = f"audit entry #{entry.id} ({_stamp(entry.at)}, {entry.ref} {entry.field})"
             if entry.prev_hash != expected_prev:
                 return ChainReport(count, entry.id, f"{label} does not follow the entry before it")
-            values = {c: getattr(entry, c) for c in AuditEntry.__table__.columns.keys()}
+            values = {c.key: getattr(entry, c.key) for c in AuditEntry.__table__.columns}
             if entry_hash(values) != entry.hash:
                 return ChainReport(count, entry.id, f"{label} was altered after it was written")
             expected_prev = entry.hash

@@ -1,0 +1,1 @@
+"""Use cases shared by the GUI, the command line and the reports. No Qt."""

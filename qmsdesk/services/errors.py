@@ -1,0 +1,23 @@
+"""The errors a service raises for the caller to show: validation, conflict, not found."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A problem the user can act on; the message is written for them."""
+
+
+class ValidationError(ServiceError):
+    """One or more fields are invalid: ``errors`` maps field name -> message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{field}: {msg}" for field, msg in self.errors.items()))
+
+
+class ConflictError(ServiceError):
+    """The record changed elsewhere since it was loaded; nothing was saved."""
+
+
+class NotFoundError(ServiceError):
+    pass

@@ -1,0 +1,239 @@
+"""Interested-parties use cases: list, load, save, archive and restore, returning dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from qmsdesk.models.base import utcnow
+from qmsdesk.models.db import Database
+from qmsdesk.models.parties import Engagement, Party, PartyRequirement
+from qmsdesk.services import party_rules as rules
+from qmsdesk.services.dates import is_overdue
+from qmsdesk.services.errors import ConflictError, NotFoundError, ValidationError
+from qmsdesk.services.records import conflict_guard, load_for_update, next_ref
+
+
+@dataclass
+class RequirementRecord:
+    description: str = ""
+    kind: str = "requirement"
+    obligation: str = ""
+    source: str = ""
+    addressed_by: str = ""
+    id: int | None = None
+
+
+@dataclass
+class EngagementRecord:
+    on_date: date | None = None
+    kind: str = "meeting"
+    summary: str = ""
+    satisfaction: int | None = None
+    follow_up: str = ""
+    id: int | None = None
+
+
+@dataclass
+class PartyRecord:
+    """One party as the editor sees it: every field plus its requirements and engagements."""
+
+    name: str = ""
+    category: str = "customer"
+    internal: bool = False
+    description: str = ""
+    contact_person: str = ""
+    email: str = ""
+    phone: str = ""
+    influence: int = 3
+    interest: int = 3
+    owner: str = ""
+    monitoring_method: str = ""
+    monitoring_frequency: str = ""
+    review_interval_months: int = 12
+    last_review: date | None = None
+    next_review: date | None = None
+    focus: str = "long-term"
+    status: str = "active"
+    notes: str = ""
+    requirements: list[RequirementRecord] = field(default_factory=list)
+    engagements: list[EngagementRecord] = field(default_factory=list)
+    id: int | None = None
+    ref: str = ""
+    version: int = 0
+    updated_at: datetime | None = None
+
+    @property
+    def quadrant(self) -> str:
+        return rules.quadrant(self.influence, self.interest)
+
+
+@dataclass(frozen=True)
+class PartyRow:
+    """One line of the register table."""
+
+    id: int
+    ref: str
+    name: str
+    category: str
+    internal: bool
+    influence: int
+    interest: int
+    owner: str
+    next_review: date | None
+    requirement_count: int
+    status: str
+    overdue: bool
+
+    @property
+    def quadrant(self) -> str:
+        return rules.quadrant(self.influence, self.interest)
+
+
+_PARTY_FIELDS = ("name", "category", "internal", "description", "contact_person", "email",
+                 "phone", "influence", "interest", "owner", "monitoring_method",
+                 "monitoring_frequency", "review_interval_months", "last_review", "next_review",
+                 "focus", "status", "notes")
+_REQ_FIELDS = tuple(f.name for f in fields(RequirementRecord) if f.name != "id")
+_ENG_FIELDS = tuple(f.name for f in fields(EngagementRecord) if f.name != "id")
+
+
+def new_party(today: date) -> PartyRecord:
+    """A blank party with the defaults the editor starts from."""
+    record = PartyRecord()
+    record.next_review = rules.suggested_next_review(None, record.review_interval_months, today)
+    return record
+
+
+def list_parties(db: Database, today: date, include_archived: bool = False) -> list[PartyRow]:
+    counts = (select(PartyRequirement.party_id, func.count().label("n"))
+              .group_by(PartyRequirement.party_id).subquery())
+    query = (select(Party.id, Party.ref, Party.name, Party.category, Party.internal,
+                    Party.influence, Party.interest, Party.owner, Party.next_review,
+                    func.coalesce(counts.c.n, 0), Party.status)
+             .outerjoin(counts, counts.c.party_id == Party.id)
+             .order_by(Party.ref))
+    if not include_archived:
+        query = query.where(Party.status == "active")
+    with db.session() as session:
+        rows = session.execute(query).all()
+    return [PartyRow(*row, overdue=row[10] == "active" and is_overdue(row[8], today))
+            for row in rows]
+
+
+def _to_record(party: Party) -> PartyRecord:
+    record = PartyRecord(**{name: getattr(party, name) for name in _PARTY_FIELDS})
+    record.id, record.ref, record.version = party.id, party.ref, party.version
+    record.updated_at = party.updated_at
+    record.requirements = [
+        RequirementRecord(id=r.id, **{n: getattr(r, n) for n in _REQ_FIELDS})
+        for r in party.requirements]
+    record.engagements = [
+        EngagementRecord(id=e.id, **{n: getattr(e, n) for n in _ENG_FIELDS})
+        for e in party.engagements]
+    return record
+
+
+def _load(session: Session, party_id: int) -> Party | None:
+    return session.scalar(select(Party).where(Party.id == party_id).options(
+        selectinload(Party.requirements), selectinload(Party.engagements)))
+
+
+def get_party(db: Database, party_id: int) -> PartyRecord:
+    with db.session() as session:
+        party = _load(session, party_id)
+        if party is None:
+            raise NotFoundError(f"Interested party #{party_id} does not exist.")
+        return _to_record(party)
+
+
+def _check_unique_name(session: Session, record: PartyRecord) -> dict[str, str]:
+    if record.status != "active":
+        return {}
+    # Compared in Python: SQLite's lower() folds ASCII only, and "MÜLLER" is "Müller".
+    wanted = record.name.strip().casefold()
+    active = session.execute(select(Party.ref, Party.name).where(
+        Party.status == "active", Party.id != (record.id or 0)))
+    for ref, name in active:
+        if name.strip().casefold() == wanted:
+            return {"name": f"An active party with this name already exists ({ref})."}
+    return {}
+
+
+def _sync_children(session: Session, existing: list, wanted: list, model: type,
+                   names: tuple[str, ...], parent: Party) -> None:
+    by_id = {child.id: child for child in existing}
+    keep: set[int] = set()
+    for item in wanted:
+        values = {n: getattr(item, n) for n in names}
+        if item.id is not None and item.id in by_id:
+            child = by_id[item.id]
+            keep.add(item.id)
+            for name, value in values.items():
+                setattr(child, name, value)
+        else:
+            existing.append(model(party=parent, **values))
+    for child_id, child in by_id.items():
+        if child_id not in keep:
+            existing.remove(child)
+
+
+def _normalise(record: PartyRecord) -> None:
+    for name in ("name", "email", "phone", "contact_person", "owner"):
+        setattr(record, name, getattr(record, name).strip())
+
+
+def save_party(db: Database, record: PartyRecord, today: date) -> PartyRecord:
+    """Validate and save one party with its children in one transaction; return it reloaded.
+
+    Raises ValidationError (field -> message), ConflictError when the record changed
+    elsewhere since it was loaded, NotFoundError when it vanished.
+    """
+    _normalise(record)
+    errors = rules.validate_party(record, today)
+    if errors:
+        raise ValidationError(errors)
+    label = record.ref or "The party"
+    with db.session() as session, conflict_guard(label):
+        errors = _check_unique_name(session, record)
+        if errors:
+            raise ValidationError(errors)
+        if record.id is None:
+            party = Party(ref=next_ref(session, Party))
+            session.add(party)
+        else:
+            party = load_for_update(session, Party, record.id, record.version, label)
+            party = _load(session, record.id) or party
+        for name in _PARTY_FIELDS:
+            setattr(party, name, getattr(record, name))
+        _sync_children(session, party.requirements, record.requirements, PartyRequirement,
+                       _REQ_FIELDS, party)
+        _sync_children(session, party.engagements, record.engagements, Engagement,
+                       _ENG_FIELDS, party)
+        if party.id is not None and (session.deleted or session.new or any(
+                session.is_modified(obj) for obj in session.dirty)):
+            party.updated_at = utcnow()  # a child change bumps the party's version too
+        session.flush()
+        party_id = party.id
+    return get_party(db, party_id)
+
+
+def set_party_status(db: Database, party_id: int, version: int, status: str,
+                     today: date) -> PartyRecord:
+    """Archive or restore a party (records referenced by history are never deleted)."""
+    record = get_party(db, party_id)
+    if record.version != version:
+        raise ConflictError(f"{record.ref} was changed elsewhere. Reload; nothing was changed.")
+    record.status = status
+    return save_party(db, record, today)
+
+
+def archive_party(db: Database, party_id: int, version: int, today: date) -> PartyRecord:
+    return set_party_status(db, party_id, version, "archived", today)
+
+
+def restore_party(db: Database, party_id: int, version: int, today: date) -> PartyRecord:
+    return set_party_status(db, party_id, version, "active", today)
