@@ -1,0 +1,186 @@
+"""Command line: the GUI is the default command; sub-commands do headless work."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+from qmsdesk import __version__, paths
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A problem to report as one line on stderr."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (try --help)\n")
+
+
+def _add_database_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    group = parser.add_argument_group("database")
+    group.add_argument("--db", metavar="PATH", default=default,
+                       help="SQLite database file (default: qmsdesk.db in the data folder)")
+    group.add_argument("--database-url", metavar="URL", default=default,
+                       help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/qms "
+                            "(also QMSDESK_DATABASE_URL)")
+    group.add_argument("--data-dir", metavar="DIR", default=default,
+                       help="folder for data, settings and logs (also QMSDESK_DATA_DIR)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="qmsdesk", description="QMS Desk: ISO 9001 registers and reports.")
+    parser.add_argument("--version", action="version", version=f"QMS Desk {__version__}")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the demo database (created in the data folder if missing)")
+    _add_database_options(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        _add_database_options(sub, suppress=True)
+        return sub
+
+    command("gui", "start the desktop application (the default)")
+    init = command("init", "create an empty database")
+    init.add_argument("--organisation", default="", help="organisation name for reports")
+    command("demo", "create a database filled with demo data")
+    report = command("report", "write a register report as PDF")
+    report.add_argument("kind", choices=["parties"], help="which report")
+    report.add_argument("--out", required=True, metavar="FILE.pdf", help="output PDF file")
+    command("verify", "check database integrity and the audit trail's hash chain")
+    return parser
+
+
+def _target(args: argparse.Namespace, require_existing: bool = True) -> str | Path:
+    url = args.database_url or os.environ.get("QMSDESK_DATABASE_URL")
+    if url:
+        return str(url)
+    path = Path(args.db) if args.db else paths.default_database_path()
+    if require_existing and not path.exists():
+        raise CommandError(f"database {path} does not exist (create it with 'init' or 'demo')")
+    return path
+
+
+def _open(args: argparse.Namespace, create: bool = False):  # noqa: ANN202 - lazy import
+    from qmsdesk.models.db import open_database
+    from qmsdesk.services.user_settings import user_name
+
+    return open_database(_target(args, require_existing=not create), user=user_name(),
+                         create=create)
+
+
+def _require_new_file(args: argparse.Namespace) -> None:
+    if args.database_url or os.environ.get("QMSDESK_DATABASE_URL"):
+        return
+    if not args.db:
+        raise CommandError("--db PATH is required")
+    path = Path(args.db)
+    if path.exists() and path.stat().st_size > 0:
+        raise CommandError(f"{path} already exists; choose a new file name (nothing changed)")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    _require_new_file(args)
+    db = _open(args, create=True)
+    try:
+        if args.organisation:
+            from qmsdesk.services.org_settings import load_settings, save_settings
+
+            settings = load_settings(db)
+            settings.organisation = args.organisation
+            save_settings(db, settings)
+        print(f"Created empty QMS Desk database: {db.display_name}")
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from qmsdesk.services.demo import create_demo
+    from qmsdesk.services.progress import run_task
+
+    _require_new_file(args)
+    db = _open(args, create=True)
+    try:
+        run_task(create_demo(db, date.today()))
+        print(f"Created demo database: {db.display_name}")
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from qmsdesk.reports.parties_report import parties_report
+    from qmsdesk.services.progress import run_task
+    from qmsdesk.services.user_settings import user_name
+
+    out = Path(args.out)
+    if not out.parent.exists():
+        raise CommandError(f"folder {out.parent} does not exist")
+    db = _open(args)
+    try:
+        written = run_task(parties_report(db, out, date.today(), prepared_by=user_name()))
+        print(f"Report written: {written}")
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from qmsdesk.services.integrity import verify_database
+
+    db = _open(args)
+    try:
+        report = verify_database(db)
+    finally:
+        db.close()
+    if report.ok:
+        print(report.summary())
+        return EXIT_OK
+    print(f"qmsdesk: verify failed: {report.summary()}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from qmsdesk.ui.app import run_gui
+
+    target: str | Path | None = None
+    if args.demo:
+        target = paths.demo_database_path()
+    elif args.database_url or os.environ.get("QMSDESK_DATABASE_URL") or args.db:
+        target = _target(args, require_existing=False)
+    return run_gui(target, demo=args.demo)
+
+
+COMMANDS = {"gui": cmd_gui, "init": cmd_init, "demo": cmd_demo, "report": cmd_report,
+            "verify": cmd_verify}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.data_dir:
+        paths.set_data_dir(args.data_dir)
+    from qmsdesk.models.db import DatabaseError
+    from qmsdesk.services.errors import ServiceError
+
+    try:
+        return COMMANDS[args.command or "gui"](args)
+    except (CommandError, DatabaseError, ServiceError) as exc:
+        print(f"qmsdesk: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:
+        print(f"qmsdesk: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+              file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("qmsdesk: interrupted", file=sys.stderr)
+        return 130

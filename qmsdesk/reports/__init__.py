@@ -1,0 +1,1 @@
+"""PDF reports and the charts they embed (reportlab + matplotlib, never Qt)."""

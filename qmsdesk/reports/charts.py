@@ -1,0 +1,184 @@
+"""Chart builders: plain data in, a matplotlib Figure out (never pyplot), shared by GUI and PDF."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from qmsdesk.services import party_rules as rules
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+FONT_FAMILY = "DejaVu Sans"
+RGBA = tuple[float, float, float, float]
+
+# Opaque colours (no alpha blending, which prints unevenly); the marker shape carries
+# the quadrant in greyscale, the colour only adds to it.
+QUADRANT_STYLE: dict[str, tuple[str, RGBA, RGBA]] = {
+    # quadrant: (marker, point colour, shading)
+    rules.MANAGE_CLOSELY: ("o", (0.72, 0.16, 0.13, 1.0), (0.98, 0.90, 0.88, 1.0)),
+    rules.KEEP_SATISFIED: ("s", (0.70, 0.42, 0.02, 1.0), (0.99, 0.95, 0.85, 1.0)),
+    rules.KEEP_INFORMED: ("^", (0.10, 0.36, 0.66, 1.0), (0.89, 0.93, 0.98, 1.0)),
+    rules.MONITOR: ("D", (0.33, 0.37, 0.42, 1.0), (0.94, 0.95, 0.96, 1.0)),
+}
+INK: RGBA = (0.12, 0.16, 0.20, 1.0)
+GRID: RGBA = (0.80, 0.82, 0.85, 1.0)
+EDGE: RGBA = (1.0, 1.0, 1.0, 1.0)
+MARKER_SIZE = 36.0  # points squared
+CELL_ROWS = 7  # points per column inside one cell of the grid
+CELL_SPAN = 0.9  # data units of a cell (1 x 1) the list of points may use
+ROW_STEP = 0.17
+LABEL_SIZES = (6.0, 4.5, 3.5)  # ref label size by the number of columns in the cell
+LOW, HIGH = 0.5, 5.5
+BAND = 0.42  # the strips above and below the grid that carry the quadrant names
+
+
+@dataclass(frozen=True)
+class GridPoint:
+    """One interested party on the power/interest grid."""
+
+    ref: str
+    name: str
+    influence: int
+    interest: int
+
+    @property
+    def quadrant(self) -> str:
+        return rules.quadrant(self.influence, self.interest)
+
+
+def _new_figure(width_in: float, height_in: float) -> Figure:
+    from qmsdesk.paths import configure_matplotlib_cache
+
+    configure_matplotlib_cache()
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width_in, height_in), dpi=100, facecolor="white")
+
+
+def _columns(count: int) -> int:
+    return max(1, math.ceil(count / CELL_ROWS))
+
+
+def cell_offsets(count: int) -> list[tuple[float, float]]:
+    """Deterministic offsets from a cell's centre for ``count`` points that must not overlap.
+
+    The points of one cell form a small list around the centre, each with its label to the
+    right: one column of up to seven, then more columns, filled top to bottom.
+    """
+    if count <= 0:
+        return []
+    columns = _columns(count)
+    rows = math.ceil(count / columns)
+    step = min(ROW_STEP, CELL_SPAN / rows)
+    col_width = CELL_SPAN / columns
+    first_x = -0.24 if columns == 1 else -CELL_SPAN / 2 + 0.04
+    top = step * (rows - 1) / 2
+    return [(first_x + (k // rows) * col_width, top - (k % rows) * step)
+            for k in range(count)]
+
+
+def grid_positions(points: Sequence[GridPoint]) -> list[tuple[float, float]]:
+    """(x = interest, y = influence) for each point, spread within its cell, in input order."""
+    cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for index, point in enumerate(points):
+        cells[(point.interest, point.influence)].append(index)
+    positions: list[tuple[float, float]] = [(0.0, 0.0)] * len(points)
+    for (x, y), indices in cells.items():
+        for index, (dx, dy) in zip(indices, cell_offsets(len(indices)), strict=True):
+            positions[index] = (x + dx, y + dy)
+    return positions
+
+
+def _marker_path(marker: str):  # noqa: ANN202 - matplotlib Path, imported lazily
+    from matplotlib.markers import MarkerStyle
+
+    style = MarkerStyle(marker)
+    return style.get_path().transformed(style.get_transform())
+
+
+def _shade_quadrants(ax: Axes) -> None:
+    from matplotlib.patches import Rectangle
+
+    split = rules.HIGH_FROM - 0.5
+    spans = {  # quadrant: (x0, x1, y0, y1) including the label strip
+        rules.MANAGE_CLOSELY: (split, HIGH, split, HIGH + BAND),
+        rules.KEEP_SATISFIED: (LOW, split, split, HIGH + BAND),
+        rules.KEEP_INFORMED: (split, HIGH, LOW - BAND, split),
+        rules.MONITOR: (LOW, split, LOW - BAND, split),
+    }
+    for name, (x0, x1, y0, y1) in spans.items():
+        marker, colour, shade = QUADRANT_STYLE[name]
+        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor=shade, edgecolor="none",
+                               zorder=0))
+        label_y = HIGH + BAND / 2 if y1 > HIGH else LOW - BAND / 2
+        ax.plot([x0 + 0.17], [label_y], linestyle="none", marker=marker, markersize=5.5,
+                markerfacecolor=colour, markeredgecolor=EDGE, markeredgewidth=0.6, zorder=3)
+        ax.text(x0 + 0.32, label_y, name, ha="left", va="center", fontsize=8,
+                fontweight="bold", color=INK, fontfamily=FONT_FAMILY, zorder=3)
+    for value in (1.5, 3.5, 4.5):
+        ax.axvline(value, color=GRID, linewidth=0.5, zorder=1)
+        ax.axhline(value, color=GRID, linewidth=0.5, zorder=1, xmin=0, xmax=1)
+    ax.axvline(split, color=INK, linewidth=1.2, zorder=2)
+    ax.axhline(split, color=INK, linewidth=1.2, zorder=2)
+    for y in (LOW, HIGH):
+        ax.axhline(y, color=INK, linewidth=0.6, zorder=2)
+
+
+def _label_points(ax: Axes, points: Sequence[GridPoint],
+                  positions: Sequence[tuple[float, float]]) -> None:
+    counts = Counter((point.interest, point.influence) for point in points)
+    for point, (x, y) in zip(points, positions, strict=True):
+        columns = _columns(counts[(point.interest, point.influence)])
+        size = LABEL_SIZES[min(columns, len(LABEL_SIZES)) - 1]
+        ax.annotate(point.ref, (x, y), xytext=(4.2, 0), textcoords="offset points", ha="left",
+                    va="center_baseline", fontsize=size, color=INK, fontfamily=FONT_FAMILY,
+                    zorder=5)
+
+
+def power_interest_grid(points: Sequence[GridPoint], width_in: float = 4.4,
+                        height_in: float = 4.6) -> Figure:
+    """The power/interest grid (ISO 9001 4.2 relevance): interest across, influence up.
+
+    The scatter artist is ``fig.qms_scatter``; its offsets follow ``points`` in order and
+    it is pickable, so a click maps back to ``points[index]``.
+    """
+    fig = _new_figure(width_in, height_in)
+    fig.subplots_adjust(left=0.12, right=0.97, bottom=0.11, top=0.97)
+    ax = fig.add_subplot()
+    _shade_quadrants(ax)
+    positions = grid_positions(points)
+    quadrants = [point.quadrant for point in points]
+    scatter = ax.scatter([x for x, _ in positions], [y for _, y in positions],
+                         s=MARKER_SIZE, c=[QUADRANT_STYLE[q][1] for q in quadrants],
+                         edgecolors=[EDGE], linewidths=0.7, zorder=4, picker=True,
+                         pickradius=6)
+    if points:
+        scatter.set_paths([_marker_path(QUADRANT_STYLE[q][0]) for q in quadrants])
+    else:
+        ax.text(3.0, 3.0, "No active interested parties", ha="center", va="center",
+                fontsize=9, color=INK, fontfamily=FONT_FAMILY, zorder=5)
+    _label_points(ax, points, positions)
+    ax.set_xlim(LOW, HIGH)
+    ax.set_ylim(LOW - BAND, HIGH + BAND)
+    ticks = list(rules.SCALE)
+    ax.set_xticks(ticks)
+    ax.set_yticks(ticks)
+    ax.tick_params(labelsize=8, length=2.5, colors=INK)
+    for label in [*ax.get_xticklabels(), *ax.get_yticklabels()]:
+        label.set_fontfamily(FONT_FAMILY)
+    ax.set_xlabel("Interest (1 = low, 5 = high)", fontsize=8.5, color=INK,
+                  fontfamily=FONT_FAMILY)
+    ax.set_ylabel("Influence (1 = low, 5 = high)", fontsize=8.5, color=INK,
+                  fontfamily=FONT_FAMILY)
+    for spine in ax.spines.values():
+        spine.set_color(INK)
+        spine.set_linewidth(0.6)
+    ax.set_axisbelow(False)
+    fig.qms_scatter = scatter  # type: ignore[attr-defined]
+    return fig

@@ -1,0 +1,334 @@
+"""The controlled-document template every report shares: styles, tables, header, footer, build."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    Image,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+)
+
+from qmsdesk.reports.fonts import FONT, FONT_BOLD, draw_mixed, markup, register_fonts
+from qmsdesk.services.errors import ServiceError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+PAGE_SIZE = A4
+MARGIN_X = 18 * mm
+MARGIN_TOP = 24 * mm
+MARGIN_BOTTOM = 20 * mm
+FRAME_WIDTH = PAGE_SIZE[0] - 2 * MARGIN_X
+CREATOR = "QMS Desk"
+
+INK = colors.HexColor("#1F2933")
+MUTED = colors.HexColor("#52606D")
+RULE = colors.HexColor("#9AA5B1")
+HEAD_FILL = colors.HexColor("#243B53")
+LABEL_FILL = colors.HexColor("#E4E7EB")
+ZEBRA_FILL = colors.HexColor("#F3F5F7")
+NOT_SET = "—"
+
+Cell = str | Flowable | None
+
+
+@dataclass(frozen=True)
+class DocumentControl:
+    """What identifies a controlled document (ISO 9001 7.5.2): who, what, which revision, when."""
+
+    title: str
+    document_number: str
+    revision: str
+    organisation: str
+    prepared_by: str
+    approved_by: str
+    issue_date: date
+    period: str = ""
+    subject: str = ""
+
+
+@dataclass(frozen=True)
+class Styles:
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    h3: ParagraphStyle
+    body: ParagraphStyle
+    note: ParagraphStyle
+    cell: ParagraphStyle
+    cell_bold: ParagraphStyle
+    cell_head: ParagraphStyle
+    label: ParagraphStyle
+
+
+@lru_cache(maxsize=1)
+def styles() -> Styles:
+    """Paragraph styles on DejaVu Sans (registered on first use)."""
+    register_fonts()
+    base = ParagraphStyle("qms-body", fontName=FONT, fontSize=9.5, leading=12.5, textColor=INK,
+                          alignment=TA_LEFT, spaceAfter=4)
+    cell = ParagraphStyle("qms-cell", parent=base, fontSize=8, leading=10, spaceAfter=0)
+    return Styles(
+        title=ParagraphStyle("qms-title", parent=base, fontName=FONT_BOLD, fontSize=18,
+                             leading=22, spaceAfter=4),
+        subtitle=ParagraphStyle("qms-subtitle", parent=base, fontSize=10, leading=13,
+                                textColor=MUTED, spaceAfter=10),
+        h1=ParagraphStyle("qms-h1", parent=base, fontName=FONT_BOLD, fontSize=13, leading=16,
+                          spaceBefore=10, spaceAfter=6, keepWithNext=1),
+        h2=ParagraphStyle("qms-h2", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14,
+                          spaceBefore=8, spaceAfter=4, keepWithNext=1),
+        h3=ParagraphStyle("qms-h3", parent=base, fontName=FONT_BOLD, fontSize=9.5, leading=12,
+                          spaceBefore=6, spaceAfter=3, keepWithNext=1, textColor=MUTED),
+        body=base,
+        note=ParagraphStyle("qms-note", parent=base, fontSize=8.5, leading=11, textColor=MUTED,
+                            spaceBefore=3),
+        cell=cell,
+        cell_bold=ParagraphStyle("qms-cell-bold", parent=cell, fontName=FONT_BOLD),
+        cell_head=ParagraphStyle("qms-cell-head", parent=cell, fontName=FONT_BOLD,
+                                 textColor=colors.white),
+        label=ParagraphStyle("qms-label", parent=cell, fontName=FONT_BOLD, textColor=INK),
+    )
+
+
+def para(text: object, style: ParagraphStyle | None = None) -> Paragraph:
+    """A Paragraph of user text: escaped, with CJK runs routed to the fallback font."""
+    return Paragraph(markup(text), style or styles().body)
+
+
+def rich(markup_text: str, style: ParagraphStyle | None = None) -> Paragraph:
+    """A Paragraph of trusted markup built by report code (user parts already escaped)."""
+    return Paragraph(markup_text, style or styles().body)
+
+
+def _cell(value: Cell, style: ParagraphStyle) -> Flowable:
+    if isinstance(value, Flowable):
+        return value
+    return para(NOT_SET if value in (None, "") else value, style)
+
+
+def _widths(weights: Sequence[float], total: float) -> list[float]:
+    scale = total / sum(weights)
+    return [w * scale for w in weights]
+
+
+def data_table(header: Sequence[str], rows: Sequence[Sequence[Cell]],
+               weights: Sequence[float], width: float = FRAME_WIDTH) -> Table:
+    """A register table: header repeated on each page, zebra rows, wrapping cells.
+
+    ``weights`` are relative column widths scaled to ``width``; an empty value prints a dash.
+    """
+    st = styles()
+    data = [[para(h, st.cell_head) for h in header]]
+    data += [[_cell(value, st.cell) for value in row] for row in rows]
+    table = Table(data, colWidths=_widths(weights, width), repeatRows=1, splitInRow=1,
+                  hAlign="LEFT")
+    table.setStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA_FILL]),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BOX", (0, 0), (-1, -1), 0.6, RULE),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ])
+    return table
+
+
+def facts_table(pairs: Sequence[tuple[str, Cell]], columns: int = 2,
+                width: float = FRAME_WIDTH, label_weight: float = 1.3) -> Table:
+    """Label/value pairs in a bordered grid, ``columns`` pairs per row (key facts, summaries)."""
+    st = styles()
+    rows: list[list[Flowable | str]] = []
+    for start in range(0, len(pairs), columns):
+        row: list[Flowable | str] = []
+        for label, value in pairs[start:start + columns]:
+            row += [para(label, st.label), _cell(value, st.cell)]
+        row += [""] * (2 * columns - len(row))
+        rows.append(row)
+    table = Table(rows, colWidths=_widths([label_weight, 2.0] * columns, width), hAlign="LEFT",
+                  splitInRow=1)
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.4, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    commands += [("BACKGROUND", (c, 0), (c, -1), LABEL_FILL) for c in range(0, 2 * columns, 2)]
+    table.setStyle(commands)
+    return table
+
+
+def control_block(control: DocumentControl) -> Table:
+    """The document-control box of the first page, in the layout auditors expect."""
+    st = styles()
+    pairs: list[tuple[str, Cell]] = [
+        ("Organisation", control.organisation), ("Document number", control.document_number),
+        ("Document title", control.title), ("Revision", control.revision),
+        ("Prepared by", control.prepared_by), ("Issue date", control.issue_date.isoformat()),
+        ("Approved by", control.approved_by), ("Period", control.period or None),
+    ]
+    table = facts_table(pairs, columns=2)
+    signature = Table(
+        [[para("Approval signature", st.label), "", para("Approval date", st.label), ""]],
+        colWidths=_widths([1.3, 2.0, 1.3, 2.0], FRAME_WIDTH), rowHeights=[11 * mm],
+        hAlign="LEFT")
+    signature.setStyle([
+        ("GRID", (0, 0), (-1, -1), 0.4, RULE),
+        ("BACKGROUND", (0, 0), (0, 0), LABEL_FILL),
+        ("BACKGROUND", (2, 0), (2, 0), LABEL_FILL),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+    ])
+    outer = Table([[table], [signature]], colWidths=[FRAME_WIDTH], hAlign="LEFT")
+    outer.setStyle([
+        ("BOX", (0, 0), (-1, -1), 1.0, INK),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ])
+    return outer
+
+
+def title_block(control: DocumentControl) -> list[Flowable]:
+    """Title, subject line and the document-control box that open the first page."""
+    st = styles()
+    story: list[Flowable] = [para(control.title, st.title)]
+    if control.subject:
+        story.append(para(control.subject, st.subtitle))
+    story += [control_block(control), Spacer(1, 6 * mm)]
+    return story
+
+
+def empty_note(text: str) -> Paragraph:
+    """The sentence that stands in for an empty list ("No requirements recorded.")."""
+    return para(text, styles().note)
+
+
+def figure_image(fig: Figure, width: float = FRAME_WIDTH, dpi: int = 200) -> Image:
+    """A matplotlib Figure as a PNG Image flowable ``width`` points wide, aspect ratio kept."""
+    buffer = BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    buffer.seek(0)
+    fig_w, fig_h = fig.get_size_inches()
+    image = Image(buffer, width=width, height=width * fig_h / fig_w)
+    image.hAlign = "CENTER"
+    return image
+
+
+def _draw_frame(canvas: Canvas, control: DocumentControl, generated_at: datetime, page: int,
+                total: int) -> None:
+    """Header (organisation · title) and footer (number · revision · page x of y · generated)."""
+    width, height = PAGE_SIZE
+    left, right = MARGIN_X, width - MARGIN_X
+    canvas.saveState()
+    canvas.setFillColor(MUTED)
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.5)
+    head_y = height - MARGIN_TOP + 8 * mm
+    header = " · ".join(part for part in (control.organisation, control.title) if part)
+    number_width = draw_mixed(canvas, right, head_y, control.document_number, FONT, 8,
+                              align="right")
+    draw_mixed(canvas, left, head_y, header, FONT_BOLD, 8,
+               max_width=right - left - number_width - 8 * mm)
+    canvas.line(left, head_y - 2.5 * mm, right, head_y - 2.5 * mm)
+    foot_y = MARGIN_BOTTOM - 10 * mm
+    canvas.line(left, foot_y + 4 * mm, right, foot_y + 4 * mm)
+    footer = (f"{control.document_number} · Rev {control.revision} · Page {page} of {total}"
+              f" · Generated {generated_at:%Y-%m-%d %H:%M}")
+    note_width = draw_mixed(canvas, right, foot_y, "Uncontrolled when printed", FONT, 7,
+                            align="right")
+    draw_mixed(canvas, left, foot_y, footer, FONT, 7.5,
+               max_width=right - left - note_width - 6 * mm)
+    canvas.restoreState()
+
+
+def _canvas_maker(control: DocumentControl, generated_at: datetime) -> type[Canvas]:
+    class NumberedCanvas(Canvas):
+        """Holds every page back until the end so the footer can say "Page x of y"."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._held_pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._held_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._held_pages)
+            for number, state in enumerate(self._held_pages, start=1):
+                self.__dict__.update(state)
+                _draw_frame(self, control, generated_at, number, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def build_pdf(out_path: Path, control: DocumentControl, story: list[Flowable],
+              generated_at: datetime | None = None) -> Path:
+    """Lay out ``story`` as an A4 controlled document and write it atomically to ``out_path``.
+
+    The PDF is written to a temporary file beside the target and moved into place only
+    when complete, so a failed run never leaves a half-written report.
+    """
+    register_fonts()
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    generated_at = generated_at or datetime.now()
+    author = control.prepared_by
+    if control.organisation:
+        author = f"{author} ({control.organisation})" if author else control.organisation
+    fd, temp_name = tempfile.mkstemp(prefix=f".{out_path.stem}-", suffix=".pdf.part",
+                                     dir=out_path.parent)
+    os.close(fd)
+    try:
+        doc = BaseDocTemplate(
+            temp_name, pagesize=PAGE_SIZE, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=control.title,
+            author=author, subject=control.subject or control.title, creator=CREATOR,
+            keywords=f"{control.document_number}, revision {control.revision}")
+        # No frame padding: tables sized to FRAME_WIDTH line up with the header rule.
+        frame = Frame(MARGIN_X, MARGIN_BOTTOM, FRAME_WIDTH, PAGE_SIZE[1] - MARGIN_TOP
+                      - MARGIN_BOTTOM, leftPadding=0, rightPadding=0, topPadding=0,
+                      bottomPadding=0, id="body")
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        doc.build(story, canvasmaker=_canvas_maker(control, generated_at))
+        try:
+            os.replace(temp_name, out_path)
+        except PermissionError as exc:
+            raise ServiceError(f"Cannot write {out_path}: it may be open in another program. "
+                               "Close it and run the report again.") from exc
+    finally:
+        with suppress(FileNotFoundError):
+            os.unlink(temp_name)
+    return out_path

@@ -1,0 +1,219 @@
+"""The interested-parties register (ISO 9001 4.2) as a controlled PDF report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Generator, Sequence
+from datetime import date
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
+from reportlab.platypus.flowables import HRFlowable
+
+from qmsdesk.models.db import Database
+from qmsdesk.reports.charts import GridPoint, power_interest_grid
+from qmsdesk.reports.document import (
+    FRAME_WIDTH,
+    RULE,
+    Cell,
+    DocumentControl,
+    build_pdf,
+    data_table,
+    empty_note,
+    facts_table,
+    figure_image,
+    para,
+    rich,
+    styles,
+    title_block,
+)
+from qmsdesk.reports.fonts import markup
+from qmsdesk.services import party_rules as rules
+from qmsdesk.services.dates import add_months, is_overdue
+from qmsdesk.services.org_settings import load_settings
+from qmsdesk.services.parties import PartyRecord, PartyRow, get_party, list_parties
+from qmsdesk.services.progress import Progress
+
+TITLE = "Interested parties register"
+SUBJECT = ("ISO 9001:2015 clause 4.2 — interested parties relevant to the quality management "
+           "system and their relevant requirements")
+REPORT_KEY = "parties"
+ENGAGEMENT_MONTHS = 12
+OVERDUE = "Overdue"
+QUADRANT_MEANING = {
+    rules.MANAGE_CLOSELY: "high influence, high interest",
+    rules.KEEP_SATISFIED: "high influence, low interest",
+    rules.KEEP_INFORMED: "low influence, high interest",
+    rules.MONITOR: "low influence, low interest",
+}
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _due_cell(due: date | None, today: date) -> Cell:
+    """A review date, with the word "Overdue" when it has passed (not colour alone)."""
+    if due is None:
+        return "Not scheduled"
+    if is_overdue(due, today):
+        return rich(f"{due.isoformat()}<br/><b>{OVERDUE}</b>", styles().cell)
+    return due.isoformat()
+
+
+def _summary(rows: Sequence[PartyRow], today: date) -> list[Flowable]:
+    st = styles()
+    overdue = sum(row.overdue for row in rows)
+    internal = sum(row.internal for row in rows)
+    story: list[Flowable] = [para("1. Summary", st.h1), para(
+        f"{len(rows)} active interested parties ({internal} internal, "
+        f"{len(rows) - internal} external). Reviews overdue as of {today.isoformat()}: "
+        f"{overdue}.", st.body)]
+    by_category = Counter(row.category for row in rows)
+    by_quadrant = Counter(row.quadrant for row in rows)
+    half = (FRAME_WIDTH - 6 * mm) / 2
+    category_table = data_table(
+        ["Category", "Parties"],
+        [[_cap(c), str(by_category[c])] for c in rules.CATEGORIES], [3, 1], width=half)
+    quadrant_table = data_table(
+        ["Quadrant", "Meaning", "Parties"],
+        [[q, QUADRANT_MEANING[q], str(by_quadrant[q])] for q in rules.QUADRANTS],
+        [2.2, 3.3, 1.2], width=half)
+    side_by_side = Table([[category_table, "", quadrant_table]],
+                         colWidths=[half, 6 * mm, half], hAlign="LEFT")
+    side_by_side.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                           ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                           ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
+    story.append(side_by_side)
+    return story
+
+
+def _chart(rows: Sequence[PartyRow]) -> list[Flowable]:
+    st = styles()
+    fig = power_interest_grid([GridPoint(r.ref, r.name, r.influence, r.interest) for r in rows])
+    return [CondPageBreak(150 * mm), KeepTogether([
+        para("3. Power/interest grid", st.h1),
+        para(f"Each party is placed by its influence (vertical) and interest (horizontal) on a "
+             f"1–5 scale; {rules.HIGH_FROM} and above counts as high. The marker shape shows "
+             "the quadrant, the label the party's reference.", st.note),
+        Spacer(1, 2 * mm),
+        figure_image(fig, width=125 * mm),
+    ])]
+
+
+def _register(rows: Sequence[PartyRow], today: date) -> list[Flowable]:
+    st = styles()
+    story: list[Flowable] = [para("2. Register", st.h1)]
+    if not rows:
+        return [*story, empty_note("No active interested parties recorded.")]
+    table_rows: list[list[Cell]] = [
+        [row.ref, row.name, _cap(row.category), "Internal" if row.internal else "External",
+         f"{row.influence} / {row.interest}", row.quadrant, row.owner,
+         _due_cell(row.next_review, today)] for row in rows]
+    story.append(data_table(
+        ["Ref", "Name", "Category", "Int./ext.", "Infl. / int.", "Quadrant", "Owner",
+         "Next review"], table_rows, [1.25, 3.0, 1.5, 1.2, 1.0, 1.6, 1.9, 1.45]))
+    return story
+
+
+def _contact(record: PartyRecord) -> str:
+    return "\n".join(part for part in (record.contact_person, record.email, record.phone)
+                     if part)
+
+
+def _requirements(record: PartyRecord) -> list[Flowable]:
+    st = styles()
+    story: list[Flowable] = [para(f"Needs and expectations ({record.ref})", st.h3)]
+    if not record.requirements:
+        return [*story, empty_note("No requirements recorded.")]
+    rows: list[list[Cell]] = [
+        [req.description, _cap(req.kind), _cap(req.obligation) or "None", req.source,
+         req.addressed_by] for req in record.requirements]
+    story.append(data_table(["Description", "Type", "Compliance obligation", "Source",
+                             "Addressed by"], rows, [3.6, 1.3, 1.4, 1.7, 2.4]))
+    return story
+
+
+def _engagements(record: PartyRecord, today: date) -> list[Flowable]:
+    st = styles()
+    since = add_months(today, -ENGAGEMENT_MONTHS)
+    recent = sorted((e for e in record.engagements if e.on_date and e.on_date >= since),
+                    key=lambda e: e.on_date or since, reverse=True)
+    older = len(record.engagements) - len(recent)
+    story: list[Flowable] = [
+        para(f"Engagements since {since.isoformat()} ({record.ref})", st.h3)]
+    if recent:
+        rows: list[list[Cell]] = [
+            [_iso(e.on_date), _cap(e.kind), e.summary,
+             f"{e.satisfaction} / 5" if e.satisfaction is not None else "", e.follow_up]
+            for e in recent]
+        story.append(data_table(["Date", "Kind", "Summary", "Satisfaction", "Follow-up"], rows,
+                                [1.3, 1.1, 3.6, 1.5, 2.9]))
+    else:
+        story.append(empty_note(f"No engagements recorded in the last {ENGAGEMENT_MONTHS} "
+                                "months."))
+    if older:
+        story.append(empty_note(f"{older} earlier engagement(s) are kept in the register and "
+                                "not listed here."))
+    return story
+
+
+def _party_section(record: PartyRecord, today: date) -> list[Flowable]:
+    st = styles()
+    kind = "internal" if record.internal else "external"
+    facts: list[tuple[str, Cell]] = [
+        ("Category", f"{_cap(record.category)} ({kind})"), ("Owner", record.owner),
+        ("Contact", _contact(record)),
+        ("Influence / interest", f"{record.influence} / {record.interest} — {record.quadrant}"),
+        ("Monitoring method", record.monitoring_method),
+        ("Frequency", _cap(record.monitoring_frequency)),
+        ("Last review", _iso(record.last_review) or "Not yet reviewed"),
+        ("Next review", _due_cell(record.next_review, today)),
+        ("Review interval", f"{record.review_interval_months} months"),
+        ("Focus", _cap(record.focus)),
+    ]
+    heading = rich(f"{markup(record.ref)} — {markup(record.name)}", st.h2)
+    story: list[Flowable] = [
+        CondPageBreak(70 * mm),
+        HRFlowable(width="100%", thickness=0.6, color=RULE, spaceBefore=2, spaceAfter=2),
+        KeepTogether([heading, facts_table(facts)]),
+    ]
+    if record.description.strip():
+        story.append(rich(f"<b>Description:</b> {markup(record.description)}", st.body))
+    story += _requirements(record)
+    story += _engagements(record, today)
+    story.append(Spacer(1, 4 * mm))
+    return story
+
+
+def parties_report(db: Database, out_path: Path, today: date,
+                   prepared_by: str) -> Generator[Progress, None, Path]:
+    """Write the register of active interested parties to ``out_path``; yields Progress.
+
+    Nothing is written until the last step, so closing the generator early leaves no file.
+    """
+    yield Progress(0, 0, "Loading interested parties")
+    settings = load_settings(db)
+    rows = list_parties(db, today)
+    total = len(rows) + 3
+    yield Progress(1, total, "Drawing the power/interest grid")
+    control = DocumentControl(
+        title=TITLE, document_number=settings.document_number(REPORT_KEY), revision="1",
+        organisation=settings.organisation, prepared_by=prepared_by,
+        approved_by=settings.approved_by, issue_date=today,
+        period=f"Status as of {today.isoformat()}", subject=SUBJECT)
+    story: list[Flowable] = [*title_block(control), *_summary(rows, today),
+                             *_register(rows, today), *_chart(rows)]
+    story += [CondPageBreak(90 * mm), para("4. Party details", styles().h1)]
+    if not rows:
+        story.append(empty_note("No active interested parties recorded."))
+    for index, row in enumerate(rows):
+        yield Progress(2 + index, total, f"Section {row.ref} {row.name}")
+        story += _party_section(get_party(db, row.id), today)
+    yield Progress(total - 1, total, "Writing the PDF")
+    return build_pdf(out_path, control, story)

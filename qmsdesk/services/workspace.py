@@ -1,0 +1,76 @@
+"""Opening, creating and backing up QMS Desk databases: the GUI's door to the models layer."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Generator
+from contextlib import closing
+from datetime import date
+from pathlib import Path
+
+from qmsdesk.models.db import (
+    Database,
+    DatabaseError,
+    DatabaseNotFound,
+    DatabaseRefused,
+    open_database,
+)
+from qmsdesk.services.errors import ServiceError
+from qmsdesk.services.org_settings import load_settings, save_settings
+from qmsdesk.services.progress import Progress
+from qmsdesk.services.user_settings import user_name
+
+__all__ = ["Database", "DatabaseError", "DatabaseNotFound", "DatabaseRefused", "backup_database",
+           "create_demo_database", "create_new_database", "open_workspace"]
+
+
+def open_workspace(target: str | Path, create: bool = False) -> Database:
+    return open_database(target, user=user_name(), create=create)
+
+
+def create_new_database(path: Path, organisation: str) -> Database:
+    """A new empty QMS for an organisation; refuses to overwrite an existing file."""
+    if path.exists() and path.stat().st_size > 0:
+        raise ServiceError(f"{path} already exists; choose a new file name.")
+    db = open_workspace(path, create=True)
+    try:
+        settings = load_settings(db)
+        settings.organisation = organisation
+        save_settings(db, settings)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def create_demo_database(path: Path, today: date) -> Generator[Progress, None, Path]:
+    """Build the demo database in a temporary file and move it into place when complete."""
+    from qmsdesk.services.demo import create_demo
+
+    partial = path.with_name(path.name + ".partial")
+    for leftover in partial.parent.glob(partial.name + "*"):
+        leftover.unlink()
+    db = open_workspace(partial, create=True)
+    try:
+        yield from create_demo(db, today)
+    finally:
+        db.close()
+    partial.replace(path)
+    return path
+
+
+def backup_database(db: Database, target: Path) -> Generator[Progress, None, Path]:
+    """A consistent copy of an open SQLite database (SQLite's online backup), page by page."""
+    if db.path is None:
+        raise ServiceError("Backups from the app are for SQLite files; back up a server "
+                           "database with its own tools (pg_dump).")
+    if target.resolve() == db.path.resolve():
+        raise ServiceError("Choose a different file for the backup than the open database.")
+    partial = target.with_name(target.name + ".partial")
+    yield Progress(0, 1, "Backing up…")
+    # SQLite's online backup copies a consistent snapshot even while the app has it open.
+    with closing(sqlite3.connect(db.path)) as source, closing(sqlite3.connect(partial)) as dest:
+        source.backup(dest)
+    partial.replace(target)
+    yield Progress(1, 1, "Backup complete")
+    return target

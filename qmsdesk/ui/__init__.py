@@ -1,0 +1,1 @@
+"""Everything Qt: window, pages, dialogs, table models, background tasks."""

@@ -1,0 +1,36 @@
+"""Starts the GUI: QApplication, logging, excepthook, then the main window (shown first)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from qmsdesk import __version__, paths
+
+
+def init_settings() -> None:
+    """QSettings as an INI file in our config folder (so --data-dir and tests isolate it)."""
+    QCoreApplication.setOrganizationName("QMSDesk")
+    QCoreApplication.setApplicationName("QMS Desk")
+    QCoreApplication.setApplicationVersion(__version__)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(paths.config_dir()))
+
+
+def run_gui(target: str | Path | None, demo: bool = False) -> int:
+    from qmsdesk.ui.errors import install_excepthook, setup_logging
+    from qmsdesk.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    init_settings()
+    setup_logging()
+    install_excepthook()
+    window = MainWindow()
+    window.show()
+    # The window appears first; the database (and SQLAlchemy) load right after.
+    QTimer.singleShot(0, lambda: window.open_initial(target, demo))
+    return app.exec()

@@ -1,0 +1,162 @@
+"""Child rows edited in place (a party's requirements, its engagement log): model and delegate."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from qmsdesk.ui.formatting import date_format, format_date, from_qdate, to_qdate
+
+Index = QModelIndex | QPersistentModelIndex
+ERROR_BACKGROUND = QColor(253, 226, 226)
+
+
+@dataclass(frozen=True)
+class ChildColumn:
+    """One editable attribute. kind: text, choice, date or rating (1-5 or empty)."""
+
+    key: str
+    header: str
+    kind: str = "text"
+    choices: tuple[tuple[str, str], ...] = ()  # (stored value, shown label)
+    width: int = 120
+
+    def label(self, value: Any) -> str:
+        if self.kind == "date":
+            return format_date(value)
+        if self.kind == "rating":
+            return "" if value is None else f"{value} / 5"
+        if self.kind == "choice":
+            return dict(self.choices).get(value, str(value))
+        return "" if value is None else str(value)
+
+
+class ChildListModel(QAbstractTableModel):
+    """Edits copies of the child dataclasses; ``items()`` hands the edited list back."""
+
+    def __init__(self, columns: Sequence[ChildColumn], items: Sequence[Any],
+                 factory: Callable[[], Any], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self._items = [copy.copy(item) for item in items]
+        self._factory = factory
+        self._errors: dict[int, str] = {}
+
+    def items(self) -> list[Any]:
+        return [copy.copy(item) for item in self._items]
+
+    def add(self) -> int:
+        row = len(self._items)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._items.append(self._factory())
+        self.endInsertRows()
+        return row
+
+    def remove(self, row: int) -> None:
+        if 0 <= row < len(self._items):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._items[row]
+            self.endRemoveRows()
+            self.set_errors({})
+
+    def set_errors(self, errors: dict[int, str]) -> None:
+        self._errors = dict(errors)
+        if self._items:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._items) - 1, len(self.columns) - 1))
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        return super().flags(index) | Qt.ItemFlag.ItemIsEditable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        column = self.columns[index.column()]
+        value = getattr(self._items[index.row()], column.key)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.label(value)
+        if role == Qt.ItemDataRole.EditRole:
+            return value
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._errors.get(index.row()) or (value if column.kind == "text" else None)
+        if role == Qt.ItemDataRole.BackgroundRole and index.row() in self._errors:
+            return QBrush(ERROR_BACKGROUND)
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+            return False
+        setattr(self._items[index.row()], self.columns[index.column()].key, value)
+        self.dataChanged.emit(index, index)
+        return True
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].header
+        return super().headerData(section, orientation, role)
+
+
+class ChildDelegate(QStyledItemDelegate):
+    """The right editor per column kind: line edit, combo box, date edit, rating."""
+
+    def __init__(self, columns: Sequence[ChildColumn], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
+                     index: Index) -> QWidget:
+        column = self._columns[index.column()]
+        if column.kind == "date":
+            editor = QDateEdit(parent)
+            editor.setCalendarPopup(True)
+            editor.setDisplayFormat(date_format())
+            return editor
+        if column.kind in ("choice", "rating"):
+            editor = QComboBox(parent)
+            choices = column.choices if column.kind == "choice" else (
+                (0, "—"), *((n, f"{n} / 5") for n in range(1, 6)))
+            for value, label in choices:
+                editor.addItem(label, value)
+            return editor
+        return QLineEdit(parent)
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        value = index.data(Qt.ItemDataRole.EditRole)
+        if isinstance(editor, QDateEdit):
+            editor.setDate(to_qdate(value if isinstance(value, date) else date.today()))
+        elif isinstance(editor, QComboBox):
+            position = editor.findData(0 if value is None else value)
+            editor.setCurrentIndex(max(position, 0))
+        elif isinstance(editor, QLineEdit):
+            editor.setText("" if value is None else str(value))
+
+    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
+        if isinstance(editor, QDateEdit):
+            model.setData(index, from_qdate(editor.date()))
+        elif isinstance(editor, QComboBox):
+            value = editor.currentData()
+            rating = self._columns[index.column()].kind == "rating"
+            model.setData(index, None if rating and value == 0 else value)
+        elif isinstance(editor, QLineEdit):
+            model.setData(index, editor.text())

@@ -1,0 +1,277 @@
+"""Editor for one interested party, its needs and expectations and its engagement log."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qmsdesk.services import party_rules as rules
+from qmsdesk.services.parties import EngagementRecord, PartyRecord, RequirementRecord
+from qmsdesk.ui.child_table import ChildColumn, ChildDelegate, ChildListModel
+from qmsdesk.ui.dialogs.record_dialog import ERROR_STYLE, RecordDialog
+from qmsdesk.ui.formatting import date_format, from_qdate, to_qdate
+
+NEVER = QDate(2000, 1, 1)
+QUADRANT_COLOURS = {rules.MANAGE_CLOSELY: "#fde2e2", rules.KEEP_SATISFIED: "#fff1cc",
+                    rules.KEEP_INFORMED: "#dbeafe", rules.MONITOR: "#e5e7eb"}
+
+
+def _choices(values: Sequence[str], none_label: str = "—") -> tuple[tuple[str, str], ...]:
+    return tuple((v, v if v else none_label) for v in values)
+
+
+REQUIREMENT_COLUMNS = (
+    ChildColumn("description", "Need or expectation", width=270),
+    ChildColumn("kind", "Type", "choice", _choices(rules.REQUIREMENT_KINDS), 95),
+    ChildColumn("obligation", "Obligation", "choice", _choices(rules.OBLIGATIONS, "none"), 90),
+    ChildColumn("source", "Source", width=150),
+    ChildColumn("addressed_by", "Addressed by", width=150),
+)
+ENGAGEMENT_COLUMNS = (
+    ChildColumn("on_date", "Date", "date", width=95),
+    ChildColumn("kind", "Kind", "choice", _choices(rules.ENGAGEMENT_KINDS), 95),
+    ChildColumn("summary", "Summary", width=260),
+    ChildColumn("satisfaction", "Satisfaction", "rating", width=85),
+    ChildColumn("follow_up", "Follow-up", width=200),
+)
+
+
+class PartyDialog(RecordDialog):
+    def __init__(self, record: PartyRecord, save: Callable[[PartyRecord], PartyRecord],
+                 today: date, owners: Sequence[str] = (), parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Interested party"), save, parent)
+        self._record = record
+        self._today = today
+        self.resize(860, 640)
+        self._build_details(owners)
+        self.requirements, self.requirement_view = self._child_tab(
+            self.tr("Needs && expectations"), "requirements", REQUIREMENT_COLUMNS,
+            record.requirements, RequirementRecord, self.tr("Add requirement"))
+        self.engagements, self.engagement_view = self._child_tab(
+            self.tr("Engagement log"), "engagements", ENGAGEMENT_COLUMNS, record.engagements,
+            lambda: EngagementRecord(on_date=self._today), self.tr("Log engagement"))
+        self._load(record)
+        self.start_tracking()
+        self.name.setFocus()
+
+    # --- building -----------------------------------------------------------------------
+    def _build_details(self, owners: Sequence[str]) -> None:
+        form = self.new_form_tab(self.tr("&Details"))
+        self.name = self.add_field(form, self.tr("&Name *"), QLineEdit(), "name")
+        self.category = self.add_field(form, self.tr("&Category"), QComboBox(), "category")
+        self.category.addItems(rules.CATEGORIES)
+        self.scope = self.add_field(form, self.tr("Internal / external"), QComboBox(), "internal")
+        self.scope.addItems([self.tr("External"), self.tr("Internal")])
+        self.description = self.add_field(form, self.tr("Description"), QPlainTextEdit(),
+                                          "description")
+        self.description.setFixedHeight(56)
+        self.description.setTabChangesFocus(True)
+        self.contact_person = self.add_field(form, self.tr("Contact person"), QLineEdit(),
+                                             "contact_person")
+        self.email = self.add_field(form, self.tr("&Email"), QLineEdit(), "email")
+        self.phone = self.add_field(form, self.tr("Phone"), QLineEdit(), "phone")
+        priority = QWidget()
+        row = QHBoxLayout(priority)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.influence, self.interest = QSpinBox(), QSpinBox()
+        for spin in (self.influence, self.interest):
+            spin.setRange(1, 5)
+            spin.valueChanged.connect(self._update_quadrant)
+        self.quadrant = QLabel()
+        row.addWidget(QLabel(self.tr("Influence")))
+        row.addWidget(self.influence)
+        row.addSpacing(12)
+        row.addWidget(QLabel(self.tr("Interest")))
+        row.addWidget(self.interest)
+        row.addSpacing(12)
+        row.addWidget(self.quadrant)
+        row.addStretch(1)
+        self.add_field(form, self.tr("Priority (1–5)"), priority, "influence")
+        self._error_labels["interest"] = self._error_labels["influence"]
+        self.owner = self.add_field(form, self.tr("Relationship &owner"), QLineEdit(), "owner")
+        completer = QCompleter(sorted(set(owners)), self)
+        self.owner.setCompleter(completer)
+        self.monitoring_method = self.add_field(form, self.tr("How needs are monitored"),
+                                                QLineEdit(), "monitoring_method")
+        self.monitoring_method.setPlaceholderText(self.tr("e.g. quarterly business review"))
+        self.monitoring_frequency = self.add_field(form, self.tr("Monitoring frequency"),
+                                                   QComboBox(), "monitoring_frequency")
+        for value in rules.FREQUENCIES:
+            self.monitoring_frequency.addItem(value or "—", value)
+        self._build_review_fields(form)
+        self.focus_box = self.add_field(form, self.tr("Focus"), QComboBox(), "focus")
+        self.focus_box.addItems(rules.FOCUS)
+        self.notes = self.add_field(form, self.tr("Notes"), QPlainTextEdit(), "notes")
+        self.notes.setFixedHeight(48)
+        self.notes.setTabChangesFocus(True)
+
+    def _build_review_fields(self, form: object) -> None:
+        self.interval = QSpinBox()
+        self.interval.setRange(1, rules.MAX_INTERVAL_MONTHS)
+        self.interval.setSuffix(self.tr(" months"))
+        self.add_field(form, self.tr("Review interval"), self.interval,  # type: ignore[arg-type]
+                       "review_interval_months")
+        self.last_review = QDateEdit()
+        self.last_review.setCalendarPopup(True)
+        self.last_review.setMinimumDate(NEVER)
+        self.last_review.setSpecialValueText(self.tr("Never reviewed"))
+        self.add_field(form, self.tr("Last review"), self.last_review,  # type: ignore[arg-type]
+                       "last_review")
+        self.next_review = QDateEdit()
+        self.next_review.setCalendarPopup(True)
+        self.add_field(form, self.tr("Next review"), self.next_review,  # type: ignore[arg-type]
+                       "next_review")
+        for edit in (self.last_review, self.next_review):
+            edit.setDisplayFormat(date_format())
+        self.interval.valueChanged.connect(self._suggest_next_review)
+        self.last_review.dateChanged.connect(self._suggest_next_review)
+
+    def _child_tab(self, title: str, key: str, columns: Sequence[ChildColumn], items: list,
+                   factory: Callable[[], object], add_label: str
+                   ) -> tuple[ChildListModel, QTableView]:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        model = ChildListModel(columns, items, factory, self)
+        view = QTableView()
+        view.setObjectName(key)
+        view.setModel(model)
+        view.setItemDelegate(ChildDelegate(columns, view))
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setWordWrap(True)
+        view.verticalHeader().hide()
+        header = view.horizontalHeader()
+        for i, column in enumerate(columns):
+            view.setColumnWidth(i, column.width)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        layout.addWidget(view, 1)
+        error = QLabel()
+        error.setObjectName(f"error_{key}")
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        layout.addWidget(error)
+        self._error_labels[key] = error
+        buttons = QHBoxLayout()
+        add = QPushButton(add_label)
+        remove = QPushButton(self.tr("Remove selected"))
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+        def add_row() -> None:
+            row = model.add()
+            view.setCurrentIndex(model.index(row, 0))
+            view.edit(model.index(row, 0))
+
+        def remove_row() -> None:
+            rows = sorted({i.row() for i in view.selectionModel().selectedRows()}, reverse=True)
+            for row in rows:
+                model.remove(row)
+
+        add.clicked.connect(add_row)
+        remove.clicked.connect(remove_row)
+        self.tabs.addTab(page, title)
+        self.watch_tab(key, self.tabs.count() - 1)
+        return model, view
+
+    # --- loading and reading back ----------------------------------------------------------
+    def _load(self, record: PartyRecord) -> None:
+        title = f"{record.ref} — {record.name}" if record.ref else self.tr("New interested party")
+        self.heading.setText(title + ("  (archived)" if record.status == "archived" else ""))
+        self.name.setText(record.name)
+        self.category.setCurrentText(record.category)
+        self.scope.setCurrentIndex(1 if record.internal else 0)
+        self.description.setPlainText(record.description)
+        self.contact_person.setText(record.contact_person)
+        self.email.setText(record.email)
+        self.phone.setText(record.phone)
+        self.influence.setValue(record.influence)
+        self.interest.setValue(record.interest)
+        self.owner.setText(record.owner)
+        self.monitoring_method.setText(record.monitoring_method)
+        self.monitoring_frequency.setCurrentIndex(
+            max(0, self.monitoring_frequency.findData(record.monitoring_frequency)))
+        self.interval.blockSignals(True)
+        self.last_review.blockSignals(True)
+        self.interval.setValue(record.review_interval_months)
+        self.last_review.setDate(to_qdate(record.last_review) if record.last_review else NEVER)
+        self.interval.blockSignals(False)
+        self.last_review.blockSignals(False)
+        self.next_review.setDate(to_qdate(record.next_review or self._today))
+        self.focus_box.setCurrentText(record.focus)
+        self.notes.setPlainText(record.notes)
+        self._update_quadrant()
+
+    def _last_review_value(self) -> date | None:
+        value = self.last_review.date()
+        return None if value == NEVER else from_qdate(value)
+
+    def _suggest_next_review(self) -> None:
+        suggested = rules.suggested_next_review(self._last_review_value(), self.interval.value(),
+                                                self._today)
+        self.next_review.setDate(to_qdate(suggested))
+
+    def _update_quadrant(self) -> None:
+        name = rules.quadrant(self.influence.value(), self.interest.value())
+        self.quadrant.setText(f" {name} ")
+        self.quadrant.setStyleSheet(f"background: {QUADRANT_COLOURS[name]}; border-radius: 3px;"
+                                    "padding: 2px 6px; font-weight: 600;")
+
+    def value(self) -> PartyRecord:
+        return dataclasses.replace(
+            self._record,
+            name=self.name.text(),
+            category=self.category.currentText(),
+            internal=self.scope.currentIndex() == 1,
+            description=self.description.toPlainText(),
+            contact_person=self.contact_person.text(),
+            email=self.email.text(),
+            phone=self.phone.text(),
+            influence=self.influence.value(),
+            interest=self.interest.value(),
+            owner=self.owner.text(),
+            monitoring_method=self.monitoring_method.text(),
+            monitoring_frequency=self.monitoring_frequency.currentData() or "",
+            review_interval_months=self.interval.value(),
+            last_review=self._last_review_value(),
+            next_review=from_qdate(self.next_review.date()),
+            focus=self.focus_box.currentText(),
+            notes=self.notes.toPlainText(),
+            requirements=self.requirements.items(),
+            engagements=self.engagements.items(),
+        )
+
+    def show_child_errors(self, errors: dict[str, str]) -> None:
+        for key, model in (("requirements", self.requirements),
+                           ("engagements", self.engagements)):
+            mine = {k: v for k, v in errors.items() if k.startswith(key + "[")}
+            rows = {int(k[len(key) + 1:k.index("]")]): v for k, v in mine.items()}
+            model.set_errors(rows)
+            label = self._error_labels.get(key)
+            if label is not None:
+                label.setText("\n".join(mine.values()))
+                label.setVisible(bool(mine))
+            for k in mine:
+                errors = {e: m for e, m in errors.items() if e != k}
+        super().show_child_errors(errors)

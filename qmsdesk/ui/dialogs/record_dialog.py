@@ -1,0 +1,181 @@
+"""The editor shell all registers share: errors by fields, save, conflicts, unsaved changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+ERROR_STYLE = "color: #b00020;"
+
+
+class RecordDialog(QDialog):
+    """Subclasses build fields with ``add_field`` and implement ``value()``.
+
+    ``save`` is the page's callable: it asks the service to save the dataclass and returns
+    the saved record, or raises ValidationError / ConflictError / NotFoundError. The dialog
+    itself never touches the database.
+    """
+
+    def __init__(self, title: str, save: Callable[[Any], Any],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self._save = save
+        self._error_labels: dict[str, QLabel] = {}
+        self._field_tabs: dict[str, int] = {}
+        self._initial: Any = None
+        self.saved: Any = None
+        self.reload_requested = False
+        layout = QVBoxLayout(self)
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.heading)
+        self.general_error = QLabel()
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+        layout.addWidget(self.general_error)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.accept)
+
+    # --- building -----------------------------------------------------------------------
+    def new_form_tab(self, title: str) -> QFormLayout:
+        page = QWidget()
+        form = QFormLayout(page)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.tabs.addTab(page, title)
+        return form
+
+    def add_field(self, form: QFormLayout, label: str, widget: QWidget, key: str) -> QWidget:
+        """A labelled field with its own error line below it."""
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        error = QLabel()
+        error.setObjectName(f"error_{key}")
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        column.addWidget(error)
+        form.addRow(label, box)
+        self.watch_tab(key, self.tabs.count() - 1)
+        self._error_labels[key] = error
+        return widget
+
+    def watch_tab(self, key_prefix: str, tab: int) -> None:
+        self._field_tabs[key_prefix] = tab
+
+    def start_tracking(self) -> None:
+        """Remember the loaded value, so Cancel can tell whether anything changed."""
+        self._initial = self.value()
+
+    # --- errors -------------------------------------------------------------------------
+    def error_text(self, key: str) -> str:
+        label = self._error_labels.get(key)
+        return label.text() if label is not None and not label.isHidden() else ""
+
+    def clear_errors(self) -> None:
+        for label in self._error_labels.values():
+            label.clear()
+            label.hide()
+        self.general_error.hide()
+        self.show_child_errors({})
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        self.clear_errors()
+        unplaced: dict[str, str] = {}
+        first_tab: int | None = None
+        for key, message in errors.items():
+            label = self._error_labels.get(key)
+            if label is not None:
+                label.setText(message)
+                label.show()
+            else:
+                unplaced[key] = message
+            prefix = key.split("[")[0].split(".")[0]
+            tab = self._field_tabs.get(key, self._field_tabs.get(prefix))
+            if tab is not None and first_tab is None:
+                first_tab = tab
+        self.show_child_errors(unplaced)
+        if first_tab is not None:
+            self.tabs.setCurrentIndex(first_tab)
+
+    def show_child_errors(self, errors: dict[str, str]) -> None:
+        """Errors of child rows (``requirements[2].description``); subclasses place them."""
+        if errors:
+            self.general_error.setText("\n".join(errors.values()))
+            self.general_error.show()
+
+    # --- saving and leaving ----------------------------------------------------------------
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def has_changes(self) -> bool:
+        return self._initial is not None and self.value() != self._initial
+
+    def accept(self) -> None:
+        from qmsdesk.services.errors import ConflictError, NotFoundError, ValidationError
+
+        try:
+            self.saved = self._save(self.value())
+        except ValidationError as exc:
+            self.show_errors(exc.errors)
+            return
+        except ConflictError as exc:
+            self._conflict(str(exc))
+            return
+        except NotFoundError as exc:
+            QMessageBox.warning(self, self.tr("Record gone"), str(exc))
+            return
+        super().accept()
+
+    def _conflict(self, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Changed elsewhere"),
+                          self.tr("%s\n\nReload discards your edits in this window and shows "
+                                  "the saved version.") % message, parent=self)
+        reload_button = box.addButton(self.tr("Reload"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Keep editing"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is reload_button:
+            self.reload_requested = True
+            super().reject()
+
+    def reject(self) -> None:
+        if self.has_changes():
+            answer = QMessageBox.question(
+                self, self.tr("Unsaved changes"),
+                self.tr("Discard your changes to this record?"),
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.has_changes():
+            event.ignore()
+            self.reject()
+            return
+        super().closeEvent(event)

@@ -1,0 +1,338 @@
+"""The window shell: navigation, menus, status bar, opening databases, recent files."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QStyle,
+    QWidget,
+)
+
+from qmsdesk import __version__, paths
+from qmsdesk.ui.errors import show_error
+
+if TYPE_CHECKING:
+    from qmsdesk.services.workspace import Database
+    from qmsdesk.ui.pages.base_page import RegisterPage
+
+MAX_RECENT = 8
+DB_FILTER = "QMS Desk database (*.db);;All files (*)"
+
+# (key, label, module, class, icon). A later issue appends its page here; pages that do
+# not exist yet are simply not listed, never shown empty.
+PAGES = [
+    ("parties", "Interested parties", "qmsdesk.ui.pages.parties_page", "PartiesPage",
+     QStyle.StandardPixmap.SP_DirHomeIcon),
+]
+
+
+class MainWindow(QMainWindow):
+    database_changed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.db: Database | None = None
+        self.pages: dict[str, RegisterPage] = {}
+        self.setWindowTitle("QMS Desk")
+        self.setMinimumSize(900, 600)
+        self._build_body()
+        self._build_menus()
+        self._db_label = QLabel(self.tr("No database open"))
+        self.statusBar().addPermanentWidget(self._db_label)
+        self._restore_geometry()
+
+    # --- layout ----------------------------------------------------------------------
+    def _build_body(self) -> None:
+        body = QWidget()
+        layout = QHBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(190)
+        self.nav.setIconSize(self.nav.iconSize() * 1.2)
+        self.nav.setStyleSheet("QListWidget#navigation { border: none; padding-top: 8px; }"
+                               "QListWidget#navigation::item { padding: 8px 6px; }")
+        self.stack = QStackedWidget()
+        self.placeholder = QLabel(self.tr("Opening database…"))
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.stack.addWidget(self.placeholder)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+        self.nav.currentRowChanged.connect(self._show_page)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self._add_action(file_menu, self.tr("&New database…"), self.new_database,
+                         None, "Ctrl+Shift+N")
+        self._add_action(file_menu, self.tr("&Open…"), self.choose_database,
+                         QKeySequence.StandardKey.Open)
+        self.recent_menu = file_menu.addMenu(self.tr("Open &recent"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        self.backup_action = self._add_action(file_menu, self.tr("&Backup…"), self.backup,
+                                              None, "Ctrl+B")
+        self.settings_action = self._add_action(file_menu, self.tr("&Settings…"),
+                                                self.edit_settings, None, "Ctrl+,")
+        file_menu.addSeparator()
+        self._add_action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit,
+                         "Ctrl+Q")
+        self.register_menu = self.menuBar().addMenu(self.tr("&Register"))
+        self.reports_menu = self.menuBar().addMenu(self.tr("Re&ports"))
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self._add_action(help_menu, self.tr("&About QMS Desk"), self.about)
+        self._set_database_actions_enabled(False)
+
+    def _add_action(self, menu: Any, text: str, slot: Any, standard: Any = None,
+                    fallback: str | None = None) -> QAction:
+        action = QAction(text, self)
+        shortcut = QKeySequence(standard) if standard is not None else QKeySequence()
+        if shortcut.isEmpty() and fallback:
+            shortcut = QKeySequence(fallback)
+        if not shortcut.isEmpty():
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _set_database_actions_enabled(self, enabled: bool) -> None:
+        for action in (self.backup_action, self.settings_action):
+            action.setEnabled(enabled)
+        self.register_menu.setEnabled(enabled)
+        self.reports_menu.setEnabled(enabled)
+
+    # --- pages -------------------------------------------------------------------------
+    def _build_pages(self) -> None:
+        import importlib
+
+        for page in self.pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+        self.nav.clear()
+        for key, label, module, cls, icon in PAGES:
+            page_class = getattr(importlib.import_module(module), cls)
+            page = page_class(self)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(self.style().standardIcon(icon), self.tr(label))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+        self.nav.setCurrentRow(0)
+
+    def _show_page(self, row: int) -> None:
+        if row < 0:
+            return
+        key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
+        page = self.pages[key]
+        self.stack.setCurrentWidget(page)
+        self.register_menu.clear()
+        self.register_menu.addActions(page.register_actions())
+        self.reports_menu.clear()
+        self.reports_menu.addActions(page.report_actions())
+        page.activated()
+
+    def page(self, key: str) -> RegisterPage:
+        return self.pages[key]
+
+    @property
+    def today(self) -> date:
+        return date.today()
+
+    # --- databases ---------------------------------------------------------------------
+    def open_initial(self, target: str | Path | None, demo: bool) -> None:
+        if demo:
+            self.open_demo()
+        elif target is not None:
+            if not self.open_database(target, create=True):
+                self._show_no_database()
+        else:
+            recent = [p for p in self.recent_databases() if Path(p).exists()]
+            if recent and self.open_database(recent[0]):
+                return
+            self.welcome()
+
+    def open_demo(self) -> None:
+        path = paths.demo_database_path()
+        if path.exists():
+            self.open_database(path)
+            return
+        from qmsdesk.services.workspace import create_demo_database
+        from qmsdesk.ui.tasks import run_with_progress
+
+        self.placeholder.setText(self.tr("Creating the demo database…"))
+        run_with_progress(self, self.tr("Creating the demo database"),
+                          lambda: create_demo_database(path, date.today()),
+                          lambda created: self.open_database(created),
+                          lambda exc: self._open_failed(path, exc))
+
+    def welcome(self) -> None:
+        from qmsdesk.ui.dialogs.welcome_dialog import WelcomeDialog
+
+        dialog = WelcomeDialog(paths.default_database_path(), self)
+        if not dialog.exec():
+            self._show_no_database()
+            return
+        choice = dialog.value()
+        if choice.demo:
+            self.open_demo()
+            return
+        from qmsdesk.services.user_settings import set_user_name
+        from qmsdesk.services.workspace import create_new_database
+
+        set_user_name(choice.user_name)
+        try:
+            db = create_new_database(choice.path, choice.organisation)
+        except Exception as exc:
+            self._open_failed(choice.path, exc)
+            return
+        self.set_database(db)
+
+    def _show_no_database(self) -> None:
+        self.placeholder.setText(self.tr(
+            "No database is open.\n\nUse File › New database… to start your QMS, "
+            "or File › Open… to open an existing one."))
+        self.stack.setCurrentWidget(self.placeholder)
+
+    def open_database(self, target: str | Path, create: bool = False) -> bool:
+        from qmsdesk.services.workspace import open_workspace
+
+        self.statusBar().showMessage(self.tr("Opening %s…") % target)
+        try:
+            db = open_workspace(target, create=create)
+        except Exception as exc:
+            self._open_failed(target, exc)
+            return False
+        self.set_database(db)
+        if db.backup_path is not None:
+            QMessageBox.information(self, self.tr("Database upgraded"), self.tr(
+                "This database was made by an older QMS Desk and has been upgraded. "
+                "A copy of the original was kept:\n%s") % db.backup_path)
+        return True
+
+    def _open_failed(self, target: str | Path, exc: BaseException) -> None:
+        self.statusBar().clearMessage()
+        show_error(self, self.tr("Cannot open database"), str(exc))
+        if self.db is None:
+            self._show_no_database()
+
+    def set_database(self, db: Database) -> None:
+        if self.db is not None:
+            self.db.close()
+        self.db = db
+        self._db_label.setText(self.tr("Database: %s") % db.display_name)
+        self.setWindowTitle(f"QMS Desk — {db.display_name}")
+        self.statusBar().showMessage(self.tr("Opened %s") % db.display_name, 5000)
+        if db.path is not None:
+            self._remember(str(db.path))
+        self._build_pages()
+        self._set_database_actions_enabled(True)
+        self.database_changed.emit()
+
+    def choose_database(self) -> None:
+        start = str(self.db.path.parent if self.db and self.db.path else paths.data_dir())
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Open database"), start, DB_FILTER)
+        if name:
+            self.open_database(name)
+
+    def new_database(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("New database"),
+                                              str(paths.data_dir() / "qms.db"), DB_FILTER)
+        if not name:
+            return
+        organisation, ok = QInputDialog.getText(self, self.tr("New database"),
+                                                self.tr("Organisation name:"))
+        if not ok or not organisation.strip():
+            return
+        from qmsdesk.services.workspace import create_new_database
+
+        try:
+            db = create_new_database(Path(name), organisation)
+        except Exception as exc:
+            self._open_failed(name, exc)
+            return
+        self.set_database(db)
+
+    def backup(self) -> None:
+        if self.db is None:
+            return
+        from qmsdesk.services.workspace import backup_database
+        from qmsdesk.ui.tasks import run_with_progress
+
+        stem = self.db.path.stem if self.db.path else "qmsdesk"
+        suggested = paths.data_dir() / "backups" / (
+            f"{stem}-backup-{datetime.now():%Y%m%d-%H%M}.db")
+        suggested.parent.mkdir(parents=True, exist_ok=True)
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Back up database"),
+                                              str(suggested), DB_FILTER)
+        if not name:
+            return
+        db = self.db
+        run_with_progress(self, self.tr("Backing up"), lambda: backup_database(db, Path(name)),
+                          lambda path: self.statusBar().showMessage(
+                              self.tr("Backup written to %s") % path, 8000),
+                          lambda exc: show_error(self, self.tr("Backup failed"), str(exc)))
+
+    def edit_settings(self) -> None:
+        if self.db is None:
+            return
+        from qmsdesk.ui.dialogs.settings_dialog import edit_settings
+
+        if edit_settings(self, self.db):
+            self.statusBar().showMessage(self.tr("Settings saved"), 5000)
+
+    # --- recent files, geometry, about ---------------------------------------------------
+    def recent_databases(self) -> list[str]:
+        value = QSettings().value("recent_databases", [])
+        if isinstance(value, str):
+            return [value]
+        return [str(v) for v in value or []]
+
+    def _remember(self, path: str) -> None:
+        recent = [p for p in self.recent_databases() if p != path]
+        QSettings().setValue("recent_databases", [path, *recent][:MAX_RECENT])
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_databases()
+        if not recent:
+            self.recent_menu.addAction(self.tr("(none)")).setEnabled(False)
+        for number, path in enumerate(recent, start=1):
+            action = self.recent_menu.addAction(f"&{number} {path}")
+            action.setEnabled(Path(path).exists())
+            action.triggered.connect(lambda _=False, p=path: self.open_database(p))
+
+    def _restore_geometry(self) -> None:
+        geometry = QSettings().value("main_window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        QSettings().setValue("main_window/geometry", self.saveGeometry())
+        if self.db is not None:
+            self.db.close()
+        super().closeEvent(event)
+
+    def about(self) -> None:
+        QMessageBox.about(self, self.tr("About QMS Desk"), self.tr(
+            "<h3>QMS Desk %s</h3><p>Offline registers for an ISO 9001 quality management "
+            "system: interested parties, quality objectives, suppliers and audit-ready "
+            "reports.</p><p>Data folder: %s</p>") % (__version__, paths.data_dir()))

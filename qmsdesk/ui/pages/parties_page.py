@@ -1,0 +1,404 @@
+"""The interested-parties register: table, filters, power/interest grid, editor, report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qmsdesk import paths
+from qmsdesk.services import parties as service
+from qmsdesk.services import party_rules as rules
+from qmsdesk.services.errors import ServiceError
+from qmsdesk.services.parties import PartyRow
+from qmsdesk.ui.chart_view import ChartView
+from qmsdesk.ui.dialogs.party_dialog import QUADRANT_COLOURS, PartyDialog
+from qmsdesk.ui.errors import show_error
+from qmsdesk.ui.formatting import format_date
+from qmsdesk.ui.pages.base_page import RegisterPage
+from qmsdesk.ui.table_model import Column, RecordFilterProxy, RecordTableModel
+from qmsdesk.ui.tasks import run_with_progress
+
+if TYPE_CHECKING:
+    from qmsdesk.ui.main_window import MainWindow
+
+OVERDUE = QColor(176, 0, 32)
+ARCHIVED = QColor(128, 128, 128)
+ALL = "all"
+
+
+def _next_review_text(row: PartyRow) -> str:
+    text = format_date(row.next_review)
+    return f"{text} · Overdue" if row.overdue else text
+
+
+def _foreground(row: PartyRow) -> QColor | None:
+    return ARCHIVED if row.status == "archived" else None
+
+
+COLUMNS = [
+    Column("Ref", lambda r: r.ref, foreground=_foreground),
+    Column("Name", lambda r: r.name + (" (archived)" if r.status == "archived" else ""),
+           foreground=_foreground),
+    Column("Category", lambda r: r.category, foreground=_foreground),
+    Column("Quadrant", lambda r: r.quadrant,
+           sort_key=lambda r: rules.QUADRANTS.index(r.quadrant),
+           background=lambda r: QColor(QUADRANT_COLOURS[r.quadrant]),
+           tooltip=lambda r: f"Influence {r.influence} / 5, interest {r.interest} / 5"),
+    Column("Owner", lambda r: r.owner, foreground=_foreground),
+    Column("Next review", _next_review_text,
+           sort_key=lambda r: r.next_review.toordinal() if r.next_review else 0,
+           foreground=lambda r: OVERDUE if r.overdue else _foreground(r),
+           tooltip=lambda r: "Review overdue" if r.overdue else None),
+    Column("Reqs.", lambda r: str(r.requirement_count), sort_key=lambda r: r.requirement_count,
+           align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+           tooltip=lambda r: "Needs and expectations recorded"),
+]
+
+
+class PartiesPage(RegisterPage):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window, self.tr("Interested parties"), self.tr(
+            "ISO 9001 clause 4.2 — who matters to the QMS, what they need, "
+            "and how each relationship is monitored"))
+        self.model = RecordTableModel(COLUMNS, self)
+        self.proxy = RecordFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self._chart_points: list[Any] = []
+        self._highlight: Any = None
+        self._build_actions()
+        self._build_filters()
+        self._build_body()
+        self._chart_timer = QTimer(self, singleShot=True, interval=250)
+        self._chart_timer.timeout.connect(self.rebuild_chart)
+        self.refresh()
+
+    # --- building -----------------------------------------------------------------------
+    def _action(self, text: str, slot: Any, shortcut: str | QKeySequence.StandardKey,
+                tip: str) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})")
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action(self.tr("&New party"), self.new_party, "Ctrl+N",
+                                       self.tr("Add an interested party"))
+        self.open_action = self._action(self.tr("&Open"), self.open_selected, "Return",
+                                        self.tr("Edit the selected party"))
+        self.open_action.setShortcuts([QKeySequence("Return"), QKeySequence("Enter")])
+        self.open_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.archive_action = self._action(self.tr("&Archive"), self.archive_selected,
+                                           "Ctrl+Del", self.tr("Archive the selected party"))
+        self.restore_action = self._action(self.tr("&Restore"), self.restore_selected,
+                                           "Ctrl+R", self.tr("Restore an archived party"))
+        self.report_action = self._action(self.tr("Interested parties &register (PDF)…"),
+                                          self.run_report, "Ctrl+P",
+                                          self.tr("Write the register report as PDF"))
+        self.search_action = self._action(self.tr("&Find"), self.focus_search,
+                                          QKeySequence.StandardKey.Find,
+                                          self.tr("Search the register"))
+
+    def register_actions(self) -> list[QAction]:
+        return [self.new_action, self.open_action, self.archive_action, self.restore_action,
+                self.search_action]
+
+    def report_actions(self) -> list[QAction]:
+        return [self.report_action]
+
+    def _build_filters(self) -> None:
+        bar = QHBoxLayout()
+        for action in (self.new_action, self.open_action, self.archive_action,
+                       self.restore_action):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            bar.addWidget(button)
+        bar.addSpacing(12)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search name, owner, ref… (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(220)
+        self.search.textChanged.connect(self._filters_changed)
+        bar.addWidget(self.search, 1)
+        self.category = QComboBox()
+        self.category.addItem(self.tr("All categories"), ALL)
+        for value in rules.CATEGORIES:
+            self.category.addItem(value.capitalize(), value)
+        self.quadrant = QComboBox()
+        self.quadrant.addItem(self.tr("All quadrants"), ALL)
+        for value in rules.QUADRANTS:
+            self.quadrant.addItem(value, value)
+        for combo in (self.category, self.quadrant):
+            combo.currentIndexChanged.connect(self._filters_changed)
+            bar.addWidget(combo)
+        self.show_archived = QCheckBox(self.tr("Show archived"))
+        self.show_archived.toggled.connect(self.refresh)
+        bar.addWidget(self.show_archived)
+        report = QToolButton()
+        report.setDefaultAction(self.report_action)
+        report.setText(self.tr("Report PDF…"))
+        bar.addWidget(report)
+        self.layout_.addLayout(bar)
+
+    def _build_body(self) -> None:
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.table = QTableView()
+        self.table.setObjectName("parties_table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for i, width in enumerate((70, 240, 105, 115, 125, 140, 45)):
+            self.table.setColumnWidth(i, width)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        self.table.selectionModel().currentRowChanged.connect(self._selection_changed)
+        self.empty = QLabel()
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.body = QStackedWidget()
+        self.body.addWidget(self.table)
+        self.body.addWidget(self.empty)
+        column.addWidget(self.body, 1)
+        self.count_label = QLabel()
+        column.addWidget(self.count_label)
+        splitter.addWidget(left)
+        chart_box = QWidget()
+        chart_column = QVBoxLayout(chart_box)
+        chart_column.setContentsMargins(8, 0, 0, 0)
+        caption = QLabel(self.tr("<b>Power / interest grid</b> — click a dot to select "
+                                 "the party"))
+        chart_column.addWidget(caption)
+        self.chart = ChartView(self.tr("Loading chart…"))
+        self.chart.setMinimumSize(340, 340)
+        self.chart.on_pick(self._chart_picked)
+        chart_column.addWidget(self.chart, 1)
+        splitter.addWidget(chart_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([800, 400])
+        self.layout_.addWidget(splitter, 1)
+
+    # --- data -----------------------------------------------------------------------------
+    def refresh(self, select_id: int | None = None) -> None:
+        current = select_id if select_id is not None else self.selected_id()
+        rows = service.list_parties(self.db, self.today, self.show_archived.isChecked())
+        self.model.set_rows(rows)
+        self._update_counts()
+        if current is not None:
+            self.select_party(current)
+        self._chart_timer.start()
+
+    def _filters_changed(self) -> None:
+        category, quadrant = self.category.currentData(), self.quadrant.currentData()
+        self.proxy.set_predicate("category", None if category == ALL else
+                                 lambda r, c=category: r.category == c)
+        self.proxy.set_predicate("quadrant", None if quadrant == ALL else
+                                 lambda r, q=quadrant: r.quadrant == q)
+        self.proxy.set_search_text(self.search.text())
+        self._update_counts()
+        self._chart_timer.start()
+
+    def _update_counts(self) -> None:
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        overdue = sum(1 for row in self.model.rows() if row.overdue)
+        if total == 0:
+            self.empty.setText(self.tr(
+                "No interested parties yet.\n\nClick New party (Ctrl+N) to record your first "
+                "stakeholder: customers, suppliers, employees, owners, regulators…"))
+            self.body.setCurrentWidget(self.empty)
+        elif shown == 0:
+            self.empty.setText(self.tr("No party matches the search and filters."))
+            self.body.setCurrentWidget(self.empty)
+        else:
+            self.body.setCurrentWidget(self.table)
+        text = self.tr("%n parties", "", total) if shown == total else self.tr(
+            "%1 of %2 parties shown").replace("%1", str(shown)).replace("%2", str(total))
+        if overdue:
+            text += " · " + self.tr("%n review(s) overdue", "", overdue)
+        self.count_label.setText(text)
+
+    def visible_rows(self) -> list[PartyRow]:
+        model = self.model
+        return [model.row_at(self.proxy.mapToSource(self.proxy.index(i, 0)).row())
+                for i in range(self.proxy.rowCount())]
+
+    def selected_row(self) -> PartyRow | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row_at(self.proxy.mapToSource(index).row())
+
+    def selected_id(self) -> int | None:
+        row = self.selected_row()
+        return row.id if row is not None else None
+
+    def select_party(self, party_id: int) -> bool:
+        source_row = self.model.find(lambda r: r.id == party_id)
+        if source_row < 0:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+        if not index.isValid():
+            self.search.clear()
+            self.category.setCurrentIndex(0)
+            self.quadrant.setCurrentIndex(0)
+            index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        return True
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # --- chart ----------------------------------------------------------------------------
+    def rebuild_chart(self) -> None:
+        from qmsdesk.reports.charts import GridPoint, power_interest_grid
+
+        rows = [r for r in self.visible_rows() if r.status == "active"]
+        if not rows:
+            self.chart.show_message(self.tr("The grid shows active parties once there are "
+                                            "some to show."))
+            self._chart_points = []
+            return
+        self._chart_points = rows
+        figure = power_interest_grid(
+            [GridPoint(r.ref, r.name, r.influence, r.interest) for r in rows])
+        self._highlight = None
+        self.chart.set_figure(figure)
+        self._selection_changed()
+
+    def _chart_picked(self, event: Any) -> None:
+        if not len(getattr(event, "ind", [])) or not self._chart_points:
+            return
+        row = self._chart_points[int(event.ind[0])]
+        self.select_party(row.id)
+        self.table.setFocus()
+
+    def _selection_changed(self, *_: Any) -> None:
+        figure = self.chart.figure
+        scatter = getattr(figure, "qms_scatter", None) if figure is not None else None
+        if scatter is None:
+            return
+        if self._highlight is not None:
+            self._highlight.remove()
+            self._highlight = None
+        selected = self.selected_id()
+        position = next((i for i, r in enumerate(self._chart_points) if r.id == selected), -1)
+        if position >= 0:
+            x, y = scatter.get_offsets()[position]
+            self._highlight = scatter.axes.scatter(
+                [x], [y], s=260, facecolors="none", edgecolors="#111111", linewidths=2,
+                zorder=5)
+        self.chart.redraw()
+
+    # --- actions --------------------------------------------------------------------------
+    def _owners(self) -> list[str]:
+        return sorted({r.owner for r in self.model.rows() if r.owner})
+
+    def _edit(self, record: service.PartyRecord) -> None:
+        db, today = self.db, self.today
+        dialog = PartyDialog(record, lambda rec: service.save_party(db, rec, today), today,
+                             self._owners(), self)
+        accepted = dialog.exec()
+        if accepted and dialog.saved is not None:
+            self.refresh(select_id=dialog.saved.id)
+            self.window_.statusBar().showMessage(
+                self.tr("Saved %s") % dialog.saved.ref, 5000)
+        elif dialog.reload_requested and record.id is not None:
+            self.refresh(select_id=record.id)
+            self._edit(service.get_party(db, record.id))
+
+    def new_party(self) -> None:
+        self._edit(service.new_party(self.today))
+
+    def open_selected(self) -> None:
+        party_id = self.selected_id()
+        if party_id is None:
+            return
+        try:
+            record = service.get_party(self.db, party_id)
+        except ServiceError as exc:
+            show_error(self, self.tr("Cannot open"), str(exc))
+            self.refresh()
+            return
+        self._edit(record)
+
+    def _set_status(self, archive: bool) -> None:
+        row = self.selected_row()
+        if row is None or (row.status == "archived") == archive:
+            return
+        record = service.get_party(self.db, row.id)
+        question = (self.tr("Archive %1 %2?\n\nIt leaves the register and its report but "
+                            "keeps its history; you can restore it later.") if archive else
+                    self.tr("Restore %1 %2 to the active register?"))
+        answer = QMessageBox.question(
+            self, self.tr("Archive party") if archive else self.tr("Restore party"),
+            question.replace("%1", record.ref).replace("%2", record.name))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        change = service.archive_party if archive else service.restore_party
+        try:
+            change(self.db, record.id, record.version, self.today)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            show_error(self, self.tr("Not changed"), str(exc))
+        self.refresh(select_id=row.id)
+
+    def archive_selected(self) -> None:
+        self._set_status(archive=True)
+
+    def restore_selected(self) -> None:
+        self._set_status(archive=False)
+
+    def run_report(self) -> None:
+        from qmsdesk.reports.parties_report import parties_report
+        from qmsdesk.services.user_settings import user_name
+
+        default = paths.reports_dir() / f"interested-parties-{self.today.isoformat()}.pdf"
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save report"), str(default),
+                                              self.tr("PDF (*.pdf)"))
+        if not name:
+            return
+        db, today, prepared_by = self.db, self.today, user_name()
+        run_with_progress(
+            self, self.tr("Writing the interested-parties report"),
+            lambda: parties_report(db, Path(name), today, prepared_by),
+            self._report_done,
+            lambda exc: show_error(self, self.tr("Report failed"), str(exc)))
+
+    def _report_done(self, path: Path) -> None:
+        self.window_.statusBar().showMessage(self.tr("Report written to %s") % path, 8000)
+        self.open_file(str(path))

@@ -1,0 +1,138 @@
+"""One generic table model for every register, driven by column specs, and its filter proxy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    """How one column shows a row: header, text, sort key, alignment, tooltip, colour."""
+
+    header: str
+    text: Callable[[Any], str]
+    sort_key: Callable[[Any], str | int | float] | None = None
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+    tooltip: Callable[[Any], str | None] | None = None
+    foreground: Callable[[Any], QColor | None] | None = None
+    background: Callable[[Any], QColor | None] | None = None
+
+
+class RecordTableModel(QAbstractTableModel):
+    """Rows are plain dataclasses from a service; columns are a list of Column specs."""
+
+    def __init__(self, columns: Sequence[Column], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._rows: list[Any] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> Any:
+        return self._rows[row]
+
+    def find(self, predicate: Callable[[Any], bool]) -> int:
+        """The source row of the first record matching, or -1."""
+        return next((i for i, item in enumerate(self._rows) if predicate(item)), -1)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def column(self, index: int) -> Column:
+        return self._columns[index]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        item = self._rows[index.row()]
+        column = self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(item)
+        if role == SORT_ROLE:
+            return column.sort_key(item) if column.sort_key else column.text(item).casefold()
+        if role == ROW_ROLE:
+            return item
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(column.align)
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
+            return column.tooltip(item)
+        if role == Qt.ItemDataRole.ForegroundRole and column.foreground:
+            colour = column.foreground(item)
+            return QBrush(colour) if colour is not None else None
+        if role == Qt.ItemDataRole.BackgroundRole and column.background:
+            colour = column.background(item)
+            return QBrush(colour) if colour is not None else None
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._columns[section].header
+        return super().headerData(section, orientation, role)
+
+
+class RecordFilterProxy(QSortFilterProxyModel):
+    """Search text across every column plus named predicates (category, quadrant, ...)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._needle = ""
+        self._predicates: dict[str, Callable[[Any], bool]] = {}
+        self._haystack: dict[int, str] = {}
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+
+    def setSourceModel(self, model: Any) -> None:
+        super().setSourceModel(model)
+        model.modelReset.connect(self._haystack.clear)
+
+    def set_search_text(self, text: str) -> None:
+        self._needle = text.strip().casefold()
+        self.invalidateRowsFilter()
+
+    def set_predicate(self, name: str, predicate: Callable[[Any], bool] | None) -> None:
+        if predicate is None:
+            self._predicates.pop(name, None)
+        else:
+            self._predicates[name] = predicate
+        self.invalidateRowsFilter()
+
+    def _text_of(self, source_row: int) -> str:
+        text = self._haystack.get(source_row)
+        if text is None:
+            model = self.sourceModel()
+            text = "\x1f".join(model.column(c).text(model.row_at(source_row))
+                               for c in range(model.columnCount())).casefold()
+            self._haystack[source_row] = text
+        return text
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if self._predicates:
+            item = self.sourceModel().row_at(source_row)
+            if not all(predicate(item) for predicate in self._predicates.values()):
+                return False
+        return not self._needle or self._needle in self._text_of(source_row)
