@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import NoReturn
 
 from qmsdesk import __version__, paths
+from qmsdesk.errors import UserFacingError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-class CommandError(Exception):
+class CommandError(UserFacingError):
     """A problem to report as one line on stderr."""
 
 
@@ -169,12 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.data_dir:
         paths.set_data_dir(args.data_dir)
-    from qmsdesk.models.db import DatabaseError
-    from qmsdesk.services.errors import ServiceError
-
     try:
         return COMMANDS[args.command or "gui"](args)
-    except (CommandError, DatabaseError, ServiceError) as exc:
+    except UserFacingError as exc:
         print(f"qmsdesk: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except OSError as exc:

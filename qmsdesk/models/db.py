@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from qmsdesk.errors import UserFacingError
 from qmsdesk.models.audit import install_audit_hook
 
 # Every schema revision this build knows, oldest first. tests/models/test_migrations.py
@@ -27,7 +28,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-class DatabaseError(Exception):
+class DatabaseError(UserFacingError):
     """A database that cannot be opened; the message says which file and what to do."""
 
 

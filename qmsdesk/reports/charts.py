@@ -29,11 +29,11 @@ QUADRANT_STYLE: dict[str, tuple[str, RGBA, RGBA]] = {
 INK: RGBA = (0.12, 0.16, 0.20, 1.0)
 GRID: RGBA = (0.80, 0.82, 0.85, 1.0)
 EDGE: RGBA = (1.0, 1.0, 1.0, 1.0)
-MARKER_SIZE = 36.0  # points squared
-CELL_ROWS = 7  # points per column inside one cell of the grid
+MARKER_PT = 6.0  # marker diameter, shrunk only when a cell is crowded
+CELL_ROWS = 7  # points in one column of a cell before a second column opens
 CELL_SPAN = 0.9  # data units of a cell (1 x 1) the list of points may use
 ROW_STEP = 0.17
-LABEL_SIZES = (6.0, 4.5, 3.5)  # ref label size by the number of columns in the cell
+LABEL_PT = (6.0, 4.0)  # ref label size with one / two columns in the cell
 LOW, HIGH = 0.5, 5.5
 BAND = 0.42  # the strips above and below the grid that carry the quadrant names
 
@@ -62,22 +62,26 @@ def _new_figure(width_in: float, height_in: float) -> Figure:
 
 
 def _columns(count: int) -> int:
-    return max(1, math.ceil(count / CELL_ROWS))
+    return 1 if count <= CELL_ROWS else 2
+
+
+def _row_step(count: int) -> float:
+    return min(ROW_STEP, CELL_SPAN / max(1, math.ceil(count / _columns(count))))
 
 
 def cell_offsets(count: int) -> list[tuple[float, float]]:
     """Deterministic offsets from a cell's centre for ``count`` points that must not overlap.
 
-    The points of one cell form a small list around the centre, each with its label to the
-    right: one column of up to seven, then more columns, filled top to bottom.
+    The points of one cell form a small list around the centre, each with its label to
+    the right: one column of up to seven, then two columns filled top to bottom with
+    rows packed tighter (the markers shrink to match, see ``power_interest_grid``).
     """
     if count <= 0:
         return []
     columns = _columns(count)
     rows = math.ceil(count / columns)
-    step = min(ROW_STEP, CELL_SPAN / rows)
-    col_width = CELL_SPAN / columns
-    first_x = -0.24 if columns == 1 else -CELL_SPAN / 2 + 0.04
+    step = _row_step(count)
+    first_x, col_width = (-0.24, 0.0) if columns == 1 else (-0.44, 0.47)
     top = step * (rows - 1) / 2
     return [(first_x + (k // rows) * col_width, top - (k % rows) * step)
             for k in range(count)]
@@ -130,15 +134,25 @@ def _shade_quadrants(ax: Axes) -> None:
         ax.axhline(y, color=INK, linewidth=0.6, zorder=2)
 
 
-def _label_points(ax: Axes, points: Sequence[GridPoint],
-                  positions: Sequence[tuple[float, float]]) -> None:
+def _point_sizes(points: Sequence[GridPoint], row_pt: float) -> list[tuple[float, float]]:
+    """(marker diameter, label size) in points per point; crowded cells get smaller ones."""
     counts = Counter((point.interest, point.influence) for point in points)
-    for point, (x, y) in zip(points, positions, strict=True):
-        columns = _columns(counts[(point.interest, point.influence)])
-        size = LABEL_SIZES[min(columns, len(LABEL_SIZES)) - 1]
-        ax.annotate(point.ref, (x, y), xytext=(4.2, 0), textcoords="offset points", ha="left",
-                    va="center_baseline", fontsize=size, color=INK, fontfamily=FONT_FAMILY,
-                    zorder=5)
+    sizes = []
+    for point in points:
+        count = counts[(point.interest, point.influence)]
+        pitch = _row_step(count) * row_pt  # distance between rows, in points
+        sizes.append((min(MARKER_PT, 0.8 * pitch),
+                      min(LABEL_PT[_columns(count) - 1], pitch / 1.25)))
+    return sizes
+
+
+def _label_points(ax: Axes, points: Sequence[GridPoint],
+                  positions: Sequence[tuple[float, float]],
+                  sizes: Sequence[tuple[float, float]]) -> None:
+    for point, (x, y), (marker, label) in zip(points, positions, sizes, strict=True):
+        ax.annotate(point.ref, (x, y), xytext=(marker / 2 + 1.4, 0),
+                    textcoords="offset points", ha="left", va="center_baseline",
+                    fontsize=label, color=INK, fontfamily=FONT_FAMILY, zorder=5)
 
 
 def power_interest_grid(points: Sequence[GridPoint], width_in: float = 4.4,
@@ -149,13 +163,17 @@ def power_interest_grid(points: Sequence[GridPoint], width_in: float = 4.4,
     it is pickable, so a click maps back to ``points[index]``.
     """
     fig = _new_figure(width_in, height_in)
-    fig.subplots_adjust(left=0.12, right=0.97, bottom=0.11, top=0.97)
+    left, right, bottom, top = 0.12, 0.97, 0.11, 0.97
+    fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top)
     ax = fig.add_subplot()
     _shade_quadrants(ax)
     positions = grid_positions(points)
     quadrants = [point.quadrant for point in points]
+    row_pt = height_in * 72 * (top - bottom) / (HIGH - LOW + 2 * BAND)
+    sizes = _point_sizes(points, row_pt)
     scatter = ax.scatter([x for x, _ in positions], [y for _, y in positions],
-                         s=MARKER_SIZE, c=[QUADRANT_STYLE[q][1] for q in quadrants],
+                         s=[marker ** 2 for marker, _ in sizes],
+                         c=[QUADRANT_STYLE[q][1] for q in quadrants],
                          edgecolors=[EDGE], linewidths=0.7, zorder=4, picker=True,
                          pickradius=6)
     if points:
@@ -163,7 +181,7 @@ def power_interest_grid(points: Sequence[GridPoint], width_in: float = 4.4,
     else:
         ax.text(3.0, 3.0, "No active interested parties", ha="center", va="center",
                 fontsize=9, color=INK, fontfamily=FONT_FAMILY, zorder=5)
-    _label_points(ax, points, positions)
+    _label_points(ax, points, positions, sizes)
     ax.set_xlim(LOW, HIGH)
     ax.set_ylim(LOW - BAND, HIGH + BAND)
     ticks = list(rules.SCALE)

@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
     Image,
@@ -135,16 +136,19 @@ def _widths(weights: Sequence[float], total: float) -> list[float]:
 
 
 def data_table(header: Sequence[str], rows: Sequence[Sequence[Cell]],
-               weights: Sequence[float], width: float = FRAME_WIDTH) -> Table:
+               weights: Sequence[float], width: float = FRAME_WIDTH,
+               split_in_row: bool = False) -> Table:
     """A register table: header repeated on each page, zebra rows, wrapping cells.
 
     ``weights`` are relative column widths scaled to ``width``; an empty value prints a dash.
+    Rows stay whole across pages unless ``split_in_row`` (for free text that may run
+    longer than a page).
     """
     st = styles()
     data = [[para(h, st.cell_head) for h in header]]
     data += [[_cell(value, st.cell) for value in row] for row in rows]
-    table = Table(data, colWidths=_widths(weights, width), repeatRows=1, splitInRow=1,
-                  hAlign="LEFT")
+    table = Table(data, colWidths=_widths(weights, width), repeatRows=1,
+                  splitInRow=int(split_in_row), hAlign="LEFT")
     table.setStyle([
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA_FILL]),
@@ -170,8 +174,7 @@ def facts_table(pairs: Sequence[tuple[str, Cell]], columns: int = 2,
             row += [para(label, st.label), _cell(value, st.cell)]
         row += [""] * (2 * columns - len(row))
         rows.append(row)
-    table = Table(rows, colWidths=_widths([label_weight, 2.0] * columns, width), hAlign="LEFT",
-                  splitInRow=1)
+    table = Table(rows, colWidths=_widths([label_weight, 2.0] * columns, width), hAlign="LEFT")
     commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.4, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -226,6 +229,17 @@ def title_block(control: DocumentControl) -> list[Flowable]:
         story.append(para(control.subject, st.subtitle))
     story += [control_block(control), Spacer(1, 6 * mm)]
     return story
+
+
+def heading(text: str, style: ParagraphStyle, min_space: float = 35 * mm) -> list[Flowable]:
+    """A heading that starts a new page unless ``min_space`` is left for it and what follows.
+
+    Unlike keepWithNext, a long table after the heading starts right below it and splits,
+    instead of leaving the rest of the page blank. ``text`` is trusted markup.
+    """
+    paragraph = rich(text, style)
+    paragraph.keepWithNext = 0
+    return [CondPageBreak(min_space), paragraph]
 
 
 def empty_note(text: str) -> Paragraph:

@@ -23,6 +23,7 @@ from qmsdesk.reports.document import (
     empty_note,
     facts_table,
     figure_image,
+    heading,
     para,
     rich,
     styles,
@@ -83,7 +84,7 @@ def _summary(rows: Sequence[PartyRow], today: date) -> list[Flowable]:
     quadrant_table = data_table(
         ["Quadrant", "Meaning", "Parties"],
         [[q, QUADRANT_MEANING[q], str(by_quadrant[q])] for q in rules.QUADRANTS],
-        [2.2, 3.3, 1.2], width=half)
+        [1.8, 3.1, 1.05], width=half)
     side_by_side = Table([[category_table, "", quadrant_table]],
                          colWidths=[half, 6 * mm, half], hAlign="LEFT")
     side_by_side.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -95,6 +96,9 @@ def _summary(rows: Sequence[PartyRow], today: date) -> list[Flowable]:
 
 def _chart(rows: Sequence[PartyRow]) -> list[Flowable]:
     st = styles()
+    if not rows:
+        return [para("3. Power/interest grid", st.h1),
+                empty_note("No active interested parties to place on the grid.")]
     fig = power_interest_grid([GridPoint(r.ref, r.name, r.influence, r.interest) for r in rows])
     return [CondPageBreak(150 * mm), KeepTogether([
         para("3. Power/interest grid", st.h1),
@@ -108,7 +112,7 @@ def _chart(rows: Sequence[PartyRow]) -> list[Flowable]:
 
 def _register(rows: Sequence[PartyRow], today: date) -> list[Flowable]:
     st = styles()
-    story: list[Flowable] = [para("2. Register", st.h1)]
+    story = heading("2. Register", st.h1)
     if not rows:
         return [*story, empty_note("No active interested parties recorded.")]
     table_rows: list[list[Cell]] = [
@@ -128,14 +132,15 @@ def _contact(record: PartyRecord) -> str:
 
 def _requirements(record: PartyRecord) -> list[Flowable]:
     st = styles()
-    story: list[Flowable] = [para(f"Needs and expectations ({record.ref})", st.h3)]
+    story = heading(f"Needs and expectations ({markup(record.ref)})", st.h3, 30 * mm)
     if not record.requirements:
         return [*story, empty_note("No requirements recorded.")]
     rows: list[list[Cell]] = [
         [req.description, _cap(req.kind), _cap(req.obligation) or "None", req.source,
          req.addressed_by] for req in record.requirements]
     story.append(data_table(["Description", "Type", "Compliance obligation", "Source",
-                             "Addressed by"], rows, [3.6, 1.3, 1.4, 1.7, 2.4]))
+                             "Addressed by"], rows, [3.6, 1.3, 1.4, 1.7, 2.4],
+                            split_in_row=True))
     return story
 
 
@@ -145,21 +150,21 @@ def _engagements(record: PartyRecord, today: date) -> list[Flowable]:
     recent = sorted((e for e in record.engagements if e.on_date and e.on_date >= since),
                     key=lambda e: e.on_date or since, reverse=True)
     older = len(record.engagements) - len(recent)
-    story: list[Flowable] = [
-        para(f"Engagements since {since.isoformat()} ({record.ref})", st.h3)]
-    if recent:
-        rows: list[list[Cell]] = [
-            [_iso(e.on_date), _cap(e.kind), e.summary,
-             f"{e.satisfaction} / 5" if e.satisfaction is not None else "", e.follow_up]
-            for e in recent]
-        story.append(data_table(["Date", "Kind", "Summary", "Satisfaction", "Follow-up"], rows,
-                                [1.3, 1.1, 3.6, 1.5, 2.9]))
-    else:
-        story.append(empty_note(f"No engagements recorded in the last {ENGAGEMENT_MONTHS} "
-                                "months."))
+    story = heading(f"Engagements since {since.isoformat()} ({markup(record.ref)})", st.h3,
+                    30 * mm)
     if older:
         story.append(empty_note(f"{older} earlier engagement(s) are kept in the register and "
                                 "not listed here."))
+    if not recent:
+        story.append(empty_note(f"No engagements recorded in the last {ENGAGEMENT_MONTHS} "
+                                "months."))
+        return story
+    rows: list[list[Cell]] = [
+        [_iso(e.on_date), _cap(e.kind), e.summary,
+         f"{e.satisfaction} / 5" if e.satisfaction is not None else "", e.follow_up]
+        for e in recent]
+    story.append(data_table(["Date", "Kind", "Summary", "Satisfaction", "Follow-up"], rows,
+                            [1.3, 1.1, 3.6, 1.5, 2.9], split_in_row=True))
     return story
 
 
@@ -177,11 +182,11 @@ def _party_section(record: PartyRecord, today: date) -> list[Flowable]:
         ("Review interval", f"{record.review_interval_months} months"),
         ("Focus", _cap(record.focus)),
     ]
-    heading = rich(f"{markup(record.ref)} — {markup(record.name)}", st.h2)
+    title = rich(f"{markup(record.ref)} — {markup(record.name)}", st.h2)
     story: list[Flowable] = [
         CondPageBreak(70 * mm),
         HRFlowable(width="100%", thickness=0.6, color=RULE, spaceBefore=2, spaceAfter=2),
-        KeepTogether([heading, facts_table(facts)]),
+        KeepTogether([title, facts_table(facts)]),
     ]
     if record.description.strip():
         story.append(rich(f"<b>Description:</b> {markup(record.description)}", st.body))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from qmsdesk.errors import UserFacingError
 
-class ServiceError(Exception):
+
+class ServiceError(UserFacingError):
     """A problem the user can act on; the message is written for them."""
 
 

@@ -27,10 +27,14 @@ def run_gui(target: str | Path | None, demo: bool = False) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv)
     init_settings()
-    setup_logging()
     install_excepthook()
     window = MainWindow()
     window.show()
-    # The window appears first; the database (and SQLAlchemy) load right after.
-    QTimer.singleShot(0, lambda: window.open_initial(target, demo))
+
+    def after_shown() -> None:
+        # The window appears first; logging, the database (and SQLAlchemy) come right after.
+        setup_logging()
+        window.open_initial(target, demo)
+
+    QTimer.singleShot(0, after_shown)
     return app.exec()

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-import logging
 import sys
-import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from qmsdesk import paths
 
-log = logging.getLogger("qmsdesk")
+MAX_LOG_BYTES = 1_000_000
 
 
 def setup_logging() -> Path:
+    """Log to the log folder; a log grown past 1 MB is kept as qmsdesk.log.1 and restarted."""
+    import logging
+
     log_file = paths.log_dir() / "qmsdesk.log"
-    handler = RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    try:
+        if log_file.stat().st_size > MAX_LOG_BYTES:
+            log_file.replace(log_file.with_suffix(".log.1"))
+    except OSError:
+        pass
+    handler = logging.FileHandler(log_file, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
@@ -27,6 +32,8 @@ def setup_logging() -> Path:
 
 
 def show_error(parent: object, title: str, message: str, details: str = "") -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Critical, title, message,
                       QMessageBox.StandardButton.Ok, parent)  # type: ignore[arg-type]
     if details:
@@ -36,8 +43,11 @@ def show_error(parent: object, title: str, message: str, details: str = "") -> N
 
 def _excepthook(kind: type[BaseException], value: BaseException,
                 tb: TracebackType | None) -> None:
+    import logging
+    import traceback
+
     text = "".join(traceback.format_exception(kind, value, tb))
-    log.error("unhandled exception\n%s", text)
+    logging.getLogger("qmsdesk").error("unhandled exception\n%s", text)
     if QApplication.instance() is None:
         sys.__excepthook__(kind, value, tb)
         return

@@ -7,25 +7,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QHBoxLayout,
-    QInputDialog,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QMainWindow,
-    QMessageBox,
-    QStackedWidget,
-    QStyle,
-    QWidget,
-)
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget
 
 from qmsdesk import __version__, paths
 from qmsdesk.ui.errors import show_error
 
+# Only what the first paint needs is imported at the top: each Qt class costs start-up
+# time when first touched (QStyle alone ~5 ms), so dialogs load inside the methods.
+
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
     from qmsdesk.services.workspace import Database
     from qmsdesk.ui.pages.base_page import RegisterPage
 
@@ -36,7 +29,7 @@ DB_FILTER = "QMS Desk database (*.db);;All files (*)"
 # not exist yet are simply not listed, never shown empty.
 PAGES = [
     ("parties", "Interested parties", "qmsdesk.ui.pages.parties_page", "PartiesPage",
-     QStyle.StandardPixmap.SP_DirHomeIcon),
+     "SP_DirHomeIcon"),
 ]
 
 
@@ -64,9 +57,8 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(190)
-        self.nav.setIconSize(self.nav.iconSize() * 1.2)
-        self.nav.setStyleSheet("QListWidget#navigation { border: none; padding-top: 8px; }"
-                               "QListWidget#navigation::item { padding: 8px 6px; }")
+        self.nav.setFrameShape(QListWidget.Shape.NoFrame)
+        self.nav.setSpacing(4)  # no style sheet here: polishing one costs start-up time
         self.stack = QStackedWidget()
         self.placeholder = QLabel(self.tr("Opening database…"))
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -121,6 +113,8 @@ class MainWindow(QMainWindow):
     def _build_pages(self) -> None:
         import importlib
 
+        from PySide6.QtWidgets import QListWidgetItem, QStyle
+
         for page in self.pages.values():
             self.stack.removeWidget(page)
             page.deleteLater()
@@ -131,7 +125,8 @@ class MainWindow(QMainWindow):
             page = page_class(self)
             self.pages[key] = page
             self.stack.addWidget(page)
-            item = QListWidgetItem(self.style().standardIcon(icon), self.tr(label))
+            pixmap = getattr(QStyle.StandardPixmap, icon)
+            item = QListWidgetItem(self.style().standardIcon(pixmap), self.tr(label))
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
         self.nav.setCurrentRow(0)
@@ -211,8 +206,9 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.placeholder)
 
     def open_database(self, target: str | Path, create: bool = False) -> bool:
-        from qmsdesk.services.workspace import open_workspace
+        from PySide6.QtWidgets import QMessageBox
 
+        from qmsdesk.services.workspace import open_workspace
         self.statusBar().showMessage(self.tr("Opening %s…") % target)
         try:
             db = open_workspace(target, create=create)
@@ -246,12 +242,16 @@ class MainWindow(QMainWindow):
         self.database_changed.emit()
 
     def choose_database(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         start = str(self.db.path.parent if self.db and self.db.path else paths.data_dir())
         name, _ = QFileDialog.getOpenFileName(self, self.tr("Open database"), start, DB_FILTER)
         if name:
             self.open_database(name)
 
     def new_database(self) -> None:
+        from PySide6.QtWidgets import QFileDialog, QInputDialog
+
         name, _ = QFileDialog.getSaveFileName(self, self.tr("New database"),
                                               str(paths.data_dir() / "qms.db"), DB_FILTER)
         if not name:
@@ -272,6 +272,8 @@ class MainWindow(QMainWindow):
     def backup(self) -> None:
         if self.db is None:
             return
+        from PySide6.QtWidgets import QFileDialog
+
         from qmsdesk.services.workspace import backup_database
         from qmsdesk.ui.tasks import run_with_progress
 
@@ -332,6 +334,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(self, self.tr("About QMS Desk"), self.tr(
             "<h3>QMS Desk %s</h3><p>Offline registers for an ISO 9001 quality management "
             "system: interested parties, quality objectives, suppliers and audit-ready "
