@@ -81,7 +81,7 @@ def cell_offsets(count: int) -> list[tuple[float, float]]:
     columns = _columns(count)
     rows = math.ceil(count / columns)
     step = _row_step(count)
-    first_x, col_width = (-0.24, 0.0) if columns == 1 else (-0.44, 0.47)
+    first_x, col_width = (-0.24, 0.0) if columns == 1 else (-0.40, 0.45)
     top = step * (rows - 1) / 2
     return [(first_x + (k // rows) * col_width, top - (k % rows) * step)
             for k in range(count)]

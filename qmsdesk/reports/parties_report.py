@@ -189,7 +189,8 @@ def _party_section(record: PartyRecord, today: date) -> list[Flowable]:
         KeepTogether([title, facts_table(facts)]),
     ]
     if record.description.strip():
-        story.append(rich(f"<b>Description:</b> {markup(record.description)}", st.body))
+        story += [Spacer(1, 2 * mm),
+                  rich(f"<b>Description:</b> {markup(record.description)}", st.body)]
     story += _requirements(record)
     story += _engagements(record, today)
     story.append(Spacer(1, 4 * mm))

@@ -21,6 +21,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from qmsdesk.models.base import Base
 from qmsdesk.models.db import Database
 from qmsdesk.models.parties import Party
 from qmsdesk.services import demo_parties
@@ -43,7 +44,7 @@ STAFF: Mapping[str, str] = {
 }
 
 # Registers that must be empty before demo data goes in (a demo never mixes with real data).
-_REGISTERS: tuple[type, ...] = (Party,)
+_REGISTERS: tuple[type[Base], ...] = (Party,)
 
 Builder = Callable[[Database, date, random.Random, Mapping[str, str]], Iterator[str]]
 

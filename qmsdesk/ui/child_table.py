@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QLineEdit,
@@ -160,3 +161,19 @@ class ChildDelegate(QStyledItemDelegate):
             model.setData(index, None if rating and value == 0 else value)
         elif isinstance(editor, QLineEdit):
             model.setData(index, editor.text())
+
+
+def open_editor(view: QAbstractItemView) -> QWidget | None:
+    """The in-place editor currently open in ``view``, if any."""
+    if view.state() != QAbstractItemView.State.EditingState:
+        return None
+    children = view.viewport().findChildren(QWidget, "",
+                                            Qt.FindChildOption.FindDirectChildrenOnly)
+    return next((w for w in children if w.isVisible()), None)
+
+
+def commit_open_editor(view: QAbstractItemView) -> None:
+    """Keep what is typed in a cell that has not been left yet (Save clicked mid-edit)."""
+    editor = open_editor(view)
+    if editor is not None:
+        view.itemDelegate().commitData.emit(editor)

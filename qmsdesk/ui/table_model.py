@@ -110,16 +110,29 @@ class RecordFilterProxy(QSortFilterProxyModel):
         super().setSourceModel(model)
         model.modelReset.connect(self._haystack.clear)
 
+    def _refilter(self, change: Callable[[], None]) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt 6.10+; invalidateRowsFilter is deprecated
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            change()
+            self.invalidateRowsFilter()
+
     def set_search_text(self, text: str) -> None:
-        self._needle = text.strip().casefold()
-        self.invalidateRowsFilter()
+        def change() -> None:
+            self._needle = text.strip().casefold()
+
+        self._refilter(change)
 
     def set_predicate(self, name: str, predicate: Callable[[Any], bool] | None) -> None:
-        if predicate is None:
-            self._predicates.pop(name, None)
-        else:
-            self._predicates[name] = predicate
-        self.invalidateRowsFilter()
+        def change() -> None:
+            if predicate is None:
+                self._predicates.pop(name, None)
+            else:
+                self._predicates[name] = predicate
+
+        self._refilter(change)
 
     def _text_of(self, source_row: int) -> str:
         text = self._haystack.get(source_row)

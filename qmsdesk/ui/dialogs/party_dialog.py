@@ -26,7 +26,12 @@ from PySide6.QtWidgets import (
 
 from qmsdesk.services import party_rules as rules
 from qmsdesk.services.parties import EngagementRecord, PartyRecord, RequirementRecord
-from qmsdesk.ui.child_table import ChildColumn, ChildDelegate, ChildListModel
+from qmsdesk.ui.child_table import (
+    ChildColumn,
+    ChildDelegate,
+    ChildListModel,
+    commit_open_editor,
+)
 from qmsdesk.ui.dialogs.record_dialog import ERROR_STYLE, RecordDialog
 from qmsdesk.ui.formatting import date_format, from_qdate, to_qdate
 
@@ -239,6 +244,8 @@ class PartyDialog(RecordDialog):
                                     "padding: 2px 6px; font-weight: 600;")
 
     def value(self) -> PartyRecord:
+        commit_open_editor(self.requirement_view)
+        commit_open_editor(self.engagement_view)
         return dataclasses.replace(
             self._record,
             name=self.name.text(),

@@ -1,0 +1,81 @@
+"""GUI fixtures: a main window on a small database, and a helper to drive modal dialogs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from qmsdesk.models.db import open_database
+from qmsdesk.services import parties as service
+from qmsdesk.ui.app import init_settings
+from qmsdesk.ui.main_window import MainWindow
+
+SAMPLE = [
+    ("Müller Präzisionsteile GmbH", "customer", 5, 5),
+    ("Łódź Logistics Sp. z o.o.", "supplier", 2, 4),
+    ("株式会社サンプル精工", "customer", 4, 2),
+    ("City Council", "regulator", 1, 1),
+]
+
+
+def make_sample_db(path: Path, today: date) -> None:
+    db = open_database(path, user="setup", create=True)
+    for name, category, influence, interest in SAMPLE:
+        record = service.new_party(today)
+        record.name, record.category = name, category
+        record.influence, record.interest = influence, interest
+        record.owner = "Anna Kowalska"
+        service.save_party(db, record, today)
+    db.close()
+
+
+@pytest.fixture
+def sample_db(tmp_path: Path, today: date) -> Path:
+    path = tmp_path / "sample.db"
+    make_sample_db(path, today)
+    return path
+
+
+@pytest.fixture
+def window(qtbot: Any, sample_db: Path, monkeypatch: pytest.MonkeyPatch,
+           today: date) -> Iterator[MainWindow]:
+    init_settings()
+    monkeypatch.setattr(MainWindow, "today", property(lambda self: today))
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    assert win.open_database(sample_db)
+    yield win
+    if win.db is not None:
+        win.db.close()
+
+
+def drive_dialog(trigger: Callable[[], Any], interact: Callable[[QWidget], None]) -> None:
+    """Run ``trigger`` (which opens a modal dialog) and ``interact`` with that dialog.
+
+    If ``interact`` leaves the dialog open, it is closed (rejected) so the test cannot hang.
+    """
+    failures: list[BaseException] = []
+
+    def handle() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(10, handle)
+            return
+        try:
+            interact(dialog)
+        except BaseException as exc:
+            failures.append(exc)
+        if dialog.isVisible():
+            dialog.done(0)  # type: ignore[attr-defined]
+
+    QTimer.singleShot(0, handle)
+    trigger()
+    if failures:
+        raise failures[0]
