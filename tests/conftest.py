@@ -12,8 +12,8 @@ import pytest
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from qmsdesk import paths  # noqa: E402
-from qmsdesk.models.db import Database, open_database  # noqa: E402
+from qmsdesk import paths
+from qmsdesk.models.db import Database, open_database
 
 TODAY = date(2026, 11, 21)
 

@@ -74,8 +74,10 @@ def _columns(obj: Audited) -> Iterator[str]:
 
 
 def _record_id(obj: Any) -> str:
-    identity = inspect(obj).identity
-    return ",".join(str(part) for part in identity) if identity else ""
+    # The primary key, not the identity key: a new row's identity is set only after
+    # after_flush, but its primary key is already known here.
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return ",".join("" if part is None else str(part) for part in key)
 
 
 def _changes(session: Session) -> Iterator[tuple[str, Audited, str, str, str]]:

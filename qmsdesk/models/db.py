@@ -84,14 +84,24 @@ def _read_header(path: Path) -> bytes:
         return handle.read(100)
 
 
-def _inspect_sqlite_file(path: Path) -> str | None:
+def _readonly_uri(path: Path) -> str:
+    # immutable=1 stops SQLite from creating -wal/-shm files beside a file it only reads;
+    # only safe when no -wal exists (a -wal may hold committed data not yet in the file).
+    wal = path.with_name(path.name + "-wal")
+    return path.resolve().as_uri() + ("?mode=ro" if wal.exists() else "?mode=ro&immutable=1")
+
+
+def _inspect_sqlite_file(path: Path, create: bool) -> str | None:
     """Check a file without writing to it; return its schema revision (None when empty).
 
     Raises DatabaseRefused for anything QMS Desk must not open.
     """
     size = path.stat().st_size
     if size == 0:
-        return None
+        if create:
+            return None
+        raise DatabaseRefused(f"{path} is an empty file, not a QMS Desk database. "
+                              "Create a database with 'init' or File › New database….")
     header = _read_header(path)
     if not header.startswith(SQLITE_MAGIC):
         raise DatabaseRefused(
@@ -110,7 +120,7 @@ def _inspect_sqlite_file(path: Path) -> str | None:
         )
     app_id = struct.unpack(">i", header[68:72])[0]
     try:
-        with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as conn:
+        with closing(sqlite3.connect(_readonly_uri(path), uri=True)) as conn:
             check = conn.execute("PRAGMA quick_check").fetchone()
             if not check or check[0] != "ok":
                 raise DatabaseRefused(f"{path} is damaged ({check[0] if check else '?'}). "
@@ -176,7 +186,7 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
 def _backup_before_upgrade(path: Path, revision: str) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     backup = path.with_name(f"{path.stem}.schema-{revision}-{stamp}{path.suffix}")
-    with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as src, \
+    with closing(sqlite3.connect(_readonly_uri(path), uri=True)) as src, \
             closing(sqlite3.connect(backup)) as dst:
         src.backup(dst)
     return backup
@@ -216,7 +226,7 @@ def open_database(
         if path.exists():
             if path.is_dir():
                 raise DatabaseRefused(f"{path} is a folder, not a database file.")
-            current = _inspect_sqlite_file(path)
+            current = _inspect_sqlite_file(path, create)
         elif create:
             path.parent.mkdir(parents=True, exist_ok=True)
             current = None

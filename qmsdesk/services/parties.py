@@ -178,7 +178,9 @@ def _sync_children(session: Session, existing: list, wanted: list, model: type,
             existing.append(model(party=parent, **values))
     for child_id, child in by_id.items():
         if child_id not in keep:
-            existing.remove(child)
+            # An explicit delete (not only removal from the list) keeps the row in
+            # session.deleted, linked to its party, so the audit trail records it.
+            session.delete(child)
 
 
 def _normalise(record: PartyRecord) -> None:

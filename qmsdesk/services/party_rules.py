@@ -60,8 +60,13 @@ def _check_text(errors: dict[str, str], key: str, value: str, label: str, limit:
         errors[key] = f"{label} is too long ({len(value)} characters; at most {limit})."
 
 
+def on_scale(value: object) -> bool:
+    """A whole number 1-5 (a bool is not a rating, though Python says True == 1)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value in SCALE
+
+
 def _check_scale(errors: dict[str, str], key: str, value: object, label: str) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value not in SCALE:
+    if not on_scale(value):
         errors[key] = f"{label} must be a whole number from 1 to 5."
 
 
@@ -116,7 +121,7 @@ def validate_party(record: PartyRecord, today: date) -> dict[str, str]:
                                     f"{', '.join(ENGAGEMENT_KINDS)}."
         if not eng.summary.strip():
             errors[f"{key}.summary"] = f"Engagement {i + 1}: summary is required."
-        if eng.satisfaction is not None and eng.satisfaction not in SCALE:
+        if eng.satisfaction is not None and not on_scale(eng.satisfaction):
             errors[f"{key}.satisfaction"] = (
                 f"Engagement {i + 1}: satisfaction is 1 to 5, or left empty.")
     return errors

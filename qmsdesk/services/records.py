@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -14,15 +14,15 @@ from qmsdesk.services.errors import ConflictError, NotFoundError
 
 
 def next_ref(session: Session, model: type[RegisterRecord], width: int = 4) -> str:
-    """The next free reference, e.g. IP-0001 after none, IP-0013 after IP-0012."""
+    """The next free reference, e.g. IP-0001 after none, IP-0013 after IP-0012.
+
+    ``width`` is the minimum number of digits: after IP-9999 comes IP-10000.
+    """
     prefix = f"{model.ref_prefix}-"
     column = model.ref  # type: ignore[attr-defined]
-    last = session.scalar(
-        select(func.max(column)).where(column.like(f"{prefix}%"),
-                                       func.length(column) == len(prefix) + width)
-    )
-    number = int(last[len(prefix):]) + 1 if last else 1
-    return f"{prefix}{number:0{width}d}"
+    number = cast(func.substr(column, len(prefix) + 1), Integer)
+    last = session.scalar(select(func.max(number)).where(column.like(f"{prefix}%")))
+    return f"{prefix}{(last or 0) + 1:0{width}d}"
 
 
 def load_for_update(session: Session, model: type[RegisterRecord], record_id: int,

@@ -1,0 +1,102 @@
+"""The generic table model and filter proxy, without any widget."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QAbstractItemModelTester
+
+from qmsdesk.ui.table_model import ROW_ROLE, SORT_ROLE, Column, RecordFilterProxy, RecordTableModel
+
+
+@dataclass(frozen=True)
+class Row:
+    ref: str
+    name: str
+    due: date | None
+    count: int
+
+
+COLUMNS = [
+    Column("Ref", lambda r: r.ref),
+    Column("Name", lambda r: r.name),
+    Column("Due", lambda r: r.due.isoformat() if r.due else "",
+           sort_key=lambda r: r.due.toordinal() if r.due else 0),
+    Column("Count", lambda r: str(r.count), sort_key=lambda r: r.count,
+           align=Qt.AlignmentFlag.AlignRight),
+]
+ROWS = [Row("IP-0001", "Zeta GmbH", date(2027, 1, 5), 10),
+        Row("IP-0002", "Ærø Sejl", None, 2),
+        Row("IP-0003", "alpha SA", date(2026, 3, 1), 9)]
+
+
+def make(rows=ROWS):
+    model = RecordTableModel(COLUMNS)
+    proxy = RecordFilterProxy()
+    proxy.setSourceModel(model)
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    QAbstractItemModelTester(proxy, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    model.set_rows(rows)
+    return model, proxy
+
+
+def column_values(proxy, column):
+    return [proxy.index(i, column).data() for i in range(proxy.rowCount())]
+
+
+def test_model_shows_rows_through_column_specs(qapp):
+    model, _ = make()
+    assert (model.rowCount(), model.columnCount()) == (3, 4)
+    assert model.headerData(2, Qt.Orientation.Horizontal) == "Due"
+    assert model.index(1, 1).data() == "Ærø Sejl"
+    assert model.index(1, 2).data() == ""
+    assert model.index(0, 3).data(Qt.ItemDataRole.TextAlignmentRole) == int(
+        Qt.AlignmentFlag.AlignRight)
+    assert model.index(2, 0).data(ROW_ROLE) is ROWS[2]
+
+
+def test_sorting_uses_sort_keys_not_text(qapp):
+    _, proxy = make()
+    proxy.sort(3, Qt.SortOrder.AscendingOrder)  # "10" sorts after "9" as a number
+    assert column_values(proxy, 3) == ["2", "9", "10"]
+    proxy.sort(2, Qt.SortOrder.DescendingOrder)
+    assert column_values(proxy, 0) == ["IP-0001", "IP-0003", "IP-0002"]
+    proxy.sort(1, Qt.SortOrder.AscendingOrder)  # case-insensitive by default
+    assert column_values(proxy, 1) == ["alpha SA", "Zeta GmbH", "Ærø Sejl"]
+    assert proxy.index(0, 1).data(SORT_ROLE) == "alpha sa"
+
+
+def test_search_matches_any_column_case_insensitively(qapp):
+    _, proxy = make()
+    proxy.set_search_text("ÆRØ")
+    assert column_values(proxy, 0) == ["IP-0002"]
+    proxy.set_search_text("2027")
+    assert column_values(proxy, 0) == ["IP-0001"]
+    proxy.set_search_text("")
+    assert proxy.rowCount() == 3
+
+
+def test_predicates_combine_with_search_and_survive_reset(qapp):
+    model, proxy = make()
+    proxy.set_predicate("many", lambda r: r.count > 5)
+    assert sorted(column_values(proxy, 0)) == ["IP-0001", "IP-0003"]
+    proxy.set_search_text("alpha")
+    assert column_values(proxy, 0) == ["IP-0003"]
+    model.set_rows([*ROWS, Row("IP-0004", "Alpha Two", None, 50)])
+    assert sorted(column_values(proxy, 0)) == ["IP-0003", "IP-0004"]
+    proxy.set_predicate("many", None)
+    proxy.set_search_text("")
+    assert proxy.rowCount() == 4
+
+
+def test_large_register_filters(qapp):
+    rows = [Row(f"IP-{i:05d}", f"Party {i}", None, i) for i in range(20_000)]
+    model, proxy = make(rows)
+    proxy.set_search_text("party 1999")
+    assert sorted(column_values(proxy, 0)) == ["IP-01999", "IP-19990", "IP-19991",
+                                               "IP-19992", "IP-19993", "IP-19994",
+                                               "IP-19995", "IP-19996", "IP-19997", "IP-19998",
+                                               "IP-19999"]
+    assert model.find(lambda r: r.ref == "IP-12345") == 12345
