@@ -106,10 +106,19 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from qmsdesk.services.demo import create_demo
     from qmsdesk.services.progress import run_task
 
     _require_new_file(args)
+    target = _target(args, require_existing=False)
+    if isinstance(target, Path):
+        from qmsdesk.services.workspace import create_demo_database
+
+        # Built in a temporary file and moved into place: a failure leaves nothing behind.
+        run_task(create_demo_database(target, date.today()))
+        print(f"Created demo database: {target}")
+        return EXIT_OK
+    from qmsdesk.services.demo import create_demo
+
     db = _open(args, create=True)
     try:
         run_task(create_demo(db, date.today()))

@@ -121,7 +121,7 @@ def _register(rows: Sequence[PartyRow], today: date) -> list[Flowable]:
          _due_cell(row.next_review, today)] for row in rows]
     story.append(data_table(
         ["Ref", "Name", "Category", "Int./ext.", "Infl. / int.", "Quadrant", "Owner",
-         "Next review"], table_rows, [1.25, 3.0, 1.5, 1.2, 1.0, 1.6, 1.9, 1.45]))
+         "Next review"], table_rows, [1.2, 2.7, 1.9, 1.15, 0.95, 1.55, 1.9, 1.45]))
     return story
 
 

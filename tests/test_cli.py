@@ -1,0 +1,94 @@
+"""The command line as auditors' scripts and the installer's smoke test use it."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), "--data-dir", str(data_dir),
+                           *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("cli")
+    path = folder / "demo.db"
+    result = run("demo", "--db", str(path), data_dir=folder)
+    assert result.returncode == 0, result.stderr
+    assert "Created demo database" in result.stdout
+    return path
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+def test_init_creates_an_empty_database_and_refuses_to_overwrite(tmp_path: Path):
+    path = tmp_path / "new.db"
+    result = run("init", "--db", str(path), "--organisation", "Acme Ltd", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM party").fetchone() == (0,)
+        assert conn.execute("SELECT value FROM setting WHERE key = 'organisation'").fetchone() \
+            == ("Acme Ltd",)
+    before = path.read_bytes()
+    again = run("init", "--db", str(path), data_dir=tmp_path)
+    assert_one_line_error(again, "already exists")
+    assert path.read_bytes() == before
+
+
+def test_demo_report_and_verify(demo_db: Path, tmp_path: Path):
+    out = tmp_path / "parties.pdf"
+    result = run("report", "parties", "--db", str(demo_db), "--out", str(out),
+                 data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    for name in ("Müller Präzisionsteile GmbH", "Łódź Logistics Sp. z o.o.",
+                 "株式会社サンプル精工"):
+        assert name in text
+    verify = run("verify", "--db", str(demo_db), data_dir=tmp_path)
+    assert verify.returncode == 0, verify.stderr
+    assert "chain intact" in verify.stdout
+
+
+def test_verify_names_the_first_tampered_entry(demo_db: Path, tmp_path: Path):
+    copy = tmp_path / "tampered.db"
+    copy.write_bytes(demo_db.read_bytes())
+    with sqlite3.connect(copy) as conn:
+        conn.execute("UPDATE audit_entry SET new_value = 'Someone Else' WHERE id = 42")
+    result = run("verify", "--db", str(copy), data_dir=tmp_path)
+    assert_one_line_error(result, "audit entry #42")
+
+
+@pytest.mark.parametrize("args, words", [
+    (["verify", "--db", "{tmp}/missing.db"], ["missing.db", "does not exist"]),
+    (["report", "parties", "--db", "{tmp}/notes.txt", "--out", "{tmp}/x.pdf"],
+     ["notes.txt", "not a QMS Desk database"]),
+    (["report", "suppliers", "--out", "x.pdf"], ["invalid choice"]),
+    (["report", "parties"], ["--out"]),
+    (["frobnicate"], ["invalid choice"]),
+])
+def test_errors_are_one_clear_line(tmp_path: Path, args: list[str], words: list[str]):
+    (tmp_path / "notes.txt").write_text("shopping list\n")
+    result = run(*[a.format(tmp=tmp_path) for a in args], data_dir=tmp_path)
+    assert_one_line_error(result, *words)
+
+
+def test_report_into_a_missing_folder_is_refused(demo_db: Path, tmp_path: Path):
+    result = run("report", "parties", "--db", str(demo_db), "--out",
+                 str(tmp_path / "nope" / "x.pdf"), data_dir=tmp_path)
+    assert_one_line_error(result, "does not exist")

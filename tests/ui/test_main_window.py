@@ -1,0 +1,81 @@
+"""The window shell: first launch, opening databases, refusing bad files, recent files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from qmsdesk import paths
+from qmsdesk.services import org_settings, user_settings
+from qmsdesk.ui.app import init_settings
+from qmsdesk.ui.dialogs.welcome_dialog import WelcomeDialog
+from qmsdesk.ui.main_window import MainWindow
+from tests.ui.conftest import drive_dialog
+
+
+def test_first_launch_welcome_starts_a_new_qms(qtbot, monkeypatch):
+    init_settings()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert not window.register_menu.isEnabled()
+
+    def welcome(dialog: WelcomeDialog) -> None:
+        qtbot.keyClicks(dialog.organisation, "Acme Precision Ltd")
+        dialog.user_name.clear()
+        qtbot.keyClicks(dialog.user_name, "Grace Adeyemi")
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+
+    drive_dialog(lambda: window.open_initial(None, demo=False), welcome)
+    assert window.db is not None
+    assert window.db.path == paths.default_database_path()
+    assert org_settings.load_settings(window.db).organisation == "Acme Precision Ltd"
+    assert user_settings.user_name() == "Grace Adeyemi"
+    assert window.db.user == "Grace Adeyemi"
+    assert window.page("parties").body.currentWidget() is window.page("parties").empty
+    assert "No interested parties yet" in window.page("parties").empty.text()
+    assert window.register_menu.isEnabled()
+    window.db.close()
+
+
+def test_welcome_needs_an_organisation(qtbot):
+    dialog = WelcomeDialog(paths.default_database_path())
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == 0
+    assert "organisation" in dialog.error.text()
+
+
+def test_refused_file_shows_message_and_keeps_current_database(window, tmp_path: Path,
+                                                               monkeypatch):
+    shown: list[str] = []
+    monkeypatch.setattr("qmsdesk.ui.main_window.show_error",
+                        lambda parent, title, message, details="": shown.append(message))
+    foreign = tmp_path / "photo.db"
+    foreign.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    before = foreign.read_bytes()
+    current = window.db
+    assert window.open_database(foreign) is False
+    assert shown and "photo.db" in shown[0] and "not a QMS Desk database" in shown[0]
+    assert window.db is current
+    assert foreign.read_bytes() == before
+
+
+def test_opened_databases_are_remembered(window, sample_db: Path, tmp_path: Path):
+    other = tmp_path / "other.db"
+    from tests.ui.conftest import make_sample_db
+
+    make_sample_db(other, window.today)
+    assert window.open_database(other)
+    assert window.recent_databases()[:2] == [str(other), str(sample_db)]
+    assert window.windowTitle().endswith("other.db")
+    window._fill_recent_menu()
+    labels = [a.text() for a in window.recent_menu.actions()]
+    assert labels[0].endswith("other.db")
+
+
+def test_only_built_pages_are_listed(window):
+    labels = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert labels == ["Interested parties"]
+    assert "Objectives" not in labels
