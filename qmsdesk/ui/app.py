@@ -34,6 +34,7 @@ def run_gui(target: str | Path | None, demo: bool = False) -> int:
     def after_shown() -> None:
         # The window appears first; logging, the database (and SQLAlchemy) come right after.
         setup_logging()
+        window.install_shortcuts()
         window.open_initial(target, demo)
 
     QTimer.singleShot(0, after_shown)

@@ -79,3 +79,23 @@ def test_only_built_pages_are_listed(window):
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert labels == ["Interested parties"]
     assert "Objectives" not in labels
+
+
+def test_menu_shortcuts_are_attached_once_a_database_is_open(window):
+    assert window.backup_action.shortcut().toString() == "Ctrl+B"
+    assert window.settings_action.shortcut().toString() == "Ctrl+,"
+
+
+def test_demo_is_created_in_the_data_folder_on_first_run(qtbot):
+    init_settings()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.open_initial(None, demo=True)
+    qtbot.waitUntil(lambda: window.db is not None, timeout=60000)
+    assert window.db.path == paths.demo_database_path()
+    page = window.page("parties")
+    assert page.model.rowCount() >= 30
+    assert "Müller Präzisionsteile GmbH" in [r.name for r in page.model.rows()]
+    assert not list(paths.data_dir().glob("*.partial*"))
+    window.db.close()
