@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -181,7 +181,7 @@ class PartiesPage(RegisterPage):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for i, width in enumerate((70, 240, 105, 115, 125, 140, 45)):
+        for i, width in enumerate((68, 220, 108, 108, 112, 156, 42)):
             self.table.setColumnWidth(i, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
@@ -203,13 +203,19 @@ class PartiesPage(RegisterPage):
                                  "the party"))
         chart_column.addWidget(caption)
         self.chart = ChartView(self.tr("Loading chart…"))
-        self.chart.setMinimumSize(340, 340)
+        self.chart.setMinimumSize(300, 320)
         self.chart.on_pick(self._chart_picked)
         chart_column.addWidget(self.chart, 1)
         splitter.addWidget(chart_box)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([800, 400])
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([820, 360])
+        self.splitter = splitter
+        state = QSettings().value("parties_page/splitter")
+        if isinstance(state, QByteArray):
+            splitter.restoreState(state)
+        splitter.splitterMoved.connect(
+            lambda *_: QSettings().setValue("parties_page/splitter", splitter.saveState()))
         self.layout_.addWidget(splitter, 1)
 
     # --- data -----------------------------------------------------------------------------

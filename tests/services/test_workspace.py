@@ -1,0 +1,48 @@
+"""Creating, opening and backing up databases through the workspace service."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from qmsdesk.services import org_settings, parties
+from qmsdesk.services.errors import ServiceError
+from qmsdesk.services.progress import run_task
+from qmsdesk.services.workspace import (
+    backup_database,
+    create_new_database,
+    open_workspace,
+)
+
+
+def test_new_database_records_organisation_and_refuses_existing(tmp_path: Path):
+    path = tmp_path / "acme.db"
+    db = create_new_database(path, "  Acme Ltd ")
+    assert org_settings.load_settings(db).organisation == "Acme Ltd"
+    db.close()
+    with pytest.raises(ServiceError, match="already exists"):
+        create_new_database(path, "Other")
+
+
+def test_backup_is_a_complete_consistent_copy(tmp_path: Path, today: date):
+    db = create_new_database(tmp_path / "live.db", "Acme Ltd")
+    record = parties.new_party(today)
+    record.name = "Łódź Logistics Sp. z o.o."
+    parties.save_party(db, record, today)
+    steps: list[int] = []
+    target = run_task(backup_database(db, tmp_path / "copy.db"),
+                      lambda p: steps.append(p.done))
+    assert steps[-1] == 1
+    assert not (tmp_path / "copy.db.partial").exists()
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("SELECT name FROM party").fetchall() == [
+            ("Łódź Logistics Sp. z o.o.",)]
+    copy = open_workspace(target)
+    assert [r.name for r in parties.list_parties(copy, today)] == ["Łódź Logistics Sp. z o.o."]
+    copy.close()
+    with pytest.raises(ServiceError, match="different file"):
+        run_task(backup_database(db, tmp_path / "live.db"))
+    db.close()
