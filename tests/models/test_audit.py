@@ -13,7 +13,8 @@ from qmsdesk.models.db import Database, open_database
 from qmsdesk.models.parties import Party
 from qmsdesk.services import parties
 from qmsdesk.services.integrity import verify_database
-from qmsdesk.services.parties import EngagementRecord, PartyRecord, RequirementRecord
+from qmsdesk.services.parties import EngagementRecord, RequirementRecord
+from tests.factories import make_party as _party
 
 Row = tuple[str, str, str, str, str, str, str]  # user, action, entity, ref, field, old, new
 
@@ -32,14 +33,6 @@ def _last_id(db: Database) -> int:
 def _rows(entries: list[AuditEntry]) -> set[Row]:
     return {(e.user, e.action, e.entity, e.ref, e.field, e.old_value, e.new_value)
             for e in entries}
-
-
-def _party(today: date, name: str = "Acme Tools", **values: object) -> PartyRecord:
-    record = parties.new_party(today)
-    record.name = name
-    for key, value in values.items():
-        setattr(record, key, value)
-    return record
 
 
 def _raw(db: Database, sql: str, **params: object) -> None:

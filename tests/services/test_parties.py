@@ -14,16 +14,9 @@ from qmsdesk.models.parties import Engagement, Party, PartyRequirement
 from qmsdesk.services import parties
 from qmsdesk.services.errors import ConflictError, NotFoundError, ValidationError
 from qmsdesk.services.parties import EngagementRecord, PartyRecord, RequirementRecord
+from tests.factories import make_party as _party
 
 SCALE_MESSAGE = "must be a whole number from 1 to 5."
-
-
-def _party(today: date, name: str = "Acme Tools", **values: object) -> PartyRecord:
-    record = parties.new_party(today)
-    record.name = name
-    for key, value in values.items():
-        setattr(record, key, value)
-    return record
 
 
 def _counts(db: Database) -> tuple[int, int, int, int]:
