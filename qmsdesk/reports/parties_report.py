@@ -32,6 +32,7 @@ from qmsdesk.reports.document import (
 from qmsdesk.reports.fonts import markup
 from qmsdesk.services import party_rules as rules
 from qmsdesk.services.dates import add_months, is_overdue
+from qmsdesk.services.labels import label, plural
 from qmsdesk.services.org_settings import load_settings
 from qmsdesk.services.parties import PartyRecord, PartyRow, get_party, list_parties
 from qmsdesk.services.progress import Progress
@@ -52,10 +53,6 @@ QUADRANT_MEANING = {
 
 def _iso(value: date | None) -> str:
     return value.isoformat() if value is not None else ""
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _due_cell(due: date | None, today: date) -> Cell:
@@ -80,7 +77,7 @@ def _summary(rows: Sequence[PartyRow], today: date) -> list[Flowable]:
     half = (FRAME_WIDTH - 6 * mm) / 2
     category_table = data_table(
         ["Category", "Parties"],
-        [[_cap(c), str(by_category[c])] for c in rules.CATEGORIES], [3, 1], width=half)
+        [[label(c), str(by_category[c])] for c in rules.CATEGORIES], [3, 1], width=half)
     quadrant_table = data_table(
         ["Quadrant", "Meaning", "Parties"],
         [[q, QUADRANT_MEANING[q], str(by_quadrant[q])] for q in rules.QUADRANTS],
@@ -116,7 +113,7 @@ def _register(rows: Sequence[PartyRow], today: date) -> list[Flowable]:
     if not rows:
         return [*story, empty_note("No active interested parties recorded.")]
     table_rows: list[list[Cell]] = [
-        [row.ref, row.name, _cap(row.category), "Internal" if row.internal else "External",
+        [row.ref, row.name, label(row.category), "Internal" if row.internal else "External",
          f"{row.influence} / {row.interest}", row.quadrant, row.owner,
          _due_cell(row.next_review, today)] for row in rows]
     story.append(data_table(
@@ -136,7 +133,7 @@ def _requirements(record: PartyRecord) -> list[Flowable]:
     if not record.requirements:
         return [*story, empty_note("No requirements recorded.")]
     rows: list[list[Cell]] = [
-        [req.description, _cap(req.kind), _cap(req.obligation) or "None", req.source,
+        [req.description, label(req.kind), label(req.obligation) or "None", req.source,
          req.addressed_by] for req in record.requirements]
     story.append(data_table(["Description", "Type", "Compliance obligation", "Source",
                              "Addressed by"], rows, [3.6, 1.3, 1.4, 1.7, 2.4],
@@ -153,14 +150,15 @@ def _engagements(record: PartyRecord, today: date) -> list[Flowable]:
     story = heading(f"Engagements since {since.isoformat()} ({markup(record.ref)})", st.h3,
                     30 * mm)
     if older:
-        story.append(empty_note(f"{older} earlier engagement(s) are kept in the register and "
-                                "not listed here."))
+        story.append(empty_note(
+            f"{plural(older, 'earlier engagement')} (before {since.isoformat()}) "
+            f"{'is' if older == 1 else 'are'} recorded in the register and not listed here."))
     if not recent:
         story.append(empty_note(f"No engagements recorded in the last {ENGAGEMENT_MONTHS} "
                                 "months."))
         return story
     rows: list[list[Cell]] = [
-        [_iso(e.on_date), _cap(e.kind), e.summary,
+        [_iso(e.on_date), label(e.kind), e.summary,
          f"{e.satisfaction} / 5" if e.satisfaction is not None else "", e.follow_up]
         for e in recent]
     story.append(data_table(["Date", "Kind", "Summary", "Satisfaction", "Follow-up"], rows,
@@ -172,15 +170,15 @@ def _party_section(record: PartyRecord, today: date) -> list[Flowable]:
     st = styles()
     kind = "internal" if record.internal else "external"
     facts: list[tuple[str, Cell]] = [
-        ("Category", f"{_cap(record.category)} ({kind})"), ("Owner", record.owner),
+        ("Category", f"{label(record.category)} ({kind})"), ("Owner", record.owner),
         ("Contact", _contact(record)),
         ("Influence / interest", f"{record.influence} / {record.interest} — {record.quadrant}"),
         ("Monitoring method", record.monitoring_method),
-        ("Frequency", _cap(record.monitoring_frequency)),
+        ("Frequency", label(record.monitoring_frequency)),
         ("Last review", _iso(record.last_review) or "Not yet reviewed"),
         ("Next review", _due_cell(record.next_review, today)),
         ("Review interval", f"{record.review_interval_months} months"),
-        ("Focus", _cap(record.focus)),
+        ("Focus", label(record.focus)),
     ]
     title = rich(f"{markup(record.ref)} — {markup(record.name)}", st.h2)
     story: list[Flowable] = [
@@ -197,6 +195,21 @@ def _party_section(record: PartyRecord, today: date) -> list[Flowable]:
     return story
 
 
+def _archived(rows: Sequence[PartyRow]) -> list[Flowable]:
+    """Archived parties are named, so a gap in the references is never unexplained."""
+    if not rows:
+        return []
+    st = styles()
+    story = heading("Archived parties", st.h2, 30 * mm)
+    story.append(empty_note(
+        f"{plural(len(rows), 'party', 'parties')} no longer in the active register; "
+        "each is kept with its requirements, engagements and audit history."))
+    story.append(data_table(["Ref", "Name", "Category", "Owner"],
+                            [[r.ref, r.name, label(r.category), r.owner] for r in rows],
+                            [1.2, 4.5, 1.9, 2.2]))
+    return story
+
+
 def parties_report(db: Database, out_path: Path, today: date,
                    prepared_by: str) -> Generator[Progress, None, Path]:
     """Write the register of active interested parties to ``out_path``; yields Progress.
@@ -205,7 +218,9 @@ def parties_report(db: Database, out_path: Path, today: date,
     """
     yield Progress(0, 0, "Loading interested parties")
     settings = load_settings(db)
-    rows = list_parties(db, today)
+    everyone = list_parties(db, today, include_archived=True)
+    rows = [r for r in everyone if r.status == "active"]
+    archived = [r for r in everyone if r.status != "active"]
     total = len(rows) + 3
     yield Progress(1, total, "Drawing the power/interest grid")
     control = DocumentControl(
@@ -214,7 +229,7 @@ def parties_report(db: Database, out_path: Path, today: date,
         approved_by=settings.approved_by, issue_date=today,
         period=f"Status as of {today.isoformat()}", subject=SUBJECT)
     story: list[Flowable] = [*title_block(control), *_summary(rows, today),
-                             *_register(rows, today), *_chart(rows)]
+                             *_register(rows, today), *_archived(archived), *_chart(rows)]
     story += [CondPageBreak(90 * mm), para("4. Party details", styles().h1)]
     if not rows:
         story.append(empty_note("No active interested parties recorded."))

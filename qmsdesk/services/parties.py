@@ -87,6 +87,8 @@ class PartyRow:
     requirement_count: int
     status: str
     overdue: bool
+    latest_satisfaction: int | None = None
+    previous_satisfaction: int | None = None
 
     @property
     def quadrant(self) -> str:
@@ -120,8 +122,22 @@ def list_parties(db: Database, today: date, include_archived: bool = False) -> l
         query = query.where(Party.status == "active")
     with db.session() as session:
         rows = session.execute(query).all()
-    return [PartyRow(*row, overdue=row[10] == "active" and is_overdue(row[8], today))
+        scores = _last_two_scores(session)
+    return [PartyRow(*row, overdue=row[10] == "active" and is_overdue(row[8], today),
+                     latest_satisfaction=scores.get(row[0], (None, None))[0],
+                     previous_satisfaction=scores.get(row[0], (None, None))[1])
             for row in rows]
+
+
+def _last_two_scores(session: Session) -> dict[int, tuple[int | None, int | None]]:
+    """Per party, its latest and previous satisfaction scores (how the relationship goes)."""
+    query = (select(Engagement.party_id, Engagement.satisfaction)
+             .where(Engagement.satisfaction.is_not(None))
+             .order_by(Engagement.party_id, Engagement.on_date, Engagement.id))
+    scores: dict[int, tuple[int | None, int | None]] = {}
+    for party_id, score in session.execute(query):
+        scores[party_id] = (score, scores.get(party_id, (None, None))[0])
+    return scores
 
 
 def _to_record(party: Party) -> PartyRecord:

@@ -67,7 +67,7 @@ def test_new_party_through_the_editor(window, qtbot):
     def fill(dialog: PartyDialog) -> None:
         dialog.name.insert("Ørsted")  # QTest types ASCII only
         qtbot.keyClicks(dialog.name, " Components A/S")
-        dialog.category.setCurrentText("partner")
+        dialog.category.setCurrentText("Partner")
         dialog.influence.setValue(4)
         qtbot.keyClicks(dialog.email, "quality@orsted.example")
         assert dialog.quadrant.text().strip() == "Manage closely"
@@ -123,7 +123,7 @@ def test_enter_opens_editor_and_requirement_added_in_place(window, qtbot):
     def edit(dialog: PartyDialog) -> None:
         assert dialog.name.text() == "Łódź Logistics Sp. z o.o."
         dialog.tabs.setCurrentIndex(1)
-        add = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Add requirement")
+        add = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Add need or expectation")
         qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
         editor = open_editor(dialog.requirement_view)
         qtbot.keyClicks(editor, "Delivery slots booked 48 h ahead")

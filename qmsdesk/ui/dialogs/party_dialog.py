@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk.services import party_rules as rules
+from qmsdesk.services.labels import label
 from qmsdesk.services.parties import EngagementRecord, PartyRecord, RequirementRecord
 from qmsdesk.ui.child_table import (
     ChildColumn,
@@ -41,15 +42,26 @@ QUADRANT_COLOURS = {rules.MANAGE_CLOSELY: "#fde2e2", rules.KEEP_SATISFIED: "#fff
 
 
 def _choices(values: Sequence[str], none_label: str = "—") -> tuple[tuple[str, str], ...]:
-    return tuple((v, v if v else none_label) for v in values)
+    return tuple((v, label(v) if v else none_label) for v in values)
+
+
+def _fill(combo: QComboBox, values: Sequence[str], none_label: str = "—") -> QComboBox:
+    for value, text in _choices(values, none_label):
+        combo.addItem(text, value)
+    return combo
+
+
+def _select(combo: QComboBox, value: str) -> None:
+    combo.setCurrentIndex(max(0, combo.findData(value)))
 
 
 REQUIREMENT_COLUMNS = (
-    ChildColumn("description", "Need or expectation", width=270),
+    ChildColumn("description", "Need or expectation", width=250),
     ChildColumn("kind", "Type", "choice", _choices(rules.REQUIREMENT_KINDS), 95),
-    ChildColumn("obligation", "Obligation", "choice", _choices(rules.OBLIGATIONS, "none"), 90),
-    ChildColumn("source", "Source", width=150),
-    ChildColumn("addressed_by", "Addressed by", width=150),
+    ChildColumn("obligation", "Compliance obligation", "choice",
+                _choices(rules.OBLIGATIONS, "None"), 140),
+    ChildColumn("source", "Source", width=130),
+    ChildColumn("addressed_by", "Addressed by", width=130),
 )
 ENGAGEMENT_COLUMNS = (
     ChildColumn("on_date", "Date", "date", width=95),
@@ -70,7 +82,7 @@ class PartyDialog(RecordDialog):
         self._build_details(owners)
         self.requirements, self.requirement_view = self._child_tab(
             self.tr("Needs && expectations"), "requirements", REQUIREMENT_COLUMNS,
-            record.requirements, RequirementRecord, self.tr("Add requirement"))
+            record.requirements, RequirementRecord, self.tr("Add need or expectation"))
         self.engagements, self.engagement_view = self._child_tab(
             self.tr("Engagement log"), "engagements", ENGAGEMENT_COLUMNS, record.engagements,
             lambda: EngagementRecord(on_date=self._today), self.tr("Log engagement"))
@@ -82,8 +94,8 @@ class PartyDialog(RecordDialog):
     def _build_details(self, owners: Sequence[str]) -> None:
         form = self.new_form_tab(self.tr("&Details"))
         self.name = self.add_field(form, self.tr("&Name *"), QLineEdit(), "name")
-        self.category = self.add_field(form, self.tr("&Category"), QComboBox(), "category")
-        self.category.addItems(rules.CATEGORIES)
+        self.category = self.add_field(form, self.tr("&Category"),
+                                       _fill(QComboBox(), rules.CATEGORIES), "category")
         self.scope = self.add_field(form, self.tr("Internal / external"), QComboBox(), "internal")
         self.scope.addItems([self.tr("External"), self.tr("Internal")])
         self.description = self.add_field(form, self.tr("Description"), QPlainTextEdit(),
@@ -102,15 +114,15 @@ class PartyDialog(RecordDialog):
             spin.setRange(1, 5)
             spin.valueChanged.connect(self._update_quadrant)
         self.quadrant = QLabel()
-        row.addWidget(QLabel(self.tr("Influence")))
+        row.addWidget(QLabel(self.tr("Influence (1–5)")))
         row.addWidget(self.influence)
         row.addSpacing(12)
-        row.addWidget(QLabel(self.tr("Interest")))
+        row.addWidget(QLabel(self.tr("Interest (1–5)")))
         row.addWidget(self.interest)
         row.addSpacing(12)
         row.addWidget(self.quadrant)
         row.addStretch(1)
-        self.add_field(form, self.tr("Priority (1–5)"), priority, "influence")
+        self.add_field(form, self.tr("Influence / interest"), priority, "influence")
         self._error_labels["interest"] = self._error_labels["influence"]
         self.owner = self.add_field(form, self.tr("Relationship &owner"), QLineEdit(), "owner")
         completer = QCompleter(sorted(set(owners)), self)
@@ -120,11 +132,10 @@ class PartyDialog(RecordDialog):
         self.monitoring_method.setPlaceholderText(self.tr("e.g. quarterly business review"))
         self.monitoring_frequency = self.add_field(form, self.tr("Monitoring frequency"),
                                                    QComboBox(), "monitoring_frequency")
-        for value in rules.FREQUENCIES:
-            self.monitoring_frequency.addItem(value or "—", value)
+        _fill(self.monitoring_frequency, rules.FREQUENCIES)
         self._build_review_fields(form)
-        self.focus_box = self.add_field(form, self.tr("Focus"), QComboBox(), "focus")
-        self.focus_box.addItems(rules.FOCUS)
+        self.focus_box = self.add_field(form, self.tr("Focus"), _fill(QComboBox(), rules.FOCUS),
+                                        "focus")
         self.notes = self.add_field(form, self.tr("Notes"), QPlainTextEdit(), "notes")
         self.notes.setFixedHeight(48)
         self.notes.setTabChangesFocus(True)
@@ -139,7 +150,17 @@ class PartyDialog(RecordDialog):
         self.last_review.setCalendarPopup(True)
         self.last_review.setMinimumDate(NEVER)
         self.last_review.setSpecialValueText(self.tr("Never reviewed"))
-        self.add_field(form, self.tr("Last review"), self.last_review,  # type: ignore[arg-type]
+        review_row = QWidget()
+        row = QHBoxLayout(review_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.last_review, 1)
+        self.mark_reviewed = QPushButton(self.tr("&Reviewed today"))
+        self.mark_reviewed.setToolTip(self.tr(
+            "Record today's review; the next review moves one interval on"))
+        self.mark_reviewed.clicked.connect(
+            lambda: self.last_review.setDate(to_qdate(self._today)))
+        row.addWidget(self.mark_reviewed)
+        self.add_field(form, self.tr("Last review"), review_row,  # type: ignore[arg-type]
                        "last_review")
         self.next_review = QDateEdit()
         self.next_review.setCalendarPopup(True)
@@ -205,7 +226,7 @@ class PartyDialog(RecordDialog):
         title = f"{record.ref} — {record.name}" if record.ref else self.tr("New interested party")
         self.heading.setText(title + ("  (archived)" if record.status == "archived" else ""))
         self.name.setText(record.name)
-        self.category.setCurrentText(record.category)
+        _select(self.category, record.category)
         self.scope.setCurrentIndex(1 if record.internal else 0)
         self.description.setPlainText(record.description)
         self.contact_person.setText(record.contact_person)
@@ -215,8 +236,7 @@ class PartyDialog(RecordDialog):
         self.interest.setValue(record.interest)
         self.owner.setText(record.owner)
         self.monitoring_method.setText(record.monitoring_method)
-        self.monitoring_frequency.setCurrentIndex(
-            max(0, self.monitoring_frequency.findData(record.monitoring_frequency)))
+        _select(self.monitoring_frequency, record.monitoring_frequency)
         self.interval.blockSignals(True)
         self.last_review.blockSignals(True)
         self.interval.setValue(record.review_interval_months)
@@ -224,7 +244,7 @@ class PartyDialog(RecordDialog):
         self.interval.blockSignals(False)
         self.last_review.blockSignals(False)
         self.next_review.setDate(to_qdate(record.next_review or self._today))
-        self.focus_box.setCurrentText(record.focus)
+        _select(self.focus_box, record.focus)
         self.notes.setPlainText(record.notes)
         self._update_quadrant()
 
@@ -249,7 +269,7 @@ class PartyDialog(RecordDialog):
         return dataclasses.replace(
             self._record,
             name=self.name.text(),
-            category=self.category.currentText(),
+            category=self.category.currentData(),
             internal=self.scope.currentIndex() == 1,
             description=self.description.toPlainText(),
             contact_person=self.contact_person.text(),
@@ -263,7 +283,7 @@ class PartyDialog(RecordDialog):
             review_interval_months=self.interval.value(),
             last_review=self._last_review_value(),
             next_review=from_qdate(self.next_review.date()),
-            focus=self.focus_box.currentText(),
+            focus=self.focus_box.currentData(),
             notes=self.notes.toPlainText(),
             requirements=self.requirements.items(),
             engagements=self.engagements.items(),

@@ -29,6 +29,7 @@ from qmsdesk import paths
 from qmsdesk.services import parties as service
 from qmsdesk.services import party_rules as rules
 from qmsdesk.services.errors import ServiceError
+from qmsdesk.services.labels import label, plural, trend_arrow
 from qmsdesk.services.parties import PartyRow
 from qmsdesk.ui.chart_view import ChartView
 from qmsdesk.ui.dialogs.party_dialog import QUADRANT_COLOURS, PartyDialog
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from qmsdesk.ui.main_window import MainWindow
 
 OVERDUE = QColor(176, 0, 32)
+LOW_SATISFACTION = 2
 ARCHIVED = QColor(128, 128, 128)
 ALL = "all"
 
@@ -51,6 +53,21 @@ def _next_review_text(row: PartyRow) -> str:
     return f"{text} · Overdue" if row.overdue else text
 
 
+def _satisfaction_text(row: PartyRow) -> str:
+    if row.latest_satisfaction is None:
+        return "—"
+    arrow = trend_arrow(row.latest_satisfaction, row.previous_satisfaction)
+    return f"{row.latest_satisfaction}/5 {arrow}".rstrip()
+
+
+def _satisfaction_tip(row: PartyRow) -> str:
+    if row.latest_satisfaction is None:
+        return "No satisfaction score recorded in the engagement log"
+    previous = (f" (previous {row.previous_satisfaction}/5)"
+                if row.previous_satisfaction is not None else "")
+    return f"Latest satisfaction from the engagement log: {row.latest_satisfaction}/5{previous}"
+
+
 def _foreground(row: PartyRow) -> QColor | None:
     return ARCHIVED if row.status == "archived" else None
 
@@ -58,8 +75,8 @@ def _foreground(row: PartyRow) -> QColor | None:
 COLUMNS = [
     Column("Ref", lambda r: r.ref, foreground=_foreground),
     Column("Name", lambda r: r.name + (" (archived)" if r.status == "archived" else ""),
-           foreground=_foreground),
-    Column("Category", lambda r: r.category, foreground=_foreground),
+           foreground=_foreground, tooltip=lambda r: r.name),
+    Column("Category", lambda r: label(r.category), foreground=_foreground),
     Column("Quadrant", lambda r: r.quadrant,
            sort_key=lambda r: rules.QUADRANTS.index(r.quadrant),
            background=lambda r: QColor(QUADRANT_COLOURS[r.quadrant]),
@@ -69,6 +86,11 @@ COLUMNS = [
            sort_key=lambda r: r.next_review.toordinal() if r.next_review else 0,
            foreground=lambda r: OVERDUE if r.overdue else _foreground(r),
            tooltip=lambda r: "Review overdue" if r.overdue else None),
+    Column("Satisfaction", _satisfaction_text,
+           sort_key=lambda r: r.latest_satisfaction or 0,
+           foreground=lambda r: OVERDUE if (r.latest_satisfaction or 5) <= LOW_SATISFACTION
+           else _foreground(r),
+           tooltip=_satisfaction_tip),
     Column("Reqs.", lambda r: str(r.requirement_count), sort_key=lambda r: r.requirement_count,
            align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
            tooltip=lambda r: "Needs and expectations recorded"),
@@ -181,7 +203,7 @@ class PartiesPage(RegisterPage):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for i, width in enumerate((68, 220, 108, 108, 112, 156, 42)):
+        for i, width in enumerate((68, 220, 100, 104, 108, 150, 82, 42)):
             self.table.setColumnWidth(i, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
@@ -209,7 +231,7 @@ class PartiesPage(RegisterPage):
         splitter.addWidget(chart_box)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([820, 360])
+        splitter.setSizes([860, 330])
         self.splitter = splitter
         state = QSettings().value("parties_page/splitter")
         if isinstance(state, QByteArray):
@@ -226,6 +248,7 @@ class PartiesPage(RegisterPage):
         self._update_counts()
         if current is not None:
             self.select_party(current)
+        self._update_actions()
         self._chart_timer.start()
 
     def _filters_changed(self) -> None:
@@ -251,10 +274,10 @@ class PartiesPage(RegisterPage):
             self.body.setCurrentWidget(self.empty)
         else:
             self.body.setCurrentWidget(self.table)
-        text = self.tr("%n parties", "", total) if shown == total else self.tr(
+        text = plural(total, "party", "parties") if shown == total else self.tr(
             "%1 of %2 parties shown").replace("%1", str(shown)).replace("%2", str(total))
         if overdue:
-            text += " · " + self.tr("%n review(s) overdue", "", overdue)
+            text += " · " + plural(overdue, "review") + " " + self.tr("overdue")
         self.count_label.setText(text)
 
     def visible_rows(self) -> list[PartyRow]:
@@ -314,7 +337,14 @@ class PartiesPage(RegisterPage):
         self.select_party(row.id)
         self.table.setFocus()
 
+    def _update_actions(self) -> None:
+        row = self.selected_row()
+        self.open_action.setEnabled(row is not None)
+        self.archive_action.setEnabled(row is not None and row.status == "active")
+        self.restore_action.setEnabled(row is not None and row.status == "archived")
+
     def _selection_changed(self, *_: Any) -> None:
+        self._update_actions()
         figure = self.chart.figure
         scatter = getattr(figure, "qms_scatter", None) if figure is not None else None
         if scatter is None:
