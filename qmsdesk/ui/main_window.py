@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(170)
+        self.nav.setFixedWidth(160)
         self.nav.setFrameShape(QListWidget.Shape.NoFrame)
         self.nav.setSpacing(4)  # no style sheet here: polishing one costs start-up time
         self.stack = QStackedWidget()
@@ -346,7 +346,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             screen = self.screen().availableGeometry()
-            self.resize(min(1360, screen.width()), min(840, screen.height()))
+            self.resize(min(1600, int(screen.width() * 0.94)),
+                        min(900, int(screen.height() * 0.92)))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("main_window/geometry", self.saveGeometry())

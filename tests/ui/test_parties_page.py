@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from qmsdesk.models.parties import Party
 from qmsdesk.services import parties as service
 from qmsdesk.ui.child_table import open_editor
 from qmsdesk.ui.dialogs.party_dialog import PartyDialog
+from qmsdesk.ui.pages.parties_page import COLUMNS
 from tests.ui.conftest import drive_dialog
 
 
@@ -123,7 +125,8 @@ def test_enter_opens_editor_and_requirement_added_in_place(window, qtbot):
     def edit(dialog: PartyDialog) -> None:
         assert dialog.name.text() == "Łódź Logistics Sp. z o.o."
         dialog.tabs.setCurrentIndex(1)
-        add = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Add need or expectation")
+        add = next(b for b in dialog.findChildren(QPushButton)
+                   if b.text() == "Add need or expectation")
         qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
         editor = open_editor(dialog.requirement_view)
         qtbot.keyClicks(editor, "Delivery slots booked 48 h ahead")
@@ -243,3 +246,50 @@ def test_empty_search_result_says_so(window, qtbot, text):
     qtbot.keyClicks(page.search, text)
     assert page.body.currentWidget() is page.empty
     assert "No party matches" in page.empty.text()
+
+
+def test_reviewed_today_moves_the_next_review_one_interval_on(window, qtbot):
+    page = _page(window)
+    page.select_party(1)
+
+    def review(dialog: PartyDialog) -> None:
+        dialog.interval.setValue(6)
+        qtbot.mouseClick(dialog.mark_reviewed, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(_save_button(dialog), Qt.MouseButton.LeftButton)
+
+    drive_dialog(page.open_action.trigger, review)
+    record = service.get_party(window.db, 1)
+    assert record.last_review == window.today
+    assert record.next_review == date(2027, 5, 21)
+
+
+def test_register_shows_latest_satisfaction_with_trend(window, qtbot):
+    record = service.get_party(window.db, 2)
+    record.engagements = [
+        service.EngagementRecord(on_date=date(2026, 3, 1), kind="survey", summary="Q1",
+                                 satisfaction=4),
+        service.EngagementRecord(on_date=date(2026, 9, 1), kind="complaint",
+                                 summary="Late delivery", satisfaction=2),
+        service.EngagementRecord(on_date=date(2026, 10, 1), kind="call", summary="Chased"),
+    ]
+    service.save_party(window.db, record, window.today)
+    page = _page(window)
+    page.refresh()
+    row = page.model.find(lambda r: r.id == 2)
+    column = [c.header for c in COLUMNS].index("Satisf.")
+    index = page.model.index(row, column)
+    assert index.data() == "2/5 ↓"
+    assert "previous 4/5" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert page.model.index(page.model.find(lambda r: r.id == 1), column).data() == "—"
+
+
+def test_archive_and_restore_follow_the_selection(window, qtbot, monkeypatch):
+    page = _page(window)
+    page.select_party(1)
+    assert page.archive_action.isEnabled() and not page.restore_action.isEnabled()
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    page.archive_action.trigger()
+    page.show_archived.setChecked(True)
+    page.select_party(1)
+    assert page.restore_action.isEnabled() and not page.archive_action.isEnabled()

@@ -189,6 +189,10 @@ class PartyDialog(RecordDialog):
             view.setColumnWidth(i, column.width)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Child lists are short: let long summaries wrap instead of eliding them.
+        view.resizeRowsToContents()
+        for signal in (model.dataChanged, model.rowsInserted, model.rowsRemoved):
+            signal.connect(lambda *_: view.resizeRowsToContents())
         layout.addWidget(view, 1)
         error = QLabel()
         error.setObjectName(f"error_{key}")

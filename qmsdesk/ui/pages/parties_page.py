@@ -86,7 +86,7 @@ COLUMNS = [
            sort_key=lambda r: r.next_review.toordinal() if r.next_review else 0,
            foreground=lambda r: OVERDUE if r.overdue else _foreground(r),
            tooltip=lambda r: "Review overdue" if r.overdue else None),
-    Column("Satisfaction", _satisfaction_text,
+    Column("Satisf.", _satisfaction_text,
            sort_key=lambda r: r.latest_satisfaction or 0,
            foreground=lambda r: OVERDUE if (r.latest_satisfaction or 5) <= LOW_SATISFACTION
            else _foreground(r),
@@ -203,7 +203,7 @@ class PartiesPage(RegisterPage):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for i, width in enumerate((68, 220, 100, 104, 108, 150, 82, 42)):
+        for i, width in enumerate((68, 220, 106, 104, 106, 146, 58, 42)):
             self.table.setColumnWidth(i, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
@@ -223,15 +223,16 @@ class PartiesPage(RegisterPage):
         chart_column.setContentsMargins(8, 0, 0, 0)
         caption = QLabel(self.tr("<b>Power / interest grid</b> — click a dot to select "
                                  "the party"))
+        caption.setWordWrap(True)
         chart_column.addWidget(caption)
         self.chart = ChartView(self.tr("Loading chart…"))
-        self.chart.setMinimumSize(300, 320)
+        self.chart.setMinimumSize(350, 330)
         self.chart.on_pick(self._chart_picked)
         chart_column.addWidget(self.chart, 1)
         splitter.addWidget(chart_box)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([860, 330])
+        splitter.setSizes([830, 370])
         self.splitter = splitter
         state = QSettings().value("parties_page/splitter")
         if isinstance(state, QByteArray):
@@ -248,6 +249,8 @@ class PartiesPage(RegisterPage):
         self._update_counts()
         if current is not None:
             self.select_party(current)
+        elif self.proxy.rowCount():
+            self.table.setCurrentIndex(self.proxy.index(0, 0))
         self._update_actions()
         self._chart_timer.start()
 
