@@ -121,11 +121,12 @@ def list_parties(db: Database, today: date, include_archived: bool = False) -> l
     if not include_archived:
         query = query.where(Party.status == "active")
     with db.session() as session:
-        rows = session.execute(query).all()
+        # Core rows, not ORM entities: this runs on every refresh of a 100 000-row register.
+        rows = session.connection().execute(query).all()
         scores = _last_two_scores(session)
-    return [PartyRow(*row, overdue=row[10] == "active" and is_overdue(row[8], today),
-                     latest_satisfaction=scores.get(row[0], (None, None))[0],
-                     previous_satisfaction=scores.get(row[0], (None, None))[1])
+    none = (None, None)
+    return [PartyRow(*row, row[10] == "active" and is_overdue(row[8], today),
+                     *scores.get(row[0], none))
             for row in rows]
 
 
@@ -135,7 +136,7 @@ def _last_two_scores(session: Session) -> dict[int, tuple[int | None, int | None
              .where(Engagement.satisfaction.is_not(None))
              .order_by(Engagement.party_id, Engagement.on_date, Engagement.id))
     scores: dict[int, tuple[int | None, int | None]] = {}
-    for party_id, score in session.execute(query):
+    for party_id, score in session.connection().execute(query):
         scores[party_id] = (score, scores.get(party_id, (None, None))[0])
     return scores
 
@@ -224,7 +225,6 @@ def save_party(db: Database, record: PartyRecord, today: date) -> PartyRecord:
             session.add(party)
         else:
             party = load_for_update(session, Party, record.id, record.version, label)
-            party = _load(session, record.id) or party
         for name in _PARTY_FIELDS:
             setattr(party, name, getattr(record, name))
         _sync_children(session, party.requirements, record.requirements, PartyRequirement,

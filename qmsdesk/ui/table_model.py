@@ -31,6 +31,10 @@ class Column:
     tooltip: Callable[[Any], str | None] | None = None
     foreground: Callable[[Any], QColor | None] | None = None
     background: Callable[[Any], QColor | None] | None = None
+    searchable: bool = True
+
+    def key(self, row: Any) -> str | int | float:
+        return self.sort_key(row) if self.sort_key else self.text(row).casefold()
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -40,10 +44,15 @@ class RecordTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._columns = list(columns)
         self._rows: list[Any] = []
+        self._order: tuple[int, Qt.SortOrder] | None = None
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        if self._order is not None:  # new rows keep the order the user chose
+            column, order = self._order
+            self._rows.sort(key=self._columns[column].key,
+                            reverse=order == Qt.SortOrder.DescendingOrder)
         self.endResetModel()
 
     def rows(self) -> list[Any]:
@@ -73,7 +82,7 @@ class RecordTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return column.text(item)
         if role == SORT_ROLE:
-            return column.sort_key(item) if column.sort_key else column.text(item).casefold()
+            return column.key(item)
         if role == ROW_ROLE:
             return item
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -94,6 +103,22 @@ class RecordTableModel(QAbstractTableModel):
             return self._columns[section].header
         return super().headerData(section, orientation, role)
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows themselves: one Python key per row instead of a Python call per
+        comparison (100 000 rows: ~0.1 s instead of ~10 s through the proxy)."""
+        if not 0 <= column < len(self._columns):
+            return
+        self._order = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        old = {id(item): row for row, item in enumerate(self._rows)}
+        self._rows.sort(key=self._columns[column].key,
+                        reverse=order == Qt.SortOrder.DescendingOrder)
+        position = {old[id(item)]: row for row, item in enumerate(self._rows)}
+        persistent = self.persistentIndexList()
+        self.changePersistentIndexList(
+            persistent, [self.index(position[i.row()], i.column()) for i in persistent])
+        self.layoutChanged.emit()
+
 
 class RecordFilterProxy(QSortFilterProxyModel):
     """Search text across every column plus named predicates (category, quadrant, ...)."""
@@ -104,11 +129,16 @@ class RecordFilterProxy(QSortFilterProxyModel):
         self._predicates: dict[str, Callable[[Any], bool]] = {}
         self._haystack: dict[int, str] = {}
         self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(True)
 
     def setSourceModel(self, model: Any) -> None:
         super().setSourceModel(model)
         model.modelReset.connect(self._haystack.clear)
+        model.layoutChanged.connect(self._haystack.clear)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """The source model sorts (fast); the proxy keeps its order and only filters."""
+        self.sourceModel().sort(column, order)
+        super().sort(-1)
 
     def _refilter(self, change: Callable[[], None]) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt 6.10+; invalidateRowsFilter is deprecated
@@ -138,8 +168,9 @@ class RecordFilterProxy(QSortFilterProxyModel):
         text = self._haystack.get(source_row)
         if text is None:
             model = self.sourceModel()
-            text = "\x1f".join(model.column(c).text(model.row_at(source_row))
-                               for c in range(model.columnCount())).casefold()
+            row = model.row_at(source_row)
+            columns = (model.column(c) for c in range(model.columnCount()))
+            text = "\x1f".join(c.text(row) for c in columns if c.searchable).casefold()
             self._haystack[source_row] = text
         return text
 

@@ -100,3 +100,15 @@ def test_large_register_filters(qapp):
                                                "IP-19995", "IP-19996", "IP-19997", "IP-19998",
                                                "IP-19999"]
     assert model.find(lambda r: r.ref == "IP-12345") == 12345
+
+
+def test_new_rows_keep_the_chosen_order_and_selection_follows_a_sort(qapp):
+    model, proxy = make()
+    proxy.sort(3, Qt.SortOrder.DescendingOrder)
+    model.set_rows([*ROWS, Row("IP-0004", "Beta", None, 5)])
+    assert column_values(proxy, 3) == ["10", "9", "5", "2"]
+    from PySide6.QtCore import QPersistentModelIndex
+
+    tracked = QPersistentModelIndex(proxy.index(0, 0))  # IP-0001, count 10
+    proxy.sort(3, Qt.SortOrder.AscendingOrder)
+    assert tracked.row() == 3 and tracked.data() == "IP-0001"
