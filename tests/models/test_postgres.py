@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from qmsdesk.models.audit import verify_chain
-from qmsdesk.models.db import Database, DatabaseRefused, open_database
+from qmsdesk.models.db import HEAD_REVISION, Database, DatabaseRefused, open_database
 from qmsdesk.services import parties
 from qmsdesk.services.errors import ConflictError
 from qmsdesk.services.integrity import verify_database
@@ -51,7 +51,7 @@ def test_schema_is_created_and_records_round_trip(pg: Database, today: date):
     assert parties.get_party(pg, saved.id).name == "株式会社サンプル精工"
     with pg.session() as session:
         assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() \
-            == "0002"
+            == HEAD_REVISION
 
 
 def test_conflicts_and_audit_chain_behave_as_on_sqlite(pg: Database, today: date):

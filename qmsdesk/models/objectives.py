@@ -1,0 +1,113 @@
+"""Quality policy (clause 5.2), objectives with measurements (6.2) and the shared action log."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from qmsdesk.models.base import Audited, Base, RegisterRecord, TimestampMixin
+from qmsdesk.models.parties import Party
+
+
+class QualityPolicy(Audited, TimestampMixin, Base):
+    """One approved revision of the policy; a new revision is a new row, old ones never change."""
+
+    __tablename__ = "quality_policy"
+    audit_entity = "quality policy"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, unique=True, nullable=False)
+    statement: Mapped[str] = mapped_column(Text, nullable=False)
+    commitments: Mapped[str] = mapped_column(Text, nullable=False, default="")  # one per line
+    approved_by: Mapped[str] = mapped_column(String(200), nullable=False)
+    approved_on: Mapped[date] = mapped_column(Date, nullable=False)
+
+    @property
+    def audit_ref(self) -> str:
+        return f"POLICY rev {self.revision}"
+
+
+class Objective(Audited, RegisterRecord, Base):
+    __tablename__ = "objective"
+    ref_prefix = "OBJ"
+    audit_entity = "objective"
+
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    process: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    policy_commitment: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    kpi_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    unit: Mapped[str] = mapped_column(String(30), nullable=False, default="")
+    baseline: Mapped[float] = mapped_column(Float, nullable=False)
+    target: Mapped[float] = mapped_column(Float, nullable=False)
+    target_max: Mapped[float | None] = mapped_column(Float)  # upper limit of a band
+    direction: Mapped[str] = mapped_column(String(20), nullable=False)
+    frequency: Mapped[str] = mapped_column(String(20), nullable=False)
+    start_date: Mapped[date] = mapped_column(Date, nullable=False)
+    due_date: Mapped[date] = mapped_column(Date, nullable=False, index=True)
+    owner: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    resources: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    evaluation: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    segment_party_id: Mapped[int | None] = mapped_column(
+        ForeignKey("party.id", ondelete="RESTRICT"), index=True)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="draft", index=True)
+
+    segment: Mapped[Party | None] = relationship()
+    measurements: Mapped[list[Measurement]] = relationship(
+        back_populates="objective", cascade="all, delete-orphan",
+        order_by="Measurement.on_date")
+
+
+class Measurement(Audited, Base):
+    """One measured value of an objective's KPI for one period of its frequency."""
+
+    __tablename__ = "measurement"
+    __table_args__ = (UniqueConstraint("objective_id", "period",
+                                       name="uq_measurement_objective_id_period"),)
+    audit_entity = "measurement"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    objective_id: Mapped[int] = mapped_column(
+        ForeignKey("objective.id", ondelete="CASCADE"), index=True)
+    on_date: Mapped[date] = mapped_column(Date, nullable=False)
+    period: Mapped[str] = mapped_column(String(10), nullable=False)  # 2026-03, 2026-Q1, ...
+    value: Mapped[float] = mapped_column(Float, nullable=False)
+    comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    recorded_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+
+    objective: Mapped[Objective] = relationship(back_populates="measurements")
+
+    @property
+    def audit_ref(self) -> str:
+        return self.objective.ref if self.objective is not None else ""
+
+
+class Action(Audited, RegisterRecord, Base):
+    """One entry of the action log shared by every register (ISO 9001 6.1, 10.2)."""
+
+    __tablename__ = "action"
+    ref_prefix = "ACT"
+    audit_entity = "action"
+
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    objective_id: Mapped[int | None] = mapped_column(
+        ForeignKey("objective.id", ondelete="RESTRICT"), index=True)
+    party_id: Mapped[int | None] = mapped_column(
+        ForeignKey("party.id", ondelete="RESTRICT"), index=True)
+    owner: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    start_date: Mapped[date | None] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="open", index=True)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    progress: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    effectiveness: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    effectiveness_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    effectiveness_on: Mapped[date | None] = mapped_column(Date)
+    evidence: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+    objective: Mapped[Objective | None] = relationship()
+    party: Mapped[Party | None] = relationship()
