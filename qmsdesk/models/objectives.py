@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from qmsdesk.errors import UserFacingError
 from qmsdesk.models.base import Audited, Base, RegisterRecord, TimestampMixin
 from qmsdesk.models.parties import Party
 
@@ -111,3 +112,16 @@ class Action(Audited, RegisterRecord, Base):
 
     objective: Mapped[Objective | None] = relationship()
     party: Mapped[Party | None] = relationship()
+
+
+class PolicyRevisionLocked(UserFacingError):
+    """An approved policy revision was about to be changed in place."""
+
+
+@event.listens_for(QualityPolicy, "before_update")
+def _policy_revisions_are_read_only(_mapper: object, _connection: object,
+                                    target: QualityPolicy) -> None:
+    # Documented information (7.5): an approved revision is a record; change = new revision.
+    raise PolicyRevisionLocked(
+        f"Policy revision {target.revision} is approved and cannot be changed; "
+        "issue a new revision instead.")

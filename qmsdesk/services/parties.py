@@ -14,7 +14,12 @@ from qmsdesk.models.parties import Engagement, Party, PartyRequirement
 from qmsdesk.services import party_rules as rules
 from qmsdesk.services.dates import is_overdue
 from qmsdesk.services.errors import ConflictError, NotFoundError, ValidationError
-from qmsdesk.services.records import conflict_guard, load_for_update, next_ref
+from qmsdesk.services.records import (
+    conflict_guard,
+    load_for_update,
+    next_ref,
+    sync_children,
+)
 
 
 @dataclass
@@ -180,26 +185,6 @@ def _check_unique_name(session: Session, record: PartyRecord) -> dict[str, str]:
     return {}
 
 
-def _sync_children(session: Session, existing: list, wanted: list, model: type,
-                   names: tuple[str, ...], parent: Party) -> None:
-    by_id = {child.id: child for child in existing}
-    keep: set[int] = set()
-    for item in wanted:
-        values = {n: getattr(item, n) for n in names}
-        if item.id is not None and item.id in by_id:
-            child = by_id[item.id]
-            keep.add(item.id)
-            for name, value in values.items():
-                setattr(child, name, value)
-        else:
-            existing.append(model(party=parent, **values))
-    for child_id, child in by_id.items():
-        if child_id not in keep:
-            # An explicit delete (not only removal from the list) keeps the row in
-            # session.deleted, linked to its party, so the audit trail records it.
-            session.delete(child)
-
-
 def _normalise(record: PartyRecord) -> None:
     for name in ("name", "email", "phone", "contact_person", "owner"):
         setattr(record, name, getattr(record, name).strip())
@@ -227,12 +212,13 @@ def save_party(db: Database, record: PartyRecord, today: date) -> PartyRecord:
             party = load_for_update(session, Party, record.id, record.version, label)
         for name in _PARTY_FIELDS:
             setattr(party, name, getattr(record, name))
-        _sync_children(session, party.requirements, record.requirements, PartyRequirement,
-                       _REQ_FIELDS, party)
-        _sync_children(session, party.engagements, record.engagements, Engagement,
-                       _ENG_FIELDS, party)
-        if party.id is not None and (session.deleted or session.new or any(
-                session.is_modified(obj) for obj in session.dirty)):
+        children_changed = sync_children(
+            session, list(party.requirements), record.requirements, _REQ_FIELDS,
+            lambda values: party.requirements.append(PartyRequirement(**values)))
+        children_changed |= sync_children(
+            session, list(party.engagements), record.engagements, _ENG_FIELDS,
+            lambda values: party.engagements.append(Engagement(**values)))
+        if party.id is not None and children_changed:
             party.updated_at = utcnow()  # a child change bumps the party's version too
         session.flush()
         party_id = party.id

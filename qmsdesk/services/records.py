@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
@@ -13,12 +14,14 @@ from qmsdesk.models.base import RegisterRecord
 from qmsdesk.services.errors import ConflictError, NotFoundError
 
 
-def next_ref(session: Session, model: type[RegisterRecord], width: int = 4) -> str:
+def next_ref(session: Session, model: type[RegisterRecord], width: int = 4,
+             prefix: str | None = None) -> str:
     """The next free reference, e.g. IP-0001 after none, IP-0013 after IP-0012.
 
-    ``width`` is the minimum number of digits: after IP-9999 comes IP-10000.
+    ``width`` is the minimum number of digits: after IP-9999 comes IP-10000. ``prefix``
+    replaces the model's own ("OBJ-2026-" numbers objectives per year).
     """
-    prefix = f"{model.ref_prefix}-"
+    prefix = prefix or f"{model.ref_prefix}-"
     column = model.ref  # type: ignore[attr-defined]
     number = cast(func.substr(column, len(prefix) + 1), Integer)
     last = session.scalar(select(func.max(number)).where(column.like(f"{prefix}%")))
@@ -48,3 +51,35 @@ def conflict_guard(label: str) -> Iterator[None]:
         raise ConflictError(
             f"{label} was changed elsewhere while you saved. Reload; nothing was saved."
         ) from exc
+
+
+def sync_children(session: Session, existing: Sequence[Any], wanted: Sequence[Any],
+                  names: Sequence[str], add: Callable[[dict[str, Any]], None]) -> bool:
+    """Make a record's child rows match the edited list; True when anything changed.
+
+    Rows are matched by id; new ones are created through ``add(values)``; rows no longer
+    wanted are deleted explicitly (not only dropped from the list), so the audit trail
+    records their deletion under the parent's reference.
+    """
+    by_id = {child.id: child for child in existing}
+    wanted_ids = {item.id for item in wanted if item.id is not None}
+    removed = [child for child_id, child in by_id.items() if child_id not in wanted_ids]
+    for child in removed:
+        session.delete(child)
+    if removed:
+        # Deletions first: a row removed and a new one for the same period (a unique key)
+        # may come in one save, and SQLAlchemy would otherwise insert before deleting.
+        session.flush()
+    changed = bool(removed)
+    for item in wanted:
+        values = {name: getattr(item, name) for name in names}
+        child = by_id.get(item.id) if item.id is not None else None
+        if child is None:
+            add(values)
+            changed = True
+            continue
+        for name, value in values.items():
+            if getattr(child, name) != value:
+                setattr(child, name, value)
+                changed = True
+    return changed

@@ -1,0 +1,82 @@
+"""The quality policy (ISO 9001 clause 5.2): approved revisions, never edited in place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from qmsdesk.models.db import Database
+from qmsdesk.models.objectives import QualityPolicy
+from qmsdesk.services.errors import ValidationError
+
+
+@dataclass(frozen=True)
+class PolicyRevision:
+    revision: int
+    statement: str
+    commitments: tuple[str, ...]
+    approved_by: str
+    approved_on: date
+    id: int | None = None
+
+
+def _to_revision(row: QualityPolicy) -> PolicyRevision:
+    commitments = tuple(line.strip() for line in row.commitments.splitlines() if line.strip())
+    return PolicyRevision(row.revision, row.statement, commitments, row.approved_by,
+                          row.approved_on, row.id)
+
+
+def current_policy(db: Database) -> PolicyRevision | None:
+    with db.session() as session:
+        row = session.scalar(select(QualityPolicy).order_by(QualityPolicy.revision.desc())
+                             .limit(1))
+        return _to_revision(row) if row is not None else None
+
+
+def policy_history(db: Database) -> list[PolicyRevision]:
+    """Every revision, newest first; older ones stay readable but are never changed."""
+    with db.session() as session:
+        rows = session.scalars(select(QualityPolicy).order_by(QualityPolicy.revision.desc()))
+        return [_to_revision(row) for row in rows]
+
+
+def validate_policy(statement: str, commitments: list[str], approved_by: str,
+                    approved_on: date | None, today: date,
+                    previous: PolicyRevision | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not statement.strip():
+        errors["statement"] = "The policy statement is required."
+    if not [c for c in commitments if c.strip()]:
+        errors["commitments"] = ("List at least one commitment (e.g. to meet requirements "
+                                 "and to improve continually); objectives are set against them.")
+    if not approved_by.strip():
+        errors["approved_by"] = "Name who approved this revision (top management)."
+    if approved_on is None:
+        errors["approved_on"] = "The approval date is required."
+    elif approved_on > today:
+        errors["approved_on"] = "The approval date cannot be in the future."
+    elif previous is not None and approved_on < previous.approved_on:
+        errors["approved_on"] = (f"Revision {previous.revision} was approved on "
+                                 f"{previous.approved_on.isoformat()}; a new revision cannot be "
+                                 "approved before it.")
+    return errors
+
+
+def revise_policy(db: Database, statement: str, commitments: list[str], approved_by: str,
+                  approved_on: date | None, today: date) -> PolicyRevision:
+    """Issue the next revision of the policy (the first one is revision 1)."""
+    previous = current_policy(db)
+    errors = validate_policy(statement, commitments, approved_by, approved_on, today, previous)
+    if errors:
+        raise ValidationError(errors)
+    assert approved_on is not None
+    with db.session() as session:
+        number = (session.scalar(select(func.max(QualityPolicy.revision))) or 0) + 1
+        row = QualityPolicy(revision=number, statement=statement.strip(),
+                            commitments="\n".join(c.strip() for c in commitments if c.strip()),
+                            approved_by=approved_by.strip(), approved_on=approved_on)
+        session.add(row)
+        session.flush()
+        return _to_revision(row)
