@@ -31,6 +31,8 @@ DB_FILTER = "QMS Desk database (*.db);;All files (*)"
 PAGES = [
     ("parties", "Interested parties", "qmsdesk.ui.pages.parties_page", "PartiesPage",
      "SP_DirHomeIcon"),
+    ("actions", "Actions", "qmsdesk.ui.pages.actions_page", "ActionsPage",
+     "SP_DialogApplyButton"),
 ]
 
 
@@ -132,6 +134,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QListWidgetItem, QStyle
 
+        self.nav.blockSignals(True)  # no page switching while the pages are rebuilt
         for page in self.pages.values():
             self.stack.removeWidget(page)
             page.deleteLater()
@@ -146,6 +149,8 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(self.style().standardIcon(pixmap), self.tr(label))
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
+        self.nav.blockSignals(False)
+        self.nav.setCurrentRow(-1)
         self.nav.setCurrentRow(0)
 
     def _show_page(self, row: int) -> None:

@@ -77,7 +77,7 @@ def test_opened_databases_are_remembered(window, sample_db: Path, tmp_path: Path
 
 def test_only_built_pages_are_listed(window):
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert labels == ["Interested parties"]
+    assert labels == ["Interested parties", "Actions"]
     assert "Objectives" not in labels
 
 

@@ -6,12 +6,10 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,9 +32,9 @@ from qmsdesk.ui.child_table import (
     commit_open_editor,
 )
 from qmsdesk.ui.dialogs.record_dialog import ERROR_STYLE, RecordDialog
-from qmsdesk.ui.formatting import date_format, from_qdate, to_qdate
+from qmsdesk.ui.formatting import to_qdate
+from qmsdesk.ui.widgets import DateEdit
 
-NEVER = QDate(2000, 1, 1)
 QUADRANT_COLOURS = {rules.MANAGE_CLOSELY: "#fde2e2", rules.KEEP_SATISFIED: "#fff1cc",
                     rules.KEEP_INFORMED: "#dbeafe", rules.MONITOR: "#e5e7eb"}
 
@@ -146,10 +144,7 @@ class PartyDialog(RecordDialog):
         self.interval.setSuffix(self.tr(" months"))
         self.add_field(form, self.tr("Review interval"), self.interval,  # type: ignore[arg-type]
                        "review_interval_months")
-        self.last_review = QDateEdit()
-        self.last_review.setCalendarPopup(True)
-        self.last_review.setMinimumDate(NEVER)
-        self.last_review.setSpecialValueText(self.tr("Never reviewed"))
+        self.last_review = DateEdit(optional=True, empty_text=self.tr("Never reviewed"))
         review_row = QWidget()
         row = QHBoxLayout(review_row)
         row.setContentsMargins(0, 0, 0, 0)
@@ -162,12 +157,9 @@ class PartyDialog(RecordDialog):
         row.addWidget(self.mark_reviewed)
         self.add_field(form, self.tr("Last review"), review_row,  # type: ignore[arg-type]
                        "last_review")
-        self.next_review = QDateEdit()
-        self.next_review.setCalendarPopup(True)
+        self.next_review = DateEdit()
         self.add_field(form, self.tr("Next review"), self.next_review,  # type: ignore[arg-type]
                        "next_review")
-        for edit in (self.last_review, self.next_review):
-            edit.setDisplayFormat(date_format())
         self.interval.valueChanged.connect(self._suggest_next_review)
         self.last_review.dateChanged.connect(self._suggest_next_review)
 
@@ -244,20 +236,16 @@ class PartyDialog(RecordDialog):
         self.interval.blockSignals(True)
         self.last_review.blockSignals(True)
         self.interval.setValue(record.review_interval_months)
-        self.last_review.setDate(to_qdate(record.last_review) if record.last_review else NEVER)
+        self.last_review.set_value(record.last_review)
         self.interval.blockSignals(False)
         self.last_review.blockSignals(False)
-        self.next_review.setDate(to_qdate(record.next_review or self._today))
+        self.next_review.set_value(record.next_review, self._today)
         _select(self.focus_box, record.focus)
         self.notes.setPlainText(record.notes)
         self._update_quadrant()
 
-    def _last_review_value(self) -> date | None:
-        value = self.last_review.date()
-        return None if value == NEVER else from_qdate(value)
-
     def _suggest_next_review(self) -> None:
-        suggested = rules.suggested_next_review(self._last_review_value(), self.interval.value(),
+        suggested = rules.suggested_next_review(self.last_review.value(), self.interval.value(),
                                                 self._today)
         self.next_review.setDate(to_qdate(suggested))
 
@@ -285,8 +273,8 @@ class PartyDialog(RecordDialog):
             monitoring_method=self.monitoring_method.text(),
             monitoring_frequency=self.monitoring_frequency.currentData() or "",
             review_interval_months=self.interval.value(),
-            last_review=self._last_review_value(),
-            next_review=from_qdate(self.next_review.date()),
+            last_review=self.last_review.value(),
+            next_review=self.next_review.value(),
             focus=self.focus_box.currentData(),
             notes=self.notes.toPlainText(),
             requirements=self.requirements.items(),

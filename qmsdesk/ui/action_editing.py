@@ -1,0 +1,48 @@
+"""Opening the action editor from any page (actions page, objective and party editors)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QWidget
+
+from qmsdesk.services import actions as service
+from qmsdesk.services.errors import ServiceError
+from qmsdesk.services.objectives import objective_titles
+from qmsdesk.services.parties import list_parties
+from qmsdesk.ui.dialogs.action_dialog import ActionDialog, SourceChoices
+from qmsdesk.ui.errors import show_error
+
+if TYPE_CHECKING:
+    from qmsdesk.services.workspace import Database
+
+
+def source_choices(db: Database, today: date) -> SourceChoices:
+    return {
+        "objective": [(oid, f"{ref} — {title}") for oid, ref, title in objective_titles(db)],
+        "party": [(row.id, f"{row.ref} — {row.name}") for row in list_parties(db, today)],
+    }
+
+
+def edit_action(parent: QWidget, db: Database, today: date,
+                record: service.ActionRecord) -> service.ActionRecord | None:
+    """Show the editor; the saved action, or None when cancelled."""
+    owners = sorted({row.owner for row in service.list_actions(db, today) if row.owner})
+    dialog = ActionDialog(record, lambda rec: service.save_action(db, rec, today), today,
+                          source_choices(db, today), owners, parent)
+    if dialog.exec() and dialog.saved is not None:
+        return dialog.saved
+    if dialog.reload_requested and record.id is not None:
+        return edit_action(parent, db, today, service.get_action(db, record.id))
+    return None
+
+
+def open_action(parent: QWidget, db: Database, today: date,
+                action_id: int) -> service.ActionRecord | None:
+    try:
+        record = service.get_action(db, action_id)
+    except ServiceError as exc:
+        show_error(parent, parent.tr("Cannot open"), str(exc))
+        return None
+    return edit_action(parent, db, today, record)

@@ -1,0 +1,157 @@
+"""Editor for one action of the shared action log (ISO 9001 6.1, 10.2)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
+
+from qmsdesk.services import action_rules as rules
+from qmsdesk.services.actions import ActionRecord
+from qmsdesk.services.labels import label
+from qmsdesk.ui.dialogs.record_dialog import RecordDialog
+from qmsdesk.ui.widgets import DateEdit
+
+SOURCE_LABELS = {"none": "None (stands alone)", "objective": "Quality objective",
+                 "party": "Interested party"}
+EFFECTIVENESS_LABELS = {"": "Not checked yet", "effective": "Effective",
+                        "partly": "Partly effective", "not effective": "Not effective"}
+
+# source -> [(record id, "REF — title")], supplied by the page from the services.
+SourceChoices = dict[str, Sequence[tuple[int, str]]]
+
+
+def _combo(items: Sequence[tuple[object, str]]) -> QComboBox:
+    combo = QComboBox()
+    for value, text in items:
+        combo.addItem(text, value)
+    return combo
+
+
+def _select(combo: QComboBox, value: object) -> None:
+    combo.setCurrentIndex(max(0, combo.findData(value)))
+
+
+def _text(parent: QWidget, height: int) -> QPlainTextEdit:
+    edit = QPlainTextEdit(parent)
+    edit.setFixedHeight(height)
+    edit.setTabChangesFocus(True)
+    return edit
+
+
+class ActionDialog(RecordDialog):
+    def __init__(self, record: ActionRecord, save: Callable[[ActionRecord], ActionRecord],
+                 today: date, sources: SourceChoices, owners: Sequence[str] = (),
+                 parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Action"), save, parent)
+        self._record = record
+        self._today = today
+        self._sources = sources
+        self.resize(720, 640)
+        self._build_plan(owners)
+        self._build_closure()
+        self._load(record)
+        self.start_tracking()
+        self.title.setFocus()
+
+    def _build_plan(self, owners: Sequence[str]) -> None:
+        form = self.new_form_tab(self.tr("&Action"))
+        self.title = self.add_field(form, self.tr("&Title *"), QLineEdit(), "title")
+        self.description = self.add_field(form, self.tr("Description"), _text(self, 70),
+                                          "description")
+        self.kind = self.add_field(form, self.tr("T&ype"), _combo(
+            [(k, label(k)) for k in rules.KINDS]), "kind")
+        self.source = self.add_field(form, self.tr("&Source"), _combo(
+            [(s, SOURCE_LABELS.get(s, label(s))) for s in rules.SOURCES]), "source")
+        self.link = self.add_field(form, self.tr("Linked record"), QComboBox(), "link")
+        for field_name in rules.LINK_FIELDS:
+            self._error_labels[field_name] = self._error_labels["link"]
+        self.source.currentIndexChanged.connect(self._fill_links)
+        self.owner = self.add_field(form, self.tr("&Owner"), QLineEdit(), "owner")
+        if owners:
+            from PySide6.QtWidgets import QCompleter
+
+            self.owner.setCompleter(QCompleter(sorted(set(owners)), self))
+        self.start = self.add_field(form, self.tr("Start date"), DateEdit(optional=True),
+                                    "start_date")
+        self.due = self.add_field(form, self.tr("&Due date"), DateEdit(optional=True),
+                                  "due_date")
+
+    def _build_closure(self) -> None:
+        form = self.new_form_tab(self.tr("&Progress && effectiveness"))
+        self.status = self.add_field(form, self.tr("Stat&us"), _combo(
+            [(s, label(s)) for s in rules.STATUSES]), "status")
+        self.progress = QSpinBox()
+        self.progress.setRange(0, 100)
+        self.progress.setSuffix(" %")
+        self.add_field(form, self.tr("Progress"), self.progress, "progress")
+        self.completed = self.add_field(form, self.tr("Completed on"), DateEdit(optional=True),
+                                        "completed_on")
+        self.effectiveness = self.add_field(form, self.tr("Effectiveness check"), _combo(
+            list(EFFECTIVENESS_LABELS.items())), "effectiveness")
+        self.checked_by = self.add_field(form, self.tr("Checked by"), QLineEdit(),
+                                         "effectiveness_by")
+        self.checked_on = self.add_field(form, self.tr("Checked on"), DateEdit(optional=True),
+                                         "effectiveness_on")
+        self.evidence = self.add_field(form, self.tr("Evidence notes"), _text(self, 90),
+                                       "evidence")
+        self.status.currentIndexChanged.connect(self._status_changed)
+
+    def _fill_links(self) -> None:
+        source = self.source.currentData()
+        self.link.clear()
+        choices = self._sources.get(source, [])
+        for record_id, text in choices:
+            self.link.addItem(text, record_id)
+        self.link.setEnabled(bool(choices))
+        if source != rules.NO_SOURCE and not choices:
+            self.link.addItem(self.tr("(nothing to link to yet)"), None)
+
+    def _status_changed(self) -> None:
+        # Marking done fills the obvious: today's date and 100 %; the user can still edit.
+        if self.status.currentData() == "done":
+            if self.completed.value() is None:
+                self.completed.set_value(self._today)
+            self.progress.setValue(100)
+
+    def _load(self, record: ActionRecord) -> None:
+        heading = f"{record.ref} — {record.title}" if record.ref else self.tr("New action")
+        self.heading.setText(heading)
+        self.title.setText(record.title)
+        self.description.setPlainText(record.description)
+        _select(self.kind, record.kind)
+        self.source.blockSignals(True)
+        _select(self.source, record.source)
+        self.source.blockSignals(False)
+        self._fill_links()
+        link_field = rules.SOURCE_LINKS.get(record.source)
+        if link_field:
+            _select(self.link, getattr(record, link_field))
+        self.owner.setText(record.owner)
+        self.start.set_value(record.start_date)
+        self.due.set_value(record.due_date)
+        self.status.blockSignals(True)
+        _select(self.status, record.status)
+        self.status.blockSignals(False)
+        self.progress.setValue(record.progress)
+        self.completed.set_value(record.completed_on)
+        _select(self.effectiveness, record.effectiveness)
+        self.checked_by.setText(record.effectiveness_by)
+        self.checked_on.set_value(record.effectiveness_on)
+        self.evidence.setPlainText(record.evidence)
+
+    def value(self) -> ActionRecord:
+        source = self.source.currentData()
+        links = {field_name: None for field_name in rules.LINK_FIELDS}
+        if source in rules.SOURCE_LINKS:
+            links[rules.SOURCE_LINKS[source]] = self.link.currentData()
+        return dataclasses.replace(
+            self._record, title=self.title.text(), description=self.description.toPlainText(),
+            kind=self.kind.currentData(), source=source, **links, owner=self.owner.text(),
+            start_date=self.start.value(), due_date=self.due.value(),
+            status=self.status.currentData(), progress=self.progress.value(),
+            completed_on=self.completed.value(), effectiveness=self.effectiveness.currentData(),
+            effectiveness_by=self.checked_by.text(), effectiveness_on=self.checked_on.value(),
+            evidence=self.evidence.toPlainText())

@@ -1,0 +1,185 @@
+"""The shared action log: every action from every register, with filters and the editor."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QToolButton
+
+from qmsdesk.services import action_rules as rules
+from qmsdesk.services import actions as service
+from qmsdesk.services.labels import label, plural
+from qmsdesk.ui.action_editing import edit_action, open_action
+from qmsdesk.ui.formatting import format_date
+from qmsdesk.ui.pages.base_page import RegisterPage
+from qmsdesk.ui.register_table import RegisterTable
+from qmsdesk.ui.table_model import Column
+
+if TYPE_CHECKING:
+    from qmsdesk.services.actions import ActionRow
+    from qmsdesk.ui.main_window import MainWindow
+
+OVERDUE = QColor(176, 0, 32)
+DONE = QColor(110, 110, 110)
+STATUS_COLOURS = {"open": "#dbeafe", "in progress": "#fff1cc", "done": "#dcfce7",
+                  "cancelled": "#e5e7eb"}
+ALL, OPEN = "all", "open+"
+
+
+def _due_text(row: ActionRow) -> str:
+    text = format_date(row.due_date)
+    return f"{text} · Overdue" if row.overdue else text
+
+
+ACTION_COLUMNS = [
+    Column("Ref", lambda r: r.ref),
+    Column("Title", lambda r: r.title, tooltip=lambda r: r.title),
+    Column("Type", lambda r: label(r.kind)),
+    Column("Source", lambda r: r.source_ref or "—",
+           tooltip=lambda r: {"objective": "Quality objective", "party": "Interested party"}
+           .get(r.source, "Stands alone")),
+    Column("Owner", lambda r: r.owner),
+    Column("Due", _due_text, searchable=False,
+           sort_key=lambda r: r.due_date.toordinal() if r.due_date else 0,
+           foreground=lambda r: OVERDUE if r.overdue else None),
+    Column("Status", lambda r: label(r.status),
+           sort_key=lambda r: rules.STATUSES.index(r.status),
+           background=lambda r: QColor(STATUS_COLOURS.get(r.status, "#ffffff"))),
+    Column("Progress", lambda r: f"{r.progress} %", sort_key=lambda r: r.progress,
+           searchable=False, align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+    Column("Effectiveness", lambda r: label(r.effectiveness) or "—"),
+]
+ACTION_WIDTHS = (78, 260, 95, 105, 120, 150, 90, 70, 105)
+
+
+def overdue_count(rows: list[ActionRow]) -> str:
+    overdue = sum(1 for row in rows if row.overdue)
+    return f"{plural(overdue, 'action')} overdue" if overdue else ""
+
+
+class ActionsPage(RegisterPage):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window, self.tr("Actions"), self.tr(
+            "ISO 9001 clauses 6.1 and 10.2 — one log of what is done, by whom and by when, "
+            "for every register, with the check that it worked"))
+        self.table = RegisterTable(ACTION_COLUMNS, ACTION_WIDTHS, 1, self.tr(
+            "No actions yet.\n\nClick New action (Ctrl+N), or add one from an objective or "
+            "an interested party."), ("action", "actions"), self)
+        self.table.extra_count = overdue_count
+        self._build_actions()
+        self._build_filters()
+        self.layout_.addWidget(self.table, 1)
+        self.table.open_requested.connect(self.open_selected)
+        self.table.current_changed.connect(self._update_actions)
+        self.refresh()
+
+    def _build_actions(self) -> None:
+        self.new_action = QAction(self.tr("&New action"), self)
+        self.new_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.new_action.triggered.connect(self.new)
+        self.open_action = QAction(self.tr("&Open"), self)
+        self.open_action.setShortcuts([QKeySequence("Return"), QKeySequence("Enter")])
+        self.open_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.open_action.triggered.connect(self.open_selected)
+        self.find_action = QAction(self.tr("&Find"), self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(lambda: (self.search.setFocus(),
+                                                    self.search.selectAll()))
+        for action in (self.new_action, self.open_action, self.find_action):
+            self.addAction(action)
+
+    def register_actions(self) -> list[QAction]:
+        return [self.new_action, self.open_action, self.find_action]
+
+    def _build_filters(self) -> None:
+        bar = QHBoxLayout()
+        for action in (self.new_action, self.open_action):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            bar.addWidget(button)
+        bar.addSpacing(12)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search title, owner, ref… (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.table.set_search_text)
+        bar.addWidget(self.search, 1)
+        self.status = QComboBox()
+        self.status.addItem(self.tr("Open and in progress"), OPEN)
+        self.status.addItem(self.tr("All statuses"), ALL)
+        for status in rules.STATUSES:
+            self.status.addItem(label(status), status)
+        self.owner = QComboBox()
+        self.source = QComboBox()
+        self.source.addItem(self.tr("All sources"), ALL)
+        for source, text in (("objective", self.tr("Objectives")),
+                             ("party", self.tr("Interested parties")),
+                             ("none", self.tr("Standalone"))):
+            self.source.addItem(text, source)
+        self.overdue_only = QCheckBox(self.tr("Overdue only"))
+        for widget in (self.status, self.owner, self.source):
+            widget.currentIndexChanged.connect(self._filters_changed)
+            bar.addWidget(widget)
+        self.overdue_only.toggled.connect(self._filters_changed)
+        bar.addWidget(self.overdue_only)
+        self.layout_.addLayout(bar)
+
+    def refresh(self, select_id: int | None = None) -> None:
+        rows = service.list_actions(self.db, self.today)
+        owner = self.owner.currentData()
+        self.owner.blockSignals(True)
+        self.owner.clear()
+        self.owner.addItem(self.tr("All owners"), ALL)
+        for name in sorted({row.owner for row in rows if row.owner}):
+            self.owner.addItem(name, name)
+        self.owner.setCurrentIndex(max(0, self.owner.findData(owner)))
+        self.owner.blockSignals(False)
+        self.table.set_rows(rows, select_id)
+        self._filters_changed()
+
+    def _filters_changed(self) -> None:
+        status, owner, source = (self.status.currentData(), self.owner.currentData(),
+                                 self.source.currentData())
+        preds: dict[str, Any] = {
+            "status": None if status == ALL else (
+                (lambda r: r.status in rules.OPEN_STATUSES) if status == OPEN
+                else (lambda r, s=status: r.status == s)),
+            "owner": None if owner in (ALL, None) else (lambda r, o=owner: r.owner == o),
+            "source": None if source == ALL else (lambda r, s=source: r.source == s),
+            "overdue": (lambda r: r.overdue) if self.overdue_only.isChecked() else None,
+        }
+        for name, predicate in preds.items():
+            self.table.set_predicate(name, predicate)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        self.open_action.setEnabled(self.table.selected_row() is not None)
+
+    def _clear_filters(self) -> None:
+        self.search.clear()
+        self.status.setCurrentIndex(self.status.findData(ALL))
+        for combo in (self.owner, self.source):
+            combo.setCurrentIndex(0)
+        self.overdue_only.setChecked(False)
+
+    def select_action(self, action_id: int) -> bool:
+        return self.table.select_id(action_id, self._clear_filters)
+
+    def new(self) -> None:
+        saved = edit_action(self, self.db, self.today, service.new_action(self.today))
+        if saved is not None:
+            self.refresh(select_id=saved.id)
+            self.select_action(saved.id)  # type: ignore[arg-type]
+
+    def open_selected(self) -> None:
+        action_id = self.table.selected_id()
+        if action_id is None:
+            return
+        saved = open_action(self, self.db, self.today, action_id)
+        if saved is not None:
+            self.refresh(select_id=saved.id)
+            self.select_action(saved.id)  # type: ignore[arg-type]
+
+    def activated(self) -> None:
+        self.refresh()
