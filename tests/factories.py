@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from qmsdesk.services import parties
+from qmsdesk.services import actions, parties
+from qmsdesk.services.actions import ActionRecord
 from qmsdesk.services.parties import PartyRecord
 
 
@@ -12,6 +13,16 @@ def make_party(today: date, name: str = "Acme Tools", **values: object) -> Party
     """A valid new party record, with any field overridden."""
     record = parties.new_party(today)
     record.name = name
+    for key, value in values.items():
+        setattr(record, key, value)
+    return record
+
+
+def make_action(today: date, title: str = "Recalibrate torque wrenches",
+                **values: object) -> ActionRecord:
+    """A valid new action record (no source), with any field overridden."""
+    record = actions.new_action(today)
+    record.title = title
     for key, value in values.items():
         setattr(record, key, value)
     return record

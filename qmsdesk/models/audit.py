@@ -14,6 +14,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from qmsdesk.models.base import Audited, Base, UTCDateTime, utcnow
 
 GENESIS_HASH = "0" * 64
+# Statuses that end a record's work (the action log's); leaving one for another is a reopening.
+CLOSED_STATUSES = frozenset({"done", "cancelled"})
 
 
 class AuditEntry(Base):
@@ -105,6 +107,8 @@ def _changes(session: Session) -> Iterator[tuple[str, Audited, str, str, str]]:
                 action = "archive"
             elif key == "status" and old == "archived":
                 action = "restore"
+            elif key == "status" and old in CLOSED_STATUSES and new not in CLOSED_STATUSES:
+                action = "reopen"
             yield action, obj, key, old, new
     for obj in session.deleted:
         if isinstance(obj, Audited):

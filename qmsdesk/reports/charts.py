@@ -6,6 +6,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from qmsdesk.services import party_rules as rules
@@ -199,4 +200,129 @@ def power_interest_grid(points: Sequence[GridPoint], width_in: float = 4.4,
         spine.set_linewidth(0.6)
     ax.set_axisbelow(False)
     fig.qms_scatter = scatter  # type: ignore[attr-defined]
+    return fig
+
+
+# --- objective trend ----------------------------------------------------------------------
+
+# Series differ by line style and marker first (greyscale print), colour second.
+MEASURED_COLOUR: RGBA = (0.10, 0.36, 0.66, 1.0)
+TARGET_COLOUR: RGBA = (0.12, 0.45, 0.22, 1.0)
+BAND_FILL: RGBA = (0.87, 0.94, 0.88, 1.0)
+BASELINE_COLOUR: RGBA = (0.33, 0.37, 0.42, 1.0)
+PLAN_COLOUR: RGBA = (0.45, 0.47, 0.50, 1.0)
+TREND_MARGINS_IN = (0.68, 0.18, 0.42, 0.30)  # left, right, bottom, top (legend row)
+TITLE_ROW_IN = 0.24
+NO_MEASUREMENTS = "No measurements yet"
+
+
+def _value_limits(values: Sequence[float]) -> tuple[float, float]:
+    """y limits that show every value with some air above and below."""
+    low, high = min(values), max(values)
+    span = high - low or abs(high) * 0.1 or 1.0
+    return low - 0.14 * span, high + 0.14 * span
+
+
+def _date_limits(start: date, due: date, dates: Sequence[date]) -> tuple[date, date]:
+    first, last = min([start, *dates]), max([due, *dates])
+    if last <= first:
+        last = first + timedelta(days=30)
+    pad = timedelta(days=max(1, round((last - first).days * 0.025)))
+    return first - pad, last + pad
+
+
+def _fit_title(title: str, width_in: float) -> str:
+    """The title cut with an ellipsis to one line of the figure (9 pt bold, ~0.62 em a char)."""
+    room = int(width_in * 72 / (9 * 0.62))
+    return title if len(title) <= room else title[:room - 1].rstrip() + "…"
+
+
+def _trend_axes(fig: Figure, title: str, width_in: float, height_in: float) -> Axes:
+    left, right, bottom, top = TREND_MARGINS_IN
+    if title:
+        top += TITLE_ROW_IN
+        title = _fit_title(title, width_in - left - right)
+        fig.text(left / width_in, 1 - 0.06 / height_in, title, ha="left", va="top",
+                 fontsize=9, fontweight="bold", color=INK, fontfamily=FONT_FAMILY)
+    fig.subplots_adjust(left=left / width_in, right=1 - right / width_in,
+                        bottom=bottom / height_in, top=1 - top / height_in)
+    return fig.add_subplot()
+
+
+def _style_trend_axes(ax: Axes, unit: str) -> None:
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+    locator = AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    ax.tick_params(labelsize=7.5, length=2.5, colors=INK)
+    for label in [*ax.get_xticklabels(), *ax.get_yticklabels()]:
+        label.set_fontfamily(FONT_FAMILY)
+    ax.xaxis.get_offset_text().set_fontsize(7.5)
+    ax.set_ylabel(unit or "Value", fontsize=8, color=INK, fontfamily=FONT_FAMILY)
+    ax.grid(axis="y", color=GRID, linewidth=0.5)
+    ax.set_axisbelow(True)
+    for name, spine in ax.spines.items():
+        spine.set_color(INK)
+        spine.set_linewidth(0.6)
+        spine.set_visible(name in ("left", "bottom"))
+
+
+def objective_trend(points: Sequence[tuple[date, float]], baseline: float, target: float,
+                    target_max: float | None, direction: str, start: date, due: date,
+                    unit: str, title: str = "", width_in: float = 6.0,
+                    height_in: float = 2.6) -> Figure:
+    """An objective's measured values against its target, baseline and planned path (6.2, 9.1).
+
+    Measured: solid line with round markers; target: dashed line (a band: shaded between
+    target and target_max, dashed edges); baseline: dotted; plan: thin dash-dot from the
+    baseline on ``start`` to the target on ``due``. Cheap enough to rebuild on each
+    keystroke (no tight_layout). The measured line is ``fig.qms_measured``, its data the
+    points sorted by date.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from qmsdesk.services import objective_rules as objective
+
+    fig = _new_figure(width_in, height_in)
+    ax = _trend_axes(fig, title, width_in, height_in)
+    ordered = sorted(points, key=lambda point: point[0])
+    dates = [on for on, _ in ordered]
+    values = [float(value) for _, value in ordered]
+    band = direction == "band" and target_max is not None
+    goal = objective.Target(direction if direction in objective.DIRECTIONS else "increase",
+                            baseline, target, target_max if band else None)
+    plan_end = objective.expected_value(goal, start, due, due)
+    plan = ax.plot([start, max(due, start)], [baseline, plan_end], linestyle="-.",
+                   linewidth=0.9, color=PLAN_COLOUR, zorder=2)[0]
+    base = ax.axhline(baseline, linestyle=":", linewidth=1.3, color=BASELINE_COLOUR, zorder=2)
+    edges = [target, target_max] if band and target_max is not None else [target]
+    target_line = None
+    for edge in edges:
+        target_line = ax.axhline(edge, linestyle="--", linewidth=1.2, color=TARGET_COLOUR,
+                                 zorder=3)
+    target_handle: object = target_line
+    if band and target_max is not None:
+        ax.axhspan(target, target_max, facecolor=BAND_FILL, edgecolor="none", zorder=1)
+        target_handle = (Patch(facecolor=BAND_FILL, edgecolor="none"), target_line)
+    measured = ax.plot(dates, values, linestyle="-", linewidth=1.6, marker="o",
+                       markersize=4.5, color=MEASURED_COLOUR, markeredgecolor=EDGE,
+                       markeredgewidth=0.6, zorder=5)[0]
+    ax.set_xlim(*_date_limits(start, due, dates))
+    ax.set_ylim(*_value_limits([baseline, target, *edges, plan_end, *values]))
+    if not ordered:
+        ax.text(0.5, 0.5, NO_MEASUREMENTS, transform=ax.transAxes, ha="center", va="center",
+                fontsize=8.5, color=INK, fontfamily=FONT_FAMILY, zorder=6,
+                bbox={"boxstyle": "round,pad=0.4", "facecolor": EDGE, "edgecolor": GRID})
+    _style_trend_axes(ax, unit)
+    legend_measured = Line2D([], [], linestyle="-", linewidth=1.6, marker="o",
+                             markersize=4.5, color=MEASURED_COLOUR, markeredgecolor=EDGE)
+    # Above the plot area, right-aligned: it never covers a value.
+    ax.legend([legend_measured, target_handle, base, plan],
+              ["Measured", "Target band" if band else "Target", "Baseline", "Plan"],
+              loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=4, frameon=False,
+              handlelength=2.6, columnspacing=1.2, borderaxespad=0.15,
+              prop={"family": FONT_FAMILY, "size": 7})
+    fig.qms_measured = measured  # type: ignore[attr-defined]
     return fig

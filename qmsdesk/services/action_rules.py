@@ -41,7 +41,8 @@ def is_reopening(old_status: str, new_status: str) -> bool:
     return old_status in CLOSED_STATUSES and new_status in OPEN_STATUSES
 
 
-def _is_id(value: object) -> bool:
+def is_record_id(value: object) -> bool:
+    """A usable primary key: a positive whole number (not a bool)."""
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
@@ -73,7 +74,7 @@ def _check_source(errors: dict[str, str], record: ActionRecord) -> None:
     for source, link in SOURCE_LINKS.items():
         value = getattr(record, link)
         if source == record.source:
-            if not _is_id(value):
+            if not is_record_id(value):
                 errors[link] = f"Choose the {source} this action comes from."
         elif value is not None:
             errors[link] = f"Remove the {source} link, or make {source} the source."

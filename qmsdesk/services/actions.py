@@ -94,7 +94,7 @@ def new_action(today: date, objective_id: int | None = None,
 
 def list_actions(db: Database, today: date, objective_id: int | None = None,
                  party_id: int | None = None, include_closed: bool = True) -> list[ActionRow]:
-    """The log in reference order; narrowed to one objective/party and to open actions."""
+    """The log in the order entered; narrowed to one objective/party and to open actions."""
     links = [getattr(Action, link) for link in rules.LINK_FIELDS]
     query = select(Action.id, Action.ref, Action.title, Action.kind, Action.owner,
                    Action.due_date, Action.status, Action.progress, Action.effectiveness,
@@ -151,7 +151,7 @@ def _missing_links(session: Session, record: ActionRecord) -> dict[str, str]:
     errors: dict[str, str] = {}
     for source, link in rules.SOURCE_LINKS.items():
         value = getattr(record, link)
-        if value is not None and session.get(SOURCE_NAMES[source].class_, value) is None:
+        if rules.is_record_id(value) and session.get(SOURCE_NAMES[source].class_, value) is None:
             errors[link] = f"The linked {source} no longer exists. Choose another."
     return errors
 
@@ -218,5 +218,6 @@ def count_open_actions(db: Database, objective_ids: Iterable[int]) -> dict[int, 
                      .where(Action.objective_id.in_(chunk),
                             Action.status.in_(rules.OPEN_STATUSES))
                      .group_by(Action.objective_id))
-            counts.update(session.connection().execute(query).tuples().all())
+            for objective_id, n in session.connection().execute(query):
+                counts[objective_id] = n
     return counts

@@ -99,4 +99,4 @@ def test_filters_overdue_and_reopening_is_audited(window, qtbot):
     with window.db.session() as session:
         changes = [(e.action, e.old_value, e.new_value) for e in session.query(AuditEntry)
                    .filter_by(ref=late.ref, field="status")]
-    assert changes[-1][1:] == ("done", "in progress")
+    assert changes[-1] == ("reopen", "done", "in progress")
