@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--organisation", default="", help="organisation name for reports")
     command("demo", "create a database filled with demo data")
     report = command("report", "write a register report as PDF")
-    report.add_argument("kind", choices=["parties"], help="which report")
+    report.add_argument("kind", choices=sorted(REPORTS), help="which report")
     report.add_argument("--out", required=True, metavar="FILE.pdf", help="output PDF file")
     command("verify", "check database integrity and the audit trail's hash chain")
     return parser
@@ -128,17 +128,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# report name -> (module, generator function); imported only when that report runs.
+REPORTS = {
+    "parties": ("qmsdesk.reports.parties_report", "parties_report"),
+    "objectives": ("qmsdesk.reports.objectives_report", "objectives_report"),
+}
+
+
 def cmd_report(args: argparse.Namespace) -> int:
-    from qmsdesk.reports.parties_report import parties_report
+    import importlib
+
     from qmsdesk.services.progress import run_task
     from qmsdesk.services.user_settings import user_name
 
     out = Path(args.out)
     if not out.parent.exists():
         raise CommandError(f"folder {out.parent} does not exist")
+    module, function = REPORTS[args.kind]
+    report = getattr(importlib.import_module(module), function)
     db = _open(args)
     try:
-        written = run_task(parties_report(db, out, date.today(), prepared_by=user_name()))
+        written = run_task(report(db, out, date.today(), prepared_by=user_name()))
         print(f"Report written: {written}")
     finally:
         db.close()

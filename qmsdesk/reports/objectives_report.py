@@ -51,7 +51,6 @@ TITLE = "Quality policy and objectives"
 SUBJECT = ("ISO 9001:2015 clauses 5.2 and 6.2 — the quality policy and the measurable quality "
            "objectives set against it, with their measurements and actions")
 REPORT_KEY = "objectives"
-DEFAULT_NUMBER = "QMS-REG-6.2"  # until org_settings knows the key
 OVERDUE = "Overdue"
 MEASUREMENTS_LISTED = 24
 # Column widths in points (of 493): each narrow column fits its longest word at 8 pt
@@ -89,8 +88,9 @@ def _policy(policy: PolicyRevision | None) -> list[Flowable]:
     story: list[Flowable] = [para("1. Quality policy", st.h1)]
     if policy is None:
         return [*story, empty_note(
-            "No quality policy recorded. Top management approves the policy (clause 5.2) "
-            "under Objectives › Quality policy; the objectives below are set against it.")]
+            "No quality policy recorded. Top management establishes and approves the policy "
+            "(clause 5.2); record its first revision so that objectives can be set against "
+            "its commitments.")]
     story.append(para(policy.statement, st.body))
     if policy.commitments:
         story.append(para("The policy commits the organisation:", st.h3))
@@ -120,8 +120,8 @@ def _summary(rows: Sequence[ObjectiveRow], today: date) -> list[Flowable]:
     st = styles()
     story = heading("2. Objectives at a glance", st.h1)
     if not rows:
-        return [*story, empty_note("No quality objectives recorded yet. Add them under "
-                                   "Objectives › New objective, each supporting a policy "
+        return [*story, empty_note("No quality objectives recorded yet. Add measurable "
+                                   "objectives (clause 6.2), each supporting a policy "
                                    "commitment.")]
     story.append(para(f"{plural(len(rows), 'objective')} as of {today.isoformat()}: "
                       f"{health_counts(rows)}.", st.body))
@@ -266,7 +266,7 @@ def objectives_report(db: Database, out_path: Path, today: date,
     rows = list_objectives(db, today)
     total = len(rows) + 2
     control = DocumentControl(
-        title=TITLE, document_number=settings.document_number(REPORT_KEY) or DEFAULT_NUMBER,
+        title=TITLE, document_number=settings.document_number(REPORT_KEY),
         revision="1", organisation=settings.organisation, prepared_by=prepared_by,
         approved_by=settings.approved_by, issue_date=today,
         period=f"Status as of {today.isoformat()}", subject=SUBJECT)

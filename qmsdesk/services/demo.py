@@ -23,8 +23,9 @@ from sqlalchemy import func, select
 
 from qmsdesk.models.base import Base
 from qmsdesk.models.db import Database
+from qmsdesk.models.objectives import Action, Measurement, Objective, QualityPolicy
 from qmsdesk.models.parties import Party
-from qmsdesk.services import demo_parties
+from qmsdesk.services import demo_objectives, demo_parties
 from qmsdesk.services.errors import ServiceError
 from qmsdesk.services.org_settings import OrgSettings, save_settings
 from qmsdesk.services.progress import Progress
@@ -44,7 +45,7 @@ STAFF: Mapping[str, str] = {
 }
 
 # Registers that must be empty before demo data goes in (a demo never mixes with real data).
-_REGISTERS: tuple[type[Base], ...] = (Party,)
+_REGISTERS: tuple[type[Base], ...] = (Party, QualityPolicy, Objective, Measurement, Action)
 
 Builder = Callable[[Database, date, random.Random, Mapping[str, str]], Iterator[str]]
 
@@ -74,6 +75,8 @@ def sections() -> tuple[DemoSection, ...]:
         DemoSection("settings", "Organisation", 1, _build_settings),
         DemoSection("parties", "Interested parties", demo_parties.step_count(),
                     demo_parties.build),
+        DemoSection("objectives", "Policy, objectives and actions",
+                    demo_objectives.step_count(), demo_objectives.build),
     )
 
 

@@ -28,7 +28,8 @@ ERROR_BACKGROUND = QColor(253, 226, 226)
 
 @dataclass(frozen=True)
 class ChildColumn:
-    """One editable attribute. kind: text, choice, date or rating (1-5 or empty)."""
+    """One editable attribute. kind: text, number, choice, date, rating (1-5 or empty),
+    or readonly (shown, not edited)."""
 
     key: str
     header: str
@@ -43,6 +44,8 @@ class ChildColumn:
             return "" if value is None else f"{value} / 5"
         if self.kind == "choice":
             return dict(self.choices).get(value, str(value))
+        if self.kind == "number" and isinstance(value, int | float):
+            return f"{value:.6g}"
         return "" if value is None else str(value)
 
 
@@ -87,6 +90,8 @@ class ChildListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        if self.columns[index.column()].kind == "readonly":
+            return super().flags(index)
         return super().flags(index) | Qt.ItemFlag.ItemIsEditable
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -160,7 +165,23 @@ class ChildDelegate(QStyledItemDelegate):
             rating = self._columns[index.column()].kind == "rating"
             model.setData(index, None if rating and value == 0 else value)
         elif isinstance(editor, QLineEdit):
-            model.setData(index, editor.text())
+            text = editor.text()
+            if self._columns[index.column()].kind == "number":
+                model.setData(index, parse_number(text))
+            else:
+                model.setData(index, text)
+
+
+def parse_number(text: str) -> float | str | None:
+    """A typed number ("99.8", "99,8", "48 000"); text that is not one is kept as typed,
+    so the service's validation names the problem instead of the value vanishing."""
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    if not cleaned:
+        return None
+    try:
+        return float(cleaned)
+    except ValueError:
+        return text
 
 
 def open_editor(view: QAbstractItemView) -> QWidget | None:

@@ -31,6 +31,8 @@ DB_FILTER = "QMS Desk database (*.db);;All files (*)"
 PAGES = [
     ("parties", "Interested parties", "qmsdesk.ui.pages.parties_page", "PartiesPage",
      "SP_DirHomeIcon"),
+    ("objectives", "Objectives", "qmsdesk.ui.pages.objectives_page", "ObjectivesPage",
+     "SP_FileDialogDetailedView"),
     ("actions", "Actions", "qmsdesk.ui.pages.actions_page", "ActionsPage",
      "SP_DialogApplyButton"),
 ]
@@ -168,6 +170,11 @@ class MainWindow(QMainWindow):
         page.activated()
 
     def page(self, key: str) -> RegisterPage:
+        return self.pages[key]
+
+    def show_page(self, key: str) -> RegisterPage:
+        """Switch to a page as the navigation would, and return it."""
+        self.nav.setCurrentRow(list(self.pages).index(key))
         return self.pages[key]
 
     @property

@@ -11,13 +11,17 @@ from sqlalchemy import func, select
 from qmsdesk.models.audit import AuditEntry, verify_chain
 from qmsdesk.models.db import open_database
 from qmsdesk.models.parties import Party
-from qmsdesk.services import demo_parties
+from qmsdesk.services import action_rules, demo_objectives, demo_parties
+from qmsdesk.services import objective_rules as objective_rules
 from qmsdesk.services import party_rules as rules
+from qmsdesk.services.actions import get_action, list_actions
 from qmsdesk.services.dates import add_months
 from qmsdesk.services.demo import ORGANISATION, STAFF, create_demo
 from qmsdesk.services.errors import ServiceError
+from qmsdesk.services.objectives import get_objective, health_of, list_objectives
 from qmsdesk.services.org_settings import load_settings
 from qmsdesk.services.parties import get_party, list_parties
+from qmsdesk.services.policy import policy_history
 from qmsdesk.services.progress import run_task
 
 REQUIRED_NAMES = (
@@ -168,6 +172,7 @@ def test_demo_is_deterministic(db, today, tmp_path):
     try:
         _create(other, today)
         first, second = _parties(db, today), _parties(other, today)
+        assert _objectives_snapshot(db, today) == _objectives_snapshot(other, today)
     finally:
         other.close()
 
@@ -197,3 +202,161 @@ def test_review_buckets_hold_on_every_day(start):
             else:
                 assert days > 30, (today, spec.name, days)
             assert all(e.on_date < today for e in record.engagements)
+
+
+# --- quality policy, objectives and the action log ---------------------------------------
+
+FAMILIES = ("Right First Time 99.8 %", "On Time In Full", "Customer returns value −50 %",
+            "90 % of customer returns turned round within 20 working days")
+
+
+def _objectives_snapshot(db, today):
+    objectives = [get_objective(db, row.id) for row in list_objectives(db, today)]
+    actions = [get_action(db, row.id) for row in list_actions(db, today)]
+    return ([(p.revision, p.approved_on, p.statement, p.commitments)
+             for p in policy_history(db)],
+            [(o.ref, o.title, o.status, o.start_date, o.due_date, o.segment_party_id,
+              [(m.on_date, m.period, m.value, m.comment) for m in o.measurements])
+             for o in objectives],
+            [(a.ref, a.title, a.status, a.source_ref, a.start_date, a.due_date,
+              a.completed_on, a.effectiveness, a.effectiveness_on) for a in actions])
+
+
+@pytest.fixture
+def demo(db, today):
+    _create(db, today)
+    return db
+
+
+def _all_objectives(db, today):
+    return [get_objective(db, row.id) for row in list_objectives(db, today)]
+
+
+def test_policy_has_two_revisions_and_every_objective_serves_the_current_one(demo, today):
+    history = policy_history(demo)
+    assert [p.revision for p in history] == [2, 1]
+    current, first = history
+    assert current.approved_by == first.approved_by == STAFF["md"]
+    assert first.approved_on < current.approved_on < today
+    assert (today - first.approved_on).days > 700
+    assert 200 < (today - current.approved_on).days < 280
+    assert current.statement != first.statement
+    assert set(current.commitments) != set(first.commitments)
+    assert len(current.commitments) >= 5
+    objectives = _all_objectives(demo, today)
+    assert objectives
+    for objective in objectives:
+        assert objective.policy_commitment in current.commitments, objective.title
+        if objective.start_date < current.approved_on:  # set against the revision then valid
+            assert objective.policy_commitment in first.commitments, objective.title
+
+
+def test_the_four_objectives_are_segmented_and_fully_planned(demo, today):
+    objectives = _all_objectives(demo, today)
+    parties = {row.id: row for row in list_parties(demo, today, include_archived=True)}
+    active = [o for o in objectives if o.status == "active"]
+    families = {family: [o for o in active if o.title.startswith(family)]
+                for family in FAMILIES}
+    assert len(families["Right First Time 99.8 %"]) >= 2
+    assert len(families["On Time In Full"]) >= 2
+    assert len(families["Customer returns value −50 %"]) >= 2
+    assert len(families[FAMILIES[3]]) == 1
+    for family in FAMILIES[:2]:  # per customer: linked to the customer's party record
+        segments = [parties[o.segment_party_id] for o in families[family]]
+        assert all(p.category == "customer" for p in segments)
+        assert len({p.id for p in segments}) == len(segments)
+        assert all(p.name in o.title for p, o in zip(segments, families[family], strict=True))
+    sites = families["Customer returns value −50 %"]
+    assert all(o.segment_party_id is None and "site" in o.title for o in sites)
+    assert len({o.title for o in sites}) == len(sites)
+    assert {p.name for p in parties.values()} >= {
+        parties[o.segment_party_id].name for o in objectives if o.segment_party_id}
+
+    for objective in objectives:  # 6.2: what, resources, who, when, how evaluated
+        assert objective_rules.validate_objective(objective, today) == {}, objective.title
+        assert objective.description and objective.process and objective.kpi_name
+        assert objective.resources and objective.evaluation
+        assert objective.owner in STAFF.values()
+        assert add_months(objective.start_date, 12) - timedelta(days=1) == objective.due_date
+        assert objective.measurements
+        assert all(m.recorded_by in STAFF.values() for m in objective.measurements)
+    for objective in active:
+        assert objective.start_date <= today <= objective.due_date
+        assert objective.frequency in ("monthly", "quarterly")
+    assert {o.status for o in objectives} >= {"active", "achieved", "missed"}
+    assert sum(bool(m.comment) for o in objectives for m in o.measurements) >= 8
+    # a history of about two years for the customer whose objective was renewed
+    harland = [o for o in objectives if o.title.startswith("Right First Time")
+               and "Harland" in o.title]
+    assert sum(len(o.measurements) for o in harland) >= 21
+
+
+def test_objective_health_today_shows_every_state(demo, today):
+    rows = list_objectives(demo, today)
+    healths = {row.health for row in rows}
+    assert {objective_rules.ON_TRACK, objective_rules.AT_RISK, objective_rules.OFF_TRACK,
+            objective_rules.ACHIEVED, objective_rules.MEASUREMENT_OVERDUE} <= healths
+    active = [row for row in rows if row.status == "active"]
+    assert sum(row.health == objective_rules.OFF_TRACK for row in active) == 1
+    assert sum(row.health == objective_rules.ON_TRACK for row in active) >= 3
+    assert any(row.open_actions for row in rows)
+
+
+def test_action_log_has_every_status_overdue_actions_and_effectiveness_checks(demo, today):
+    rows = list_actions(demo, today)
+    actions = [get_action(demo, row.id) for row in rows]
+    assert 15 <= len(actions) <= 25
+    assert {a.status for a in actions} == set(action_rules.STATUSES)
+    assert sum(row.overdue for row in rows) >= 2
+    assert {a.source for a in actions} == set(action_rules.SOURCES)
+    assert {a.kind for a in actions} == set(action_rules.KINDS)
+    assert any(a.source == "party" and a.source_title == "Société Générale de Mécanique"
+               for a in actions)
+    checked = [a for a in actions if a.effectiveness]
+    assert {a.effectiveness for a in checked} == {"effective", "partly", "not effective"}
+    assert any(a.status == "done" and not a.effectiveness for a in actions)
+    for action in actions:
+        assert action_rules.validate_action(action, today) == {}, action.title
+        assert action.owner in STAFF.values()
+        assert action.start_date is not None and action.due_date is not None
+        if action.status == "done":
+            assert action.completed_on is not None and action.progress == 100
+            assert action.evidence
+        if action.effectiveness:
+            assert action.effectiveness_by in STAFF.values()
+            assert action.completed_on <= action.effectiveness_on <= today
+    assert [a.start_date for a in actions] == sorted(a.start_date for a in actions)
+
+
+def test_policy_objectives_and_actions_are_in_the_audit_trail(demo, today):
+    with demo.session() as session:
+        assert verify_chain(session).intact
+        entities = set(session.scalars(select(AuditEntry.entity).where(
+            AuditEntry.action == "create")))
+    assert {"quality policy", "objective", "measurement", "action"} <= entities
+
+
+@pytest.mark.parametrize("start", [date(2026, 1, 1), date(2027, 6, 1)])
+def test_objective_stories_and_action_dates_hold_on_every_day(start):
+    """Whatever day the demo is created, every record is valid and each health is as told."""
+    party_ids = {spec.name: number for number, spec in enumerate(demo_parties.PARTIES, 1)}
+    keys = [spec.key for spec in demo_objectives.OBJECTIVES]
+    objective_ids = {key: number for number, key in enumerate(keys, 1)}
+    for offset in range(0, 366, 3):
+        today = start + timedelta(days=offset)
+        rng = random.Random(offset)
+        starts = {}
+        for spec in demo_objectives.OBJECTIVES:
+            record = demo_objectives.objective_record(spec, today, rng, STAFF, party_ids)
+            assert objective_rules.validate_objective(record, today) == {}, (today, spec.key)
+            expected = demo_objectives.STORIES[spec.story][1]
+            assert health_of(record, today) == expected, (today, spec.key)
+            starts[spec.key] = record.start_date
+        overdue = 0
+        for spec in demo_objectives.ACTIONS:
+            record = demo_objectives.action_record(spec, today, STAFF, objective_ids, party_ids)
+            assert action_rules.validate_action(record, today) == {}, (today, spec.title)
+            if spec.objective:
+                assert record.start_date >= starts[spec.objective], (today, spec.title)
+            overdue += record.is_overdue(today)
+        assert overdue >= 2, today

@@ -14,8 +14,7 @@ from tests.ui.conftest import drive_dialog
 
 
 def _page(window):
-    window.nav.setCurrentRow(1)
-    return window.page("actions")
+    return window.show_page("actions")
 
 
 def _save(dialog: ActionDialog, qtbot) -> None:

@@ -16,7 +16,8 @@ from qmsdesk.ui.dialogs.record_dialog import RecordDialog
 if TYPE_CHECKING:
     from qmsdesk.services.workspace import Database
 
-REPORT_LABELS = {"parties": "Interested parties register"}
+REPORT_LABELS = {"parties": "Interested parties register",
+                 "objectives": "Quality policy and objectives"}
 
 
 @dataclass

@@ -1,0 +1,276 @@
+"""Editor for one quality objective: its fields, measurements with a live trend chart, actions."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qmsdesk.services import objective_rules as rules
+from qmsdesk.services.labels import label
+from qmsdesk.services.objectives import MeasurementRecord, ObjectiveRecord
+from qmsdesk.ui.chart_view import ChartView
+from qmsdesk.ui.child_table import (
+    ChildColumn,
+    ChildDelegate,
+    ChildListModel,
+    commit_open_editor,
+    parse_number,
+)
+from qmsdesk.ui.dialogs.record_dialog import RecordDialog
+from qmsdesk.ui.linked_actions import LinkedActions
+from qmsdesk.ui.widgets import DateEdit
+
+DIRECTION_LABELS = {"increase": "Increase to the target (higher is better)",
+                    "decrease": "Decrease to the target (lower is better)",
+                    "band": "Stay within a band (target … maximum)"}
+MEASUREMENT_COLUMNS = (
+    ChildColumn("on_date", "Date", "date", width=100),
+    ChildColumn("value", "Value", "number", width=90),
+    ChildColumn("comment", "Comment", width=260),
+    ChildColumn("period", "Period", "readonly", width=80),
+    ChildColumn("recorded_by", "Recorded by", "readonly", width=120),
+)
+
+
+def _number_text(value: object) -> str:
+    return "" if value is None else (f"{value:.6g}" if isinstance(value, float | int)
+                                     else str(value))
+
+
+def _combo(items: Sequence[tuple[object, str]]) -> QComboBox:
+    combo = QComboBox()
+    for value, text in items:
+        combo.addItem(text, value)
+    return combo
+
+
+def _select(combo: QComboBox, value: object) -> None:
+    combo.setCurrentIndex(max(0, combo.findData(value)))
+
+
+@dataclasses.dataclass
+class ObjectiveContext:
+    """What the editor offers to choose from, and the page's action callbacks."""
+
+    commitments: Sequence[str] = ()
+    segments: Sequence[tuple[int, str]] = ()  # (party id, "IP-0001 — name")
+    owners: Sequence[str] = ()
+    actions: LinkedActions | None = None
+
+
+class ObjectiveDialog(RecordDialog):
+    def __init__(self, record: ObjectiveRecord, save: Callable[[ObjectiveRecord], object],
+                 today: date, context: ObjectiveContext, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Quality objective"), save, parent)
+        self._record = record
+        self._today = today
+        self.resize(920, 700)
+        self._chart_timer = QTimer(self, singleShot=True, interval=250)
+        self._chart_timer.timeout.connect(self.rebuild_chart)
+        self._build_details(context)
+        self._build_measurements()
+        if context.actions is not None:
+            self.actions = context.actions
+            self.actions.setParent(self)
+            self.tabs.addTab(self.actions, self.tr("&Actions"))
+        self._load(record, context)
+        self.start_tracking()
+        self.title.setFocus()
+
+    def _line(self, form: object, text: str, key: str) -> QLineEdit:
+        return self.add_field(form, text, QLineEdit(), key)  # type: ignore[arg-type,return-value]
+
+    def _build_details(self, context: ObjectiveContext) -> None:
+        form = self.new_form_tab(self.tr("&Details"))
+        self.title = self._line(form, self.tr("&Title *"), "title")
+        self.description = self.add_field(form, self.tr("What will be done"), QPlainTextEdit(),
+                                          "description")
+        self.description.setFixedHeight(54)
+        self.description.setTabChangesFocus(True)
+        self.process = self._line(form, self.tr("Process / function"), "process")
+        self.commitment = self.add_field(form, self.tr("Policy &commitment"), _combo(
+            [("", self.tr("— choose —")), *((c, c) for c in context.commitments)]),
+            "policy_commitment")
+        self.kpi = self._line(form, self.tr("&KPI *"), "kpi_name")
+        self.unit = self._line(form, self.tr("Unit"), "unit")
+        self.direction = self.add_field(form, self.tr("Direction"), _combo(
+            list(DIRECTION_LABELS.items())), "direction")
+        numbers = QWidget()
+        row = QHBoxLayout(numbers)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.baseline, self.target, self.target_max = QLineEdit(), QLineEdit(), QLineEdit()
+        for caption, edit in ((self.tr("Baseline"), self.baseline),
+                              (self.tr("Target"), self.target),
+                              (self.tr("Maximum (band)"), self.target_max)):
+            row.addWidget(QLineEdit(caption, readOnly=True, frame=False, maximumWidth=110))
+            row.addWidget(edit)
+            edit.textChanged.connect(self._chart_timer.start)
+        self.add_field(form, self.tr("Baseline → target *"), numbers, "baseline")
+        for key in ("target", "target_max"):
+            self._error_labels[key] = self._error_labels["baseline"]
+        self.direction.currentIndexChanged.connect(self._direction_changed)
+        self.frequency = self.add_field(form, self.tr("Measured"), _combo(
+            [(f, label(f)) for f in rules.FREQUENCIES]), "frequency")
+        self.start = self.add_field(form, self.tr("&Start *"), DateEdit(), "start_date")
+        self.due = self.add_field(form, self.tr("D&ue *"), DateEdit(), "due_date")
+        self.owner = self._line(form, self.tr("Responsible (&owner)"), "owner")
+        self.resources = self.add_field(form, self.tr("Resources needed"), QPlainTextEdit(),
+                                        "resources")
+        self.evaluation = self.add_field(form, self.tr("How results are evaluated"),
+                                         QPlainTextEdit(), "evaluation")
+        for edit in (self.resources, self.evaluation):
+            edit.setFixedHeight(48)
+            edit.setTabChangesFocus(True)
+        self.segment = self.add_field(form, self.tr("Segment (interested party)"), _combo(
+            [(None, self.tr("Not segmented")), *context.segments]), "segment_party_id")
+        self.status = self.add_field(form, self.tr("Status"), _combo(
+            [(s, label(s)) for s in rules.STATUSES]), "status")
+        if context.owners:
+            from PySide6.QtWidgets import QCompleter
+
+            self.owner.setCompleter(QCompleter(sorted(set(context.owners)), self))
+        for edit in (self.start, self.due):
+            edit.dateChanged.connect(self._chart_timer.start)
+
+    def _build_measurements(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        splitter = QSplitter()
+        splitter.setOrientation(splitter.orientation().Vertical)
+        top = QWidget()
+        column = QVBoxLayout(top)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.measurements = ChildListModel(
+            MEASUREMENT_COLUMNS, self._record.measurements,
+            lambda: MeasurementRecord(on_date=self._today), self)
+        self.measurement_view = QTableView()
+        self.measurement_view.setModel(self.measurements)
+        self.measurement_view.setItemDelegate(ChildDelegate(MEASUREMENT_COLUMNS,
+                                                            self.measurement_view))
+        self.measurement_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.measurement_view.verticalHeader().hide()
+        for i, col in enumerate(MEASUREMENT_COLUMNS):
+            self.measurement_view.setColumnWidth(i, col.width)
+        self.measurement_view.horizontalHeader().setStretchLastSection(True)
+        column.addWidget(self.measurement_view, 1)
+        buttons = QHBoxLayout()
+        add, remove = QPushButton(self.tr("Add measurement")), QPushButton(self.tr("Remove"))
+        add.clicked.connect(self._add_measurement)
+        remove.clicked.connect(self._remove_measurement)
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
+        self.chart = ChartView(self.tr("The trend chart appears with the first values."))
+        self.chart.setMinimumHeight(220)
+        splitter.addWidget(top)
+        splitter.addWidget(self.chart)
+        layout.addWidget(splitter)
+        self.tabs.addTab(page, self.tr("&Measurements && trend"))
+        self.watch_tab("measurements", self.tabs.count() - 1)
+        for signal in (self.measurements.dataChanged, self.measurements.rowsInserted,
+                       self.measurements.rowsRemoved):
+            signal.connect(self._chart_timer.start)
+
+    def _add_measurement(self) -> None:
+        row = self.measurements.add()
+        index = self.measurements.index(row, 1)
+        self.measurement_view.setCurrentIndex(index)
+        self.measurement_view.edit(index)
+
+    def _remove_measurement(self) -> None:
+        rows = {i.row() for i in self.measurement_view.selectionModel().selectedRows()}
+        for row in sorted(rows, reverse=True):
+            self.measurements.remove(row)
+
+    def _direction_changed(self) -> None:
+        self.target_max.setEnabled(self.direction.currentData() == "band")
+        self._chart_timer.start()
+
+    # --- load / read back -------------------------------------------------------------------
+    def _load(self, record: ObjectiveRecord, context: ObjectiveContext) -> None:
+        self.heading.setText(f"{record.ref} — {record.title}" if record.ref
+                             else self.tr("New quality objective"))
+        self.title.setText(record.title)
+        self.description.setPlainText(record.description)
+        self.process.setText(record.process)
+        if record.policy_commitment and self.commitment.findData(record.policy_commitment) < 0:
+            self.commitment.addItem(self.tr("%s (earlier policy revision)")
+                                    % record.policy_commitment, record.policy_commitment)
+        _select(self.commitment, record.policy_commitment)
+        self.kpi.setText(record.kpi_name)
+        self.unit.setText(record.unit)
+        _select(self.direction, record.direction)
+        self.baseline.setText(_number_text(record.baseline))
+        self.target.setText(_number_text(record.target))
+        self.target_max.setText(_number_text(record.target_max))
+        self.target_max.setEnabled(record.direction == "band")
+        _select(self.frequency, record.frequency)
+        self.start.set_value(record.start_date, self._today)
+        self.due.set_value(record.due_date, self._today)
+        self.owner.setText(record.owner)
+        self.resources.setPlainText(record.resources)
+        self.evaluation.setPlainText(record.evaluation)
+        _select(self.segment, record.segment_party_id)
+        _select(self.status, record.status)
+        self.rebuild_chart()
+
+    def value(self) -> ObjectiveRecord:
+        commit_open_editor(self.measurement_view)
+        return dataclasses.replace(
+            self._record, title=self.title.text(), description=self.description.toPlainText(),
+            process=self.process.text(), policy_commitment=self.commitment.currentData() or "",
+            kpi_name=self.kpi.text(), unit=self.unit.text(),
+            direction=self.direction.currentData(),
+            baseline=parse_number(self.baseline.text()),  # type: ignore[arg-type]
+            target=parse_number(self.target.text()),  # type: ignore[arg-type]
+            target_max=parse_number(self.target_max.text()),  # type: ignore[arg-type]
+            frequency=self.frequency.currentData(), start_date=self.start.value(),
+            due_date=self.due.value(), owner=self.owner.text(),
+            resources=self.resources.toPlainText(), evaluation=self.evaluation.toPlainText(),
+            segment_party_id=self.segment.currentData(), status=self.status.currentData(),
+            measurements=self.measurements.items())
+
+    def show_child_errors(self, errors: dict[str, str]) -> None:
+        rows = {}
+        rest = {}
+        for key, message in errors.items():
+            if key.startswith("measurements["):
+                rows[int(key[len("measurements["):key.index("]")])] = message
+            else:
+                rest[key] = message
+        self.measurements.set_errors(rows)
+        super().show_child_errors({**rest, **{f"m{k}": v for k, v in rows.items()}})
+
+    def rebuild_chart(self) -> None:
+        from qmsdesk.reports.charts import objective_trend
+
+        record = self.value()
+        numbers = (record.baseline, record.target)
+        if not all(isinstance(n, float | int) for n in numbers) or record.start_date is None \
+                or record.due_date is None or record.due_date <= record.start_date:
+            self.chart.show_message(self.tr("Enter baseline, target, start and due dates to "
+                                            "see the trend chart."))
+            return
+        points = sorted((m.on_date, float(m.value)) for m in record.measurements
+                        if m.on_date is not None and isinstance(m.value, float | int))
+        target_max = record.target_max if isinstance(record.target_max, float | int) else None
+        self.chart.set_figure(objective_trend(
+            points, float(record.baseline), float(record.target), target_max,  # type: ignore[arg-type]
+            record.direction, record.start_date, record.due_date, record.unit,
+            width_in=8.4, height_in=2.6))

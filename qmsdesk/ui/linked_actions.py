@@ -1,0 +1,55 @@
+"""The actions raised from one record, listed inside its editor (objective, party)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from qmsdesk.ui.register_table import RegisterTable
+
+
+class LinkedActions(QWidget):
+    """``load()`` lists the actions; ``add()`` / ``open(action_id)`` run the action editor
+    (the page's code, which saves through the service) and return whether anything changed."""
+
+    def __init__(self, columns: Sequence[Any], widths: Sequence[int],
+                 load: Callable[[], list[Any]] | None, add: Callable[[], bool] | None,
+                 open_: Callable[[int], bool] | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._load, self._add, self._open = load, add, open_
+        layout = QVBoxLayout(self)
+        self.table = RegisterTable(columns, widths, 1, self.tr(
+            "No actions yet for this record. New action… records what will be done, "
+            "by whom and by when."), ("action", "actions"), self)
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.new_button = QPushButton(self.tr("New action…"))
+        self.open_button = QPushButton(self.tr("Open action…"))
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.new_button.clicked.connect(self.add)
+        self.open_button.clicked.connect(self.open_selected)
+        self.table.open_requested.connect(self.open_selected)
+        if load is None:
+            note = QLabel(self.tr("Save the record first; then actions can be added to it."))
+            note.setWordWrap(True)
+            layout.insertWidget(0, note)
+            for button in (self.new_button, self.open_button):
+                button.setEnabled(False)
+        self.reload()
+
+    def reload(self, select_id: int | None = None) -> None:
+        self.table.set_rows(self._load() if self._load else [], select_id)
+
+    def add(self) -> None:
+        if self._add is not None and self._add():
+            self.reload()
+
+    def open_selected(self) -> None:
+        action_id = self.table.selected_id()
+        if self._open is not None and action_id is not None and self._open(action_id):
+            self.reload(action_id)

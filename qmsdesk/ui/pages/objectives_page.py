@@ -1,0 +1,288 @@
+"""Quality policy and objectives (ISO 9001 5.2, 6.2): the policy, the objectives, the editor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+)
+
+from qmsdesk import paths
+from qmsdesk.services import actions as action_service
+from qmsdesk.services import objective_rules as rules
+from qmsdesk.services import objectives as service
+from qmsdesk.services import policy as policy_service
+from qmsdesk.services.errors import ServiceError
+from qmsdesk.services.labels import label, plural
+from qmsdesk.services.objectives import format_number
+from qmsdesk.services.parties import list_parties
+from qmsdesk.ui.action_editing import edit_action, open_action
+from qmsdesk.ui.dialogs.objective_dialog import ObjectiveContext, ObjectiveDialog
+from qmsdesk.ui.dialogs.policy_dialog import PolicyDialog
+from qmsdesk.ui.errors import show_error
+from qmsdesk.ui.formatting import format_date
+from qmsdesk.ui.linked_actions import LinkedActions
+from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS
+from qmsdesk.ui.pages.base_page import RegisterPage
+from qmsdesk.ui.register_table import RegisterTable
+from qmsdesk.ui.table_model import Column
+from qmsdesk.ui.tasks import run_with_progress
+
+if TYPE_CHECKING:
+    from qmsdesk.services.objectives import ObjectiveRecord, ObjectiveRow
+    from qmsdesk.ui.main_window import MainWindow
+
+HEALTH_COLOURS = {rules.ON_TRACK: "#dcfce7", rules.ACHIEVED: "#bbf7d0",
+                  rules.AT_RISK: "#fff1cc", rules.OFF_TRACK: "#fde2e2",
+                  rules.MEASUREMENT_OVERDUE: "#fecaca", rules.NO_DATA: "#e5e7eb",
+                  rules.NOT_TRACKED: "#f3f4f6"}
+ALL = "all"
+
+OBJECTIVE_COLUMNS = [
+    Column("Ref", lambda r: r.ref),
+    Column("Title", lambda r: r.title + (f" · {r.segment}" if r.segment else ""),
+           tooltip=lambda r: f"{r.title}\nKPI: {r.kpi_name}"),
+    Column("Owner", lambda r: r.owner),
+    Column("Target", lambda r: r.target_text, searchable=False),
+    Column("Latest", lambda r: format_number(r.latest_value, r.unit) or "—", searchable=False,
+           sort_key=lambda r: r.latest_value if r.latest_value is not None else float("-inf"),
+           tooltip=lambda r: f"Measured {format_date(r.latest_date)}" if r.latest_date else
+           "No measurement yet"),
+    Column("Health", lambda r: label(r.health), sort_key=lambda r: rules.HEALTHS.index(r.health),
+           background=lambda r: QColor(HEALTH_COLOURS.get(r.health, "#ffffff"))),
+    Column("Due", lambda r: format_date(r.due_date), searchable=False,
+           sort_key=lambda r: r.due_date.toordinal()),
+    Column("Open actions", lambda r: str(r.open_actions), sort_key=lambda r: r.open_actions,
+           searchable=False, align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+]
+
+
+def attention_count(rows: list[ObjectiveRow]) -> str:
+    needing = sum(1 for r in rows if r.health in (rules.OFF_TRACK, rules.AT_RISK,
+                                                  rules.MEASUREMENT_OVERDUE))
+    return f"{plural(needing, 'objective')} need attention" if needing else ""
+
+
+class ObjectivesPage(RegisterPage):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window, self.tr("Quality objectives"), self.tr(
+            "ISO 9001 clauses 5.2 and 6.2 — the quality policy and the measurable objectives "
+            "set against it, with their measurements and actions"))
+        self._build_policy()
+        self.table = RegisterTable(OBJECTIVE_COLUMNS, (98, 300, 120, 110, 100, 140, 100, 90), 1,
+                                   self.tr("No objectives yet.\n\nClick New objective (Ctrl+N) "
+                                           "to set the first one against the policy."),
+                                   ("objective", "objectives"), self)
+        self.table.extra_count = attention_count
+        self._build_actions()
+        self._build_filters()
+        self.layout_.addWidget(self.table, 1)
+        self.table.open_requested.connect(self.open_selected)
+        self.refresh()
+
+    # --- building -----------------------------------------------------------------------------
+    def _build_policy(self) -> None:
+        self.policy_box = QGroupBox(self.tr("Quality policy"))
+        layout = QVBoxLayout(self.policy_box)
+        self.policy_text = QLabel()
+        self.policy_text.setWordWrap(True)
+        self.policy_text.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.policy_text)
+        row = QHBoxLayout()
+        self.revise_button = QPushButton(self.tr("New &revision…"))
+        self.revise_button.setToolTip(self.tr("Issue a new revision; earlier revisions are "
+                                              "kept unchanged and stay readable"))
+        self.revise_button.clicked.connect(self.revise_policy)
+        row.addStretch(1)
+        row.addWidget(self.revise_button)
+        layout.addLayout(row)
+        self.layout_.addWidget(self.policy_box)
+
+    def _build_actions(self) -> None:
+        self.new_action = QAction(self.tr("&New objective"), self)
+        self.new_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.new_action.triggered.connect(self.new)
+        self.open_action = QAction(self.tr("&Open"), self)
+        self.open_action.setShortcuts([QKeySequence("Return"), QKeySequence("Enter")])
+        self.open_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.open_action.triggered.connect(self.open_selected)
+        self.report_action = QAction(self.tr("Policy and &objectives (PDF)…"), self)
+        self.report_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.report_action.triggered.connect(self.run_report)
+        self.find_action = QAction(self.tr("&Find"), self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(lambda: (self.search.setFocus(),
+                                                    self.search.selectAll()))
+        for action in (self.new_action, self.open_action, self.report_action, self.find_action):
+            self.addAction(action)
+
+    def register_actions(self) -> list[QAction]:
+        return [self.new_action, self.open_action, self.find_action]
+
+    def report_actions(self) -> list[QAction]:
+        return [self.report_action]
+
+    def _build_filters(self) -> None:
+        bar = QHBoxLayout()
+        for action in (self.new_action, self.open_action):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            bar.addWidget(button)
+        bar.addSpacing(12)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search title, owner, ref… (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.table.set_search_text)
+        bar.addWidget(self.search, 1)
+        self.health = QComboBox()
+        self.health.addItem(self.tr("Any health"), ALL)
+        for word in rules.HEALTHS:
+            self.health.addItem(label(word), word)
+        self.owner = QComboBox()
+        self.status = QComboBox()
+        self.status.addItem(self.tr("All statuses"), ALL)
+        for status in rules.STATUSES:
+            self.status.addItem(label(status), status)
+        for combo in (self.health, self.owner, self.status):
+            combo.currentIndexChanged.connect(self._filters_changed)
+            bar.addWidget(combo)
+        report = QToolButton()
+        report.setDefaultAction(self.report_action)
+        report.setText(self.tr("Report PDF…"))
+        bar.addWidget(report)
+        self.layout_.addLayout(bar)
+
+    # --- data --------------------------------------------------------------------------------
+    def refresh(self, select_id: int | None = None) -> None:
+        self._show_policy(policy_service.current_policy(self.db))
+        rows = service.list_objectives(self.db, self.today)
+        owner = self.owner.currentData()
+        self.owner.blockSignals(True)
+        self.owner.clear()
+        self.owner.addItem(self.tr("All owners"), ALL)
+        for name in sorted({r.owner for r in rows if r.owner}):
+            self.owner.addItem(name, name)
+        self.owner.setCurrentIndex(max(0, self.owner.findData(owner)))
+        self.owner.blockSignals(False)
+        self.table.set_rows(rows, select_id)
+        self._filters_changed()
+
+    def activated(self) -> None:
+        self.refresh()
+
+    def _show_policy(self, current: policy_service.PolicyRevision | None) -> None:
+        if current is None:
+            self.policy_box.setTitle(self.tr("Quality policy"))
+            self.policy_text.setText(self.tr(
+                "No quality policy recorded yet. Click <b>New revision…</b> to record the "
+                "policy top management approved; objectives are set against its commitments."))
+            return
+        self.policy_box.setTitle(self.tr("Quality policy — revision %1, approved by %2 on %3")
+                                 .replace("%1", str(current.revision))
+                                 .replace("%2", current.approved_by)
+                                 .replace("%3", format_date(current.approved_on)))
+        statement = current.statement.replace("&", "&amp;").replace("<", "&lt;")
+        commitments = " · ".join(c.replace("&", "&amp;").replace("<", "&lt;")
+                                 for c in current.commitments)
+        self.policy_text.setText(f"{statement}<br><span style='color:#5f6368'>Commitments: "
+                                 f"{commitments}</span>")
+
+    def _filters_changed(self) -> None:
+        values = {"health": self.health.currentData(), "owner": self.owner.currentData(),
+                  "status": self.status.currentData()}
+        for name, wanted in values.items():
+            self.table.set_predicate(name, None if wanted in (ALL, None) else
+                                     (lambda r, n=name, w=wanted: getattr(r, n) == w))
+        self.open_action.setEnabled(self.table.selected_row() is not None)
+
+    # --- editing -----------------------------------------------------------------------------
+    def _context(self, record: ObjectiveRecord) -> ObjectiveContext:
+        db, today = self.db, self.today
+        current = policy_service.current_policy(db)
+        segments = [(p.id, f"{p.ref} — {p.name}") for p in list_parties(db, today)]
+        actions = None
+        if record.id is not None:
+            objective_id = record.id
+            actions = LinkedActions(
+                ACTION_COLUMNS, (78, 240, 95, 100, 110, 130, 85, 65, 95),
+                lambda: action_service.list_actions(db, today, objective_id=objective_id),
+                lambda: edit_action(self, db, today, action_service.new_action(
+                    today, objective_id=objective_id)) is not None,
+                lambda action_id: open_action(self, db, today, action_id) is not None)
+        owners = [r.owner for r in self.table.rows() if r.owner]
+        return ObjectiveContext(current.commitments if current else (), segments, owners,
+                                actions)
+
+    def _edit(self, record: ObjectiveRecord) -> None:
+        db, today = self.db, self.today
+        dialog = ObjectiveDialog(record, lambda rec: service.save_objective(db, rec, today),
+                                 today, self._context(record), self)
+        accepted = dialog.exec()
+        if accepted and dialog.saved is not None:
+            self.refresh(select_id=dialog.saved.id)
+            self.window_.statusBar().showMessage(self.tr("Saved %s") % dialog.saved.ref, 5000)
+        elif dialog.reload_requested and record.id is not None:
+            self._edit(service.get_objective(db, record.id))
+        else:
+            self.refresh(select_id=record.id)  # actions may have changed inside the editor
+
+    def new(self) -> None:
+        self._edit(service.new_objective(self.today))
+
+    def open_selected(self) -> None:
+        objective_id = self.table.selected_id()
+        if objective_id is None:
+            return
+        try:
+            record = service.get_objective(self.db, objective_id)
+        except ServiceError as exc:
+            show_error(self, self.tr("Cannot open"), str(exc))
+            self.refresh()
+            return
+        self._edit(record)
+
+    def select_objective(self, objective_id: int) -> bool:
+        return self.table.select_id(objective_id, lambda: (
+            self.search.clear(), *(c.setCurrentIndex(0)
+                                   for c in (self.health, self.owner, self.status))))
+
+    def revise_policy(self) -> None:
+        db, today = self.db, self.today
+        dialog = PolicyDialog(policy_service.current_policy(db),
+                              policy_service.policy_history(db),
+                              lambda d: policy_service.revise_policy(
+                                  db, d.statement, d.commitments, d.approved_by, d.approved_on,
+                                  today), today, self)
+        if dialog.exec():
+            self.refresh()
+
+    def run_report(self) -> None:
+        from qmsdesk.reports.objectives_report import objectives_report
+        from qmsdesk.services.user_settings import user_name
+
+        default = paths.reports_dir() / f"quality-objectives-{self.today.isoformat()}.pdf"
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save report"), str(default),
+                                              self.tr("PDF (*.pdf)"))
+        if not name:
+            return
+        db, today, prepared_by = self.db, self.today, user_name()
+        run_with_progress(self, self.tr("Writing the objectives report"),
+                          lambda: objectives_report(db, Path(name), today, prepared_by),
+                          self._report_done,
+                          lambda exc: show_error(self, self.tr("Report failed"), str(exc)))
+
+    def _report_done(self, path: Any) -> None:
+        self.window_.statusBar().showMessage(self.tr("Report written to %s") % path, 8000)
+        self.open_file(str(path))
