@@ -21,7 +21,7 @@ from qmsdesk.services.errors import ServiceError
 from qmsdesk.services.objectives import get_objective, health_of, list_objectives
 from qmsdesk.services.org_settings import load_settings
 from qmsdesk.services.parties import get_party, list_parties
-from qmsdesk.services.policy import policy_history
+from qmsdesk.services.policy import policy_history, revise_policy
 from qmsdesk.services.progress import run_task
 
 REQUIRED_NAMES = (
@@ -326,6 +326,13 @@ def test_action_log_has_every_status_overdue_actions_and_effectiveness_checks(de
             assert action.effectiveness_by in STAFF.values()
             assert action.completed_on <= action.effectiveness_on <= today
     assert [a.start_date for a in actions] == sorted(a.start_date for a in actions)
+
+
+def test_a_database_with_only_a_policy_is_refused(db, today):
+    revise_policy(db, "Our policy.", ["Meet requirements"], "Top Manager", today, today)
+    with pytest.raises(ServiceError, match="quality_policy"):
+        run_task(create_demo(db, today))
+    assert list_parties(db, today) == []
 
 
 def test_policy_objectives_and_actions_are_in_the_audit_trail(demo, today):
