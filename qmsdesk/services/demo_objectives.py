@@ -3,18 +3,20 @@
 The four objectives of the quality-planning guidance, one per segment: Right First Time
 99.8 % and On Time In Full per customer (linked to the customer's interested-party record),
 customer returns value -50 % per site, and 90 % of returns turned round in 20 working days.
-Each runs twelve months and has a value for every elapsed period; two have a completed
-predecessor, so their history reaches back about two years. Around them: a policy with two
-revisions, and an action log with every status, overdue actions and effectiveness checks.
-Saved only through ``policy.revise_policy``, ``objectives.save_objective`` and
-``actions.save_action``, after the parties (segments and action sources are found by name).
+Each runs twelve months and has a value for every elapsed period (but one, on purpose); two
+have a completed predecessor, so their history reaches back about two years. Around them: a
+policy with two revisions, and an action log with every status, overdue actions and
+effectiveness checks. Saved only through ``policy.revise_policy``,
+``objectives.save_objective`` and ``actions.save_action``, after the parties (segments and
+action sources are found by name).
 
-The data lives in ``demo_data/objectives.json`` (``"policy"``, ``"objectives"``,
-``"actions"``, each a list in saving order, keyed like the specs below). Dates are relative
-to ``today``: the policy and the objectives' start in whole months, actions in days. An
-objective's values are not in the file: its ``story`` says where its series ends against
-the straight line from baseline to target, so that its health on ``today`` is the one
-``STORIES`` names, whatever day the demo is created; ``noise`` (in the KPI's unit) and
+The data lives in ``demo_data/objectives.json``: ``"policy"``, ``"objectives"`` and
+``"actions"``, keyed like the specs below, saved in file order except the actions, which are
+entered in the order they were raised so that their references follow the calendar. Dates
+are relative to ``today``: the policy and the objectives' start in whole months, actions in
+days. An objective's values are not in the file: its ``story`` says where its series ends
+against the straight line from baseline to target, so that its health on ``today`` is the
+one ``STORIES`` names whatever day the demo is created; ``noise`` (in the KPI's unit) and
 ``events`` (a dip and/or a comment at one period) make the way there look measured.
 """
 

@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 from qmsdesk.models.audit import AuditEntry, verify_chain
 from qmsdesk.models.db import open_database
 from qmsdesk.models.parties import Party
-from qmsdesk.services import action_rules, demo_objectives, demo_parties
-from qmsdesk.services import objective_rules as objective_rules
+from qmsdesk.services import action_rules, demo_objectives, demo_parties, objective_rules
 from qmsdesk.services import party_rules as rules
 from qmsdesk.services.actions import get_action, list_actions
 from qmsdesk.services.dates import add_months

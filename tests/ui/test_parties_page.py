@@ -245,7 +245,7 @@ def test_empty_search_result_says_so(window, qtbot, text):
     page = _page(window)
     qtbot.keyClicks(page.search, text)
     assert page.body.currentWidget() is page.empty
-    assert "No party matches" in page.empty.text()
+    assert "Nothing matches the search" in page.empty.text()
 
 
 def test_reviewed_today_moves_the_next_review_one_interval_on(window, qtbot):
@@ -293,3 +293,37 @@ def test_archive_and_restore_follow_the_selection(window, qtbot, monkeypatch):
     page.show_archived.setChecked(True)
     page.select_party(1)
     assert page.restore_action.isEnabled() and not page.archive_action.isEnabled()
+
+
+def test_party_editor_lists_and_adds_its_actions(window, qtbot):
+    page = _page(window)
+    page.select_party(3)
+    titles: list[list[str]] = []
+
+    def add_action(dialog) -> None:
+        assert dialog.source.currentData() == "party"
+        qtbot.keyClicks(dialog.title, "Send 8D for the bore complaint")
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save),
+                         Qt.MouseButton.LeftButton)
+
+    def edit(dialog: PartyDialog) -> None:
+        dialog.tabs.setCurrentWidget(dialog.actions)
+        drive_dialog(lambda: qtbot.mouseClick(dialog.actions.new_button,
+                                              Qt.MouseButton.LeftButton), add_action)
+        titles.append([r.title for r in dialog.actions.table.rows()])
+        dialog.done(0)
+
+    drive_dialog(page.open_action.trigger, edit)
+    assert titles == [["Send 8D for the bore complaint"]]
+    from qmsdesk.services import actions as action_service
+
+    rows = action_service.list_actions(window.db, window.today, party_id=3)
+    assert [(r.source, r.source_ref) for r in rows] == [("party", "IP-0003")]
+
+
+def test_new_party_cannot_add_actions_until_saved(window, qtbot):
+    page = _page(window)
+    states: list[bool] = []
+    drive_dialog(page.new_action.trigger,
+                 lambda dialog: states.append(hasattr(dialog, "actions")))
+    assert states == [False]

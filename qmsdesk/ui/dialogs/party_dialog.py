@@ -72,7 +72,8 @@ ENGAGEMENT_COLUMNS = (
 
 class PartyDialog(RecordDialog):
     def __init__(self, record: PartyRecord, save: Callable[[PartyRecord], PartyRecord],
-                 today: date, owners: Sequence[str] = (), parent: QWidget | None = None) -> None:
+                 today: date, owners: Sequence[str] = (), parent: QWidget | None = None,
+                 actions: QWidget | None = None) -> None:
         super().__init__(self.tr("Interested party"), save, parent)
         self._record = record
         self._today = today
@@ -84,6 +85,10 @@ class PartyDialog(RecordDialog):
         self.engagements, self.engagement_view = self._child_tab(
             self.tr("Engagement log"), "engagements", ENGAGEMENT_COLUMNS, record.engagements,
             lambda: EngagementRecord(on_date=self._today), self.tr("Log engagement"))
+        if actions is not None:  # the actions raised from this party (page-supplied)
+            self.actions = actions
+            actions.setParent(self)
+            self.tabs.addTab(actions, self.tr("&Actions"))
         self._load(record)
         self.start_tracking()
         self.name.setFocus()
