@@ -9,7 +9,12 @@ from qmsdesk.models.audit import AuditEntry
 from qmsdesk.models.db import Database
 from qmsdesk.models.settings import Setting
 from qmsdesk.services.errors import ValidationError
-from qmsdesk.services.org_settings import OrgSettings, load_settings, save_settings
+from qmsdesk.services.org_settings import (
+    DEFAULT_DOCUMENT_NUMBERS,
+    OrgSettings,
+    load_settings,
+    save_settings,
+)
 
 
 def _setting_rows(db: Database) -> dict[str, str]:
@@ -46,7 +51,8 @@ def test_saving_again_updates_in_place_and_is_audited(db: Database) -> None:
     settings.document_numbers["parties"] = ""
     save_settings(db, settings)
     assert _setting_rows(db)["organisation"] == "Acme Tools Ltd"
-    assert len(_setting_rows(db)) == 3
+    # organisation, approved by and one document number per report: updated, not added
+    assert len(_setting_rows(db)) == 2 + len(DEFAULT_DOCUMENT_NUMBERS)
     # an emptied document number falls back to the default on the report
     assert load_settings(db).document_number("parties") == "QMS-REG-4.2"
     with db.session() as session:

@@ -324,6 +324,6 @@ def test_party_editor_lists_and_adds_its_actions(window, qtbot):
 def test_new_party_cannot_add_actions_until_saved(window, qtbot):
     page = _page(window)
     states: list[bool] = []
-    drive_dialog(page.new_action.trigger,
-                 lambda dialog: states.append(hasattr(dialog, "actions")))
+    drive_dialog(page.new_action.trigger, lambda dialog: states.append(
+        any("Actions" in dialog.tabs.tabText(i) for i in range(dialog.tabs.count()))))
     assert states == [False]
