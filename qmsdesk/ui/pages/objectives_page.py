@@ -52,7 +52,8 @@ ALL = "all"
 
 OBJECTIVE_COLUMNS = [
     Column("Ref", lambda r: r.ref),
-    Column("Title", lambda r: r.title + (f" · {r.segment}" if r.segment else ""),
+    Column("Title", lambda r: r.title if not r.segment or r.segment in r.title
+           else f"{r.title} · {r.segment}",
            tooltip=lambda r: f"{r.title}\nKPI: {r.kpi_name}"),
     Column("Owner", lambda r: r.owner),
     Column("Target", lambda r: r.target_text, searchable=False),
@@ -81,7 +82,7 @@ class ObjectivesPage(RegisterPage):
             "ISO 9001 clauses 5.2 and 6.2 — the quality policy and the measurable objectives "
             "set against it, with their measurements and actions"))
         self._build_policy()
-        self.table = RegisterTable(OBJECTIVE_COLUMNS, (98, 300, 120, 110, 100, 140, 100, 90), 1,
+        self.table = RegisterTable(OBJECTIVE_COLUMNS, (98, 300, 120, 100, 90, 160, 95, 95), 1,
                                    self.tr("No objectives yet.\n\nClick New objective (Ctrl+N) "
                                            "to set the first one against the policy."),
                                    ("objective", "objectives"), self)
