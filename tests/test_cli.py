@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 import sys
@@ -92,3 +93,24 @@ def test_report_into_a_missing_folder_is_refused(demo_db: Path, tmp_path: Path):
     result = run("report", "parties", "--db", str(demo_db), "--out",
                  str(tmp_path / "nope" / "x.pdf"), data_dir=tmp_path)
     assert_one_line_error(result, "does not exist")
+
+
+def test_objectives_report_on_the_demo(demo_db: Path, tmp_path: Path):
+    from tests.reports.test_parties_report import image_xobjects
+
+    out = tmp_path / "objectives.pdf"
+    result = run("report", "objectives", "--db", str(demo_db), "--out", str(out),
+                 data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    reader = PdfReader(out)
+    text = "".join(page.extract_text() for page in reader.pages)
+    for seed in ("Right First Time 99.8 %", "On Time In Full", "Customer returns value −50 %",
+                 "turned round within 20 working days"):
+        assert seed in text, seed
+    for word in ("On track", "At risk", "Off track", "Achieved", "Overdue"):
+        assert word in text, word
+    assert "Revision 2, approved by" in text
+    assert len(set(re.findall(r"ACT-\d{4}", text))) == 14  # every objective-linked action
+    objectives = len(set(re.findall(r"OBJ-\d{4}-\d{2} — ", text)))
+    assert objectives == 10
+    assert len(image_xobjects(reader)) == objectives
