@@ -6,6 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from qmsdesk.services.dates import is_overdue as _past_due
+from qmsdesk.services.validation import check_text
 
 if TYPE_CHECKING:
     from qmsdesk.services.actions import ActionRecord
@@ -57,14 +58,6 @@ def source_of(links: dict[str, Any]) -> str:
 def is_percentage(value: object) -> bool:
     """A whole number 0-100 (a bool is not progress, though Python says True == 1)."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100
-
-
-def _check_text(errors: dict[str, str], key: str, value: str, label: str, limit: int,
-                required: bool = False) -> None:
-    if required and not value.strip():
-        errors[key] = f"{label} is required."
-    elif len(value) > limit:
-        errors[key] = f"{label} is too long ({len(value)} characters; at most {limit})."
 
 
 def _check_source(errors: dict[str, str], record: ActionRecord) -> None:
@@ -123,9 +116,9 @@ def _check_effectiveness(errors: dict[str, str], record: ActionRecord, today: da
 def validate_action(record: ActionRecord, today: date) -> dict[str, str]:
     """Every rule that can be checked without the database; field name -> message."""
     errors: dict[str, str] = {}
-    _check_text(errors, "title", record.title, "Title", TITLE_LIMIT, required=True)
-    _check_text(errors, "owner", record.owner, "Owner", NAME_LIMIT)
-    _check_text(errors, "effectiveness_by", record.effectiveness_by, "Checked by", NAME_LIMIT)
+    check_text(errors, "title", record.title, "Title", TITLE_LIMIT, required=True)
+    check_text(errors, "owner", record.owner, "Owner", NAME_LIMIT)
+    check_text(errors, "effectiveness_by", record.effectiveness_by, "Checked by", NAME_LIMIT)
     if record.kind not in KINDS:
         errors["kind"] = f"Type must be one of: {', '.join(KINDS)}."
     if record.status not in STATUSES:

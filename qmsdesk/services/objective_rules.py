@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, TypeGuard
 
+from qmsdesk.services.validation import check_text
+
 if TYPE_CHECKING:
     from qmsdesk.services.objectives import MeasurementRecord, ObjectiveRecord
 
@@ -284,15 +286,6 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _check_text(errors: dict[str, str], key: str, value: object, label: str, limit: int,
-                required: bool = False) -> None:
-    text = _text(value)
-    if required and not text.strip():
-        errors[key] = f"{label} is required."
-    elif len(text) > limit:
-        errors[key] = f"{label} is too long ({len(text)} characters; at most {limit})."
-
-
 def _check_number(errors: dict[str, str], key: str, value: object, label: str) -> float | None:
     """The value as a float when it is a usable number; otherwise records why and gives None."""
     if value is None:
@@ -323,7 +316,7 @@ def validate_measurement(m: MeasurementRecord, start: date | None, due: date | N
         errors["on_date"] = f"The date {on} is after the objective's due date ({due})."
     elif on > today:
         errors["on_date"] = f"The date {on} is in the future; record values once measured."
-    _check_text(errors, "recorded_by", m.recorded_by, "Recorded by", 200)
+    check_text(errors, "recorded_by", _text(m.recorded_by), "Recorded by", 200)
     return errors
 
 
@@ -361,7 +354,7 @@ def validate_objective(record: ObjectiveRecord, today: date) -> dict[str, str]:
     """
     errors: dict[str, str] = {}
     for key, label, limit, required in _TEXT_LIMITS:
-        _check_text(errors, key, getattr(record, key), label, limit, required)
+        check_text(errors, key, _text(getattr(record, key)), label, limit, required)
     _check_target(errors, record)
     frequency_ok = record.frequency in FREQUENCIES
     if not frequency_ok:

@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from qmsdesk.services.dates import add_months
+from qmsdesk.services.validation import check_text
 
 if TYPE_CHECKING:
     from qmsdesk.services.parties import PartyRecord
@@ -52,14 +53,6 @@ def suggested_next_review(last_review: date | None, interval_months: int, today:
     return add_months(last_review or today, interval_months)
 
 
-def _check_text(errors: dict[str, str], key: str, value: str, label: str, limit: int,
-                required: bool = False) -> None:
-    if required and not value.strip():
-        errors[key] = f"{label} is required."
-    elif len(value) > limit:
-        errors[key] = f"{label} is too long ({len(value)} characters; at most {limit})."
-
-
 def on_scale(value: object) -> bool:
     """A whole number 1-5 (a bool is not a rating, though Python says True == 1)."""
     return isinstance(value, int) and not isinstance(value, bool) and value in SCALE
@@ -73,7 +66,7 @@ def _check_scale(errors: dict[str, str], key: str, value: object, label: str) ->
 def validate_party(record: PartyRecord, today: date) -> dict[str, str]:
     """Every rule that can be checked without the database; field name -> message."""
     errors: dict[str, str] = {}
-    _check_text(errors, "name", record.name, "Name", 200, required=True)
+    check_text(errors, "name", record.name, "Name", 200, required=True)
     if record.category not in CATEGORIES:
         errors["category"] = f"Category must be one of: {', '.join(CATEGORIES)}."
     _check_scale(errors, "influence", record.influence, "Influence")
@@ -86,7 +79,7 @@ def validate_party(record: PartyRecord, today: date) -> dict[str, str]:
         errors["phone"] = "Phone may hold digits, spaces and + ( ) - . / only."
     for key, label, limit in (("contact_person", "Contact person", 200), ("owner", "Owner", 200),
                               ("monitoring_method", "Monitoring method", 200)):
-        _check_text(errors, key, getattr(record, key), label, limit)
+        check_text(errors, key, getattr(record, key), label, limit)
     if record.monitoring_frequency not in FREQUENCIES:
         errors["monitoring_frequency"] = "Choose a monitoring frequency from the list."
     if record.focus not in FOCUS:

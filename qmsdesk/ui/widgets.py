@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDateEdit, QWidget
 
 from qmsdesk.ui.formatting import date_format, from_qdate, to_qdate
 
@@ -37,3 +38,24 @@ class DateEdit(QDateEdit):
             self.setDate(UNSET)
         else:
             self.setDate(to_qdate(value or default or date.today()))
+
+
+def choice_box(items: Sequence[tuple[object, str]],
+               combo: QComboBox | None = None) -> QComboBox:
+    """A combo box of (stored value, shown label) pairs; the value is the item's data."""
+    combo = combo if combo is not None else QComboBox()
+    for value, text in items:
+        combo.addItem(text, value)
+    return combo
+
+
+def labelled(values: Sequence[str], none_label: str = "—") -> list[tuple[str, str]]:
+    """Stored choices with their labels: "owner/investor" -> "Owner/investor"."""
+    from qmsdesk.services.labels import label
+
+    return [(v, label(v) if v else none_label) for v in values]
+
+
+def select_value(combo: QComboBox, value: object) -> None:
+    """Show the item holding ``value`` (the first item when there is none)."""
+    combo.setCurrentIndex(max(0, combo.findData(value)))

@@ -12,7 +12,7 @@ from qmsdesk.services import action_rules as rules
 from qmsdesk.services.actions import ActionRecord
 from qmsdesk.services.labels import label
 from qmsdesk.ui.dialogs.record_dialog import RecordDialog
-from qmsdesk.ui.widgets import DateEdit
+from qmsdesk.ui.widgets import DateEdit, choice_box, select_value
 
 SOURCE_LABELS = {"none": "None (stands alone)", "objective": "Quality objective",
                  "party": "Interested party"}
@@ -21,17 +21,6 @@ EFFECTIVENESS_LABELS = {"": "Not checked yet", "effective": "Effective",
 
 # source -> [(record id, "REF — title")], supplied by the page from the services.
 SourceChoices = dict[str, Sequence[tuple[int, str]]]
-
-
-def _combo(items: Sequence[tuple[object, str]]) -> QComboBox:
-    combo = QComboBox()
-    for value, text in items:
-        combo.addItem(text, value)
-    return combo
-
-
-def _select(combo: QComboBox, value: object) -> None:
-    combo.setCurrentIndex(max(0, combo.findData(value)))
 
 
 def _text(parent: QWidget, height: int) -> QPlainTextEdit:
@@ -61,9 +50,9 @@ class ActionDialog(RecordDialog):
         self.title = self.add_field(form, self.tr("&Title *"), QLineEdit(), "title")
         self.description = self.add_field(form, self.tr("Description"), _text(self, 70),
                                           "description")
-        self.kind = self.add_field(form, self.tr("T&ype"), _combo(
+        self.kind = self.add_field(form, self.tr("T&ype"), choice_box(
             [(k, label(k)) for k in rules.KINDS]), "kind")
-        self.source = self.add_field(form, self.tr("&Source"), _combo(
+        self.source = self.add_field(form, self.tr("&Source"), choice_box(
             [(s, SOURCE_LABELS.get(s, label(s))) for s in rules.SOURCES]), "source")
         self.link = self.add_field(form, self.tr("Linked record"), QComboBox(), "link")
         for field_name in rules.LINK_FIELDS:
@@ -81,7 +70,7 @@ class ActionDialog(RecordDialog):
 
     def _build_closure(self) -> None:
         form = self.new_form_tab(self.tr("&Progress && effectiveness"))
-        self.status = self.add_field(form, self.tr("Stat&us"), _combo(
+        self.status = self.add_field(form, self.tr("Stat&us"), choice_box(
             [(s, label(s)) for s in rules.STATUSES]), "status")
         self.progress = QSpinBox()
         self.progress.setRange(0, 100)
@@ -89,7 +78,7 @@ class ActionDialog(RecordDialog):
         self.add_field(form, self.tr("Progress"), self.progress, "progress")
         self.completed = self.add_field(form, self.tr("Completed on"), DateEdit(optional=True),
                                         "completed_on")
-        self.effectiveness = self.add_field(form, self.tr("Effectiveness check"), _combo(
+        self.effectiveness = self.add_field(form, self.tr("Effectiveness check"), choice_box(
             list(EFFECTIVENESS_LABELS.items())), "effectiveness")
         self.checked_by = self.add_field(form, self.tr("Checked by"), QLineEdit(),
                                          "effectiveness_by")
@@ -121,23 +110,23 @@ class ActionDialog(RecordDialog):
         self.heading.setText(heading)
         self.title.setText(record.title)
         self.description.setPlainText(record.description)
-        _select(self.kind, record.kind)
+        select_value(self.kind, record.kind)
         self.source.blockSignals(True)
-        _select(self.source, record.source)
+        select_value(self.source, record.source)
         self.source.blockSignals(False)
         self._fill_links()
         link_field = rules.SOURCE_LINKS.get(record.source)
         if link_field:
-            _select(self.link, getattr(record, link_field))
+            select_value(self.link, getattr(record, link_field))
         self.owner.setText(record.owner)
         self.start.set_value(record.start_date)
         self.due.set_value(record.due_date)
         self.status.blockSignals(True)
-        _select(self.status, record.status)
+        select_value(self.status, record.status)
         self.status.blockSignals(False)
         self.progress.setValue(record.progress)
         self.completed.set_value(record.completed_on)
-        _select(self.effectiveness, record.effectiveness)
+        select_value(self.effectiveness, record.effectiveness)
         self.checked_by.setText(record.effectiveness_by)
         self.checked_on.set_value(record.effectiveness_on)
         self.evidence.setPlainText(record.evidence)

@@ -9,7 +9,6 @@ from datetime import date
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -33,7 +32,7 @@ from qmsdesk.ui.child_table import (
 )
 from qmsdesk.ui.dialogs.record_dialog import RecordDialog
 from qmsdesk.ui.linked_actions import LinkedActions
-from qmsdesk.ui.widgets import DateEdit
+from qmsdesk.ui.widgets import DateEdit, choice_box, select_value
 
 DIRECTION_LABELS = {"increase": "Increase to the target (higher is better)",
                     "decrease": "Decrease to the target (lower is better)",
@@ -50,17 +49,6 @@ MEASUREMENT_COLUMNS = (
 def _number_text(value: object) -> str:
     return "" if value is None else (f"{value:.6g}" if isinstance(value, float | int)
                                      else str(value))
-
-
-def _combo(items: Sequence[tuple[object, str]]) -> QComboBox:
-    combo = QComboBox()
-    for value, text in items:
-        combo.addItem(text, value)
-    return combo
-
-
-def _select(combo: QComboBox, value: object) -> None:
-    combo.setCurrentIndex(max(0, combo.findData(value)))
 
 
 @dataclasses.dataclass
@@ -103,12 +91,12 @@ class ObjectiveDialog(RecordDialog):
         self.description.setFixedHeight(54)
         self.description.setTabChangesFocus(True)
         self.process = self._line(form, self.tr("Process / function"), "process")
-        self.commitment = self.add_field(form, self.tr("Policy &commitment"), _combo(
+        self.commitment = self.add_field(form, self.tr("Policy &commitment"), choice_box(
             [("", self.tr("— choose —")), *((c, c) for c in context.commitments)]),
             "policy_commitment")
         self.kpi = self._line(form, self.tr("&KPI *"), "kpi_name")
         self.unit = self._line(form, self.tr("Unit"), "unit")
-        self.direction = self.add_field(form, self.tr("Direction"), _combo(
+        self.direction = self.add_field(form, self.tr("Direction"), choice_box(
             list(DIRECTION_LABELS.items())), "direction")
         numbers = QWidget()
         row = QHBoxLayout(numbers)
@@ -124,7 +112,7 @@ class ObjectiveDialog(RecordDialog):
         for key in ("target", "target_max"):
             self._error_labels[key] = self._error_labels["baseline"]
         self.direction.currentIndexChanged.connect(self._direction_changed)
-        self.frequency = self.add_field(form, self.tr("Measured"), _combo(
+        self.frequency = self.add_field(form, self.tr("Measured"), choice_box(
             [(f, label(f)) for f in rules.FREQUENCIES]), "frequency")
         self.start = self.add_field(form, self.tr("&Start *"), DateEdit(), "start_date")
         self.due = self.add_field(form, self.tr("D&ue *"), DateEdit(), "due_date")
@@ -136,9 +124,9 @@ class ObjectiveDialog(RecordDialog):
         for edit in (self.resources, self.evaluation):
             edit.setFixedHeight(48)
             edit.setTabChangesFocus(True)
-        self.segment = self.add_field(form, self.tr("Segment (interested party)"), _combo(
+        self.segment = self.add_field(form, self.tr("Segment (interested party)"), choice_box(
             [(None, self.tr("Not segmented")), *context.segments]), "segment_party_id")
-        self.status = self.add_field(form, self.tr("Status"), _combo(
+        self.status = self.add_field(form, self.tr("Status"), choice_box(
             [(s, label(s)) for s in rules.STATUSES]), "status")
         if context.owners:
             from PySide6.QtWidgets import QCompleter
@@ -212,22 +200,22 @@ class ObjectiveDialog(RecordDialog):
         if record.policy_commitment and self.commitment.findData(record.policy_commitment) < 0:
             self.commitment.addItem(self.tr("%s (earlier policy revision)")
                                     % record.policy_commitment, record.policy_commitment)
-        _select(self.commitment, record.policy_commitment)
+        select_value(self.commitment, record.policy_commitment)
         self.kpi.setText(record.kpi_name)
         self.unit.setText(record.unit)
-        _select(self.direction, record.direction)
+        select_value(self.direction, record.direction)
         self.baseline.setText(_number_text(record.baseline))
         self.target.setText(_number_text(record.target))
         self.target_max.setText(_number_text(record.target_max))
         self.target_max.setEnabled(record.direction == "band")
-        _select(self.frequency, record.frequency)
+        select_value(self.frequency, record.frequency)
         self.start.set_value(record.start_date, self._today)
         self.due.set_value(record.due_date, self._today)
         self.owner.setText(record.owner)
         self.resources.setPlainText(record.resources)
         self.evaluation.setPlainText(record.evaluation)
-        _select(self.segment, record.segment_party_id)
-        _select(self.status, record.status)
+        select_value(self.segment, record.segment_party_id)
+        select_value(self.status, record.status)
         self.rebuild_chart()
 
     def value(self) -> ObjectiveRecord:

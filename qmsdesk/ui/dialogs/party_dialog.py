@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk.services import party_rules as rules
-from qmsdesk.services.labels import label
 from qmsdesk.services.parties import EngagementRecord, PartyRecord, RequirementRecord
 from qmsdesk.ui.child_table import (
     ChildColumn,
@@ -33,37 +32,23 @@ from qmsdesk.ui.child_table import (
 )
 from qmsdesk.ui.dialogs.record_dialog import ERROR_STYLE, RecordDialog
 from qmsdesk.ui.formatting import to_qdate
-from qmsdesk.ui.widgets import DateEdit
+from qmsdesk.ui.widgets import DateEdit, choice_box, labelled, select_value
 
 QUADRANT_COLOURS = {rules.MANAGE_CLOSELY: "#fde2e2", rules.KEEP_SATISFIED: "#fff1cc",
                     rules.KEEP_INFORMED: "#dbeafe", rules.MONITOR: "#e5e7eb"}
 
 
-def _choices(values: Sequence[str], none_label: str = "—") -> tuple[tuple[str, str], ...]:
-    return tuple((v, label(v) if v else none_label) for v in values)
-
-
-def _fill(combo: QComboBox, values: Sequence[str], none_label: str = "—") -> QComboBox:
-    for value, text in _choices(values, none_label):
-        combo.addItem(text, value)
-    return combo
-
-
-def _select(combo: QComboBox, value: str) -> None:
-    combo.setCurrentIndex(max(0, combo.findData(value)))
-
-
 REQUIREMENT_COLUMNS = (
     ChildColumn("description", "Need or expectation", width=250),
-    ChildColumn("kind", "Type", "choice", _choices(rules.REQUIREMENT_KINDS), 95),
+    ChildColumn("kind", "Type", "choice", tuple(labelled(rules.REQUIREMENT_KINDS)), 95),
     ChildColumn("obligation", "Compliance obligation", "choice",
-                _choices(rules.OBLIGATIONS, "None"), 140),
+                tuple(labelled(rules.OBLIGATIONS, "None")), 140),
     ChildColumn("source", "Source", width=130),
     ChildColumn("addressed_by", "Addressed by", width=130),
 )
 ENGAGEMENT_COLUMNS = (
     ChildColumn("on_date", "Date", "date", width=95),
-    ChildColumn("kind", "Kind", "choice", _choices(rules.ENGAGEMENT_KINDS), 95),
+    ChildColumn("kind", "Kind", "choice", tuple(labelled(rules.ENGAGEMENT_KINDS)), 95),
     ChildColumn("summary", "Summary", width=260),
     ChildColumn("satisfaction", "Satisfaction", "rating", width=85),
     ChildColumn("follow_up", "Follow-up", width=200),
@@ -98,7 +83,7 @@ class PartyDialog(RecordDialog):
         form = self.new_form_tab(self.tr("&Details"))
         self.name = self.add_field(form, self.tr("&Name *"), QLineEdit(), "name")
         self.category = self.add_field(form, self.tr("&Category"),
-                                       _fill(QComboBox(), rules.CATEGORIES), "category")
+                                       choice_box(labelled(rules.CATEGORIES)), "category")
         self.scope = self.add_field(form, self.tr("Internal / external"), QComboBox(), "internal")
         self.scope.addItems([self.tr("External"), self.tr("Internal")])
         self.description = self.add_field(form, self.tr("Description"), QPlainTextEdit(),
@@ -135,9 +120,9 @@ class PartyDialog(RecordDialog):
         self.monitoring_method.setPlaceholderText(self.tr("e.g. quarterly business review"))
         self.monitoring_frequency = self.add_field(form, self.tr("Monitoring frequency"),
                                                    QComboBox(), "monitoring_frequency")
-        _fill(self.monitoring_frequency, rules.FREQUENCIES)
+        choice_box(labelled(rules.FREQUENCIES), self.monitoring_frequency)
         self._build_review_fields(form)
-        self.focus_box = self.add_field(form, self.tr("Focus"), _fill(QComboBox(), rules.FOCUS),
+        self.focus_box = self.add_field(form, self.tr("Focus"), choice_box(labelled(rules.FOCUS)),
                                         "focus")
         self.notes = self.add_field(form, self.tr("Notes"), QPlainTextEdit(), "notes")
         self.notes.setFixedHeight(48)
@@ -227,7 +212,7 @@ class PartyDialog(RecordDialog):
         title = f"{record.ref} — {record.name}" if record.ref else self.tr("New interested party")
         self.heading.setText(title + ("  (archived)" if record.status == "archived" else ""))
         self.name.setText(record.name)
-        _select(self.category, record.category)
+        select_value(self.category, record.category)
         self.scope.setCurrentIndex(1 if record.internal else 0)
         self.description.setPlainText(record.description)
         self.contact_person.setText(record.contact_person)
@@ -237,7 +222,7 @@ class PartyDialog(RecordDialog):
         self.interest.setValue(record.interest)
         self.owner.setText(record.owner)
         self.monitoring_method.setText(record.monitoring_method)
-        _select(self.monitoring_frequency, record.monitoring_frequency)
+        select_value(self.monitoring_frequency, record.monitoring_frequency)
         self.interval.blockSignals(True)
         self.last_review.blockSignals(True)
         self.interval.setValue(record.review_interval_months)
@@ -245,7 +230,7 @@ class PartyDialog(RecordDialog):
         self.interval.blockSignals(False)
         self.last_review.blockSignals(False)
         self.next_review.set_value(record.next_review, self._today)
-        _select(self.focus_box, record.focus)
+        select_value(self.focus_box, record.focus)
         self.notes.setPlainText(record.notes)
         self._update_quadrant()
 

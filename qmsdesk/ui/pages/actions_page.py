@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor, QKeySequence
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QToolButton
+from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import QCheckBox, QComboBox
 
 from qmsdesk.services import action_rules as rules
 from qmsdesk.services import actions as service
 from qmsdesk.services.labels import label, plural
 from qmsdesk.ui.action_editing import edit_action, open_action
 from qmsdesk.ui.formatting import format_date
-from qmsdesk.ui.pages.base_page import RegisterPage
+from qmsdesk.ui.pages.base_page import ALL, RegisterPage
 from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column
 
@@ -25,7 +25,7 @@ OVERDUE = QColor(176, 0, 32)
 DONE = QColor(110, 110, 110)
 STATUS_COLOURS = {"open": "#dbeafe", "in progress": "#fff1cc", "done": "#dcfce7",
                   "cancelled": "#e5e7eb"}
-ALL, OPEN = "all", "open+"
+OPEN = "open+"
 
 
 def _due_text(row: ActionRow) -> str:
@@ -76,35 +76,16 @@ class ActionsPage(RegisterPage):
         self.refresh()
 
     def _build_actions(self) -> None:
-        self.new_action = QAction(self.tr("&New action"), self)
-        self.new_action.setShortcut(QKeySequence("Ctrl+N"))
-        self.new_action.triggered.connect(self.new)
-        self.open_action = QAction(self.tr("&Open"), self)
-        self.open_action.setShortcuts([QKeySequence("Return"), QKeySequence("Enter")])
-        self.open_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.open_action.triggered.connect(self.open_selected)
-        self.find_action = QAction(self.tr("&Find"), self)
-        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
-        self.find_action.triggered.connect(lambda: (self.search.setFocus(),
-                                                    self.search.selectAll()))
-        for action in (self.new_action, self.open_action, self.find_action):
-            self.addAction(action)
+        self.new_action, self.open_action, self.find_action = self.standard_actions(
+            self.tr("&New action"), self.new, self.open_selected)
 
     def register_actions(self) -> list[QAction]:
         return [self.new_action, self.open_action, self.find_action]
 
     def _build_filters(self) -> None:
-        bar = QHBoxLayout()
-        for action in (self.new_action, self.open_action):
-            button = QToolButton()
-            button.setDefaultAction(action)
-            bar.addWidget(button)
-        bar.addSpacing(12)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search title, owner, ref… (Ctrl+F)"))
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.table.set_search_text)
-        bar.addWidget(self.search, 1)
+        bar = self.toolbar((self.new_action, self.open_action),
+                           self.tr("Search title, owner, ref… (Ctrl+F)"),
+                           self.table.set_search_text)
         self.status = QComboBox()
         self.status.addItem(self.tr("Open and in progress"), OPEN)
         self.status.addItem(self.tr("All statuses"), ALL)
@@ -123,18 +104,10 @@ class ActionsPage(RegisterPage):
             bar.addWidget(widget)
         self.overdue_only.toggled.connect(self._filters_changed)
         bar.addWidget(self.overdue_only)
-        self.layout_.addLayout(bar)
 
     def refresh(self, select_id: int | None = None) -> None:
         rows = service.list_actions(self.db, self.today)
-        owner = self.owner.currentData()
-        self.owner.blockSignals(True)
-        self.owner.clear()
-        self.owner.addItem(self.tr("All owners"), ALL)
-        for name in sorted({row.owner for row in rows if row.owner}):
-            self.owner.addItem(name, name)
-        self.owner.setCurrentIndex(max(0, self.owner.findData(owner)))
-        self.owner.blockSignals(False)
+        self.refill(self.owner, self.tr("All owners"), (r.owner for r in rows if r.owner))
         self.table.set_rows(rows, select_id)
         self._filters_changed()
 

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QAction, QDesktopServices
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+ALL = "all"
 
 if TYPE_CHECKING:
     from qmsdesk.services.workspace import Database
@@ -45,6 +56,53 @@ class RegisterPage(QWidget):
 
     def activated(self) -> None:
         """Called when the page becomes visible."""
+
+    # --- the parts every register page has ---------------------------------------------------
+    def standard_actions(self, new_text: str, new: Callable[[], None],
+                         open_: Callable[[], None]) -> tuple[QAction, QAction, QAction]:
+        """New (Ctrl+N), Open (Enter in the page) and Find (Ctrl+F) for this page."""
+        new_action = QAction(new_text, self)
+        new_action.setShortcut(QKeySequence("Ctrl+N"))
+        new_action.triggered.connect(new)
+        open_action = QAction(self.tr("&Open"), self)
+        open_action.setShortcuts([QKeySequence("Return"), QKeySequence("Enter")])
+        open_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        open_action.triggered.connect(open_)
+        find_action = QAction(self.tr("&Find"), self)
+        find_action.setShortcut(QKeySequence.StandardKey.Find)
+        find_action.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        for action in (new_action, open_action, find_action):
+            self.addAction(action)
+        return new_action, open_action, find_action
+
+    def toolbar(self, buttons: Sequence[QAction], placeholder: str,
+                on_search: Callable[[str], None]) -> QHBoxLayout:
+        """Tool buttons, then the search box (``self.search``); filters are added after."""
+        bar = QHBoxLayout()
+        for action in buttons:
+            button = QToolButton()
+            button.setDefaultAction(action)
+            bar.addWidget(button)
+        bar.addSpacing(12)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(placeholder)
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(on_search)
+        bar.addWidget(self.search, 1)
+        self.layout_.addLayout(bar)
+        return bar
+
+    @staticmethod
+    def refill(combo: QComboBox, all_label: str, values: Iterable[str]) -> None:
+        """Offer the values now present (owners change), keeping the current choice."""
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(all_label, ALL)
+        for value in sorted(set(values)):
+            combo.addItem(value, value)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.blockSignals(False)
 
     def open_file(self, path: str) -> None:
         """Open a generated file with the system viewer (tests replace this)."""

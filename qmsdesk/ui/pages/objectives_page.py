@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -35,7 +34,7 @@ from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.linked_actions import LinkedActions
 from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS
-from qmsdesk.ui.pages.base_page import RegisterPage
+from qmsdesk.ui.pages.base_page import ALL, RegisterPage
 from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column
 from qmsdesk.ui.tasks import run_with_progress
@@ -48,7 +47,6 @@ HEALTH_COLOURS = {rules.ON_TRACK: "#dcfce7", rules.ACHIEVED: "#bbf7d0",
                   rules.AT_RISK: "#fff1cc", rules.OFF_TRACK: "#fde2e2",
                   rules.MEASUREMENT_OVERDUE: "#fecaca", rules.NO_DATA: "#e5e7eb",
                   rules.NOT_TRACKED: "#f3f4f6"}
-ALL = "all"
 
 OBJECTIVE_COLUMNS = [
     Column("Ref", lambda r: r.ref),
@@ -112,22 +110,12 @@ class ObjectivesPage(RegisterPage):
         self.layout_.addWidget(self.policy_box)
 
     def _build_actions(self) -> None:
-        self.new_action = QAction(self.tr("&New objective"), self)
-        self.new_action.setShortcut(QKeySequence("Ctrl+N"))
-        self.new_action.triggered.connect(self.new)
-        self.open_action = QAction(self.tr("&Open"), self)
-        self.open_action.setShortcuts([QKeySequence("Return"), QKeySequence("Enter")])
-        self.open_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.open_action.triggered.connect(self.open_selected)
+        self.new_action, self.open_action, self.find_action = self.standard_actions(
+            self.tr("&New objective"), self.new, self.open_selected)
         self.report_action = QAction(self.tr("Policy and &objectives (PDF)…"), self)
         self.report_action.setShortcut(QKeySequence("Ctrl+P"))
         self.report_action.triggered.connect(self.run_report)
-        self.find_action = QAction(self.tr("&Find"), self)
-        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
-        self.find_action.triggered.connect(lambda: (self.search.setFocus(),
-                                                    self.search.selectAll()))
-        for action in (self.new_action, self.open_action, self.report_action, self.find_action):
-            self.addAction(action)
+        self.addAction(self.report_action)
 
     def register_actions(self) -> list[QAction]:
         return [self.new_action, self.open_action, self.find_action]
@@ -136,17 +124,9 @@ class ObjectivesPage(RegisterPage):
         return [self.report_action]
 
     def _build_filters(self) -> None:
-        bar = QHBoxLayout()
-        for action in (self.new_action, self.open_action):
-            button = QToolButton()
-            button.setDefaultAction(action)
-            bar.addWidget(button)
-        bar.addSpacing(12)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search title, owner, ref… (Ctrl+F)"))
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.table.set_search_text)
-        bar.addWidget(self.search, 1)
+        bar = self.toolbar((self.new_action, self.open_action),
+                           self.tr("Search title, owner, ref… (Ctrl+F)"),
+                           self.table.set_search_text)
         self.health = QComboBox()
         self.health.addItem(self.tr("Any health"), ALL)
         for word in rules.HEALTHS:
@@ -163,20 +143,12 @@ class ObjectivesPage(RegisterPage):
         report.setDefaultAction(self.report_action)
         report.setText(self.tr("Report PDF…"))
         bar.addWidget(report)
-        self.layout_.addLayout(bar)
 
     # --- data --------------------------------------------------------------------------------
     def refresh(self, select_id: int | None = None) -> None:
         self._show_policy(policy_service.current_policy(self.db))
         rows = service.list_objectives(self.db, self.today)
-        owner = self.owner.currentData()
-        self.owner.blockSignals(True)
-        self.owner.clear()
-        self.owner.addItem(self.tr("All owners"), ALL)
-        for name in sorted({r.owner for r in rows if r.owner}):
-            self.owner.addItem(name, name)
-        self.owner.setCurrentIndex(max(0, self.owner.findData(owner)))
-        self.owner.blockSignals(False)
+        self.refill(self.owner, self.tr("All owners"), (r.owner for r in rows if r.owner))
         self.table.set_rows(rows, select_id)
         self._filters_changed()
 
