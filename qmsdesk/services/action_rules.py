@@ -23,6 +23,7 @@ EFFECTIVENESS = ("", "effective", "partly", "not effective")
 SOURCE_LINKS: dict[str, str] = {
     "objective": "objective_id",
     "party": "party_id",
+    "supplier review": "supplier_review_id",
 }
 NO_SOURCE = "none"
 SOURCES = (NO_SOURCE, *SOURCE_LINKS)

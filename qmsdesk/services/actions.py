@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import InstrumentedAttribute
 from qmsdesk.models.db import Database
 from qmsdesk.models.objectives import Action, Objective
 from qmsdesk.models.parties import Party
+from qmsdesk.models.suppliers import SupplierReview
 from qmsdesk.services import action_rules as rules
 from qmsdesk.services.errors import NotFoundError, ValidationError
 from qmsdesk.services.records import conflict_guard, load_for_update, next_ref
@@ -22,6 +23,7 @@ from qmsdesk.services.records import conflict_guard, load_for_update, next_ref
 SOURCE_NAMES: dict[str, InstrumentedAttribute[str]] = {
     "objective": Objective.title,
     "party": Party.name,
+    "supplier review": SupplierReview.ref,
 }
 # SQLite allows 32 766 bound parameters (999 before 3.32); stay well below either.
 _CHUNK = 500
@@ -37,6 +39,7 @@ class ActionRecord:
     source: str = rules.NO_SOURCE
     objective_id: int | None = None
     party_id: int | None = None
+    supplier_review_id: int | None = None
     owner: str = ""
     start_date: date | None = None
     due_date: date | None = None
@@ -82,18 +85,21 @@ _ACTION_FIELDS = ("title", "description", "kind", *rules.LINK_FIELDS, "owner", "
                   "effectiveness_by", "effectiveness_on", "evidence")
 
 
-def new_action(today: date, objective_id: int | None = None,
-               party_id: int | None = None) -> ActionRecord:
+def new_action(today: date, objective_id: int | None = None, party_id: int | None = None,
+               supplier_review_id: int | None = None) -> ActionRecord:
     """A blank action starting today, linked to the record it was raised from (if any)."""
-    record = ActionRecord(objective_id=objective_id, party_id=party_id, start_date=today)
-    record.source = rules.source_of({"objective_id": objective_id, "party_id": party_id})
+    links = {"objective_id": objective_id, "party_id": party_id,
+             "supplier_review_id": supplier_review_id}
+    record = ActionRecord(start_date=today, **links)
+    record.source = rules.source_of(links)
     if record.source == "objective":
         record.kind = "improvement"  # 6.2: the actions that reach an objective
     return record
 
 
 def list_actions(db: Database, today: date, objective_id: int | None = None,
-                 party_id: int | None = None, include_closed: bool = True) -> list[ActionRow]:
+                 party_id: int | None = None, include_closed: bool = True,
+                 supplier_review_id: int | None = None) -> list[ActionRow]:
     """The log in the order entered; narrowed to one objective/party and to open actions."""
     links = [getattr(Action, link) for link in rules.LINK_FIELDS]
     query = select(Action.id, Action.ref, Action.title, Action.kind, Action.owner,
@@ -107,6 +113,8 @@ def list_actions(db: Database, today: date, objective_id: int | None = None,
         query = query.where(Action.objective_id == objective_id)
     if party_id is not None:
         query = query.where(Action.party_id == party_id)
+    if supplier_review_id is not None:
+        query = query.where(Action.supplier_review_id == supplier_review_id)
     if not include_closed:
         query = query.where(Action.status.in_(rules.OPEN_STATUSES))
     with db.session() as session:

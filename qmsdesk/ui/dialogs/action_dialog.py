@@ -15,6 +15,7 @@ from qmsdesk.ui.dialogs.record_dialog import RecordDialog
 from qmsdesk.ui.widgets import DateEdit, choice_box, select_value
 
 SOURCE_LABELS = {"none": "None (stands alone)", "objective": "Quality objective",
+                 "supplier review": "Supplier review",
                  "party": "Interested party"}
 EFFECTIVENESS_LABELS = {"": "Not checked yet", "effective": "Effective",
                         "partly": "Partly effective", "not effective": "Not effective"}

@@ -38,7 +38,8 @@ ACTION_COLUMNS = [
     Column("Title", lambda r: r.title, tooltip=lambda r: r.title),
     Column("Type", lambda r: label(r.kind)),
     Column("Source", lambda r: r.source_ref or "—",
-           tooltip=lambda r: {"objective": "Quality objective", "party": "Interested party"}
+           tooltip=lambda r: {"objective": "Quality objective", "party": "Interested party",
+                              "supplier review": "Supplier review"}
            .get(r.source, "Stands alone")),
     Column("Owner", lambda r: r.owner),
     Column("Due", _due_text, searchable=False,
@@ -96,6 +97,7 @@ class ActionsPage(RegisterPage):
         self.source.addItem(self.tr("All sources"), ALL)
         for source, text in (("objective", self.tr("Objectives")),
                              ("party", self.tr("Interested parties")),
+                             ("supplier review", self.tr("Supplier reviews")),
                              ("none", self.tr("Standalone"))):
             self.source.addItem(text, source)
         self.overdue_only = QCheckBox(self.tr("Overdue only"))
