@@ -1,4 +1,5 @@
-"""The actions raised from one record, listed inside its editor (objective, party)."""
+"""Records linked to the one being edited, listed inside its editor: the actions raised from
+an objective, party or review; a supplier's reviews."""
 
 from __future__ import annotations
 
@@ -16,17 +17,19 @@ class LinkedActions(QWidget):
 
     def __init__(self, columns: Sequence[Any], widths: Sequence[int],
                  load: Callable[[], list[Any]] | None, add: Callable[[], bool] | None,
-                 open_: Callable[[int], bool] | None, parent: QWidget | None = None) -> None:
+                 open_: Callable[[int], bool] | None, parent: QWidget | None = None,
+                 noun: tuple[str, str] = ("action", "actions"), empty_text: str = "",
+                 new_label: str = "", open_label: str = "") -> None:
         super().__init__(parent)
         self._load, self._add, self._open = load, add, open_
         layout = QVBoxLayout(self)
-        self.table = RegisterTable(columns, widths, 1, self.tr(
+        self.table = RegisterTable(columns, widths, 1, empty_text or self.tr(
             "No actions yet for this record. New action… records what will be done, "
-            "by whom and by when."), ("action", "actions"), self)
+            "by whom and by when."), noun, self)
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
-        self.new_button = QPushButton(self.tr("New action…"))
-        self.open_button = QPushButton(self.tr("Open action…"))
+        self.new_button = QPushButton(new_label or self.tr("New action…"))
+        self.open_button = QPushButton(open_label or self.tr("Open action…"))
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)

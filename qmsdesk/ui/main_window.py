@@ -33,6 +33,8 @@ PAGES = [
      "SP_DirHomeIcon"),
     ("objectives", "Objectives", "qmsdesk.ui.pages.objectives_page", "ObjectivesPage",
      "SP_FileDialogDetailedView"),
+    ("suppliers", "Suppliers", "qmsdesk.ui.pages.suppliers_page", "SuppliersPage",
+     "SP_DriveNetIcon"),
     ("actions", "Actions", "qmsdesk.ui.pages.actions_page", "ActionsPage",
      "SP_DialogApplyButton"),
 ]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDateEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDateEdit, QSpinBox, QWidget
 
 from qmsdesk.ui.formatting import date_format, from_qdate, to_qdate
 
@@ -59,3 +59,22 @@ def labelled(values: Sequence[str], none_label: str = "—") -> list[tuple[str, 
 def select_value(combo: QComboBox, value: object) -> None:
     """Show the item holding ``value`` (the first item when there is none)."""
     combo.setCurrentIndex(max(0, combo.findData(value)))
+
+
+class CountBox(QSpinBox):
+    """A whole-number count that may be left empty ("no data" is not 0)."""
+
+    EMPTY = -1
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRange(self.EMPTY, 1_000_000_000)
+        self.setSpecialValueText("—")
+        self.setGroupSeparatorShown(True)
+        self.setValue(self.EMPTY)
+
+    def count(self) -> int | None:
+        return None if self.value() == self.EMPTY else self.value()
+
+    def set_count(self, value: int | None) -> None:
+        self.setValue(self.EMPTY if value is None else value)

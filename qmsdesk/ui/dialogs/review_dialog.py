@@ -1,0 +1,249 @@
+"""Editor for one supplier review: the scorecard computed live, KPIs, decision and sign-off."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qmsdesk.services import supplier_rules as rules
+from qmsdesk.services.labels import label
+from qmsdesk.services.supplier_reviews import summarise
+from qmsdesk.services.suppliers import CriterionScore, ReviewRecord
+from qmsdesk.ui.chart_view import ChartView
+from qmsdesk.ui.child_table import ChildColumn, ChildDelegate, ChildListModel, commit_open_editor
+from qmsdesk.ui.dialogs.record_dialog import ERROR_STYLE, RecordDialog
+from qmsdesk.ui.linked_actions import LinkedActions
+from qmsdesk.ui.widgets import CountBox, DateEdit, choice_box, labelled, select_value
+
+SCORE_COLUMNS = (
+    ChildColumn("criterion", "Criterion", "readonly", width=230),
+    ChildColumn("weight", "Weight %", "readonly", width=80),
+    ChildColumn("score", "Score 0–100 (empty: not scored)", "number", width=200),
+)
+KPI_FIELDS = (("deliveries_total", "Deliveries"), ("deliveries_on_time", "… on time"),
+              ("lots_received", "Lots received"), ("lots_rejected", "… rejected"),
+              ("units_received", "Units received"), ("units_rejected", "… rejected"))
+
+
+def _percent(value: float | None) -> str:
+    return rules.NO_DATA if value is None else f"{value:.1f} %"
+
+
+def _ppm(value: float | None) -> str:
+    return rules.NO_DATA if value is None else f"{value:,.0f} ppm"
+
+
+class ReviewDialog(RecordDialog):
+    def __init__(self, record: ReviewRecord, save: Callable[[ReviewRecord], object],
+                 today: date, supplier_label: str, bands: Sequence[rules.Band],
+                 actions: LinkedActions | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Supplier review"), save, parent)
+        self._record = record
+        self._today = today
+        self._bands = list(bands)
+        self.resize(900, 720)
+        self._timer = QTimer(self, singleShot=True, interval=200)
+        self._timer.timeout.connect(self.update_summary)
+        title = record.ref or self.tr("New review")
+        self.heading.setText(f"{title} — {supplier_label}")
+        self._build_review()
+        self._build_scorecard()
+        self._build_decision()
+        if actions is not None:
+            self.actions = actions
+            actions.setParent(self)
+            self.tabs.addTab(actions, self.tr("Corrective &actions"))
+        self._load(record)
+        if record.locked:
+            self._lock()
+        self.start_tracking()
+        self.update_summary()
+
+    # --- building -----------------------------------------------------------------------------
+    def _build_review(self) -> None:
+        form = self.new_form_tab(self.tr("&Review"))
+        self.period_from = self.add_field(form, self.tr("Period from"), DateEdit(optional=True),
+                                          "period_from")
+        self.period_to = self.add_field(form, self.tr("Period to"), DateEdit(optional=True),
+                                        "period_to")
+        self.review_date = self.add_field(form, self.tr("Review &date *"), DateEdit(),
+                                          "review_date")
+        self.reviewer = self.add_field(form, self.tr("Re&viewer *"), QLineEdit(), "reviewer")
+        self.kind = self.add_field(form, self.tr("T&ype"),
+                                   choice_box(labelled(rules.REVIEW_KINDS)), "kind")
+
+    def _build_scorecard(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.scores = ChildListModel(SCORE_COLUMNS, self._record.scores,
+                                     lambda: CriterionScore("", 0.0), self)
+        self.score_view = QTableView()
+        self.score_view.setModel(self.scores)
+        self.score_view.setItemDelegate(ChildDelegate(SCORE_COLUMNS, self.score_view))
+        self.score_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.score_view.verticalHeader().hide()
+        for i, column in enumerate(SCORE_COLUMNS):
+            self.score_view.setColumnWidth(i, column.width)
+        self.score_view.horizontalHeader().setStretchLastSection(True)
+        self.score_view.setMaximumHeight(190)
+        layout.addWidget(self.score_view)
+        self.score_error = QLabel()
+        self.score_error.setStyleSheet(ERROR_STYLE)
+        self.score_error.setWordWrap(True)
+        self.score_error.hide()
+        layout.addWidget(self.score_error)
+        self._error_labels["scores"] = self.score_error
+        kpis = QGridLayout()
+        self.kpi: dict[str, CountBox] = {}
+        for i, (key, text) in enumerate(KPI_FIELDS):
+            box = CountBox()
+            box.valueChanged.connect(self._timer.start)
+            self.kpi[key] = box
+            kpis.addWidget(QLabel(self.tr(text)), i // 2, (i % 2) * 2)
+            kpis.addWidget(box, i // 2, (i % 2) * 2 + 1)
+        layout.addLayout(kpis)
+        self.kpi_error = QLabel()
+        self.kpi_error.setStyleSheet(ERROR_STYLE)
+        self.kpi_error.setWordWrap(True)
+        self.kpi_error.hide()
+        layout.addWidget(self.kpi_error)
+        for key, _text in KPI_FIELDS:
+            self._error_labels[key] = self.kpi_error
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-size: 13px; padding: 4px;")
+        layout.addWidget(self.summary)
+        self.chart = ChartView(self.tr("Score the criteria to see the scorecard."))
+        self.chart.setMinimumHeight(200)
+        layout.addWidget(self.chart, 1)
+        self.tabs.addTab(page, self.tr("&Scorecard && KPIs"))
+        self.watch_tab("scores", self.tabs.count() - 1)
+        for key, _text in KPI_FIELDS:
+            self.watch_tab(key, self.tabs.count() - 1)
+        for signal in (self.scores.dataChanged, self.scores.rowsInserted):
+            signal.connect(self._timer.start)
+
+    def _build_decision(self) -> None:
+        form = self.new_form_tab(self.tr("Decision && si&gn-off"))
+        self.recommendation = QLabel()
+        form.addRow(self.tr("Recommended"), self.recommendation)
+        self.decision = self.add_field(form, self.tr("Final &decision"), choice_box(
+            [("", self.tr("— not decided —")), *labelled(rules.STATUSES)]), "decision")
+        for key, text in (("strengths", "Strengths"), ("weaknesses", "Weaknesses"),
+                          ("comments", "Comments")):
+            edit = QPlainTextEdit()
+            edit.setFixedHeight(60)
+            edit.setTabChangesFocus(True)
+            setattr(self, key, self.add_field(form, self.tr(text), edit, key))
+        self.approved_by = self.add_field(form, self.tr("Approved by"), QLineEdit(),
+                                          "approved_by")
+        self.approved_on = self.add_field(form, self.tr("Approved on"), DateEdit(optional=True),
+                                          "approved_on")
+        note = QLabel(self.tr("Approving locks the review and sets the supplier's status to "
+                              "the final decision; a correction is a new review."))
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #5f6368;")
+        form.addRow("", note)
+        self.locked_label = QLabel()
+        self.locked_label.setStyleSheet("font-weight: 600; color: #1d4ed8;")
+        self.locked_label.hide()
+        self.layout().insertWidget(1, self.locked_label)
+        if isinstance(form, QFormLayout):
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+
+    # --- loading and reading back -------------------------------------------------------------
+    def _load(self, record: ReviewRecord) -> None:
+        self.period_from.set_value(record.period_from)
+        self.period_to.set_value(record.period_to)
+        self.review_date.set_value(record.review_date, self._today)
+        self.reviewer.setText(record.reviewer)
+        select_value(self.kind, record.kind)
+        for key, box in self.kpi.items():
+            box.set_count(getattr(record, key))
+        select_value(self.decision, record.decision)
+        for key in ("strengths", "weaknesses", "comments"):
+            getattr(self, key).setPlainText(getattr(record, key))
+        self.approved_by.setText(record.approved_by)
+        self.approved_on.set_value(record.approved_on)
+
+    def _lock(self) -> None:
+        self.locked_label.setText(self.tr(
+            "Approved by %1 on %2 — this review is locked. Record a correction as a new "
+            "review.").replace("%1", self._record.approved_by).replace(
+            "%2", str(self._record.approved_on)))
+        self.locked_label.show()
+        for tab in range(3):
+            self.tabs.widget(tab).setEnabled(False)
+        self.score_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.buttons.button(self.buttons.StandardButton.Save).hide()
+
+    def value(self) -> ReviewRecord:
+        commit_open_editor(self.score_view)
+        return dataclasses.replace(
+            self._record, period_from=self.period_from.value(), period_to=self.period_to.value(),
+            review_date=self.review_date.value(), reviewer=self.reviewer.text(),
+            kind=self.kind.currentData(), scores=self.scores.items(),
+            **{key: box.count() for key, box in self.kpi.items()},
+            decision=self.decision.currentData() or "",
+            strengths=self.strengths.toPlainText(), weaknesses=self.weaknesses.toPlainText(),
+            comments=self.comments.toPlainText(), approved_by=self.approved_by.text(),
+            approved_on=self.approved_on.value())
+
+    def show_child_errors(self, errors: dict[str, str]) -> None:
+        rows = {int(k[len("scores["):k.index("]")]): v for k, v in errors.items()
+                if k.startswith("scores[")}
+        self.scores.set_errors(rows)
+        if rows:
+            self.score_error.setText("\n".join(rows.values()))
+            self.score_error.show()
+        rest = {k: v for k, v in errors.items() if not k.startswith("scores[")}
+        super().show_child_errors(rest)
+
+    # --- the live scorecard ---------------------------------------------------------------------
+    def update_summary(self) -> None:
+        record = self.value()
+        valid = [s for s in record.scores
+                 if s.score is None or isinstance(s.score, int | float)]
+        try:
+            summary = summarise(dataclasses.replace(record, scores=valid), self._bands)
+        except ValueError:  # a score outside 0-100 or a count that cannot be: Save says which
+            self.summary.setText(self.tr("Check the highlighted values."))
+            return
+        score = summary.score
+        total = rules.format_total(score.total)
+        band = summary.band or rules.NO_DATA
+        recommended = label(summary.recommended or "") or "—"
+        text = (f"<b>Total {total}</b> · band <b>{band}</b> · recommended: "
+                f"<b>{recommended}</b><br>On-time delivery {_percent(summary.on_time_pct)} · "
+                f"lot acceptance {_percent(summary.lot_acceptance_pct)} · defects "
+                f"{_ppm(summary.defect_ppm)}")
+        if score.note:
+            text += f"<br><i>{score.note}</i>"
+        self.summary.setText(text)
+        self.recommendation.setText(f"{recommended} (band {band}, total {total})")
+        self._draw(record, score.total, summary.band, score.note)
+
+    def _draw(self, record: ReviewRecord, total: float | None, band: str | None,
+              note: str) -> None:
+        try:
+            from qmsdesk.reports.charts_suppliers import scorecard
+        except ImportError:  # the chart module arrives with the supplier report
+            return
+        rows = [(f"{s.criterion}", float(s.weight),
+                 float(s.score) if isinstance(s.score, int | float) else None)
+                for s in record.scores]
+        self.chart.set_figure(scorecard(rows, total, band, note))

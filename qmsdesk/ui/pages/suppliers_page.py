@@ -1,0 +1,256 @@
+"""The approved supplier list (ISO 9001 8.4): suppliers, their reviews, the editors, report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import QComboBox, QFileDialog, QToolButton
+
+from qmsdesk import paths
+from qmsdesk.services import actions as action_service
+from qmsdesk.services import supplier_reviews as review_service
+from qmsdesk.services import supplier_rules as rules
+from qmsdesk.services import suppliers as service
+from qmsdesk.services.errors import ServiceError
+from qmsdesk.services.labels import label, plural
+from qmsdesk.services.parties import list_parties
+from qmsdesk.ui.action_editing import edit_action, open_action
+from qmsdesk.ui.dialogs.review_dialog import ReviewDialog
+from qmsdesk.ui.dialogs.supplier_dialog import SupplierDialog
+from qmsdesk.ui.errors import show_error
+from qmsdesk.ui.formatting import format_date
+from qmsdesk.ui.linked_actions import LinkedActions
+from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS, ACTION_WIDTHS
+from qmsdesk.ui.pages.base_page import ALL, RegisterPage
+from qmsdesk.ui.register_table import RegisterTable
+from qmsdesk.ui.table_model import Column
+from qmsdesk.ui.tasks import run_with_progress
+
+if TYPE_CHECKING:
+    from qmsdesk.services.suppliers import SupplierRow
+    from qmsdesk.ui.main_window import MainWindow
+
+OVERDUE = QColor(176, 0, 32)
+STATUS_COLOURS = {"preferred": "#bbf7d0", "approved": "#dcfce7", "conditional": "#fff1cc",
+                  "pending": "#e5e7eb", "suspended": "#fde2e2", "disqualified": "#fecaca"}
+
+
+def _score(row: SupplierRow) -> str:
+    if row.latest_total is None:
+        return "—" if not row.latest_band else rules.NO_DATA
+    return f"{rules.format_total(row.latest_total)} {row.latest_band} {row.trend}".strip()
+
+
+def _certificates(row: SupplierRow) -> str:
+    if not row.certificate_warnings:
+        return ""
+    expired = sum(1 for w in row.certificate_warnings if "expired" in w)
+    expiring = len(row.certificate_warnings) - expired
+    parts = [f"{expired} expired"] if expired else []
+    parts += [f"{expiring} expiring"] if expiring else []
+    return "⚠ " + ", ".join(parts)
+
+
+SUPPLIER_COLUMNS = [
+    Column("Ref", lambda r: r.ref),
+    Column("Name", lambda r: r.name, tooltip=lambda r: f"{r.name}\n{r.category}"),
+    Column("Criticality", lambda r: label(r.criticality),
+           sort_key=lambda r: rules.CRITICALITIES.index(r.criticality)),
+    Column("Status", lambda r: label(r.status),
+           background=lambda r: QColor(STATUS_COLOURS.get(r.status, "#ffffff"))),
+    Column("Score / band", _score, searchable=False,
+           sort_key=lambda r: r.latest_total if r.latest_total is not None else -1.0,
+           tooltip=lambda r: "Latest review; arrow against the previous one"),
+    Column("Next review", lambda r: format_date(r.next_review) + (" · Overdue" if r.overdue
+                                                                 else ""),
+           searchable=False, sort_key=lambda r: r.next_review.toordinal() if r.next_review
+           else 0, foreground=lambda r: OVERDUE if r.overdue else None),
+    Column("Certificates", _certificates, searchable=False,
+           foreground=lambda r: OVERDUE if r.certificate_warnings else None,
+           tooltip=lambda r: "\n".join(r.certificate_warnings) or "All certificates valid"),
+]
+REVIEW_COLUMNS = [
+    Column("Ref", lambda r: r.ref),
+    Column("Date", lambda r: format_date(r.review_date),
+           sort_key=lambda r: r.review_date.toordinal()),
+    Column("Type", lambda r: label(r.kind)),
+    Column("Total", lambda r: rules.format_total(r.total), searchable=False),
+    Column("Band", lambda r: r.band or rules.NO_DATA),
+    Column("Decision", lambda r: label(r.decision) or "—"),
+    Column("Approved", lambda r: format_date(r.approved_on) or "Draft"),
+]
+
+
+class SuppliersPage(RegisterPage):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window, self.tr("Suppliers"), self.tr(
+            "ISO 9001 clause 8.4 — the approved supplier list, certificates and periodic "
+            "evaluations on weighted criteria and measured KPIs"))
+        self.table = RegisterTable(SUPPLIER_COLUMNS, (80, 260, 90, 110, 110, 160, 130), 1,
+                                   self.tr("No suppliers yet.\n\nClick New supplier (Ctrl+N) "
+                                           "to start the approved supplier list."),
+                                   ("supplier", "suppliers"), self)
+        self.table.extra_count = self._attention
+        self.new_action, self.open_action, self.find_action = self.standard_actions(
+            self.tr("&New supplier"), self.new, self.open_selected)
+        self.review_action = QAction(self.tr("New re&view…"), self)
+        self.review_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        self.review_action.triggered.connect(self.new_review_for_selected)
+        self.report_action = QAction(self.tr("Approved &supplier list (PDF)…"), self)
+        self.report_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.report_action.triggered.connect(self.run_report)
+        for action in (self.review_action, self.report_action):
+            self.addAction(action)
+        bar = self.toolbar((self.new_action, self.open_action, self.review_action),
+                           self.tr("Search name, ref… (Ctrl+F)"), self.table.set_search_text)
+        self.status = QComboBox()
+        self.status.addItem(self.tr("All statuses"), ALL)
+        for status in rules.STATUSES:
+            self.status.addItem(label(status), status)
+        self.criticality = QComboBox()
+        self.criticality.addItem(self.tr("Any criticality"), ALL)
+        for value in rules.CRITICALITIES:
+            self.criticality.addItem(label(value), value)
+        for combo in (self.status, self.criticality):
+            combo.currentIndexChanged.connect(self._filters_changed)
+            bar.addWidget(combo)
+        report = QToolButton()
+        report.setDefaultAction(self.report_action)
+        report.setText(self.tr("Report PDF…"))
+        bar.addWidget(report)
+        self.layout_.addWidget(self.table, 1)
+        self.table.open_requested.connect(self.open_selected)
+        self.table.current_changed.connect(self._update_actions)
+        self.refresh()
+
+    @staticmethod
+    def _attention(rows: list[SupplierRow]) -> str:
+        overdue = sum(1 for r in rows if r.overdue)
+        certs = sum(1 for r in rows if r.certificate_warnings)
+        parts = [f"{plural(overdue, 'review')} overdue"] if overdue else []
+        parts += [f"{plural(certs, 'supplier')} with certificate warnings"] if certs else []
+        return " · ".join(parts)
+
+    def register_actions(self) -> list[QAction]:
+        return [self.new_action, self.open_action, self.review_action, self.find_action]
+
+    def report_actions(self) -> list[QAction]:
+        return [self.report_action]
+
+    def refresh(self, select_id: int | None = None) -> None:
+        self.table.set_rows(service.list_suppliers(self.db, self.today), select_id)
+        self._filters_changed()
+
+    def activated(self) -> None:
+        self.refresh()
+
+    def _filters_changed(self) -> None:
+        for name, combo in (("status", self.status), ("criticality", self.criticality)):
+            wanted = combo.currentData()
+            self.table.set_predicate(name, None if wanted == ALL else
+                                     (lambda r, n=name, w=wanted: getattr(r, n) == w))
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        selected = self.table.selected_row() is not None
+        self.open_action.setEnabled(selected)
+        self.review_action.setEnabled(selected)
+
+    # --- suppliers ---------------------------------------------------------------------------
+    def _reviews_panel(self, supplier_id: int | None, label_text: str) -> LinkedActions | None:
+        if supplier_id is None:
+            return None
+        db = self.db
+        return LinkedActions(
+            REVIEW_COLUMNS, (90, 100, 100, 70, 60, 110, 100),
+            lambda: review_service.list_reviews(db, supplier_id),
+            lambda: self.edit_review(review_service.new_review(db, supplier_id, self.today),
+                                     label_text),
+            lambda review_id: self.edit_review(review_service.get_review(db, review_id),
+                                               label_text),
+            noun=("review", "reviews"), empty_text=self.tr(
+                "No reviews yet. New review… evaluates the supplier on the weighted criteria "
+                "and the period's delivery and quality KPIs."),
+            new_label=self.tr("New review…"), open_label=self.tr("Open review…"))
+
+    def _edit(self, record: service.SupplierRecord) -> None:
+        db, today = self.db, self.today
+        parties = [(p.id, f"{p.ref} — {p.name}") for p in list_parties(db, today)]
+        dialog = SupplierDialog(
+            record, lambda rec, create: service.save_supplier(db, rec, today, create), today,
+            parties, self._reviews_panel(record.id, f"{record.ref} {record.name}"), self)
+        if dialog.exec() and dialog.saved is not None:
+            self.refresh(select_id=dialog.saved.id)
+            self.window_.statusBar().showMessage(self.tr("Saved %s") % dialog.saved.ref, 5000)
+        elif dialog.reload_requested and record.id is not None:
+            self._edit(service.get_supplier(db, record.id))
+        else:
+            self.refresh(select_id=record.id)  # reviews may have changed its status
+
+    def new(self) -> None:
+        self._edit(service.new_supplier(self.today))
+
+    def open_selected(self) -> None:
+        supplier_id = self.table.selected_id()
+        if supplier_id is None:
+            return
+        try:
+            self._edit(service.get_supplier(self.db, supplier_id))
+        except ServiceError as exc:
+            show_error(self, self.tr("Cannot open"), str(exc))
+
+    # --- reviews -----------------------------------------------------------------------------
+    def edit_review(self, record: Any, supplier_label: str) -> bool:
+        db, today = self.db, self.today
+        actions = None
+        if record.id is not None:
+            review_id = record.id
+            actions = LinkedActions(
+                ACTION_COLUMNS, ACTION_WIDTHS,
+                lambda: action_service.list_actions(db, today, supplier_review_id=review_id),
+                lambda: edit_action(self, db, today, action_service.new_action(
+                    today, supplier_review_id=review_id)) is not None,
+                lambda action_id: open_action(self, db, today, action_id) is not None)
+        dialog = ReviewDialog(record, lambda rec: review_service.save_review(db, rec, today),
+                              today, supplier_label, review_service.load_bands(db), actions,
+                              self)
+        saved = bool(dialog.exec()) and dialog.saved is not None
+        if dialog.reload_requested and record.id is not None:
+            return self.edit_review(review_service.get_review(db, record.id), supplier_label)
+        return saved
+
+    def new_review_for_selected(self) -> None:
+        row = self.table.selected_row()
+        if row is None:
+            return
+        record = review_service.new_review(self.db, row.id, self.today)
+        if self.edit_review(record, f"{row.ref} {row.name}"):
+            self.refresh(select_id=row.id)
+
+    def select_supplier(self, supplier_id: int) -> bool:
+        return self.table.select_id(supplier_id, lambda: (
+            self.search.clear(), self.status.setCurrentIndex(0),
+            self.criticality.setCurrentIndex(0)))
+
+    def run_report(self) -> None:
+        from qmsdesk.reports.suppliers_report import suppliers_report
+        from qmsdesk.services.user_settings import user_name
+
+        default = paths.reports_dir() / f"approved-suppliers-{self.today.isoformat()}.pdf"
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save report"), str(default),
+                                              self.tr("PDF (*.pdf)"))
+        if not name:
+            return
+        db, today, prepared_by = self.db, self.today, user_name()
+        run_with_progress(self, self.tr("Writing the supplier report"),
+                          lambda: suppliers_report(db, Path(name), today, prepared_by),
+                          self._report_done,
+                          lambda exc: show_error(self, self.tr("Report failed"), str(exc)))
+
+    def _report_done(self, path: Any) -> None:
+        self.window_.statusBar().showMessage(self.tr("Report written to %s") % path, 8000)
+        self.open_file(str(path))
+
+
