@@ -64,13 +64,17 @@ def save_criteria(db: Database, criteria: list[rules.Criterion]) -> None:
     if errors:
         raise ValidationError(errors)
     with db.session() as session:
-        for row in session.scalars(select(ReviewCriterion)):
-            session.delete(row)
-        session.flush()
-        for position, criterion in enumerate(criteria):
-            session.add(ReviewCriterion(position=position, name=criterion.name.strip(),
-                                        description=criterion.description,
-                                        weight=float(criterion.weight)))
+        _write_criteria(session, criteria)
+
+
+def _write_criteria(session: Session, criteria: list[rules.Criterion]) -> None:
+    for row in session.scalars(select(ReviewCriterion)):
+        session.delete(row)
+    session.flush()
+    for position, criterion in enumerate(criteria):
+        session.add(ReviewCriterion(position=position, name=criterion.name.strip(),
+                                    description=criterion.description,
+                                    weight=float(criterion.weight)))
 
 
 def _setting(session: Session, key: str) -> str | None:
@@ -120,15 +124,33 @@ def load_intervals(db: Database) -> dict[str, int]:
         return _intervals(session)
 
 
+def _interval_errors(intervals: dict[str, int]) -> dict[str, str]:
+    return {f"interval.{c}": f"The review interval for {c} suppliers must be 1 to "
+                             f"{rules.MAX_INTERVAL_MONTHS} months."
+            for c, months in intervals.items()
+            if c not in rules.CRITICALITIES or not rules.is_count(months)
+            or not 1 <= months <= rules.MAX_INTERVAL_MONTHS}
+
+
 def save_intervals(db: Database, intervals: dict[str, int]) -> None:
-    errors = {f"interval.{c}": f"The review interval for {c} suppliers must be 1 to "
-                               f"{rules.MAX_INTERVAL_MONTHS} months."
-              for c, months in intervals.items()
-              if c not in rules.CRITICALITIES or not rules.is_count(months)
-              or not 1 <= months <= rules.MAX_INTERVAL_MONTHS}
+    errors = _interval_errors(intervals)
     if errors:
         raise ValidationError(errors)
     with db.session() as session:
+        for criticality, months in intervals.items():
+            _put(session, INTERVAL_KEY + criticality, str(months))
+
+
+def save_evaluation_settings(db: Database, criteria: list[rules.Criterion],
+                             bands: list[rules.Band], intervals: dict[str, int]) -> None:
+    """Criteria, bands and review intervals checked together and saved in one transaction."""
+    errors = rules.validate_criteria(criteria) | rules.validate_bands(bands) | \
+        _interval_errors(intervals)
+    if errors:
+        raise ValidationError(errors)
+    with db.session() as session:
+        _write_criteria(session, criteria)
+        _put(session, BANDS_KEY, json.dumps([[b.name, b.minimum] for b in bands]))
         for criticality, months in intervals.items():
             _put(session, INTERVAL_KEY + criticality, str(months))
 

@@ -9,21 +9,24 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from qmsdesk.services import org_settings, user_settings
+from qmsdesk.services import org_settings, supplier_reviews, user_settings
 from qmsdesk.services.errors import ValidationError
+from qmsdesk.ui.dialogs.evaluation_settings import EvaluationSettings, EvaluationSettingsPanel
 from qmsdesk.ui.dialogs.record_dialog import RecordDialog
 
 if TYPE_CHECKING:
     from qmsdesk.services.workspace import Database
 
 REPORT_LABELS = {"parties": "Interested parties register",
-                 "objectives": "Quality policy and objectives"}
+                 "objectives": "Quality policy and objectives",
+                 "suppliers": "Approved supplier list"}
 
 
 @dataclass
 class SettingsValue:
     organisation: org_settings.OrgSettings
     user_name: str
+    evaluation: EvaluationSettings
 
 
 class SettingsDialog(RecordDialog):
@@ -47,7 +50,9 @@ class SettingsDialog(RecordDialog):
                                         "user_name")
         self.user_name.setToolTip(self.tr("Written to the audit trail with every change you "
                                           "make, and printed as 'prepared by' on reports."))
-        self.resize(560, 320)
+        self.evaluation = EvaluationSettingsPanel(value.evaluation, self)
+        self.tabs.addTab(self.evaluation, self.tr("Supplier &evaluation"))
+        self.resize(720, 560)
         self.start_tracking()
 
     def value(self) -> SettingsValue:
@@ -56,18 +61,32 @@ class SettingsDialog(RecordDialog):
             organisation=self.organisation.text(),
             approved_by=self.approved_by.text(),
             document_numbers={k: e.text() for k, e in self.numbers.items()})
-        return SettingsValue(organisation, self.user_name.text())
+        return SettingsValue(organisation, self.user_name.text(), self.evaluation.value())
+
+    def show_child_errors(self, errors: dict[str, str]) -> None:
+        mine = {k: v for k, v in errors.items()
+                if k.startswith(("criteria", "weights", "bands", "interval"))}
+        self.evaluation.show_errors(mine)
+        if mine:
+            self.tabs.setCurrentWidget(self.evaluation)
+        super().show_child_errors({k: v for k, v in errors.items() if k not in mine})
 
 
 def edit_settings(parent: QWidget, db: Database) -> bool:
     def save(value: SettingsValue) -> SettingsValue:
         if not value.user_name.strip():
             raise ValidationError({"user_name": "Your name is required for the audit trail."})
+        evaluation = value.evaluation
+        supplier_reviews.save_evaluation_settings(db, evaluation.criteria, evaluation.bands,
+                                                  evaluation.intervals)
         org_settings.save_settings(db, value.organisation)
         user_settings.set_user_name(value.user_name)
         db.user = value.user_name.strip()
         return value
 
-    current = SettingsValue(org_settings.load_settings(db), user_settings.user_name())
+    current = SettingsValue(org_settings.load_settings(db), user_settings.user_name(),
+                            EvaluationSettings(supplier_reviews.load_criteria(db),
+                                               supplier_reviews.load_bands(db),
+                                               supplier_reviews.load_intervals(db)))
     dialog = SettingsDialog(current, save, parent)
     return bool(dialog.exec())
