@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from qmsdesk.services import actions, parties
+from qmsdesk.services import actions, parties, suppliers
 from qmsdesk.services.actions import ActionRecord
 from qmsdesk.services.parties import PartyRecord
+from qmsdesk.services.suppliers import SupplierRecord
 
 
 def make_party(today: date, name: str = "Acme Tools", **values: object) -> PartyRecord:
@@ -23,6 +24,17 @@ def make_action(today: date, title: str = "Recalibrate torque wrenches",
     """A valid new action record (no source), with any field overridden."""
     record = actions.new_action(today)
     record.title = title
+    for key, value in values.items():
+        setattr(record, key, value)
+    return record
+
+
+def make_supplier(today: date, name: str = "Precision Castings Ltd",
+                  **values: object) -> SupplierRecord:
+    """A valid new supplier record (pending, major, no certificates), any field overridden."""
+    record = suppliers.new_supplier(today)
+    record.name = name
+    record.scope = "Aluminium die castings"
     for key, value in values.items():
         setattr(record, key, value)
     return record

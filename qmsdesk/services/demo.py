@@ -25,7 +25,14 @@ from qmsdesk.models.base import Base
 from qmsdesk.models.db import Database
 from qmsdesk.models.objectives import Action, Measurement, Objective, QualityPolicy
 from qmsdesk.models.parties import Party
-from qmsdesk.services import demo_objectives, demo_parties
+from qmsdesk.models.suppliers import (
+    Certificate,
+    ReviewScore,
+    Supplier,
+    SupplierReview,
+    SupplierStatusChange,
+)
+from qmsdesk.services import demo_objectives, demo_parties, demo_suppliers
 from qmsdesk.services.errors import ServiceError
 from qmsdesk.services.org_settings import OrgSettings, save_settings
 from qmsdesk.services.progress import Progress
@@ -45,7 +52,9 @@ STAFF: Mapping[str, str] = {
 }
 
 # Registers that must be empty before demo data goes in (a demo never mixes with real data).
-_REGISTERS: tuple[type[Base], ...] = (Party, QualityPolicy, Objective, Measurement, Action)
+_REGISTERS: tuple[type[Base], ...] = (Party, QualityPolicy, Objective, Measurement, Action,
+                                      Supplier, Certificate, SupplierStatusChange,
+                                      SupplierReview, ReviewScore)
 
 Builder = Callable[[Database, date, random.Random, Mapping[str, str]], Iterator[str]]
 
@@ -77,6 +86,8 @@ def sections() -> tuple[DemoSection, ...]:
                     demo_parties.build),
         DemoSection("objectives", "Policy, objectives and actions",
                     demo_objectives.step_count(), demo_objectives.build),
+        DemoSection("suppliers", "Suppliers and supplier reviews",
+                    demo_suppliers.step_count(), demo_suppliers.build),
     )
 
 

@@ -124,6 +124,11 @@ def load_intervals(db: Database) -> dict[str, int]:
         return _intervals(session)
 
 
+def intervals_in(session: Session) -> dict[str, int]:
+    """The configured review intervals, read inside the caller's unit of work."""
+    return _intervals(session)
+
+
 def _interval_errors(intervals: dict[str, int]) -> dict[str, str]:
     return {f"interval.{c}": f"The review interval for {c} suppliers must be 1 to "
                              f"{rules.MAX_INTERVAL_MONTHS} months."
@@ -225,6 +230,7 @@ def save_review(db: Database, record: ReviewRecord, today: date) -> ReviewRecord
     """
     label = record.ref or "The review"
     with db.session() as session, conflict_guard(label):
+        bands = _bands(session)  # read before anything is added (no early autoflush)
         review: SupplierReview | None = None
         if record.id is not None:
             review = load_for_update(session, SupplierReview, record.id, record.version, label)
@@ -236,6 +242,12 @@ def save_review(db: Database, record: ReviewRecord, today: date) -> ReviewRecord
         supplier = session.get(Supplier, record.supplier_id) if record.supplier_id else None
         if supplier is None and "supplier_id" not in errors:
             errors["supplier_id"] = "Choose the supplier this review evaluates."
+        elif supplier is not None and record.approved_on is not None and record.decision \
+                and "decision" not in errors:
+            # The decision becomes the supplier's status: the same rules as a manual change.
+            change = rules.validate_status_change(supplier.status, record.decision, "review")
+            if "status" in change:
+                errors["decision"] = change["status"]
         if errors:
             raise ValidationError(errors)
         assert supplier is not None
@@ -244,7 +256,7 @@ def save_review(db: Database, record: ReviewRecord, today: date) -> ReviewRecord
             session.add(review)
         for name in _REVIEW_FIELDS:
             setattr(review, name, getattr(record, name))
-        summary = summarise(record, _bands(session))
+        summary = summarise(record, bands)
         review.total_score = summary.score.total
         review.band = summary.band or ""
         sync_children(session, list(review.scores), record.scores, _SCORE_FIELDS,

@@ -149,6 +149,7 @@ def list_suppliers(db: Database, today: date) -> list[SupplierRow]:
         for supplier_id, total, band in session.execute(
                 select(SupplierReview.supplier_id, SupplierReview.total_score,
                        SupplierReview.band)
+                .where(SupplierReview.approved_on.is_not(None))  # drafts are not yet a result
                 .order_by(SupplierReview.review_date.desc(), SupplierReview.id.desc())):
             totals[supplier_id].append((total, band))
         certificates: dict[int, list[CertificateRecord]] = defaultdict(list)
@@ -226,7 +227,10 @@ def save_supplier(db: Database, record: SupplierRecord, today: date,
         setattr(record, name, getattr(record, name).strip())
     errors = rules.validate_supplier(record, today)
     label = record.ref or "The supplier"
+    from qmsdesk.services.supplier_reviews import intervals_in  # (circular at module level)
+
     with db.session() as session, conflict_guard(label):
+        intervals = intervals_in(session)  # read before anything is added (no early autoflush)
         old = ""
         if record.id is not None:
             supplier = load_for_update(session, Supplier, record.id, record.version, label)
@@ -243,7 +247,7 @@ def save_supplier(db: Database, record: SupplierRecord, today: date,
             session.add(supplier)
         if record.next_review is None:
             record.next_review = rules.next_review_date(
-                None, record.criticality, record.review_interval_months, today)
+                None, record.criticality, record.review_interval_months, today, intervals)
         status = record.status
         for name in _SUPPLIER_FIELDS:
             if name != "status":
