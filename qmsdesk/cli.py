@@ -132,6 +132,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 REPORTS = {
     "parties": ("qmsdesk.reports.parties_report", "parties_report"),
     "objectives": ("qmsdesk.reports.objectives_report", "objectives_report"),
+    "suppliers": ("qmsdesk.reports.suppliers_report", "suppliers_report"),
 }
 
 

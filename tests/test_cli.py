@@ -79,7 +79,7 @@ def test_verify_names_the_first_tampered_entry(demo_db: Path, tmp_path: Path):
     (["verify", "--db", "{tmp}/missing.db"], ["missing.db", "does not exist"]),
     (["report", "parties", "--db", "{tmp}/notes.txt", "--out", "{tmp}/x.pdf"],
      ["notes.txt", "not a QMS Desk database"]),
-    (["report", "suppliers", "--out", "x.pdf"], ["invalid choice"]),
+    (["report", "frobnicate", "--out", "x.pdf"], ["invalid choice"]),
     (["report", "parties"], ["--out"]),
     (["frobnicate"], ["invalid choice"]),
 ])

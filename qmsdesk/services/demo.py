@@ -4,7 +4,7 @@ Everything is created through the service layer, so every record is validated ex
 if a user had typed it and every change lands in the audit trail. The data is
 deterministic (a fixed seed per register) and every date is relative to ``today``, so a
 demo created at any time looks current: a few reviews overdue, a few due soon, most
-planned, history over the past two years.
+planned, history over the past two years (three for supplier reviews).
 
 ``create_demo`` is one orchestrating task; each register contributes a section with its
 own builder. A new register (objectives, suppliers, actions...) adds one ``DemoSection``

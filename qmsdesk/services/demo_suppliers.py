@@ -1,27 +1,24 @@
 """Demo data for the supplier register and supplier reviews (ISO 9001 clause 8.4).
 
-The supply base of the precision-machining company: bar stock, heat treatment, anodising,
-castings and forgings, fasteners, springs, cutting tools, calibration, gauges, coolants,
-packaging, carriers, machine maintenance, IT, cleaning and waste, each with certificates and
-three years of reviews (critical suppliers every 6 months, major 12, minor 24). The stories:
-a heat treater improving from conditional to preferred, an anodiser declining to conditional
-with corrective actions (one overdue), a foundry disqualified after repeated failures and
-replaced, a carrier kept approved by the reviewer against the band's recommendation, a
-period without deliveries ("no data"), two reviews awaiting sign-off and two suppliers whose
-review is overdue. Suppliers already in the parties register are linked to their party.
-Saved only through ``suppliers.save_supplier``, ``supplier_reviews.save_review`` and
-``actions.save_action``, after the parties.
+The supply base of the precision-machining company (bar stock to cleaning), each supplier
+with certificates and three years of reviews: critical every 6 months, major 12, minor 24.
+The stories: a heat treater improving from conditional to preferred, an anodiser declining
+to conditional with corrective actions (one overdue), a foundry disqualified after repeated
+failures and replaced, a carrier kept approved against the band's recommendation, a period
+without deliveries ("no data"), two reviews awaiting sign-off, two reviews overdue.
+Suppliers in the parties register are linked to their party. Saved only through the
+services (``save_supplier``, ``save_review``, ``save_action``), after the parties.
 
 The data lives in ``demo_data/suppliers.json``: ``"suppliers"`` in saving order, keyed like
-``SupplierSpec`` (its ``reviews`` like ``ReviewSpec``, oldest first, their ``actions`` like
-``ActionSpec``), plus the phrase pools the generated strengths, weaknesses and comments draw
-from. A linked supplier (``"party": true``) takes its contact from the parties data. Scores
-are 1-5 entries per default criterion (null: not scored), turned into 0-100 scores with
+``SupplierSpec`` (``reviews`` like ``ReviewSpec``, oldest first; ``actions`` like
+``ActionSpec``), and the phrase pools of the generated strengths, weaknesses and comments.
+A linked supplier (``"party": true``) takes its contact from the parties data. Scores are
+1-5 entries per default criterion (null: not scored) turned into 0-100 by
 ``supplier_rules.likert_to_score``; the period's KPIs are drawn to match the quality and
-delivery entries. Dates are relative to ``today``: ``last`` is how many days ago the latest
-review was held, each earlier one ``gap`` months (default: the criticality's interval)
-before the next; certificates expire ``valid_days`` from today; actions are dated in days
-from their review. Reviews are saved in calendar order so that their references follow it.
+delivery entries. Dates are relative to ``today``: the latest review ``last`` days ago, each
+earlier one ``gap`` months (default: the criticality's interval) before the next;
+certificates expire ``valid_days`` from today; actions are dated in days from their review.
+Reviews and actions are saved in calendar order so that their references follow it.
 """
 
 from __future__ import annotations
@@ -54,7 +51,6 @@ DATA_FILE = Path(__file__).parent / "demo_data" / "suppliers.json"
 CRITERIA = tuple(criterion.name for criterion in rules.DEFAULT_CRITERIA)
 QUALITY, DELIVERY = 0, 1  # positions of the two criteria the KPIs evidence
 JITTER_DAYS = 7  # earlier reviews are held up to a week either side of their due month
-TARGET_ON_TIME = 95
 
 # A quality or delivery entry (1-5) -> the range its period's KPI is drawn from.
 _ON_TIME = {5: (97.0, 100.0), 4: (93.0, 97.0), 3: (86.0, 93.0), 2: (75.0, 86.0),
@@ -62,24 +58,16 @@ _ON_TIME = {5: (97.0, 100.0), 4: (93.0, 97.0), 3: (86.0, 93.0), 2: (75.0, 86.0),
 _LOTS_REJECTED = {5: (0.0, 0.5), 4: (0.5, 2.0), 3: (2.0, 5.0), 2: (5.0, 10.0),
                   1: (15.0, 25.0)}  # % of lots
 _PPM = {5: (0, 150), 4: (150, 800), 3: (800, 3000), 2: (3000, 9000), 1: (9000, 25000)}
+# A certificate in the JSON file; valid until ``valid_days`` from today (negative: expired).
+CERTIFICATE_KEYS = ("standard", "number", "issuer", "valid_days")
 
 
 @dataclass(frozen=True)
-class Volume:
-    """What a supplier delivers in a month; lots and units are not counted for services."""
-
+class Volume:  # what a supplier delivers in a month; services have no lots or units
     per_month: float
     lots: float | None = None   # lots per delivery
     units: float | None = None  # units per lot
     noun: str = "deliveries"
-
-
-@dataclass(frozen=True)
-class CertificateSpec:
-    standard: str
-    number: str
-    issuer: str
-    valid_days: int  # valid until this many days from today (negative: expired)
 
 
 @dataclass(frozen=True)
@@ -121,7 +109,7 @@ class SupplierSpec:
     owner: str  # a role in demo.STAFF: reviews the supplier
     scope: str
     volume: Volume
-    certificates: tuple[CertificateSpec, ...]
+    certificates: tuple[tuple[str, str, str, int], ...]  # like CERTIFICATE_KEYS
     reviews: tuple[ReviewSpec, ...]
     party: bool = False  # linked to the interested party of the same name
     contact: str = ""
@@ -147,16 +135,16 @@ def _review(item: dict[str, Any], where: str) -> ReviewSpec:
     actions = tuple(_spec(ActionSpec, a, f"an action of {where}") for a in item.get("actions", ()))
     spec: ReviewSpec = _spec(ReviewSpec, {**item, "scores": tuple(item["scores"]),
                                           "actions": actions}, where)
-    if len(spec.scores) != len(CRITERIA) or any(p is not None and p not in rules.LIKERT
-                                                for p in spec.scores):
-        raise ValueError(f"{DATA_FILE.name}: {where}: one 1-5 entry (or null) per criterion")
-    if spec.decision and (spec.decision not in rules.STATUSES or not spec.comments):
-        raise ValueError(f"{DATA_FILE.name}: {where}: an overriding decision needs comments")
-    if spec.kpis not in ("", "none") or (spec.kpis != "none" and None in spec.scores[:2]):
-        raise ValueError(f"{DATA_FILE.name}: {where}: quality and delivery go unscored only "
-                         'with "kpis": "none" (nothing delivered)')
-    if spec.kind not in rules.REVIEW_KINDS:
-        raise ValueError(f"{DATA_FILE.name}: {where}: unknown kind {spec.kind!r}")
+    problems = {
+        "one 1-5 entry (or null) per criterion": len(spec.scores) != len(CRITERIA)
+        or any(p is not None and p not in rules.LIKERT for p in spec.scores),
+        "an overriding decision is a status, explained in the comments": bool(spec.decision)
+        and (spec.decision not in rules.STATUSES or not spec.comments),
+        'quality and delivery go unscored only with "kpis": "none"': spec.kpis != "none"
+        and (spec.kpis != "" or None in spec.scores[:2]),
+        f"unknown kind {spec.kind!r}": spec.kind not in rules.REVIEW_KINDS}
+    if found := [problem for problem, failed in problems.items() if failed]:
+        raise ValueError(f"{DATA_FILE.name}: {where}: {'; '.join(found)}")
     return spec
 
 
@@ -164,7 +152,9 @@ def _supplier(item: dict[str, Any], parties: Mapping[str, demo_parties.PartySpec
     where = f"supplier {item.get('name', '?')!r}"
     fields_ = dict(item)
     fields_["volume"] = _spec(Volume, item.get("volume", {"per_month": 0}), where)
-    fields_["certificates"] = tuple(_spec(CertificateSpec, c, f"a certificate of {where}")
+    if any(set(c) != set(CERTIFICATE_KEYS) for c in item.get("certificates", ())):
+        raise ValueError(f"{DATA_FILE.name}: {where}: certificates need {CERTIFICATE_KEYS}")
+    fields_["certificates"] = tuple(tuple(c[k] for k in CERTIFICATE_KEYS)
                                     for c in item.get("certificates", ()))
     fields_["reviews"] = tuple(_review(r, f"review {n} of {where}")
                                for n, r in enumerate(item.get("reviews", ()), start=1))
@@ -200,31 +190,30 @@ def step_count() -> int:
                for spec in SUPPLIERS)
 
 
+_HOLIDAYS = ((12, 25), (12, 26), (1, 1))  # (month, day): nobody reviews or signs on these
+
+
 def _weekday(day: date) -> date:
-    """The same day, or the Friday before when it falls on a weekend."""
-    return day - timedelta(days=max(0, day.weekday() - 4))
-
-
-def _interval(spec: SupplierSpec) -> int:
-    return rules.DEFAULT_INTERVALS[spec.criticality]
+    """The same day, or the working day before when it falls on a weekend or a holiday."""
+    while day.weekday() > 4 or (day.month, day.day) in _HOLIDAYS:
+        day -= timedelta(days=1)
+    return day
 
 
 def review_dates(spec: SupplierSpec, today: date, rng: random.Random) -> list[date]:
-    """The date of each review, oldest first: the latest ``last`` days ago, each earlier one
-    ``gap`` months before the next, give or take a week."""
+    """Review dates, oldest first: ``last`` days ago, then ``gap`` months before, ± a week."""
     if spec.last is None:
         return []
+    interval = rules.DEFAULT_INTERVALS[spec.criticality]
     dates = [_weekday(today - timedelta(days=spec.last))]
     for later in reversed(spec.reviews[1:]):
         jitter = timedelta(days=rng.randint(-JITTER_DAYS, JITTER_DAYS))
-        dates.append(_weekday(add_months(dates[-1], -(later.gap or _interval(spec))) + jitter))
+        dates.append(_weekday(add_months(dates[-1], -(later.gap or interval)) + jitter))
     return dates[::-1]
 
 
 @dataclass
-class PlannedReview:
-    """A review as the demo saves it (no supplier yet) and the actions raised from it."""
-
+class PlannedReview:  # a review as the demo saves it (no supplier yet), its actions' specs
     record: ReviewRecord
     actions: tuple[ActionSpec, ...]
 
@@ -241,33 +230,27 @@ def _kpis(spec: SupplierSpec, review: ReviewSpec, start: date, end: date,
           rng: random.Random) -> dict[str, int | None]:
     """The period's counts, drawn to match the review's quality and delivery entries."""
     volume, quality, delivery = spec.volume, review.scores[QUALITY], review.scores[DELIVERY]
-    counted = {"deliveries": True, "lots": volume.lots is not None,
-               "units": volume.units is not None}
-    kpis: dict[str, int | None] = {}
     if review.kpis == "none" or quality is None or delivery is None:  # nothing delivered
-        for name, pair in (("deliveries", ("deliveries_total", "deliveries_on_time")),
-                           ("lots", ("lots_received", "lots_rejected")),
-                           ("units", ("units_received", "units_rejected"))):
-            kpis.update(dict.fromkeys(pair, 0 if counted[name] else None))
-        return kpis
+        lots, units = (None if n is None else 0 for n in (volume.lots, volume.units))
+        return {"deliveries_total": 0, "deliveries_on_time": 0, "lots_received": lots,
+                "lots_rejected": lots, "units_received": units, "units_rejected": units}
     months = (end - start).days / 30.44
     deliveries = max(2, round(volume.per_month * months * rng.uniform(0.85, 1.15)))
     on_time = round(deliveries * rng.uniform(*_ON_TIME[delivery]) / 100)
-    kpis["deliveries_total"] = deliveries
-    kpis["deliveries_on_time"] = min(on_time, deliveries - (delivery < 5))
+    on_time = min(on_time, deliveries - (delivery <= 3))
     lots = rejected = None
     if volume.lots is not None:
         lots = max(1, round(deliveries * volume.lots))
-        rejected = round(lots * rng.uniform(*_LOTS_REJECTED[quality]) / 100)
-        rejected = min(lots, max(rejected, {3: 1, 2: 2, 1: 2}.get(quality, 0)))
-    kpis["lots_received"], kpis["lots_rejected"] = lots, rejected
+        least = {4: int(lots >= 50), 3: 1 + (lots >= 40), 2: 2, 1: 2}.get(quality, 0)
+        rejected = min(lots, max(round(lots * rng.uniform(*_LOTS_REJECTED[quality]) / 100), least))
     units = units_rejected = None
     if lots is not None and volume.units is not None:
         units = max(1, round(lots * volume.units * rng.uniform(0.8, 1.2)))
         units_rejected = round(units * rng.uniform(*_PPM[quality]) / 1_000_000)
-        units_rejected = min(units, max(units_rejected, rejected or 0))
-    kpis["units_received"], kpis["units_rejected"] = units, units_rejected
-    return kpis
+        units_rejected = min(units, max(units_rejected, rejected)) if rejected else 0
+    return {"deliveries_total": deliveries, "deliveries_on_time": on_time,
+            "lots_received": lots, "lots_rejected": rejected, "units_received": units,
+            "units_rejected": units_rejected}
 
 
 def _kpi_sentence(spec: SupplierSpec, criterion: int, good: bool,
@@ -278,7 +261,7 @@ def _kpi_sentence(spec: SupplierSpec, criterion: int, good: bool,
         pct = rules.on_time_delivery_pct(total, on_time) or 0.0
         counts = f"{on_time} of {total} {spec.volume.noun}"
         return (f"{pct:.1f} % on time ({counts})." if good else
-                f"On time only {pct:.1f} % ({counts}); target {TARGET_ON_TIME} %.")
+                f"On time only {pct:.1f} % ({counts}); target 95 %.")
     if criterion == QUALITY and kpis.get("lots_received"):
         lots, rejected = kpis["lots_received"], kpis["lots_rejected"] or 0
         ppm = rules.defect_ppm(kpis.get("units_received"), kpis.get("units_rejected"))
@@ -294,15 +277,17 @@ def _texts(spec: SupplierSpec, review: ReviewSpec, kpis: Mapping[str, int | None
     contact = spec.contact.split(" (")[0]
     scored = [(point, i) for i, point in enumerate(review.scores) if point is not None]
 
-    def sentence(i: int, good: bool) -> str:
-        pool = _TEXT["phrases"][CRITERIA[i]]["high" if good else "low"]
-        return _kpi_sentence(spec, i, good, kpis) or rng.choice(pool).format(contact=contact)
+    def sentence(i: int, point: int) -> str:
+        level = "high" if point >= 4 else "mid" if point == 3 else "low"
+        pool = _TEXT["phrases"][CRITERIA[i]][level]
+        return _kpi_sentence(spec, i, point >= 4, kpis) or \
+            rng.choice(pool).format(contact=contact)
 
-    strengths = [sentence(i, True) for point, i in sorted(scored, key=lambda s: -s[0])
+    strengths = [sentence(i, point) for point, i in sorted(scored, key=lambda s: -s[0])
                  if point >= 4][:2]
     if spec.highlights and total is not None and total >= 70 and rng.random() < 0.7:
         strengths.append(rng.choice(spec.highlights))
-    weaknesses = [sentence(i, False) for point, i in sorted(scored) if point <= 3][:2]
+    weaknesses = [sentence(i, point) for point, i in sorted(scored) if point <= 3][:2]
     comment = rng.choice(_TEXT["comments"]).format(
         contact=contact, q=f"Q{(on.month - 1) // 3 + 1} {on.year}")
     return (review.strengths or " ".join(strengths),
@@ -340,15 +325,15 @@ def plan(spec: SupplierSpec, today: date, rng: random.Random,
     record.name, record.scope, record.category = spec.name, spec.scope, spec.category
     record.criticality, record.contact_person = spec.criticality, spec.contact
     record.email, record.phone, record.notes = spec.email, spec.phone, spec.notes
-    record.certificates = [CertificateRecord(c.standard, c.number, c.issuer,
-                                             today + timedelta(days=c.valid_days))
-                           for c in spec.certificates]
+    record.certificates = [CertificateRecord(standard, number, issuer,
+                                             today + timedelta(days=days))
+                           for standard, number, issuer, days in spec.certificates]
     planned = PlannedSupplier(spec, record, created)
-    previous_end: date | None = None
+    previous_end, interval = None, rules.DEFAULT_INTERVALS[spec.criticality]
     for index, (review, on) in enumerate(zip(spec.reviews, dates, strict=True)):
         period_to = on.replace(day=1) - timedelta(days=1)
         period_from = previous_end + timedelta(days=1) if previous_end else \
-            add_months(period_to + timedelta(days=1), -(review.gap or _interval(spec)))
+            add_months(period_to + timedelta(days=1), -(review.gap or interval))
         previous_end = period_to
         planned.reviews.append(PlannedReview(
             _review_record(spec, review, index, on, period_from, period_to, today, rng, staff),
@@ -373,15 +358,16 @@ def action_record(spec: ActionSpec, review_date: date, review_id: int, today: da
     return record
 
 
+_PLANNED_FIELDS = tuple(f.name for f in fields(ReviewRecord) if f.name not in (
+    "supplier_id", "scores", "id", "ref", "version", "updated_at"))
+
+
 def _copy_review(target: ReviewRecord, source: ReviewRecord) -> None:
     """Fill a review from ``new_review`` (today's criteria) with the planned one."""
     planned = {score.criterion: score.score for score in source.scores}
     for score in target.scores:
         score.score = planned.get(score.criterion)
-    for name in ("period_from", "period_to", "review_date", "reviewer", "kind",
-                 "deliveries_total", "deliveries_on_time", "lots_received", "lots_rejected",
-                 "units_received", "units_rejected", "decision", "strengths", "weaknesses",
-                 "comments", "approved_by", "approved_on"):
+    for name in _PLANNED_FIELDS:
         setattr(target, name, getattr(source, name))
 
 
@@ -391,9 +377,7 @@ def build(db: Database, today: date, rng: random.Random,
     party_ids = {row.name: row.id for row in list_parties(db, today, include_archived=True)}
     reviews: list[tuple[date, int, str, PlannedReview]] = []
     for planned in [plan(spec, today, rng, staff) for spec in SUPPLIERS]:
-        if planned.spec.party:
-            if planned.spec.name not in party_ids:
-                raise ValueError(f"demo supplier {planned.spec.name!r}: no interested party")
+        if planned.spec.party:  # the loader checked that the parties demo holds the name
             planned.record.party_id = party_ids[planned.spec.name]
         # Registered on the day of its first review, so its status history starts there.
         saved = save_supplier(db, planned.record, planned.created_on)

@@ -13,6 +13,7 @@ from qmsdesk.services.errors import ValidationError
 DEFAULT_DOCUMENT_NUMBERS = {
     "parties": "QMS-REG-4.2",
     "objectives": "QMS-REG-6.2",
+    "suppliers": "QMS-REG-8.4",
 }
 
 

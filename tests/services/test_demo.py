@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import date, timedelta
 
@@ -11,17 +12,27 @@ from sqlalchemy import func, select
 from qmsdesk.models.audit import AuditEntry, verify_chain
 from qmsdesk.models.db import open_database
 from qmsdesk.models.parties import Party
-from qmsdesk.services import action_rules, demo_objectives, demo_parties, objective_rules
+from qmsdesk.services import (
+    action_rules,
+    demo_objectives,
+    demo_parties,
+    demo_suppliers,
+    objective_rules,
+    supplier_rules,
+)
 from qmsdesk.services import party_rules as rules
 from qmsdesk.services.actions import get_action, list_actions
 from qmsdesk.services.dates import add_months
 from qmsdesk.services.demo import ORGANISATION, STAFF, create_demo
-from qmsdesk.services.errors import ServiceError
+from qmsdesk.services.errors import ServiceError, ValidationError
 from qmsdesk.services.objectives import get_objective, health_of, list_objectives
 from qmsdesk.services.org_settings import load_settings
 from qmsdesk.services.parties import get_party, list_parties
 from qmsdesk.services.policy import policy_history, revise_policy
 from qmsdesk.services.progress import run_task
+from qmsdesk.services.supplier_reviews import get_review, list_reviews, save_review, summarise
+from qmsdesk.services.suppliers import get_supplier, list_suppliers
+from tests.conftest import TODAY
 
 REQUIRED_NAMES = (
     "Müller Präzisionsteile GmbH",
@@ -40,10 +51,24 @@ def _parties(db, today):
     return [get_party(db, row.id) for row in list_parties(db, today, include_archived=True)]
 
 
+@pytest.fixture(scope="module")
+def shared_demo(tmp_path_factory):
+    """One demo database for the tests that only read it (a demo takes about a second)."""
+    database = open_database(tmp_path_factory.mktemp("demo") / "demo.db", user="tester",
+                             create=True)
+    _create(database, TODAY)
+    yield database
+    database.close()
+
+
 @pytest.fixture
-def parties(db, today):
-    _create(db, today)
-    return _parties(db, today)
+def demo(shared_demo):
+    return shared_demo
+
+
+@pytest.fixture
+def parties(demo, today):
+    return _parties(demo, today)
 
 
 def _active(parties):
@@ -85,7 +110,7 @@ def test_register_covers_every_kind_of_party(parties):
         assert party.contact_person and party.email and party.phone and party.description
 
 
-def test_reviews_look_current_and_a_former_customer_is_archived(db, parties, today):
+def test_reviews_look_current_and_a_former_customer_is_archived(demo, parties, today):
     active = _active(parties)
     overdue = [p for p in active if p.next_review < today]
     soon = [p for p in active if today <= p.next_review <= today + timedelta(days=30)]
@@ -100,8 +125,8 @@ def test_reviews_look_current_and_a_former_customer_is_archived(db, parties, tod
     assert len(archived) == 1
     assert archived[0].category == "customer"
     assert archived[0].notes
-    assert archived[0].id not in {row.id for row in list_parties(db, today)}
-    with db.session() as session:
+    assert archived[0].id not in {row.id for row in list_parties(demo, today)}
+    with demo.session() as session:
         actions = session.scalars(select(AuditEntry.action).where(
             AuditEntry.ref == archived[0].ref)).all()
     assert "archive" in actions
@@ -151,8 +176,8 @@ def test_requirements_are_specific_and_engagements_tell_a_history(parties, today
     assert sum(t < 0 for t in trends) >= 1  # at least one declining
 
 
-def test_audit_trail_is_intact_and_a_second_run_is_refused(db, parties, today):
-    with db.session() as session:
+def test_audit_trail_is_intact_and_a_second_run_is_refused(demo, parties, today):
+    with demo.session() as session:
         report = verify_chain(session)
         created = session.scalar(select(func.count(func.distinct(AuditEntry.ref))).where(
             AuditEntry.entity == "party", AuditEntry.action == "create"))
@@ -160,18 +185,18 @@ def test_audit_trail_is_intact_and_a_second_run_is_refused(db, parties, today):
     assert report.intact, report.problem
     assert created == stored == len(parties)
     with pytest.raises(ServiceError, match="empty database"):
-        run_task(create_demo(db, today))
-    with db.session() as session:
+        run_task(create_demo(demo, today))
+    with demo.session() as session:
         assert verify_chain(session).entries == report.entries  # nothing written
 
 
-def test_demo_is_deterministic(db, today, tmp_path):
-    _create(db, today)
+def test_demo_is_deterministic(demo, today, tmp_path):
     other = open_database(tmp_path / "second.db", user="tester", create=True)
     try:
         _create(other, today)
-        first, second = _parties(db, today), _parties(other, today)
-        assert _objectives_snapshot(db, today) == _objectives_snapshot(other, today)
+        first, second = _parties(demo, today), _parties(other, today)
+        assert _objectives_snapshot(demo, today) == _objectives_snapshot(other, today)
+        assert _suppliers_snapshot(demo, today) == _suppliers_snapshot(other, today)
     finally:
         other.close()
 
@@ -219,12 +244,6 @@ def _objectives_snapshot(db, today):
              for o in objectives],
             [(a.ref, a.title, a.status, a.source_ref, a.start_date, a.due_date,
               a.completed_on, a.effectiveness, a.effectiveness_on) for a in actions])
-
-
-@pytest.fixture
-def demo(db, today):
-    _create(db, today)
-    return db
 
 
 def _all_objectives(db, today):
@@ -304,11 +323,11 @@ def test_objective_health_today_shows_every_state(demo, today):
 def test_action_log_has_every_status_overdue_actions_and_effectiveness_checks(demo, today):
     rows = list_actions(demo, today)
     actions = [get_action(demo, row.id) for row in rows]
-    assert 15 <= len(actions) <= 25
+    own = [a for a in actions if a.source != "supplier review"]  # the objectives section's
+    assert 15 <= len(own) <= 25
     assert {a.status for a in actions} == set(action_rules.STATUSES)
     assert sum(row.overdue for row in rows) >= 2
-    # supplier-review actions arrive with the supplier demo data (issue 4)
-    assert {a.source for a in actions} == set(action_rules.SOURCES) - {"supplier review"}
+    assert {a.source for a in actions} == set(action_rules.SOURCES)
     assert {a.kind for a in actions} == set(action_rules.KINDS)
     assert any(a.source == "party" and a.source_title == "Société Générale de Mécanique"
                for a in actions)
@@ -325,7 +344,9 @@ def test_action_log_has_every_status_overdue_actions_and_effectiveness_checks(de
         if action.effectiveness:
             assert action.effectiveness_by in STAFF.values()
             assert action.completed_on <= action.effectiveness_on <= today
-    assert [a.start_date for a in actions] == sorted(a.start_date for a in actions)
+    # each section enters its actions in the order they were raised
+    for group in (own, [a for a in actions if a.source == "supplier review"]):
+        assert [a.start_date for a in group] == sorted(a.start_date for a in group)
 
 
 def test_a_database_with_only_a_policy_is_refused(db, today):
@@ -340,7 +361,9 @@ def test_policy_objectives_and_actions_are_in_the_audit_trail(demo, today):
         assert verify_chain(session).intact
         entities = set(session.scalars(select(AuditEntry.entity).where(
             AuditEntry.action == "create")))
-    assert {"quality policy", "objective", "measurement", "action"} <= entities
+    assert {"quality policy", "objective", "measurement", "action", "supplier",
+            "supplier certificate", "supplier status change", "supplier review",
+            "review score"} <= entities
 
 
 @pytest.mark.parametrize("start", [date(2026, 1, 1), date(2027, 6, 1)])
@@ -367,3 +390,235 @@ def test_objective_stories_and_action_dates_hold_on_every_day(start):
                 assert record.start_date >= starts[spec.objective], (today, spec.title)
             overdue += record.is_overdue(today)
         assert overdue >= 2, today
+
+
+# --- suppliers and supplier reviews (8.4) ---------------------------------------------------
+
+SUPPLIER_PARTIES = ("Müller Präzisionsteile GmbH", "Łódź Logistics Sp. z o.o.",
+                    "Ørsted Components A/S", "Sheffield Alloy Stockholders Ltd",
+                    "Tyne Heat Treatment Ltd", "Calder Metrology Services Ltd",
+                    "Kestrel Tooling Supplies Ltd")
+
+
+def _suppliers_snapshot(db, today):
+    suppliers = [get_supplier(db, row.id) for row in list_suppliers(db, today)]
+    reviews = [get_review(db, row.id) for row in list_reviews(db)]
+    return ([(s.ref, s.name, s.status, s.next_review, s.party_id,
+              [(c.standard, c.valid_until) for c in s.certificates],
+              [(h.changed_on, h.to_status, h.review_ref) for h in s.history])
+             for s in suppliers],
+            [(r.ref, r.supplier_id, r.review_date, r.period_from, r.period_to, r.decision,
+              r.approved_on, [c.score for c in r.scores], r.deliveries_total,
+              r.deliveries_on_time, r.lots_rejected, r.units_rejected, r.strengths,
+              r.weaknesses, r.comments) for r in reviews])
+
+
+def _reviews_by_supplier(db):
+    reviews = {}
+    for row in list_reviews(db):  # in calendar order
+        reviews.setdefault(row.supplier_id, []).append(get_review(db, row.id))
+    return reviews
+
+
+def test_supply_base_covers_every_category_criticality_and_status(demo, today):
+    rows = list_suppliers(demo, today)
+    assert len(rows) >= 20
+    assert len({row.name for row in rows}) == len(rows)
+    assert {row.criticality for row in rows} == set(supplier_rules.CRITICALITIES)
+    statuses = [row.status for row in rows]
+    assert {"preferred", "approved", "conditional", "disqualified"} <= set(statuses)
+    assert statuses.count("conditional") == statuses.count("disqualified") == 1
+    assert 3 <= statuses.count("preferred") < statuses.count("approved")
+    assert len({row.category for row in rows}) >= 12
+    # a couple of reviews overdue (a disqualified supplier is never overdue)
+    assert 1 <= sum(row.overdue for row in rows) <= 3
+    # suppliers already in the parties register are linked to their party, not duplicated
+    parties = {p.name: p for p in list_parties(demo, today, include_archived=True)}
+    linked = {row.name: row.party_ref for row in rows if row.party_ref}
+    assert set(SUPPLIER_PARTIES) <= set(linked)
+    assert all(parties[name].ref == ref for name, ref in linked.items())
+    for row in rows:
+        supplier = get_supplier(demo, row.id)
+        assert supplier.scope and supplier.category and supplier.contact_person
+        assert supplier.email.endswith(".example") and supplier.phone
+        assert supplier_rules.validate_supplier(supplier, today) == {}
+        if supplier.party_id is not None:
+            party = get_party(demo, supplier.party_id)
+            assert (party.contact_person, party.email) == (supplier.contact_person,
+                                                           supplier.email)
+
+
+def test_certificates_one_expired_one_expiring_the_rest_valid(demo, today):
+    rows = list_suppliers(demo, today)
+    warnings = [w for row in rows for w in row.certificate_warnings]
+    assert len(warnings) == 2
+    assert sum("expired on" in w for w in warnings) == 1
+    assert sum("expires in" in w for w in warnings) == 1
+    standards = {}
+    for row in rows:
+        for cert in get_supplier(demo, row.id).certificates:
+            standards.setdefault(cert.standard, []).append(row.name)
+            assert cert.number and cert.issuer
+    assert {"ISO 9001", "IATF 16949", "ISO 14001", "ISO/IEC 17025", "AS9100",
+            "Nadcap Heat Treating"} <= set(standards)
+    assert standards["ISO/IEC 17025"] == ["Calder Metrology Services Ltd"]
+
+
+def test_reviews_span_three_years_at_the_criticality_intervals(demo, today):
+    rows = list_reviews(demo)
+    assert min(r.review_date for r in rows) <= add_months(today, -36)
+    assert max(r.review_date for r in rows) <= today
+    suppliers = {row.id: row for row in list_suppliers(demo, today)}
+    reviews = _reviews_by_supplier(demo)
+    for supplier_id, history in reviews.items():
+        criticality = suppliers[supplier_id].criticality
+        interval = supplier_rules.DEFAULT_INTERVALS[criticality]
+        assert history[0].kind == "initial"
+        for earlier, later in itertools.pairwise(history):
+            assert later.period_from == earlier.period_to + timedelta(days=1)
+            months = (later.review_date - earlier.review_date).days / 30.44
+            assert months <= interval + 1.5, suppliers[supplier_id].name
+            if later.kind == "periodic":
+                assert months >= interval - 1.5, suppliers[supplier_id].name
+    critical = [h for sid, h in reviews.items() if suppliers[sid].criticality == "critical"]
+    assert critical and all(len(h) >= 6 for h in critical)
+    assert all(len(h) <= 2 for sid, h in reviews.items()
+               if suppliers[sid].criticality == "minor")
+    # drafts: the latest one or two reviews; every other review is approved and signed off
+    drafts = [r for r in rows if r.approved_on is None]
+    assert 1 <= len(drafts) <= 2
+    latest = sorted(rows, key=lambda r: r.review_date)[-len(drafts):]
+    assert {r.id for r in drafts} == {r.id for r in latest}
+    for history in reviews.values():
+        for review in history:
+            assert supplier_rules.validate_review(review, today, locked_before=False) == {}
+            assert review.reviewer in STAFF.values()
+            assert review.strengths and review.weaknesses and review.comments
+            assert "{" not in review.strengths + review.weaknesses + review.comments
+            assert {c.score for c in review.scores} <= set(supplier_rules.LIKERT.values()) \
+                | {None}
+            if review.approved_on is not None:
+                assert review.approved_by in STAFF.values()
+                assert review.approved_by != review.reviewer
+
+
+def test_review_stories_improving_declining_disqualified_and_one_override(demo, today):
+    rows = {row.id: row for row in list_suppliers(demo, today)}
+    reviews = _reviews_by_supplier(demo)
+    bands = supplier_rules.DEFAULT_BANDS
+
+    def approved(supplier_id):
+        return [r for r in reviews[supplier_id] if r.approved_on is not None]
+
+    def total(review):
+        return summarise(review, list(bands)).score.total
+
+    improving = [sid for sid, row in rows.items() if row.status == "preferred"
+                 and row.trend == "↑" and total(approved(sid)[0]) < 70]
+    assert improving  # from conditional to preferred
+    history = [total(r) for r in approved(improving[0])]
+    assert history == sorted(history)
+    declining = [sid for sid, row in rows.items() if row.status == "conditional"]
+    assert rows[declining[0]].trend == "↓"
+    history = [total(r) for r in approved(declining[0])]
+    assert history == sorted(history, reverse=True) and history[0] >= 85
+    disqualified = next(sid for sid, row in rows.items() if row.status == "disqualified")
+    steps = [h.to_status for h in get_supplier(demo, disqualified).history]
+    assert steps[-2:] == ["conditional", "disqualified"]
+    assert sum(r.decision in ("conditional", "disqualified")
+               for r in approved(disqualified)) >= 3  # repeated failures
+    # decisions follow the band, but for one reviewer's override explained in the comments
+    overrides = [r for h in reviews.values() for r in h
+                 if r.decision != supplier_rules.recommended_decision(
+                     supplier_rules.band_for(total(r), bands))]
+    assert len(overrides) == 1 and "Override" in overrides[0].comments
+    # every approved review's decision is the status it gave the supplier
+    for supplier_id in reviews:
+        changes = {h.review_ref: h.to_status for h in get_supplier(demo, supplier_id).history}
+        for review in approved(supplier_id):
+            assert changes.get(review.ref, review.decision) == review.decision
+
+
+def test_a_review_without_deliveries_and_one_with_a_criterion_unscored(demo):
+    reviews = [r for h in _reviews_by_supplier(demo).values() for r in h]
+    summaries = [(r, summarise(r, list(supplier_rules.DEFAULT_BANDS))) for r in reviews]
+    no_data = [r for r, s in summaries if r.deliveries_total == 0
+               and s.on_time_pct is None and s.lot_acceptance_pct is None
+               and s.defect_ppm is None]
+    assert len(no_data) == 1 and "no data" in no_data[0].comments
+    assert no_data[0].approved_on is not None
+    renormalised = [r for r, s in summaries if s.score.renormalised]
+    assert len(renormalised) >= 2
+    assert any(r.deliveries_total for r in renormalised)  # scored without one criterion only
+    kpis = [s for r, s in summaries if s.lot_acceptance_pct is not None]
+    assert all(80 <= s.lot_acceptance_pct <= 100 for s in kpis)
+    assert any(s.defect_ppm for s in kpis) and any(s.defect_ppm == 0 for s in kpis)
+    assert any(s.on_time_pct is not None and s.on_time_pct < 90 for r, s in summaries)
+
+
+def test_approved_reviews_are_locked(demo):
+    approved = [get_review(demo, r.id) for r in list_reviews(demo) if r.approved_on]
+    assert approved and all(r.locked for r in approved)
+    review = approved[0]
+    review.comments = "Changed afterwards"
+    with pytest.raises(ValidationError) as error:
+        save_review(demo, review, TODAY)
+    assert "locked" in error.value.errors
+    assert get_review(demo, review.id).comments != "Changed afterwards"
+
+
+def test_corrective_actions_come_from_poor_reviews(demo, today):
+    rows = list_actions(demo, today)
+    actions = [get_action(demo, row.id) for row in rows if row.source == "supplier review"]
+    assert len(actions) >= 8
+    reviews = {row.ref: row for row in list_reviews(demo)}
+    for action in actions:
+        review = reviews[action.source_ref]
+        assert review.band in ("C", "D"), action.title  # raised from a poor review
+        assert action.start_date >= review.review_date
+        assert action_rules.validate_action(action, today) == {}
+        assert action.owner in STAFF.values()
+    conditional = [row for row in list_suppliers(demo, today) if row.status == "conditional"]
+    latest = list_reviews(demo, conditional[0].id)[-1]
+    own = [a for a in actions if a.source_ref == latest.ref]
+    titles = " ".join(a.title for a in own)
+    assert "8D" in titles and "Containment" in titles and "audit" in titles
+    assert any(a.status == "done" and a.effectiveness for a in own)
+    assert sum(a.is_overdue(today) for a in own) == 1
+    assert {a.effectiveness for a in actions} >= {"effective", "partly", "not effective"}
+
+
+@pytest.mark.parametrize("start", [date(2026, 1, 1), date(2027, 6, 1)])
+def test_supplier_stories_hold_on_every_day(start):
+    """Whatever day the demo is created, every record is valid and the stories hold."""
+    for offset in range(0, 366, 7):
+        today = start + timedelta(days=offset)
+        rng = random.Random(offset)
+        states, overdue_actions, overdue_reviews = [], 0, 0
+        for spec in demo_suppliers.SUPPLIERS:
+            planned = demo_suppliers.plan(spec, today, rng, STAFF)
+            assert supplier_rules.validate_supplier(planned.record, today) == {}
+            states += [supplier_rules.certificate_state(c.valid_until, today)
+                       for c in planned.record.certificates]
+            last_approved = None
+            for review in planned.reviews:
+                record = review.record
+                record.supplier_id = 1
+                assert supplier_rules.validate_review(record, today, False) == {}, \
+                    (today, spec.name)
+                assert planned.created_on <= record.review_date < today
+                if record.approved_on is not None:
+                    last_approved = record
+                for action in review.actions:
+                    made = demo_suppliers.action_record(action, record.review_date, 1, today,
+                                                        STAFF)
+                    assert action_rules.validate_action(made, today) == {}, (today, action)
+                    overdue_actions += made.is_overdue(today)
+            if last_approved is not None and last_approved.decision != "disqualified":
+                due = add_months(last_approved.review_date,
+                                 supplier_rules.DEFAULT_INTERVALS[spec.criticality])
+                overdue_reviews += due < today
+        assert states.count(supplier_rules.EXPIRED) == 1, today
+        assert states.count(supplier_rules.EXPIRING) == 1, today
+        assert overdue_actions == 1, today
+        assert 1 <= overdue_reviews <= 3, today

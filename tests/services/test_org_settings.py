@@ -37,7 +37,8 @@ def test_round_trip_strips_and_keeps_every_value(db: Database) -> None:
     loaded = load_settings(db)
     assert loaded == OrgSettings(
         organisation="Präzision Müller GmbH", approved_by="A. Schmidt, QM",
-        document_numbers={"parties": "QM-4.2-01", "objectives": "QM-6.2"})
+        document_numbers={**DEFAULT_DOCUMENT_NUMBERS, "parties": "QM-4.2-01",
+                          "objectives": "QM-6.2"})
     assert loaded.document_number("objectives") == "QM-6.2"
     assert _setting_rows(db) == {
         "organisation": "Präzision Müller GmbH", "approved_by": "A. Schmidt, QM",

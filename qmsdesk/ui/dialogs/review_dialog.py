@@ -239,10 +239,8 @@ class ReviewDialog(RecordDialog):
 
     def _draw(self, record: ReviewRecord, total: float | None, band: str | None,
               note: str) -> None:
-        try:
-            from qmsdesk.reports.charts_suppliers import scorecard
-        except ImportError:  # the chart module arrives with the supplier report
-            return
+        from qmsdesk.reports.charts_suppliers import scorecard
+
         rows = [(f"{s.criterion}", float(s.weight),
                  float(s.score) if isinstance(s.score, int | float) else None)
                 for s in record.scores]

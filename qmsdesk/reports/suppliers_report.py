@@ -1,0 +1,399 @@
+"""The approved supplier list and supplier evaluations (ISO 9001 8.4) as a controlled PDF report."""
+
+from __future__ import annotations
+
+import textwrap
+from collections import Counter
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, KeepTogether, Spacer
+
+from qmsdesk.models.db import Database
+from qmsdesk.reports.charts_suppliers import score_text, score_trend, scorecard, suppliers_by_band
+from qmsdesk.reports.document import (
+    FRAME_WIDTH,
+    RULE,
+    Cell,
+    DocumentControl,
+    build_pdf,
+    data_table,
+    empty_note,
+    facts_table,
+    figure_image,
+    heading,
+    para,
+    rich,
+    styles,
+    title_block,
+)
+from qmsdesk.reports.fonts import markup
+from qmsdesk.services import supplier_rules as rules
+from qmsdesk.services.actions import ActionRow, list_actions
+from qmsdesk.services.labels import label, plural
+from qmsdesk.services.org_settings import load_settings
+from qmsdesk.services.progress import Progress
+from qmsdesk.services.supplier_reviews import (
+    ReviewRow,
+    ReviewSummary,
+    get_review,
+    list_reviews,
+    load_bands,
+    load_intervals,
+    summarise,
+)
+from qmsdesk.services.suppliers import (
+    CertificateRecord,
+    ReviewRecord,
+    SupplierRecord,
+    SupplierRow,
+    get_supplier,
+    list_suppliers,
+)
+
+TITLE = "Approved supplier list and supplier evaluation"
+SUBJECT = ("ISO 9001:2015 clause 8.4 — external providers: the approved supplier list, "
+           "certificates, periodic evaluations on weighted criteria and measured KPIs, and the "
+           "actions requested from suppliers")
+REPORT_KEY = "suppliers"
+OVERDUE = "Overdue"
+CHART_IN = FRAME_WIDTH / 72
+SCOPE_CHARS = 50  # the list keeps one row per supplier short; section 2 has the full scope
+# Column widths in points (of 493): narrow columns fit their longest word at 8 pt.
+LIST_WIDTHS = (48, 112, 52, 57, 50, 62, 112)
+ACTION_WIDTHS = (50, 104, 50, 62, 60, 57, 56, 54)
+
+
+@dataclass
+class SupplierData:
+    """Everything one supplier's section prints, loaded in one pass."""
+
+    row: SupplierRow
+    record: SupplierRecord
+    reviews: list[ReviewRow]
+    latest: ReviewRecord | None
+    summary: ReviewSummary | None
+    actions: list[ActionRow]
+
+    @property
+    def results(self) -> list[ReviewRow]:
+        """The approved reviews, oldest first: a draft is not yet a result."""
+        return [r for r in self.reviews if r.approved_on is not None]
+
+    @property
+    def charted(self) -> list[ReviewRow]:
+        """The reviews the trend and scorecard show: the approved ones, else the drafts."""
+        return self.results or self.reviews
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def _count(value: int | None) -> str:
+    return rules.NO_DATA if value is None else f"{value:,}".replace(",", "\u00a0")  # no-break
+
+
+def _percent(value: float | None) -> str:
+    return rules.NO_DATA if value is None else f"{round(value, 1):g} %"
+
+
+def _ppm(value: float | None) -> str:
+    """Whole ppm from 100 up ("2 000 ppm"), one decimal below ("2.5 ppm")."""
+    return rules.NO_DATA if value is None else \
+        f"{_count(round(value)) if value >= 100 else f'{round(value, 1):g}'} ppm"
+
+
+def _due_cell(due: date | None, overdue: bool, missing: str = "Not scheduled") -> Cell:
+    """A date with the word "Overdue" in bold when it has passed (not colour alone)."""
+    if due is None:
+        return missing
+    if overdue:
+        return rich(f"{due.isoformat()}<br/><b>{OVERDUE}</b>", styles().cell)
+    return due.isoformat()
+
+
+def validity(cert: CertificateRecord, today: date, with_date: bool = True) -> str:
+    """Markup in words, not colour: "valid until 2027-05-01", "<b>expires in 12 days</b>
+    (2026-12-03)", "<b>EXPIRED</b> 2026-11-01"; ``with_date`` False leaves the date out."""
+    until = cert.valid_until
+    state = rules.certificate_state(until, today)
+    if until is None or state == rules.NO_EXPIRY:
+        return "no expiry date"
+    on = f" {until.isoformat()}" if with_date else ""
+    if state == rules.EXPIRED:
+        return f"<b>EXPIRED</b>{on}"
+    if state == rules.EXPIRING:
+        days = (until - today).days
+        when = {0: "today", 1: "in 1 day"}.get(days, f"in {days} days")
+        return f"<b>expires {when}</b>" + (f" ({until.isoformat()})" if with_date else "")
+    return f"valid until{on}" if with_date else "valid"
+
+
+def _certificates_cell(record: SupplierRecord, today: date) -> Cell:
+    if not record.certificates:
+        return "None recorded"
+    lines = [f"{markup(c.standard)}<br/>{validity(c, today)}" for c in record.certificates]
+    return rich("<br/>".join(lines), styles().cell)
+
+
+def _latest_cell(d: SupplierData) -> str:
+    if not d.results:
+        return "Draft only" if d.reviews else "Not reviewed"
+    latest, previous = d.results[-1], d.results[-2] if len(d.results) > 1 else None
+    arrow = rules.trend(latest.total, previous.total if previous else None)
+    return f"{rules.format_total(latest.total)} · {latest.band or rules.NO_DATA} {arrow}".strip()
+
+
+def _counts_line(data: Sequence[SupplierData], today: date) -> str:
+    statuses = Counter(d.row.status for d in data)
+    by_status = ", ".join(f"{statuses[s]} {s}" for s in rules.STATUSES if statuses[s])
+    states = Counter(rules.certificate_state(c.valid_until, today)
+                     for d in data for c in d.record.certificates)
+    overdue = sum(d.row.overdue for d in data)
+    return (f"{plural(len(data), 'supplier')} as of {today.isoformat()}: {by_status}. "
+            f"Reviews overdue: {overdue}. Certificates expired: {states[rules.EXPIRED]}; "
+            f"expiring within {rules.CERTIFICATE_WARNING_DAYS} days: {states[rules.EXPIRING]}.")
+
+
+def _supplier_list(data: Sequence[SupplierData], bands: Sequence[str],
+                   today: date) -> list[Flowable]:
+    st = styles()
+    story: list[Flowable] = [para("1. Approved supplier list", st.h1)]
+    if not data:
+        return [*story, empty_note("No suppliers yet. Add the external providers whose "
+                                   "products or services affect conformity (clause 8.4).")]
+    story.append(para(_counts_line(data, today), st.body))
+    rows: list[list[Cell]] = []
+    for d in data:
+        short = textwrap.shorten(d.record.scope, SCOPE_CHARS, placeholder=" …")
+        scope = " · ".join(part for part in (d.record.category, short) if part)
+        name = f"<b>{markup(d.row.name)}</b>" + (f"<br/>{markup(scope)}" if scope else "")
+        rows.append([d.row.ref, rich(name, st.cell), label(d.row.criticality),
+                     label(d.row.status), _latest_cell(d),
+                     _due_cell(d.row.next_review, d.row.overdue),
+                     _certificates_cell(d.record, today)])
+    story.append(data_table(["Ref", "Supplier · category · scope", "Criticality", "Status",
+                             "Latest", "Next review", "Certificates"], rows, LIST_WIDTHS))
+    story.append(para(
+        "Latest: the total score (0–100) of the supplier's latest approved review and its band; "
+        "↑ ↓ → compare it with the approved review before (a draft is not yet a result). "
+        "Scopes are shortened here, in full in section 2. Certificates expiring within "
+        f"{rules.CERTIFICATE_WARNING_DAYS} days are marked in words.", st.note))
+    counts = Counter((d.results[-1].band if d.results else "") or rules.NO_DATA for d in data)
+    fig = suppliers_by_band(counts, bands, title="Suppliers by band (latest approved review)",
+                            width_in=CHART_IN, height_in=2.3)
+    story += [CondPageBreak(70 * mm), Spacer(1, 3 * mm), figure_image(fig)]
+    return story
+
+
+def _facts(d: SupplierData, intervals: dict[str, int]) -> list[Flowable]:
+    record = d.record
+    months = rules.review_interval(record.criticality, record.review_interval_months, intervals)
+    interval = f"{months} months" + ("" if record.review_interval_months is not None
+                                     else f" (default for {record.criticality})")
+    pairs: list[tuple[str, Cell]] = [
+        ("Scope", record.scope), ("Category", record.category),
+        ("Criticality", label(record.criticality)), ("Status", label(record.status)),
+        ("Contact", "\n".join(filter(None, (record.contact_person, record.email,
+                                             record.phone)))),
+        ("Next review", _due_cell(d.row.next_review, d.row.overdue)),
+        ("Review interval", interval), ("Interested party", d.row.party_ref or "Not linked")]
+    story: list[Flowable] = [facts_table(pairs)]
+    if record.notes.strip():
+        story.append(facts_table([("Notes", record.notes)], columns=1,
+                                 label_weight=2 * 1.3 / 5.3))
+    return story
+
+
+def _certificates(d: SupplierData, today: date) -> list[Flowable]:
+    story = heading(f"Certificates ({markup(d.row.ref)})", styles().h3, 25 * mm)
+    if not d.record.certificates:
+        return [*story, empty_note("No certificates recorded.")]
+    rows: list[list[Cell]] = [
+        [c.standard, c.number, c.issuer, _iso(c.valid_until),
+         rich(validity(c, today, with_date=False), styles().cell)]
+        for c in d.record.certificates]
+    story.append(data_table(["Standard", "Number", "Issuer", "Valid until", "Validity"], rows,
+                            [1.6, 1.5, 2.2, 1.2, 2.2]))
+    return story
+
+
+def _history(d: SupplierData) -> list[Flowable]:
+    story = heading(f"Status history ({markup(d.row.ref)})", styles().h3, 25 * mm)
+    rows: list[list[Cell]] = [
+        [_iso(h.changed_on), label(h.from_status), label(h.to_status), h.reason, h.changed_by]
+        for h in d.record.history]
+    if not rows:
+        return [*story, empty_note("No status changes recorded.")]
+    story.append(data_table(["Date", "From", "To", "Reason", "By"], rows,
+                            [1.2, 1.15, 1.15, 4.4, 1.6], split_in_row=True))
+    return story
+
+
+def _reviews(d: SupplierData, bands: list[tuple[str, float]]) -> list[Flowable]:
+    st = styles()
+    story = heading(f"Reviews ({markup(d.row.ref)})", st.h3, 25 * mm)
+    if not d.reviews:
+        return [*story, empty_note("Not reviewed yet: no scorecard or score trend.")]
+    rows: list[list[Cell]] = [
+        [r.ref, _iso(r.review_date), label(r.kind), rules.format_total(r.total),
+         r.band or rules.NO_DATA, label(r.decision) or "Not decided",
+         _iso(r.approved_on) or "Draft"] for r in d.reviews]
+    story.append(data_table(["Ref", "Review date", "Type", "Total", "Band", "Decision",
+                             "Approved on"], rows, [1.1, 1.3, 1.3, 0.9, 1.1, 1.5, 1.4]))
+    title = f"{d.row.ref} · total score over its " + (
+        "approved reviews" if d.results else "draft reviews (not yet approved)")
+    fig = score_trend([(r.review_date, r.total) for r in d.charted], bands, title=title,
+                      width_in=CHART_IN)
+    story += [CondPageBreak(62 * mm), Spacer(1, 2 * mm), figure_image(fig)]
+    return story
+
+
+def _scores(review: ReviewRecord, summary: ReviewSummary) -> list[Flowable]:
+    effective = dict(summary.score.weights)
+    rows: list[list[Cell]] = [
+        [s.criterion, f"{round(s.weight, 2):g} %",
+         score_text(s.score) if s.score is not None else "not scored",
+         f"{round(effective.get(s.criterion, 0.0), 1):g} %" if s.score is not None
+         else "excluded"] for s in review.scores]
+    story: list[Flowable] = [data_table(["Criterion", "Weight", "Score (0–100)",
+                                         "Effective weight"], rows, [4.0, 1.2, 1.4, 1.6])]
+    if summary.score.note:
+        story.append(para(summary.score.note, styles().note))
+    return story
+
+
+def _kpis(review: ReviewRecord, summary: ReviewSummary) -> Flowable:
+    def part_of(whole: int | None, part: int | None, word: str) -> str:
+        return _count(whole) + (f" ({_count(part)} {word})" if part is not None else "")
+
+    return facts_table([
+        ("Deliveries", part_of(review.deliveries_total, review.deliveries_on_time, "on time")),
+        ("On-time delivery", _percent(summary.on_time_pct)),
+        ("Lots received", part_of(review.lots_received, review.lots_rejected, "rejected")),
+        ("Lot acceptance", _percent(summary.lot_acceptance_pct)),
+        ("Units received", part_of(review.units_received, review.units_rejected, "rejected")),
+        ("Defect rate", _ppm(summary.defect_ppm))])
+
+
+def _decision(review: ReviewRecord, summary: ReviewSummary) -> list[Flowable]:
+    band = summary.band or rules.NO_DATA
+    recommended = label(summary.recommended or "") or "None (no total)"
+    approval = (f"Approved by {review.approved_by} on {_iso(review.approved_on)}"
+                if review.approved_on else "Not approved yet (draft)")
+    period = f"{_iso(review.period_from)} – {_iso(review.period_to)}" \
+        if review.period_from else ""
+    pairs: list[tuple[str, Cell]] = [
+        ("Reviewer", review.reviewer), ("Type", label(review.kind)), ("Period", period),
+        ("Total / band", f"{rules.format_total(summary.score.total)} · band {band}"),
+        ("Recommended", f"{recommended} (band {band})"),
+        ("Decision", label(review.decision) or "Not decided"), ("Approval", approval)]
+    long = [(name, text) for name, text in (("Strengths", review.strengths),
+                                            ("Weaknesses", review.weaknesses),
+                                            ("Comments", review.comments)) if text.strip()]
+    story: list[Flowable] = [facts_table(pairs)]
+    if long:
+        story.append(facts_table(long, columns=1, label_weight=2 * 1.3 / 5.3))
+    return story
+
+
+def _latest_review(d: SupplierData) -> list[Flowable]:
+    review, summary = d.latest, d.summary
+    if review is None or summary is None:
+        return []
+    st = styles()
+    rows = [(s.criterion, float(s.weight), None if s.score is None else float(s.score))
+            for s in review.scores]
+    fig = scorecard(rows, summary.score.total, summary.band, title=review.ref,
+                    width_in=CHART_IN)
+    title = f"Latest scorecard: {markup(review.ref)} of {_iso(review.review_date)}"
+    if review.approved_on is None:
+        title += " (draft, not yet approved)"
+    later = d.reviews[d.reviews.index(d.charted[-1]) + 1:]  # drafts after the latest result
+    drafts = [para(f"{r.ref} of {_iso(r.review_date)} is a draft, not yet approved; the "
+                   "scorecard shows the latest approved review.", st.note) for r in later]
+    # The chart reads with its table: both move to the next page rather than split.
+    return [KeepTogether([rich(title, st.h3), *drafts, figure_image(fig), Spacer(1, 2 * mm),
+                          *_scores(review, summary)]),
+            *heading(f"KPIs in the period ({markup(review.ref)})", st.h3, 30 * mm),
+            _kpis(review, summary),
+            *heading(f"Decision and approval ({markup(review.ref)})", st.h3, 35 * mm),
+            *_decision(review, summary)]
+
+
+def _actions(d: SupplierData) -> list[Flowable]:
+    st = styles()
+    story = heading(f"Open corrective actions ({markup(d.row.ref)})", st.h3, 25 * mm)
+    if not d.actions:
+        return [*story, empty_note("No open actions from this supplier's reviews.")]
+    overdue = sum(a.overdue for a in d.actions)
+    if overdue:
+        story.append(rich(f"<b>{plural(overdue, 'action')} {OVERDUE.lower()}</b> "
+                          "(due date passed, not done).", st.note))
+    rows: list[list[Cell]] = [
+        [a.ref, a.title, a.source_ref, label(a.kind), a.owner,
+         _due_cell(a.due_date, a.overdue, "Not set"), label(a.status), f"{a.progress} %"]
+        for a in d.actions]
+    story.append(data_table(["Ref", "Title", "Review", "Type", "Owner", "Due", "Status",
+                             "Progress"], rows, ACTION_WIDTHS, split_in_row=True))
+    return story
+
+
+def _supplier_section(d: SupplierData, today: date, intervals: dict[str, int],
+                      bands: list[tuple[str, float]]) -> list[Flowable]:
+    st = styles()
+    title = rich(f"{markup(d.row.ref)} — {markup(d.row.name)}", st.h2)
+    return [
+        CondPageBreak(80 * mm),
+        HRFlowable(width="100%", thickness=0.6, color=RULE, spaceBefore=2, spaceAfter=2),
+        KeepTogether([title, *_facts(d, intervals)]),
+        *_certificates(d, today), *_history(d), *_reviews(d, bands), *_latest_review(d),
+        *_actions(d), Spacer(1, 5 * mm)]
+
+
+def _load(db: Database, row: SupplierRow, today: date,
+          bands: list[rules.Band]) -> SupplierData:
+    reviews = list_reviews(db, row.id)
+    actions = [a for r in reviews
+               for a in list_actions(db, today, supplier_review_id=r.id, include_closed=False)]
+    data = SupplierData(row, get_supplier(db, row.id), reviews, None, None, actions)
+    if data.charted:
+        data.latest = get_review(db, data.charted[-1].id)
+        data.summary = summarise(data.latest, bands)
+    return data
+
+
+def suppliers_report(db: Database, out_path: Path, today: date,
+                     prepared_by: str) -> Generator[Progress, None, Path]:
+    """Write the approved supplier list and every supplier's evaluation to ``out_path``.
+
+    Yields Progress; nothing is written until the last step, so closing the generator
+    early leaves no file.
+    """
+    yield Progress(0, 0, "Loading suppliers")
+    settings = load_settings(db)
+    rows = list_suppliers(db, today)
+    bands, intervals = load_bands(db), load_intervals(db)
+    total = len(rows) + 2
+    data: list[SupplierData] = []
+    sections: list[Flowable] = []
+    for index, row in enumerate(rows):
+        yield Progress(1 + index, total, f"Supplier {row.ref} {row.name}")
+        data.append(_load(db, row, today, bands))
+        sections += _supplier_section(data[-1], today, intervals,
+                                      [(band.name, band.minimum) for band in bands])
+    yield Progress(total - 1, total, "Writing the PDF")
+    control = DocumentControl(
+        title=TITLE, document_number=settings.document_number(REPORT_KEY),
+        revision="1", organisation=settings.organisation, prepared_by=prepared_by,
+        approved_by=settings.approved_by, issue_date=today,
+        period=f"Status as of {today.isoformat()}", subject=SUBJECT)
+    story: list[Flowable] = [*title_block(control),
+                             *_supplier_list(data, [b.name for b in bands], today),
+                             CondPageBreak(90 * mm), para("2. Supplier evaluations", styles().h1)]
+    story += sections or [empty_note("No suppliers recorded.")]
+    return build_pdf(out_path, control, story)
