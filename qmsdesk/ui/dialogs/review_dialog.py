@@ -190,6 +190,7 @@ class ReviewDialog(RecordDialog):
             self.tabs.widget(tab).setEnabled(False)
         self.score_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.buttons.button(self.buttons.StandardButton.Save).hide()
+        self.buttons.button(self.buttons.StandardButton.Cancel).setText(self.tr("Close"))
 
     def value(self) -> ReviewRecord:
         commit_open_editor(self.score_view)
