@@ -230,7 +230,7 @@ def test_clicking_a_dot_on_the_grid_selects_the_party(window, qtbot):
 def test_report_runs_in_background_and_opens(window, qtbot, monkeypatch, tmp_path: Path):
     page = _page(window)
     out = tmp_path / "register.pdf"
-    monkeypatch.setattr("qmsdesk.ui.pages.parties_page.QFileDialog.getSaveFileName",
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName",
                         lambda *a, **k: (str(out), "PDF (*.pdf)"))
     opened: list[str] = []
     monkeypatch.setattr(page, "open_file", opened.append)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -18,7 +16,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from qmsdesk import paths
 from qmsdesk.services import actions as action_service
 from qmsdesk.services import objective_rules as rules
 from qmsdesk.services import objectives as service
@@ -37,7 +34,6 @@ from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS
 from qmsdesk.ui.pages.base_page import ALL, RegisterPage
 from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column
-from qmsdesk.ui.tasks import run_with_progress
 
 if TYPE_CHECKING:
     from qmsdesk.services.objectives import ObjectiveRecord, ObjectiveRow
@@ -242,20 +238,6 @@ class ObjectivesPage(RegisterPage):
             self.refresh()
 
     def run_report(self) -> None:
-        from qmsdesk.reports.objectives_report import objectives_report
-        from qmsdesk.services.user_settings import user_name
-
-        default = paths.reports_dir() / f"quality-objectives-{self.today.isoformat()}.pdf"
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save report"), str(default),
-                                              self.tr("PDF (*.pdf)"))
-        if not name:
-            return
-        db, today, prepared_by = self.db, self.today, user_name()
-        run_with_progress(self, self.tr("Writing the objectives report"),
-                          lambda: objectives_report(db, Path(name), today, prepared_by),
-                          self._report_done,
-                          lambda exc: show_error(self, self.tr("Report failed"), str(exc)))
-
-    def _report_done(self, path: Any) -> None:
-        self.window_.statusBar().showMessage(self.tr("Report written to %s") % path, 8000)
-        self.open_file(str(path))
+        self.write_report("qmsdesk.reports.objectives_report", "objectives_report",
+                          "quality-objectives",
+                          self.tr("Writing the objectives report"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -10,7 +9,6 @@ from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -21,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qmsdesk import paths
 from qmsdesk.services import actions as action_service
 from qmsdesk.services import parties as service
 from qmsdesk.services import party_rules as rules
@@ -38,7 +35,6 @@ from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS, ACTION_WIDTHS
 from qmsdesk.ui.pages.base_page import RegisterPage
 from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column
-from qmsdesk.ui.tasks import run_with_progress
 
 if TYPE_CHECKING:
     from qmsdesk.ui.main_window import MainWindow
@@ -386,21 +382,6 @@ class PartiesPage(RegisterPage):
         self._set_status(archive=False)
 
     def run_report(self) -> None:
-        from qmsdesk.reports.parties_report import parties_report
-        from qmsdesk.services.user_settings import user_name
-
-        default = paths.reports_dir() / f"interested-parties-{self.today.isoformat()}.pdf"
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save report"), str(default),
-                                              self.tr("PDF (*.pdf)"))
-        if not name:
-            return
-        db, today, prepared_by = self.db, self.today, user_name()
-        run_with_progress(
-            self, self.tr("Writing the interested-parties report"),
-            lambda: parties_report(db, Path(name), today, prepared_by),
-            self._report_done,
-            lambda exc: show_error(self, self.tr("Report failed"), str(exc)))
-
-    def _report_done(self, path: Path) -> None:
-        self.window_.statusBar().showMessage(self.tr("Report written to %s") % path, 8000)
-        self.open_file(str(path))
+        self.write_report("qmsdesk.reports.parties_report", "parties_report",
+                          "interested-parties",
+                          self.tr("Writing the interested-parties report"))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QColor, QKeySequence
-from PySide6.QtWidgets import QComboBox, QFileDialog, QToolButton
+from PySide6.QtWidgets import QComboBox, QToolButton
 
-from qmsdesk import paths
 from qmsdesk.services import actions as action_service
 from qmsdesk.services import supplier_reviews as review_service
 from qmsdesk.services import supplier_rules as rules
@@ -26,7 +24,6 @@ from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS, ACTION_WIDTHS
 from qmsdesk.ui.pages.base_page import ALL, RegisterPage
 from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column
-from qmsdesk.ui.tasks import run_with_progress
 
 if TYPE_CHECKING:
     from qmsdesk.services.suppliers import SupplierRow
@@ -235,22 +232,6 @@ class SuppliersPage(RegisterPage):
             self.criticality.setCurrentIndex(0)))
 
     def run_report(self) -> None:
-        from qmsdesk.reports.suppliers_report import suppliers_report
-        from qmsdesk.services.user_settings import user_name
-
-        default = paths.reports_dir() / f"approved-suppliers-{self.today.isoformat()}.pdf"
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save report"), str(default),
-                                              self.tr("PDF (*.pdf)"))
-        if not name:
-            return
-        db, today, prepared_by = self.db, self.today, user_name()
-        run_with_progress(self, self.tr("Writing the supplier report"),
-                          lambda: suppliers_report(db, Path(name), today, prepared_by),
-                          self._report_done,
-                          lambda exc: show_error(self, self.tr("Report failed"), str(exc)))
-
-    def _report_done(self, path: Any) -> None:
-        self.window_.statusBar().showMessage(self.tr("Report written to %s") % path, 8000)
-        self.open_file(str(path))
-
-
+        self.write_report("qmsdesk.reports.suppliers_report", "suppliers_report",
+                          "approved-suppliers",
+                          self.tr("Writing the supplier report"))
