@@ -1,0 +1,75 @@
+"""The dashboard's list of what is due, across every register."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from qmsdesk.services import actions, dashboard, objectives, parties, suppliers
+from qmsdesk.services.progress import run_task
+from tests.factories import make_party
+
+TODAY = date(2026, 11, 21)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    from qmsdesk.models.db import open_database
+    from qmsdesk.services.demo import create_demo
+
+    db = open_database(tmp_path_factory.mktemp("dash") / "demo.db", user="t", create=True)
+    run_task(create_demo(db, TODAY))
+    yield db
+    db.close()
+
+
+def test_every_kind_of_due_item_is_listed_most_urgent_first(demo):
+    items = dashboard.due_items(demo, TODAY)
+    assert {i.kind for i in items} == set(dashboard.KINDS)
+    assert [i.due for i in items] == sorted(i.due for i in items)
+    assert all(i.due <= date(2026, 12, 21) for i in items)
+    assert any(i.overdue for i in items) and any(not i.overdue for i in items)
+    overdue_actions = [i for i in items if i.kind == dashboard.ACTION and i.overdue]
+    assert {i.ref for i in overdue_actions} == {
+        r.ref for r in actions.list_actions(demo, TODAY) if r.overdue}
+
+
+def test_items_match_the_registers(db, today):
+    due_soon = make_party(today, name="Due soon", next_review=date(2026, 12, 1))
+    later = make_party(today, name="Later", next_review=date(2027, 6, 1))
+    overdue = make_party(today, name="Overdue", last_review=date(2025, 1, 1),
+                         next_review=date(2026, 1, 1))
+    for record in (due_soon, later, overdue):
+        parties.save_party(db, record, today)
+    supplier = suppliers.new_supplier(today)
+    supplier.name = "Anodiser"
+    supplier.certificates = [suppliers.CertificateRecord("ISO 9001", valid_until=date(2026,
+                                                                                      12, 5))]
+    suppliers.save_supplier(db, supplier, today)
+    items = dashboard.due_items(db, today)
+    assert [(i.kind, i.title, i.days) for i in items] == [
+        (dashboard.PARTY_REVIEW, "Overdue", -324),
+        (dashboard.PARTY_REVIEW, "Due soon", 10),
+        (dashboard.CERTIFICATE, "ISO 9001 — Anodiser", 14)]
+
+
+def test_next_measurement_is_due_after_the_last_measured_period(db, today):
+    record = objectives.new_objective(today)
+    for key, value in dict(title="OTIF", kpi_name="OTIF", unit="%", baseline=80.0,
+                           target=95.0, start_date=date(2026, 1, 1),
+                           due_date=date(2026, 12, 31), owner="Sofia",
+                           policy_commitment="", status="draft").items():
+        setattr(record, key, value)
+    record.measurements = [objectives.MeasurementRecord(date(2026, 10, 30), 90.0)]
+    saved = objectives.save_objective(db, record, today)
+    assert dashboard.due_items(db, today) == []  # a draft is not tracked yet
+    from sqlalchemy import update
+
+    from qmsdesk.models.objectives import Objective
+
+    with db.session() as session:
+        session.execute(update(Objective).where(Objective.id == saved.id)
+                        .values(status="active"))
+    (item,) = dashboard.due_items(db, today)
+    assert (item.kind, item.due) == (dashboard.MEASUREMENT, date(2026, 12, 15))
