@@ -38,6 +38,11 @@ class DueItem:
     today: date
 
     @property
+    def id(self) -> int:
+        """A key for keeping the selection (one supplier may have several items)."""
+        return hash((self.kind, self.record_id, self.title))
+
+    @property
     def overdue(self) -> bool:
         return self.due < self.today
 
@@ -98,3 +103,56 @@ def due_items(db: Database, today: date, horizon_days: int = HORIZON_DAYS) -> li
             items.append(DueItem(CERTIFICATE, "suppliers", sid, ref, f"{standard} — {name}",
                                  valid_until, "", today))
     return sorted(items, key=lambda item: (item.due, KINDS.index(item.kind), item.ref))
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Counts for the dashboard's charts and figures."""
+
+    objectives_by_health: dict[str, int]
+    suppliers_by_band: dict[str, int]
+    actions_by_status: dict[str, int]
+    flow_months: tuple[str, ...]
+    opened: tuple[int, ...]
+    closed: tuple[int, ...]
+
+
+def _month_starts(today: date, months: int) -> list[date]:
+    from qmsdesk.services.dates import add_months
+
+    first = today.replace(day=1)
+    return [add_months(first, -offset) for offset in range(months - 1, -1, -1)]
+
+
+def overview(db: Database, today: date, months: int = 12) -> Overview:
+    from qmsdesk.services.objectives import list_objectives
+    from qmsdesk.services.supplier_reviews import load_bands
+    from qmsdesk.services.suppliers import list_suppliers
+
+    health = {word: 0 for word in rules.HEALTHS if word != rules.NOT_TRACKED}
+    for row in list_objectives(db, today):
+        if row.health in health:
+            health[row.health] += 1
+    bands = {band.name: 0 for band in load_bands(db)}
+    bands["No data"] = 0
+    for supplier in list_suppliers(db, today):
+        if supplier.status != "disqualified":
+            key = supplier.latest_band if supplier.latest_band in bands else "No data"
+            bands[key] += 1
+    starts = _month_starts(today, months)
+    index = {(d.year, d.month): i for i, d in enumerate(starts)}
+    opened, closed = [0] * months, [0] * months
+    statuses = {status: 0 for status in action_rules.STATUSES}
+    with db.session() as session:
+        for status, start, created, completed in session.execute(
+                select(Action.status, Action.start_date, Action.created_at,
+                       Action.completed_on)):
+            statuses[status] = statuses.get(status, 0) + 1
+            begun = start or created.date()
+            if (slot := index.get((begun.year, begun.month))) is not None:
+                opened[slot] += 1
+            if completed and (slot := index.get((completed.year, completed.month))) is not None:
+                closed[slot] += 1
+    labels = tuple(f"{d:%b}" + (f"\n{d:%Y}" if d.month == 1 or i == 0 else "")
+                   for i, d in enumerate(starts))
+    return Overview(health, bands, statuses, labels, tuple(opened), tuple(closed))

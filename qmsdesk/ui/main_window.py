@@ -29,6 +29,8 @@ DB_FILTER = "QMS Desk database (*.db);;All files (*)"
 # (key, label, module, class, icon). A later issue appends its page here; pages that do
 # not exist yet are simply not listed, never shown empty.
 PAGES = [
+    ("dashboard", "Dashboard", "qmsdesk.ui.pages.dashboard_page", "DashboardPage",
+     "SP_ComputerIcon"),
     ("parties", "Interested parties", "qmsdesk.ui.pages.parties_page", "PartiesPage",
      "SP_DirHomeIcon"),
     ("objectives", "Objectives", "qmsdesk.ui.pages.objectives_page", "ObjectivesPage",
@@ -173,6 +175,11 @@ class MainWindow(QMainWindow):
 
     def page(self, key: str) -> RegisterPage:
         return self.pages[key]
+
+    def open_record(self, register: str, record_id: int) -> None:
+        """Show a record's page with the record selected, and open its editor."""
+        page = self.show_page(register)
+        page.open_record(record_id)
 
     def show_page(self, key: str) -> RegisterPage:
         """Switch to a page as the navigation would, and return it."""

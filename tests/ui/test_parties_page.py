@@ -25,7 +25,7 @@ from tests.ui.conftest import drive_dialog
 
 
 def _page(window):
-    return window.page("parties")
+    return window.show_page("parties")
 
 
 def _button_for(page, action) -> QToolButton:
@@ -45,7 +45,7 @@ def test_register_lists_every_active_party(window):
     assert page.proxy.rowCount() == 4
     assert "株式会社サンプル精工" in _names(page)
     assert page.count_label.text() == "4 parties"
-    assert window.nav.item(0).text() == "Interested parties"
+    assert window.nav.item(0).text() == "Dashboard"
 
 
 def test_search_filters_as_you_type(window, qtbot):

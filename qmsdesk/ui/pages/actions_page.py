@@ -138,6 +138,9 @@ class ActionsPage(RegisterPage):
             combo.setCurrentIndex(0)
         self.overdue_only.setChecked(False)
 
+    def select_record(self, record_id: int) -> bool:
+        return self.select_action(record_id)
+
     def select_action(self, action_id: int) -> bool:
         return self.table.select_id(action_id, self._clear_filters)
 

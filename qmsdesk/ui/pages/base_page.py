@@ -57,6 +57,17 @@ class RegisterPage(QWidget):
     def activated(self) -> None:
         """Called when the page becomes visible."""
 
+    def open_record(self, record_id: int) -> None:
+        """Select a record (clearing filters that hide it) and open its editor."""
+        if self.select_record(record_id):
+            self.open_selected()
+
+    def select_record(self, record_id: int) -> bool:
+        return False
+
+    def open_selected(self) -> None:
+        """Open the selected record's editor (pages with records override this)."""
+
     # --- the parts every register page has ---------------------------------------------------
     def standard_actions(self, new_text: str, new: Callable[[], None],
                          open_: Callable[[], None]) -> tuple[QAction, QAction, QAction]:

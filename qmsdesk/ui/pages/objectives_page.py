@@ -222,6 +222,9 @@ class ObjectivesPage(RegisterPage):
             return
         self._edit(record)
 
+    def select_record(self, record_id: int) -> bool:
+        return self.select_objective(record_id)
+
     def select_objective(self, objective_id: int) -> bool:
         return self.table.select_id(objective_id, lambda: (
             self.search.clear(), *(c.setCurrentIndex(0)

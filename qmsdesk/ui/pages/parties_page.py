@@ -252,6 +252,9 @@ class PartiesPage(RegisterPage):
     def selected_id(self) -> int | None:
         return self.register.selected_id()
 
+    def select_record(self, record_id: int) -> bool:
+        return self.select_party(record_id)
+
     def select_party(self, party_id: int) -> bool:
         return self.register.select_id(party_id, self._clear_filters)
 

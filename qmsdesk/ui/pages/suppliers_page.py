@@ -226,6 +226,9 @@ class SuppliersPage(RegisterPage):
         if self.edit_review(record, f"{row.ref} {row.name}"):
             self.refresh(select_id=row.id)
 
+    def select_record(self, record_id: int) -> bool:
+        return self.select_supplier(record_id)
+
     def select_supplier(self, supplier_id: int) -> bool:
         return self.table.select_id(supplier_id, lambda: (
             self.search.clear(), self.status.setCurrentIndex(0),

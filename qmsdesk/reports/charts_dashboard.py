@@ -1,0 +1,73 @@
+"""Small charts for the dashboard (and the management-review pack): data in, Figure out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from qmsdesk.reports.charts import FONT_FAMILY, GRID, INK, _new_figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# Greyscale-safe: each bar differs by hatch as well as by colour.
+HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo", "--")
+FILL = ((0.16, 0.45, 0.71, 1.0), (0.55, 0.75, 0.90, 1.0), (0.95, 0.76, 0.25, 1.0),
+        (0.85, 0.33, 0.30, 1.0), (0.60, 0.60, 0.60, 1.0), (0.35, 0.65, 0.40, 1.0),
+        (0.75, 0.55, 0.80, 1.0), (0.90, 0.90, 0.90, 1.0))
+
+
+def _style(ax: object, title: str) -> None:
+    ax.set_title(title, fontsize=9, color=INK,  # type: ignore[attr-defined]
+                 fontfamily=FONT_FAMILY, loc="left")
+    ax.tick_params(labelsize=7, colors=INK, length=2)  # type: ignore[attr-defined]
+    ax.grid(axis="y", color=GRID, linewidth=0.5)  # type: ignore[attr-defined]
+    ax.set_axisbelow(True)  # type: ignore[attr-defined]
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)  # type: ignore[attr-defined]
+
+
+def count_bars(counts: Mapping[str, int], title: str, width_in: float = 3.4,
+               height_in: float = 2.2) -> Figure:
+    """One bar per category (e.g. objectives by health), counts written on the bars."""
+    fig = _new_figure(width_in, height_in)
+    fig.subplots_adjust(left=0.12, right=0.97, bottom=0.30, top=0.85)
+    ax = fig.add_subplot()
+    labels = list(counts)
+    bars = ax.bar(range(len(labels)), [counts[k] for k in labels],
+                  color=[FILL[i % len(FILL)] for i in range(len(labels))],
+                  edgecolor=INK, linewidth=0.6)
+    for i, bar in enumerate(bars):
+        bar.set_hatch(HATCHES[i % len(HATCHES)])
+        ax.annotate(str(int(bar.get_height())), (bar.get_x() + bar.get_width() / 2,
+                                                 bar.get_height()),
+                    ha="center", va="bottom", fontsize=7, color=INK, xytext=(0, 1),
+                    textcoords="offset points")
+    ax.set_xticks(range(len(labels)))
+    ax.set_xticklabels([label.replace(" ", "\n", 1) for label in labels], fontsize=7)
+    ax.set_ylim(0, max([*counts.values(), 1]) * 1.25)
+    _style(ax, title)
+    fig.qms_bars = bars  # type: ignore[attr-defined]
+    return fig
+
+
+def opened_closed(months: Sequence[str], opened: Sequence[int], closed: Sequence[int],
+                  title: str = "Actions opened and closed per month", width_in: float = 4.6,
+                  height_in: float = 2.2) -> Figure:
+    """Paired bars per month: opened (solid) and closed (hatched)."""
+    fig = _new_figure(width_in, height_in)
+    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.22, top=0.80)
+    ax = fig.add_subplot()
+    x = list(range(len(months)))
+    width = 0.4
+    ax.bar([i - width / 2 for i in x], opened, width, color=FILL[0], edgecolor=INK,
+           linewidth=0.5, label="Opened")
+    ax.bar([i + width / 2 for i in x], closed, width, color=FILL[1], edgecolor=INK,
+           linewidth=0.5, hatch="//", label="Closed")
+    ax.set_xticks(x)
+    ax.set_xticklabels(months, fontsize=6.5, rotation=0)
+    ax.legend(fontsize=7, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2)
+    _style(ax, "")
+    fig.suptitle(title, fontsize=9, color=INK, fontfamily=FONT_FAMILY, x=0.09, ha="left",
+                 y=0.99)
+    return fig

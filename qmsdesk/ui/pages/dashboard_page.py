@@ -1,0 +1,130 @@
+"""The first page: what is overdue or due within 30 days, and how the registers stand."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSplitter, QWidget
+
+from qmsdesk.services import dashboard as service
+from qmsdesk.services.labels import label, plural
+from qmsdesk.ui.chart_view import ChartView
+from qmsdesk.ui.formatting import format_date
+from qmsdesk.ui.pages.base_page import RegisterPage
+from qmsdesk.ui.register_table import RegisterTable
+from qmsdesk.ui.table_model import Column
+
+if TYPE_CHECKING:
+    from qmsdesk.services.dashboard import DueItem
+    from qmsdesk.ui.main_window import MainWindow
+
+OVERDUE = QColor(176, 0, 32)
+
+
+def _when(item: DueItem) -> str:
+    if item.overdue:
+        return f"Overdue {plural(-item.days, 'day')}"
+    return "Today" if item.days == 0 else f"In {plural(item.days, 'day')}"
+
+
+DUE_COLUMNS = [
+    Column("Due", lambda i: format_date(i.due), searchable=False,
+           sort_key=lambda i: i.due.toordinal(),
+           foreground=lambda i: OVERDUE if i.overdue else None),
+    Column("When", _when, sort_key=lambda i: i.days,
+           foreground=lambda i: OVERDUE if i.overdue else None),
+    Column("What", lambda i: i.kind),
+    Column("Ref", lambda i: i.ref),
+    Column("Title", lambda i: i.title, tooltip=lambda i: i.title),
+    Column("Owner", lambda i: i.owner or "—"),
+]
+
+
+class DashboardPage(RegisterPage):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window, self.tr("Dashboard"), self.tr(
+            "What is overdue or due within 30 days across the registers — double-click a "
+            "line to open it"))
+        self.figures = QHBoxLayout()
+        self.figure_labels: dict[str, QLabel] = {}
+        for key in ("overdue", "soon", "actions", "objectives", "suppliers"):
+            box = QLabel()
+            box.setTextFormat(Qt.TextFormat.RichText)
+            box.setStyleSheet("QLabel { background: #f5f6f8; border: 1px solid #d9dce1; "
+                              "border-radius: 4px; padding: 6px 10px; }")
+            self.figure_labels[key] = box
+            self.figures.addWidget(box, 1)
+        self.layout_.addLayout(self.figures)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.table = RegisterTable(DUE_COLUMNS, (95, 130, 180, 95, 300, 120), 4, self.tr(
+            "Nothing is overdue or due in the next 30 days."), ("item", "items"), self)
+        self.table.open_requested.connect(self.open_selected)
+        splitter.addWidget(self.table)
+        charts = QWidget()
+        grid = QGridLayout(charts)
+        grid.setContentsMargins(8, 0, 0, 0)
+        self.health_chart = ChartView(self.tr("Loading…"))
+        self.band_chart = ChartView(self.tr("Loading…"))
+        self.flow_chart = ChartView(self.tr("Loading…"))
+        for chart in (self.health_chart, self.band_chart, self.flow_chart):
+            chart.setMinimumSize(300, 190)
+        grid.addWidget(self.health_chart, 0, 0)
+        grid.addWidget(self.band_chart, 1, 0)
+        grid.addWidget(self.flow_chart, 2, 0)
+        splitter.addWidget(charts)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([760, 420])
+        self.layout_.addWidget(splitter, 1)
+        self._charts_timer = QTimer(self, singleShot=True, interval=0)
+        self._charts_timer.timeout.connect(self.rebuild_charts)
+        self.refresh()
+
+    def refresh(self) -> None:
+        items = service.due_items(self.db, self.today)
+        self.table.set_rows(items)
+        self.overview = service.overview(self.db, self.today)
+        overdue = sum(1 for i in items if i.overdue)
+        actions = self.overview.actions_by_status
+        attention = sum(self.overview.objectives_by_health.get(word, 0) for word in
+                        ("off track", "at risk", "measurement overdue"))
+        weak = sum(n for band, n in self.overview.suppliers_by_band.items()
+                   if band in ("C", "D"))
+        self._figure("overdue", str(overdue), self.tr("overdue"), overdue > 0)
+        self._figure("soon", str(len(items) - overdue), self.tr("due within 30 days"))
+        self._figure("actions", str(actions.get("open", 0) + actions.get("in progress", 0)),
+                     self.tr("open actions"))
+        self._figure("objectives", str(attention), self.tr("objectives need attention"),
+                     attention > 0)
+        self._figure("suppliers", str(weak), self.tr("suppliers in band C or D"), weak > 0)
+        self._charts_timer.start()
+
+    def _figure(self, key: str, number: str, text: str, alert: bool = False) -> None:
+        colour = "#b00020" if alert else "#1f2933"
+        self.figure_labels[key].setText(
+            f"<span style='font-size:20px; font-weight:600; color:{colour}'>{number}</span>"
+            f"<br>{text}")
+
+    def rebuild_charts(self) -> None:
+        from qmsdesk.reports.charts_dashboard import count_bars, opened_closed
+
+        view = self.overview
+        self.health_chart.set_figure(count_bars(
+            {label(k): v for k, v in view.objectives_by_health.items()},
+            self.tr("Objectives by health")))
+        self.band_chart.set_figure(count_bars(
+            {(f"Band {k}" if len(k) <= 2 else k): v for k, v in view.suppliers_by_band.items()},
+            self.tr("Suppliers by band (latest approved review)")))
+        self.flow_chart.set_figure(opened_closed(list(view.flow_months), list(view.opened),
+                                                 list(view.closed)))
+
+    def activated(self) -> None:
+        self.refresh()
+
+    def open_selected(self) -> None:
+        item: Any = self.table.selected_row()
+        if item is not None:
+            self.window_.open_record(item.register, item.record_id)
+            self.refresh()

@@ -1,0 +1,78 @@
+"""The dashboard: due and overdue items from every register, opening each in its editor."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from qmsdesk.models.db import open_database
+from qmsdesk.services import dashboard
+from qmsdesk.services.demo import create_demo
+from qmsdesk.services.progress import run_task
+from qmsdesk.ui.app import init_settings
+from qmsdesk.ui.main_window import MainWindow
+
+TODAY = date(2026, 11, 21)
+EDITORS = {"parties": "PartyDialog", "objectives": "ObjectiveDialog",
+           "actions": "ActionDialog", "suppliers": "SupplierDialog"}
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("dashboard") / "demo.db"
+    db = open_database(path, user="demo", create=True)
+    run_task(create_demo(db, TODAY))
+    db.close()
+    return path
+
+
+@pytest.fixture
+def demo_window(qtbot, demo_file, tmp_path, monkeypatch):
+    copy = tmp_path / "demo.db"
+    copy.write_bytes(demo_file.read_bytes())
+    init_settings()
+    monkeypatch.setattr(MainWindow, "today", property(lambda self: TODAY))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_database(copy)
+    yield window
+    window.db.close()
+
+
+def test_dashboard_is_first_and_lists_every_kind_of_due_item(demo_window, qtbot):
+    page = demo_window.pages["dashboard"]
+    assert demo_window.stack.currentWidget() is page
+    kinds = {row.kind for row in page.table.rows()}
+    assert kinds == set(dashboard.KINDS)
+    overdue = [row for row in page.table.rows() if row.overdue]
+    text = page.figure_labels["overdue"].text()
+    assert f">{len(overdue)}<" in text
+    when = page.table.model.index(0, 1).data()
+    assert when.startswith("Overdue")
+    qtbot.waitUntil(lambda: page.flow_chart.canvas is not None, timeout=10000)
+
+
+@pytest.mark.parametrize("register", list(EDITORS))
+def test_double_click_opens_the_item_in_its_editor(demo_window, qtbot, register):
+    page = demo_window.pages["dashboard"]
+    row = next(r for r in page.table.rows() if r.register == register)
+    page.table.select_id(row.id)
+    opened: list[str] = []
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        opened.append(type(dialog).__name__)
+        opened.append(dialog.heading.text())
+        dialog.done(0)
+
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, look)
+    page.table.open_requested.emit()
+    assert opened[0] == EDITORS[register]
+    assert opened[1].startswith(row.ref)
+    assert demo_window.stack.currentWidget() is demo_window.pages[register]
