@@ -28,14 +28,17 @@ def _style(ax: object, title: str) -> None:
 
 
 def count_bars(counts: Mapping[str, int], title: str, width_in: float = 3.4,
-               height_in: float = 2.2) -> Figure:
-    """One bar per category (e.g. objectives by health), counts written on the bars."""
+               height_in: float = 2.2,
+               colours: Sequence[tuple[float, float, float, float]] | None = None) -> Figure:
+    """One bar per category (e.g. objectives by health), counts written on the bars;
+    ``colours`` (one per bar) where a colour carries meaning, hatches all the same."""
     fig = _new_figure(width_in, height_in)
     fig.subplots_adjust(left=0.12, right=0.97, bottom=0.30, top=0.85)
     ax = fig.add_subplot()
     labels = list(counts)
     bars = ax.bar(range(len(labels)), [counts[k] for k in labels],
-                  color=[FILL[i % len(FILL)] for i in range(len(labels))],
+                  color=list(colours) if colours else
+                  [FILL[i % len(FILL)] for i in range(len(labels))],
                   edgecolor=INK, linewidth=0.6)
     for i, bar in enumerate(bars):
         bar.set_hatch(HATCHES[i % len(HATCHES)])

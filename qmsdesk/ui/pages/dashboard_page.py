@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from qmsdesk.ui.main_window import MainWindow
 
 OVERDUE = QColor(176, 0, 32)
+# Health colours that mean what they say (the hatches keep them apart in greyscale).
+HEALTH_FILL = {"measurement overdue": (0.80, 0.25, 0.25, 1.0),
+               "off track": (0.91, 0.45, 0.42, 1.0), "at risk": (0.96, 0.78, 0.30, 1.0),
+               "no data": (0.75, 0.75, 0.75, 1.0), "on track": (0.52, 0.78, 0.52, 1.0),
+               "achieved": (0.23, 0.58, 0.33, 1.0)}
 
 
 def _when(item: DueItem) -> str:
@@ -58,7 +63,7 @@ class DashboardPage(RegisterPage):
             self.figures.addWidget(box, 1)
         self.layout_.addLayout(self.figures)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.table = RegisterTable(DUE_COLUMNS, (95, 130, 180, 95, 300, 120), 4, self.tr(
+        self.table = RegisterTable(DUE_COLUMNS, (90, 120, 165, 88, 300, 110), 4, self.tr(
             "Nothing is overdue or due in the next 30 days."), ("item", "items"), self)
         self.table.open_requested.connect(self.open_selected)
         splitter.addWidget(self.table)
@@ -113,7 +118,9 @@ class DashboardPage(RegisterPage):
         view = self.overview
         self.health_chart.set_figure(count_bars(
             {label(k): v for k, v in view.objectives_by_health.items()},
-            self.tr("Objectives by health")))
+            self.tr("Objectives by health"),
+            colours=[HEALTH_FILL.get(k, (0.6, 0.6, 0.6, 1.0))
+                     for k in view.objectives_by_health]))
         self.band_chart.set_figure(count_bars(
             {(f"Band {k}" if len(k) <= 2 else k): v for k, v in view.suppliers_by_band.items()},
             self.tr("Suppliers by band (latest approved review)")))
