@@ -235,13 +235,7 @@ class ObjectiveDialog(RecordDialog):
             measurements=self.measurements.items())
 
     def show_child_errors(self, errors: dict[str, str]) -> None:
-        rows = {}
-        rest = {}
-        for key, message in errors.items():
-            if key.startswith("measurements["):
-                rows[int(key[len("measurements["):key.index("]")])] = message
-            else:
-                rest[key] = message
+        rows, rest = self.row_errors(errors, "measurements")
         self.measurements.set_errors(rows)
         super().show_child_errors({**rest, **{f"m{k}": v for k, v in rows.items()}})
 

@@ -274,13 +274,10 @@ class PartyDialog(RecordDialog):
     def show_child_errors(self, errors: dict[str, str]) -> None:
         for key, model in (("requirements", self.requirements),
                            ("engagements", self.engagements)):
-            mine = {k: v for k, v in errors.items() if k.startswith(key + "[")}
-            rows = {int(k[len(key) + 1:k.index("]")]): v for k, v in mine.items()}
+            rows, errors = self.row_errors(errors, key)
             model.set_errors(rows)
             label = self._error_labels.get(key)
             if label is not None:
-                label.setText("\n".join(mine.values()))
-                label.setVisible(bool(mine))
-            for k in mine:
-                errors = {e: m for e, m in errors.items() if e != k}
+                label.setText("\n".join(rows.values()))
+                label.setVisible(bool(rows))
         super().show_child_errors(errors)

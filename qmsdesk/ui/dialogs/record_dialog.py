@@ -122,6 +122,15 @@ class RecordDialog(QDialog):
         if first_tab is not None:
             self.tabs.setCurrentIndex(first_tab)
 
+    @staticmethod
+    def row_errors(errors: dict[str, str], key: str) -> tuple[dict[int, str], dict[str, str]]:
+        """Split ``key[i].field`` messages off by row number; the rest are returned apart."""
+        prefix = key + "["
+        rows = {int(k[len(prefix):k.index("]")]): v for k, v in errors.items()
+                if k.startswith(prefix)}
+        rest = {k: v for k, v in errors.items() if not k.startswith(prefix)}
+        return rows, rest
+
     def show_child_errors(self, errors: dict[str, str]) -> None:
         """Errors of child rows (``requirements[2].description``); subclasses place them."""
         if errors:

@@ -205,13 +205,11 @@ class ReviewDialog(RecordDialog):
             approved_on=self.approved_on.value())
 
     def show_child_errors(self, errors: dict[str, str]) -> None:
-        rows = {int(k[len("scores["):k.index("]")]): v for k, v in errors.items()
-                if k.startswith("scores[")}
+        rows, rest = self.row_errors(errors, "scores")
         self.scores.set_errors(rows)
         if rows:
             self.score_error.setText("\n".join(rows.values()))
             self.score_error.show()
-        rest = {k: v for k, v in errors.items() if not k.startswith("scores[")}
         super().show_child_errors(rest)
 
     # --- the live scorecard ---------------------------------------------------------------------

@@ -203,10 +203,8 @@ class SupplierDialog(RecordDialog):
             certificates=self.certificates.items())
 
     def show_child_errors(self, errors: dict[str, str]) -> None:
-        rows = {int(k[len("certificates["):k.index("]")]): v for k, v in errors.items()
-                if k.startswith("certificates[")}
+        rows, rest = self.row_errors(errors, "certificates")
         self.certificates.set_errors(rows)
         if rows:
             self.certificate_warnings.setText("\n".join(rows.values()))
-        rest = {k: v for k, v in errors.items() if not k.startswith("certificates[")}
         super().show_child_errors(rest)
