@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from qmsdesk.models.db import Database
 from qmsdesk.services import objective_rules as rules
 from qmsdesk.services.actions import ActionRecord, new_action, save_action
 from qmsdesk.services.dates import add_months
+from qmsdesk.services.demo_spec import build_spec
 from qmsdesk.services.objectives import (
     MeasurementRecord,
     ObjectiveRecord,
@@ -117,14 +118,7 @@ class ActionSpec:
 
 
 def _spec(cls: type, item: dict[str, Any], where: str) -> Any:
-    names = {f.name for f in fields(cls)}
-    unknown = set(item) - names
-    if unknown:
-        raise ValueError(f"{DATA_FILE.name}: {where}: unknown keys {', '.join(sorted(unknown))}")
-    try:
-        return cls(**item)
-    except TypeError as exc:
-        raise ValueError(f"{DATA_FILE.name}: {where}: {exc}") from exc
+    return build_spec(cls, item, where, DATA_FILE)
 
 
 def _objective(item: dict[str, Any], commitments: tuple[str, ...]) -> ObjectiveSpec:

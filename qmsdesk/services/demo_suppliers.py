@@ -36,6 +36,7 @@ from qmsdesk.services import demo_parties
 from qmsdesk.services import supplier_rules as rules
 from qmsdesk.services.actions import ActionRecord, new_action, save_action
 from qmsdesk.services.dates import add_months
+from qmsdesk.services.demo_spec import build_spec
 from qmsdesk.services.parties import list_parties
 from qmsdesk.services.supplier_reviews import new_review, save_review
 from qmsdesk.services.suppliers import (
@@ -122,13 +123,7 @@ class SupplierSpec:
 
 
 def _spec(cls: type, item: dict[str, Any], where: str) -> Any:
-    unknown = set(item) - {f.name for f in fields(cls)}
-    if unknown:
-        raise ValueError(f"{DATA_FILE.name}: {where}: unknown keys {', '.join(sorted(unknown))}")
-    try:
-        return cls(**item)
-    except TypeError as exc:
-        raise ValueError(f"{DATA_FILE.name}: {where}: {exc}") from exc
+    return build_spec(cls, item, where, DATA_FILE)
 
 
 def _review(item: dict[str, Any], where: str) -> ReviewSpec:
