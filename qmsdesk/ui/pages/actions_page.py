@@ -74,7 +74,8 @@ class ActionsPage(RegisterPage):
         self.layout_.addWidget(self.table, 1)
         self.table.open_requested.connect(self.open_selected)
         self.table.current_changed.connect(self._update_actions)
-        self.refresh()
+        # filled by activated() when the page is first shown: opening a database loads
+        # only the page in view, not every register
 
     def _build_actions(self) -> None:
         self.new_action, self.open_action, self.find_action = self.standard_actions(

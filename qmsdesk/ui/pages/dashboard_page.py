@@ -85,7 +85,8 @@ class DashboardPage(RegisterPage):
         self.layout_.addWidget(splitter, 1)
         self._charts_timer = QTimer(self, singleShot=True, interval=0)
         self._charts_timer.timeout.connect(self.rebuild_charts)
-        self.refresh()
+        # filled by activated() when the page is first shown: opening a database loads
+        # only the page in view, not every register
 
     def refresh(self) -> None:
         items = service.due_items(self.db, self.today)

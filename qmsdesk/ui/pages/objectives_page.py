@@ -85,7 +85,8 @@ class ObjectivesPage(RegisterPage):
         self._build_filters()
         self.layout_.addWidget(self.table, 1)
         self.table.open_requested.connect(self.open_selected)
-        self.refresh()
+        # filled by activated() when the page is first shown: opening a database loads
+        # only the page in view, not every register
 
     # --- building -----------------------------------------------------------------------------
     def _build_policy(self) -> None:

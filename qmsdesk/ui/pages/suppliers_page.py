@@ -120,7 +120,8 @@ class SuppliersPage(RegisterPage):
         self.layout_.addWidget(self.table, 1)
         self.table.open_requested.connect(self.open_selected)
         self.table.current_changed.connect(self._update_actions)
-        self.refresh()
+        # filled by activated() when the page is first shown: opening a database loads
+        # only the page in view, not every register
 
     @staticmethod
     def _attention(rows: list[SupplierRow]) -> str:
