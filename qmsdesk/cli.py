@@ -12,6 +12,7 @@ from typing import NoReturn
 
 from qmsdesk import __version__, paths
 from qmsdesk.errors import UserFacingError
+from qmsdesk.reports.catalog import REPORT_KINDS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -37,6 +38,21 @@ def _add_database_options(parser: argparse.ArgumentParser, suppress: bool) -> No
                        help="folder for data, settings and logs (also QMSDESK_DATA_DIR)")
 
 
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid date {text!r} (use YYYY-MM-DD)") from None
+
+
+def _add_period_options(parser: argparse.ArgumentParser, required: bool) -> None:
+    needed = " (management-review)" if not required else ""
+    parser.add_argument("--from", dest="period_from", type=_iso_date, required=required,
+                        metavar="DATE", help=f"first day of the period, YYYY-MM-DD{needed}")
+    parser.add_argument("--to", dest="period_to", type=_iso_date, required=required,
+                        metavar="DATE", help=f"last day of the period, YYYY-MM-DD{needed}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="qmsdesk", description="QMS Desk: ISO 9001 registers and reports.")
     parser.add_argument("--version", action="version", version=f"QMS Desk {__version__}")
@@ -54,9 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
     init = command("init", "create an empty database")
     init.add_argument("--organisation", default="", help="organisation name for reports")
     command("demo", "create a database filled with demo data")
-    report = command("report", "write a register report as PDF")
-    report.add_argument("kind", choices=sorted(REPORTS), help="which report")
+    report = command("report", "write a controlled report as PDF (logged with its revision)")
+    report.add_argument("kind", choices=list(REPORT_KINDS), help="which report")
     report.add_argument("--out", required=True, metavar="FILE.pdf", help="output PDF file")
+    _add_period_options(report, required=False)
+    pack = command("auditor-pack", "write every report, register and the audit trail "
+                                   "for a period into one zip with a sha256 manifest")
+    _add_period_options(pack, required=True)
+    pack.add_argument("--out", required=True, metavar="FILE.zip", help="output zip file")
     command("verify", "check database integrity and the audit trail's hash chain")
     return parser
 
@@ -128,31 +149,55 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# report name -> (module, generator function); imported only when that report runs.
-REPORTS = {
-    "parties": ("qmsdesk.reports.parties_report", "parties_report"),
-    "objectives": ("qmsdesk.reports.objectives_report", "objectives_report"),
-    "suppliers": ("qmsdesk.reports.suppliers_report", "suppliers_report"),
-}
+def _output(path: str) -> Path:
+    out = Path(path)
+    if not out.parent.exists():
+        raise CommandError(f"folder {out.parent} does not exist")
+    return out
+
+
+def _request(args: argparse.Namespace):  # noqa: ANN202 - lazy import
+    from qmsdesk.reports.issue import ReportRequest
+    from qmsdesk.services.user_settings import user_name
+
+    return ReportRequest(date.today(), user_name(), args.period_from, args.period_to)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    import importlib
-
+    from qmsdesk.reports.issue import generate_report
     from qmsdesk.services.progress import run_task
-    from qmsdesk.services.user_settings import user_name
 
-    out = Path(args.out)
-    if not out.parent.exists():
-        raise CommandError(f"folder {out.parent} does not exist")
-    module, function = REPORTS[args.kind]
-    report = getattr(importlib.import_module(module), function)
+    kind = REPORT_KINDS[args.kind]
+    if kind.periodic and (args.period_from is None or args.period_to is None):
+        raise CommandError(f"report {kind.key} needs --from DATE and --to DATE")
+    if not kind.periodic and (args.period_from or args.period_to):
+        raise CommandError(f"report {kind.key} is a snapshot as of today; "
+                           "--from/--to apply to management-review only")
+    out = _output(args.out)
     db = _open(args)
     try:
-        written = run_task(report(db, out, date.today(), prepared_by=user_name()))
-        print(f"Report written: {written}")
+        issued = run_task(generate_report(db, kind.key, out, _request(args)))
     finally:
         db.close()
+    state = "new revision" if issued.new_revision else "content unchanged"
+    print(f"Report written: {issued.path} (revision {issued.revision}, {state}, "
+          f"{issued.pages} pages, sha256 {issued.log.sha256})")
+    return EXIT_OK
+
+
+def cmd_auditor_pack(args: argparse.Namespace) -> int:
+    from qmsdesk.reports.auditor_pack import write_auditor_pack
+    from qmsdesk.services.progress import run_task
+
+    out = _output(args.out)
+    db = _open(args)
+    try:
+        pack = run_task(write_auditor_pack(db, out, _request(args)))
+    finally:
+        db.close()
+    print(f"Auditor pack written: {pack.path} ({len(pack.files)} files; "
+          f"check with: unzip -q {pack.path.name} -d pack && cd pack && sha256sum -c "
+          "manifest.sha256)")
     return EXIT_OK
 
 
@@ -183,7 +228,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"gui": cmd_gui, "init": cmd_init, "demo": cmd_demo, "report": cmd_report,
-            "verify": cmd_verify}
+            "auditor-pack": cmd_auditor_pack, "verify": cmd_verify}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

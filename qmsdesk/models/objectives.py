@@ -101,6 +101,8 @@ class Action(Audited, RegisterRecord, Base):
         ForeignKey("party.id", ondelete="RESTRICT"), index=True)
     supplier_review_id: Mapped[int | None] = mapped_column(
         ForeignKey("supplier_review.id", ondelete="RESTRICT"), index=True)
+    management_review_id: Mapped[int | None] = mapped_column(
+        ForeignKey("management_review.id", ondelete="RESTRICT"), index=True)
     owner: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     start_date: Mapped[date | None] = mapped_column(Date)
     due_date: Mapped[date | None] = mapped_column(Date, index=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Sequence
@@ -68,6 +69,7 @@ class DocumentControl:
     issue_date: date
     period: str = ""
     subject: str = ""
+    logo: bytes | None = None  # PNG, shown beside the title on the first page
 
 
 @dataclass(frozen=True)
@@ -221,14 +223,50 @@ def control_block(control: DocumentControl) -> Table:
     return outer
 
 
+LOGO_MAX = (45 * mm, 18 * mm)
+
+
+def _logo(png: bytes) -> Image:
+    """The organisation's logo, scaled to fit LOGO_MAX with its aspect ratio kept."""
+    from reportlab.lib.utils import ImageReader
+
+    width, height = ImageReader(BytesIO(png)).getSize()
+    scale = min(LOGO_MAX[0] / width, LOGO_MAX[1] / height)
+    image = Image(BytesIO(png), width=width * scale, height=height * scale)
+    image.fingerprint = hashlib.sha256(png).hexdigest()  # type: ignore[attr-defined]
+    return image
+
+
 def title_block(control: DocumentControl) -> list[Flowable]:
-    """Title, subject line and the document-control box that open the first page."""
+    """Title, subject line (and logo) and the document-control box that open the first page."""
     st = styles()
-    story: list[Flowable] = [para(control.title, st.title)]
+    head: list[Flowable] = [para(control.title, st.title)]
     if control.subject:
-        story.append(para(control.subject, st.subtitle))
-    story += [control_block(control), Spacer(1, 6 * mm)]
-    return story
+        head.append(para(control.subject, st.subtitle))
+    if control.logo:
+        logo = _logo(control.logo)
+        table = Table([[head, logo]], colWidths=[FRAME_WIDTH - LOGO_MAX[0] - 4 * mm,
+                                                 LOGO_MAX[0] + 4 * mm], hAlign="LEFT")
+        table.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
+        head = [table]
+    return [*head, control_block(control), Spacer(1, 6 * mm)]
+
+
+def table_of_contents() -> Flowable:
+    """A table of contents filled from the bookmarked headings (section, h1, h2)."""
+    from reportlab.platypus.tableofcontents import TableOfContents
+
+    st = styles()
+    toc = TableOfContents(dotsMinLevel=0)
+    toc.levelStyles = [
+        ParagraphStyle("qms-toc-1", parent=st.body, fontName=FONT_BOLD, leftIndent=0,
+                       firstLineIndent=0, spaceBefore=3),
+        ParagraphStyle("qms-toc-2", parent=st.body, leftIndent=8 * mm, firstLineIndent=0,
+                       spaceBefore=0),
+    ]
+    return toc
 
 
 def heading(text: str, style: ParagraphStyle, min_space: float = 35 * mm) -> list[Flowable]:
@@ -250,11 +288,12 @@ def empty_note(text: str) -> Paragraph:
 def figure_image(fig: Figure, width: float = FRAME_WIDTH, dpi: int = 200) -> Image:
     """A matplotlib Figure as a PNG Image flowable ``width`` points wide, aspect ratio kept."""
     buffer = BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
-    buffer.seek(0)
+    # No "Software" stamp: the same chart gives the same bytes, and so the same fingerprint.
+    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white", metadata={"Software": None})
     fig_w, fig_h = fig.get_size_inches()
-    image = Image(buffer, width=width, height=width * fig_h / fig_w)
+    image = Image(BytesIO(buffer.getvalue()), width=width, height=width * fig_h / fig_w)
     image.hAlign = "CENTER"
+    image.fingerprint = hashlib.sha256(buffer.getvalue()).hexdigest()  # type: ignore[attr-defined]
     return image
 
 
@@ -285,36 +324,86 @@ def _draw_frame(canvas: Canvas, control: DocumentControl, generated_at: datetime
     canvas.restoreState()
 
 
-def _canvas_maker(control: DocumentControl, generated_at: datetime) -> type[Canvas]:
+# Paragraph style -> outline level: these headings become PDF bookmarks (and TOC entries).
+OUTLINE_LEVELS = {"qms-h1": 0, "qms-h2": 1}
+
+
+def _canvas_maker(control: DocumentControl, generated_at: datetime,
+                  pages: list[int]) -> type[Canvas]:
     class NumberedCanvas(Canvas):
-        """Holds every page back until the end so the footer can say "Page x of y"."""
+        """Holds every page back until the end so the footer can say "Page x of y".
+
+        Bookmarks are held with their page too: a bookmark names the page being written,
+        which is only known when the held pages are finally put out.
+        """
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held_pages: list[dict[str, Any]] = []
+            self.held_bookmarks: list[tuple[str, str, int]] = []
 
         def showPage(self) -> None:
             self._held_pages.append(dict(self.__dict__))
+            self.held_bookmarks = []
             self._startPage()
 
         def save(self) -> None:
             total = len(self._held_pages)
             for number, state in enumerate(self._held_pages, start=1):
                 self.__dict__.update(state)
+                for key, text, level in state["held_bookmarks"]:
+                    self.bookmarkPage(key)
+                    self.addOutlineEntry(text, key, level=level)
                 _draw_frame(self, control, generated_at, number, total)
                 super().showPage()
+            if any(state["held_bookmarks"] for state in self._held_pages):
+                self.showOutline()
+            pages[:] = [total]
             super().save()
 
     return NumberedCanvas
 
 
+class _Document(BaseDocTemplate):
+    """Bookmarks each heading (clamped so a level never skips one) and feeds the TOC."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._level = -1
+        self._count = 0
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if not isinstance(flowable, Paragraph) or flowable.style.name not in OUTLINE_LEVELS:
+            return
+        level = min(OUTLINE_LEVELS[flowable.style.name], self._level + 1)
+        self._level = level
+        self._count += 1
+        key = f"section-{self._count}"
+        text = flowable.getPlainText()
+        self.canv.held_bookmarks.append((key, text, level))  # type: ignore[attr-defined]
+        self.notify("TOCEntry", (level, text, self.page, key))
+
+    def handle_documentBegin(self) -> None:
+        self._level, self._count = -1, 0  # each pass of multiBuild starts afresh
+        super().handle_documentBegin()
+
+
+@dataclass(frozen=True)
+class BuiltPdf:
+    path: Path
+    pages: int
+
+
 def build_pdf(out_path: Path, control: DocumentControl, story: list[Flowable],
-              generated_at: datetime | None = None) -> Path:
+              generated_at: datetime | None = None) -> BuiltPdf:
     """Lay out ``story`` as an A4 controlled document and write it atomically to ``out_path``.
 
     The PDF is written to a temporary file beside the target and moved into place only
-    when complete, so a failed run never leaves a half-written report.
+    when complete, so a failed run never leaves a half-written report. A story with a
+    table of contents is laid out twice (the second pass knows the page numbers).
     """
+    from reportlab.platypus.tableofcontents import TableOfContents
+
     register_fonts()
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -325,8 +414,9 @@ def build_pdf(out_path: Path, control: DocumentControl, story: list[Flowable],
     fd, temp_name = tempfile.mkstemp(prefix=f".{out_path.stem}-", suffix=".pdf.part",
                                      dir=out_path.parent)
     os.close(fd)
+    pages: list[int] = []
     try:
-        doc = BaseDocTemplate(
+        doc = _Document(
             temp_name, pagesize=PAGE_SIZE, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
             topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=control.title,
             author=author, subject=control.subject or control.title, creator=CREATOR,
@@ -336,7 +426,11 @@ def build_pdf(out_path: Path, control: DocumentControl, story: list[Flowable],
                       - MARGIN_BOTTOM, leftPadding=0, rightPadding=0, topPadding=0,
                       bottomPadding=0, id="body")
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-        doc.build(story, canvasmaker=_canvas_maker(control, generated_at))
+        maker = _canvas_maker(control, generated_at, pages)
+        if any(isinstance(flowable, TableOfContents) for flowable in story):
+            doc.multiBuild(story, canvasmaker=maker)
+        else:
+            doc.build(story, canvasmaker=maker)
         try:
             os.replace(temp_name, out_path)
         except PermissionError as exc:
@@ -345,4 +439,4 @@ def build_pdf(out_path: Path, control: DocumentControl, story: list[Flowable],
     finally:
         with suppress(FileNotFoundError):
             os.unlink(temp_name)
-    return out_path
+    return BuiltPdf(out_path, pages[0] if pages else 0)

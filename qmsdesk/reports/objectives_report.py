@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Generator, Sequence
+from collections.abc import Sequence
 from datetime import date
-from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -18,8 +17,6 @@ from qmsdesk.reports.document import (
     FRAME_WIDTH,
     RULE,
     Cell,
-    DocumentControl,
-    build_pdf,
     data_table,
     empty_note,
     facts_table,
@@ -28,9 +25,9 @@ from qmsdesk.reports.document import (
     para,
     rich,
     styles,
-    title_block,
 )
 from qmsdesk.reports.fonts import FONT, markup
+from qmsdesk.reports.issue import ContentTask, ReportContent, ReportRequest, as_of
 from qmsdesk.services import objective_rules as rules
 from qmsdesk.services.actions import ActionRow, list_actions
 from qmsdesk.services.labels import label, plural
@@ -43,11 +40,9 @@ from qmsdesk.services.objectives import (
     list_objectives,
     target_text,
 )
-from qmsdesk.services.org_settings import load_settings
 from qmsdesk.services.policy import PolicyRevision, current_policy
 from qmsdesk.services.progress import Progress
 
-TITLE = "Quality policy and objectives"
 SUBJECT = ("ISO 9001:2015 clauses 5.2 and 6.2 — the quality policy and the measurable quality "
            "objectives set against it, with their measurements and actions")
 REPORT_KEY = "objectives"
@@ -253,24 +248,14 @@ def _objective_section(record: ObjectiveRecord, row: ObjectiveRow, actions: Sequ
     ]
 
 
-def objectives_report(db: Database, out_path: Path, today: date,
-                      prepared_by: str) -> Generator[Progress, None, Path]:
-    """Write the policy and every objective with its chart, measurements and actions.
-
-    Yields Progress; nothing is written until the last step, so closing the generator
-    early leaves no file.
-    """
+def content(db: Database, request: ReportRequest) -> ContentTask:
+    """The policy and every objective with its chart, measurements and actions."""
+    today = request.today
     yield Progress(0, 0, "Loading the quality policy and objectives")
-    settings = load_settings(db)
     policy = current_policy(db)
     rows = list_objectives(db, today)
     total = len(rows) + 2
-    control = DocumentControl(
-        title=TITLE, document_number=settings.document_number(REPORT_KEY),
-        revision="1", organisation=settings.organisation, prepared_by=prepared_by,
-        approved_by=settings.approved_by, issue_date=today,
-        period=f"Status as of {today.isoformat()}", subject=SUBJECT)
-    story: list[Flowable] = [*title_block(control), *_policy(policy), *_summary(rows, today)]
+    story: list[Flowable] = [*_policy(policy), *_summary(rows, today)]
     story += [CondPageBreak(90 * mm), para("3. Objectives in detail", styles().h1)]
     if not rows:
         story.append(empty_note("No quality objectives recorded."))
@@ -280,4 +265,4 @@ def objectives_report(db: Database, out_path: Path, today: date,
         story += _objective_section(record, row, list_actions(db, today, objective_id=row.id),
                                     policy)
     yield Progress(total - 1, total, "Writing the PDF")
-    return build_pdf(out_path, control, story)
+    return ReportContent(REPORT_KEY, SUBJECT, as_of(today), story, (today.isoformat(),))

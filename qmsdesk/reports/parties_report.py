@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Generator, Sequence
+from collections.abc import Sequence
 from datetime import date
-from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
@@ -17,8 +16,6 @@ from qmsdesk.reports.document import (
     FRAME_WIDTH,
     RULE,
     Cell,
-    DocumentControl,
-    build_pdf,
     data_table,
     empty_note,
     facts_table,
@@ -27,17 +24,15 @@ from qmsdesk.reports.document import (
     para,
     rich,
     styles,
-    title_block,
 )
 from qmsdesk.reports.fonts import markup
+from qmsdesk.reports.issue import ContentTask, ReportContent, ReportRequest, as_of
 from qmsdesk.services import party_rules as rules
 from qmsdesk.services.dates import add_months, is_overdue
 from qmsdesk.services.labels import label, plural
-from qmsdesk.services.org_settings import load_settings
 from qmsdesk.services.parties import PartyRecord, PartyRow, get_party, list_parties
 from qmsdesk.services.progress import Progress
 
-TITLE = "Interested parties register"
 SUBJECT = ("ISO 9001:2015 clause 4.2 — interested parties relevant to the quality management "
            "system and their relevant requirements")
 REPORT_KEY = "parties"
@@ -210,25 +205,16 @@ def _archived(rows: Sequence[PartyRow]) -> list[Flowable]:
     return story
 
 
-def parties_report(db: Database, out_path: Path, today: date,
-                   prepared_by: str) -> Generator[Progress, None, Path]:
-    """Write the register of active interested parties to ``out_path``; yields Progress.
-
-    Nothing is written until the last step, so closing the generator early leaves no file.
-    """
+def content(db: Database, request: ReportRequest) -> ContentTask:
+    """The register of active interested parties as of ``request.today``; yields Progress."""
+    today = request.today
     yield Progress(0, 0, "Loading interested parties")
-    settings = load_settings(db)
     everyone = list_parties(db, today, include_archived=True)
     rows = [r for r in everyone if r.status == "active"]
     archived = [r for r in everyone if r.status != "active"]
     total = len(rows) + 3
     yield Progress(1, total, "Drawing the power/interest grid")
-    control = DocumentControl(
-        title=TITLE, document_number=settings.document_number(REPORT_KEY), revision="1",
-        organisation=settings.organisation, prepared_by=prepared_by,
-        approved_by=settings.approved_by, issue_date=today,
-        period=f"Status as of {today.isoformat()}", subject=SUBJECT)
-    story: list[Flowable] = [*title_block(control), *_summary(rows, today),
+    story: list[Flowable] = [*_summary(rows, today),
                              *_register(rows, today), *_archived(archived), *_chart(rows)]
     story += [CondPageBreak(90 * mm), para("4. Party details", styles().h1)]
     if not rows:
@@ -237,4 +223,7 @@ def parties_report(db: Database, out_path: Path, today: date,
         yield Progress(2 + index, total, f"Section {row.ref} {row.name}")
         story += _party_section(get_party(db, row.id), today)
     yield Progress(total - 1, total, "Writing the PDF")
-    return build_pdf(out_path, control, story)
+    # The as-of date and the engagement window's start move every day; what the register
+    # says (which engagements fall inside the window) is in the rest of the text.
+    volatile = (today.isoformat(), add_months(today, -ENGAGEMENT_MONTHS).isoformat())
+    return ReportContent(REPORT_KEY, SUBJECT, as_of(today), story, volatile)

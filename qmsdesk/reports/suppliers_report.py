@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import textwrap
 from collections import Counter
-from collections.abc import Generator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, KeepTogether, Spacer
@@ -18,8 +17,6 @@ from qmsdesk.reports.document import (
     FRAME_WIDTH,
     RULE,
     Cell,
-    DocumentControl,
-    build_pdf,
     data_table,
     empty_note,
     facts_table,
@@ -28,13 +25,12 @@ from qmsdesk.reports.document import (
     para,
     rich,
     styles,
-    title_block,
 )
 from qmsdesk.reports.fonts import markup
+from qmsdesk.reports.issue import ContentTask, ReportContent, ReportRequest, as_of
 from qmsdesk.services import supplier_rules as rules
 from qmsdesk.services.actions import ActionRow, list_actions
 from qmsdesk.services.labels import label, plural
-from qmsdesk.services.org_settings import load_settings
 from qmsdesk.services.progress import Progress
 from qmsdesk.services.supplier_reviews import (
     ReviewRow,
@@ -54,7 +50,6 @@ from qmsdesk.services.suppliers import (
     list_suppliers,
 )
 
-TITLE = "Approved supplier list and supplier evaluation"
 SUBJECT = ("ISO 9001:2015 clause 8.4 — external providers: the approved supplier list, "
            "certificates, periodic evaluations on weighted criteria and measured KPIs, and the "
            "actions requested from suppliers")
@@ -367,15 +362,10 @@ def _load(db: Database, row: SupplierRow, today: date,
     return data
 
 
-def suppliers_report(db: Database, out_path: Path, today: date,
-                     prepared_by: str) -> Generator[Progress, None, Path]:
-    """Write the approved supplier list and every supplier's evaluation to ``out_path``.
-
-    Yields Progress; nothing is written until the last step, so closing the generator
-    early leaves no file.
-    """
+def content(db: Database, request: ReportRequest) -> ContentTask:
+    """The approved supplier list and every supplier's evaluation; yields Progress."""
+    today = request.today
     yield Progress(0, 0, "Loading suppliers")
-    settings = load_settings(db)
     rows = list_suppliers(db, today)
     bands, intervals = load_bands(db), load_intervals(db)
     total = len(rows) + 2
@@ -387,13 +377,7 @@ def suppliers_report(db: Database, out_path: Path, today: date,
         sections += _supplier_section(data[-1], today, intervals,
                                       [(band.name, band.minimum) for band in bands])
     yield Progress(total - 1, total, "Writing the PDF")
-    control = DocumentControl(
-        title=TITLE, document_number=settings.document_number(REPORT_KEY),
-        revision="1", organisation=settings.organisation, prepared_by=prepared_by,
-        approved_by=settings.approved_by, issue_date=today,
-        period=f"Status as of {today.isoformat()}", subject=SUBJECT)
-    story: list[Flowable] = [*title_block(control),
-                             *_supplier_list(data, [b.name for b in bands], today),
+    story: list[Flowable] = [*_supplier_list(data, [b.name for b in bands], today),
                              CondPageBreak(90 * mm), para("2. Supplier evaluations", styles().h1)]
     story += sections or [empty_note("No suppliers recorded.")]
-    return build_pdf(out_path, control, story)
+    return ReportContent(REPORT_KEY, SUBJECT, as_of(today), story, (today.isoformat(),))

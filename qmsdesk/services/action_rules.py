@@ -24,6 +24,7 @@ SOURCE_LINKS: dict[str, str] = {
     "objective": "objective_id",
     "party": "party_id",
     "supplier review": "supplier_review_id",
+    "management review": "management_review_id",
 }
 NO_SOURCE = "none"
 SOURCES = (NO_SOURCE, *SOURCE_LINKS)

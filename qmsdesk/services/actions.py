@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import InstrumentedAttribute
 from qmsdesk.models.db import Database
 from qmsdesk.models.objectives import Action, Objective
 from qmsdesk.models.parties import Party
+from qmsdesk.models.reviews import ManagementReview
 from qmsdesk.models.suppliers import SupplierReview
 from qmsdesk.services import action_rules as rules
 from qmsdesk.services.errors import NotFoundError, ValidationError
@@ -24,6 +25,7 @@ SOURCE_NAMES: dict[str, InstrumentedAttribute[str]] = {
     "objective": Objective.title,
     "party": Party.name,
     "supplier review": SupplierReview.ref,
+    "management review": ManagementReview.ref,
 }
 # SQLite allows 32 766 bound parameters (999 before 3.32); stay well below either.
 _CHUNK = 500
@@ -40,6 +42,7 @@ class ActionRecord:
     objective_id: int | None = None
     party_id: int | None = None
     supplier_review_id: int | None = None
+    management_review_id: int | None = None
     owner: str = ""
     start_date: date | None = None
     due_date: date | None = None
@@ -85,11 +88,16 @@ _ACTION_FIELDS = ("title", "description", "kind", *rules.LINK_FIELDS, "owner", "
                   "effectiveness_by", "effectiveness_on", "evidence")
 
 
-def new_action(today: date, objective_id: int | None = None, party_id: int | None = None,
-               supplier_review_id: int | None = None) -> ActionRecord:
-    """A blank action starting today, linked to the record it was raised from (if any)."""
-    links = {"objective_id": objective_id, "party_id": party_id,
-             "supplier_review_id": supplier_review_id}
+def _check_link_names(links: dict[str, int | None]) -> None:
+    unknown = set(links) - set(rules.LINK_FIELDS)
+    if unknown:
+        raise TypeError(f"not an action link: {', '.join(sorted(unknown))}")
+
+
+def new_action(today: date, **links: int | None) -> ActionRecord:
+    """A blank action starting today, linked to the record it was raised from (if any):
+    ``new_action(today, objective_id=3)``; the link names are rules.LINK_FIELDS."""
+    _check_link_names(links)
     record = ActionRecord(start_date=today, **links)
     record.source = rules.source_of(links)
     if record.source == "objective":
@@ -97,10 +105,11 @@ def new_action(today: date, objective_id: int | None = None, party_id: int | Non
     return record
 
 
-def list_actions(db: Database, today: date, objective_id: int | None = None,
-                 party_id: int | None = None, include_closed: bool = True,
-                 supplier_review_id: int | None = None) -> list[ActionRow]:
-    """The log in the order entered; narrowed to one objective/party and to open actions."""
+def list_actions(db: Database, today: date, include_closed: bool = True,
+                 **only: int | None) -> list[ActionRow]:
+    """The log in the order entered; ``only`` narrows it to the actions raised from one
+    record (``objective_id=3``), ``include_closed=False`` to open actions."""
+    _check_link_names(only)
     links = [getattr(Action, link) for link in rules.LINK_FIELDS]
     query = select(Action.id, Action.ref, Action.title, Action.kind, Action.owner,
                    Action.due_date, Action.status, Action.progress, Action.effectiveness,
@@ -109,12 +118,9 @@ def list_actions(db: Database, today: date, objective_id: int | None = None,
         target = aliased(SOURCE_NAMES[source].class_)
         query = (query.add_columns(target.ref)
                  .outerjoin(target, target.id == getattr(Action, link)))
-    if objective_id is not None:
-        query = query.where(Action.objective_id == objective_id)
-    if party_id is not None:
-        query = query.where(Action.party_id == party_id)
-    if supplier_review_id is not None:
-        query = query.where(Action.supplier_review_id == supplier_review_id)
+    for link, value in only.items():
+        if value is not None:
+            query = query.where(getattr(Action, link) == value)
     if not include_closed:
         query = query.where(Action.status.in_(rules.OPEN_STATUSES))
     with db.session() as session:

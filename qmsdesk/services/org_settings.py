@@ -1,8 +1,12 @@
-"""Organisation-wide settings stored in the database: name, document numbers per report."""
+"""Organisation-wide settings stored in the database: name, logo, document numbers."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -14,13 +18,17 @@ DEFAULT_DOCUMENT_NUMBERS = {
     "parties": "QMS-REG-4.2",
     "objectives": "QMS-REG-6.2",
     "suppliers": "QMS-REG-8.4",
+    "management-review": "QMS-REC-9.3",
 }
+LOGO_FILE_LIMIT = 5 * 1024 * 1024
+LOGO_PIXELS = (600, 240)  # stored size: sharp at the printed 45 x 18 mm, small in the database
 
 
 @dataclass
 class OrgSettings:
     organisation: str = ""
     approved_by: str = ""
+    logo: bytes | None = None  # PNG
     document_numbers: dict[str, str] = field(
         default_factory=lambda: dict(DEFAULT_DOCUMENT_NUMBERS))
 
@@ -32,7 +40,8 @@ def load_settings(db: Database) -> OrgSettings:
     with db.session() as session:
         values = {s.key: s.value for s in session.scalars(select(Setting))}
     settings = OrgSettings(organisation=values.get("organisation", ""),
-                           approved_by=values.get("approved_by", ""))
+                           approved_by=values.get("approved_by", ""),
+                           logo=_decode_logo(values.get("logo", "")))
     for key, value in values.items():
         if key.startswith("document_number."):
             settings.document_numbers[key.removeprefix("document_number.")] = value
@@ -46,12 +55,50 @@ def save_settings(db: Database, settings: OrgSettings) -> None:
     if len(organisation) > 200:
         raise ValidationError({"organisation": "Organisation name is too long (200 at most)."})
     wanted = {"organisation": organisation, "approved_by": settings.approved_by.strip()}
+    if settings.logo:
+        wanted["logo"] = base64.b64encode(settings.logo).decode("ascii")
     for report, number in settings.document_numbers.items():
         wanted[f"document_number.{report}"] = number.strip()
     with db.session() as session:
         existing = {s.key: s for s in session.scalars(select(Setting))}
+        if not settings.logo and "logo" in existing:
+            wanted["logo"] = ""  # logo removed
         for key, value in wanted.items():
             if key in existing:
                 existing[key].value = value
             else:
                 session.add(Setting(key=key, value=value))
+
+
+def _decode_logo(text: str) -> bytes | None:
+    try:
+        return base64.b64decode(text, validate=True) or None
+    except (binascii.Error, ValueError):
+        return None  # a damaged value prints no logo rather than failing every report
+
+
+def read_logo(path: Path) -> bytes:
+    """A logo file (PNG, JPEG, ...) checked and converted to a small PNG for the reports.
+
+    Raises ValidationError on the "logo" field for a missing, huge or unreadable file.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > LOGO_FILE_LIMIT:
+            raise ValidationError({"logo": f"{path.name} is too large for a logo "
+                                           f"({size // 1024} KB; at most 5 MB)."})
+        with Image.open(path) as image:
+            image.load()
+            picture = image.convert("RGBA")
+    except FileNotFoundError as exc:
+        raise ValidationError({"logo": f"{path.name} does not exist."}) from exc
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise ValidationError({"logo": f"{path.name} is not an image QMS Desk can read "
+                                       "(use PNG or JPEG)."}) from exc
+    picture.thumbnail(LOGO_PIXELS)
+    out = BytesIO()
+    picture.save(out, format="PNG", optimize=True)
+    return out.getvalue()

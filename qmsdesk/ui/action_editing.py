@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from qmsdesk.services import actions as service
 from qmsdesk.services.errors import ServiceError
+from qmsdesk.services.management_reviews import list_meetings
 from qmsdesk.services.objectives import objective_titles
 from qmsdesk.services.parties import list_parties
 from qmsdesk.ui.dialogs.action_dialog import ActionDialog, SourceChoices
@@ -22,6 +23,7 @@ def source_choices(db: Database, today: date) -> SourceChoices:
     return {
         "objective": [(oid, f"{ref} — {title}") for oid, ref, title in objective_titles(db)],
         "party": [(row.id, f"{row.ref} — {row.name}") for row in list_parties(db, today)],
+        "management review": [(row.id, row.choice_label) for row in list_meetings(db)],
     }
 
 

@@ -39,6 +39,8 @@ PAGES = [
      "SP_DriveNetIcon"),
     ("actions", "Actions", "qmsdesk.ui.pages.actions_page", "ActionsPage",
      "SP_DialogApplyButton"),
+    ("reports", "Reports", "qmsdesk.ui.pages.reports_page", "ReportsPage",
+     "SP_FileDialogContentsView"),
 ]
 
 
@@ -172,6 +174,12 @@ class MainWindow(QMainWindow):
         self.reports_menu.clear()
         self.reports_menu.addActions(page.report_actions())
         page.activated()
+
+    def report_issued(self) -> None:
+        """A report was written: the Reports page lists it next time it is shown."""
+        reports = self.pages.get("reports")
+        if reports is not None and self.stack.currentWidget() is reports:
+            reports.activated()
 
     def page(self, key: str) -> RegisterPage:
         return self.pages[key]

@@ -6,12 +6,12 @@ import re
 from datetime import date, timedelta
 
 from qmsdesk.models.db import Database
-from qmsdesk.reports.objectives_report import objectives_report
 from qmsdesk.services import actions, objectives, policy
 from qmsdesk.services import objective_rules as rules
 from qmsdesk.services.objectives import MeasurementRecord, ObjectiveRecord
 from qmsdesk.services.org_settings import OrgSettings, save_settings
 from qmsdesk.services.progress import Progress, run_task
+from tests.reports.helpers import objectives_report
 from tests.reports.test_parties_report import image_xobjects, pdf_text
 
 PREPARED_BY = "Piotr Zieliński"

@@ -12,7 +12,6 @@ from pypdf import PdfReader
 from qmsdesk.models.db import Database
 from qmsdesk.reports import document
 from qmsdesk.reports.fonts import FONT_CJK, markup
-from qmsdesk.reports.parties_report import parties_report
 from qmsdesk.services.org_settings import OrgSettings, save_settings
 from qmsdesk.services.parties import (
     EngagementRecord,
@@ -22,6 +21,7 @@ from qmsdesk.services.parties import (
     save_party,
 )
 from qmsdesk.services.progress import Progress, run_task
+from tests.reports.helpers import parties_report
 
 NAMES = ("Müller Präzisionsteile GmbH", "Łódź Logistics Sp. z o.o.", "株式会社サンプル精工",
          "R&D <Team>")

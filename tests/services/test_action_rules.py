@@ -112,7 +112,7 @@ INVALID: dict[str, tuple[Callable[[ActionRecord], None], dict[str, str]]] = {
         {"effectiveness_by": "Checked by is too long (201 characters; at most 200)."}),
     "unknown source": (_set(source="audit"),
                        {"source": "Source must be one of: none, objective, party, "
-                                  "supplier review."}),
+                                  "supplier review, management review."}),
     "objective source without objective": (_set(source="objective"),
                                            {"objective_id": CHOOSE_OBJECTIVE}),
     "objective id 0": (_set(source="objective", objective_id=0),
@@ -207,7 +207,8 @@ def test_choices() -> None:
     assert rules.KINDS == ("correction", "corrective", "preventive", "improvement")
     assert rules.STATUSES == ("open", "in progress", "done", "cancelled")
     assert rules.EFFECTIVENESS == ("", "effective", "partly", "not effective")
-    assert rules.SOURCES == ("none", "objective", "party", "supplier review")
+    assert rules.SOURCES == ("none", "objective", "party", "supplier review",
+                             "management review")
     assert set(rules.OPEN_STATUSES) | set(rules.CLOSED_STATUSES) == set(rules.STATUSES)
 
 

@@ -233,7 +233,7 @@ def test_report_runs_in_background_and_opens(window, qtbot, monkeypatch, tmp_pat
     monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName",
                         lambda *a, **k: (str(out), "PDF (*.pdf)"))
     opened: list[str] = []
-    monkeypatch.setattr(page, "open_file", opened.append)
+    monkeypatch.setattr("qmsdesk.ui.report_runner.open_file", opened.append)
     page.report_action.trigger()
     qtbot.waitUntil(lambda: bool(opened), timeout=30000)
     assert opened == [str(out)]

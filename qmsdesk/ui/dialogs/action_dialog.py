@@ -16,6 +16,7 @@ from qmsdesk.ui.widgets import DateEdit, choice_box, select_value
 
 SOURCE_LABELS = {"none": "None (stands alone)", "objective": "Quality objective",
                  "supplier review": "Supplier review",
+                 "management review": "Management review",
                  "party": "Interested party"}
 EFFECTIVENESS_LABELS = {"": "Not checked yet", "effective": "Effective",
                         "partly": "Partly effective", "not effective": "Not effective"}

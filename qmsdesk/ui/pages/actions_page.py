@@ -39,7 +39,8 @@ ACTION_COLUMNS = [
     Column("Type", lambda r: label(r.kind)),
     Column("Source", lambda r: r.source_ref or "—",
            tooltip=lambda r: {"objective": "Quality objective", "party": "Interested party",
-                              "supplier review": "Supplier review"}
+                              "supplier review": "Supplier review",
+                              "management review": "Management review"}
            .get(r.source, "Stands alone")),
     Column("Owner", lambda r: r.owner),
     Column("Due", _due_text, searchable=False,
@@ -99,6 +100,7 @@ class ActionsPage(RegisterPage):
         for source, text in (("objective", self.tr("Objectives")),
                              ("party", self.tr("Interested parties")),
                              ("supplier review", self.tr("Supplier reviews")),
+                             ("management review", self.tr("Management reviews")),
                              ("none", self.tr("Standalone"))):
             self.source.addItem(text, source)
         self.overdue_only = QCheckBox(self.tr("Overdue only"))

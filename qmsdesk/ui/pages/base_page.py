@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -115,34 +115,21 @@ class RegisterPage(QWidget):
         combo.setCurrentIndex(max(0, combo.findData(current)))
         combo.blockSignals(False)
 
-    def write_report(self, module: str, function: str, file_stem: str, title: str) -> None:
-        """Ask where to save, then run a report generator in the background with progress;
-        the finished PDF opens in the system viewer. The report module loads only now."""
-        import importlib
-        from pathlib import Path
+    def write_report(self, kind_key: str) -> None:
+        """Ask where to save, then issue the report in the background with progress; the
+        finished PDF opens in the system viewer. The report modules load only now."""
+        from qmsdesk.ui import report_runner
 
-        from PySide6.QtWidgets import QFileDialog
+        report_runner.write_report(self, self.db, kind_key, self.today, self.report_done)
 
-        from qmsdesk import paths
-        from qmsdesk.services.user_settings import user_name
-        from qmsdesk.ui.errors import show_error
-        from qmsdesk.ui.tasks import run_with_progress
+    def report_done(self, issued: object) -> None:
+        from qmsdesk.ui import report_runner
 
-        default = paths.reports_dir() / f"{file_stem}-{self.today.isoformat()}.pdf"
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save report"), str(default),
-                                              self.tr("PDF (*.pdf)"))
-        if not name:
-            return
-        report = getattr(importlib.import_module(module), function)
-        db, today, prepared_by = self.db, self.today, user_name()
-        run_with_progress(self, title, lambda: report(db, Path(name), today, prepared_by),
-                          self._report_done,
-                          lambda exc: show_error(self, self.tr("Report failed"), str(exc)))
-
-    def _report_done(self, path: object) -> None:
-        self.window_.statusBar().showMessage(self.tr("Report written to %s") % path, 8000)
-        self.open_file(str(path))
-
-    def open_file(self, path: str) -> None:
-        """Open a generated file with the system viewer (tests replace this)."""
-        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        revision = getattr(issued, "revision", "?")
+        state = self.tr("new revision") if getattr(issued, "new_revision", False) \
+            else self.tr("content unchanged")
+        path = str(getattr(issued, "path", issued))
+        self.window_.statusBar().showMessage(
+            self.tr("Report written to %s (revision %s, %s)") % (path, revision, state), 10000)
+        self.window_.report_issued()
+        report_runner.open_file(path)

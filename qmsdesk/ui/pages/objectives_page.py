@@ -242,6 +242,4 @@ class ObjectivesPage(RegisterPage):
             self.refresh()
 
     def run_report(self) -> None:
-        self.write_report("qmsdesk.reports.objectives_report", "objectives_report",
-                          "quality-objectives",
-                          self.tr("Writing the objectives report"))
+        self.write_report("objectives")

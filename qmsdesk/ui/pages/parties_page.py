@@ -385,6 +385,4 @@ class PartiesPage(RegisterPage):
         self._set_status(archive=False)
 
     def run_report(self) -> None:
-        self.write_report("qmsdesk.reports.parties_report", "parties_report",
-                          "interested-parties",
-                          self.tr("Writing the interested-parties report"))
+        self.write_report("parties")

@@ -236,6 +236,4 @@ class SuppliersPage(RegisterPage):
             self.criticality.setCurrentIndex(0)))
 
     def run_report(self) -> None:
-        self.write_report("qmsdesk.reports.suppliers_report", "suppliers_report",
-                          "approved-suppliers",
-                          self.tr("Writing the supplier report"))
+        self.write_report("suppliers")

@@ -1,0 +1,55 @@
+"""Management reviews (ISO 9001 9.3) and the log of every controlled report issued (7.5)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from qmsdesk.models.base import Audited, Base, RegisterRecord, UTCDateTime
+
+
+class ManagementReview(Audited, RegisterRecord, Base):
+    """A management-review meeting: the period it reviewed, who attended, what it decided.
+
+    Actions decided at the meeting are entries of the shared action log whose source is
+    this review, so the next review's pack can report their status (9.3.2 a).
+    """
+
+    __tablename__ = "management_review"
+    ref_prefix = "MR"
+    audit_entity = "management review"
+
+    held_on: Mapped[date] = mapped_column(Date, nullable=False, index=True)
+    period_from: Mapped[date] = mapped_column(Date, nullable=False)
+    period_to: Mapped[date] = mapped_column(Date, nullable=False)
+    chair: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    attendees: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    conclusions: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+class ReportLogEntry(Base):
+    """One generated report: which document, which revision, who, when, and its checksum.
+
+    Append-only and deliberately outside the audit trail: issuing a report changes no
+    register, and the management-review pack reports the trail's size, which must not
+    move just because a report was generated.
+    """
+
+    __tablename__ = "report_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_type: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    document_number: Mapped[str] = mapped_column(String(100), nullable=False)
+    period: Mapped[str] = mapped_column(String(100), nullable=False)
+    revision: Mapped[int] = mapped_column(Integer, nullable=False)
+    issue_date: Mapped[date] = mapped_column(Date, nullable=False)
+    generated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
+    generated_by: Mapped[str] = mapped_column(String(200), nullable=False)
+    pages: Mapped[int] = mapped_column(Integer, nullable=False)
+    # What the reader sees, minus revision and times: equal fingerprints = same content.
+    fingerprint: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    path: Mapped[str] = mapped_column(Text, nullable=False)

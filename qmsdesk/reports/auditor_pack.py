@@ -1,0 +1,169 @@
+"""The auditor pack: every report, every register and the period's audit trail in one zip.
+
+Layout (one top folder, so unzipping never scatters files)::
+
+    qms-auditor-pack-2026-01-01-to-2026-10-31/
+        README.txt                      what is inside and how to check it
+        manifest.sha256                 "sha256sum -c manifest.sha256" checks every file
+        reports/*.pdf                   each report, issued and logged with its revision
+        registers/*.csv                 each register table (UTF-8 with BOM)
+        audit-trail/audit-trail-<period>.csv
+
+Register reports are snapshots as of the day the pack is made; the management-review
+pack and the audit trail cover the period asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from collections.abc import Generator
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from qmsdesk import __version__
+from qmsdesk.models.db import Database
+from qmsdesk.reports.catalog import REPORT_KINDS
+from qmsdesk.reports.issue import ReportRequest, generate_report
+from qmsdesk.services.errors import ServiceError, ValidationError
+from qmsdesk.services.progress import Progress, Task
+from qmsdesk.services.register_tables import TABLES, write_audit_csv, write_csv
+from qmsdesk.services.report_log import ReportIssue, file_sha256, record_reports
+
+MANIFEST = "manifest.sha256"
+
+
+@dataclass(frozen=True)
+class AuditorPack:
+    path: Path
+    files: tuple[str, ...]  # member names below the top folder, manifest excluded
+
+
+def _check_period(request: ReportRequest) -> tuple[date, date]:
+    start, end = request.period_from, request.period_to
+    errors = {}
+    if start is None:
+        errors["period_from"] = "Choose the first day of the period."
+    if end is None:
+        errors["period_to"] = "Choose the last day of the period."
+    if start is not None and end is not None and start > end:
+        errors["period_to"] = "The period must end on or after its first day."
+    if errors:
+        raise ValidationError(errors)
+    return start, end  # type: ignore[return-value]
+
+
+def period_text(start: date, end: date) -> str:
+    return f"{start.isoformat()}-to-{end.isoformat()}"
+
+
+def _forward(task: Task[object], step: int, total: int,
+             prefix: str) -> Generator[Progress, None, object]:
+    """Run an inner task as one step of this one, passing its labels on."""
+    try:
+        while True:
+            try:
+                inner = next(task)
+            except StopIteration as stop:
+                return stop.value
+            yield Progress(step, total, f"{prefix}: {inner.label}" if inner.label else prefix)
+    finally:
+        task.close()
+
+
+def _readme(db: Database, request: ReportRequest, start: date, end: date,
+            reports: list[str]) -> str:
+    lines = [
+        "QMS Desk auditor pack",
+        "",
+        f"Period:        {start.isoformat()} to {end.isoformat()}",
+        f"Prepared by:   {request.prepared_by or '(not set)'}",
+        f"Made on:       {datetime.now():%Y-%m-%d %H:%M} with QMS Desk {__version__}",
+        f"Database:      {db.display_name}",
+        "",
+        "reports/      controlled PDF reports. Register reports show each register as of",
+        f"              {request.today.isoformat()}; the management-review pack covers the period.",
+        *(f"                - {name}" for name in reports),
+        "registers/    every register table as CSV (UTF-8 with BOM, opens in Excel).",
+        "              Text starting with = + - @ is prefixed with ' so no spreadsheet",
+        "              runs it as a formula.",
+        "audit-trail/  every change recorded in the period, with its hash chain.",
+        "",
+        "To check that no file was changed since the pack was made:",
+        f"    sha256sum -c {MANIFEST}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_auditor_pack(db: Database, out_path: Path,
+                       request: ReportRequest) -> Generator[Progress, None, AuditorPack]:
+    """Write the pack to ``out_path`` (a .zip), atomically; yields Progress.
+
+    The zip appears only when complete; closing the task early leaves nothing behind.
+    Each report in it is logged in the report log as a member of the zip.
+    """
+    start, end = _check_period(request)
+    out_path = Path(out_path).resolve()
+    if out_path.suffix.lower() != ".zip":
+        raise ServiceError(f"{out_path.name}: the auditor pack is a .zip file.")
+    top = out_path.stem
+    total = len(REPORT_KINDS) + len(TABLES) + 2
+    files: list[str] = []
+    issues: list[ReportIssue] = []
+    with tempfile.TemporaryDirectory(prefix="qmsdesk-pack-") as temp:
+        root = Path(temp) / top
+        for step, kind in enumerate(REPORT_KINDS.values()):
+            name = f"reports/{kind.file_stem}.pdf"
+            target = root / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            logged_as = f"{out_path}!/{top}/{name}"
+            issued = yield from _forward(
+                generate_report(db, kind.key, target, request, logged_as, record=False),
+                step, total, kind.title)
+            issues.append(issued.issue)  # type: ignore[attr-defined]
+            files.append(name)
+        step = len(REPORT_KINDS)
+        (root / "registers").mkdir()
+        for table in TABLES:
+            yield Progress(step, total, f"Register table {table.name}")
+            write_csv(db, table, root / "registers" / f"{table.name}.csv")
+            files.append(f"registers/{table.name}.csv")
+            step += 1
+        yield Progress(step, total, "Audit trail")
+        audit = f"audit-trail/audit-trail-{period_text(start, end)}.csv"
+        (root / "audit-trail").mkdir()
+        write_audit_csv(db, start, end, root / audit)
+        files.append(audit)
+        (root / "README.txt").write_text(
+            _readme(db, request, start, end, [f"{k.file_stem}.pdf  {k.title}"
+                                              for k in REPORT_KINDS.values()]),
+            encoding="utf-8")
+        files.append("README.txt")
+        manifest = "".join(f"{file_sha256(root / name)}  {name}\n" for name in files)
+        (root / MANIFEST).write_text(manifest, encoding="utf-8", newline="\n")
+        yield Progress(total - 1, total, "Writing the zip")
+        _zip(root, [*files, MANIFEST], out_path)
+    record_reports(db, issues)
+    return AuditorPack(out_path, tuple(files))
+
+
+def _zip(root: Path, names: list[str], out_path: Path) -> None:
+    fd, temp_name = tempfile.mkstemp(prefix=f".{out_path.stem}-", suffix=".zip.part",
+                                     dir=out_path.parent)
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(temp_name, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name in names:
+                archive.write(root / name, f"{root.name}/{name}")
+        try:
+            os.replace(temp_name, out_path)
+        except PermissionError as exc:
+            raise ServiceError(f"Cannot write {out_path}: it may be open in another program."
+                               ) from exc
+    finally:
+        with suppress(FileNotFoundError):
+            os.unlink(temp_name)

@@ -1,0 +1,128 @@
+"""Issuing a report: content -> fingerprint -> revision -> controlled PDF -> report log.
+
+Every report module offers ``content(db, request)``, a task that yields Progress and
+returns a ReportContent (its body, without the title block). Issuing it works out the
+revision from the content fingerprint, adds the document-control block, writes the PDF
+and records it in the report log with its sha256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+
+from reportlab.platypus import Flowable
+
+from qmsdesk.models.db import Database
+from qmsdesk.reports.catalog import REPORT_KINDS
+from qmsdesk.reports.document import DocumentControl, build_pdf, title_block
+from qmsdesk.reports.fingerprint import content_fingerprint
+from qmsdesk.services.org_settings import load_settings
+from qmsdesk.services.progress import Progress
+from qmsdesk.services.report_log import (
+    LoggedReport,
+    ReportIssue,
+    file_sha256,
+    record_reports,
+    revision_for,
+)
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What the user asked for: as of when, by whom, for which period (periodic reports)."""
+
+    today: date
+    prepared_by: str
+    period_from: date | None = None
+    period_to: date | None = None
+
+
+@dataclass
+class ReportContent:
+    """A report's own part: the body that follows the title block, and how to label it.
+
+    ``volatile`` lists text that may change without the report saying anything new (the
+    "as of" date of a register snapshot); it does not count towards the revision.
+    """
+
+    report_type: str
+    subject: str
+    period: str
+    body: list[Flowable]
+    volatile: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class IssuedReport:
+    path: Path
+    issue: ReportIssue
+    log: LoggedReport | None  # None until recorded (see ``issue(record=False)``)
+
+    @property
+    def revision(self) -> int:
+        return self.issue.revision.number
+
+    @property
+    def new_revision(self) -> bool:
+        return self.issue.revision.is_new
+
+    @property
+    def pages(self) -> int:
+        return self.issue.pages
+
+
+ContentTask = Generator[Progress, None, ReportContent]
+
+
+def as_of(today: date) -> str:
+    return f"As of {today.isoformat()}"
+
+
+def issue(db: Database, content: ReportContent, out_path: Path, request: ReportRequest,
+          generated_at: datetime | None = None, logged_as: str | None = None,
+          record: bool = True) -> IssuedReport:
+    """Number, write and log one report (see the module docstring).
+
+    ``logged_as`` is where the file will end up when it is written elsewhere first;
+    ``record=False`` leaves logging to the caller (an auditor pack logs its reports only
+    once the zip exists).
+    """
+    kind = REPORT_KINDS[content.report_type]
+    settings = load_settings(db)
+    control = DocumentControl(
+        title=kind.title, document_number=settings.document_number(kind.key), revision="",
+        organisation=settings.organisation, prepared_by=request.prepared_by,
+        approved_by=settings.approved_by, issue_date=request.today, period=content.period,
+        subject=content.subject, logo=settings.logo)
+    identity = (kind.key, control.title, control.document_number, control.organisation,
+                control.prepared_by, control.approved_by, control.period, control.subject,
+                hashlib.sha256(control.logo or b"").hexdigest())
+    fingerprint = content_fingerprint(identity, content.body, content.volatile)
+    revision = revision_for(db, kind.key, fingerprint, request.today)
+    control = replace(control, revision=str(revision.number), issue_date=revision.issue_date)
+    built = build_pdf(out_path, control, [*title_block(control), *content.body], generated_at)
+    issued = ReportIssue(
+        report_type=kind.key, title=kind.title, document_number=control.document_number,
+        period=control.period, revision=revision, generated_by=request.prepared_by,
+        pages=built.pages, fingerprint=fingerprint, sha256=file_sha256(built.path),
+        path=logged_as or str(built.path.resolve()))
+    log = record_reports(db, [issued])[0] if record else None
+    return IssuedReport(built.path, issued, log)
+
+
+def content_builder(report_type: str) -> Callable[[Database, ReportRequest], ContentTask]:
+    """The ``content`` task of a report type; its module is imported only now."""
+    return importlib.import_module(REPORT_KINDS[report_type].module).content  # type: ignore[no-any-return]
+
+
+def generate_report(db: Database, report_type: str, out_path: Path, request: ReportRequest,
+                    logged_as: str | None = None,
+                    record: bool = True) -> Generator[Progress, None, IssuedReport]:
+    """Build, issue and log one report: the task the CLI, the GUI and the auditor pack run."""
+    content = yield from content_builder(report_type)(db, request)
+    return issue(db, content, Path(out_path), request, logged_as=logged_as, record=record)

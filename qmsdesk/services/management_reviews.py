@@ -1,0 +1,129 @@
+"""Management-review meetings (ISO 9001 9.3): record one, list them, offer them as sources.
+
+The meeting itself is short: when it was held, the period it reviewed, who chaired and
+attended, and its conclusions. Its decisions become actions in the shared log with the
+meeting as their source, so the next review's input pack can report their status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from qmsdesk.models.db import Database
+from qmsdesk.models.objectives import Action
+from qmsdesk.models.reviews import ManagementReview
+from qmsdesk.services.errors import NotFoundError, ValidationError
+from qmsdesk.services.records import conflict_guard, load_for_update, next_ref
+from qmsdesk.services.validation import check_text
+
+NAME_LIMIT = 200
+TEXT_LIMIT = 20_000
+_FIELDS = ("held_on", "period_from", "period_to", "chair", "attendees", "conclusions")
+
+
+@dataclass
+class ReviewMeeting:
+    """One management review as the editor sees it."""
+
+    held_on: date | None = None
+    period_from: date | None = None
+    period_to: date | None = None
+    chair: str = ""
+    attendees: str = ""
+    conclusions: str = ""
+    id: int | None = None
+    ref: str = ""
+    version: int = 0
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ReviewMeetingRow:
+    id: int
+    ref: str
+    held_on: date
+    period_from: date
+    period_to: date
+    chair: str
+    actions: int
+    open_actions: int
+
+    @property
+    def choice_label(self) -> str:
+        return f"{self.ref} — held {self.held_on.isoformat()}"
+
+
+def validate_meeting(record: ReviewMeeting, today: date) -> dict[str, str]:
+    """Field -> message for everything wrong with a meeting record."""
+    errors: dict[str, str] = {}
+    for key, label in (("held_on", "Meeting date"), ("period_from", "Period start"),
+                       ("period_to", "Period end")):
+        value = getattr(record, key)
+        if not isinstance(value, date) or isinstance(value, datetime):
+            errors[key] = f"{label} is required."
+    if "held_on" not in errors and record.held_on > today:  # type: ignore[operator]
+        errors["held_on"] = "Record a management review once it has been held (not a future date)."
+    if "period_from" not in errors and "period_to" not in errors:
+        if record.period_from > record.period_to:  # type: ignore[operator]
+            errors["period_to"] = "The period must end on or after its start."
+        elif "held_on" not in errors and record.period_to > record.held_on:  # type: ignore[operator]
+            errors["period_to"] = "The reviewed period cannot end after the meeting."
+    check_text(errors, "chair", record.chair, "Chair", NAME_LIMIT)
+    check_text(errors, "attendees", record.attendees, "Attendees", TEXT_LIMIT)
+    check_text(errors, "conclusions", record.conclusions, "Conclusions", TEXT_LIMIT)
+    return errors
+
+
+def _prefix(held_on: date) -> str:
+    return f"{ManagementReview.ref_prefix}-{held_on.year}-"
+
+
+def list_meetings(db: Database) -> list[ReviewMeetingRow]:
+    """Every management review, most recent first, with its count of (open) actions."""
+    open_statuses = ("open", "in progress")
+    query = (
+        select(ManagementReview.id, ManagementReview.ref, ManagementReview.held_on,
+               ManagementReview.period_from, ManagementReview.period_to,
+               ManagementReview.chair, func.count(Action.id),
+               func.count(Action.id).filter(Action.status.in_(open_statuses)))
+        .outerjoin(Action, Action.management_review_id == ManagementReview.id)
+        .group_by(ManagementReview.id)
+        .order_by(ManagementReview.held_on.desc(), ManagementReview.id.desc()))
+    with db.session() as session:
+        return [ReviewMeetingRow(*row) for row in session.execute(query)]
+
+
+def get_meeting(db: Database, meeting_id: int) -> ReviewMeeting:
+    with db.session() as session:
+        meeting = session.get(ManagementReview, meeting_id)
+        if meeting is None:
+            raise NotFoundError(f"Management review #{meeting_id} does not exist.")
+        record = ReviewMeeting(**{name: getattr(meeting, name) for name in _FIELDS})
+        record.id, record.ref, record.version = meeting.id, meeting.ref, meeting.version
+        record.updated_at = meeting.updated_at
+        return record
+
+
+def save_meeting(db: Database, record: ReviewMeeting, today: date) -> ReviewMeeting:
+    """Validate and save one meeting in one transaction; return it reloaded."""
+    record.chair = record.chair.strip()
+    errors = validate_meeting(record, today)
+    if errors:
+        raise ValidationError(errors)
+    label = record.ref or "The management review"
+    with db.session() as session, conflict_guard(label):
+        if record.id is None:
+            meeting = ManagementReview(ref=next_ref(session, ManagementReview, 2,
+                                                    _prefix(record.held_on)))  # type: ignore[arg-type]
+            session.add(meeting)
+        else:
+            meeting = load_for_update(session, ManagementReview, record.id, record.version,
+                                      label)
+        for name in _FIELDS:
+            setattr(meeting, name, getattr(record, name))
+        session.flush()
+        meeting_id = meeting.id
+    return get_meeting(db, meeting_id)

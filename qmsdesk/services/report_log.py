@@ -1,0 +1,157 @@
+"""The report log (ISO 9001 7.5): every issued report, its revision and its checksum.
+
+A report type's revision goes up when what the report says changes. Issuing a report
+whose content fingerprint matches an earlier issue of the same type reuses that issue's
+revision and issue date, so regenerating from unchanged data reprints the same revision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import func, select
+
+from qmsdesk.models.base import utcnow
+from qmsdesk.models.db import Database
+from qmsdesk.models.reviews import ReportLogEntry
+
+AVAILABLE = "available"
+MISSING = "missing"
+CHANGED = "changed since issue"
+
+
+@dataclass(frozen=True)
+class Revision:
+    number: int
+    issue_date: date
+    is_new: bool
+
+
+@dataclass(frozen=True)
+class LoggedReport:
+    """One line of the report log."""
+
+    id: int
+    report_type: str
+    title: str
+    document_number: str
+    period: str
+    revision: int
+    issue_date: date
+    generated_at: datetime
+    generated_by: str
+    pages: int
+    fingerprint: str
+    sha256: str
+    path: str
+
+    @property
+    def archive_member(self) -> tuple[Path, str] | None:
+        """(zip file, member name) for a report issued inside an auditor pack."""
+        archive, separator, member = self.path.partition(ZIP_MEMBER)
+        return (Path(archive + ".zip"), member) if separator else None
+
+    @property
+    def file_present(self) -> bool:
+        """A cheap look (no checksum): is the file, or the zip holding it, still there?"""
+        member = self.archive_member
+        return (member[0] if member else Path(self.path)).is_file()
+
+    def file_state(self) -> str:
+        """Whether the issued file is still there, unchanged (reads it to compare)."""
+        try:
+            return AVAILABLE if self.read_bytes_sha256() == self.sha256 else CHANGED
+        except (OSError, KeyError, zipfile.BadZipFile):
+            return MISSING
+
+    def read_bytes_sha256(self) -> str:
+        member = self.archive_member
+        if member is None:
+            with open(self.path, "rb") as stream:
+                return _sha256(stream)
+        with zipfile.ZipFile(member[0]) as archive, archive.open(member[1]) as stream:
+            return _sha256(stream)
+
+
+# How the log names a report issued inside a zip: "/path/pack.zip!/reports/parties.pdf".
+ZIP_MEMBER = ".zip!/"
+
+
+def _sha256(stream: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    for block in iter(lambda: stream.read(1 << 20), b""):
+        digest.update(block)
+    return digest.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    with open(path, "rb") as stream:
+        return _sha256(stream)
+
+
+def revision_for(db: Database, report_type: str, fingerprint: str, today: date) -> Revision:
+    """The revision a report with this content gets: an earlier issue's, or the next one."""
+    with db.session() as session:
+        same = session.execute(
+            select(ReportLogEntry.revision, ReportLogEntry.issue_date)
+            .where(ReportLogEntry.report_type == report_type,
+                   ReportLogEntry.fingerprint == fingerprint)
+            .order_by(ReportLogEntry.revision.desc()).limit(1)).first()
+        if same is not None:
+            return Revision(same.revision, same.issue_date, is_new=False)
+        last = session.scalar(select(func.max(ReportLogEntry.revision))
+                              .where(ReportLogEntry.report_type == report_type))
+    return Revision((last or 0) + 1, today, is_new=True)
+
+
+def _row(entry: ReportLogEntry) -> LoggedReport:
+    return LoggedReport(
+        entry.id, entry.report_type, entry.title, entry.document_number, entry.period,
+        entry.revision, entry.issue_date, entry.generated_at, entry.generated_by,
+        entry.pages, entry.fingerprint, entry.sha256, entry.path)
+
+
+@dataclass(frozen=True)
+class ReportIssue:
+    """What the log records about one issued report (``path``: where the file lives; a
+    report inside an auditor pack is named "pack.zip!/folder/reports/x.pdf")."""
+
+    report_type: str
+    title: str
+    document_number: str
+    period: str
+    revision: Revision
+    generated_by: str
+    pages: int
+    fingerprint: str
+    sha256: str
+    path: str
+
+
+def record_reports(db: Database, issues: Sequence[ReportIssue]) -> list[LoggedReport]:
+    """Log issued reports, all in one transaction."""
+    with db.session() as session:
+        entries = [ReportLogEntry(
+            report_type=i.report_type, title=i.title, document_number=i.document_number,
+            period=i.period, revision=i.revision.number, issue_date=i.revision.issue_date,
+            generated_at=utcnow(), generated_by=i.generated_by, pages=i.pages,
+            fingerprint=i.fingerprint, sha256=i.sha256, path=i.path) for i in issues]
+        session.add_all(entries)
+        session.flush()
+        return [_row(entry) for entry in entries]
+
+
+def list_report_log(db: Database, report_type: str | None = None) -> list[LoggedReport]:
+    """Every issued report, newest first (optionally of one type)."""
+    query = select(ReportLogEntry).order_by(ReportLogEntry.generated_at.desc(),
+                                            ReportLogEntry.id.desc())
+    if report_type is not None:
+        query = query.where(ReportLogEntry.report_type == report_type)
+    with db.session() as session:
+        return [_row(entry) for entry in session.scalars(query)]

@@ -1,0 +1,104 @@
+"""Writing a report or an auditor pack from the GUI: where to save, progress, open.
+
+The report modules (reportlab, matplotlib) load only when a report is asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from qmsdesk import paths
+from qmsdesk.reports.catalog import REPORT_KINDS
+from qmsdesk.services.user_settings import user_name
+from qmsdesk.ui.errors import show_error
+from qmsdesk.ui.tasks import run_with_progress
+
+if TYPE_CHECKING:
+    from qmsdesk.services.report_log import LoggedReport
+    from qmsdesk.services.workspace import Database
+
+Period = tuple[date, date] | None
+
+
+def open_file(path: str) -> None:
+    """Open a file with the system viewer (tests replace this)."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+
+def readable_copy(entry: LoggedReport) -> Path:
+    """The logged report as a file a viewer can open: itself, or for a report inside an
+    auditor pack, a copy taken out of the zip into a temporary folder."""
+    import tempfile
+    import zipfile
+
+    member = entry.archive_member
+    if member is None:
+        return Path(entry.path)
+    folder = Path(tempfile.mkdtemp(prefix="qmsdesk-report-"))
+    with zipfile.ZipFile(member[0]) as archive:
+        target = folder / Path(member[1]).name
+        target.write_bytes(archive.read(member[1]))
+    return target
+
+
+def _ask_path(parent: QWidget, title: str, default: Path, filter_text: str) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(parent, title, str(default), filter_text)
+    return Path(name) if name else None
+
+
+def _request(today: date, period: Period) -> Any:
+    from qmsdesk.reports.issue import ReportRequest
+
+    start, end = period if period is not None else (None, None)
+    return ReportRequest(today, user_name(), start, end)
+
+
+def _period_name(today: date, period: Period) -> str:
+    return today.isoformat() if period is None else f"{period[0]}-to-{period[1]}"
+
+
+def write_report(parent: QWidget, db: Database, kind_key: str, today: date,
+                 on_done: Callable[[Any], None], period: Period = None) -> None:
+    """Ask where to save, then issue the report in the background with progress;
+    ``on_done`` gets the IssuedReport (revision, path)."""
+    kind = REPORT_KINDS[kind_key]
+    default = paths.reports_dir() / kind.file_name(_period_name(today, period))
+    out = _ask_path(parent, parent.tr("Save report"), default, parent.tr("PDF (*.pdf)"))
+    if out is None:
+        return
+    request = _request(today, period)
+
+    def task() -> Any:
+        from qmsdesk.reports.issue import generate_report
+
+        return generate_report(db, kind.key, out, request)
+
+    run_with_progress(parent, parent.tr("Writing: %s") % kind.title, task, on_done,
+                      lambda exc: show_error(parent, parent.tr("Report failed"), str(exc)))
+
+
+def write_auditor_pack(parent: QWidget, db: Database, today: date, period: tuple[date, date],
+                       on_done: Callable[[Any], None]) -> None:
+    """Ask where to save the zip, then write the auditor pack with progress."""
+    default = paths.reports_dir() / f"qms-auditor-pack-{_period_name(today, period)}.zip"
+    out = _ask_path(parent, parent.tr("Save auditor pack"), default, parent.tr("Zip (*.zip)"))
+    if out is None:
+        return
+    if out.suffix.lower() != ".zip":
+        out = out.with_name(out.name + ".zip")
+    request = _request(today, period)
+
+    def task() -> Any:
+        from qmsdesk.reports.auditor_pack import write_auditor_pack as write_pack
+
+        return write_pack(db, out, request)
+
+    run_with_progress(parent, parent.tr("Writing the auditor pack"), task, on_done,
+                      lambda exc: show_error(parent, parent.tr("Auditor pack failed"), str(exc)))
