@@ -37,3 +37,28 @@ def db(tmp_path: Path) -> Iterator[Database]:
     database = open_database(tmp_path / "test.db", user="tester", create=True)
     yield database
     database.close()
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo database built once per test run (as of TODAY), to copy from."""
+    from qmsdesk.services.demo import create_demo
+    from qmsdesk.services.progress import run_task
+
+    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
+    database = open_database(path, user="Helen Whitfield", create=True)
+    run_task(create_demo(database, TODAY))
+    database.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
+    """A private copy of the demo database: tests may change it."""
+    import shutil
+
+    copy = tmp_path / "demo.db"
+    shutil.copyfile(demo_file, copy)
+    database = open_database(copy, user="Helen Whitfield")
+    yield database
+    database.close()

@@ -81,6 +81,9 @@ def test_verify_names_the_first_tampered_entry(demo_db: Path, tmp_path: Path):
      ["notes.txt", "not a QMS Desk database"]),
     (["report", "frobnicate", "--out", "x.pdf"], ["invalid choice"]),
     (["report", "parties"], ["--out"]),
+    (["report", "management-review", "--db", "{tmp}/x.db", "--out", "{tmp}/m.pdf",
+      "--from", "2026-13-01", "--to", "2026-02-01"], ["invalid date '2026-13-01'", "YYYY-MM-DD"]),
+    (["auditor-pack", "--out", "{tmp}/p.zip", "--to", "2026-02-01"], ["--from"]),
     (["frobnicate"], ["invalid choice"]),
 ])
 def test_errors_are_one_clear_line(tmp_path: Path, args: list[str], words: list[str]):
@@ -114,3 +117,34 @@ def test_objectives_report_on_the_demo(demo_db: Path, tmp_path: Path):
     objectives = len(set(re.findall(r"OBJ-\d{4}-\d{2} — ", text)))
     assert objectives == 10
     assert len(image_xobjects(reader)) == objectives
+
+
+def test_management_review_pack_and_auditor_pack(demo_db: Path, tmp_path: Path):
+    import zipfile
+    from datetime import date
+
+    today = date.today().isoformat()
+    missing = run("report", "management-review", "--db", str(demo_db), "--out",
+                  str(tmp_path / "m.pdf"), data_dir=tmp_path)
+    assert_one_line_error(missing, "needs --from DATE and --to DATE")
+    backwards = run("report", "management-review", "--db", str(demo_db), "--out",
+                    str(tmp_path / "m.pdf"), "--from", today, "--to", "2020-01-01",
+                    data_dir=tmp_path)
+    assert_one_line_error(backwards, "period_to", "on or after")
+    snapshot = run("report", "parties", "--db", str(demo_db), "--out", str(tmp_path / "p.pdf"),
+                   "--from", "2026-01-01", data_dir=tmp_path)
+    assert_one_line_error(snapshot, "snapshot as of today")
+    out = tmp_path / "mr.pdf"
+    result = run("report", "management-review", "--db", str(demo_db), "--out", str(out),
+                 "--from", "2026-01-01", "--to", today, data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"revision \d+, (new revision|content unchanged), \d+ pages, sha256 "
+                     r"[0-9a-f]{64}", result.stdout)
+    assert "Management review input pack" in PdfReader(out).pages[0].extract_text()
+    pack = tmp_path / "pack.zip"
+    result = run("auditor-pack", "--db", str(demo_db), "--from", "2026-01-01", "--to", today,
+                 "--out", str(pack), data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "sha256sum -c manifest.sha256" in result.stdout
+    with zipfile.ZipFile(pack) as archive:
+        assert "pack/manifest.sha256" in archive.namelist()

@@ -32,6 +32,7 @@ from qmsdesk.services.errors import ServiceError, ValidationError
 from qmsdesk.services.progress import Progress, Task
 from qmsdesk.services.register_tables import TABLES, write_audit_csv, write_csv
 from qmsdesk.services.report_log import ReportIssue, file_sha256, record_reports
+from qmsdesk.services.review_inputs import validate_period
 
 MANIFEST = "manifest.sha256"
 
@@ -43,17 +44,11 @@ class AuditorPack:
 
 
 def _check_period(request: ReportRequest) -> tuple[date, date]:
-    start, end = request.period_from, request.period_to
-    errors = {}
-    if start is None:
-        errors["period_from"] = "Choose the first day of the period."
-    if end is None:
-        errors["period_to"] = "Choose the last day of the period."
-    if start is not None and end is not None and start > end:
-        errors["period_to"] = "The period must end on or after its first day."
+    """The pack's period, checked as the management-review pack will check it."""
+    errors = validate_period(request.period_from, request.period_to, request.today)
     if errors:
         raise ValidationError(errors)
-    return start, end  # type: ignore[return-value]
+    return request.period_from, request.period_to  # type: ignore[return-value]
 
 
 def period_text(start: date, end: date) -> str:

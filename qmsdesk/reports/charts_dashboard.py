@@ -1,11 +1,13 @@
-"""Small charts for the dashboard (and the management-review pack): data in, Figure out."""
+"""Small charts for the dashboard and the management-review pack: data in, Figure out."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 from qmsdesk.reports.charts import FONT_FAMILY, GRID, INK, _new_figure
+from qmsdesk.services.labels import label
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -15,6 +17,13 @@ HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo", "--")
 FILL = ((0.16, 0.45, 0.71, 1.0), (0.55, 0.75, 0.90, 1.0), (0.95, 0.76, 0.25, 1.0),
         (0.85, 0.33, 0.30, 1.0), (0.60, 0.60, 0.60, 1.0), (0.35, 0.65, 0.40, 1.0),
         (0.75, 0.55, 0.80, 1.0), (0.90, 0.90, 0.90, 1.0))
+
+# Health colours that mean what they say (the hatches keep them apart in greyscale).
+HEALTH_FILL = {"measurement overdue": (0.80, 0.25, 0.25, 1.0),
+               "off track": (0.91, 0.45, 0.42, 1.0), "at risk": (0.96, 0.78, 0.30, 1.0),
+               "no data": (0.75, 0.75, 0.75, 1.0), "on track": (0.52, 0.78, 0.52, 1.0),
+               "achieved": (0.23, 0.58, 0.33, 1.0)}
+OTHER_FILL = (0.6, 0.6, 0.6, 1.0)
 
 
 def _style(ax: object, title: str) -> None:
@@ -74,3 +83,49 @@ def opened_closed(months: Sequence[str], opened: Sequence[int], closed: Sequence
     fig.suptitle(title, fontsize=9, color=INK, fontfamily=FONT_FAMILY, x=0.09, ha="left",
                  y=0.99)
     return fig
+
+
+def health_bars(by_health: Mapping[str, int], title: str, width_in: float = 3.4,
+                height_in: float = 2.2) -> Figure:
+    """Objectives per health state, each bar in its health's colour (and its own hatch)."""
+    return count_bars({label(k): v for k, v in by_health.items()}, title, width_in, height_in,
+                      colours=[HEALTH_FILL.get(k, OTHER_FILL) for k in by_health])
+
+
+def band_bars(by_band: Mapping[str, int], title: str, width_in: float = 3.4,
+              height_in: float = 2.2) -> Figure:
+    """Suppliers per band of their latest approved review ("Band A" ... "No data")."""
+    return count_bars({(f"Band {k}" if len(k) <= 2 else k): v for k, v in by_band.items()},
+                      title, width_in, height_in)
+
+
+def satisfaction_trend(series: Mapping[str, Sequence[tuple[date, float | None]]], title: str,
+                       width_in: float = 6.0, height_in: float = 2.3) -> Figure:
+    """Average satisfaction (1-5) per month, one line per series ("All parties",
+    "Customers"): each series has its own marker and line style, so it reads in greyscale.
+    Months without a score leave a gap."""
+    fig = _new_figure(width_in, height_in)
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.18, top=0.80)
+    ax = fig.add_subplot()
+    styles = (("o", "-", FILL[0]), ("s", "--", FILL[3]), ("^", ":", FILL[5]))
+    for index, (name, points) in enumerate(series.items()):
+        marker, line, colour = styles[index % len(styles)]
+        xs = [when for when, _ in points]
+        ys = [float("nan") if value is None else value for _, value in points]
+        ax.plot(xs, ys, marker=marker, linestyle=line, color=colour, markersize=4,
+                linewidth=1.3, label=name, markeredgecolor=INK, markeredgewidth=0.5)
+    ax.set_ylim(0.8, 5.2)
+    ax.set_yticks([1, 2, 3, 4, 5])
+    ax.xaxis.set_major_formatter(_month_format())
+    ax.legend(fontsize=7, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0),
+              ncol=len(series))
+    _style(ax, "")
+    fig.suptitle(title, fontsize=9, color=INK, fontfamily=FONT_FAMILY, x=0.08, ha="left",
+                 y=0.99)
+    return fig
+
+
+def _month_format() -> object:
+    from matplotlib.dates import DateFormatter
+
+    return DateFormatter("%b %y")

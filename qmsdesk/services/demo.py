@@ -4,7 +4,8 @@ Everything is created through the service layer, so every record is validated ex
 if a user had typed it and every change lands in the audit trail. The data is
 deterministic (a fixed seed per register) and every date is relative to ``today``, so a
 demo created at any time looks current: a few reviews overdue, a few due soon, most
-planned, history over the past two years (three for supplier reviews).
+planned, history over the past two years (three for supplier reviews), and the two
+management reviews held in that time with the actions they decided.
 
 ``create_demo`` is one orchestrating task; each register contributes a section with its
 own builder. A new register (objectives, suppliers, actions...) adds one ``DemoSection``
@@ -25,6 +26,7 @@ from qmsdesk.models.base import Base
 from qmsdesk.models.db import Database
 from qmsdesk.models.objectives import Action, Measurement, Objective, QualityPolicy
 from qmsdesk.models.parties import Party
+from qmsdesk.models.reviews import ManagementReview
 from qmsdesk.models.suppliers import (
     Certificate,
     ReviewScore,
@@ -32,7 +34,7 @@ from qmsdesk.models.suppliers import (
     SupplierReview,
     SupplierStatusChange,
 )
-from qmsdesk.services import demo_objectives, demo_parties, demo_suppliers
+from qmsdesk.services import demo_objectives, demo_parties, demo_reviews, demo_suppliers
 from qmsdesk.services.errors import ServiceError
 from qmsdesk.services.org_settings import OrgSettings, save_settings
 from qmsdesk.services.progress import Progress
@@ -54,7 +56,7 @@ STAFF: Mapping[str, str] = {
 # Registers that must be empty before demo data goes in (a demo never mixes with real data).
 _REGISTERS: tuple[type[Base], ...] = (Party, QualityPolicy, Objective, Measurement, Action,
                                       Supplier, Certificate, SupplierStatusChange,
-                                      SupplierReview, ReviewScore)
+                                      SupplierReview, ReviewScore, ManagementReview)
 
 Builder = Callable[[Database, date, random.Random, Mapping[str, str]], Iterator[str]]
 
@@ -88,6 +90,8 @@ def sections() -> tuple[DemoSection, ...]:
                     demo_objectives.step_count(), demo_objectives.build),
         DemoSection("suppliers", "Suppliers and supplier reviews",
                     demo_suppliers.step_count(), demo_suppliers.build),
+        DemoSection("reviews", "Management reviews", demo_reviews.step_count(),
+                    demo_reviews.build),
     )
 
 

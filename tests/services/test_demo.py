@@ -323,7 +323,8 @@ def test_objective_health_today_shows_every_state(demo, today):
 def test_action_log_has_every_status_overdue_actions_and_effectiveness_checks(demo, today):
     rows = list_actions(demo, today)
     actions = [get_action(demo, row.id) for row in rows]
-    own = [a for a in actions if a.source != "supplier review"]  # the objectives section's
+    # the objectives section's: supplier and management reviews raise their own
+    own = [a for a in actions if a.source not in ("supplier review", "management review")]
     assert 15 <= len(own) <= 25
     assert {a.status for a in actions} == set(action_rules.STATUSES)
     assert sum(row.overdue for row in rows) >= 2
@@ -345,7 +346,8 @@ def test_action_log_has_every_status_overdue_actions_and_effectiveness_checks(de
             assert action.effectiveness_by in STAFF.values()
             assert action.completed_on <= action.effectiveness_on <= today
     # each section enters its actions in the order they were raised
-    for group in (own, [a for a in actions if a.source == "supplier review"]):
+    for group in (own, *([a for a in actions if a.source == source]
+                         for source in ("supplier review", "management review"))):
         assert [a.start_date for a in group] == sorted(a.start_date for a in group)
 
 
@@ -363,7 +365,7 @@ def test_policy_objectives_and_actions_are_in_the_audit_trail(demo, today):
             AuditEntry.action == "create")))
     assert {"quality policy", "objective", "measurement", "action", "supplier",
             "supplier certificate", "supplier status change", "supplier review",
-            "review score"} <= entities
+            "review score", "management review"} <= entities
 
 
 @pytest.mark.parametrize("start", [date(2026, 1, 1), date(2027, 6, 1)])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
@@ -35,3 +37,40 @@ def test_weights_must_add_up_to_100_and_nothing_is_saved_until_they_do(window, q
     assert supplier_reviews.load_intervals(window.db)["critical"] == 4
     assert org_settings.load_settings(window.db).organisation == "Northwind Precision Ltd"
     assert user_settings.user_name() == window.db.user
+
+
+def test_a_logo_is_chosen_shown_and_saved_and_a_non_image_refused(window, qtbot, tmp_path,
+                                                                  monkeypatch):
+    from PIL import Image
+
+    picture, text = tmp_path / "logo.png", tmp_path / "notes.png"
+    Image.new("RGB", (300, 100), (200, 30, 30)).save(picture)
+    text.write_text("not a picture")
+    chosen = iter([str(text), str(picture)])
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getOpenFileName",
+                        lambda *a, **k: (next(chosen), ""))
+    seen: list[object] = []
+
+    def edit(dialog) -> None:
+        assert dialog.logo_preview.text() == "No logo"
+        dialog.organisation.setText("Northwind Precision Ltd")
+        qtbot.mouseClick(dialog.choose_logo, Qt.MouseButton.LeftButton)
+        seen.append(dialog.error_text("logo"))
+        qtbot.mouseClick(dialog.choose_logo, Qt.MouseButton.LeftButton)
+        seen.append(dialog.error_text("logo"))
+        seen.append(dialog.logo_preview.pixmap().isNull())
+        _save(dialog, qtbot)
+
+    drive_dialog(window.edit_settings, edit)
+    assert "notes.png is not an image" in str(seen[0])
+    assert seen[1:] == ["", False]
+    logo = org_settings.load_settings(window.db).logo
+    assert logo is not None and Image.open(BytesIO(logo)).size == (300, 100)
+
+    def remove(dialog) -> None:
+        assert dialog.remove_logo.isEnabled()
+        qtbot.mouseClick(dialog.remove_logo, Qt.MouseButton.LeftButton)
+        _save(dialog, qtbot)
+
+    drive_dialog(window.edit_settings, remove)
+    assert org_settings.load_settings(window.db).logo is None

@@ -1,4 +1,4 @@
-"""Settings: organisation name and document numbers (per database), your name (per user)."""
+"""Settings: organisation, logo and document numbers (per database), your name (per user)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
+from qmsdesk.reports.catalog import REPORT_KINDS
 from qmsdesk.services import org_settings, supplier_reviews, user_settings
 from qmsdesk.services.errors import ValidationError
 from qmsdesk.ui.dialogs.evaluation_settings import EvaluationSettings, EvaluationSettingsPanel
@@ -17,9 +20,7 @@ from qmsdesk.ui.dialogs.record_dialog import RecordDialog
 if TYPE_CHECKING:
     from qmsdesk.services.workspace import Database
 
-REPORT_LABELS = {"parties": "Interested parties register",
-                 "objectives": "Quality policy and objectives",
-                 "suppliers": "Approved supplier list"}
+LOGO_PREVIEW = (240, 96)
 
 
 @dataclass
@@ -40,11 +41,15 @@ class SettingsDialog(RecordDialog):
             value.organisation.organisation), "organisation")
         self.approved_by = self.add_field(form, self.tr("Reports approved by"), QLineEdit(
             value.organisation.approved_by), "approved_by")
+        self._logo = value.organisation.logo
+        self.add_field(form, self.tr("Logo on reports"), self._logo_row(), "logo")
+        self._show_logo()
         self.numbers: dict[str, QLineEdit] = {}
-        for report, label in REPORT_LABELS.items():
+        for report, kind in REPORT_KINDS.items():
             edit = QLineEdit(value.organisation.document_number(report))
             self.numbers[report] = self.add_field(
-                form, self.tr("Document number: %s") % label, edit, f"document_number.{report}")
+                form, self.tr("Document number: %s") % kind.title, edit,
+                f"document_number.{report}")
         you = self.new_form_tab(self.tr("&You"))
         self.user_name = self.add_field(you, self.tr("Your name *"), QLineEdit(value.user_name),
                                         "user_name")
@@ -55,9 +60,61 @@ class SettingsDialog(RecordDialog):
         self.resize(720, 560)
         self.start_tracking()
 
+    def _logo_row(self) -> QWidget:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.logo_preview = QLabel()
+        self.logo_preview.setFixedSize(*LOGO_PREVIEW)
+        self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo_preview.setStyleSheet("border: 1px solid #c8ccd0; background: white;")
+        self.choose_logo = QPushButton(self.tr("Choose…"))
+        self.remove_logo = QPushButton(self.tr("Remove"))
+        self.choose_logo.clicked.connect(self._choose_logo)
+        self.remove_logo.clicked.connect(lambda: self.set_logo(None))
+        layout.addWidget(self.logo_preview)
+        layout.addWidget(self.choose_logo, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.remove_logo, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addStretch(1)
+        return row
+
+    def _choose_logo(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Logo for reports"), "",
+            self.tr("Images (*.png *.jpg *.jpeg *.gif *.bmp *.tif *.tiff *.webp)"))
+        if name:
+            self.load_logo(name)
+
+    def load_logo(self, path: str) -> None:
+        """Read a logo file; a file that is no usable image leaves the old logo in place."""
+        from pathlib import Path
+
+        try:
+            self.set_logo(org_settings.read_logo(Path(path)))
+        except ValidationError as exc:
+            self.show_errors(exc.errors)
+
+    def set_logo(self, logo: bytes | None) -> None:
+        self._logo = logo
+        self.clear_errors()
+        self._show_logo()
+
+    def _show_logo(self) -> None:
+        self.remove_logo.setEnabled(self._logo is not None)
+        if self._logo is None:
+            self.logo_preview.setPixmap(QPixmap())
+            self.logo_preview.setText(self.tr("No logo"))
+            return
+        pixmap = QPixmap()
+        pixmap.loadFromData(self._logo)
+        self.logo_preview.setPixmap(pixmap.scaled(
+            LOGO_PREVIEW[0] - 8, LOGO_PREVIEW[1] - 8, Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation))
+
     def value(self) -> SettingsValue:
         organisation = dataclasses.replace(
             self._value.organisation,
+            logo=self._logo,
             organisation=self.organisation.text(),
             approved_by=self.approved_by.text(),
             document_numbers={k: e.text() for k, e in self.numbers.items()})

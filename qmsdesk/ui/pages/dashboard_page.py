@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSplitter, QWidget
 
 from qmsdesk.services import dashboard as service
-from qmsdesk.services.labels import label, plural
+from qmsdesk.services.labels import plural
 from qmsdesk.ui.chart_view import ChartView
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.pages.base_page import RegisterPage
@@ -21,11 +21,6 @@ if TYPE_CHECKING:
     from qmsdesk.ui.main_window import MainWindow
 
 OVERDUE = QColor(176, 0, 32)
-# Health colours that mean what they say (the hatches keep them apart in greyscale).
-HEALTH_FILL = {"measurement overdue": (0.80, 0.25, 0.25, 1.0),
-               "off track": (0.91, 0.45, 0.42, 1.0), "at risk": (0.96, 0.78, 0.30, 1.0),
-               "no data": (0.75, 0.75, 0.75, 1.0), "on track": (0.52, 0.78, 0.52, 1.0),
-               "achieved": (0.23, 0.58, 0.33, 1.0)}
 
 
 def _when(item: DueItem) -> str:
@@ -114,17 +109,13 @@ class DashboardPage(RegisterPage):
             f"<br>{text}")
 
     def rebuild_charts(self) -> None:
-        from qmsdesk.reports.charts_dashboard import count_bars, opened_closed
+        from qmsdesk.reports.charts_dashboard import band_bars, health_bars, opened_closed
 
         view = self.overview
-        self.health_chart.set_figure(count_bars(
-            {label(k): v for k, v in view.objectives_by_health.items()},
-            self.tr("Objectives by health"),
-            colours=[HEALTH_FILL.get(k, (0.6, 0.6, 0.6, 1.0))
-                     for k in view.objectives_by_health]))
-        self.band_chart.set_figure(count_bars(
-            {(f"Band {k}" if len(k) <= 2 else k): v for k, v in view.suppliers_by_band.items()},
-            self.tr("Suppliers by band (latest approved review)")))
+        self.health_chart.set_figure(health_bars(view.objectives_by_health,
+                                                 self.tr("Objectives by health")))
+        self.band_chart.set_figure(band_bars(view.suppliers_by_band,
+                                             self.tr("Suppliers by band (latest approved review)")))
         self.flow_chart.set_figure(opened_closed(list(view.flow_months), list(view.opened),
                                                  list(view.closed)))
 

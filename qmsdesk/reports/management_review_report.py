@@ -1,0 +1,384 @@
+"""The management-review input pack (ISO 9001 9.3.2) for a period, as a controlled PDF.
+
+Seven sections in the order of clause 9.3.2, each bookmarked and listed in the table of
+contents, with a chart wherever the section has data. Every judgement is made as of the
+period's last day, so the same data and the same period always print the same text.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
+
+from qmsdesk.models.db import Database
+from qmsdesk.reports.charts import GridPoint, power_interest_grid
+from qmsdesk.reports.charts_dashboard import band_bars, count_bars, health_bars, satisfaction_trend
+from qmsdesk.reports.document import (
+    FRAME_WIDTH,
+    Cell,
+    data_table,
+    empty_note,
+    facts_table,
+    figure_image,
+    heading,
+    para,
+    rich,
+    styles,
+    table_of_contents,
+)
+from qmsdesk.reports.fonts import markup
+from qmsdesk.reports.issue import ContentTask, ReportContent, ReportRequest
+from qmsdesk.services.errors import ValidationError
+from qmsdesk.services.labels import label, plural
+from qmsdesk.services.progress import Progress
+from qmsdesk.services.review_inputs import (
+    ActionEffectiveness,
+    ObjectivesMet,
+    PartyChanges,
+    PreviousReviews,
+    ProviderPerformance,
+    ReviewInputs,
+    Satisfaction,
+    review_inputs,
+)
+
+REPORT_KEY = "management-review"
+SUBJECT = ("ISO 9001:2015 clause 9.3.2 — inputs to the management review: the status of "
+           "earlier decisions, changes, performance and opportunities for improvement")
+SECTIONS = (
+    "1. Status of actions from previous management reviews",
+    "2. Changes in interested parties and their requirements",
+    "3. Customer satisfaction and feedback from interested parties",
+    "4. Extent to which quality objectives have been met",
+    "5. Performance of external providers",
+    "6. Effectiveness of actions taken",
+    "7. Opportunities for improvement",
+)
+CHART_WIDTH = 85 * mm
+OVERDUE = "Overdue"
+# Which register an opportunity comes from, by the prefix of its source reference.
+ORIGINS = {"OBJ": "Objectives", "ACT": "Actions", "SUP": "Suppliers", "IP": "Interested parties"}
+
+
+def _source(ref: str, source: str) -> str:
+    return ref or ("Standalone" if source == "none" else label(source))
+
+
+def _date(value: object) -> str:
+    return value.isoformat() if value is not None else ""  # type: ignore[attr-defined]
+
+
+def _chart(fig: object, width: float = CHART_WIDTH) -> Flowable:
+    return figure_image(fig, width=width)  # type: ignore[arg-type]
+
+
+def _section(index: int, intro: str) -> list[Flowable]:
+    st = styles()
+    return [*heading(SECTIONS[index], st.h1, min_space=60 * mm), para(intro, st.note)]
+
+
+def _subheading(text: str) -> list[Flowable]:
+    return heading(markup(text), styles().h3, min_space=30 * mm)
+
+
+# --- 1 ---------------------------------------------------------------------------------------
+def _previous_reviews(data: PreviousReviews) -> list[Flowable]:
+    st = styles()
+    story = _section(0, "Every management review recorded up to the end of the period, most "
+                        "recent first, with the actions it decided and where they stand now.")
+    if not data.reviews:
+        return [*story, empty_note(
+            "No management reviews are recorded before the end of the period. Record each "
+            "meeting and the actions it decides, so the next pack can follow them up.")]
+    total = sum(data.by_status.values())
+    story.append(para(f"{plural(total, 'action')} from {plural(len(data.reviews), 'review')}; "
+                      f"{plural(data.overdue, 'action')} overdue.", st.body))
+    if total:
+        story.append(_chart(count_bars({label(k): v for k, v in data.by_status.items()},
+                                       "Actions from previous reviews by status")))
+    for review in data.reviews:
+        story += _subheading(f"{review.ref} — held {review.held_on.isoformat()} (period "
+                             f"{review.period_from.isoformat()} to {review.period_to.isoformat()})")
+        if review.chair:
+            story.append(para(f"Chaired by {review.chair}.", st.note))
+        if review.conclusions:
+            story.append(para(review.conclusions, st.body))
+        rows: list[list[Cell]] = [
+            [a.ref, a.title, a.owner, _overdue_cell(_date(a.due_date), a.overdue),
+             label(a.status), label(a.effectiveness) or None]
+            for a in review.actions]
+        story.append(data_table(["Ref", "Action", "Owner", "Due", "Status", "Effectiveness"],
+                                rows, [1.1, 3.4, 1.5, 1.3, 1.2, 1.7])
+                     if rows else empty_note("No actions were recorded for this review."))
+    return story
+
+
+def _overdue_cell(text: str, overdue: bool) -> Cell:
+    """A due date with the word "Overdue" under it (not colour alone)."""
+    if not overdue:
+        return text
+    return rich(f"{markup(text)}<br/><b>{OVERDUE}</b>", styles().cell)
+
+
+# --- 2 ---------------------------------------------------------------------------------------
+def _parties(data: PartyChanges) -> list[Flowable]:
+    st = styles()
+    story = _section(1, "Changes recorded in the audit trail during the period, and where the "
+                        "interested parties stand now.")
+    story.append(para(data.issues_note, st.body))
+    story.append(facts_table([
+        ("Parties added", str(len(data.added))),
+        ("Archived or restored", str(len(data.archived_or_restored))),
+        ("Relevance changed", str(len(data.relevance_changes))),
+        ("Requirement changes", str(len(data.requirement_changes))),
+    ]))
+    if data.grid:
+        story += [Spacer(1, 2 * mm), KeepTogether([
+            para("Power/interest grid of the active parties at the end of the period; the "
+                 "marker shape shows the quadrant.", st.note),
+            _chart(power_interest_grid([GridPoint(p.ref, p.name, p.influence, p.interest)
+                                        for p in data.grid]), 100 * mm)])]
+    events = [*data.added, *data.archived_or_restored]
+    if events:
+        story += _subheading("Parties added, archived or restored")
+        story.append(data_table(
+            ["Date", "Ref", "Party", "Category", "Change"],
+            [[_date(e.on), e.ref, e.name, label(e.category), label(e.event)]
+             for e in sorted(events, key=lambda e: (e.on, e.ref))], [1.2, 1.0, 3.6, 1.4, 1.2]))
+    if data.relevance_changes:
+        story += _subheading("Changes in relevance")
+        story.append(data_table(
+            ["Date", "Ref", "Party", "What", "From", "To"],
+            [[_date(c.on), c.ref, c.name, label(c.field), c.old, c.new]
+             for c in data.relevance_changes], [1.2, 1.0, 3.0, 1.3, 1.2, 1.2]))
+    if data.requirement_changes:
+        story += _subheading("Changes in requirements")
+        story.append(data_table(
+            ["Date", "Party", "Change", "Requirement"],
+            [[_date(c.on), f"{c.party_ref} {c.party_name}", label(c.change),
+              c.requirement if not c.field else f"{c.requirement} ({label(c.field)}: "
+              f"{c.old or '—'} → {c.new or '—'})"] for c in data.requirement_changes],
+            [1.2, 2.6, 1.1, 5.0], split_in_row=True))
+    if not (events or data.relevance_changes or data.requirement_changes):
+        story.append(empty_note("No interested party or requirement changed in the period."))
+    return story
+
+
+# --- 3 ---------------------------------------------------------------------------------------
+def _trend_text(average: float | None, previous: float | None, word: str) -> str:
+    if average is None:
+        return "no scores"
+    before = f"previous period {previous:.1f}" if previous is not None else "no earlier scores"
+    return f"{average:.1f} of 5 — {word} ({before})"
+
+
+def _satisfaction(data: Satisfaction) -> list[Flowable]:
+    story = _section(2, "From the engagement log: meetings, surveys, complaints and other "
+                        "exchanges dated in the period, with the satisfaction scored (1–5). "
+                        f"The previous period is {data.previous_from.isoformat()} to "
+                        f"{data.previous_to.isoformat()}.")
+    story.append(facts_table([
+        ("Customers", _trend_text(data.customers.average, data.customers.previous_average,
+                                  data.customers.word)),
+        ("All interested parties", _trend_text(data.overall.average,
+                                               data.overall.previous_average,
+                                               data.overall.word)),
+        ("Exchanges logged", str(len(data.engagements))),
+        ("Scored", str(data.overall.scored)),
+    ]))
+    if any(m.scored for m in data.monthly):
+        story.append(_chart(satisfaction_trend(
+            {"All parties": [(m.month, m.average) for m in data.monthly],
+             "Customers": [(m.month, m.average) for m in data.customer_monthly]},
+            "Average satisfaction per month (1–5)"), FRAME_WIDTH * 0.85))
+    if data.declined:
+        story += _subheading("Parties whose satisfaction fell")
+        story.append(data_table(
+            ["Ref", "Party", "Category", "Previous", "This period"],
+            [[p.ref, p.name, label(p.category), f"{p.previous_average:.1f}",
+              f"{p.average:.1f}"] for p in data.declined], [1.0, 3.6, 1.4, 1.1, 1.1]))
+    if data.engagements:
+        story += _subheading("Feedback in the period")
+        story.append(data_table(
+            ["Date", "Party", "Kind", "Summary", "Score"],
+            [[_date(e.on), f"{e.party_ref} {e.party_name}", label(e.kind), e.summary,
+              str(e.satisfaction) if e.satisfaction is not None else None]
+             for e in data.engagements], [1.2, 2.6, 1.2, 4.2, 0.8], split_in_row=True))
+    else:
+        story.append(empty_note("No exchanges with interested parties are logged in the period."))
+    return story
+
+
+# --- 4 ---------------------------------------------------------------------------------------
+def _objectives(data: ObjectivesMet) -> list[Flowable]:
+    story = _section(3, "Objectives active during the period, judged on the measurements "
+                        "dated up to its last day.")
+    if not data.objectives:
+        return [*story, empty_note("No quality objectives were active in the period.")]
+    story.append(_chart(health_bars(data.by_health, "Objectives by health at the end of the "
+                                                    "period")))
+    story.append(data_table(
+        ["Ref", "Objective", "Target", "Latest", "Health", "Open actions"],
+        [[o.ref, o.title, o.target_text,
+          f"{o.latest_text} ({_date(o.latest_on)})" if o.latest_on else None,
+          label(o.health), str(o.open_actions)] for o in data.objectives],
+        [1.45, 3.3, 1.5, 1.9, 1.3, 0.9]))
+    return story
+
+
+# --- 5 ---------------------------------------------------------------------------------------
+def _providers(data: ProviderPerformance) -> list[Flowable]:
+    st = styles()
+    story = _section(4, "Supplier evaluations approved in the period, where the suppliers "
+                        "stand at its end, status changes and certificates needing attention.")
+    if any(data.by_band.values()):
+        story.append(_chart(band_bars(data.by_band, "Suppliers by band (latest review)")))
+    story += _subheading("Reviews approved in the period")
+    story.append(data_table(
+        ["Date", "Supplier", "Review", "Score", "Band", "Decision"],
+        [[_date(r.review_date), f"{r.supplier_ref} {r.supplier_name}", r.review_ref,
+          r.total_text, r.band or None, label(r.decision)] for r in data.reviews],
+        [1.2, 3.6, 1.1, 0.9, 0.8, 1.4]) if data.reviews
+        else empty_note("No supplier review was approved in the period."))
+    if data.conditional_or_disqualified or data.low_band:
+        story += _subheading("Suppliers needing attention")
+        standing = {(s.supplier_ref, s.status): s
+                    for s in (*data.conditional_or_disqualified, *data.low_band)}
+        story.append(data_table(
+            ["Supplier", "Status", "Since", "Band", "Score", "Reason"],
+            [[f"{s.supplier_ref} {s.supplier_name}", label(s.status), _date(s.since),
+              s.band or None, s.total_text or None, s.reason or None]
+             for s in sorted(standing.values(), key=lambda s: s.supplier_ref)],
+            [3.0, 1.2, 1.1, 0.7, 0.8, 3.0]))
+    if data.status_changes:
+        story += _subheading("Status changes in the period")
+        story.append(data_table(
+            ["Date", "Supplier", "From", "To", "Reason"],
+            [[_date(c.on), f"{c.supplier_ref} {c.supplier_name}",
+              label(c.from_status) or "(new)", label(c.to_status), c.reason]
+             for c in data.status_changes], [1.2, 3.0, 1.1, 1.1, 3.4]))
+    if data.certificates:
+        story += _subheading("Certificates expired or expiring")
+        story.append(data_table(
+            ["Supplier", "Certificate", "Valid until", "State"],
+            [[f"{c.supplier_ref} {c.supplier_name}", f"{c.standard} {c.number}".strip(),
+              _date(c.valid_until), c.warning] for c in data.certificates],
+            [3.2, 2.2, 1.2, 3.0]))
+    story.append(para(f"Band of the latest approved review; bands considered lowest: "
+                      f"{', '.join(data.lowest_bands) or 'none'}.", st.note))
+    return story
+
+
+# --- 6 ---------------------------------------------------------------------------------------
+def _effectiveness(data: ActionEffectiveness) -> list[Flowable]:
+    story = _section(5, "Effectiveness checks made in the period (ISO 9001 10.2.1 d), and "
+                        "actions completed in the period that still await their check.")
+    if data.checks:
+        story.append(_chart(count_bars({label(k): v for k, v in data.by_result.items()},
+                                       "Effectiveness checks in the period")))
+        story.append(data_table(
+            ["Checked", "Action", "Source", "Result", "Checked by"],
+            [[_date(c.checked_on), f"{c.ref} {c.title}", _source(c.source_ref, c.source),
+              label(c.result), c.checked_by] for c in data.checks],
+            [1.2, 4.0, 1.4, 1.3, 1.6]))
+    else:
+        story.append(empty_note("No effectiveness check was recorded in the period."))
+    if data.awaiting:
+        story += _subheading("Completed, awaiting the effectiveness check")
+        story.append(data_table(
+            ["Completed", "Action", "Owner", "Source"],
+            [[_date(a.completed_on), f"{a.ref} {a.title}", a.owner,
+              _source(a.source_ref, a.source)] for a in data.awaiting], [1.2, 4.4, 1.8, 1.4]))
+    return story
+
+
+# --- 7 ---------------------------------------------------------------------------------------
+def _opportunities(inputs: ReviewInputs) -> list[Flowable]:
+    items = inputs.opportunities
+    story = _section(6, "Drawn from sections 3 to 6: objectives off track or at risk, actions "
+                        "that did not work, weak suppliers, falling satisfaction and "
+                        "improvement actions still open. A starting list for the review's "
+                        "decisions (9.3.3).")
+    if not items:
+        return [*story, empty_note("Nothing in the records points to an opportunity for "
+                                   "improvement in this period.")]
+    origins = Counter(ORIGINS.get(item.source_ref.split("-")[0], "Other") for item in items)
+    story.append(_chart(count_bars({k: origins[k] for k in (*ORIGINS.values(), "Other")
+                                    if origins[k]}, "Opportunities by register")))
+    story.append(data_table(["No.", "Source", "Opportunity", "Why"],
+                            [[str(n), i.source_ref, i.what, i.why]
+                             for n, i in enumerate(items, start=1)],
+                            [0.5, 1.3, 3.6, 4.4], split_in_row=True))
+    return story
+
+
+def _decisions() -> list[Flowable]:
+    """A ruled table for the meeting's decisions, to fill in by hand on the printed pack."""
+    st = styles()
+    blank = [[Spacer(1, 9 * mm), Spacer(1, 9 * mm), Spacer(1, 9 * mm)] for _ in range(6)]
+    return [CondPageBreak(80 * mm), para("Decisions and actions (to complete at the meeting)",
+                                         st.h3),
+            para("Outputs of the review (9.3.3): improvement opportunities, changes to the "
+                 "quality management system, resource needs. Record them afterwards as a "
+                 "management review in QMS Desk, each action with its owner and due date.",
+                 st.note),
+            data_table(["Decision or action", "Owner", "Due"], blank, [6.0, 2.0, 1.4])]
+
+
+def _summary(inputs: ReviewInputs) -> list[Flowable]:
+    st = styles()
+    previous = inputs.previous_reviews
+    open_actions = sum(v for k, v in previous.by_status.items() if k in ("open", "in progress"))
+    health = inputs.objectives.by_health
+    pairs: list[tuple[str, Cell]] = [
+        ("Period", f"{inputs.period_from.isoformat()} to {inputs.period_to.isoformat()}"),
+        ("Statuses as of", inputs.period_to.isoformat()),
+        ("Open actions from earlier reviews",
+         f"{open_actions} ({previous.overdue} overdue)"),
+        ("Customer satisfaction", _trend_text(inputs.satisfaction.customers.average,
+                                              inputs.satisfaction.customers.previous_average,
+                                              inputs.satisfaction.customers.word)),
+        ("Objectives achieved or on track",
+         f"{health.get('achieved', 0) + health.get('on track', 0)} of "
+         f"{len(inputs.objectives.objectives)}"),
+        ("Supplier reviews approved", str(len(inputs.providers.reviews))),
+        ("Effectiveness checks", str(len(inputs.effectiveness.checks))),
+        ("Opportunities listed", str(len(inputs.opportunities))),
+    ]
+    return [facts_table(pairs), Spacer(1, 3 * mm),
+            rich(f"<b>{markup(inputs.audit_status)}</b>", st.body),
+            para("The audit trail is the hash-chained record of every change in QMS Desk; "
+                 "its status is checked each time this pack is produced.", st.note)]
+
+
+def content(db: Database, request: ReportRequest) -> ContentTask:
+    """The input pack for ``request.period_from`` .. ``request.period_to``; yields Progress."""
+    start, end = request.period_from, request.period_to
+    if start is None or end is None:
+        raise ValidationError({"period_from" if start is None else "period_to":
+                               "The management-review pack needs a period (from and to)."})
+    total = len(SECTIONS) + 2
+    yield Progress(0, total, "Gathering the review inputs")
+    inputs = review_inputs(db, start, end, request.today)
+    st = styles()
+    story: list[Flowable] = [*_summary(inputs), Spacer(1, 4 * mm),
+                             para("Contents", st.h3), table_of_contents(), PageBreak()]
+    builders: Sequence[object] = (
+        lambda: _previous_reviews(inputs.previous_reviews),
+        lambda: _parties(inputs.parties),
+        lambda: _satisfaction(inputs.satisfaction),
+        lambda: _objectives(inputs.objectives),
+        lambda: _providers(inputs.providers),
+        lambda: _effectiveness(inputs.effectiveness),
+        lambda: _opportunities(inputs),
+    )
+    for index, build in enumerate(builders):
+        yield Progress(1 + index, total, SECTIONS[index])
+        story += build()  # type: ignore[operator]
+    story += _decisions()
+    yield Progress(total - 1, total, "Writing the PDF")
+    period = f"{start.isoformat()} to {end.isoformat()}"
+    return ReportContent(REPORT_KEY, SUBJECT, period, story)

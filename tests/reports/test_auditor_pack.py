@@ -1,0 +1,153 @@
+"""The auditor pack: every report, register and the period's audit trail, with a manifest."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import shutil
+import subprocess
+import zipfile
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from qmsdesk.models.audit import AuditEntry
+from qmsdesk.models.db import open_database
+from qmsdesk.reports.auditor_pack import write_auditor_pack
+from qmsdesk.reports.issue import ReportRequest
+from qmsdesk.services import report_log
+from qmsdesk.services.errors import ServiceError, ValidationError
+from qmsdesk.services.progress import run_task
+from qmsdesk.services.register_tables import TABLES
+from tests.conftest import TODAY
+
+PERIOD = (date(2026, 1, 1), TODAY)
+TOP = "qms-auditor-pack"
+
+
+@pytest.fixture(scope="module")
+def written(demo_file: Path, tmp_path_factory: pytest.TempPathFactory):
+    """One pack from a copy of the demo (a pack takes a few seconds): (zip, db path)."""
+    folder = tmp_path_factory.mktemp("pack")
+    copy = folder / "demo.db"
+    shutil.copyfile(demo_file, copy)
+    db = open_database(copy, user="Helen Whitfield")
+    progress = []
+    pack = run_task(write_auditor_pack(db, folder / f"{TOP}.zip",
+                                       ReportRequest(TODAY, "Helen Whitfield", *PERIOD)),
+                    progress.append)
+    db.close()
+    return pack, copy, progress
+
+
+def _names(pack) -> list[str]:
+    with zipfile.ZipFile(pack.path) as archive:
+        return archive.namelist()
+
+
+def test_the_zip_holds_reports_registers_audit_trail_readme_and_manifest(written):
+    pack, _, _ = written
+    names = _names(pack)
+    assert all(name.startswith(f"{TOP}/") for name in names)
+    inside = sorted(name.removeprefix(f"{TOP}/") for name in names)
+    assert inside == sorted([
+        "README.txt", "manifest.sha256",
+        "reports/interested-parties.pdf", "reports/quality-objectives.pdf",
+        "reports/suppliers.pdf", "reports/management-review.pdf",
+        *(f"registers/{table.name}.csv" for table in TABLES),
+        "audit-trail/audit-trail-2026-01-01-to-2026-11-21.csv"])
+    for name in ("parties", "requirements", "engagements", "objectives", "measurements",
+                 "actions", "suppliers", "reviews"):
+        assert f"{TOP}/registers/{name}.csv" in names
+
+
+def test_sha256sum_accepts_the_manifest(written, tmp_path):
+    pack, _, _ = written
+    with zipfile.ZipFile(pack.path) as archive:
+        archive.extractall(tmp_path)
+    folder = tmp_path / TOP
+    manifest = (folder / "manifest.sha256").read_text(encoding="utf-8").splitlines()
+    assert len(manifest) == len(_names(pack)) - 1  # every file but the manifest itself
+    for line in manifest:
+        digest, name = line.split("  ", 1)
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+    if shutil.which("sha256sum"):
+        checked = subprocess.run(["sha256sum", "-c", "manifest.sha256"], cwd=folder,
+                                 capture_output=True, text=True, check=False)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert checked.stdout.count(": OK") == len(manifest)
+
+
+def test_reports_in_the_pack_are_controlled_and_logged_as_its_members(written):
+    pack, copy, _ = written
+    with zipfile.ZipFile(pack.path) as archive:
+        review = PdfReader(io.BytesIO(archive.read(
+            f"{TOP}/reports/management-review.pdf")))
+    assert "Period 2026-01-01 to 2026-11-21" in " ".join(
+        review.pages[0].extract_text().split())
+    db = open_database(copy, user="auditor")
+    try:
+        logged = report_log.list_report_log(db)
+    finally:
+        db.close()
+    assert sorted(entry.report_type for entry in logged) == [
+        "management-review", "objectives", "parties", "suppliers"]
+    for entry in logged:
+        assert entry.archive_member is not None
+        assert entry.archive_member[0] == pack.path
+        assert entry.file_state() == report_log.AVAILABLE
+
+
+def test_the_audit_trail_csv_covers_exactly_the_period(written):
+    pack, copy, _ = written
+    with zipfile.ZipFile(pack.path) as archive:
+        text = archive.read(f"{TOP}/audit-trail/audit-trail-2026-01-01-to-2026-11-21.csv")
+    rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Entry", "At", "User"]
+    start = datetime.combine(PERIOD[0], time(), tzinfo=UTC)
+    end = datetime.combine(PERIOD[1] + timedelta(days=1), time(), tzinfo=UTC)
+    db = open_database(copy, user="auditor")
+    try:
+        with db.session() as session:
+            expected = session.scalar(select(func.count(AuditEntry.id)).where(
+                AuditEntry.at >= start, AuditEntry.at < end))
+    finally:
+        db.close()
+    assert len(rows) - 1 == expected
+    assert all(PERIOD[0].isoformat() <= row[1][:10] <= PERIOD[1].isoformat()
+               for row in rows[1:])
+
+
+def test_the_readme_says_what_is_inside_and_how_to_check_it(written):
+    pack, _, progress = written
+    with zipfile.ZipFile(pack.path) as archive:
+        readme = archive.read(f"{TOP}/README.txt").decode("utf-8")
+    assert "Period:        2026-01-01 to 2026-11-21" in readme
+    assert "sha256sum -c manifest.sha256" in readme
+    assert progress[-1].label == "Writing the zip"
+    assert any("Management review input pack" in p.label for p in progress)
+
+
+def test_stopping_part_way_leaves_no_zip_and_logs_nothing(db, tmp_path):
+    out = tmp_path / "pack.zip"
+    task = write_auditor_pack(db, out, ReportRequest(TODAY, "x", *PERIOD))
+    for _ in range(3):
+        next(task)
+    task.close()
+    assert list(tmp_path.glob("pack*")) == []
+    assert report_log.list_report_log(db) == []
+
+
+def test_a_period_is_required_and_the_file_must_be_a_zip(db, tmp_path):
+    with pytest.raises(ValidationError) as caught:
+        run_task(write_auditor_pack(db, tmp_path / "p.zip", ReportRequest(TODAY, "x")))
+    assert set(caught.value.errors) == {"period_from", "period_to"}
+    with pytest.raises(ValidationError, match="on or after"):
+        run_task(write_auditor_pack(db, tmp_path / "p.zip", ReportRequest(
+            TODAY, "x", PERIOD[1], PERIOD[0])))
+    with pytest.raises(ServiceError, match=r"\.zip"):
+        run_task(write_auditor_pack(db, tmp_path / "p.pdf", ReportRequest(TODAY, "x", *PERIOD)))

@@ -1,0 +1,136 @@
+"""The management-review input pack: sections, bookmarks, contents, audit status, revisions."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import update
+
+from qmsdesk.models.audit import AuditEntry
+from qmsdesk.reports.management_review_report import SECTIONS
+from qmsdesk.services.errors import ValidationError
+from qmsdesk.services.parties import EngagementRecord, get_party, save_party
+from qmsdesk.services.progress import run_task
+from tests.reports.helpers import pdf_text, report_task
+from tests.reports.test_issue import GENERATED
+
+PERIOD = (date(2025, 11, 1), date(2026, 10, 31))
+
+
+def _pack(db, out, today, period=PERIOD, prepared_by="Helen Whitfield"):
+    return run_task(report_task("management-review", db, out, today, prepared_by, *period))
+
+
+@pytest.fixture
+def pack(demo_db, today, tmp_path):
+    path = _pack(demo_db, tmp_path / "mr.pdf", today)
+    reader, text = pdf_text(path)
+    return reader, text, path
+
+
+def test_sections_follow_clause_9_3_2_in_order(pack):
+    _, text, _ = pack
+    flat = text.replace("\n", " ")
+    positions = [flat.find(title, flat.find("7. Opportunities") + 1) for title in SECTIONS]
+    assert all(p > 0 for p in positions), positions
+    assert positions == sorted(positions)
+
+
+def test_each_section_is_a_bookmark_on_its_own_page(pack):
+    reader, _, _ = pack
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    assert [item.title for item in top] == list(SECTIONS)
+    pages = [reader.get_destination_page_number(item) for item in top]
+    assert pages == sorted(pages)
+    for item, page in zip(top, pages, strict=True):
+        assert item.title in reader.pages[page].extract_text().replace("\n", " ")
+
+
+def test_contents_lists_every_section_with_its_page(pack):
+    reader, _, _ = pack
+    lines = reader.pages[0].extract_text(extraction_mode="layout").splitlines()
+    contents = [re.sub(r"(\s+\.)+\s+", " ", line.strip()) for line in lines
+                if ".  .  ." in line]  # the entries, by their dot leaders
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    assert contents == [f"{item.title} {reader.get_destination_page_number(item) + 1}"
+                        for item in top]
+
+
+def test_first_page_has_document_control_and_audit_trail_status(pack):
+    reader, _, _ = pack
+    first = reader.pages[0].extract_text().replace("\n", " ")
+    assert "Management review input pack" in first
+    for text in ("Document number QMS-REC-9.3", "Revision 1", "Prepared by Helen Whitfield",
+                 "Period 2025-11-01 to 2026-10-31", "Approval signature"):
+        assert text in first
+    assert re.search(r"Audit trail verified: \d+ entries, chain intact\.", first)
+
+
+def test_content_comes_from_the_registers(pack):
+    _, text, _ = pack
+    flat = " ".join(text.split())
+    # previous reviews and their actions, with the overdue one marked
+    assert "MR-2026-01" in flat and "MR-2025-01" in flat
+    assert "Overdue" in flat
+    # a supplier review approved in the period, an effectiveness check, an opportunity
+    assert re.search(r"REV-\d{4}", flat)
+    assert "Not effective" in flat
+    assert "External and internal issues (ISO 9001 clause 4.1) are not kept" in flat
+    assert "株式会社サンプル精工" in flat
+
+
+def test_every_section_with_data_has_a_chart(pack):
+    reader, _, _ = pack
+    charts = sum(len(page.images) for page in reader.pages)
+    assert charts >= 7  # one per section, and the grid in section 2
+
+
+def test_same_data_same_period_same_text_and_revision(demo_db, today, tmp_path):
+    first = _pack(demo_db, tmp_path / "a.pdf", today)
+    again = _pack(demo_db, tmp_path / "b.pdf", today + timedelta(days=5))  # another day
+    text_a, text_b = pdf_text(first)[1], pdf_text(again)[1]
+    assert GENERATED.sub("", text_a) == GENERATED.sub("", text_b)
+    assert "Rev 1 · Page 1 of" in text_b
+
+
+def test_new_feedback_in_the_period_is_a_new_revision(demo_db, today, tmp_path):
+    _pack(demo_db, tmp_path / "a.pdf", today)
+    party = get_party(demo_db, 1)
+    party.engagements.append(EngagementRecord(on_date=date(2026, 6, 1), kind="call",
+                                              summary="Praise for the new packaging",
+                                              satisfaction=5))
+    save_party(demo_db, party, today)
+    text = pdf_text(_pack(demo_db, tmp_path / "b.pdf", today))[1]
+    assert "Rev 2 · Page 1 of" in text
+    assert "Praise for the new packaging" in " ".join(text.split())
+
+
+def test_a_broken_audit_trail_is_named_in_the_pack(demo_db, today, tmp_path):
+    with demo_db.session() as session:
+        session.execute(update(AuditEntry).where(AuditEntry.id == 5)
+                        .values(new_value="tampered"))
+    first = PdfReader(_pack(demo_db, tmp_path / "a.pdf", today)).pages[0].extract_text()
+    assert "Audit trail broken: audit entry #5" in " ".join(first.split())
+
+
+def test_an_empty_database_gets_every_section_with_a_note(db, today, tmp_path):
+    _, text = pdf_text(_pack(db, tmp_path / "e.pdf", today))
+    flat = " ".join(text.split())
+    assert "No management reviews are recorded" in flat
+    assert "No quality objectives were active in the period." in flat
+    assert "Audit trail verified: 0 entries, chain intact." in flat
+
+
+@pytest.mark.parametrize("period, field, message", [
+    ((date(2026, 5, 1), date(2026, 4, 1)), "period_to", "on or after"),
+    ((date(2026, 5, 1), date(2026, 12, 1)), "period_to", "after today"),
+])
+def test_an_impossible_period_is_refused_and_nothing_written(db, today, tmp_path, period,
+                                                             field, message):
+    with pytest.raises(ValidationError) as caught:
+        _pack(db, tmp_path / "x.pdf", today, period)
+    assert message in caught.value.errors[field]
+    assert not (tmp_path / "x.pdf").exists()
