@@ -195,9 +195,8 @@ def cmd_auditor_pack(args: argparse.Namespace) -> int:
         pack = run_task(write_auditor_pack(db, out, _request(args)))
     finally:
         db.close()
-    print(f"Auditor pack written: {pack.path} ({len(pack.files)} files; "
-          f"check with: unzip -q {pack.path.name} -d pack && cd pack && sha256sum -c "
-          "manifest.sha256)")
+    print(f"Auditor pack written: {pack.path} ({len(pack.files)} files; check with: "
+          f"unzip -q {pack.path.name} && cd {pack.path.stem} && sha256sum -c manifest.sha256)")
     return EXIT_OK
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from qmsdesk.services import actions as action_service
@@ -13,7 +13,7 @@ from qmsdesk.ui.action_editing import edit_action, open_action
 from qmsdesk.ui.dialogs.meeting_dialog import MeetingDialog
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.linked_actions import LinkedActions
-from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS, ACTION_WIDTHS
+from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS
 from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column
 
@@ -33,6 +33,8 @@ MEETING_COLUMNS = [
            searchable=False),
 ]
 MEETING_WIDTHS = (90, 95, 200, 180, 70, 80)
+# The action log's columns, narrower: the whole row fits the meeting editor.
+ACTION_WIDTHS = (72, 230, 90, 90, 110, 120, 85, 60, 95)
 
 
 class MeetingsPanel(QWidget):
@@ -49,6 +51,7 @@ class MeetingsPanel(QWidget):
             "management review…: the period reviewed, who attended, the conclusions and the "
             "actions decided. The next input pack reports those actions' status."),
             ("management review", "management reviews"), self)
+        self.table.view.sortByColumn(1, Qt.SortOrder.DescendingOrder)  # latest meeting first
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.new_button = QPushButton(self.tr("&New management review…"))

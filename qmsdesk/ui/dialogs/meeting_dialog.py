@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QSizePolicy, QWidget
 
 from qmsdesk.services.management_reviews import ReviewMeeting
 from qmsdesk.ui.dialogs.record_dialog import RecordDialog
@@ -21,7 +21,7 @@ class MeetingDialog(RecordDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Management review"), save, parent)
         self._record = record
-        self.resize(760, 600)
+        self.resize(960, 620)
         form = self.new_form_tab(self.tr("&Meeting"))
         self.held_on = self.add_field(form, self.tr("&Held on *"), DateEdit(), "held_on")
         self.period_from = self.add_field(form, self.tr("Period &from *"), DateEdit(),
@@ -30,7 +30,9 @@ class MeetingDialog(RecordDialog):
         self.chair = self.add_field(form, self.tr("&Chair"), QLineEdit(), "chair")
         self.attendees = self.add_field(form, self.tr("&Attendees"), QPlainTextEdit(),
                                         "attendees")
-        self.attendees.setFixedHeight(60)
+        self.attendees.setFixedHeight(84)
+        self.attendees.parentWidget().setSizePolicy(QSizePolicy.Policy.Preferred,
+                                                    QSizePolicy.Policy.Fixed)
         self.conclusions = self.add_field(
             form, self.tr("C&onclusions and decisions"), QPlainTextEdit(), "conclusions")
         self.conclusions.setPlaceholderText(self.tr(

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -71,6 +71,7 @@ class ReportsPage(RegisterPage):
             "No reports issued yet.\n\nEvery report you write (from here or from a register "
             "page) is listed here with its revision and checksum."),
             ("report", "reports"), self)
+        self.log.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
         log_tab = QWidget()
         column = QGridLayout(log_tab)
         column.addWidget(self.log, 0, 0, 1, 3)
@@ -101,7 +102,7 @@ class ReportsPage(RegisterPage):
         return self._report_actions
 
     def _build_issue_box(self) -> None:
-        box = QGroupBox(self.tr("Issue"))
+        box = QGroupBox(self.tr("Issue a report"))
         grid = QGridLayout(box)
         grid.addWidget(QLabel(self.tr("Registers, as of today:")), 0, 0)
         row = QHBoxLayout()
