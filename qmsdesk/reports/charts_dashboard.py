@@ -23,6 +23,9 @@ HEALTH_FILL = {"measurement overdue": (0.80, 0.25, 0.25, 1.0),
                "off track": (0.91, 0.45, 0.42, 1.0), "at risk": (0.96, 0.78, 0.30, 1.0),
                "no data": (0.75, 0.75, 0.75, 1.0), "on track": (0.52, 0.78, 0.52, 1.0),
                "achieved": (0.23, 0.58, 0.33, 1.0)}
+# ... and hatches that differ in kind, not just direction (off track // vs on track --).
+HEALTH_HATCH = {"measurement overdue": "xx", "off track": "//", "at risk": "..",
+                "no data": "", "on track": "--", "achieved": "++"}
 OTHER_FILL = (0.6, 0.6, 0.6, 1.0)
 
 
@@ -38,9 +41,10 @@ def _style(ax: object, title: str) -> None:
 
 def count_bars(counts: Mapping[str, int], title: str, width_in: float = 3.4,
                height_in: float = 2.2,
-               colours: Sequence[tuple[float, float, float, float]] | None = None) -> Figure:
+               colours: Sequence[tuple[float, float, float, float]] | None = None,
+               hatches: Sequence[str] | None = None) -> Figure:
     """One bar per category (e.g. objectives by health), counts written on the bars;
-    ``colours`` (one per bar) where a colour carries meaning, hatches all the same."""
+    ``colours`` and ``hatches`` (one per bar) where they carry meaning, else in turn."""
     fig = _new_figure(width_in, height_in)
     fig.subplots_adjust(left=0.12, right=0.97, bottom=0.30, top=0.85)
     ax = fig.add_subplot()
@@ -50,7 +54,7 @@ def count_bars(counts: Mapping[str, int], title: str, width_in: float = 3.4,
                   [FILL[i % len(FILL)] for i in range(len(labels))],
                   edgecolor=INK, linewidth=0.6)
     for i, bar in enumerate(bars):
-        bar.set_hatch(HATCHES[i % len(HATCHES)])
+        bar.set_hatch(hatches[i] if hatches else HATCHES[i % len(HATCHES)])
         ax.annotate(str(int(bar.get_height())), (bar.get_x() + bar.get_width() / 2,
                                                  bar.get_height()),
                     ha="center", va="bottom", fontsize=7, color=INK, xytext=(0, 1),
@@ -89,7 +93,8 @@ def health_bars(by_health: Mapping[str, int], title: str, width_in: float = 3.4,
                 height_in: float = 2.2) -> Figure:
     """Objectives per health state, each bar in its health's colour (and its own hatch)."""
     return count_bars({label(k): v for k, v in by_health.items()}, title, width_in, height_in,
-                      colours=[HEALTH_FILL.get(k, OTHER_FILL) for k in by_health])
+                      colours=[HEALTH_FILL.get(k, OTHER_FILL) for k in by_health],
+                      hatches=[HEALTH_HATCH.get(k, "") for k in by_health])
 
 
 def band_bars(by_band: Mapping[str, int], title: str, width_in: float = 3.4,

@@ -32,16 +32,18 @@ from qmsdesk.reports.document import (
 from qmsdesk.reports.fonts import markup
 from qmsdesk.reports.issue import ContentTask, ReportContent, ReportRequest
 from qmsdesk.services.errors import ValidationError
-from qmsdesk.services.labels import label, plural
+from qmsdesk.services.labels import label, one_decimal, plural
 from qmsdesk.services.progress import Progress
 from qmsdesk.services.review_inputs import (
     ActionEffectiveness,
+    DueReview,
     ObjectivesMet,
     PartyChanges,
     PreviousReviews,
     ProviderPerformance,
     ReviewInputs,
     Satisfaction,
+    SatisfactionTrend,
     review_inputs,
 )
 
@@ -60,6 +62,12 @@ SECTIONS = (
 CHART_WIDTH = 85 * mm
 OVERDUE = "Overdue"
 # Which register an opportunity comes from, by the prefix of its source reference.
+NOT_COVERED = (
+    "Also to bring to the meeting (clause 9.3.2), as QMS Desk does not hold them: process "
+    "performance and conformity of products and services (c 3), monitoring and measurement "
+    "results other than the quality objectives (c 5), audit results (c 6; audits logged as "
+    "exchanges with interested parties appear in section 3), adequacy of resources (d) and "
+    "the effectiveness of actions taken on risks and opportunities (e).")
 ORIGINS = {"OBJ": "Objectives", "ACT": "Actions", "SUP": "Suppliers", "IP": "Interested parties"}
 
 
@@ -100,20 +108,35 @@ def _previous_reviews(data: PreviousReviews) -> list[Flowable]:
         story.append(_chart(count_bars({label(k): v for k, v in data.by_status.items()},
                                        "Actions from previous reviews by status")))
     for review in data.reviews:
-        story += _subheading(f"{review.ref} — held {review.held_on.isoformat()} (period "
-                             f"{review.period_from.isoformat()} to {review.period_to.isoformat()})")
-        if review.chair:
-            story.append(para(f"Chaired by {review.chair}.", st.note))
+        block = _subheading(f"{review.ref} — held {review.held_on.isoformat()} (period "
+                            f"{review.period_from.isoformat()} to "
+                            f"{review.period_to.isoformat()})")
+        who = "; ".join(part for part in (
+            f"Chaired by {review.chair}" if review.chair else "",
+            "attended by " + ", ".join(line.strip() for line in review.attendees.splitlines()
+                                       if line.strip()) if review.attendees.strip() else ""
+        ) if part)
+        if who:
+            block.append(para(f"{who}.", st.note))
         if review.conclusions:
-            story.append(para(review.conclusions, st.body))
+            block.append(para(review.conclusions, st.body))
         rows: list[list[Cell]] = [
             [a.ref, a.title, a.owner, _overdue_cell(_date(a.due_date), a.overdue),
-             label(a.status), label(a.effectiveness) or None]
+             label(a.status), _effectiveness_word(a.status, a.effectiveness)]
             for a in review.actions]
-        story.append(data_table(["Ref", "Action", "Owner", "Due", "Status", "Effectiveness"],
-                                rows, [1.1, 3.4, 1.5, 1.3, 1.2, 1.7])
-                     if rows else empty_note("No actions were recorded for this review."))
+        table = (data_table(["Ref", "Action", "Owner", "Due", "Status", "Effectiveness"],
+                            rows, [1.1, 3.4, 1.5, 1.3, 1.2, 1.7])
+                 if rows else empty_note("No actions were recorded for this review."))
+        # a short meeting stays in one piece (block[0] is the heading's conditional break)
+        story += [block[0], KeepTogether([*block[1:], table])] if len(rows) <= 8 \
+            else [*block, table]
     return story
+
+
+def _effectiveness_word(status: str, effectiveness: str) -> str | None:
+    if effectiveness:
+        return label(effectiveness)
+    return "Not checked yet" if status == "done" else None
 
 
 def _overdue_cell(text: str, overdue: bool) -> Cell:
@@ -124,7 +147,7 @@ def _overdue_cell(text: str, overdue: bool) -> Cell:
 
 
 # --- 2 ---------------------------------------------------------------------------------------
-def _parties(data: PartyChanges) -> list[Flowable]:
+def _parties(data: PartyChanges, overdue: Sequence[DueReview]) -> list[Flowable]:
     st = styles()
     story = _section(1, "Changes recorded in the audit trail during the period, and where the "
                         "interested parties stand now.")
@@ -132,7 +155,7 @@ def _parties(data: PartyChanges) -> list[Flowable]:
     story.append(facts_table([
         ("Parties added", str(len(data.added))),
         ("Archived or restored", str(len(data.archived_or_restored))),
-        ("Relevance changed", str(len(data.relevance_changes))),
+        ("Influence or interest changed", str(len(data.relevance_changes))),
         ("Requirement changes", str(len(data.requirement_changes))),
     ]))
     if data.grid:
@@ -164,30 +187,40 @@ def _parties(data: PartyChanges) -> list[Flowable]:
             [1.2, 2.6, 1.1, 5.0], split_in_row=True))
     if not (events or data.relevance_changes or data.requirement_changes):
         story.append(empty_note("No interested party or requirement changed in the period."))
+    story += _overdue_reviews(overdue, "Party reviews overdue at the end of the period")
     return story
 
 
+def _overdue_reviews(overdue: Sequence[DueReview], title: str) -> list[Flowable]:
+    if not overdue:
+        return []
+    return [*_subheading(title), data_table(["Ref", "Name", "Review was due"],
+                                            [[r.ref, r.name, r.due.isoformat()]
+                                             for r in overdue], [1.0, 5.0, 1.6])]
+
+
 # --- 3 ---------------------------------------------------------------------------------------
-def _trend_text(average: float | None, previous: float | None, word: str) -> str:
-    if average is None:
+def _trend_text(trend: SatisfactionTrend) -> str:
+    if trend.average is None:
         return "no scores"
-    before = f"previous period {previous:.1f}" if previous is not None else "no earlier scores"
-    return f"{average:.1f} of 5 — {word} ({before})"
+    before = (f"previous period {one_decimal(trend.previous_average)} from "
+              f"{plural(trend.previous_scored, 'score')}"
+              if trend.previous_average is not None else "no earlier scores")
+    return (f"{one_decimal(trend.average)} of 5 from {plural(trend.scored, 'score')} — "
+            f"{trend.word} ({before})")
 
 
 def _satisfaction(data: Satisfaction) -> list[Flowable]:
     story = _section(2, "From the engagement log: meetings, surveys, complaints and other "
-                        "exchanges dated in the period, with the satisfaction scored (1–5). "
-                        f"The previous period is {data.previous_from.isoformat()} to "
-                        f"{data.previous_to.isoformat()}.")
+                        "exchanges dated in the period. The score is how satisfied the party "
+                        "was with us (1 very dissatisfied – 5 very satisfied); a change of "
+                        "less than 0.2 counts as unchanged. The previous period is "
+                        f"{data.previous_from.isoformat()} to {data.previous_to.isoformat()}.")
     story.append(facts_table([
-        ("Customers", _trend_text(data.customers.average, data.customers.previous_average,
-                                  data.customers.word)),
-        ("All interested parties", _trend_text(data.overall.average,
-                                               data.overall.previous_average,
-                                               data.overall.word)),
+        ("Customers", _trend_text(data.customers)),
+        ("All interested parties", _trend_text(data.overall)),
         ("Exchanges logged", str(len(data.engagements))),
-        ("Scored", str(data.overall.scored)),
+        ("With a score", str(data.overall.scored)),
     ]))
     if any(m.scored for m in data.monthly):
         story.append(_chart(satisfaction_trend(
@@ -198,8 +231,8 @@ def _satisfaction(data: Satisfaction) -> list[Flowable]:
         story += _subheading("Parties whose satisfaction fell")
         story.append(data_table(
             ["Ref", "Party", "Category", "Previous", "This period"],
-            [[p.ref, p.name, label(p.category), f"{p.previous_average:.1f}",
-              f"{p.average:.1f}"] for p in data.declined], [1.0, 3.6, 1.4, 1.1, 1.1]))
+            [[p.ref, p.name, label(p.category), one_decimal(p.previous_average),
+              one_decimal(p.average)] for p in data.declined], [1.0, 3.6, 1.4, 1.1, 1.1]))
     if data.engagements:
         story += _subheading("Feedback in the period")
         story.append(data_table(
@@ -215,7 +248,9 @@ def _satisfaction(data: Satisfaction) -> list[Flowable]:
 # --- 4 ---------------------------------------------------------------------------------------
 def _objectives(data: ObjectivesMet) -> list[Flowable]:
     story = _section(3, "Objectives active during the period, judged on the measurements "
-                        "dated up to its last day.")
+                        "dated up to its last day. Health compares the latest value with the "
+                        "planned path from the baseline to the target at that date: an "
+                        "objective can be on track while still short of its final target.")
     if not data.objectives:
         return [*story, empty_note("No quality objectives were active in the period.")]
     story.append(_chart(health_bars(data.by_health, "Objectives by health at the end of the "
@@ -230,19 +265,23 @@ def _objectives(data: ObjectivesMet) -> list[Flowable]:
 
 
 # --- 5 ---------------------------------------------------------------------------------------
-def _providers(data: ProviderPerformance) -> list[Flowable]:
+def _providers(data: ProviderPerformance, overdue: Sequence[DueReview]) -> list[Flowable]:
     st = styles()
-    story = _section(4, "Supplier evaluations approved in the period, where the suppliers "
-                        "stand at its end, status changes and certificates needing attention.")
+    story = _section(4, "Supplier evaluations signed off in the period, where the suppliers "
+                        "stand at its end, status changes and certificates needing attention. "
+                        "Scores show one decimal, rounded down, so a score never appears to "
+                        "reach a band it missed.")
     if any(data.by_band.values()):
         story.append(_chart(band_bars(data.by_band, "Suppliers by band (latest review)")))
-    story += _subheading("Reviews approved in the period")
+        story.append(para("Band of each supplier's latest signed-off evaluation; "
+                          "disqualified suppliers are not counted.", st.note))
+    story += _subheading("Evaluations signed off in the period")
     story.append(data_table(
         ["Date", "Supplier", "Review", "Score", "Band", "Decision"],
         [[_date(r.review_date), f"{r.supplier_ref} {r.supplier_name}", r.review_ref,
           r.total_text, r.band or None, label(r.decision)] for r in data.reviews],
         [1.2, 3.6, 1.1, 0.9, 0.8, 1.4]) if data.reviews
-        else empty_note("No supplier review was approved in the period."))
+        else empty_note("No supplier evaluation was signed off in the period."))
     if data.conditional_or_disqualified or data.low_band:
         story += _subheading("Suppliers needing attention")
         standing = {(s.supplier_ref, s.status): s
@@ -253,6 +292,10 @@ def _providers(data: ProviderPerformance) -> list[Flowable]:
               s.band or None, s.total_text or None, s.reason or None]
              for s in sorted(standing.values(), key=lambda s: s.supplier_ref)],
             [3.0, 1.2, 1.1, 0.7, 0.8, 3.0]))
+        story.append(para(f"Listed: suppliers conditional or disqualified, and those whose "
+                          f"latest evaluation is in band {' or '.join(data.lowest_bands)}.",
+                          st.note))
+    story += _overdue_reviews(overdue, "Supplier evaluations overdue at the end of the period")
     if data.status_changes:
         story += _subheading("Status changes in the period")
         story.append(data_table(
@@ -267,15 +310,14 @@ def _providers(data: ProviderPerformance) -> list[Flowable]:
             [[f"{c.supplier_ref} {c.supplier_name}", f"{c.standard} {c.number}".strip(),
               _date(c.valid_until), c.warning] for c in data.certificates],
             [3.2, 2.2, 1.2, 3.0]))
-    story.append(para(f"Band of the latest approved review; bands considered lowest: "
-                      f"{', '.join(data.lowest_bands) or 'none'}.", st.note))
     return story
 
 
 # --- 6 ---------------------------------------------------------------------------------------
 def _effectiveness(data: ActionEffectiveness) -> list[Flowable]:
-    story = _section(5, "Effectiveness checks made in the period (ISO 9001 10.2.1 d), and "
-                        "actions completed in the period that still await their check.")
+    story = _section(5, "Effectiveness checks made in the period (ISO 9001 10.2.1 d), "
+                        "corrections and corrective actions still open, and actions completed "
+                        "in the period that still await their check.")
     if data.checks:
         story.append(_chart(count_bars({label(k): v for k, v in data.by_result.items()},
                                        "Effectiveness checks in the period")))
@@ -286,6 +328,14 @@ def _effectiveness(data: ActionEffectiveness) -> list[Flowable]:
             [1.2, 4.0, 1.4, 1.3, 1.6]))
     else:
         story.append(empty_note("No effectiveness check was recorded in the period."))
+    if data.still_open:
+        story += _subheading("Corrections, corrective and preventive actions still open")
+        story.append(data_table(
+            ["Ref", "Action", "Type", "Owner", "Due", "Done", "Source"],
+            [[a.ref, a.title, label(a.kind), a.owner, _overdue_cell(_date(a.due_date),
+                                                                  a.overdue),
+              f"{a.progress} %", _source(a.source_ref, a.source)] for a in data.still_open],
+            [1.0, 3.2, 1.1, 1.5, 1.2, 0.7, 1.2]))
     if data.awaiting:
         story += _subheading("Completed, awaiting the effectiveness check")
         story.append(data_table(
@@ -299,9 +349,9 @@ def _effectiveness(data: ActionEffectiveness) -> list[Flowable]:
 def _opportunities(inputs: ReviewInputs) -> list[Flowable]:
     items = inputs.opportunities
     story = _section(6, "Drawn from sections 3 to 6: objectives off track or at risk, actions "
-                        "that did not work, weak suppliers, falling satisfaction and "
-                        "improvement actions still open. A starting list for the review's "
-                        "decisions (9.3.3).")
+                        "that did not work, weak suppliers, falling satisfaction, improvement "
+                        "actions still open and overdue actions. A starting list for the "
+                        "review's decisions (9.3.3).")
     if not items:
         return [*story, empty_note("Nothing in the records points to an opportunity for "
                                    "improvement in this period.")]
@@ -334,24 +384,23 @@ def _summary(inputs: ReviewInputs) -> list[Flowable]:
     open_actions = sum(v for k, v in previous.by_status.items() if k in ("open", "in progress"))
     health = inputs.objectives.by_health
     pairs: list[tuple[str, Cell]] = [
-        ("Period", f"{inputs.period_from.isoformat()} to {inputs.period_to.isoformat()}"),
         ("Statuses as of", inputs.period_to.isoformat()),
         ("Open actions from earlier reviews",
          f"{open_actions} ({previous.overdue} overdue)"),
-        ("Customer satisfaction", _trend_text(inputs.satisfaction.customers.average,
-                                              inputs.satisfaction.customers.previous_average,
-                                              inputs.satisfaction.customers.word)),
-        ("Objectives achieved or on track",
-         f"{health.get('achieved', 0) + health.get('on track', 0)} of "
-         f"{len(inputs.objectives.objectives)}"),
-        ("Supplier reviews approved", str(len(inputs.providers.reviews))),
+        ("Customer satisfaction", _trend_text(inputs.satisfaction.customers)),
+        ("Objectives", f"{len(inputs.objectives.objectives)}: {health.get('achieved', 0)} "
+                       f"achieved, {health.get('on track', 0)} on track"),
+        ("Supplier evaluations signed off", str(len(inputs.providers.reviews))),
         ("Effectiveness checks", str(len(inputs.effectiveness.checks))),
+        ("Open corrective and preventive actions", str(len(inputs.effectiveness.still_open))),
         ("Opportunities listed", str(len(inputs.opportunities))),
     ]
     return [facts_table(pairs), Spacer(1, 3 * mm),
             rich(f"<b>{markup(inputs.audit_status)}</b>", st.body),
-            para("The audit trail is the hash-chained record of every change in QMS Desk; "
-                 "its status is checked each time this pack is produced.", st.note)]
+            para("The audit trail is the hash-chained record of every change since the "
+                 "database was created; it is checked each time this pack is produced.",
+                 st.note),
+            para(NOT_COVERED, st.note)]
 
 
 def content(db: Database, request: ReportRequest) -> ContentTask:
@@ -368,10 +417,10 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
                              para("Contents", st.h3), table_of_contents(), PageBreak()]
     builders: Sequence[object] = (
         lambda: _previous_reviews(inputs.previous_reviews),
-        lambda: _parties(inputs.parties),
+        lambda: _parties(inputs.parties, inputs.party_reviews_overdue),
         lambda: _satisfaction(inputs.satisfaction),
         lambda: _objectives(inputs.objectives),
-        lambda: _providers(inputs.providers),
+        lambda: _providers(inputs.providers, inputs.supplier_reviews_overdue),
         lambda: _effectiveness(inputs.effectiveness),
         lambda: _opportunities(inputs),
     )

@@ -19,3 +19,11 @@ def trend_arrow(latest: int | float | None, previous: int | float | None) -> str
     if latest is None or previous is None:
         return ""
     return "↑" if latest > previous else "↓" if latest < previous else "→"
+
+
+def one_decimal(value: float) -> str:
+    """A value to one decimal, halves rounded up (2.25 -> "2.3"), as people round by hand
+    (Python's own formatting rounds halves to even)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return str(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))

@@ -15,7 +15,7 @@ Parties, satisfaction and providers are read in :mod:`qmsdesk.services.review_in
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -25,8 +25,10 @@ from sqlalchemy.orm import Session
 from qmsdesk.models.audit import verify_chain
 from qmsdesk.models.db import Database
 from qmsdesk.models.objectives import Action, Measurement, Objective
+from qmsdesk.models.parties import Party
 from qmsdesk.models.reviews import ManagementReview
-from qmsdesk.services import action_rules, objective_rules
+from qmsdesk.models.suppliers import Supplier
+from qmsdesk.services import action_rules, objective_rules, supplier_rules
 from qmsdesk.services.actions import ActionRow, list_actions
 from qmsdesk.services.errors import ValidationError
 from qmsdesk.services.labels import label
@@ -90,6 +92,7 @@ class PreviousReview:
     period_from: date
     period_to: date
     chair: str
+    attendees: str
     conclusions: str
     actions: tuple[ReviewAction, ...]  # in the order entered
 
@@ -200,6 +203,9 @@ class ActionEffectiveness:
     checks: tuple[EffectivenessCheck, ...]
     by_result: dict[str, int]  # effective, partly, not effective
     awaiting: tuple[AwaitingCheck, ...]
+    # corrections, corrective and preventive actions still open (10.2, 9.3.2 c 4), except
+    # those from earlier management reviews (section 1 lists them)
+    still_open: tuple[ActionRow, ...] = ()
 
 
 # --- 9.3.2 f: opportunities for improvement and the whole pack --------------------------
@@ -214,6 +220,15 @@ class Opportunity:
 
 
 @dataclass(frozen=True)
+class DueReview:
+    """A party or supplier whose periodic review was overdue at the period's end."""
+
+    ref: str
+    name: str
+    due: date
+
+
+@dataclass(frozen=True)
 class ReviewInputs:
     period_from: date
     period_to: date
@@ -225,6 +240,9 @@ class ReviewInputs:
     effectiveness: ActionEffectiveness
     opportunities: tuple[Opportunity, ...]
     audit_status: str
+    # Judged on today's schedule: a review done after the period has already moved its date.
+    party_reviews_overdue: tuple[DueReview, ...] = ()
+    supplier_reviews_overdue: tuple[DueReview, ...] = ()
 
 
 def _is_date(value: object) -> bool:
@@ -275,7 +293,8 @@ def _previous_reviews(session: Session, period_to: date,
     meetings = session.execute(
         select(ManagementReview.id, ManagementReview.ref, ManagementReview.held_on,
                ManagementReview.period_from, ManagementReview.period_to,
-               ManagementReview.chair, ManagementReview.conclusions)
+               ManagementReview.chair, ManagementReview.attendees,
+               ManagementReview.conclusions)
         .where(ManagementReview.held_on <= period_to)
         .order_by(ManagementReview.held_on.desc(), ManagementReview.ref.desc())).all()
     decided: dict[int, list[ReviewAction]] = {meeting.id: [] for meeting in meetings}
@@ -312,9 +331,14 @@ def _effectiveness(period_from: date, period_to: date,
     by_result = dict.fromkeys(CHECK_RESULTS, 0)
     for check in checks:
         by_result[check.result] += 1
+    still_open = sorted(
+        (a.row for a in actions if a.row.kind != "improvement"
+         and a.row.status in action_rules.OPEN_STATUSES and a.management_review_id is None
+         and (a.start_date is None or a.start_date <= period_to)),
+        key=lambda r: (not r.overdue, r.due_date or period_to, r.ref))
     return ActionEffectiveness(
         tuple(sorted(checks, key=lambda c: (c.checked_on, c.ref))), by_result,
-        tuple(sorted(awaiting, key=lambda c: (c.completed_on, c.ref))))
+        tuple(sorted(awaiting, key=lambda c: (c.completed_on, c.ref))), tuple(still_open))
 
 
 def _objective_opportunities(objectives: ObjectivesMet, period_to: date) -> list[Opportunity]:
@@ -377,7 +401,22 @@ def _opportunities(period_to: date, actions: Sequence[_Action], objectives: Obje
         due = f", due {r.due_date.isoformat()}" if r.due_date else ""
         late = " and overdue" if r.overdue else ""
         found.append(Opportunity(r.ref, r.title, f"Improvement action {r.status}{due}{late}."))
+    late_actions = sorted((a.row for a in actions if a.row.kind != "improvement"
+                           and a.row.overdue), key=lambda r: r.ref)
+    for r in late_actions:
+        owner = f" ({r.owner}, {r.progress} % done)" if r.owner else f" ({r.progress} % done)"
+        found.append(Opportunity(r.ref, r.title, f"{label(r.kind)} action overdue since "
+                                                 f"{r.due_date.isoformat()}{owner}."))  # type: ignore[union-attr]
     return tuple(found)
+
+
+def _overdue_reviews(session: Session, model: type[Party] | type[Supplier],
+                     active: Iterable[str], period_to: date) -> tuple[DueReview, ...]:
+    rows = session.execute(
+        select(model.ref, model.name, model.next_review)
+        .where(model.next_review < period_to, model.status.in_(tuple(active)))
+        .order_by(model.next_review, model.ref)).all()
+    return tuple(DueReview(*row) for row in rows)
 
 
 def _audit_status(session: Session) -> str:
@@ -411,8 +450,12 @@ def review_inputs(db: Database, period_from: date, period_to: date,
         objectives = _objectives_met(session, period_from, period_to, open_actions)
         providers = provider_performance(session, period_from, period_to, bands)
         audit_status = _audit_status(session)
+        party_due = _overdue_reviews(session, Party, ("active",), period_to)
+        supplier_due = _overdue_reviews(
+            session, Supplier, (s for s in supplier_rules.STATUSES if s != "disqualified"),
+            period_to)
     checks = _effectiveness(period_from, period_to, actions)
     return ReviewInputs(
         period_from, period_to, previous, parties, feedback, objectives, providers, checks,
         _opportunities(period_to, actions, objectives, checks, providers, feedback),
-        audit_status)
+        audit_status, party_due, supplier_due)

@@ -20,7 +20,7 @@ from qmsdesk.models.parties import Engagement, Party, PartyRequirement
 from qmsdesk.models.suppliers import Certificate, Supplier, SupplierReview, SupplierStatusChange
 from qmsdesk.services import party_rules, supplier_rules
 from qmsdesk.services.dates import add_months
-from qmsdesk.services.labels import label, trend_arrow
+from qmsdesk.services.labels import label, one_decimal, trend_arrow
 from qmsdesk.services.suppliers import CertificateRecord
 
 ISSUES_NOTE = ("External and internal issues (ISO 9001 clause 4.1) are not kept in QMS Desk: "
@@ -42,9 +42,21 @@ def utc_window(period_from: date, period_to: date) -> tuple[datetime, datetime]:
             datetime.combine(period_to + timedelta(days=1), time.min, tzinfo=UTC))
 
 
+# Averages of a few 1-5 scores move by chance; a change under this is reported as unchanged.
+STABLE_WITHIN = 0.2
+
+
 def _shown(value: float | None) -> float | None:
     """An average as printed (one decimal): trends compare what the reader sees."""
-    return None if value is None else round(value, 1)
+    return None if value is None else float(one_decimal(value))
+
+
+def satisfaction_arrow(average: float | None, previous: float | None) -> str:
+    """↑ ↓ as the printed averages differ by STABLE_WITHIN or more, else →; "" without both."""
+    latest, before = _shown(average), _shown(previous)
+    if latest is not None and before is not None and abs(latest - before) < STABLE_WITHIN:
+        return "→"
+    return trend_arrow(latest, before)
 
 
 def _average(scores: Sequence[int]) -> float | None:
@@ -207,8 +219,8 @@ class SatisfactionTrend:
 
     @property
     def arrow(self) -> str:
-        """↑ ↓ → as the averages compare once printed to one decimal; "" without both."""
-        return trend_arrow(_shown(self.average), _shown(self.previous_average))
+        """↑ ↓ → as the printed averages compare (see satisfaction_arrow)."""
+        return satisfaction_arrow(self.average, self.previous_average)
 
     @property
     def word(self) -> str:
@@ -293,7 +305,7 @@ def satisfaction(session: Session, period_from: date, period_to: date) -> Satisf
     for ref in sorted(set(now) & set(before)):
         average, previous = _average(now[ref]), _average(before[ref])
         if average is not None and previous is not None and \
-                trend_arrow(_shown(average), _shown(previous)) == "↓":
+                satisfaction_arrow(average, previous) == "↓":
             declined.append(PartySatisfaction(ref, *parties[ref], average, previous))
     customer_items = [item for item in items if item.category == CUSTOMER]
     return Satisfaction(

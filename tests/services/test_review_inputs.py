@@ -176,7 +176,8 @@ def test_satisfaction_in_the_period_against_the_previous_one(db):
     assert (first.party_name, first.category, first.kind, first.summary) == (
         "Customer A", "customer", "survey", "survey of 2026-03-10")
     assert section.overall == ri.SatisfactionTrend(3.6, 5, 11 / 3, 3)
-    assert (section.overall.arrow, section.overall.word) == ("↓", "declined")  # 3.6 < 3.7
+    # 3.6 against 3.7: closer than 0.2, so unchanged
+    assert (section.overall.arrow, section.overall.word) == ("→", "unchanged")
     assert section.customers == ri.SatisfactionTrend(2.5, 2, 4.5, 2)
     assert [(m.month.month, m.average, m.scored) for m in section.monthly] == [
         (3, 3.5, 2), (4, 2.0, 1), (5, 4.0, 1), (6, 5.0, 1)]
@@ -363,6 +364,7 @@ def test_actions_of_previous_reviews_are_overdue_as_of_the_period_end(db):
     second, first = section.reviews
     assert (first.period_from, first.period_to, first.conclusions) == (
         date(2025, 1, 1), date(2025, 11, 30), "Review of 2025")
+    assert isinstance(first.attendees, str)
     assert first.actions == (
         ri.ReviewAction("ACT-0001", "Second CMM operator", "Anna", None, "done", False,
                         "effective"),
@@ -397,7 +399,22 @@ def test_effectiveness_checked_in_the_period_and_checks_still_awaited(db):
         ri.Opportunity("ACT-0009", "Collection cut-off 48 h",
                        "Checked not effective on 2026-05-20."),
         ri.Opportunity("ACT-0010", "Visual work instructions",
-                       "Improvement action in progress, due 2026-06-15 and overdue."))
+                       "Improvement action in progress, due 2026-06-15 and overdue."),
+        # overdue whatever its kind or source: the review decides what to do about it
+        ri.Opportunity("ACT-0002", "Risk register update",
+                       "Corrective action overdue since 2026-06-01 (Anna, 0 % done)."))
+    assert section.still_open == ()  # every open one here is an improvement or from a review
+
+
+def test_open_corrective_and_preventive_actions_overdue_first(db):
+    _action_log(db)
+    _act(db, "Seal the coolant leak", kind="correction", due=date(2026, 9, 30))
+    _act(db, "Poka-yoke on the press", kind="preventive", status="in progress",
+         due=date(2026, 6, 1))
+    _act(db, "Raised after the period", start=date(2026, 7, 15), due=date(2026, 8, 1))
+    still_open = _inputs(db).effectiveness.still_open
+    assert [(r.title, r.overdue) for r in still_open] == [
+        ("Poka-yoke on the press", True), ("Seal the coolant leak", False)]
 
 
 # --- the whole pack ------------------------------------------------------------------------
@@ -414,7 +431,7 @@ def test_opportunities_come_in_register_order_and_the_pack_is_repeatable(db, clo
     _everything(db, clock)
     inputs = _inputs(db)
     refs = [o.source_ref for o in inputs.opportunities]
-    assert refs == ["OBJ-2025-02", "ACT-0009", "SUP-0001", "IP-0004", "ACT-0010"]
+    assert refs == ["OBJ-2025-02", "ACT-0009", "SUP-0001", "IP-0004", "ACT-0010", "ACT-0002"]
     assert all(o.what and o.why.endswith(".") for o in inputs.opportunities)
     # the same data and period give the same pack, whatever day it is made
     assert _inputs(db) == inputs
@@ -460,3 +477,18 @@ def test_the_number_of_queries_does_not_grow_with_the_registers(db, clock):
         _act(db, f"Extra action {n}", status="done", done=date(2026, 3, 1),
              result="effective", checked=date(2026, 3, 2))
     assert _statements(db) == before
+
+
+def test_party_and_supplier_reviews_overdue_at_the_period_end(db):
+    from qmsdesk.services.parties import save_party
+
+    for name, due in (("Late Customer", date(2026, 6, 1)),
+                      ("On Time Customer", date(2026, 8, 1))):
+        save_party(db, make_party(TODAY, name, next_review=due), TODAY)
+    for name, due in (("Late Castings", date(2026, 5, 2)), ("Fine Fasteners", date(2026, 7, 1))):
+        save_supplier(db, make_supplier(TODAY, name, next_review=due), TODAY)
+    inputs = _inputs(db)
+    assert [(r.ref, r.name, r.due) for r in inputs.party_reviews_overdue] == [
+        ("IP-0001", "Late Customer", date(2026, 6, 1))]
+    assert [(r.name, r.due) for r in inputs.supplier_reviews_overdue] == [
+        ("Late Castings", date(2026, 5, 2))]
