@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -21,7 +20,7 @@ from qmsdesk.services.parties import (
     save_party,
 )
 from qmsdesk.services.progress import Progress, run_task
-from tests.reports.helpers import parties_report
+from tests.reports.helpers import parties_report, pdf_text
 
 NAMES = ("Müller Präzisionsteile GmbH", "Łódź Logistics Sp. z o.o.", "株式会社サンプル精工",
          "R&D <Team>")
@@ -58,11 +57,6 @@ def add_parties(db: Database, today: date) -> None:
     gone = save_party(db, PartyRecord(name="Archived Supplier KG", category="supplier",
                                       next_review=today), today)
     archive_party(db, gone.id, gone.version, today)
-
-
-def pdf_text(path: Path) -> tuple[PdfReader, str]:
-    reader = PdfReader(path)
-    return reader, "\n".join(page.extract_text() for page in reader.pages)
 
 
 def image_xobjects(reader: PdfReader) -> list[tuple[int, int]]:
