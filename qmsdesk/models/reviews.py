@@ -53,3 +53,5 @@ class ReportLogEntry(Base):
     fingerprint: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     path: Mapped[str] = mapped_column(Text, nullable=False)
+    # For a report issued inside an auditor pack: ``path`` is the zip, this its name inside.
+    member: Mapped[str] = mapped_column(String(300), nullable=False, default="")

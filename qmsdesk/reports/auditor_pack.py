@@ -28,6 +28,7 @@ from qmsdesk import __version__
 from qmsdesk.models.db import Database
 from qmsdesk.reports.catalog import REPORT_KINDS
 from qmsdesk.reports.issue import ReportRequest, generate_report
+from qmsdesk.services.dates import period_slug
 from qmsdesk.services.errors import ServiceError, ValidationError
 from qmsdesk.services.progress import Progress, Task
 from qmsdesk.services.register_tables import TABLES, write_audit_csv, write_csv
@@ -49,10 +50,6 @@ def _check_period(request: ReportRequest) -> tuple[date, date]:
     if errors:
         raise ValidationError(errors)
     return request.period_from, request.period_to  # type: ignore[return-value]
-
-
-def period_text(start: date, end: date) -> str:
-    return f"{start.isoformat()}-to-{end.isoformat()}"
 
 
 def _forward(task: Task[object], step: int, total: int,
@@ -115,9 +112,9 @@ def write_auditor_pack(db: Database, out_path: Path,
             name = f"reports/{kind.file_stem}.pdf"
             target = root / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            logged_as = f"{out_path}!/{top}/{name}"
             issued = yield from _forward(
-                generate_report(db, kind.key, target, request, logged_as, record=False),
+                generate_report(db, kind.key, target, request, (out_path, f"{top}/{name}"),
+                                record=False),
                 step, total, kind.title)
             issues.append(issued.issue)  # type: ignore[attr-defined]
             files.append(name)
@@ -129,7 +126,7 @@ def write_auditor_pack(db: Database, out_path: Path,
             files.append(f"registers/{table.name}.csv")
             step += 1
         yield Progress(step, total, "Audit trail")
-        audit = f"audit-trail/audit-trail-{period_text(start, end)}.csv"
+        audit = f"audit-trail/audit-trail-{period_slug(start, end)}.csv"
         (root / "audit-trail").mkdir()
         write_audit_csv(db, start, end, root / audit)
         files.append(audit)

@@ -46,8 +46,8 @@ class ReportRequest:
 class ReportContent:
     """A report's own part: the body that follows the title block, and how to label it.
 
-    ``volatile`` lists text that may change without the report saying anything new (the
-    "as of" date of a register snapshot); it does not count towards the revision.
+    ``volatile`` lists phrases that may change without the report saying anything new (the
+    "as of" date of a register snapshot); they do not count towards the revision.
     """
 
     report_type: str
@@ -83,12 +83,18 @@ def as_of(today: date) -> str:
     return f"As of {today.isoformat()}"
 
 
+def as_of_phrases(today: date) -> tuple[str, ...]:
+    """The "as of" wording of a snapshot, as volatile text: the phrases, not the bare date,
+    so a record dated today still counts as content."""
+    return (as_of(today), f"as of {today.isoformat()}")
+
+
 def issue(db: Database, content: ReportContent, out_path: Path, request: ReportRequest,
-          generated_at: datetime | None = None, logged_as: str | None = None,
+          generated_at: datetime | None = None, in_archive: tuple[Path, str] | None = None,
           record: bool = True) -> IssuedReport:
     """Number, write and log one report (see the module docstring).
 
-    ``logged_as`` is where the file will end up when it is written elsewhere first;
+    ``in_archive`` is (zip, name inside) when the file is written first and then packed;
     ``record=False`` leaves logging to the caller (an auditor pack logs its reports only
     once the zip exists).
     """
@@ -110,7 +116,8 @@ def issue(db: Database, content: ReportContent, out_path: Path, request: ReportR
         report_type=kind.key, title=kind.title, document_number=control.document_number,
         period=control.period, revision=revision, generated_by=request.prepared_by,
         pages=built.pages, fingerprint=fingerprint, sha256=file_sha256(built.path),
-        path=logged_as or str(built.path.resolve()))
+        path=str(in_archive[0] if in_archive else built.path.resolve()),
+        member=in_archive[1] if in_archive else "")
     log = record_reports(db, [issued])[0] if record else None
     return IssuedReport(built.path, issued, log)
 
@@ -121,8 +128,8 @@ def content_builder(report_type: str) -> Callable[[Database, ReportRequest], Con
 
 
 def generate_report(db: Database, report_type: str, out_path: Path, request: ReportRequest,
-                    logged_as: str | None = None,
+                    in_archive: tuple[Path, str] | None = None,
                     record: bool = True) -> Generator[Progress, None, IssuedReport]:
     """Build, issue and log one report: the task the CLI, the GUI and the auditor pack run."""
     content = yield from content_builder(report_type)(db, request)
-    return issue(db, content, Path(out_path), request, logged_as=logged_as, record=record)
+    return issue(db, content, Path(out_path), request, in_archive=in_archive, record=record)

@@ -31,6 +31,7 @@ from qmsdesk.reports.document import (
 )
 from qmsdesk.reports.fonts import markup
 from qmsdesk.reports.issue import ContentTask, ReportContent, ReportRequest
+from qmsdesk.services import action_rules, objective_rules
 from qmsdesk.services.errors import ValidationError
 from qmsdesk.services.labels import label, one_decimal, plural
 from qmsdesk.services.progress import Progress
@@ -160,8 +161,8 @@ def _parties(data: PartyChanges, overdue: Sequence[DueReview]) -> list[Flowable]
     ]))
     if data.grid:
         story += [Spacer(1, 2 * mm), KeepTogether([
-            para("Power/interest grid of the active parties at the end of the period; the "
-                 "marker shape shows the quadrant.", st.note),
+            para("Power/interest grid of the active parties as the register stands today; "
+                 "the marker shape shows the quadrant.", st.note),
             _chart(power_interest_grid([GridPoint(p.ref, p.name, p.influence, p.interest)
                                         for p in data.grid]), 100 * mm)])]
     events = [*data.added, *data.archived_or_restored]
@@ -348,7 +349,7 @@ def _effectiveness(data: ActionEffectiveness) -> list[Flowable]:
 # --- 7 ---------------------------------------------------------------------------------------
 def _opportunities(inputs: ReviewInputs) -> list[Flowable]:
     items = inputs.opportunities
-    story = _section(6, "Drawn from sections 3 to 6: objectives off track or at risk, actions "
+    story = _section(6, "Drawn from sections 1 to 6: objectives off track or at risk, actions "
                         "that did not work, weak suppliers, falling satisfaction, improvement "
                         "actions still open and overdue actions. A starting list for the "
                         "review's decisions (9.3.3).")
@@ -381,15 +382,17 @@ def _decisions() -> list[Flowable]:
 def _summary(inputs: ReviewInputs) -> list[Flowable]:
     st = styles()
     previous = inputs.previous_reviews
-    open_actions = sum(v for k, v in previous.by_status.items() if k in ("open", "in progress"))
+    open_actions = sum(v for k, v in previous.by_status.items()
+                       if k in action_rules.OPEN_STATUSES)
     health = inputs.objectives.by_health
     pairs: list[tuple[str, Cell]] = [
         ("Statuses as of", inputs.period_to.isoformat()),
         ("Open actions from earlier reviews",
          f"{open_actions} ({previous.overdue} overdue)"),
         ("Customer satisfaction", _trend_text(inputs.satisfaction.customers)),
-        ("Objectives", f"{len(inputs.objectives.objectives)}: {health.get('achieved', 0)} "
-                       f"achieved, {health.get('on track', 0)} on track"),
+        ("Objectives", f"{len(inputs.objectives.objectives)}: "
+                       f"{health.get(objective_rules.ACHIEVED, 0)} achieved, "
+                       f"{health.get(objective_rules.ON_TRACK, 0)} on track"),
         ("Supplier evaluations signed off", str(len(inputs.providers.reviews))),
         ("Effectiveness checks", str(len(inputs.effectiveness.checks))),
         ("Open corrective and preventive actions", str(len(inputs.effectiveness.still_open))),

@@ -27,7 +27,13 @@ from qmsdesk.reports.document import (
     styles,
 )
 from qmsdesk.reports.fonts import FONT, markup
-from qmsdesk.reports.issue import ContentTask, ReportContent, ReportRequest, as_of
+from qmsdesk.reports.issue import (
+    ContentTask,
+    ReportContent,
+    ReportRequest,
+    as_of,
+    as_of_phrases,
+)
 from qmsdesk.services import objective_rules as rules
 from qmsdesk.services.actions import ActionRow, list_actions
 from qmsdesk.services.labels import label, plural
@@ -265,4 +271,4 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
         story += _objective_section(record, row, list_actions(db, today, objective_id=row.id),
                                     policy)
     yield Progress(total - 1, total, "Writing the PDF")
-    return ReportContent(REPORT_KEY, SUBJECT, as_of(today), story, (today.isoformat(),))
+    return ReportContent(REPORT_KEY, SUBJECT, as_of(today), story, as_of_phrases(today))

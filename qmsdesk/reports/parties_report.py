@@ -26,7 +26,13 @@ from qmsdesk.reports.document import (
     styles,
 )
 from qmsdesk.reports.fonts import markup
-from qmsdesk.reports.issue import ContentTask, ReportContent, ReportRequest, as_of
+from qmsdesk.reports.issue import (
+    ContentTask,
+    ReportContent,
+    ReportRequest,
+    as_of,
+    as_of_phrases,
+)
 from qmsdesk.services import party_rules as rules
 from qmsdesk.services.dates import add_months, is_overdue
 from qmsdesk.services.labels import label, plural
@@ -225,5 +231,6 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     yield Progress(total - 1, total, "Writing the PDF")
     # The as-of date and the engagement window's start move every day; what the register
     # says (which engagements fall inside the window) is in the rest of the text.
-    volatile = (today.isoformat(), add_months(today, -ENGAGEMENT_MONTHS).isoformat())
+    since = add_months(today, -ENGAGEMENT_MONTHS).isoformat()
+    volatile = (*as_of_phrases(today), f"since {since}", f"before {since}")
     return ReportContent(REPORT_KEY, SUBJECT, as_of(today), story, volatile)

@@ -27,7 +27,13 @@ from qmsdesk.reports.document import (
     styles,
 )
 from qmsdesk.reports.fonts import markup
-from qmsdesk.reports.issue import ContentTask, ReportContent, ReportRequest, as_of
+from qmsdesk.reports.issue import (
+    ContentTask,
+    ReportContent,
+    ReportRequest,
+    as_of,
+    as_of_phrases,
+)
 from qmsdesk.services import supplier_rules as rules
 from qmsdesk.services.actions import ActionRow, list_actions
 from qmsdesk.services.labels import label, plural
@@ -112,8 +118,9 @@ def _due_cell(due: date | None, overdue: bool, missing: str = "Not scheduled") -
 
 
 def validity(cert: CertificateRecord, today: date, with_date: bool = True) -> str:
-    """Markup in words, not colour: "valid until 2027-05-01", "<b>expires in 12 days</b>
-    (2026-12-03)", "<b>EXPIRED</b> 2026-11-01"; ``with_date`` False leaves the date out."""
+    """Markup in words, not colour: "valid until 2027-05-01", "<b>expires within 60
+    days</b> (2026-12-03)", "<b>EXPIRED</b> 2026-11-01"; ``with_date`` False leaves the date
+    out. No day count: a reissue tomorrow of unchanged data must read the same."""
     until = cert.valid_until
     state = rules.certificate_state(until, today)
     if until is None or state == rules.NO_EXPIRY:
@@ -122,9 +129,8 @@ def validity(cert: CertificateRecord, today: date, with_date: bool = True) -> st
     if state == rules.EXPIRED:
         return f"<b>EXPIRED</b>{on}"
     if state == rules.EXPIRING:
-        days = (until - today).days
-        when = {0: "today", 1: "in 1 day"}.get(days, f"in {days} days")
-        return f"<b>expires {when}</b>" + (f" ({until.isoformat()})" if with_date else "")
+        return (f"<b>expires within {rules.CERTIFICATE_WARNING_DAYS} days</b>"
+                + (f" ({until.isoformat()})" if with_date else ""))
     return f"valid until{on}" if with_date else "valid"
 
 
@@ -380,4 +386,4 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     story: list[Flowable] = [*_supplier_list(data, [b.name for b in bands], today),
                              CondPageBreak(90 * mm), para("2. Supplier evaluations", styles().h1)]
     story += sections or [empty_note("No suppliers recorded.")]
-    return ReportContent(REPORT_KEY, SUBJECT, as_of(today), story, (today.isoformat(),))
+    return ReportContent(REPORT_KEY, SUBJECT, as_of(today), story, as_of_phrases(today))

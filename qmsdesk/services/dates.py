@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 
 def add_months(start: date, months: int) -> date:
@@ -17,3 +17,15 @@ def add_months(start: date, months: int) -> date:
 
 def is_overdue(due: date | None, today: date) -> bool:
     return due is not None and due < today
+
+
+def utc_window(first: date, last: date) -> tuple[datetime, datetime]:
+    """Whole days in UTC, as timestamps are stored: from the first day's midnight to the
+    midnight after the last day (compare with ``start <= at < end``)."""
+    return (datetime.combine(first, time.min, tzinfo=UTC),
+            datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC))
+
+
+def period_slug(first: date, last: date) -> str:
+    """A period in a file name: "2026-01-01-to-2026-10-31"."""
+    return f"{first.isoformat()}-to-{last.isoformat()}"

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from qmsdesk.models.db import Database
 from qmsdesk.models.objectives import Action
 from qmsdesk.models.reviews import ManagementReview
+from qmsdesk.services import action_rules
 from qmsdesk.services.errors import NotFoundError, ValidationError
 from qmsdesk.services.records import conflict_guard, load_for_update, next_ref
 from qmsdesk.services.validation import check_text
@@ -83,7 +84,7 @@ def _prefix(held_on: date) -> str:
 
 def list_meetings(db: Database) -> list[ReviewMeetingRow]:
     """Every management review, most recent first, with its count of (open) actions."""
-    open_statuses = ("open", "in progress")
+    open_statuses = action_rules.OPEN_STATUSES
     query = (
         select(ManagementReview.id, ManagementReview.ref, ManagementReview.held_on,
                ManagementReview.period_from, ManagementReview.period_to,

@@ -91,14 +91,13 @@ def read_logo(path: Path) -> bytes:
             raise ValidationError({"logo": f"{path.name} is too large for a logo "
                                            f"({size // 1024} KB; at most 5 MB)."})
         with Image.open(path) as image:
-            image.load()
+            image.thumbnail(LOGO_PIXELS)  # first: a huge picture is never held full size
             picture = image.convert("RGBA")
     except FileNotFoundError as exc:
         raise ValidationError({"logo": f"{path.name} does not exist."}) from exc
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
         raise ValidationError({"logo": f"{path.name} is not an image QMS Desk can read "
                                        "(use PNG or JPEG)."}) from exc
-    picture.thumbnail(LOGO_PIXELS)
     out = BytesIO()
     picture.save(out, format="PNG", optimize=True)
     return out.getvalue()

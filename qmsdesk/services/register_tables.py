@@ -12,13 +12,14 @@ import csv
 import io
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from typing import IO, Any
 
 from sqlalchemy import Select
 
 from qmsdesk.models.audit import AuditEntry
 from qmsdesk.models.db import Database
+from qmsdesk.services.dates import utc_window
 from qmsdesk.services.errors import ValidationError
 from qmsdesk.services.register_columns import AUDIT_TRAIL, TABLES, Column, Kind, Table
 
@@ -125,10 +126,6 @@ def table_rows(db: Database, table: Table) -> Iterator[list[str]]:
     return _formatted(_fetch(db, table.query()), table.columns)
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
 def audit_rows(db: Database, date_from: date, date_to: date) -> Iterator[list[str]]:
     """Audit entries recorded from ``date_from`` to ``date_to`` inclusive, by entry id.
 
@@ -138,8 +135,8 @@ def audit_rows(db: Database, date_from: date, date_to: date) -> Iterator[list[st
     """
     if date_to < date_from:
         raise ValidationError({"date_to": "The end date cannot be before the start date."})
-    query = AUDIT_TRAIL.query().where(AuditEntry.at >= _day_start(date_from),
-                                      AuditEntry.at < _day_start(date_to + timedelta(days=1)))
+    start, end = utc_window(date_from, date_to)
+    query = AUDIT_TRAIL.query().where(AuditEntry.at >= start, AuditEntry.at < end)
     return _formatted(_fetch(db, query), AUDIT_TRAIL.columns)
 
 

@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
@@ -50,18 +51,22 @@ class LoggedReport:
     fingerprint: str
     sha256: str
     path: str
+    member: str = ""
 
     @property
     def archive_member(self) -> tuple[Path, str] | None:
         """(zip file, member name) for a report issued inside an auditor pack."""
-        archive, separator, member = self.path.partition(ZIP_MEMBER)
-        return (Path(archive + ".zip"), member) if separator else None
+        return (Path(self.path), self.member) if self.member else None
 
     @property
+    def location(self) -> str:
+        """Where the report is, for people: the file, or "pack.zip › folder/reports/x.pdf"."""
+        return f"{self.path} › {self.member}" if self.member else self.path
+
+    @cached_property
     def file_present(self) -> bool:
-        """A cheap look (no checksum): is the file, or the zip holding it, still there?"""
-        member = self.archive_member
-        return (member[0] if member else Path(self.path)).is_file()
+        """A cheap look (no checksum), taken once: is the file, or its zip, still there?"""
+        return Path(self.path).is_file()
 
     def file_state(self) -> str:
         """Whether the issued file is still there, unchanged (reads it to compare)."""
@@ -71,16 +76,11 @@ class LoggedReport:
             return MISSING
 
     def read_bytes_sha256(self) -> str:
-        member = self.archive_member
-        if member is None:
+        if not self.member:
             with open(self.path, "rb") as stream:
                 return _sha256(stream)
-        with zipfile.ZipFile(member[0]) as archive, archive.open(member[1]) as stream:
+        with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as stream:
             return _sha256(stream)
-
-
-# How the log names a report issued inside a zip: "/path/pack.zip!/reports/parties.pdf".
-ZIP_MEMBER = ".zip!/"
 
 
 def _sha256(stream: BinaryIO) -> str:
@@ -114,13 +114,13 @@ def _row(entry: ReportLogEntry) -> LoggedReport:
     return LoggedReport(
         entry.id, entry.report_type, entry.title, entry.document_number, entry.period,
         entry.revision, entry.issue_date, entry.generated_at, entry.generated_by,
-        entry.pages, entry.fingerprint, entry.sha256, entry.path)
+        entry.pages, entry.fingerprint, entry.sha256, entry.path, entry.member)
 
 
 @dataclass(frozen=True)
 class ReportIssue:
-    """What the log records about one issued report (``path``: where the file lives; a
-    report inside an auditor pack is named "pack.zip!/folder/reports/x.pdf")."""
+    """What the log records about one issued report: ``path`` is where the file lives (for
+    a report inside an auditor pack, the zip, and ``member`` its name inside)."""
 
     report_type: str
     title: str
@@ -132,6 +132,7 @@ class ReportIssue:
     fingerprint: str
     sha256: str
     path: str
+    member: str = ""
 
 
 def record_reports(db: Database, issues: Sequence[ReportIssue]) -> list[LoggedReport]:
@@ -141,7 +142,8 @@ def record_reports(db: Database, issues: Sequence[ReportIssue]) -> list[LoggedRe
             report_type=i.report_type, title=i.title, document_number=i.document_number,
             period=i.period, revision=i.revision.number, issue_date=i.revision.issue_date,
             generated_at=utcnow(), generated_by=i.generated_by, pages=i.pages,
-            fingerprint=i.fingerprint, sha256=i.sha256, path=i.path) for i in issues]
+            fingerprint=i.fingerprint, sha256=i.sha256, path=i.path,
+            member=i.member) for i in issues]
         session.add_all(entries)
         session.flush()
         return [_row(entry) for entry in entries]

@@ -240,7 +240,8 @@ class ReviewInputs:
     effectiveness: ActionEffectiveness
     opportunities: tuple[Opportunity, ...]
     audit_status: str
-    # Judged on today's schedule: a review done after the period has already moved its date.
+    # Due before the period's end by the current schedule: a review done since has already
+    # moved its date on, so it is not listed.
     party_reviews_overdue: tuple[DueReview, ...] = ()
     supplier_reviews_overdue: tuple[DueReview, ...] = ()
 

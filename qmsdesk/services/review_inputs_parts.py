@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +19,7 @@ from qmsdesk.models.audit import AuditEntry
 from qmsdesk.models.parties import Engagement, Party, PartyRequirement
 from qmsdesk.models.suppliers import Certificate, Supplier, SupplierReview, SupplierStatusChange
 from qmsdesk.services import party_rules, supplier_rules
-from qmsdesk.services.dates import add_months
+from qmsdesk.services.dates import add_months, utc_window
 from qmsdesk.services.labels import label, one_decimal, trend_arrow
 from qmsdesk.services.suppliers import CertificateRecord
 
@@ -36,12 +36,6 @@ WATCH_STATUSES = ("conditional", "disqualified")
 LOW_BANDS = 2  # "the lowest bands": the two lowest of three or more, else the lowest
 
 
-def utc_window(period_from: date, period_to: date) -> tuple[datetime, datetime]:
-    """The period's days in UTC: from its first midnight to the midnight after its last day."""
-    return (datetime.combine(period_from, time.min, tzinfo=UTC),
-            datetime.combine(period_to + timedelta(days=1), time.min, tzinfo=UTC))
-
-
 # Averages of a few 1-5 scores move by chance; a change under this is reported as unchanged.
 STABLE_WITHIN = 0.2
 
@@ -54,7 +48,9 @@ def _shown(value: float | None) -> float | None:
 def satisfaction_arrow(average: float | None, previous: float | None) -> str:
     """↑ ↓ as the printed averages differ by STABLE_WITHIN or more, else →; "" without both."""
     latest, before = _shown(average), _shown(previous)
-    if latest is not None and before is not None and abs(latest - before) < STABLE_WITHIN:
+    # in whole tenths: 4.1 - 3.9 is 0.19999... in floating point, and 0.2 must count
+    if latest is not None and before is not None and \
+            abs(round(latest * 10) - round(before * 10)) < round(STABLE_WITHIN * 10):
         return "→"
     return trend_arrow(latest, before)
 

@@ -93,9 +93,10 @@ class MeetingsPanel(QWidget):
         if dialog.reload_requested and record.id is not None:
             self.edit(service.get_meeting(db, record.id))
             return
-        select = dialog.saved.id if accepted and dialog.saved is not None else record.id
-        self.refresh(select)
-        self.changed.emit()
+        saved = accepted and dialog.saved is not None
+        self.refresh(dialog.saved.id if saved else record.id)
+        if saved:
+            self.changed.emit()
 
     def new(self) -> None:
         self.edit(service.ReviewMeeting())

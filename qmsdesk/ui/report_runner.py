@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from qmsdesk import paths
 from qmsdesk.reports.catalog import REPORT_KINDS
+from qmsdesk.services.dates import period_slug
 from qmsdesk.services.user_settings import user_name
 from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.tasks import run_with_progress
@@ -41,10 +42,13 @@ def readable_copy(entry: LoggedReport) -> Path:
     member = entry.archive_member
     if member is None:
         return Path(entry.path)
-    folder = Path(tempfile.mkdtemp(prefix="qmsdesk-report-"))
-    with zipfile.ZipFile(member[0]) as archive:
-        target = folder / Path(member[1]).name
-        target.write_bytes(archive.read(member[1]))
+    # One folder, one file per logged report: opening it again reuses the copy.
+    folder = Path(tempfile.gettempdir()) / "qmsdesk-reports"
+    folder.mkdir(exist_ok=True)
+    target = folder / f"{entry.sha256[:12]}-{Path(member[1]).name}"
+    if not target.is_file():
+        with zipfile.ZipFile(member[0]) as archive:
+            target.write_bytes(archive.read(member[1]))
     return target
 
 
@@ -61,7 +65,7 @@ def _request(today: date, period: Period) -> Any:
 
 
 def _period_name(today: date, period: Period) -> str:
-    return today.isoformat() if period is None else f"{period[0]}-to-{period[1]}"
+    return today.isoformat() if period is None else period_slug(*period)
 
 
 def write_report(parent: QWidget, db: Database, kind_key: str, today: date,
@@ -93,6 +97,11 @@ def write_auditor_pack(parent: QWidget, db: Database, today: date, period: tuple
         return
     if out.suffix.lower() != ".zip":
         out = out.with_name(out.name + ".zip")
+        if out.exists() and QMessageBox.question(
+                parent, parent.tr("Replace file?"),
+                parent.tr("%s already exists. Replace it?") % out) \
+                != QMessageBox.StandardButton.Yes:
+            return
     request = _request(today, period)
 
     def task() -> Any:

@@ -151,3 +151,16 @@ def test_a_period_is_required_and_the_file_must_be_a_zip(db, tmp_path):
             TODAY, "x", PERIOD[1], PERIOD[0])))
     with pytest.raises(ServiceError, match=r"\.zip"):
         run_task(write_auditor_pack(db, tmp_path / "p.pdf", ReportRequest(TODAY, "x", *PERIOD)))
+
+
+@pytest.mark.parametrize("folder, name", [("plain", "PACK.ZIP"), ("old.zip!", "pack.zip")])
+def test_reports_in_a_pack_are_found_whatever_the_names(db, tmp_path, folder, name):
+    out = tmp_path / folder / name
+    out.parent.mkdir()
+    pack = run_task(write_auditor_pack(db, out, ReportRequest(TODAY, "x", *PERIOD)))
+    logged = report_log.list_report_log(db)
+    assert len(logged) == 4
+    for entry in logged:
+        assert entry.archive_member == (pack.path, entry.member)
+        assert entry.member.startswith(f"{out.stem}/reports/")
+        assert entry.file_state() == report_log.AVAILABLE

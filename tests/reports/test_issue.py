@@ -183,3 +183,23 @@ def test_a_logo_that_is_no_image_is_refused(tmp_path, content, message):
 def test_a_missing_logo_file_is_refused(tmp_path):
     with pytest.raises(ValidationError, match="does not exist"):
         read_logo(tmp_path / "nope.png")
+
+
+def test_a_picture_too_large_to_open_safely_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # PIL refuses over twice this
+    with pytest.raises(ValidationError, match="not an image QMS Desk can read"):
+        read_logo(_png(tmp_path, (200, 200)))
+
+
+def test_an_expiring_certificate_reads_the_same_the_next_day(db, today, tmp_path):
+    from qmsdesk.services.suppliers import CertificateRecord, save_supplier
+    from tests.factories import make_supplier
+
+    supplier = make_supplier(today, next_review=today + timedelta(days=200))
+    supplier.certificates = [CertificateRecord("IATF 16949", "I-77", "DEKRA",
+                                               today + timedelta(days=30))]
+    save_supplier(db, supplier, today)
+    first = _issue(db, tmp_path / "a.pdf", today, "suppliers")
+    second = _issue(db, tmp_path / "b.pdf", today + timedelta(days=1), "suppliers")
+    assert second.revision == first.revision == 1
+    assert "expires within 60 days" in " ".join(pdf_text(second.path)[1].split())

@@ -127,7 +127,7 @@ def test_report_prints_list_scorecards_kpis_and_open_actions(db, today, tmp_path
     assert "Draft only" in text and "10.0 · D" not in text  # drafts are not yet results
     assert f"{refs.reviews[3]} of 2026-11-19 is a draft, not yet approved" in text
     assert f"Latest scorecard: {refs.reviews[2]} of 2026-11-16 (draft, not yet approved)" in text
-    assert "EXPIRED 2026-11-01" in text and "expires in 12 days (2026-12-03)" in text
+    assert "EXPIRED 2026-11-01" in text and "expires within 60 days (2026-12-03)" in text
     assert "valid until 2027-12-26" in text and "Valid until Validity" in text
     # KPIs of Müller's latest review; Łódź delivered nothing: no data, never 0 or 100 %
     assert "40 (37 on time)" in text and "92.5 %" in text

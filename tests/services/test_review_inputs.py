@@ -492,3 +492,13 @@ def test_party_and_supplier_reviews_overdue_at_the_period_end(db):
         ("IP-0001", "Late Customer", date(2026, 6, 1))]
     assert [(r.name, r.due) for r in inputs.supplier_reviews_overdue] == [
         ("Late Castings", date(2026, 5, 2))]
+
+
+@pytest.mark.parametrize("average, previous, arrow", [
+    (4.1, 3.9, "↑"), (1.0, 1.2, "↓"), (1.8, 2.0, "↓"), (4.0, 3.9, "→"), (3.94, 3.85, "→"),
+    (3.95, 3.84, "↑"),  # as printed: 4.0 against 3.8
+    (2.25, 2.0, "↑"), (None, 3.0, "")])
+def test_a_change_of_0_2_or_more_counts_and_less_does_not(average, previous, arrow):
+    from qmsdesk.services.review_inputs_parts import satisfaction_arrow
+
+    assert satisfaction_arrow(average, previous) == arrow

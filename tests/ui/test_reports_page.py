@@ -129,10 +129,15 @@ def test_a_period_ending_before_it_starts_is_refused_without_running(window, qtb
 
 def test_management_review_pack_and_auditor_pack_from_the_gui(window, qtbot, saved_to, today):
     page = _page(window)
-    page.period_from.set_value(date(today.year, 1, 1))
+    page.period_from.set_value(date(today.year, 3, 1))
+    page.period_to.set_value(date(today.year, 10, 31))
     _click(qtbot, page.review_button)
     qtbot.waitUntil(lambda: len(saved_to) == 1, timeout=60000)
     assert page.log.rows()[0].report_type == "management-review"
+    assert page.log.rows()[0].period == f"{today.year}-03-01 to {today.year}-10-31"
+    # the chosen period stays for the next pack
+    assert (page.period_from.value(), page.period_to.value()) == (
+        date(today.year, 3, 1), date(today.year, 10, 31))
     _click(qtbot, page.pack_button)
     qtbot.waitUntil(lambda: len(saved_to) == 2, timeout=60000)
     (pack,) = Path(saved_to[1]).glob("*.zip")

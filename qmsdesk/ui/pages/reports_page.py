@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from qmsdesk.reports.catalog import REPORT_KINDS
 from qmsdesk.services import report_log
+from qmsdesk.services.review_inputs import validate_period
 from qmsdesk.ui import report_runner
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.meetings_panel import MeetingsPanel
@@ -46,7 +47,7 @@ def _where(entry: LoggedReport) -> str:
 
 LOG_COLUMNS = [
     Column("Generated", _local, sort_key=lambda r: r.generated_at.timestamp()),
-    Column("Report", lambda r: r.title, tooltip=lambda r: r.path),
+    Column("Report", lambda r: r.title, tooltip=lambda r: r.location),
     Column("Document", lambda r: r.document_number),
     Column("Rev", lambda r: str(r.revision), sort_key=lambda r: r.revision),
     Column("Issued", lambda r: format_date(r.issue_date),
@@ -54,7 +55,7 @@ LOG_COLUMNS = [
     Column("Period", lambda r: r.period),
     Column("Pages", lambda r: str(r.pages), sort_key=lambda r: r.pages, searchable=False),
     Column("By", lambda r: r.generated_by),
-    Column("File", _where, tooltip=lambda r: f"{r.path}\nsha256 {r.sha256}"),
+    Column("File", _where, tooltip=lambda r: f"{r.location}\nsha256 {r.sha256}"),
 ]
 LOG_WIDTHS = (125, 270, 110, 45, 95, 190, 50, 110, 110)
 
@@ -89,6 +90,7 @@ class ReportsPage(RegisterPage):
         self.log.open_requested.connect(self.open_selected)
         self.log.current_changed.connect(self._update_buttons)
         self.meetings.changed.connect(self._default_period)
+        self._period_set = False  # the default is filled once; the user's choice then stays
         self._update_buttons()
 
     # --- issuing ------------------------------------------------------------------------------
@@ -139,11 +141,7 @@ class ReportsPage(RegisterPage):
     def period(self) -> tuple[date, date] | None:
         """The chosen period, or None (with the reason shown) when it cannot be used."""
         start, end = self.period_from.value(), self.period_to.value()
-        message = ""
-        if start is None or end is None or start > end:
-            message = self.tr("The period must end on or after its first day.")
-        elif end > self.today:
-            message = self.tr("The period cannot end after today.")
+        message = "\n".join(validate_period(start, end, self.today).values())
         self.period_error.setText(message)
         self.period_error.setVisible(bool(message))
         return None if message else (start, end)  # type: ignore[return-value]
@@ -169,7 +167,9 @@ class ReportsPage(RegisterPage):
         report_runner.open_file(str(Path(pack.path).parent))
 
     def _default_period(self) -> None:
-        """From the day after the last review's period (else 1 January) to today."""
+        """From the day after the last review's period (else 1 January) to today; called
+        when the page is first shown and when a management review is recorded."""
+        self._period_set = True
         meetings = self.meetings.rows()
         start = date(self.today.year, 1, 1)
         if meetings:
@@ -186,7 +186,8 @@ class ReportsPage(RegisterPage):
     def activated(self) -> None:
         self.refresh(self.log.selected_id())
         self.meetings.refresh()
-        self._default_period()
+        if not self._period_set:
+            self._default_period()
 
     def _update_buttons(self) -> None:
         entry = self.log.selected_row()
@@ -202,12 +203,12 @@ class ReportsPage(RegisterPage):
         if state == report_log.MISSING:
             QMessageBox.information(self, self.tr("Report not found"), self.tr(
                 "%s no longer exists. Issue the report again to get a fresh copy.")
-                % entry.path)
+                % entry.location)
             return
         if state == report_log.CHANGED and QMessageBox.question(
                 self, self.tr("File changed"), self.tr(
                     "%s was changed after it was issued: its checksum no longer matches the "
-                    "report log. Open it anyway?") % entry.path) \
+                    "report log. Open it anyway?") % entry.location) \
                 != QMessageBox.StandardButton.Yes:
             return
         report_runner.open_file(str(report_runner.readable_copy(entry)))
@@ -215,6 +216,5 @@ class ReportsPage(RegisterPage):
     def show_folder(self) -> None:
         entry: LoggedReport | None = self.log.selected_row()
         if entry is not None:
-            member = entry.archive_member
-            folder = (member[0] if member else Path(entry.path)).parent
+            folder = Path(entry.path).parent
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

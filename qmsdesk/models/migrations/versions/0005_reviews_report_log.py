@@ -47,6 +47,7 @@ def upgrade() -> None:
     sa.Column('fingerprint', sa.String(length=64), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('path', sa.Text(), nullable=False),
+    sa.Column('member', sa.String(length=300), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_report_log'))
     )
     with op.batch_alter_table('report_log', schema=None) as batch_op:
