@@ -62,8 +62,9 @@ def _timestamp(value: datetime) -> str:
 
 
 def _exact_timestamp(value: datetime) -> str:
-    # Microseconds, as the audit hash covers them (models/audit.py), so a reader can
-    # recompute the chain from the file.
+    # Microseconds, as the audit hash covers them (models/audit.py). To recompute the chain
+    # from the CSV, first drop the ' that spreadsheet_safe puts before text starting with
+    # = + - @ (old and new values often start with "-").
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
