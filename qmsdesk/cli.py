@@ -78,6 +78,19 @@ def build_parser() -> argparse.ArgumentParser:
                                    "for a period into one zip with a sha256 manifest")
     _add_period_options(pack, required=True)
     pack.add_argument("--out", required=True, metavar="FILE.zip", help="output zip file")
+    registers = ("parties", "objectives", "actions", "suppliers")
+    export = command("export", "write a register to a spreadsheet (.xlsx, .zip of CSVs, .csv)")
+    export.add_argument("register", choices=registers, help="which register")
+    export.add_argument("--out", required=True, metavar="FILE", help="FILE.xlsx, FILE.zip or "
+                        "FILE.csv (child tables beside it as FILE-<table>.csv)")
+    template = command("template", "write an empty import template for a register")
+    template.add_argument("register", choices=registers, help="which register")
+    template.add_argument("--out", required=True, metavar="FILE", help="FILE.xlsx, .zip or .csv")
+    load = command("import", "import a register from a spreadsheet: all rows or none")
+    load.add_argument("register", choices=registers, help="which register")
+    load.add_argument("file", metavar="FILE", help="FILE.xlsx, FILE.zip or FILE.csv")
+    load.add_argument("--dry-run", action="store_true",
+                      help="check the file and report, write nothing")
     command("verify", "check database integrity and the audit trail's hash chain")
     return parser
 
@@ -200,6 +213,53 @@ def cmd_auditor_pack(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from qmsdesk.services.exchange import export_register
+    from qmsdesk.services.progress import run_task
+
+    out = _output(args.out)
+    db = _open(args)
+    try:
+        written = run_task(export_register(db, args.register, out))
+    finally:
+        db.close()
+    print(f"Exported {args.register}: {written}")
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from qmsdesk.services.exchange import write_template
+
+    written = write_template(args.register, _output(args.out))
+    print(f"Template written: {written}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from qmsdesk.services.import_adapters import ADAPTERS
+    from qmsdesk.services.importer import ImportRefused, run_import
+    from qmsdesk.services.progress import run_task
+
+    if args.register not in ADAPTERS:
+        raise CommandError(f"{args.register} cannot be imported yet (export works)")
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"{path} does not exist")
+    db = _open(args)
+    try:
+        result = run_task(run_import(db, args.register, path, date.today(),
+                                     dry_run=args.dry_run))
+    except ImportRefused as exc:
+        print(exc.report(), file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        db.close()
+    print(result.summary())
+    for item in result.ignored:
+        print(f"  not imported: {item}")
+    return EXIT_OK
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from qmsdesk.services.integrity import verify_database
 
@@ -227,7 +287,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"gui": cmd_gui, "init": cmd_init, "demo": cmd_demo, "report": cmd_report,
-            "auditor-pack": cmd_auditor_pack, "verify": cmd_verify}
+            "auditor-pack": cmd_auditor_pack, "export": cmd_export, "template": cmd_template,
+            "import": cmd_import, "verify": cmd_verify}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -148,3 +148,35 @@ def test_management_review_pack_and_auditor_pack(demo_db: Path, tmp_path: Path):
     assert "sha256sum -c manifest.sha256" in result.stdout
     with zipfile.ZipFile(pack) as archive:
         assert "pack/manifest.sha256" in archive.namelist()
+
+
+def test_export_template_and_import_with_a_refused_file(demo_db: Path, tmp_path: Path):
+    import openpyxl
+
+    out = tmp_path / "parties.xlsx"
+    result = run("export", "parties", "--db", str(demo_db), "--out", str(out),
+                 data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert run("template", "parties", "--out", str(tmp_path / "t.xlsx"),
+               data_dir=tmp_path).returncode == 0
+    empty = tmp_path / "empty.db"
+    assert run("init", "--db", str(empty), data_dir=tmp_path).returncode == 0
+    dry = run("import", "parties", str(out), "--db", str(empty), "--dry-run",
+              data_dir=tmp_path)
+    assert dry.returncode == 0 and "would create 32" in dry.stdout
+    workbook = openpyxl.load_workbook(out)
+    workbook["parties"]["I3"] = "very high"
+    workbook.save(tmp_path / "bad.xlsx")
+    refused = run("import", "parties", str(tmp_path / "bad.xlsx"), "--db", str(empty),
+                  data_dir=tmp_path)
+    assert refused.returncode == 1
+    assert "Traceback" not in refused.stderr
+    assert refused.stderr.splitlines()[:2] == [
+        "Nothing was imported: the file has 1 problem.",
+        "  parties, row 3, column 'Influence': 'very high' is not a whole number (e.g. 12)"]
+    done = run("import", "parties", str(out), "--db", str(empty), data_dir=tmp_path)
+    assert done.returncode == 0 and "Imported: 32 created" in done.stdout
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    assert_one_line_error(run("import", "parties", str(broken), "--db", str(empty),
+                              data_dir=tmp_path), "broken.xlsx")

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Integer, String, Text, event, insert, inspect, select, text
@@ -69,10 +70,14 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-def _columns(obj: Audited) -> Iterator[str]:
-    for attr in inspect(obj).mapper.column_attrs:
-        if attr.key not in obj.audit_skip:
-            yield attr.key
+def _columns(obj: Audited) -> tuple[str, ...]:
+    return _audited_columns(type(obj))
+
+
+@cache
+def _audited_columns(cls: type[Audited]) -> tuple[str, ...]:
+    return tuple(attr.key for attr in inspect(cls).column_attrs
+                 if attr.key not in cls.audit_skip)
 
 
 def _record_id(obj: Any) -> str:
@@ -137,14 +142,18 @@ def _after_flush(session: Session, flush_context: Any) -> None:
     user = str(session.info.get("user") or "unknown")
     prev = _last_hash(session)
     rows: list[dict[str, Any]] = []
+    known: dict[int, tuple[str, str]] = {}  # per record, not per field: large imports
     for action, obj, field, old, new in changes:
+        if id(obj) not in known:
+            known[id(obj)] = (_record_id(obj), obj.audit_ref)
+        record_id, ref = known[id(obj)]
         row = {
             "at": at,
             "user": user,
             "action": action,
             "entity": obj.audit_entity,
-            "record_id": _record_id(obj),
-            "ref": obj.audit_ref,
+            "record_id": record_id,
+            "ref": ref,
             "field": field,
             "old_value": old,
             "new_value": new,

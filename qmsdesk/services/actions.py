@@ -139,7 +139,7 @@ def list_actions(db: Database, today: date, include_closed: bool = True,
     return result
 
 
-def _to_record(session: Session, action: Action) -> ActionRecord:
+def to_record(session: Session, action: Action) -> ActionRecord:
     record = ActionRecord(**{name: getattr(action, name) for name in _ACTION_FIELDS})
     record.id, record.ref, record.version = action.id, action.ref, action.version
     record.updated_at = action.updated_at
@@ -157,7 +157,7 @@ def get_action(db: Database, action_id: int) -> ActionRecord:
         action = session.get(Action, action_id)
         if action is None:
             raise NotFoundError(f"Action #{action_id} does not exist.")
-        return _to_record(session, action)
+        return to_record(session, action)
 
 
 def _missing_links(session: Session, record: ActionRecord) -> dict[str, str]:
@@ -170,7 +170,8 @@ def _missing_links(session: Session, record: ActionRecord) -> dict[str, str]:
     return errors
 
 
-def _normalise(record: ActionRecord) -> None:
+def normalise(record: ActionRecord) -> None:
+    """Tidy a record before the rules see it: trimmed names, done means progress 100."""
     for name in ("title", "owner", "effectiveness_by"):
         setattr(record, name, getattr(record, name).strip())
     if record.status == "done":
@@ -192,7 +193,7 @@ def save_action(db: Database, record: ActionRecord, today: date) -> ActionRecord
     ConflictError when the action changed elsewhere since it was loaded, NotFoundError
     when it vanished.
     """
-    _normalise(record)
+    normalise(record)
     label = record.ref or "The action"
     with db.session() as session, conflict_guard(label):
         action = None
@@ -208,11 +209,17 @@ def save_action(db: Database, record: ActionRecord, today: date) -> ActionRecord
         if action is None:
             action = Action(ref=next_ref(session, Action))
             session.add(action)
-        for name in _ACTION_FIELDS:
-            setattr(action, name, getattr(record, name))
+        store_action(session, action, record)
         session.flush()
         action_id = action.id
     return get_action(db, action_id)
+
+
+def store_action(session: Session, action: Action, record: ActionRecord) -> None:
+    """Copy a validated record onto ``action`` (new or loaded in ``session``); the caller
+    validates (links included), flushes and commits."""
+    for name in _ACTION_FIELDS:
+        setattr(action, name, getattr(record, name))
 
 
 def _chunks(ids: list[int]) -> Iterable[list[int]]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from qmsdesk.models.base import utcnow
 from qmsdesk.models.db import Database
@@ -168,7 +168,7 @@ def list_objectives(db: Database, today: date) -> list[ObjectiveRow]:
     return rows
 
 
-def _to_record(objective: Objective) -> ObjectiveRecord:
+def to_record(objective: Objective) -> ObjectiveRecord:
     record = ObjectiveRecord(**{name: getattr(objective, name) for name in _FIELDS})
     record.id, record.ref, record.version = objective.id, objective.ref, objective.version
     record.updated_at = objective.updated_at
@@ -184,10 +184,13 @@ def get_objective(db: Database, objective_id: int) -> ObjectiveRecord:
                                    .options(selectinload(Objective.measurements)))
         if objective is None:
             raise NotFoundError(f"Objective #{objective_id} does not exist.")
-        return _to_record(objective)
+        return to_record(objective)
 
 
-def _normalise(record: ObjectiveRecord, user: str) -> None:
+def normalise(record: ObjectiveRecord, user: str) -> None:
+    """Tidy a record before the rules see it: trimmed names, no upper limit unless a band,
+    each measurement's period from its date; an empty "Recorded by" becomes ``user``
+    (pass "" to keep it empty)."""
     for name in ("title", "kpi_name", "unit", "owner", "process"):
         setattr(record, name, getattr(record, name).strip())
     if record.direction != "band":
@@ -202,7 +205,7 @@ def _normalise(record: ObjectiveRecord, user: str) -> None:
 
 def save_objective(db: Database, record: ObjectiveRecord, today: date) -> ObjectiveRecord:
     """Validate and save an objective with its measurements in one transaction."""
-    _normalise(record, db.user)
+    normalise(record, db.user)
     errors = rules.validate_objective(record, today)
     if errors:
         raise ValidationError(errors)
@@ -219,16 +222,22 @@ def save_objective(db: Database, record: ObjectiveRecord, today: date) -> Object
             session.add(objective)
         else:
             objective = load_for_update(session, Objective, record.id, record.version, label)
-        for name in _FIELDS:
-            setattr(objective, name, getattr(record, name))
-        changed = sync_children(
-            session, list(objective.measurements), record.measurements, _MEASUREMENT_FIELDS,
-            lambda values: objective.measurements.append(Measurement(**values)))
-        if objective.id is not None and changed:
-            objective.updated_at = utcnow()  # a measurement change bumps the version too
+        store_objective(session, objective, record)
         session.flush()
         objective_id = objective.id
     return get_objective(db, objective_id)
+
+
+def store_objective(session: Session, objective: Objective, record: ObjectiveRecord) -> None:
+    """Copy a validated record onto ``objective`` (new or loaded in ``session``) with its
+    measurements; the caller validates, flushes and commits."""
+    for name in _FIELDS:
+        setattr(objective, name, getattr(record, name))
+    changed = sync_children(
+        session, list(objective.measurements), record.measurements, _MEASUREMENT_FIELDS,
+        lambda values: objective.measurements.append(Measurement(**values)))
+    if objective.id is not None and changed:
+        objective.updated_at = utcnow()  # a measurement change bumps the version too
 
 
 def objective_titles(db: Database) -> list[tuple[int, str, str]]:

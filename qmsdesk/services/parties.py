@@ -146,7 +146,7 @@ def _last_two_scores(session: Session) -> dict[int, tuple[int | None, int | None
     return scores
 
 
-def _to_record(party: Party) -> PartyRecord:
+def to_record(party: Party) -> PartyRecord:
     record = PartyRecord(**{name: getattr(party, name) for name in _PARTY_FIELDS})
     record.id, record.ref, record.version = party.id, party.ref, party.version
     record.updated_at = party.updated_at
@@ -169,7 +169,7 @@ def get_party(db: Database, party_id: int) -> PartyRecord:
         party = _load(session, party_id)
         if party is None:
             raise NotFoundError(f"Interested party #{party_id} does not exist.")
-        return _to_record(party)
+        return to_record(party)
 
 
 def _check_unique_name(session: Session, record: PartyRecord) -> dict[str, str]:
@@ -185,7 +185,7 @@ def _check_unique_name(session: Session, record: PartyRecord) -> dict[str, str]:
     return {}
 
 
-def _normalise(record: PartyRecord) -> None:
+def normalise(record: PartyRecord) -> None:
     for name in ("name", "email", "phone", "contact_person", "owner"):
         setattr(record, name, getattr(record, name).strip())
 
@@ -196,7 +196,7 @@ def save_party(db: Database, record: PartyRecord, today: date) -> PartyRecord:
     Raises ValidationError (field -> message), ConflictError when the record changed
     elsewhere since it was loaded, NotFoundError when it vanished.
     """
-    _normalise(record)
+    normalise(record)
     errors = rules.validate_party(record, today)
     if errors:
         raise ValidationError(errors)
@@ -210,19 +210,25 @@ def save_party(db: Database, record: PartyRecord, today: date) -> PartyRecord:
             session.add(party)
         else:
             party = load_for_update(session, Party, record.id, record.version, label)
-        for name in _PARTY_FIELDS:
-            setattr(party, name, getattr(record, name))
-        children_changed = sync_children(
-            session, list(party.requirements), record.requirements, _REQ_FIELDS,
-            lambda values: party.requirements.append(PartyRequirement(**values)))
-        children_changed |= sync_children(
-            session, list(party.engagements), record.engagements, _ENG_FIELDS,
-            lambda values: party.engagements.append(Engagement(**values)))
-        if party.id is not None and children_changed:
-            party.updated_at = utcnow()  # a child change bumps the party's version too
+        store_party(session, party, record)
         session.flush()
         party_id = party.id
     return get_party(db, party_id)
+
+
+def store_party(session: Session, party: Party, record: PartyRecord) -> None:
+    """Copy a validated record onto ``party`` (new or loaded in ``session``) with its
+    requirements and engagements; the caller validates, flushes and commits."""
+    for name in _PARTY_FIELDS:
+        setattr(party, name, getattr(record, name))
+    children_changed = sync_children(
+        session, list(party.requirements), record.requirements, _REQ_FIELDS,
+        lambda values: party.requirements.append(PartyRequirement(**values)))
+    children_changed |= sync_children(
+        session, list(party.engagements), record.engagements, _ENG_FIELDS,
+        lambda values: party.engagements.append(Engagement(**values)))
+    if party.id is not None and children_changed:
+        party.updated_at = utcnow()  # a child change bumps the party's version too
 
 
 def set_party_status(db: Database, party_id: int, version: int, status: str,

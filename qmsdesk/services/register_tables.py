@@ -40,7 +40,7 @@ __all__ = [
 
 # Excel needs the BOM to read UTF-8 (without it "Société" comes out as "SociÃ©tÃ©").
 ENCODING = "utf-8-sig"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")  # "'": see spreadsheet_io.unescape_text
 
 Target = str | os.PathLike[str] | IO[bytes]
 
@@ -118,6 +118,11 @@ def _formatted(rows: Iterable[Sequence[Any]], columns: Sequence[Column]) -> Iter
         yield [format_cell(value, kind) for value, kind in zip(row, kinds, strict=True)]
 
 
+def raw_rows(db: Database, table: Table) -> Sequence[Sequence[Any]]:
+    """Every row of ``table`` as stored values (dates, numbers, text), in column order."""
+    return _fetch(db, table.query())
+
+
 def table_rows(db: Database, table: Table) -> Iterator[list[str]]:
     """Every row of ``table`` as strings, in column order (no header: see table.headers).
 
@@ -151,7 +156,7 @@ def _write_rows(handle: IO[str], headers: Sequence[str], rows: Iterable[list[str
     return count
 
 
-def _write(target: Target, headers: Sequence[str], rows: Iterable[list[str]]) -> int:
+def write_rows(target: Target, headers: Sequence[str], rows: Iterable[list[str]]) -> int:
     if isinstance(target, str | os.PathLike):
         with open(target, "w", encoding=ENCODING, newline="") as handle:
             return _write_rows(handle, headers, rows)
@@ -170,10 +175,10 @@ def _write(target: Target, headers: Sequence[str], rows: Iterable[list[str]]) ->
 def write_csv(db: Database, table: Table, target: Target) -> int:
     """Write ``table`` with its header row to a file path or a binary stream (left open);
     return the number of records written."""
-    return _write(target, table.headers, table_rows(db, table))
+    return write_rows(target, table.headers, table_rows(db, table))
 
 
 def write_audit_csv(db: Database, date_from: date, date_to: date, target: Target) -> int:
     """Write the audit trail of ``date_from``..``date_to`` (whole UTC days, inclusive) with
     its header row; return the number of entries written."""
-    return _write(target, AUDIT_TRAIL.headers, audit_rows(db, date_from, date_to))
+    return write_rows(target, AUDIT_TRAIL.headers, audit_rows(db, date_from, date_to))

@@ -192,7 +192,7 @@ _REVIEW_FIELDS = ("supplier_id", "period_from", "period_to", "review_date", "rev
 _SCORE_FIELDS = ("criterion", "weight", "score")
 
 
-def _to_record(review: SupplierReview) -> ReviewRecord:
+def to_record(review: SupplierReview) -> ReviewRecord:
     record = ReviewRecord(**{name: getattr(review, name) for name in _REVIEW_FIELDS})
     record.id, record.ref, record.version = review.id, review.ref, review.version
     record.updated_at = review.updated_at
@@ -206,7 +206,7 @@ def get_review(db: Database, review_id: int) -> ReviewRecord:
                                 .options(selectinload(SupplierReview.scores)))
         if review is None:
             raise NotFoundError(f"Supplier review #{review_id} does not exist.")
-        return _to_record(review)
+        return to_record(review)
 
 
 def list_reviews(db: Database, supplier_id: int | None = None) -> list[ReviewRow]:
@@ -254,18 +254,25 @@ def save_review(db: Database, record: ReviewRecord, today: date) -> ReviewRecord
         if review is None:
             review = SupplierReview(ref=next_ref(session, SupplierReview))
             session.add(review)
-        for name in _REVIEW_FIELDS:
-            setattr(review, name, getattr(record, name))
         summary = summarise(record, bands)
-        review.total_score = summary.score.total
-        review.band = summary.band or ""
-        sync_children(session, list(review.scores), record.scores, _SCORE_FIELDS,
-                      lambda values: review.scores.append(ReviewScore(**values)))
+        store_review(session, review, record, summary.score.total, summary.band or "")
         session.flush()
         if record.approved_on is not None:
             _apply_decision(session, supplier, review, db.user)
         review_id = review.id
     return get_review(db, review_id)
+
+
+def store_review(session: Session, review: SupplierReview, record: ReviewRecord,
+                 total: float | None, band: str) -> None:
+    """Copy a validated record onto ``review`` (new or loaded in ``session``) with its scores,
+    total and band as given (save_review computes them; an import keeps the file's). The
+    caller validates, applies any decision, flushes and commits."""
+    for name in _REVIEW_FIELDS:
+        setattr(review, name, getattr(record, name))
+    review.total_score, review.band = total, band
+    sync_children(session, list(review.scores), record.scores, _SCORE_FIELDS,
+                  lambda values: review.scores.append(ReviewScore(**values)))
 
 
 def _apply_decision(session: Session, supplier: Supplier, review: SupplierReview,

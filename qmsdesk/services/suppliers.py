@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -169,19 +170,25 @@ def list_suppliers(db: Database, today: date) -> list[SupplierRow]:
     return rows
 
 
-def _to_record(supplier: Supplier, session: Session) -> SupplierRecord:
+def to_record(supplier: Supplier, review_refs: Mapping[int, str]) -> SupplierRecord:
+    """The record of a loaded supplier; ``review_refs`` (review id -> reference) names the
+    reviews its history links to."""
     record = SupplierRecord(**{name: getattr(supplier, name) for name in _SUPPLIER_FIELDS})
     record.id, record.ref, record.version = supplier.id, supplier.ref, supplier.version
     record.updated_at = supplier.updated_at
     record.certificates = [CertificateRecord(id=c.id, **{n: getattr(c, n) for n in _CERT_FIELDS})
                            for c in supplier.certificates]
+    record.history = [StatusChange(h.changed_on, h.from_status, h.to_status, h.reason,
+                                   h.changed_by, review_refs.get(h.review_id or 0, ""))
+                      for h in supplier.history]
+    return record
+
+
+def _to_record(supplier: Supplier, session: Session) -> SupplierRecord:
     review_refs = dict(session.execute(
         select(SupplierReview.id, SupplierReview.ref)
         .where(SupplierReview.supplier_id == supplier.id)).all())
-    record.history = [StatusChange(h.changed_on, h.from_status, h.to_status, h.reason,
-                                   h.changed_by, review_refs.get(h.review_id, ""))
-                      for h in supplier.history]
-    return record
+    return to_record(supplier, review_refs)
 
 
 def get_supplier(db: Database, supplier_id: int) -> SupplierRecord:
@@ -248,18 +255,24 @@ def save_supplier(db: Database, record: SupplierRecord, today: date,
         if record.next_review is None:
             record.next_review = rules.next_review_date(
                 None, record.criticality, record.review_interval_months, today, intervals)
-        status = record.status
-        for name in _SUPPLIER_FIELDS:
-            if name != "status":
-                setattr(supplier, name, getattr(record, name))
-        if record.id is None or old != status:
-            record_status_change(session, supplier, status, record.status_reason or
+        if record.id is None or old != record.status:
+            record_status_change(session, supplier, record.status, record.status_reason or
                                  "New supplier", today, db.user)
-        changed = sync_children(
-            session, list(supplier.certificates), record.certificates, _CERT_FIELDS,
-            lambda values: supplier.certificates.append(Certificate(**values)))
-        if record.id is not None and changed:
-            supplier.updated_at = utcnow()
+        store_supplier(session, supplier, record)
         session.flush()
         supplier_id = supplier.id
     return get_supplier(db, supplier_id)
+
+
+def store_supplier(session: Session, supplier: Supplier, record: SupplierRecord) -> None:
+    """Copy a validated record onto ``supplier`` (new or loaded in ``session``) with its
+    certificates, all but the status: that changes with its history (record_status_change,
+    or an import's history rows). The caller validates, flushes and commits."""
+    for name in _SUPPLIER_FIELDS:
+        if name != "status":
+            setattr(supplier, name, getattr(record, name))
+    changed = sync_children(
+        session, list(supplier.certificates), record.certificates, _CERT_FIELDS,
+        lambda values: supplier.certificates.append(Certificate(**values)))
+    if supplier.id is not None and changed:
+        supplier.updated_at = utcnow()

@@ -154,7 +154,7 @@ def test_formula_text_is_neutralised_but_numbers_are_not(db, today, tmp_path):
 @pytest.mark.parametrize("text, expected", [
     ("=1+1", "'=1+1"), ("+44 20", "'+44 20"), ("-3.5", "'-3.5"), ("@SUM(A1)", "'@SUM(A1)"),
     ("\t=1+1", "'\t=1+1"), ("\r=1+1", "'\r=1+1"), ("", ""), ("Acme = best", "Acme = best"),
-    ("'quoted", "'quoted"), ("Société Générale", "Société Générale"), (" =1", " =1"),
+    ("'quoted", "''quoted"), ("Société Générale", "Société Générale"), (" =1", " =1"),
 ])
 def test_spreadsheet_safe(text, expected):
     assert rt.spreadsheet_safe(text) == expected

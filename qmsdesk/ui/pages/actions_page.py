@@ -12,6 +12,7 @@ from qmsdesk.services import action_rules as rules
 from qmsdesk.services import actions as service
 from qmsdesk.services.labels import label, plural
 from qmsdesk.ui.action_editing import edit_action, open_action
+from qmsdesk.ui.exchange_actions import ExchangeActions
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.pages.base_page import ALL, RegisterPage
 from qmsdesk.ui.register_table import RegisterTable
@@ -81,9 +82,10 @@ class ActionsPage(RegisterPage):
     def _build_actions(self) -> None:
         self.new_action, self.open_action, self.find_action = self.standard_actions(
             self.tr("&New action"), self.new, self.open_selected)
+        self.exchange = ExchangeActions(self, "actions")
 
     def register_actions(self) -> list[QAction]:
-        return [self.new_action, self.open_action, self.find_action]
+        return [self.new_action, self.open_action, self.find_action, *self.exchange.actions()]
 
     def _build_filters(self) -> None:
         bar = self.toolbar((self.new_action, self.open_action),
@@ -109,6 +111,7 @@ class ActionsPage(RegisterPage):
             bar.addWidget(widget)
         self.overdue_only.toggled.connect(self._filters_changed)
         bar.addWidget(self.overdue_only)
+        self.exchange.add_button(bar)
 
     def refresh(self, select_id: int | None = None) -> None:
         rows = service.list_actions(self.db, self.today)

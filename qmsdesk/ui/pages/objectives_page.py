@@ -28,6 +28,7 @@ from qmsdesk.ui.action_editing import edit_action, open_action
 from qmsdesk.ui.dialogs.objective_dialog import ObjectiveContext, ObjectiveDialog
 from qmsdesk.ui.dialogs.policy_dialog import PolicyDialog
 from qmsdesk.ui.errors import show_error
+from qmsdesk.ui.exchange_actions import ExchangeActions
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.linked_actions import LinkedActions
 from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS
@@ -113,9 +114,10 @@ class ObjectivesPage(RegisterPage):
         self.report_action.setShortcut(QKeySequence("Ctrl+P"))
         self.report_action.triggered.connect(self.run_report)
         self.addAction(self.report_action)
+        self.exchange = ExchangeActions(self, "objectives")
 
     def register_actions(self) -> list[QAction]:
-        return [self.new_action, self.open_action, self.find_action]
+        return [self.new_action, self.open_action, self.find_action, *self.exchange.actions()]
 
     def report_actions(self) -> list[QAction]:
         return [self.report_action]
@@ -140,6 +142,7 @@ class ObjectivesPage(RegisterPage):
         report.setDefaultAction(self.report_action)
         report.setText(self.tr("Report PDF…"))
         bar.addWidget(report)
+        self.exchange.add_button(bar)
 
     # --- data --------------------------------------------------------------------------------
     def refresh(self, select_id: int | None = None) -> None:

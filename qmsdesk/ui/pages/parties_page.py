@@ -29,6 +29,7 @@ from qmsdesk.ui.action_editing import edit_action, open_action
 from qmsdesk.ui.chart_view import ChartView
 from qmsdesk.ui.dialogs.party_dialog import QUADRANT_COLOURS, PartyDialog
 from qmsdesk.ui.errors import show_error
+from qmsdesk.ui.exchange_actions import ExchangeActions
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.linked_actions import LinkedActions
 from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS, ACTION_WIDTHS
@@ -152,10 +153,11 @@ class PartiesPage(RegisterPage):
         self.search_action = self._action(self.tr("&Find"), self.focus_search,
                                           QKeySequence.StandardKey.Find,
                                           self.tr("Search the register"))
+        self.exchange = ExchangeActions(self, "parties")
 
     def register_actions(self) -> list[QAction]:
         return [self.new_action, self.open_action, self.archive_action, self.restore_action,
-                self.search_action]
+                self.search_action, *self.exchange.actions()]
 
     def report_actions(self) -> list[QAction]:
         return [self.report_action]
@@ -193,6 +195,7 @@ class PartiesPage(RegisterPage):
         report.setDefaultAction(self.report_action)
         report.setText(self.tr("Report PDF…"))
         bar.addWidget(report)
+        self.exchange.add_button(bar, compact=True)  # the bar is full: an icon
         self.layout_.addLayout(bar)
 
     def _build_body(self) -> None:

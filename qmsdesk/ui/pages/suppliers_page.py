@@ -18,6 +18,7 @@ from qmsdesk.ui.action_editing import edit_action, open_action
 from qmsdesk.ui.dialogs.review_dialog import ReviewDialog
 from qmsdesk.ui.dialogs.supplier_dialog import SupplierDialog
 from qmsdesk.ui.errors import show_error
+from qmsdesk.ui.exchange_actions import ExchangeActions
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.linked_actions import LinkedActions
 from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS, ACTION_WIDTHS
@@ -100,6 +101,7 @@ class SuppliersPage(RegisterPage):
         self.report_action.triggered.connect(self.run_report)
         for action in (self.review_action, self.report_action):
             self.addAction(action)
+        self.exchange = ExchangeActions(self, "suppliers")
         bar = self.toolbar((self.new_action, self.open_action, self.review_action),
                            self.tr("Search name, ref… (Ctrl+F)"), self.table.set_search_text)
         self.status = QComboBox()
@@ -117,6 +119,7 @@ class SuppliersPage(RegisterPage):
         report.setDefaultAction(self.report_action)
         report.setText(self.tr("Report PDF…"))
         bar.addWidget(report)
+        self.exchange.add_button(bar)
         self.layout_.addWidget(self.table, 1)
         self.table.open_requested.connect(self.open_selected)
         self.table.current_changed.connect(self._update_actions)
@@ -132,7 +135,8 @@ class SuppliersPage(RegisterPage):
         return " · ".join(parts)
 
     def register_actions(self) -> list[QAction]:
-        return [self.new_action, self.open_action, self.review_action, self.find_action]
+        return [self.new_action, self.open_action, self.review_action, self.find_action,
+                *self.exchange.actions()]
 
     def report_actions(self) -> list[QAction]:
         return [self.report_action]
