@@ -24,7 +24,8 @@ TODAY = date(2026, 11, 21)
 
 def workbook(path: Path, rows: int) -> None:
     from qmsdesk.services.exchange import REGISTERS
-    from qmsdesk.services.spreadsheet_io import SheetOut, write_xlsx
+    from qmsdesk.services.spreadsheet_io import SheetOut
+    from qmsdesk.services.spreadsheet_write import write_xlsx
 
     sheet = REGISTERS["parties"].main
     headers = ("Name", "Category", "Influence", "Interest", "Owner", "Next review")

@@ -184,11 +184,21 @@ def _read_xlsx(path: Path, head: bytes, label: str, poll: Callable[[int], None]
                 _check_sheet_xml(archive, worksheet._worksheet_path, worksheet.title, label,
                                  poll)
                 worksheet.reset_dimensions()  # some writers record a wrong used range
-                rows = worksheet.iter_rows(values_only=True)
+                rows = ([_shown_value(cell) for cell in row] for row in worksheet.iter_rows())
                 sheets[worksheet.title] = _sheet(worksheet.title, rows, poll)
             return sheets
         finally:
             workbook.close()
+
+
+def _shown_value(cell: Any) -> object:
+    """A cell's value as the spreadsheet shows it: a number formatted as a percentage is
+    stored as a fraction (99.2 % is 0.992), and the registers hold percentages as shown."""
+    value = cell.value
+    if isinstance(value, int | float) and not isinstance(value, bool) \
+            and "%" in str(getattr(cell, "number_format", "") or ""):
+        return round(value * 100, 10)
+    return value
 
 
 def _check_sheet_xml(archive: zipfile.ZipFile, part: str, title: str, label: str,

@@ -434,3 +434,13 @@ def test_parties_an_emptied_last_review_is_cleared(demo_db, tmp_path):
     assert _rows(path)["parties"][1][14] is not None  # IP-0001 has a last review
     _edit(path, [("parties", 2, "Last review", None)])
     assert _import(demo_db, "parties", path).updated == ("IP-0001",)
+
+
+def test_a_percentage_cell_comes_in_as_the_percentage_shown(db, tmp_path):
+    path = _write(tmp_path / "a.xlsx", {"actions": [["Title", "Progress (%)"],
+                                                    ["Recalibrate gauges", 0.4]]})
+    workbook = openpyxl.load_workbook(path)
+    workbook["actions"]["B2"].number_format = "0%"  # Excel shows 40 %, stores 0.4
+    workbook.save(path)
+    _import(db, "actions", path)
+    assert action_service.get_action(db, 1).progress == 40
