@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench dist clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,5 +26,12 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/startup.py
 
+# The one-folder bundle in dist/qmsdesk, then a smoke test of the frozen program itself.
+dist: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[dist]"
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist \
+		--workpath build/pyinstaller installer/qmsdesk.spec
+	installer/smoke_test.sh dist/qmsdesk/qmsdesk
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

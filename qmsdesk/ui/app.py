@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from qmsdesk import __version__, paths
@@ -26,6 +28,7 @@ def run_gui(target: str | Path | None, demo: bool = False) -> int:
     from qmsdesk.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
+    app.setWindowIcon(QIcon(str(paths.resource_path("icons", "qmsdesk.png"))))
     init_settings()
     install_excepthook()
     window = MainWindow()
@@ -38,4 +41,7 @@ def run_gui(target: str | Path | None, demo: bool = False) -> int:
         window.open_initial(target, demo)
 
     QTimer.singleShot(0, after_shown)
+    quit_after = os.environ.get("QMSDESK_QUIT_AFTER_MS")  # smoke tests of the bundle
+    if quit_after and quit_after.isdigit():
+        QTimer.singleShot(int(quit_after), window.close)
     return app.exec()

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Smoke test of a frozen QMS Desk: the bundle's own program, not the virtual environment.
+# Usage: installer/smoke_test.sh PATH/TO/qmsdesk
+# Creates a demo database, writes every report and an auditor pack, exports a register,
+# verifies the database, and starts the GUI offscreen until it closes itself. Fails on a
+# non-zero exit or any traceback.
+set -euo pipefail
+app=${1:?usage: smoke_test.sh PATH/TO/qmsdesk}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+log="$work/log.txt"
+run() { "$app" --data-dir "$work/data" "$@" >>"$log" 2>&1 || { cat "$log"; exit 1; }; }
+today=$(date +%F)
+run --version
+run demo --db "$work/demo.db"
+for kind in parties objectives suppliers; do
+    run report "$kind" --db "$work/demo.db" --out "$work/$kind.pdf"
+done
+run report management-review --from "${today:0:4}-01-01" --to "$today" --db "$work/demo.db" \
+    --out "$work/management-review.pdf"
+run auditor-pack --from "${today:0:4}-01-01" --to "$today" --db "$work/demo.db" \
+    --out "$work/pack.zip"
+run export parties --db "$work/demo.db" --out "$work/parties.xlsx"
+run verify --db "$work/demo.db"
+QT_QPA_PLATFORM=offscreen QMSDESK_QUIT_AFTER_MS=4000 run --db "$work/demo.db"
+if grep -q "Traceback" "$log"; then cat "$log"; exit 1; fi
+echo "smoke test passed: $app"

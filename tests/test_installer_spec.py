@@ -1,0 +1,40 @@
+"""The PyInstaller spec bundles every data file the program reads at run time."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "installer" / "qmsdesk.spec"
+
+
+def _data_dirs() -> list[tuple[str, str]]:
+    tree = ast.parse(SPEC.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "DATA_DIRS" for t in node.targets):
+            return [tuple(item) for item in ast.literal_eval(node.value)]
+    raise AssertionError("DATA_DIRS not found in the spec")
+
+
+def test_every_data_file_of_the_package_and_resources_is_collected():
+    dirs = _data_dirs()
+    assert all(source == target for source, target in dirs)  # same place inside the bundle
+    covered = [ROOT / source for source, _ in dirs]
+    data_files = [p for p in (ROOT / "qmsdesk").rglob("*") if p.is_file()
+                  and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts]
+    data_files += [p for p in (ROOT / "resources").rglob("*") if p.is_file()]
+    assert data_files, "no data files found: the test looks in the wrong place"
+    missing = [str(p.relative_to(ROOT)) for p in data_files
+               if not any(p.is_relative_to(folder) for folder in covered)]
+    assert missing == []
+    migrations = ROOT / "qmsdesk" / "models" / "migrations"
+    assert any(folder == migrations for folder in covered)  # env.py and versions/*.py too
+
+
+def test_the_icons_the_spec_names_exist():
+    text = SPEC.read_text(encoding="utf-8")
+    for name in ("qmsdesk.ico", "qmsdesk.icns"):
+        assert name in text
+        assert (ROOT / "resources" / "icons" / name).is_file()
