@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qmsdesk.models.db import Database
 from qmsdesk.services import register_columns as cols
@@ -25,6 +26,9 @@ from qmsdesk.services.errors import ServiceError
 from qmsdesk.services.progress import Progress
 from qmsdesk.services.register_columns import Column, Table
 from qmsdesk.services.register_tables import raw_rows
+
+if TYPE_CHECKING:
+    from qmsdesk.services.spreadsheet_io import SheetOut
 
 NOT_IMPORTED = ("timestamp", "exact timestamp")
 FORMATS = (".xlsx", ".csv", ".zip")
@@ -91,30 +95,31 @@ def sibling_csv(path: Path, sheet: SheetSpec, spec: RegisterSpec) -> Path:
     return path.with_name(f"{path.stem}-{sheet.name}.csv")
 
 
-def _sheets(db: Database, spec: RegisterSpec, with_rows: bool) -> list[object]:
+def _sheets(spec: RegisterSpec, db: Database | None) -> list[SheetOut]:
+    """Each table as a sheet: with every row of ``db``, or (no database) headers only."""
     from qmsdesk.services.spreadsheet_io import SheetOut
 
     out = []
     for sheet in spec.sheets:
         keep = [i for i, c in enumerate(sheet.table.columns) if c.kind not in NOT_IMPORTED]
         rows: Sequence[Sequence[object]] = (
-            [[row[i] for i in keep] for row in raw_rows(db, sheet.table)] if with_rows else [])
+            [] if db is None else [[row[i] for i in keep] for row in raw_rows(db, sheet.table)])
         out.append(SheetOut(sheet.name, sheet.headers, tuple(c.kind for c in sheet.columns),
                             rows))
     return out
 
 
-def _write(spec: RegisterSpec, sheets: list[object], out_path: Path) -> Path:
+def _write(spec: RegisterSpec, sheets: list[SheetOut], out_path: Path) -> Path:
     from qmsdesk.services.spreadsheet_write import write_csv_files, write_xlsx
 
     suffix = check_format(out_path)
     if suffix == ".xlsx":
-        write_xlsx(out_path, sheets)  # type: ignore[arg-type]
+        write_xlsx(out_path, sheets)
     elif suffix == ".zip":
-        write_csv_files(out_path, sheets)  # type: ignore[arg-type]
+        write_csv_files(out_path, sheets)
     else:
         for sheet, data in zip(spec.sheets, sheets, strict=True):
-            write_csv_files(sibling_csv(out_path, sheet, spec), [data])  # type: ignore[list-item]
+            write_csv_files(sibling_csv(out_path, sheet, spec), [data])
     return Path(out_path)
 
 
@@ -123,7 +128,7 @@ def export_register(db: Database, key: str, out_path: Path) -> Generator[Progres
     spec = REGISTERS[key]
     check_format(out_path)
     yield Progress(0, 2, f"Reading {spec.title.lower()}")
-    sheets = _sheets(db, spec, with_rows=True)
+    sheets = _sheets(spec, db)
     yield Progress(1, 2, "Writing the file")
     return _write(spec, sheets, out_path)
 
@@ -131,4 +136,4 @@ def export_register(db: Database, key: str, out_path: Path) -> Generator[Progres
 def write_template(key: str, out_path: Path) -> Path:
     """An empty file in the import layout: every sheet with its header row only."""
     spec = REGISTERS[key]
-    return _write(spec, _sheets(None, spec, with_rows=False), out_path)  # type: ignore[arg-type]
+    return _write(spec, _sheets(spec, None), out_path)
