@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench dist clean
+.PHONY: run test lint bench dist deb-test clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,12 +26,18 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/startup.py
 
-# The one-folder bundle in dist/qmsdesk, then a smoke test of the frozen program itself.
+# The one-folder bundle in dist/qmsdesk, a smoke test of the frozen program itself, then
+# the Linux package dist/qmsdesk_VERSION_ARCH.deb. `make deb-test` (root) installs the
+# package, smoke-tests the installed program and removes it again.
 dist: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[dist]"
 	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist \
 		--workpath build/pyinstaller installer/qmsdesk.spec
 	installer/smoke_test.sh dist/qmsdesk/qmsdesk
+	$(PY) installer/linux/build_deb.py --bundle dist/qmsdesk --out dist
+
+deb-test:
+	installer/linux/test_deb.sh $$(ls -t dist/qmsdesk_*.deb | head -n 1)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

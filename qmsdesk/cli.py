@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     command("gui", "start the desktop application (the default)")
     init = command("init", "create an empty database")
     init.add_argument("--organisation", default="", help="organisation name for reports")
-    command("demo", "create a database filled with demo data")
+    command("demo", "create a database filled with demo data (default: demo.db in the data "
+                    "folder, which --demo opens)")
     report = command("report", "write a controlled report as PDF (logged with its revision)")
     report.add_argument("kind", choices=list(REPORT_KINDS), help="which report")
     report.add_argument("--out", required=True, metavar="FILE.pdf", help="output PDF file")
@@ -113,18 +114,18 @@ def _open(args: argparse.Namespace, create: bool = False):  # noqa: ANN202 - laz
                          create=create)
 
 
-def _require_new_file(args: argparse.Namespace) -> None:
+def _require_new_file(args: argparse.Namespace, default: Path) -> None:
+    """A new database: --db, or the default file in the data folder; never an existing one."""
     if args.database_url or os.environ.get("QMSDESK_DATABASE_URL"):
         return
-    if not args.db:
-        raise CommandError("--db PATH is required")
+    args.db = args.db or str(default)
     path = Path(args.db)
     if path.exists() and path.stat().st_size > 0:
         raise CommandError(f"{path} already exists; choose a new file name (nothing changed)")
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    _require_new_file(args)
+    _require_new_file(args, paths.default_database_path())
     db = _open(args, create=True)
     try:
         if args.organisation:
@@ -142,7 +143,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from qmsdesk.services.progress import run_task
 
-    _require_new_file(args)
+    _require_new_file(args, paths.demo_database_path())
     target = _target(args, require_existing=False)
     if isinstance(target, Path):
         from qmsdesk.services.workspace import create_demo_database

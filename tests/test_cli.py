@@ -52,6 +52,16 @@ def test_init_creates_an_empty_database_and_refuses_to_overwrite(tmp_path: Path)
     assert path.read_bytes() == before
 
 
+def test_init_and_demo_default_to_the_data_folder_and_the_gui_opens_them(tmp_path: Path):
+    assert run("init", data_dir=tmp_path).returncode == 0
+    assert run("demo", data_dir=tmp_path).returncode == 0
+    assert (tmp_path / "qmsdesk.db").is_file()
+    assert (tmp_path / "demo.db").is_file()
+    # a plain `qmsdesk verify` and `qmsdesk --demo` use the same files
+    assert "chain intact" in run("verify", data_dir=tmp_path).stdout
+    assert_one_line_error(run("demo", data_dir=tmp_path), "demo.db already exists")
+
+
 def test_demo_report_and_verify(demo_db: Path, tmp_path: Path):
     out = tmp_path / "parties.pdf"
     result = run("report", "parties", "--db", str(demo_db), "--out", str(out),

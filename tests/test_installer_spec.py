@@ -38,3 +38,34 @@ def test_the_icons_the_spec_names_exist():
     for name in ("qmsdesk.ico", "qmsdesk.icns"):
         assert name in text
         assert (ROOT / "resources" / "icons" / name).is_file()
+
+
+ISS = ROOT / "installer" / "windows" / "qmsdesk.iss"
+
+
+def _iss_setting(name: str) -> str:
+    for line in ISS.read_text(encoding="utf-8").splitlines():
+        if line.startswith(f"{name}="):
+            return line.split("=", 1)[1]
+    raise AssertionError(f"{name} not set in {ISS.name}")
+
+
+def test_the_windows_installer_wraps_the_bundle_the_spec_builds():
+    text = ISS.read_text(encoding="utf-8")
+    spec = SPEC.read_text(encoding="utf-8")
+    # the bundle folder make dist writes, the two programs the spec makes on Windows
+    assert '"..\\..\\dist\\qmsdesk"' in text
+    assert '#define GuiExe "QMSDesk.exe"' in text and 'executable("QMSDesk", console=False)' in spec
+    assert '"\\qmsdesk.exe", "ProductVersion"' in text and '"ProductVersion": VERSION' in spec
+    icon = ISS.parent / _iss_setting("SetupIconFile").replace("\\", "/")
+    assert icon.resolve() == (ROOT / "resources" / "icons" / "qmsdesk.ico")
+
+
+def test_the_windows_installer_is_per_user_with_start_menu_desktop_and_uninstaller():
+    assert _iss_setting("PrivilegesRequired") == "lowest"  # no administrator rights
+    assert _iss_setting("DefaultDirName").startswith("{autopf}")
+    text = ISS.read_text(encoding="utf-8")
+    assert 'Name: "{autoprograms}\\{#AppName}"; Filename: "{app}\\{#GuiExe}"' in text
+    assert "Tasks: desktopicon" in text and "Flags: unchecked" in text  # optional, off
+    assert _iss_setting("UninstallDisplayIcon") == "{app}\\{#GuiExe}"
+    assert "Uninstallable=no" not in text

@@ -40,6 +40,13 @@ class DatabaseRefused(DatabaseError):
     """The file is foreign, newer or damaged; it has not been touched."""
 
 
+class DatabaseUnreachable(DatabaseError):
+    """A database URL of a kind QMS Desk does not support, or a server that does not answer."""
+
+
+SUPPORTED_URLS = "a SQLite file or a PostgreSQL server (postgresql+psycopg://user@host/database)"
+
+
 @dataclass
 class Database:
     """An open database: the engine, a session factory and who is making the changes."""
@@ -204,6 +211,39 @@ def _server_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def _open_server(url: str) -> tuple[Engine, str | None]:
+    """An engine on a database server, and the schema revision found there."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseUnreachable(
+            f"{url!r} is not a database address. QMS Desk opens {SUPPORTED_URLS}.") from None
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise DatabaseUnreachable(
+            f"{shown} is a {parsed.get_backend_name()} database. QMS Desk opens "
+            f"{SUPPORTED_URLS}.")
+    try:
+        engine = _make_engine(url)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise DatabaseUnreachable(
+            f"This installation cannot talk to {shown}: {exc}. QMS Desk opens "
+            f"{SUPPORTED_URLS}.") from None
+    try:
+        return engine, _check_revision(_server_revision(engine), shown)
+    except OperationalError as exc:
+        engine.dispose()
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise DatabaseUnreachable(
+            f"Cannot connect to {shown}: {reason}. Check that the server is running and "
+            "the address, user and password are right.") from None
+    except DatabaseError:
+        engine.dispose()
+        raise
+
+
 def open_database(
     target: str | Path, user: str = "unknown", create: bool = False, revision: str = "head"
 ) -> Database:
@@ -238,12 +278,7 @@ def open_database(
             backup = _backup_before_upgrade(path, current)
         engine = _make_engine(url)
     else:
-        engine = _make_engine(url)
-        try:
-            current = _check_revision(_server_revision(engine), engine.url.render_as_string())
-        except DatabaseError:
-            engine.dispose()
-            raise
+        engine, current = _open_server(url)
     if current != (HEAD_REVISION if revision == "head" else revision):
         upgrade_schema(engine, revision)
     factory = sessionmaker(engine, expire_on_commit=False)

@@ -23,16 +23,27 @@ def init_settings() -> None:
                       str(paths.config_dir()))
 
 
+def _report_shown_and_quit(app: QApplication) -> None:
+    import time
+
+    print(f"shown {time.time()}", flush=True)
+    app.quit()
+
+
 def run_gui(target: str | Path | None, demo: bool = False) -> int:
     from qmsdesk.ui.errors import install_excepthook, setup_logging
     from qmsdesk.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setWindowIcon(QIcon(str(paths.resource_path("icons", "qmsdesk.png"))))
+    # Wayland app id and X11 hint: ties the window to the installed qmsdesk.desktop entry.
+    app.setDesktopFileName("qmsdesk")
     init_settings()
     install_excepthook()
     window = MainWindow()
     window.show()
+    if os.environ.get("QMSDESK_EXIT_WHEN_SHOWN") == "1":  # bench/frozen_startup.py
+        QTimer.singleShot(0, lambda: _report_shown_and_quit(app))
 
     def after_shown() -> None:
         # The window appears first; logging, the database (and SQLAlchemy) come right after.

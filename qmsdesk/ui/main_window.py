@@ -385,9 +385,22 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def about(self) -> None:
+        import platform
+        from html import escape
+
+        from PySide6 import __version__ as pyside_version
+        from PySide6.QtCore import qVersion
         from PySide6.QtWidgets import QMessageBox
 
+        database = self.db.display_name if self.db is not None else self.tr("none open")
+        rows = [(self.tr("Database"), database), (self.tr("Data folder"), paths.data_dir()),
+                (self.tr("Log folder"), paths.log_dir())]
+        details = "".join(f"<tr><td>{escape(label)}:&nbsp;</td><td>{escape(str(value))}</td></tr>"
+                          for label, value in rows)
         QMessageBox.about(self, self.tr("About QMS Desk"), self.tr(
-            "<h3>QMS Desk %s</h3><p>Offline registers for an ISO 9001 quality management "
+            "<h3>QMS Desk %1</h3><p>Offline registers for an ISO 9001 quality management "
             "system: interested parties, quality objectives, suppliers and audit-ready "
-            "reports.</p><p>Data folder: %s</p>") % (__version__, paths.data_dir()))
+            "reports.</p><table>%2</table><p><small>Python %3, Qt %4, PySide6 %5</small></p>")
+            .replace("%1", __version__).replace("%2", details)
+            .replace("%3", platform.python_version()).replace("%4", qVersion())
+            .replace("%5", pyside_version))

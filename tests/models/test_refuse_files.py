@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
+import socket
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
@@ -14,7 +16,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from qmsdesk.models.db import DatabaseNotFound, DatabaseRefused, open_database
+from qmsdesk.models.db import (
+    DatabaseNotFound,
+    DatabaseRefused,
+    DatabaseUnreachable,
+    open_database,
+)
 from qmsdesk.models.parties import Party
 
 SIDECARS = ("-wal", "-shm", "-journal")
@@ -212,3 +219,27 @@ def test_a_folder_is_refused(tmp_path: Path, create: bool) -> None:
     assert str(folder) in str(caught.value)
     assert "folder" in str(caught.value)
     assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("mysql://someone@127.0.0.1/qms", "is a mysql database. QMS Desk opens a SQLite file or a "
+                                      "PostgreSQL server"),
+    ("postgresql+pg8000://someone@127.0.0.1/qms", "cannot talk to postgresql+pg8000://"),
+    ("::nonsense://", "is not a database address"),
+])
+def test_a_database_address_qms_desk_cannot_use_is_refused_by_name(url, message):
+    with pytest.raises(DatabaseUnreachable, match=re.escape(message)):
+        open_database(url)
+
+
+def test_a_server_that_does_not_answer_is_named_without_its_password():
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(DatabaseUnreachable) as caught:
+        open_database(f"postgresql+psycopg://auditor:s3cret@127.0.0.1:{port}/qms")
+    message = str(caught.value)
+    assert message.startswith(
+        f"Cannot connect to postgresql+psycopg://auditor:***@127.0.0.1:{port}/qms: ")
+    assert "Check that the server is running" in message
+    assert "s3cret" not in message

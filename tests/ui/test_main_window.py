@@ -99,3 +99,18 @@ def test_demo_is_created_in_the_data_folder_on_first_run(qtbot):
     assert "Müller Präzisionsteile GmbH" in [r.name for r in page.model.rows()]
     assert not list(paths.data_dir().glob("*.partial*"))
     window.db.close()
+
+
+def test_help_about_shows_the_version_and_where_the_data_is(window, sample_db: Path):
+    from qmsdesk import __version__
+
+    help_menu = next(action.menu() for action in window.menuBar().actions()
+                     if action.text() == "&Help")
+    about = next(action for action in help_menu.actions() if "About" in action.text())
+    seen: list[str] = []
+    drive_dialog(about.trigger, lambda box: seen.append(box.text()))
+    text = seen[0]
+    assert f"<h3>QMS Desk {__version__}</h3>" in text
+    assert str(sample_db.name) in text
+    assert str(paths.data_dir()) in text and str(paths.log_dir()) in text
+    assert "PySide6 6." in text
