@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qmsdesk.errors import UserFacingError
@@ -213,8 +214,6 @@ def _server_revision(engine: Engine) -> str | None:
 
 def _open_server(url: str) -> tuple[Engine, str | None]:
     """An engine on a database server, and the schema revision found there."""
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
-
     try:
         parsed = make_url(url)
     except ArgumentError:
