@@ -16,8 +16,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) main.py --demo
 
+# One worker per core; a test file stays on one worker, so the databases and reports a
+# module builds once are built once.
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n auto --dist loadfile
 	$(VENV)/bin/ruff check .
 
 lint: $(STAMP)

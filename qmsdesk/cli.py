@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from qmsdesk import __version__, paths
+from qmsdesk import __version__, clock, paths
 from qmsdesk.errors import UserFacingError
 from qmsdesk.reports.catalog import REPORT_KINDS
 
@@ -149,14 +149,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from qmsdesk.services.workspace import create_demo_database
 
         # Built in a temporary file and moved into place: a failure leaves nothing behind.
-        run_task(create_demo_database(target, date.today()))
+        run_task(create_demo_database(target, clock.today()))
         print(f"Created demo database: {target}")
         return EXIT_OK
     from qmsdesk.services.demo import create_demo
 
     db = _open(args, create=True)
     try:
-        run_task(create_demo(db, date.today()))
+        run_task(create_demo(db, clock.today()))
         print(f"Created demo database: {db.display_name}")
     finally:
         db.close()
@@ -174,7 +174,7 @@ def _request(args: argparse.Namespace):  # noqa: ANN202 - lazy import
     from qmsdesk.reports.issue import ReportRequest
     from qmsdesk.services.user_settings import user_name
 
-    return ReportRequest(date.today(), user_name(), args.period_from, args.period_to)
+    return ReportRequest(clock.today(), user_name(), args.period_from, args.period_to)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -248,7 +248,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CommandError(f"{path} does not exist")
     db = _open(args)
     try:
-        result = run_task(run_import(db, args.register, path, date.today(),
+        result = run_task(run_import(db, args.register, path, clock.today(),
                                      dry_run=args.dry_run))
     except ImportRefused as exc:
         print(exc.report(), file=sys.stderr)

@@ -1,21 +1,54 @@
-"""Shared fixtures: offscreen Qt, a private data folder and a fresh database per test."""
+"""Shared fixtures: offscreen Qt, a frozen clock, a private data folder and a fresh database
+per test (copied from one built per run), the Hypothesis profiles."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from qmsdesk import paths
+from qmsdesk import clock, paths
 from qmsdesk.models.db import Database, open_database
 
 TODAY = date(2026, 11, 21)
+# Noon UTC: the local date is TODAY in every timezone from UTC-11 to UTC+11.
+NOW = datetime(TODAY.year, TODAY.month, TODAY.day, 12, 0, tzinfo=UTC)
+
+# Hypothesis: the default profile explores; "ci" (chosen when CI is set, or with
+# --hypothesis-profile=ci) is derandomized, so a failure shows again on the next run and on
+# a developer's machine, and it gives up shrinking after a bounded time.
+_COMMON = {"suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+           "deadline": None}
+settings.register_profile("dev", max_examples=100, **_COMMON)
+settings.register_profile("ci", max_examples=50, derandomize=True, database=None,
+                          print_blob=True, **_COMMON)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def frozen_session_clock() -> Iterator[datetime]:
+    """Shared databases and reports built once per run are made at NOW too."""
+    clock.freeze(NOW)
+    yield NOW
+    clock.freeze(None)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(frozen_session_clock: datetime) -> Iterator[datetime]:
+    """Every test runs at NOW, whatever the machine's clock says: audit timestamps, "as of"
+    dates and overdue counts are the same on any day. A test may move it; the next starts
+    at NOW again."""
+    clock.freeze(NOW)
+    yield NOW
+    clock.freeze(NOW)
 
 
 @pytest.fixture(autouse=True)
@@ -32,9 +65,19 @@ def today() -> date:
     return TODAY
 
 
+@pytest.fixture(scope="session")
+def empty_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty database at the current schema, migrated once per test run, to copy from."""
+    path = tmp_path_factory.mktemp("empty-template") / "empty.db"
+    open_database(path, user="setup", create=True).close()
+    return path
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "test.db", user="tester", create=True)
+def db(empty_file: Path, tmp_path: Path) -> Iterator[Database]:
+    copy = tmp_path / "test.db"
+    shutil.copyfile(empty_file, copy)
+    database = open_database(copy, user="tester")
     yield database
     database.close()
 
@@ -55,9 +98,19 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def demo_db(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
     """A private copy of the demo database: tests may change it."""
-    import shutil
-
     copy = tmp_path / "demo.db"
+    shutil.copyfile(demo_file, copy)
+    database = open_database(copy, user="Helen Whitfield")
+    yield database
+    database.close()
+
+
+@pytest.fixture(scope="session")
+def shared_demo(demo_file: Path, tmp_path_factory: pytest.TempPathFactory
+                ) -> Iterator[Database]:
+    """One copy of the demo for the tests that only read it; a test that writes takes
+    demo_db instead."""
+    copy = tmp_path_factory.mktemp("shared-demo") / "demo.db"
     shutil.copyfile(demo_file, copy)
     database = open_database(copy, user="Helen Whitfield")
     yield database

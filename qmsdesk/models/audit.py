@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import Integer, String, Text, event, insert, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from qmsdesk.models.base import Audited, Base, UTCDateTime, utcnow
+from qmsdesk import clock
+from qmsdesk.models.base import Audited, Base, UTCDateTime
 
 GENESIS_HASH = "0" * 64
 # Statuses that end a record's work (the action log's); leaving one for another is a reopening.
@@ -138,7 +139,7 @@ def _after_flush(session: Session, flush_context: Any) -> None:
     changes = list(_changes(session))
     if not changes:
         return
-    at = utcnow()
+    at = clock.now()
     user = str(session.info.get("user") or "unknown")
     prev = _last_hash(session)
     rows: list[dict[str, Any]] = []

@@ -7,7 +7,6 @@ import struct
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from qmsdesk import clock
 from qmsdesk.errors import UserFacingError
 from qmsdesk.models.audit import install_audit_hook
 
@@ -192,7 +192,7 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
 
 
 def _backup_before_upgrade(path: Path, revision: str) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.local_now().strftime("%Y%m%d-%H%M%S")
     backup = path.with_name(f"{path.stem}.schema-{revision}-{stamp}{path.suffix}")
     with closing(sqlite3.connect(_readonly_uri(path), uri=True)) as src, \
             closing(sqlite3.connect(backup)) as dst:

@@ -21,10 +21,10 @@ import zipfile
 from collections.abc import Generator
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-from qmsdesk import __version__
+from qmsdesk import __version__, clock
 from qmsdesk.models.db import Database
 from qmsdesk.reports.catalog import REPORT_KINDS
 from qmsdesk.reports.issue import ReportRequest, generate_report
@@ -73,7 +73,7 @@ def _readme(db: Database, request: ReportRequest, start: date, end: date,
         "",
         f"Period:        {start.isoformat()} to {end.isoformat()}",
         f"Prepared by:   {request.prepared_by or '(not set)'}",
-        f"Made on:       {datetime.now():%Y-%m-%d %H:%M} with QMS Desk {__version__}",
+        f"Made on:       {clock.local_now():%Y-%m-%d %H:%M} with QMS Desk {__version__}",
         f"Database:      {db.display_name}",
         "",
         "reports/      controlled PDF reports. Register reports show each register as of",

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from qmsdesk import clock
 from qmsdesk.reports.charts import (
     EDGE,
     FONT_FAMILY,
@@ -222,7 +223,7 @@ def score_trend(points: Sequence[tuple[date, float | None]], bands: Sequence[tup
                         bbox={"boxstyle": "square,pad=0.1", "facecolor": EDGE,
                               "edgecolor": "none"})
     reviewed = [on for on, _ in ordered]  # skipped reviews still set the time span
-    first = min(reviewed, default=date.today())
+    first = min(reviewed, default=clock.today())
     last = max(reviewed, default=first)
     pad = timedelta(days=max(60, round((last - first).days * 0.06)))
     ax.set_xlim(first - pad, last + pad)

@@ -32,6 +32,7 @@ from reportlab.platypus import (
     Table,
 )
 
+from qmsdesk import clock
 from qmsdesk.reports.fonts import FONT, FONT_BOLD, draw_mixed, markup, register_fonts
 from qmsdesk.services.errors import ServiceError
 
@@ -407,7 +408,7 @@ def build_pdf(out_path: Path, control: DocumentControl, story: list[Flowable],
     register_fonts()
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    generated_at = generated_at or datetime.now()
+    generated_at = generated_at or clock.local_now()
     author = control.prepared_by
     if control.organisation:
         author = f"{author} ({control.organisation})" if author else control.organisation

@@ -18,6 +18,7 @@ from qmsdesk.models.suppliers import SupplierReview
 from qmsdesk.services import action_rules as rules
 from qmsdesk.services.errors import NotFoundError, ValidationError
 from qmsdesk.services.records import conflict_guard, load_for_update, next_ref
+from qmsdesk.services.validation import tidy_text
 
 # What names the record each source links to (its table follows from the column).
 # Keys must match rules.SOURCE_LINKS; a test checks that they do.
@@ -172,8 +173,7 @@ def _missing_links(session: Session, record: ActionRecord) -> dict[str, str]:
 
 def normalise(record: ActionRecord) -> None:
     """Tidy a record before the rules see it: trimmed names, done means progress 100."""
-    for name in ("title", "owner", "effectiveness_by"):
-        setattr(record, name, getattr(record, name).strip())
+    tidy_text(record, ("title", "owner", "effectiveness_by"))
     if record.status == "done":
         record.progress = 100  # done means all of it; the editor need not move the slider
 

@@ -81,8 +81,8 @@ def _as_text(value: object) -> str:
 
 
 def _parse_text(value: object) -> str | None:
-    if value is None or value == "":
-        return None
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None  # whitespace alone is no text, as in the forms (validation.tidy_text)
     return _as_text(value)
 
 
@@ -197,9 +197,9 @@ def parse_cell(value: object, kind: str) -> object:
     Kinds are register_columns.Kind: "text" keeps the text as typed (a number that Excel
     stored for it is written the way Excel shows it, 12.0 -> "12"); "timestamp" is read as
     text; "code" is text with surrounding spaces removed; "int", "float", "date" and "bool"
-    accept the forms described at the top of this module. None, "" and, except for text,
-    blank text give None. Raises CellError for anything else; a ValueError for an unknown
-    kind (a programming error, not the user's).
+    accept the forms described at the top of this module. None, "" and text made only of
+    whitespace give None, for every kind. Raises CellError for anything else; a ValueError
+    for an unknown kind (a programming error, not the user's).
     """
     if kind in _TEXT_KINDS:
         return _parse_text(value)

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from qmsdesk import clock
 from qmsdesk.models.db import Database
 from qmsdesk.models.parties import Party
 from qmsdesk.models.suppliers import Supplier, SupplierReview, SupplierStatusChange
@@ -91,7 +92,7 @@ class SuppliersAdapter(Adapter):
         self.review_owner: dict[str, str] = {}  # stored review -> its supplier's reference
         self.statuses: dict[str, str] = {}
         self.intervals, self.bands = dict(rules.DEFAULT_INTERVALS), list(rules.DEFAULT_BANDS)
-        self.today, self.user = date.today(), ""
+        self.today, self.user = clock.today(), ""
         self.unreadable: set[tuple[str, int]] = set()  # rows with a cell that was not read
 
     def aliases(self, sheet: str) -> dict[str, str]:
@@ -168,8 +169,7 @@ class SuppliersAdapter(Adapter):
                     _check_stored_history(item, rows, changes, problems)
 
     def validate(self, record: Any, today: date) -> dict[str, str]:
-        for name in ("name", "email", "phone", "contact_person", "category"):
-            setattr(record, name, getattr(record, name).strip())
+        supplier_service.normalise(record)
         errors = rules.validate_supplier(record, today)
         if record.next_review is None and not errors.keys() & {
                 "criticality", "review_interval_months"}:  # empty: the editor's default

@@ -18,7 +18,7 @@ from qmsdesk.models.reviews import ManagementReview
 from qmsdesk.services import action_rules
 from qmsdesk.services.errors import NotFoundError, ValidationError
 from qmsdesk.services.records import conflict_guard, load_for_update, next_ref
-from qmsdesk.services.validation import check_text
+from qmsdesk.services.validation import check_text, tidy_text
 
 NAME_LIMIT = 200
 TEXT_LIMIT = 20_000
@@ -110,7 +110,7 @@ def get_meeting(db: Database, meeting_id: int) -> ReviewMeeting:
 
 def save_meeting(db: Database, record: ReviewMeeting, today: date) -> ReviewMeeting:
     """Validate and save one meeting in one transaction; return it reloaded."""
-    record.chair = record.chair.strip()
+    tidy_text(record, ("chair",))
     errors = validate_meeting(record, today)
     if errors:
         raise ValidationError(errors)

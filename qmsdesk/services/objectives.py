@@ -9,7 +9,6 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from qmsdesk.models.base import utcnow
 from qmsdesk.models.db import Database
 from qmsdesk.models.objectives import Action, Measurement, Objective
 from qmsdesk.models.parties import Party
@@ -21,7 +20,9 @@ from qmsdesk.services.records import (
     load_for_update,
     next_ref,
     sync_children,
+    touch,
 )
+from qmsdesk.services.validation import tidy_text
 
 
 @dataclass
@@ -191,8 +192,7 @@ def normalise(record: ObjectiveRecord, user: str) -> None:
     """Tidy a record before the rules see it: trimmed names, no upper limit unless a band,
     each measurement's period from its date; an empty "Recorded by" becomes ``user``
     (pass "" to keep it empty)."""
-    for name in ("title", "kpi_name", "unit", "owner", "process"):
-        setattr(record, name, getattr(record, name).strip())
+    tidy_text(record, ("title", "kpi_name", "unit", "owner", "process"))
     if record.direction != "band":
         record.target_max = None
     for measurement in record.measurements:
@@ -237,7 +237,7 @@ def store_objective(session: Session, objective: Objective, record: ObjectiveRec
         session, list(objective.measurements), record.measurements, _MEASUREMENT_FIELDS,
         lambda values: objective.measurements.append(Measurement(**values)))
     if objective.id is not None and changed:
-        objective.updated_at = utcnow()  # a measurement change bumps the version too
+        touch(objective)
 
 
 def objective_titles(db: Database) -> list[tuple[int, str, str]]:

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from qmsdesk.models.base import utcnow
 from qmsdesk.models.db import Database
 from qmsdesk.models.parties import Engagement, Party, PartyRequirement
 from qmsdesk.services import party_rules as rules
@@ -19,7 +18,9 @@ from qmsdesk.services.records import (
     load_for_update,
     next_ref,
     sync_children,
+    touch,
 )
+from qmsdesk.services.validation import tidy_text
 
 
 @dataclass
@@ -186,8 +187,7 @@ def _check_unique_name(session: Session, record: PartyRecord) -> dict[str, str]:
 
 
 def normalise(record: PartyRecord) -> None:
-    for name in ("name", "email", "phone", "contact_person", "owner"):
-        setattr(record, name, getattr(record, name).strip())
+    tidy_text(record, ("name", "email", "phone", "contact_person", "owner"))
 
 
 def save_party(db: Database, record: PartyRecord, today: date) -> PartyRecord:
@@ -228,7 +228,7 @@ def store_party(session: Session, party: Party, record: PartyRecord) -> None:
         session, list(party.engagements), record.engagements, _ENG_FIELDS,
         lambda values: party.engagements.append(Engagement(**values)))
     if party.id is not None and children_changed:
-        party.updated_at = utcnow()  # a child change bumps the party's version too
+        touch(party)
 
 
 def set_party_status(db: Database, party_id: int, version: int, status: str,

@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from qmsdesk import clock
 from qmsdesk.models.base import RegisterRecord
 from qmsdesk.services.errors import ConflictError, NotFoundError
 
@@ -83,3 +85,11 @@ def sync_children(session: Session, existing: Sequence[Any], wanted: Sequence[An
                 setattr(child, name, value)
                 changed = True
     return changed
+
+
+def touch(parent: Any) -> None:
+    """Mark a record changed when only its child rows changed: its row is rewritten, so its
+    version moves on and other editors' copies go stale, even when the clock has not moved
+    since the last save (a frozen or coarse clock)."""
+    parent.updated_at = clock.now()
+    flag_modified(parent, "updated_at")

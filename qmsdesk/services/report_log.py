@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from sqlalchemy import func, select
 
-from qmsdesk.models.base import utcnow
+from qmsdesk import clock
 from qmsdesk.models.db import Database
 from qmsdesk.models.reviews import ReportLogEntry
 
@@ -141,7 +141,7 @@ def record_reports(db: Database, issues: Sequence[ReportIssue]) -> list[LoggedRe
         entries = [ReportLogEntry(
             report_type=i.report_type, title=i.title, document_number=i.document_number,
             period=i.period, revision=i.revision.number, issue_date=i.revision.issue_date,
-            generated_at=utcnow(), generated_by=i.generated_by, pages=i.pages,
+            generated_at=clock.now(), generated_by=i.generated_by, pages=i.pages,
             fingerprint=i.fingerprint, sha256=i.sha256, path=i.path,
             member=i.member) for i in issues]
         session.add_all(entries)

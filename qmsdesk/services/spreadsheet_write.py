@@ -76,8 +76,14 @@ def _write_worksheet(worksheet: Any, sheet: SheetOut) -> None:
     worksheet.append([_text_cell(worksheet, text, bold=True) for text in sheet.headers])
     kinds = sheet.kinds
     for row in sheet.rows:
-        worksheet.append([_xlsx_value(worksheet, value, kind)
+        worksheet.append([_xlsx_value(worksheet, _no_blank_text(value), kind)
                           for value, kind in zip(row, kinds, strict=True)])
+
+
+def _no_blank_text(value: object) -> object:
+    """Text made only of whitespace is no text, in an export as in the forms and the importer
+    (a spreadsheet drops it at the end of a row anyway)."""
+    return None if isinstance(value, str) and not value.strip() else value
 
 
 def _text_cell(worksheet: Any, text: str, bold: bool = False) -> Any:
@@ -166,8 +172,8 @@ def write_csv_files(path: Path, sheets: Sequence[SheetOut]) -> None:
 
 def _write_csv(target: Path | IO[bytes], sheet: SheetOut) -> None:
     # register_tables' writer, so that every CSV QMS Desk writes follows one convention.
-    _write_rows(target, sheet.headers, ([format_cell(value, kind) for value, kind
-                                         in zip(row, sheet.kinds, strict=True)]
+    _write_rows(target, sheet.headers, ([format_cell(_no_blank_text(value), kind)
+                                         for value, kind in zip(row, sheet.kinds, strict=True)]
                                         for row in sheet.rows))
 
 

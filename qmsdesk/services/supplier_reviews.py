@@ -17,6 +17,7 @@ from qmsdesk.services.dates import add_months
 from qmsdesk.services.errors import NotFoundError, ValidationError
 from qmsdesk.services.records import conflict_guard, load_for_update, next_ref, sync_children
 from qmsdesk.services.suppliers import CriterionScore, ReviewRecord, record_status_change
+from qmsdesk.services.validation import tidy_text
 
 BANDS_KEY = "supplier.bands"
 INTERVAL_KEY = "supplier.interval."
@@ -228,6 +229,7 @@ def save_review(db: Database, record: ReviewRecord, today: date) -> ReviewRecord
     The final decision becomes the supplier's status (kept in its history, linked to the
     review) and the next review date moves one interval on from the review date.
     """
+    tidy_text(record)
     label = record.ref or "The review"
     with db.session() as session, conflict_guard(label):
         bands = _bands(session)  # read before anything is added (no early autoflush)

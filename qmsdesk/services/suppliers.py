@@ -10,14 +10,14 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qmsdesk.models.base import utcnow
 from qmsdesk.models.db import Database
 from qmsdesk.models.parties import Party
 from qmsdesk.models.suppliers import Certificate, Supplier, SupplierReview, SupplierStatusChange
 from qmsdesk.services import supplier_rules as rules
 from qmsdesk.services.dates import add_months, is_overdue
 from qmsdesk.services.errors import NotFoundError, ValidationError
-from qmsdesk.services.records import conflict_guard, load_for_update, next_ref, sync_children
+from qmsdesk.services.records import conflict_guard, load_for_update, next_ref, sync_children, touch
+from qmsdesk.services.validation import tidy_text
 
 
 @dataclass
@@ -223,6 +223,11 @@ def _party_for(session: Session, record: SupplierRecord, today: date, user: str)
     return party.id
 
 
+def normalise(record: SupplierRecord) -> None:
+    """Tidy a record before the rules see it: trimmed names and codes, no blank text."""
+    tidy_text(record, ("name", "email", "phone", "contact_person", "category"))
+
+
 def save_supplier(db: Database, record: SupplierRecord, today: date,
                   create_party: bool = False) -> SupplierRecord:
     """Validate and save a supplier with its certificates in one transaction.
@@ -230,8 +235,7 @@ def save_supplier(db: Database, record: SupplierRecord, today: date,
     A status change is written to the supplier's history with its reason; with
     ``create_party`` the supplier's interested party is created and linked.
     """
-    for name in ("name", "email", "phone", "contact_person", "category"):
-        setattr(record, name, getattr(record, name).strip())
+    normalise(record)
     errors = rules.validate_supplier(record, today)
     label = record.ref or "The supplier"
     from qmsdesk.services.supplier_reviews import intervals_in  # (circular at module level)
@@ -275,4 +279,4 @@ def store_supplier(session: Session, supplier: Supplier, record: SupplierRecord)
         session, list(supplier.certificates), record.certificates, _CERT_FIELDS,
         lambda values: supplier.certificates.append(Certificate(**values)))
     if supplier.id is not None and changed:
-        supplier.updated_at = utcnow()
+        touch(supplier)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import fields, is_dataclass
+from typing import Any
+
 
 def check_text(errors: dict[str, str], key: str, value: object, label: str, limit: int,
                required: bool = False) -> None:
@@ -11,3 +15,24 @@ def check_text(errors: dict[str, str], key: str, value: object, label: str, limi
         errors[key] = f"{label} is required."
     elif len(text) > limit:
         errors[key] = f"{label} is too long ({len(text)} characters; at most {limit})."
+
+
+def tidy_text(record: Any, trimmed: Iterable[str] = ()) -> None:
+    """The text rules every register shares, applied in place before validation.
+
+    The ``trimmed`` fields (names, e-mail, codes) lose surrounding whitespace. Any other
+    text made only of whitespace is no text (""): what a form, an import and an export all
+    read as an empty cell. Child records in list fields are tidied the same way.
+    """
+    names = set(trimmed)
+    for item in fields(record):
+        value = getattr(record, item.name)
+        if isinstance(value, str):
+            if item.name in names:
+                setattr(record, item.name, value.strip())
+            elif value and not value.strip():
+                setattr(record, item.name, "")
+        elif isinstance(value, list):
+            for child in value:
+                if is_dataclass(child) and not isinstance(child, type):
+                    tidy_text(child)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qmsdesk import clock
 from qmsdesk.ui.formatting import date_format, format_date, from_qdate, to_qdate
 
 Index = QModelIndex | QPersistentModelIndex
@@ -150,7 +151,7 @@ class ChildDelegate(QStyledItemDelegate):
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         value = index.data(Qt.ItemDataRole.EditRole)
         if isinstance(editor, QDateEdit):
-            editor.setDate(to_qdate(value if isinstance(value, date) else date.today()))
+            editor.setDate(to_qdate(value if isinstance(value, date) else clock.today()))
         elif isinstance(editor, QComboBox):
             position = editor.findData(0 if value is None else value)
             editor.setCurrentIndex(max(position, 0))

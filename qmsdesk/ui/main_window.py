@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,7 +10,7 @@ from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget
 
-from qmsdesk import __version__, paths
+from qmsdesk import __version__, clock, paths
 from qmsdesk.ui.errors import show_error
 
 # Only what the first paint needs is imported at the top: each Qt class costs start-up
@@ -196,7 +196,7 @@ class MainWindow(QMainWindow):
 
     @property
     def today(self) -> date:
-        return date.today()
+        return clock.today()
 
     # --- databases ---------------------------------------------------------------------
     def open_initial(self, target: str | Path | None, demo: bool) -> None:
@@ -221,7 +221,7 @@ class MainWindow(QMainWindow):
 
         self._set_placeholder(self.tr("Creating the demo database…"))
         run_with_progress(self, self.tr("Creating the demo database"),
-                          lambda: create_demo_database(path, date.today()),
+                          lambda: create_demo_database(path, clock.today()),
                           lambda created: self.open_database(created),
                           lambda exc: self._open_failed(path, exc))
 
@@ -328,7 +328,7 @@ class MainWindow(QMainWindow):
 
         stem = self.db.path.stem if self.db.path else "qmsdesk"
         suggested = paths.data_dir() / "backups" / (
-            f"{stem}-backup-{datetime.now():%Y%m%d-%H%M}.db")
+            f"{stem}-backup-{clock.local_now():%Y%m%d-%H%M}.db")
         suggested.parent.mkdir(parents=True, exist_ok=True)
         name, _ = QFileDialog.getSaveFileName(self, self.tr("Back up database"),
                                               str(suggested), DB_FILTER)

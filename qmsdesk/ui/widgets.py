@@ -8,6 +8,7 @@ from datetime import date
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QSpinBox, QWidget
 
+from qmsdesk import clock
 from qmsdesk.ui.formatting import date_format, from_qdate, to_qdate
 
 UNSET = QDate(2000, 1, 1)
@@ -37,7 +38,7 @@ class DateEdit(QDateEdit):
         if value is None and self._optional:
             self.setDate(UNSET)
         else:
-            self.setDate(to_qdate(value or default or date.today()))
+            self.setDate(to_qdate(value or default or clock.today()))
 
 
 def choice_box(items: Sequence[tuple[object, str]],

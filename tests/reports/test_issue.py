@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from qmsdesk import clock
 from qmsdesk.models.db import Database
 from qmsdesk.reports.issue import ReportRequest, generate_report
 from qmsdesk.services import report_log
@@ -109,7 +110,7 @@ def test_the_log_records_each_issue_with_the_files_checksum(register, today, tmp
     assert entry.period == f"As of {today.isoformat()}"
     assert (entry.issue_date, entry.generated_by) == (today, "Ines Quality")
     assert entry.pages == len(PdfReader(issued.path).pages)
-    assert abs(entry.generated_at - datetime.now().astimezone()) < timedelta(minutes=1)
+    assert entry.generated_at == clock.now()
     assert entry.path == str(issued.path.resolve())
     assert entry.file_state() == report_log.AVAILABLE
     issued.path.write_bytes(issued.path.read_bytes() + b"%tampered")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import date, timedelta
 
 import pytest
@@ -10,10 +11,13 @@ from pypdf import PdfReader
 from sqlalchemy import update
 
 from qmsdesk.models.audit import AuditEntry
+from qmsdesk.models.db import open_database
 from qmsdesk.reports.management_review_report import SECTIONS
 from qmsdesk.services.errors import ValidationError
 from qmsdesk.services.parties import EngagementRecord, get_party, save_party
 from qmsdesk.services.progress import run_task
+from tests.conftest import TODAY
+from tests.factories import make_party
 from tests.reports.helpers import pdf_text, report_task
 from tests.reports.test_issue import GENERATED
 
@@ -24,9 +28,17 @@ def _pack(db, out, today, period=PERIOD, prepared_by="Helen Whitfield"):
     return run_task(report_task("management-review", db, out, today, prepared_by, *period))
 
 
-@pytest.fixture
-def pack(demo_db, today, tmp_path):
-    path = _pack(demo_db, tmp_path / "mr.pdf", today)
+@pytest.fixture(scope="module")
+def pack(demo_file, tmp_path_factory):
+    """One pack of the demo, read by the tests that only look at it (a pack takes seconds)."""
+    folder = tmp_path_factory.mktemp("mr")
+    copy = folder / "demo.db"
+    shutil.copyfile(demo_file, copy)
+    db = open_database(copy, user="Helen Whitfield")
+    try:
+        path = _pack(db, folder / "mr.pdf", TODAY)
+    finally:
+        db.close()
     reader, text = pdf_text(path)
     return reader, text, path
 
@@ -88,31 +100,43 @@ def test_every_section_with_data_has_a_chart(pack):
     assert charts >= 7  # one per section, and the grid in section 2
 
 
-def test_same_data_same_period_same_text_and_revision(demo_db, today, tmp_path):
-    first = _pack(demo_db, tmp_path / "a.pdf", today)
-    again = _pack(demo_db, tmp_path / "b.pdf", today + timedelta(days=5))  # another day
+def _customer_with_feedback(db, today):
+    """A small register with feedback in the period: revisions need no full demo."""
+    party = make_party(today, "Harland Foods", category="customer", engagements=[
+        EngagementRecord(on_date=date(2026, 3, 2), kind="survey", summary="Annual survey",
+                         satisfaction=4)])
+    return save_party(db, party, today)
+
+
+def test_same_data_same_period_same_text_and_revision(db, today, tmp_path):
+    _customer_with_feedback(db, today)
+    first = _pack(db, tmp_path / "a.pdf", today)
+    again = _pack(db, tmp_path / "b.pdf", today + timedelta(days=5))  # another day
     text_a, text_b = pdf_text(first)[1], pdf_text(again)[1]
+    assert "Annual survey" in " ".join(text_a.split())
     assert GENERATED.sub("", text_a) == GENERATED.sub("", text_b)
     assert "Rev 1 · Page 1 of" in text_b
 
 
-def test_new_feedback_in_the_period_is_a_new_revision(demo_db, today, tmp_path):
-    _pack(demo_db, tmp_path / "a.pdf", today)
-    party = get_party(demo_db, 1)
+def test_new_feedback_in_the_period_is_a_new_revision(db, today, tmp_path):
+    party = _customer_with_feedback(db, today)
+    _pack(db, tmp_path / "a.pdf", today)
+    party = get_party(db, party.id)
     party.engagements.append(EngagementRecord(on_date=date(2026, 6, 1), kind="call",
                                               summary="Praise for the new packaging",
                                               satisfaction=5))
-    save_party(demo_db, party, today)
-    text = pdf_text(_pack(demo_db, tmp_path / "b.pdf", today))[1]
+    save_party(db, party, today)
+    text = pdf_text(_pack(db, tmp_path / "b.pdf", today))[1]
     assert "Rev 2 · Page 1 of" in text
     assert "Praise for the new packaging" in " ".join(text.split())
 
 
-def test_a_broken_audit_trail_is_named_in_the_pack(demo_db, today, tmp_path):
-    with demo_db.session() as session:
+def test_a_broken_audit_trail_is_named_in_the_pack(db, today, tmp_path):
+    _customer_with_feedback(db, today)
+    with db.session() as session:
         session.execute(update(AuditEntry).where(AuditEntry.id == 5)
                         .values(new_value="tampered"))
-    first = PdfReader(_pack(demo_db, tmp_path / "a.pdf", today)).pages[0].extract_text()
+    first = PdfReader(_pack(db, tmp_path / "a.pdf", today)).pages[0].extract_text()
     assert "Audit trail broken: audit entry #5" in " ".join(first.split())
 
 

@@ -7,21 +7,14 @@ from datetime import date
 import pytest
 
 from qmsdesk.services import actions, dashboard, objectives, parties, suppliers
-from qmsdesk.services.progress import run_task
 from tests.factories import make_party
 
 TODAY = date(2026, 11, 21)
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from qmsdesk.models.db import open_database
-    from qmsdesk.services.demo import create_demo
-
-    db = open_database(tmp_path_factory.mktemp("dash") / "demo.db", user="t", create=True)
-    run_task(create_demo(db, TODAY))
-    yield db
-    db.close()
+@pytest.fixture
+def demo(shared_demo):
+    return shared_demo
 
 
 def test_every_kind_of_due_item_is_listed_most_urgent_first(demo):

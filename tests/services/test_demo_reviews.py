@@ -8,24 +8,18 @@ from datetime import date, timedelta
 
 import pytest
 
-from qmsdesk.models.db import open_database
 from qmsdesk.services import action_rules, demo_reviews
 from qmsdesk.services.actions import get_action, list_actions
 from qmsdesk.services.dates import add_months
-from qmsdesk.services.demo import STAFF, create_demo
+from qmsdesk.services.demo import STAFF
 from qmsdesk.services.management_reviews import get_meeting, list_meetings, validate_meeting
-from qmsdesk.services.progress import run_task
 from qmsdesk.services.review_inputs import review_inputs
 from tests.conftest import TODAY
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    database = open_database(tmp_path_factory.mktemp("demo-reviews") / "demo.db",
-                             user="tester", create=True)
-    run_task(create_demo(database, TODAY))
-    yield database
-    database.close()
+@pytest.fixture
+def demo(shared_demo):
+    return shared_demo
 
 
 def _meetings(demo):

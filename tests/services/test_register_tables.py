@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import shutil
 import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,11 +17,9 @@ from qmsdesk.models.audit import AuditEntry, entry_hash
 from qmsdesk.models.db import Database, open_database
 from qmsdesk.services import actions, management_reviews, objectives, parties, suppliers
 from qmsdesk.services import register_tables as rt
-from qmsdesk.services.demo import create_demo
 from qmsdesk.services.errors import ValidationError
 from qmsdesk.services.objectives import MeasurementRecord, ObjectiveRecord
 from qmsdesk.services.parties import EngagementRecord, RequirementRecord
-from qmsdesk.services.progress import run_task
 from qmsdesk.services.suppliers import CertificateRecord
 from tests.conftest import TODAY
 from tests.factories import make_action, make_party, make_supplier
@@ -346,11 +345,11 @@ def test_audit_range_that_ends_before_it_starts_is_refused(db, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo(demo_file, tmp_path_factory):
     """The demo database plus a management review with one action (the demo has none)."""
-    database = open_database(tmp_path_factory.mktemp("demo") / "demo.db", user="tester",
-                             create=True)
-    run_task(create_demo(database, TODAY))
+    copy = tmp_path_factory.mktemp("demo") / "demo.db"
+    shutil.copyfile(demo_file, copy)
+    database = open_database(copy, user="tester")
     meeting = management_reviews.save_meeting(database, management_reviews.ReviewMeeting(
         held_on=date(2026, 10, 6), period_from=date(2025, 10, 1), period_to=date(2026, 9, 30),
         chair="Managing Director", attendees="QM, Production", conclusions="=Policy stays"),

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import event, update
 
-from qmsdesk.models import audit
+from qmsdesk.clock import freeze
 from qmsdesk.models.audit import AuditEntry
 from qmsdesk.models.db import Database
 from qmsdesk.services import objective_rules, objectives, parties, supplier_reviews
@@ -28,11 +28,11 @@ Clock = Callable[..., None]
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """Sets the time the audit trail stamps on the changes that follow (UTC)."""
+def clock() -> Clock:
+    """Sets the time the audit trail stamps on the changes that follow (UTC); the autouse
+    frozen_clock fixture puts it back."""
     def set_clock(day: date, at: time = time(9, 30)) -> None:
-        moment = datetime.combine(day, at, tzinfo=UTC)
-        monkeypatch.setattr(audit, "utcnow", lambda: moment)
+        freeze(datetime.combine(day, at, tzinfo=UTC))
     return set_clock
 
 

@@ -7,7 +7,6 @@ import csv
 import io
 import os
 import re
-import time
 import zipfile
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -403,13 +402,12 @@ def test_round_trip_keeps_every_value(tmp_path, name):
                             for row in sheet.rows]
 
 
-def test_fifty_thousand_rows_round_trip(tmp_path):
-    sheet = _sheet_out("parties", 50_000)
-    started = time.perf_counter()
+def test_thousands_of_rows_round_trip(tmp_path):
+    # Several times the cancel poll's stride; how fast 50 000 rows go is bench/import.py's.
+    sheet = _sheet_out("parties", 5_000)
     write_xlsx(tmp_path / "big.xlsx", [sheet])
     write_csv_files(tmp_path / "big.zip", [sheet])
     for name in ("big.xlsx", "big.zip"):
         read = read_spreadsheet(tmp_path / name)["parties"]
-        assert len(read.rows) == 50_000 and read.rows[-1].number == 50_001
+        assert len(read.rows) == 5_000 and read.rows[-1].number == 5_001
         assert _typed(read)[-1] == sheet.rows[-1]
-    assert time.perf_counter() - started < 60  # about 10 s on a laptop; a hang fails here

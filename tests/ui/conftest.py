@@ -46,7 +46,6 @@ def sample_db(tmp_path: Path, today: date) -> Path:
 def window(qtbot: Any, sample_db: Path, monkeypatch: pytest.MonkeyPatch,
            today: date) -> Iterator[MainWindow]:
     init_settings()
-    monkeypatch.setattr(MainWindow, "today", property(lambda self: today))
     win = MainWindow()
     qtbot.addWidget(win)
     win.show()

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from qmsdesk.models.db import open_database
 from qmsdesk.services import dashboard
-from qmsdesk.services.demo import create_demo
-from qmsdesk.services.progress import run_task
 from qmsdesk.ui.app import init_settings
 from qmsdesk.ui.main_window import MainWindow
 
@@ -20,21 +16,11 @@ EDITORS = {"parties": "PartyDialog", "objectives": "ObjectiveDialog",
            "actions": "ActionDialog", "suppliers": "SupplierDialog"}
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("dashboard") / "demo.db"
-    db = open_database(path, user="demo", create=True)
-    run_task(create_demo(db, TODAY))
-    db.close()
-    return path
-
-
 @pytest.fixture
 def demo_window(qtbot, demo_file, tmp_path, monkeypatch):
     copy = tmp_path / "demo.db"
     copy.write_bytes(demo_file.read_bytes())
     init_settings()
-    monkeypatch.setattr(MainWindow, "today", property(lambda self: TODAY))
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()

@@ -1,0 +1,31 @@
+"""The one clock: what "now" and "today" are for every layer; tests freeze it here."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+_frozen: datetime | None = None
+
+
+def now() -> datetime:
+    """The current moment, timezone-aware in UTC (audit entries, timestamps, report log)."""
+    return _frozen if _frozen is not None else datetime.now(UTC)
+
+
+def local_now() -> datetime:
+    """The current moment in the local timezone, for what a person reads (file names)."""
+    return now().astimezone()
+
+
+def today() -> date:
+    """The local calendar date: what "overdue", "due soon" and "as of" are measured from."""
+    return local_now().date()
+
+
+def freeze(at: datetime | None) -> None:
+    """Stop the clock at ``at`` (aware), or let it run again with None. For tests and
+    benches that must give the same answer on any day."""
+    global _frozen
+    if at is not None and at.tzinfo is None:
+        raise ValueError("the clock is frozen at an aware datetime")
+    _frozen = None if at is None else at.astimezone(UTC)
