@@ -6,11 +6,11 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -22,14 +22,20 @@ TODAY = date(2026, 11, 21)
 # Noon UTC: the local date is TODAY in every timezone from UTC-11 to UTC+11.
 NOW = datetime(TODAY.year, TODAY.month, TODAY.day, 12, 0, tzinfo=UTC)
 
-# Hypothesis: the default profile explores; "ci" (chosen when CI is set, or with
-# --hypothesis-profile=ci) is derandomized, so a failure shows again on the next run and on
-# a developer's machine, and it gives up shrinking after a bounded time.
+# Hypothesis. "dev" (the default) explores new examples every run and remembers failures in
+# .hypothesis/. "ci" (when CI is set) is derandomized: the same examples every run, so a
+# failure shows again on the next run and on a developer's machine; it does not shrink (up
+# to five minutes), so a failure is reported at once. "shrink" is "ci" with shrinking, to
+# turn a CI failure into the smallest example: pytest --hypothesis-profile=shrink.
+# Examples that touch a database take up to a second on a busy machine: a deadline of
+# 5 s per example catches a hang, not a slow runner.
 _COMMON = {"suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-           "deadline": None}
+           "deadline": timedelta(seconds=5)}
+_ALL_BUT_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate, Phase.target)
 settings.register_profile("dev", max_examples=100, **_COMMON)
-settings.register_profile("ci", max_examples=50, derandomize=True, database=None,
-                          print_blob=True, **_COMMON)
+settings.register_profile("shrink", max_examples=100, derandomize=True, database=None,
+                          **_COMMON)
+settings.register_profile("ci", settings.get_profile("shrink"), phases=_ALL_BUT_SHRINK)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 

@@ -133,16 +133,17 @@ def test_management_review_pack_and_auditor_pack(demo_db: Path, tmp_path: Path):
     # The packs' content is tested in-process (tests/reports); here, what the command line
     # adds, on a small register: arguments, messages, exit codes, files.
     import zipfile
-    from datetime import date
 
-    today = date.today().isoformat()
+    # A period that ended before any day the suite runs on: the program's "today" is its own
+    # clock's, which a test cannot freeze in another process.
+    start, end = "2026-01-01", "2026-06-30"
     small = tmp_path / "small.db"
     assert run("init", "--db", str(small), data_dir=tmp_path).returncode == 0
     missing = run("report", "management-review", "--db", str(demo_db), "--out",
                   str(tmp_path / "m.pdf"), data_dir=tmp_path)
     assert_one_line_error(missing, "needs --from DATE and --to DATE")
     backwards = run("report", "management-review", "--db", str(demo_db), "--out",
-                    str(tmp_path / "m.pdf"), "--from", today, "--to", "2020-01-01",
+                    str(tmp_path / "m.pdf"), "--from", end, "--to", "2020-01-01",
                     data_dir=tmp_path)
     assert_one_line_error(backwards, "period_to", "on or after")
     snapshot = run("report", "parties", "--db", str(demo_db), "--out", str(tmp_path / "p.pdf"),
@@ -150,13 +151,13 @@ def test_management_review_pack_and_auditor_pack(demo_db: Path, tmp_path: Path):
     assert_one_line_error(snapshot, "snapshot as of today")
     out = tmp_path / "mr.pdf"
     result = run("report", "management-review", "--db", str(small), "--out", str(out),
-                 "--from", "2026-01-01", "--to", today, data_dir=tmp_path)
+                 "--from", start, "--to", end, data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     assert re.search(r"revision \d+, (new revision|content unchanged), \d+ pages, sha256 "
                      r"[0-9a-f]{64}", result.stdout)
     assert "Management review input pack" in PdfReader(out).pages[0].extract_text()
     pack = tmp_path / "pack.zip"
-    result = run("auditor-pack", "--db", str(small), "--from", "2026-01-01", "--to", today,
+    result = run("auditor-pack", "--db", str(small), "--from", start, "--to", end,
                  "--out", str(pack), data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "sha256sum -c manifest.sha256" in result.stdout

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -201,8 +201,7 @@ _cells = st.one_of(st.none(), st.text(st.characters(blacklist_categories=("Cc", 
                    st.dates(date(1900, 1, 1), date(2100, 1, 1)), st.booleans())
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40)
 @given(rows=st.lists(st.lists(_cells, min_size=5, max_size=5), min_size=1, max_size=6))
 def test_random_rows_never_crash_the_importer(db, tmp_path, rows):
     path = _write(tmp_path / "random.xlsx", {"parties": [
