@@ -1,0 +1,335 @@
+"""Make tests/data/revNNNN.db: one frozen QMS Desk database per schema revision older than head.
+
+Run from the repository root with ``.venv/bin/python tests/data/make_frozen.py``. The files
+are committed; tests/models/test_migrations.py upgrades copies of them. A file that exists is
+kept as it is: a revision never changes once released, so a frozen file is made once (rerun
+this only for a lost or a newly added revision).
+
+Rows are written with plain SQL, as the application of that revision stored them: the ORM
+models describe the head schema, which has columns and tables an old file lacks. Every row
+also gets the audit entries the session hook writes for a new record (one per non-empty
+field, hash-chained), so the trail of each file verifies. Each file holds the rows of its
+own revision and of every revision before it; names are in German, Polish and Japanese.
+
+rev0001.db was made through the ORM before this script existed (one organisation setting
+and its two audit entries); this script would remake an equivalent file with plain SQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from collections.abc import Callable
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from qmsdesk.models.audit import GENESIS_HASH, entry_hash, format_value
+from qmsdesk.models.db import HEAD_REVISION, KNOWN_REVISIONS, open_database
+
+FOLDER = Path(__file__).resolve().parent
+USER = "fixture"
+# Filled in by the application, never shown in the audit trail (as audit_skip at head).
+NOT_AUDITED = frozenset({"id", "version", "created_at", "updated_at"})
+
+
+def _utc(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp).replace(tzinfo=UTC)
+
+
+class Writer:
+    """Inserts rows with plain SQL and chains the audit entries the session hook writes."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.at = _utc("2026-01-01 00:00")
+        self.prev_hash = GENESIS_HASH
+
+    @property
+    def stored_at(self) -> str:
+        # How SQLAlchemy's DateTime stores naive UTC in SQLite.
+        return self.at.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+    def add(self, table: str, entity: str, ref: str, row: dict[str, Any],
+            key: str = "id") -> None:
+        """Insert one record (timestamps and version filled in where the table has them)."""
+        columns = {info[1] for info in self.conn.exec_driver_sql(
+            f'PRAGMA table_info("{table}")')}
+        values = dict(row)
+        for stamp in ("created_at", "updated_at"):
+            if stamp in columns:
+                values[stamp] = self.stored_at
+        if "version" in columns:
+            values["version"] = 1
+        self._insert(table, values)
+        for field, value in row.items():
+            new = format_value(value)
+            if field not in NOT_AUDITED and new:
+                self._audit("create", entity, str(row[key]), ref, field, "", new)
+
+    def update(self, table: str, entity: str, ref: str, row_id: int, field: str,
+               value: Any) -> None:
+        """Change one field of a versioned record, as an edit saved in the application."""
+        old = self.conn.execute(text(f'SELECT "{field}" FROM "{table}" WHERE id = :id'),
+                                {"id": row_id}).scalar_one()
+        self.conn.execute(text(f'UPDATE "{table}" SET "{field}" = :value, '
+                               'version = version + 1, updated_at = :at WHERE id = :id'),
+                          {"value": value, "at": self.stored_at, "id": row_id})
+        self._audit("update", entity, str(row_id), ref, field, format_value(old),
+                    format_value(value))
+
+    def _insert(self, table: str, values: dict[str, Any]) -> None:
+        names = ", ".join(f'"{name}"' for name in values)
+        binds = ", ".join(f":{name}" for name in values)
+        self.conn.execute(text(f'INSERT INTO "{table}" ({names}) VALUES ({binds})'), values)
+
+    def _audit(self, action: str, entity: str, record_id: str, ref: str, field: str,
+               old: str, new: str) -> None:
+        entry = {"at": self.at, "user": USER, "action": action, "entity": entity,
+                 "record_id": record_id, "ref": ref, "field": field, "old_value": old,
+                 "new_value": new, "prev_hash": self.prev_hash}
+        entry["hash"] = self.prev_hash = entry_hash(entry)
+        self._insert("audit_entry", entry | {"at": self.stored_at})
+
+
+def rows_0001(w: Writer) -> None:
+    w.at = _utc("2026-01-12 08:30")
+    w.add("setting", "setting", "organisation",
+          {"key": "organisation", "value": "Präzision Müller GmbH"}, key="key")
+
+
+def _party(**fields: Any) -> dict[str, Any]:
+    defaults = {"internal": False, "description": "", "contact_person": "", "email": "",
+                "phone": "", "owner": "Anna Schäfer", "monitoring_method": "",
+                "monitoring_frequency": "", "review_interval_months": 12, "last_review": None,
+                "next_review": None, "focus": "long-term", "status": "active", "notes": ""}
+    return defaults | fields
+
+
+def rows_0002(w: Writer) -> None:
+    w.at = _utc("2026-02-16 09:00")
+    parties = [
+        _party(id=1, ref="IP-0001", name="Müller Präzisionsteile GmbH", category="customer",
+               description="Hauptkunde für Drehteile; Rahmenvertrag 2025–2027.",
+               contact_person="Jürgen Weiß", email="j.weiss@mueller-praezision.example",
+               phone="+49 711 123456", influence=5, interest=4,
+               monitoring_method="Kundenzufriedenheitsumfrage", monitoring_frequency="yearly",
+               last_review="2026-01-20", next_review="2027-01-20"),
+        _party(id=2, ref="IP-0002", name="株式会社サンプル精工", category="supplier",
+               description="Lieferant für Präzisionslager (大阪).", contact_person="山田 太郎",
+               email="yamada@sample-seiko.example", phone="+81 6 1234 5678", influence=4,
+               interest=3, monitoring_method="Lieferantenbewertung",
+               monitoring_frequency="half-yearly", review_interval_months=6,
+               next_review="2026-08-01", focus="short-term"),
+        _party(id=3, ref="IP-0003", name="Belegschaft Werk Süd", category="employee",
+               internal=True, influence=3, interest=5, owner="Łukasz Nowak",
+               monitoring_method="Mitarbeitergespräche", monitoring_frequency="quarterly",
+               notes="Betriebsrat: Frau Öztürk."),
+    ]
+    for party in parties:
+        w.add("party", "party", party["ref"], party)
+    requirements = [
+        (1, "IP-0001", "Erstmusterprüfbericht (EMPB) nach VDA 2 für jede neue Zeichnung",
+         "requirement", "contractual", "Rahmenvertrag §7", "Prüfplanung 8.3"),
+        (1, "IP-0001", "Lieferung just in time, Reaktionszeit ≤ 24 h", "expectation", "",
+         "Jahresgespräch 2025", "OBJ Liefertreue"),
+        (2, "IP-0002", "Bedarfsvorschau drei Monate im Voraus (3か月の予測)", "expectation",
+         "", "Werksbesuch", "Disposition"),
+    ]
+    for number, (party_id, ref, description, kind, obligation, source, addressed_by) in \
+            enumerate(requirements, 1):
+        w.add("party_requirement", "party requirement", ref,
+              {"id": number, "party_id": party_id, "description": description, "kind": kind,
+               "obligation": obligation, "source": source, "addressed_by": addressed_by})
+    engagements = [
+        (1, "IP-0001", "2026-01-20", "meeting",
+         "Jahresgespräch: Zufriedenheit hoch, Wunsch nach EDI-Anbindung.", 4,
+         "EDI-Angebot bis Q2."),
+        (1, "IP-0001", "2026-02-03", "complaint",
+         "Reklamation: 12 Teile mit Grat an Bohrung Ø 8 mm.", 2, "8D-Bericht anfordern."),
+        (2, "IP-0002", "2026-02-10", "visit", "Werksbesuch in Osaka — 工場見学.", None, ""),
+    ]
+    for number, (party_id, ref, on_date, kind, summary, satisfaction, follow_up) in \
+            enumerate(engagements, 1):
+        w.add("party_engagement", "party engagement", ref,
+              {"id": number, "party_id": party_id, "on_date": on_date, "kind": kind,
+               "summary": summary, "satisfaction": satisfaction, "follow_up": follow_up})
+
+
+def _action(**fields: Any) -> dict[str, Any]:
+    defaults = {"description": "", "objective_id": None, "party_id": None, "start_date": None,
+                "due_date": None, "status": "open", "completed_on": None, "progress": 0,
+                "effectiveness": "", "effectiveness_by": "", "effectiveness_on": None,
+                "evidence": ""}
+    return defaults | fields
+
+
+def rows_0003(w: Writer) -> None:
+    w.at = _utc("2026-04-07 10:15")
+    w.add("quality_policy", "quality policy", "POLICY rev 1",
+          {"id": 1, "revision": 1,
+           "statement": "Wir liefern Präzisionsteile, auf die sich unsere Kunden verlassen.",
+           "commitments": "Kundenanforderungen erfüllen\nGesetze einhalten\n"
+                          "Fortlaufend verbessern",
+           "approved_by": "Dr. Henrike Groß", "approved_on": "2026-03-02"})
+    objectives = [
+        {"id": 1, "ref": "OBJ-2026-01", "title": "Liefertreue ≥ 95 %",
+         "description": "Pünktliche, vollständige Lieferungen an Kunden.",
+         "process": "Auftragsabwicklung", "policy_commitment": "Kundenanforderungen erfüllen",
+         "kpi_name": "On-time delivery", "unit": "%", "baseline": 91.0, "target": 95.0,
+         "target_max": None, "direction": "increase", "frequency": "monthly",
+         "start_date": "2026-01-01", "due_date": "2026-12-31", "owner": "Anna Schäfer",
+         "resources": "ERP-Auswertung", "evaluation": "Monatlich im Qualitätsmeeting",
+         "segment_party_id": 1, "status": "active"},
+        {"id": 2, "ref": "OBJ-2026-02", "title": "Ausschussquote senken",
+         "description": "", "process": "Fertigung", "policy_commitment": "Fortlaufend verbessern",
+         "kpi_name": "Scrap rate", "unit": "%", "baseline": 2.4, "target": 1.5,
+         "target_max": None, "direction": "decrease", "frequency": "quarterly",
+         "start_date": "2026-01-01", "due_date": "2026-12-31", "owner": "Łukasz Nowak",
+         "resources": "", "evaluation": "", "segment_party_id": None, "status": "active"},
+    ]
+    for objective in objectives:
+        w.add("objective", "objective", objective["ref"], objective)
+    measurements = [
+        (1, "OBJ-2026-01", "2026-02-03", "2026-01", 92.5, ""),
+        (1, "OBJ-2026-01", "2026-03-03", "2026-02", 93.8, "Eilaufträge nach Reklamation"),
+        (1, "OBJ-2026-01", "2026-04-02", "2026-03", 96.1, "Kanban wirkt — 改善"),
+        (2, "OBJ-2026-02", "2026-04-06", "2026-Q1", 2.1, ""),
+    ]
+    for number, (objective_id, ref, on_date, period, value, comment) in \
+            enumerate(measurements, 1):
+        w.add("measurement", "measurement", ref,
+              {"id": number, "objective_id": objective_id, "on_date": on_date,
+               "period": period, "value": value, "comment": comment,
+               "recorded_by": "Anna Schäfer"})
+    actions = [
+        _action(id=1, ref="ACT-0001", title="Grat an Bohrung Ø 8 mm beseitigen",
+                kind="corrective", party_id=1, owner="Łukasz Nowak", start_date="2026-02-04",
+                due_date="2026-03-31", status="done", completed_on="2026-03-20",
+                progress=100, effectiveness="effective", effectiveness_by="Anna Schäfer",
+                effectiveness_on="2026-04-06", evidence="8D-Bericht 2026-007"),
+        _action(id=2, ref="ACT-0002", title="Kanban für Rohmaterial einführen",
+                kind="improvement", objective_id=1, owner="Anna Schäfer",
+                start_date="2026-03-01", due_date="2026-06-30", status="in progress",
+                progress=40),
+    ]
+    for action in actions:
+        w.add("action", "action", action["ref"], action)
+
+
+def _status_change(w: Writer, number: int, supplier_id: int, ref: str, changed_on: str,
+                   old: str, new: str, reason: str, review_id: int | None = None) -> None:
+    w.add("supplier_status_change", "supplier status change", ref,
+          {"id": number, "supplier_id": supplier_id, "changed_on": changed_on,
+           "from_status": old, "to_status": new, "reason": reason,
+           "changed_by": "Anna Schäfer", "review_id": review_id})
+
+
+def rows_0004(w: Writer) -> None:
+    w.at = _utc("2026-05-04 07:45")
+    criteria = [("Quality", "Lots accepted, defect ppm, complaints.", 35.0),
+                ("Delivery", "On time and in full, as confirmed.", 30.0),
+                ("Responsiveness / communication", "Answers, corrective-action requests.", 15.0),
+                ("Price / commercial terms", "Price, payment terms, cost transparency.", 10.0),
+                ("Compliance / certification", "Certificates valid, requirements met.", 10.0)]
+    for position, (name, description, weight) in enumerate(criteria, 1):
+        w.add("review_criterion", "review criterion", f"criterion {name}",
+              {"id": position, "position": position, "name": name,
+               "description": description, "weight": weight})
+    suppliers = [
+        {"id": 1, "ref": "SUP-0001", "name": "株式会社サンプル精工",
+         "scope": "Präzisionslager 608-2RS", "category": "Kaufteile", "criticality": "critical",
+         "contact_person": "山田 太郎", "email": "yamada@sample-seiko.example",
+         "phone": "+81 6 1234 5678", "party_id": 2, "status": "pending",
+         "review_interval_months": 6, "next_review": "2026-11-04", "notes": ""},
+        {"id": 2, "ref": "SUP-0002", "name": "Zakład Obróbki Metali Łódź Sp. z o.o.",
+         "scope": "Lohnhärten", "category": "Dienstleistung", "criticality": "major",
+         "contact_person": "Małgorzata Wójcik", "email": "", "phone": "", "party_id": None,
+         "status": "conditional", "review_interval_months": None,
+         "next_review": "2026-11-30", "notes": "ISO-9001-Zertifikat erneuern."},
+    ]
+    certificates = [(1, "SUP-0001", "ISO 9001:2015", "JQA-QM1234", "日本品質保証機構",
+                     "2027-03-31"),
+                    (1, "SUP-0001", "ISO 14001:2015", "JQA-EM5678", "日本品質保証機構", None),
+                    (2, "SUP-0002", "ISO 9001:2015", "PL-0815", "Polski Rejestr Statków",
+                     "2026-04-30")]
+    for supplier in suppliers:
+        w.add("supplier", "supplier", supplier["ref"], supplier)
+    for number, (supplier_id, ref, standard, cert_number, issuer, valid_until) in \
+            enumerate(certificates, 1):
+        w.add("supplier_certificate", "supplier certificate", ref,
+              {"id": number, "supplier_id": supplier_id, "standard": standard,
+               "number": cert_number, "issuer": issuer, "valid_until": valid_until})
+    _status_change(w, 1, 1, "SUP-0001", "2026-05-04", "", "pending", "New supplier")
+    _status_change(w, 2, 2, "SUP-0002", "2026-05-04", "", "conditional",
+                   "Zertifikat abgelaufen")
+    w.at = _utc("2026-06-15 14:20")
+    w.add("supplier_review", "supplier review", "REV-0001",
+          {"id": 1, "ref": "REV-0001", "supplier_id": 1, "period_from": "2026-01-01",
+           "period_to": "2026-05-31", "review_date": "2026-06-15", "reviewer": "Anna Schäfer",
+           "kind": "periodic", "deliveries_total": 48, "deliveries_on_time": 45,
+           "lots_received": 48, "lots_rejected": 1, "units_received": 12000,
+           "units_rejected": 36, "total_score": 82.5, "band": "B", "decision": "approved",
+           "strengths": "Maßhaltigkeit, Dokumentation", "weaknesses": "Lange Seefracht",
+           "comments": "Freigabe bestätigt.", "approved_by": "Dr. Henrike Groß",
+           "approved_on": "2026-06-16"})
+    scores = (75.0, 100.0, 75.0, 50.0, 100.0)  # weighted by the criteria: 82.5, band B
+    for number, ((name, _description, weight), score) in enumerate(
+            zip(criteria, scores, strict=True), 1):
+        w.add("supplier_review_score", "review score", "REV-0001",
+              {"id": number, "review_id": 1, "criterion": name, "weight": weight,
+               "score": score})
+    w.update("supplier", "supplier", "SUP-0001", 1, "status", "approved")
+    w.update("supplier", "supplier", "SUP-0001", 1, "next_review", "2026-12-15")
+    _status_change(w, 3, 1, "SUP-0001", "2026-06-15", "pending", "approved",
+                   "Bewertung REV-0001: Band B", review_id=1)
+    w.add("action", "action", "ACT-0003", _action(
+        id=3, ref="ACT-0003", title="8D-Bericht zu Lieferverzug anfordern (納期遅延)",
+        kind="corrective", supplier_review_id=1, owner="Anna Schäfer",
+        start_date="2026-06-16", due_date="2026-07-31"))
+
+
+# What each revision added, in order; a file at revision N holds the rows of 0001..N.
+ROWS: dict[str, Callable[[Writer], None]] = {
+    "0001": rows_0001, "0002": rows_0002, "0003": rows_0003, "0004": rows_0004}
+
+
+def make(revision: str) -> Path:
+    target = FOLDER / f"rev{revision}.db"
+    db = open_database(target, user=USER, create=True, revision=revision)
+    with db.engine.begin() as conn:  # plain SQL: the ORM's session hook never runs
+        writer = Writer(conn)
+        for step in KNOWN_REVISIONS[:KNOWN_REVISIONS.index(revision) + 1]:
+            ROWS[step](writer)
+    db.close()  # the last connection closing checkpoints the WAL and removes -wal/-shm
+    with closing(sqlite3.connect(target)) as conn:
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return target
+
+
+def main() -> int:
+    older = KNOWN_REVISIONS[:KNOWN_REVISIONS.index(HEAD_REVISION)]
+    missing = set(older) - set(ROWS)
+    if missing:
+        print(f"no rows defined for revision(s) {sorted(missing)}: add a rows_NNNN step.")
+        return 1
+    for revision in older:
+        target = FOLDER / f"rev{revision}.db"
+        if target.exists():
+            print(f"kept {target.name} (frozen; delete it first to remake it)")
+            continue
+        make(revision)
+        print(f"wrote {target.name} ({target.stat().st_size} bytes)")
+    leftovers = sorted(p.name for p in FOLDER.glob("rev*.db-*"))
+    if leftovers:
+        print(f"unexpected sidecar files left: {leftovers}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
