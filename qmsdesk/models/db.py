@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from qmsdesk import clock
 from qmsdesk.errors import UserFacingError
 from qmsdesk.models.audit import install_audit_hook
+from qmsdesk.models.base import Audited
+
+log = logging.getLogger(__name__)
+ChangeListener = Callable[[frozenset[str]], None]
+CHANGED = "qmsdesk.changed"  # session.info key: audit entity names flushed in this session
 
 # Every schema revision this build knows, oldest first. tests/models/test_migrations.py
 # checks this list against the Alembic scripts, so a new revision must be added here.
@@ -60,10 +66,14 @@ class Database:
     backup_path: Path | None = None
     upgraded_from: str | None = None
     info: dict[str, Any] = field(default_factory=dict)
+    listeners: list[ChangeListener] = field(default_factory=list)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One unit of work: commit on success, roll back on any error, always close."""
+        """One unit of work: commit on success, roll back on any error, always close.
+
+        After a commit that changed records, every listener hears which kinds of record
+        changed (their audit entity names), on the thread that committed."""
         session = self.factory()
         session.info["user"] = self.user
         try:
@@ -74,6 +84,20 @@ class Database:
             raise
         finally:
             session.close()
+        changed = session.info.pop(CHANGED, None)
+        if changed:
+            self._notify(frozenset(changed))
+
+    def subscribe(self, listener: ChangeListener) -> None:
+        """Call ``listener(entities)`` after each commit that changed records."""
+        self.listeners.append(listener)
+
+    def _notify(self, entities: frozenset[str]) -> None:
+        for listener in list(self.listeners):
+            try:
+                listener(entities)
+            except Exception:  # the data is committed: a listener's fault is not the write's
+                log.exception("change listener failed")
 
     @property
     def display_name(self) -> str:
@@ -175,6 +199,15 @@ def _make_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine
+
+
+def _note_changes(session: Session, _flush_context: Any) -> None:
+    """Remember which kinds of record this flush wrote; Database.session tells listeners
+    once the transaction commits."""
+    changed: set[str] = session.info.setdefault(CHANGED, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Audited):
+            changed.add(obj.audit_entity)
 
 
 def upgrade_schema(engine: Engine, revision: str = "head") -> None:
@@ -282,5 +315,6 @@ def open_database(
         upgrade_schema(engine, revision)
     factory = sessionmaker(engine, expire_on_commit=False)
     install_audit_hook(factory)
+    event.listen(factory, "after_flush", _note_changes)
     return Database(url=url, engine=engine, factory=factory, user=user, path=path,
                     backup_path=backup, upgraded_from=current if backup else None)

@@ -12,7 +12,7 @@ from qmsdesk.models.db import Database
 from qmsdesk.models.objectives import Action, Measurement, Objective
 from qmsdesk.models.parties import Party
 from qmsdesk.models.suppliers import Certificate, Supplier
-from qmsdesk.services import action_rules
+from qmsdesk.services import action_rules, supplier_rules
 from qmsdesk.services import objective_rules as rules
 
 HORIZON_DAYS = 30
@@ -115,6 +115,13 @@ class Overview:
     flow_months: tuple[str, ...]
     opened: tuple[int, ...]
     closed: tuple[int, ...]
+    weak_bands: tuple[str, ...] = ()  # the lowest standings, as the bands are named now
+    weak_suppliers: int = 0  # suppliers whose latest approved result is in one of them
+
+    @property
+    def objectives_needing_attention(self) -> int:
+        return sum(n for health, n in self.objectives_by_health.items()
+                   if rules.needs_attention(health))
 
 
 def _month_starts(today: date, months: int) -> list[date]:
@@ -133,12 +140,16 @@ def overview(db: Database, today: date, months: int = 12) -> Overview:
     for row in list_objectives(db, today):
         if row.health in health:
             health[row.health] += 1
-    bands = {band.name: 0 for band in load_bands(db)}
+    standings = supplier_rules.ranked(load_bands(db))
+    bands = {band.name: 0 for band in standings}
     bands["No data"] = 0
+    weak = 0
     for supplier in list_suppliers(db, today):
         if supplier.status != "disqualified":
-            key = supplier.latest_band if supplier.latest_band in bands else "No data"
-            bands[key] += 1
+            band = supplier_rules.current_band(supplier.latest_band, supplier.latest_total,
+                                               standings)
+            bands[band or "No data"] += 1
+            weak += supplier_rules.is_weak_band(band, standings)
     starts = _month_starts(today, months)
     index = {(d.year, d.month): i for i, d in enumerate(starts)}
     opened, closed = [0] * months, [0] * months
@@ -155,4 +166,7 @@ def overview(db: Database, today: date, months: int = 12) -> Overview:
                 closed[slot] += 1
     labels = tuple(f"{d:%b}" + (f"\n{d:%Y}" if d.month == 1 or i == 0 else "")
                    for i, d in enumerate(starts))
-    return Overview(health, bands, statuses, labels, tuple(opened), tuple(closed))
+    weak_bands = tuple(band.name for band in standings
+                       if supplier_rules.is_weak_band(band.name, standings))
+    return Overview(health, bands, statuses, labels, tuple(opened), tuple(closed),
+                    weak_bands, weak)

@@ -34,6 +34,12 @@ NOT_TRACKED = "not tracked"  # draft and cancelled objectives
 # measurement (nobody knows), then off track, at risk, no data yet (nothing was due),
 # on track, achieved, and last the objectives nobody tracks.
 HEALTHS = (MEASUREMENT_OVERDUE, OFF_TRACK, AT_RISK, NO_DATA, ON_TRACK, ACHIEVED, NOT_TRACKED)
+NEEDS_ATTENTION = frozenset({MEASUREMENT_OVERDUE, OFF_TRACK, AT_RISK})
+
+
+def needs_attention(health: str) -> bool:
+    """Whether an objective of this health is one to act on (dashboard, review pack)."""
+    return health in NEEDS_ATTENTION
 
 # Days after a period's last day to record its measurement before it counts as overdue.
 GRACE_DAYS = 15

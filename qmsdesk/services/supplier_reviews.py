@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -167,7 +169,7 @@ def summarise(record: ReviewRecord, bands: list[rules.Band]) -> ReviewSummary:
     score = rules.weighted_score(record.scores)
     band = rules.band_for(score.total, bands)
     return ReviewSummary(
-        score, band, rules.recommended_decision(band),
+        score, band, rules.recommended_decision(band, rules.band_decisions(bands)),
         rules.on_time_delivery_pct(record.deliveries_total, record.deliveries_on_time),
         rules.lot_acceptance_pct(record.lots_received, record.lots_rejected),
         rules.defect_ppm(record.units_received, record.units_rejected))
@@ -220,7 +222,9 @@ def list_reviews(db: Database, supplier_id: int | None = None) -> list[ReviewRow
     if supplier_id is not None:
         query = query.where(SupplierReview.supplier_id == supplier_id)
     with db.session() as session:
-        return [ReviewRow(*row) for row in session.connection().execute(query)]
+        # Twelve columns: more than SQLAlchemy's typed select() overloads name.
+        rows: Sequence[tuple[Any, ...]] = session.connection().execute(query).all()
+    return [ReviewRow(*row) for row in rows]
 
 
 def save_review(db: Database, record: ReviewRecord, today: date) -> ReviewRecord:

@@ -205,6 +205,46 @@ def band_for(total: float | None, bands: Sequence[Band] = DEFAULT_BANDS) -> str 
     raise ValueError(f"no band takes a total of {total}")
 
 
+WEAK_BANDS = 2  # the two lowest standings (by default C, conditional, and D, disqualified)
+
+
+def ranked(bands: Sequence[Band]) -> list[Band]:
+    """The bands best first; a band's rank is its place here (0 for the best)."""
+    return sorted(bands, key=lambda band: band.minimum, reverse=True)
+
+
+def current_band(recorded: str, total: float | None, bands: Sequence[Band]) -> str | None:
+    """The band a recorded result stands in under the bands set now: its own while a band
+    of that name exists, else the band its total reaches (bands renamed or redrawn since);
+    None without a total or a band."""
+    if any(band.name == recorded for band in bands):
+        return recorded
+    return band_for(total, bands) if total is not None else None
+
+
+def is_weak_band(name: str | None, bands: Sequence[Band]) -> bool:
+    """Whether a band is one of the WEAK_BANDS lowest, by rank, whatever it is called."""
+    names = [band.name for band in ranked(bands)]
+    return name in names and names.index(name) >= len(names) - WEAK_BANDS
+
+
+def band_decisions(bands: Sequence[Band]) -> dict[str, str]:
+    """The decision each band suggests, by rank whatever the bands are called: the best is
+    preferred, the lowest disqualified, the other weak band conditional, the rest approved
+    (the defaults A, B, C, D give BAND_DECISIONS)."""
+    order = ranked(bands)
+    decisions = {}
+    for rank, band in enumerate(order):
+        if rank == len(order) - 1 and rank > 0:
+            decisions[band.name] = "disqualified"
+        elif rank == 0:
+            decisions[band.name] = "preferred"
+        else:
+            decisions[band.name] = "conditional" if is_weak_band(band.name, order) \
+                else "approved"
+    return decisions
+
+
 def recommended_decision(band: str | None,
                          decisions: Mapping[str, str] = BAND_DECISIONS) -> str | None:
     """The decision a band suggests (A -> preferred ... D -> disqualified); None without one."""

@@ -10,7 +10,7 @@ from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget
 
-from qmsdesk import __version__, clock, paths
+from qmsdesk import __version__, clock, paths, registers
 from qmsdesk.ui.errors import show_error
 
 # Only what the first paint needs is imported at the top: each Qt class costs start-up
@@ -26,26 +26,14 @@ if TYPE_CHECKING:
 MAX_RECENT = 8
 DB_FILTER = "QMS Desk database (*.db);;All files (*)"
 
-# (key, label, module, class, icon). A later issue appends its page here; pages that do
-# not exist yet are simply not listed, never shown empty.
-PAGES = [
-    ("dashboard", "Dashboard", "qmsdesk.ui.pages.dashboard_page", "DashboardPage",
-     "SP_ComputerIcon"),
-    ("parties", "Interested parties", "qmsdesk.ui.pages.parties_page", "PartiesPage",
-     "SP_DirHomeIcon"),
-    ("objectives", "Objectives", "qmsdesk.ui.pages.objectives_page", "ObjectivesPage",
-     "SP_FileDialogDetailedView"),
-    ("suppliers", "Suppliers", "qmsdesk.ui.pages.suppliers_page", "SuppliersPage",
-     "SP_DriveNetIcon"),
-    ("actions", "Actions", "qmsdesk.ui.pages.actions_page", "ActionsPage",
-     "SP_DialogApplyButton"),
-    ("reports", "Reports", "qmsdesk.ui.pages.reports_page", "ReportsPage",
-     "SP_FileDialogContentsView"),
-]
 
 
 class MainWindow(QMainWindow):
     database_changed = Signal()
+    # The registers a committed write touched (a frozenset of catalogue keys), on the GUI
+    # thread whichever thread wrote: pages that show them refresh, now or when next shown.
+    data_changed = Signal(object)
+    _entities_changed = Signal(object)  # from Database listeners, on the writer's thread
 
     def __init__(self) -> None:
         super().__init__()
@@ -59,6 +47,8 @@ class MainWindow(QMainWindow):
         self._db_label = QLabel(self.tr("No database open"))
         self.statusBar().addPermanentWidget(self._db_label)
         self._restore_geometry()
+        # Auto connection: queued when a worker thread wrote, so pages hear on the GUI thread.
+        self._entities_changed.connect(self._relay_changes)
 
     # --- layout ----------------------------------------------------------------------
     def _build_body(self) -> None:
@@ -148,14 +138,16 @@ class MainWindow(QMainWindow):
             page.deleteLater()
         self.pages.clear()
         self.nav.clear()
-        for key, label, module, cls, icon in PAGES:
-            page_class = getattr(importlib.import_module(module), cls)
-            page = page_class(self)
-            self.pages[key] = page
+        for register in registers.with_pages():
+            module, cls = register.page.split(":")
+            page = getattr(importlib.import_module(module), cls)(self)
+            self.pages[register.key] = page
+            page.watched = registers.watched_by(register.key)
+            self.data_changed.connect(page.data_changed)
             self.stack.addWidget(page)
-            pixmap = getattr(QStyle.StandardPixmap, icon)
-            item = QListWidgetItem(self.style().standardIcon(pixmap), self.tr(label))
-            item.setData(Qt.ItemDataRole.UserRole, key)
+            pixmap = getattr(QStyle.StandardPixmap, register.icon)
+            item = QListWidgetItem(self.style().standardIcon(pixmap), self.tr(register.label))
+            item.setData(Qt.ItemDataRole.UserRole, register.key)
             self.nav.addItem(item)
         self.nav.blockSignals(False)
         self.nav.setCurrentRow(-1)
@@ -174,6 +166,11 @@ class MainWindow(QMainWindow):
         self.reports_menu.clear()
         self.reports_menu.addActions(page.report_actions())
         page.activated()
+
+    def _relay_changes(self, entities: frozenset[str]) -> None:
+        touched = registers.registers_of(entities)
+        if touched:
+            self.data_changed.emit(touched)
 
     def report_issued(self) -> None:
         """A report was written: the Reports page lists it next time it is shown."""
@@ -280,6 +277,7 @@ class MainWindow(QMainWindow):
         if self.db is not None:
             self.db.close()
         self.db = db
+        db.subscribe(self._entities_changed.emit)
         self._db_label.setText(self.tr("Database: %s") % db.display_name)
         self.setWindowTitle(f"QMS Desk — {db.display_name}")
         self.statusBar().showMessage(self.tr("Opened %s") % db.display_name, 5000)

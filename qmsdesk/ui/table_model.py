@@ -131,9 +131,11 @@ class RecordFilterProxy(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
 
     def setSourceModel(self, model: Any) -> None:
+        # Forget the row texts before the proxy re-filters: it does so in its own handler of
+        # modelReset/layoutChanged, which runs before any slot connected here to those.
+        model.modelAboutToBeReset.connect(self._haystack.clear)
+        model.layoutAboutToBeChanged.connect(self._haystack.clear)
         super().setSourceModel(model)
-        model.modelReset.connect(self._haystack.clear)
-        model.layoutChanged.connect(self._haystack.clear)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """The source model sorts (fast); the proxy keeps its order and only filters."""

@@ -639,3 +639,8 @@ def test_is_number() -> None:
     assert rules.is_number(0) and rules.is_number(-2.5) and rules.is_number(10**6)
     for bad in (True, False, None, "1", math.nan, -math.inf, [1]):
         assert not rules.is_number(bad)
+
+
+def test_needs_attention_is_the_three_worst_healths():
+    assert [h for h in rules.HEALTHS if rules.needs_attention(h)] == [
+        rules.MEASUREMENT_OVERDUE, rules.OFF_TRACK, rules.AT_RISK]

@@ -752,3 +752,35 @@ def test_a_valid_review_scores_without_error() -> None:
     assert rules.on_time_delivery_pct(GOOD_REVIEW.deliveries_total,
                                       GOOD_REVIEW.deliveries_on_time) == 95.0
     assert rules.defect_ppm(GOOD_REVIEW.units_received, GOOD_REVIEW.units_rejected) == 140.0
+
+
+RENAMED = [Band("Exit", 0), Band("Gold", 85), Band("Watch", 50), Band("Silver", 70)]
+
+
+def test_weak_bands_are_the_two_lowest_by_rank_whatever_their_names():
+    assert [b.name for b in rules.ranked(RENAMED)] == ["Gold", "Silver", "Watch", "Exit"]
+    assert [rules.is_weak_band(n, RENAMED) for n in ("Gold", "Silver", "Watch", "Exit")] == [
+        False, False, True, True]
+    assert [rules.is_weak_band(n, rules.DEFAULT_BANDS) for n in "ABCD"] == [
+        False, False, True, True]
+    assert not rules.is_weak_band("C", RENAMED)  # not a band any more
+    assert not rules.is_weak_band(None, RENAMED)
+    three = [Band("Good", 70), Band("Fair", 40), Band("Poor", 0)]
+    assert [rules.is_weak_band(b.name, three) for b in three] == [False, True, True]
+
+
+def test_a_recorded_band_stands_where_its_total_reaches_once_bands_are_renamed():
+    assert rules.current_band("B", 72.5, rules.DEFAULT_BANDS) == "B"
+    assert rules.current_band("B", 72.5, RENAMED) == "Silver"
+    assert rules.current_band("C", 49.99, RENAMED) == "Exit"
+    assert rules.current_band("Watch", 10.0, RENAMED) == "Watch"  # its own name still exists
+    assert rules.current_band("", None, RENAMED) is None
+
+
+def test_band_decisions_follow_the_rank_not_the_name():
+    assert rules.band_decisions(rules.DEFAULT_BANDS) == rules.BAND_DECISIONS
+    assert rules.band_decisions(RENAMED) == {"Gold": "preferred", "Silver": "approved",
+                                             "Watch": "conditional", "Exit": "disqualified"}
+    assert rules.band_decisions([Band("Good", 60), Band("Poor", 0)]) == {
+        "Good": "preferred", "Poor": "disqualified"}
+    assert rules.band_decisions([Band("Only", 0)]) == {"Only": "preferred"}

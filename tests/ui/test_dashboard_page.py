@@ -62,3 +62,29 @@ def test_double_click_opens_the_item_in_its_editor(demo_window, qtbot, register)
     assert opened[0] == EDITORS[register]
     assert opened[1].startswith(row.ref)
     assert demo_window.stack.currentWidget() is demo_window.pages[register]
+
+
+def _weak_figure(page) -> str:
+    return page.figure_labels["suppliers"].text()
+
+
+def test_renaming_the_bands_keeps_the_weak_supplier_count(demo_window, qtbot):
+    from qmsdesk.services import supplier_reviews
+    from qmsdesk.services.supplier_rules import Band
+
+    page = demo_window.pages["dashboard"]
+    before = page.overview
+    assert before.weak_bands == ("C", "D") and before.weak_suppliers > 0
+    assert "suppliers in band C or D" in _weak_figure(page)
+    renamed = {"A": "Gold", "B": "Silver", "C": "Watch", "D": "Exit"}
+    supplier_reviews.save_bands(demo_window.db, [
+        Band(renamed[band.name], band.minimum) for band in supplier_reviews.load_bands(
+            demo_window.db)])
+    qtbot.waitUntil(lambda: page.overview.weak_bands == ("Watch", "Exit"), timeout=3000)
+    after = page.overview
+    assert after.weak_suppliers == before.weak_suppliers
+    assert {renamed.get(k, k): n for k, n in before.suppliers_by_band.items()} == \
+        after.suppliers_by_band
+    assert after.suppliers_by_band["No data"] == before.suppliers_by_band["No data"]
+    assert f"{after.weak_suppliers}</span><br>suppliers in band Watch or Exit" in \
+        _weak_figure(page)

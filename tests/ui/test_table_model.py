@@ -112,3 +112,23 @@ def test_new_rows_keep_the_chosen_order_and_selection_follows_a_sort(qapp):
     tracked = QPersistentModelIndex(proxy.index(0, 0))  # IP-0001, count 10
     proxy.sort(3, Qt.SortOrder.AscendingOrder)
     assert tracked.row() == 3 and tracked.data() == "IP-0001"
+
+
+def test_new_rows_are_filtered_on_their_own_text_not_the_old_rows(qapp):
+    # What archiving or renaming a record with a search active does: the rows are re-read,
+    # and a view asks for the rows while the reset is still being announced. Only rows that
+    # match may stay on screen.
+    model, proxy = make([Row("IP-0001", "Acme Tools", None, 1),
+                         Row("IP-0002", "Agency workers", None, 2)])
+    seen: list[int] = []
+    for signal in (proxy.modelReset, proxy.layoutChanged):  # as a QTableView does
+        signal.connect(lambda: seen.append(proxy.rowCount()))
+    proxy.set_search_text("acme")
+    assert column_values(proxy, 1) == ["Acme Tools"]
+    model.set_rows([Row("IP-0002", "Agency workers", None, 2)])
+    assert column_values(proxy, 1) == [] and seen[-1] == 0
+    model.set_rows([Row("IP-0002", "Agency workers", None, 2),
+                    Row("IP-0003", "Acme Foundry", None, 3)])
+    assert column_values(proxy, 1) == ["Acme Foundry"]
+    proxy.sort(1, Qt.SortOrder.DescendingOrder)
+    assert column_values(proxy, 1) == ["Acme Foundry"] and seen[-1] == 1

@@ -114,6 +114,7 @@ class ActionsPage(RegisterPage):
         self.exchange.add_button(bar)
 
     def refresh(self, select_id: int | None = None) -> None:
+        self.stale = False
         rows = service.list_actions(self.db, self.today)
         self.refill(self.owner, self.tr("All owners"), (r.owner for r in rows if r.owner))
         self.table.set_rows(rows, select_id)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 
 
 class RegisterPage(QWidget):
+    # The registers whose changes this page shows (set by the window from the catalogue),
+    # and whether a change has landed since the page last read its rows.
+    watched: frozenset[str] = frozenset()
+    stale = False
+
     def __init__(self, window: MainWindow, title: str, subtitle: str) -> None:
         super().__init__(window)
         self.window_ = window
@@ -55,7 +60,28 @@ class RegisterPage(QWidget):
         return []
 
     def activated(self) -> None:
-        """Called when the page becomes visible."""
+        """Called when the page becomes visible: rows that changed meanwhile are re-read."""
+        if self.stale:
+            self.refresh()
+
+    def refresh(self, select_id: int | None = None) -> None:
+        """Re-read the rows (keeping the selection, or selecting ``select_id``) and re-apply
+        the search and filters to them. Pages with rows override this and clear ``stale``."""
+        self.stale = False
+
+    def data_changed(self, touched: frozenset[str]) -> None:
+        """A committed write touched these registers. A page that shows one refreshes:
+        at once if it is on screen (after the event loop turns, so the page that saved
+        refreshes first, with its own selection), otherwise when it is next shown."""
+        if not touched & self.watched:
+            return
+        self.stale = True
+        if self.isVisible():
+            QTimer.singleShot(0, self._refresh_if_stale)
+
+    def _refresh_if_stale(self) -> None:
+        if self.stale and self.isVisible():
+            self.refresh()
 
     def open_record(self, record_id: int) -> None:
         """Select a record (clearing filters that hide it) and open its editor."""

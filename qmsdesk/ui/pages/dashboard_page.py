@@ -83,23 +83,23 @@ class DashboardPage(RegisterPage):
         # filled by activated() when the page is first shown: opening a database loads
         # only the page in view, not every register
 
-    def refresh(self) -> None:
+    def refresh(self, select_id: int | None = None) -> None:
+        self.stale = False
         items = service.due_items(self.db, self.today)
         self.table.set_rows(items)
         self.overview = service.overview(self.db, self.today)
         overdue = sum(1 for i in items if i.overdue)
         actions = self.overview.actions_by_status
-        attention = sum(self.overview.objectives_by_health.get(word, 0) for word in
-                        ("off track", "at risk", "measurement overdue"))
-        weak = sum(n for band, n in self.overview.suppliers_by_band.items()
-                   if band in ("C", "D"))
+        attention = self.overview.objectives_needing_attention
+        weak = self.overview.weak_suppliers
         self._figure("overdue", str(overdue), self.tr("overdue"), overdue > 0)
         self._figure("soon", str(len(items) - overdue), self.tr("due within 30 days"))
         self._figure("actions", str(actions.get("open", 0) + actions.get("in progress", 0)),
                      self.tr("open actions"))
         self._figure("objectives", str(attention), self.tr("objectives need attention"),
                      attention > 0)
-        self._figure("suppliers", str(weak), self.tr("suppliers in band C or D"), weak > 0)
+        self._figure("suppliers", str(weak), self.tr("suppliers in band %1").replace(
+            "%1", self.tr(" or ").join(self.overview.weak_bands)), weak > 0)
         self._charts_timer.start()
 
     def _figure(self, key: str, number: str, text: str, alert: bool = False) -> None:

@@ -146,6 +146,7 @@ class ObjectivesPage(RegisterPage):
 
     # --- data --------------------------------------------------------------------------------
     def refresh(self, select_id: int | None = None) -> None:
+        self.stale = False
         self._show_policy(policy_service.current_policy(self.db))
         rows = service.list_objectives(self.db, self.today)
         self.refill(self.owner, self.tr("All owners"), (r.owner for r in rows if r.owner))

@@ -232,6 +232,7 @@ class PartiesPage(RegisterPage):
 
     # --- data -----------------------------------------------------------------------------
     def refresh(self, select_id: int | None = None) -> None:
+        self.stale = False
         rows = service.list_parties(self.db, self.today, self.show_archived.isChecked())
         self.register.set_rows(rows, select_id)
         self._update_actions()

@@ -180,6 +180,7 @@ class ReportsPage(RegisterPage):
 
     # --- the log ------------------------------------------------------------------------------
     def refresh(self, select_id: int | None = None) -> None:
+        self.stale = False
         self.log.set_rows(report_log.list_report_log(self.db), select_id)
         self._update_buttons()
 

@@ -142,6 +142,7 @@ class SuppliersPage(RegisterPage):
         return [self.report_action]
 
     def refresh(self, select_id: int | None = None) -> None:
+        self.stale = False
         self.table.set_rows(service.list_suppliers(self.db, self.today), select_id)
         self._filters_changed()
 
