@@ -4,11 +4,21 @@ an objective, party or review; a supplier's reviews."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from qmsdesk.services import actions as action_service
+from qmsdesk.ui.action_editing import edit_action, open_action
+from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS
 from qmsdesk.ui.register_table import RegisterTable
+
+if TYPE_CHECKING:
+    from qmsdesk.services.workspace import Database
+
+# The action log's columns, narrower: the whole row fits inside an editor.
+ACTION_WIDTHS = (72, 230, 90, 90, 110, 120, 85, 60, 95)
 
 
 class LinkedActions(QWidget):
@@ -56,3 +66,19 @@ class LinkedActions(QWidget):
         action_id = self.table.selected_id()
         if self._open is not None and action_id is not None and self._open(action_id):
             self.reload(action_id)
+
+
+def actions_of(parent: QWidget, db: Database, today: date, link: str,
+               record_id: int | None) -> LinkedActions | None:
+    """The actions raised from one record (``link`` is the action's link field, e.g.
+    "party_id"), for its editor: listed, added and opened through the action editor. None
+    for a record not saved yet: it cannot have actions."""
+    if record_id is None:
+        return None
+    links = {link: record_id}
+    return LinkedActions(
+        ACTION_COLUMNS, ACTION_WIDTHS,
+        lambda: action_service.list_actions(db, today, **links),
+        lambda: edit_action(parent, db, today,
+                            action_service.new_action(today, **links)) is not None,
+        lambda action_id: open_action(parent, db, today, action_id) is not None)

@@ -7,12 +7,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from qmsdesk.services import actions as action_service
 from qmsdesk.services import management_reviews as service
-from qmsdesk.ui.action_editing import edit_action, open_action
 from qmsdesk.ui.dialogs.meeting_dialog import MeetingDialog
 from qmsdesk.ui.formatting import format_date
-from qmsdesk.ui.linked_actions import LinkedActions
+from qmsdesk.ui.linked_actions import ACTION_WIDTHS, LinkedActions, actions_of
 from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS
 from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column
@@ -33,8 +31,6 @@ MEETING_COLUMNS = [
            searchable=False),
 ]
 MEETING_WIDTHS = (90, 95, 200, 180, 70, 80)
-# The action log's columns, narrower: the whole row fits the meeting editor.
-ACTION_WIDTHS = (72, 230, 90, 90, 110, 120, 85, 60, 95)
 
 
 class MeetingsPanel(QWidget):
@@ -75,15 +71,10 @@ class MeetingsPanel(QWidget):
         self.open_button.setEnabled(self.table.selected_row() is not None)
 
     def _actions(self, record: ReviewMeeting) -> LinkedActions:
-        db, today, meeting_id = self.page.db, self.page.today, record.id
-        if meeting_id is None:
-            return LinkedActions(ACTION_COLUMNS, ACTION_WIDTHS, None, None, None)
-        return LinkedActions(
-            ACTION_COLUMNS, ACTION_WIDTHS,
-            lambda: action_service.list_actions(db, today, management_review_id=meeting_id),
-            lambda: edit_action(self, db, today, action_service.new_action(
-                today, management_review_id=meeting_id)) is not None,
-            lambda action_id: open_action(self, db, today, action_id) is not None)
+        # An unsaved meeting shows the panel disabled, with a note to save first.
+        return actions_of(self, self.page.db, self.page.today, "management_review_id",
+                          record.id) or LinkedActions(ACTION_COLUMNS, ACTION_WIDTHS, None, None,
+                                                      None)
 
     def edit(self, record: ReviewMeeting) -> None:
         db, today = self.page.db, self.page.today

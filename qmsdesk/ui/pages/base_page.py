@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -17,6 +17,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from qmsdesk.services.errors import ServiceError
+from qmsdesk.ui.errors import show_error
 
 ALL = "all"
 
@@ -93,6 +96,39 @@ class RegisterPage(QWidget):
 
     def open_selected(self) -> None:
         """Open the selected record's editor (pages with records override this)."""
+
+    # --- editing: one loop for every register ----------------------------------------------
+    def edit_record(self, record: Any, dialog_for: Callable[[Any], Any],
+                    load: Callable[[int], Any]) -> None:
+        """Edit -> save -> refresh -> reload on conflict. ``dialog_for(record)`` makes the
+        editor, which saves through the service; after a save the page shows the record
+        selected; when someone else changed it meanwhile and the user asks to reload, the
+        record is read again (``load(id)``) and edited anew. Changes saved from inside the
+        editor (its actions, reviews) mark the page stale through data_changed; it is re-read
+        as the editor closes, with the record still selected."""
+        dialog = dialog_for(record)
+        if dialog.exec() and dialog.saved is not None:
+            self.refresh(select_id=dialog.saved.id)
+            self.window_.statusBar().showMessage(self.tr("Saved %s") % dialog.saved.ref, 5000)
+        elif dialog.reload_requested and record.id is not None:
+            self.refresh(select_id=record.id)
+            self.edit_record(load(record.id), dialog_for, load)
+        elif self.stale:  # cancelled, but actions or reviews were saved from inside it
+            self.refresh(select_id=record.id)
+
+    def open_record_by_id(self, record_id: int | None, load: Callable[[int], Any],
+                          edit: Callable[[Any], None]) -> None:
+        """Read a record and edit it; one that vanished meanwhile is said so, and the list
+        re-read."""
+        if record_id is None:
+            return
+        try:
+            record = load(record_id)
+        except ServiceError as exc:
+            show_error(self, self.tr("Cannot open"), str(exc))
+            self.refresh()
+            return
+        edit(record)
 
     # --- the parts every register page has ---------------------------------------------------
     def standard_actions(self, new_text: str, new: Callable[[], None],

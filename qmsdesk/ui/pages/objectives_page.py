@@ -16,22 +16,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from qmsdesk.services import actions as action_service
 from qmsdesk.services import objective_rules as rules
 from qmsdesk.services import objectives as service
 from qmsdesk.services import policy as policy_service
-from qmsdesk.services.errors import ServiceError
 from qmsdesk.services.labels import label, plural
 from qmsdesk.services.objectives import format_number
 from qmsdesk.services.parties import list_parties
-from qmsdesk.ui.action_editing import edit_action, open_action
 from qmsdesk.ui.dialogs.objective_dialog import ObjectiveContext, ObjectiveDialog
 from qmsdesk.ui.dialogs.policy_dialog import PolicyDialog
-from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.exchange_actions import ExchangeActions
 from qmsdesk.ui.formatting import format_date
-from qmsdesk.ui.linked_actions import LinkedActions
-from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS
+from qmsdesk.ui.linked_actions import actions_of
 from qmsdesk.ui.pages.base_page import ALL, RegisterPage
 from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column
@@ -186,46 +181,25 @@ class ObjectivesPage(RegisterPage):
         db, today = self.db, self.today
         current = policy_service.current_policy(db)
         segments = [(p.id, f"{p.ref} — {p.name}") for p in list_parties(db, today)]
-        actions = None
-        if record.id is not None:
-            objective_id = record.id
-            actions = LinkedActions(
-                ACTION_COLUMNS, (78, 240, 95, 100, 110, 130, 85, 65, 95),
-                lambda: action_service.list_actions(db, today, objective_id=objective_id),
-                lambda: edit_action(self, db, today, action_service.new_action(
-                    today, objective_id=objective_id)) is not None,
-                lambda action_id: open_action(self, db, today, action_id) is not None)
+        actions = actions_of(self, db, today, "objective_id", record.id)
         owners = [r.owner for r in self.table.rows() if r.owner]
         return ObjectiveContext(current.commitments if current else (), segments, owners,
                                 actions)
 
     def _edit(self, record: ObjectiveRecord) -> None:
         db, today = self.db, self.today
-        dialog = ObjectiveDialog(record, lambda rec: service.save_objective(db, rec, today),
-                                 today, self._context(record), self)
-        accepted = dialog.exec()
-        if accepted and dialog.saved is not None:
-            self.refresh(select_id=dialog.saved.id)
-            self.window_.statusBar().showMessage(self.tr("Saved %s") % dialog.saved.ref, 5000)
-        elif dialog.reload_requested and record.id is not None:
-            self._edit(service.get_objective(db, record.id))
-        else:
-            self.refresh(select_id=record.id)  # actions may have changed inside the editor
+        self.edit_record(record, lambda rec: ObjectiveDialog(
+            rec, lambda changed: service.save_objective(db, changed, today), today,
+            self._context(rec), self), lambda objective_id: service.get_objective(
+                db, objective_id))
 
     def new(self) -> None:
         self._edit(service.new_objective(self.today))
 
     def open_selected(self) -> None:
-        objective_id = self.table.selected_id()
-        if objective_id is None:
-            return
-        try:
-            record = service.get_objective(self.db, objective_id)
-        except ServiceError as exc:
-            show_error(self, self.tr("Cannot open"), str(exc))
-            self.refresh()
-            return
-        self._edit(record)
+        db = self.db
+        self.open_record_by_id(self.table.selected_id(), lambda i: service.get_objective(db, i),
+                               self._edit)
 
     def select_record(self, record_id: int) -> bool:
         return self.select_objective(record_id)

@@ -19,20 +19,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qmsdesk.services import actions as action_service
 from qmsdesk.services import parties as service
 from qmsdesk.services import party_rules as rules
 from qmsdesk.services.errors import ServiceError
 from qmsdesk.services.labels import label, plural, trend_arrow
 from qmsdesk.services.parties import PartyRow
-from qmsdesk.ui.action_editing import edit_action, open_action
 from qmsdesk.ui.chart_view import ChartView
 from qmsdesk.ui.dialogs.party_dialog import QUADRANT_COLOURS, PartyDialog
 from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.exchange_actions import ExchangeActions
 from qmsdesk.ui.formatting import format_date
-from qmsdesk.ui.linked_actions import LinkedActions
-from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS, ACTION_WIDTHS
+from qmsdesk.ui.linked_actions import actions_of
 from qmsdesk.ui.pages.base_page import RegisterPage
 from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column
@@ -323,44 +320,20 @@ class PartiesPage(RegisterPage):
     def _owners(self) -> list[str]:
         return sorted({r.owner for r in self.model.rows() if r.owner})
 
-    def _linked_actions(self, record: service.PartyRecord) -> LinkedActions | None:
-        if record.id is None:
-            return None
-        db, today, party_id = self.db, self.today, record.id
-        return LinkedActions(
-            ACTION_COLUMNS, ACTION_WIDTHS,
-            lambda: action_service.list_actions(db, today, party_id=party_id),
-            lambda: edit_action(self, db, today, action_service.new_action(
-                today, party_id=party_id)) is not None,
-            lambda action_id: open_action(self, db, today, action_id) is not None)
-
     def _edit(self, record: service.PartyRecord) -> None:
         db, today = self.db, self.today
-        dialog = PartyDialog(record, lambda rec: service.save_party(db, rec, today), today,
-                             self._owners(), self, actions=self._linked_actions(record))
-        accepted = dialog.exec()
-        if accepted and dialog.saved is not None:
-            self.refresh(select_id=dialog.saved.id)
-            self.window_.statusBar().showMessage(
-                self.tr("Saved %s") % dialog.saved.ref, 5000)
-        elif dialog.reload_requested and record.id is not None:
-            self.refresh(select_id=record.id)
-            self._edit(service.get_party(db, record.id))
+        self.edit_record(record, lambda rec: PartyDialog(
+            rec, lambda changed: service.save_party(db, changed, today), today, self._owners(),
+            self, actions=actions_of(self, db, today, "party_id", rec.id)),
+            lambda party_id: service.get_party(db, party_id))
 
     def new_party(self) -> None:
         self._edit(service.new_party(self.today))
 
     def open_selected(self) -> None:
-        party_id = self.selected_id()
-        if party_id is None:
-            return
-        try:
-            record = service.get_party(self.db, party_id)
-        except ServiceError as exc:
-            show_error(self, self.tr("Cannot open"), str(exc))
-            self.refresh()
-            return
-        self._edit(record)
+        db = self.db
+        self.open_record_by_id(self.selected_id(), lambda i: service.get_party(db, i),
+                               self._edit)
 
     def _set_status(self, archive: bool) -> None:
         row = self.selected_row()

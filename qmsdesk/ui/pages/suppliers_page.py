@@ -7,21 +7,16 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import QComboBox, QToolButton
 
-from qmsdesk.services import actions as action_service
 from qmsdesk.services import supplier_reviews as review_service
 from qmsdesk.services import supplier_rules as rules
 from qmsdesk.services import suppliers as service
-from qmsdesk.services.errors import ServiceError
 from qmsdesk.services.labels import label, plural
 from qmsdesk.services.parties import list_parties
-from qmsdesk.ui.action_editing import edit_action, open_action
 from qmsdesk.ui.dialogs.review_dialog import ReviewDialog
 from qmsdesk.ui.dialogs.supplier_dialog import SupplierDialog
-from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.exchange_actions import ExchangeActions
 from qmsdesk.ui.formatting import format_date
-from qmsdesk.ui.linked_actions import LinkedActions
-from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS, ACTION_WIDTHS
+from qmsdesk.ui.linked_actions import LinkedActions, actions_of
 from qmsdesk.ui.pages.base_page import ALL, RegisterPage
 from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column
@@ -181,41 +176,23 @@ class SuppliersPage(RegisterPage):
     def _edit(self, record: service.SupplierRecord) -> None:
         db, today = self.db, self.today
         parties = [(p.id, f"{p.ref} — {p.name}") for p in list_parties(db, today)]
-        dialog = SupplierDialog(
-            record, lambda rec, create: service.save_supplier(db, rec, today, create), today,
-            parties, self._reviews_panel(record.id, f"{record.ref} {record.name}"), self)
-        if dialog.exec() and dialog.saved is not None:
-            self.refresh(select_id=dialog.saved.id)
-            self.window_.statusBar().showMessage(self.tr("Saved %s") % dialog.saved.ref, 5000)
-        elif dialog.reload_requested and record.id is not None:
-            self._edit(service.get_supplier(db, record.id))
-        else:
-            self.refresh(select_id=record.id)  # reviews may have changed its status
+        self.edit_record(record, lambda rec: SupplierDialog(
+            rec, lambda changed, create: service.save_supplier(db, changed, today, create),
+            today, parties, self._reviews_panel(rec.id, f"{rec.ref} {rec.name}"), self),
+            lambda supplier_id: service.get_supplier(db, supplier_id))
 
     def new(self) -> None:
         self._edit(service.new_supplier(self.today))
 
     def open_selected(self) -> None:
-        supplier_id = self.table.selected_id()
-        if supplier_id is None:
-            return
-        try:
-            self._edit(service.get_supplier(self.db, supplier_id))
-        except ServiceError as exc:
-            show_error(self, self.tr("Cannot open"), str(exc))
+        db = self.db
+        self.open_record_by_id(self.table.selected_id(), lambda i: service.get_supplier(db, i),
+                               self._edit)
 
     # --- reviews -----------------------------------------------------------------------------
     def edit_review(self, record: Any, supplier_label: str) -> bool:
         db, today = self.db, self.today
-        actions = None
-        if record.id is not None:
-            review_id = record.id
-            actions = LinkedActions(
-                ACTION_COLUMNS, ACTION_WIDTHS,
-                lambda: action_service.list_actions(db, today, supplier_review_id=review_id),
-                lambda: edit_action(self, db, today, action_service.new_action(
-                    today, supplier_review_id=review_id)) is not None,
-                lambda action_id: open_action(self, db, today, action_id) is not None)
+        actions = actions_of(self, db, today, "supplier_review_id", record.id)
         dialog = ReviewDialog(record, lambda rec: review_service.save_review(db, rec, today),
                               today, supplier_label, review_service.load_bands(db), actions,
                               self)
