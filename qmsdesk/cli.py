@@ -193,6 +193,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         issued = run_task(generate_report(db, kind.key, out, _request(args)))
     finally:
         db.close()
+    assert issued.log is not None  # generate_report records the report by default
     state = "new revision" if issued.new_revision else "content unchanged"
     print(f"Report written: {issued.path} (revision {issued.revision}, {state}, "
           f"{issued.pages} pages, sha256 {issued.log.sha256})")

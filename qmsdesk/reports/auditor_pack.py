@@ -23,6 +23,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from qmsdesk import __version__, clock
 from qmsdesk.models.db import Database
@@ -34,6 +35,8 @@ from qmsdesk.services.progress import Progress, Task
 from qmsdesk.services.register_tables import TABLES, write_audit_csv, write_csv
 from qmsdesk.services.report_log import ReportIssue, file_sha256, record_reports
 from qmsdesk.services.review_inputs import validate_period
+
+T = TypeVar("T")
 
 MANIFEST = "manifest.sha256"
 
@@ -49,11 +52,13 @@ def _check_period(request: ReportRequest) -> tuple[date, date]:
     errors = validate_period(request.period_from, request.period_to, request.today)
     if errors:
         raise ValidationError(errors)
-    return request.period_from, request.period_to  # type: ignore[return-value]
+    start, end = request.period_from, request.period_to
+    assert start is not None and end is not None  # validate_period requires both
+    return start, end
 
 
-def _forward(task: Task[object], step: int, total: int,
-             prefix: str) -> Generator[Progress, None, object]:
+def _forward(task: Task[T], step: int, total: int,
+             prefix: str) -> Generator[Progress, None, T]:
     """Run an inner task as one step of this one, passing its labels on."""
     try:
         while True:
@@ -116,7 +121,7 @@ def write_auditor_pack(db: Database, out_path: Path,
                 generate_report(db, kind.key, target, request, (out_path, f"{top}/{name}"),
                                 record=False),
                 step, total, kind.title)
-            issues.append(issued.issue)  # type: ignore[attr-defined]
+            issues.append(issued.issue)
             files.append(name)
         step = len(REPORT_KINDS)
         (root / "registers").mkdir()

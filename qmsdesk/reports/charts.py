@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from qmsdesk.services import party_rules as rules
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -60,6 +61,12 @@ def _new_figure(width_in: float, height_in: float) -> Figure:
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width_in, height_in), dpi=100, facecolor="white")
+
+
+def _keep_handle(fig: Figure, name: str, artist: object) -> None:
+    """Keep a plotted artist on its figure as ``fig.qms_<name>``: tests and the UI read
+    what was drawn back from it."""
+    setattr(fig, f"qms_{name}", artist)
 
 
 def _columns(count: int) -> int:
@@ -199,7 +206,7 @@ def power_interest_grid(points: Sequence[GridPoint], width_in: float = 4.4,
         spine.set_color(INK)
         spine.set_linewidth(0.6)
     ax.set_axisbelow(False)
-    fig.qms_scatter = scatter  # type: ignore[attr-defined]
+    _keep_handle(fig, "scatter", scatter)
     return fig
 
 
@@ -294,22 +301,23 @@ def objective_trend(points: Sequence[tuple[date, float]], baseline: float, targe
     goal = objective.Target(direction if direction in objective.DIRECTIONS else "increase",
                             baseline, target, target_max if band else None)
     plan_end = objective.expected_value(goal, start, due, due)
-    plan = ax.plot([start, max(due, start)], [baseline, plan_end], linestyle="-.",
-                   linewidth=0.9, color=PLAN_COLOUR, zorder=2)[0]
+    # Dates go through matplotlib's unit converters; its stubs take numbers only
+    # (matplotlib#25676), hence the ignores on the date axis below.
+    plan = ax.plot([start, max(due, start)], [baseline, plan_end],  # type: ignore[arg-type]
+                   linestyle="-.", linewidth=0.9, color=PLAN_COLOUR, zorder=2)[0]
     base = ax.axhline(baseline, linestyle=":", linewidth=1.3, color=BASELINE_COLOUR, zorder=2)
     edges = [target, target_max] if band and target_max is not None else [target]
-    target_line = None
-    for edge in edges:
-        target_line = ax.axhline(edge, linestyle="--", linewidth=1.2, color=TARGET_COLOUR,
-                                 zorder=3)
-    target_handle: object = target_line
+    target_lines = [ax.axhline(edge, linestyle="--", linewidth=1.2, color=TARGET_COLOUR,
+                               zorder=3) for edge in edges]
+    target_handle: Artist | tuple[Artist, ...] = target_lines[-1]
     if band and target_max is not None:
         ax.axhspan(target, target_max, facecolor=BAND_FILL, edgecolor="none", zorder=1)
-        target_handle = (Patch(facecolor=BAND_FILL, edgecolor="none"), target_line)
-    measured = ax.plot(dates, values, linestyle="-", linewidth=1.6, marker="o",
-                       markersize=4.5, color=MEASURED_COLOUR, markeredgecolor=EDGE,
-                       markeredgewidth=0.6, zorder=5)[0]
-    ax.set_xlim(*_date_limits(start, due, dates))
+        target_handle = (Patch(facecolor=BAND_FILL, edgecolor="none"), target_lines[-1])
+    measured = ax.plot(dates, values,  # type: ignore[arg-type]
+                       linestyle="-", linewidth=1.6, marker="o", markersize=4.5,
+                       color=MEASURED_COLOUR, markeredgecolor=EDGE, markeredgewidth=0.6,
+                       zorder=5)[0]
+    ax.set_xlim(*_date_limits(start, due, dates))  # type: ignore[arg-type]
     ax.set_ylim(*_value_limits([baseline, target, *edges, plan_end, *values]))
     if not ordered:
         ax.text(0.5, 0.5, NO_MEASUREMENTS, transform=ax.transAxes, ha="center", va="center",
@@ -324,5 +332,5 @@ def objective_trend(points: Sequence[tuple[date, float]], baseline: float, targe
               loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=4, frameon=False,
               handlelength=2.6, columnspacing=1.2, borderaxespad=0.15,
               prop={"family": FONT_FAMILY, "size": 7})
-    fig.qms_measured = measured  # type: ignore[attr-defined]
+    _keep_handle(fig, "measured", measured)
     return fig

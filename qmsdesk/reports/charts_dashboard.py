@@ -6,10 +6,12 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from qmsdesk.reports.charts import FONT_FAMILY, GRID, INK, _new_figure
+from qmsdesk.reports.charts import FONT_FAMILY, GRID, INK, _keep_handle, _new_figure
 from qmsdesk.services.labels import label
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.dates import DateFormatter
     from matplotlib.figure import Figure
 
 # Greyscale-safe: each bar differs by hatch as well as by colour.
@@ -29,14 +31,13 @@ HEALTH_HATCH = {"measurement overdue": "xx", "off track": "//", "at risk": "..",
 OTHER_FILL = (0.6, 0.6, 0.6, 1.0)
 
 
-def _style(ax: object, title: str) -> None:
-    ax.set_title(title, fontsize=9, color=INK,  # type: ignore[attr-defined]
-                 fontfamily=FONT_FAMILY, loc="left")
-    ax.tick_params(labelsize=7, colors=INK, length=2)  # type: ignore[attr-defined]
-    ax.grid(axis="y", color=GRID, linewidth=0.5)  # type: ignore[attr-defined]
-    ax.set_axisbelow(True)  # type: ignore[attr-defined]
+def _style(ax: Axes, title: str) -> None:
+    ax.set_title(title, fontsize=9, color=INK, fontfamily=FONT_FAMILY, loc="left")
+    ax.tick_params(labelsize=7, colors=INK, length=2)
+    ax.grid(axis="y", color=GRID, linewidth=0.5)
+    ax.set_axisbelow(True)
     for side in ("top", "right"):
-        ax.spines[side].set_visible(False)  # type: ignore[attr-defined]
+        ax.spines[side].set_visible(False)
 
 
 def count_bars(counts: Mapping[str, int], title: str, width_in: float = 3.4,
@@ -63,7 +64,7 @@ def count_bars(counts: Mapping[str, int], title: str, width_in: float = 3.4,
     ax.set_xticklabels([label.replace(" ", "\n", 1) for label in labels], fontsize=7)
     ax.set_ylim(0, max([*counts.values(), 1]) * 1.25)
     _style(ax, title)
-    fig.qms_bars = bars  # type: ignore[attr-defined]
+    _keep_handle(fig, "bars", bars)
     return fig
 
 
@@ -117,8 +118,11 @@ def satisfaction_trend(series: Mapping[str, Sequence[tuple[date, float | None]]]
         marker, line, colour = styles[index % len(styles)]
         xs = [when for when, _ in points]
         ys = [float("nan") if value is None else value for _, value in points]
-        ax.plot(xs, ys, marker=marker, linestyle=line, color=colour, markersize=4,
-                linewidth=1.3, label=name, markeredgecolor=INK, markeredgewidth=0.5)
+        # Dates go through matplotlib's unit converters; its stubs take numbers only
+        # (matplotlib#25676).
+        ax.plot(xs, ys, marker=marker, linestyle=line,  # type: ignore[arg-type]
+                color=colour, markersize=4, linewidth=1.3, label=name, markeredgecolor=INK,
+                markeredgewidth=0.5)
     ax.set_ylim(0.8, 5.2)
     ax.set_yticks([1, 2, 3, 4, 5])
     ax.xaxis.set_major_formatter(_month_format())
@@ -130,7 +134,7 @@ def satisfaction_trend(series: Mapping[str, Sequence[tuple[date, float | None]]]
     return fig
 
 
-def _month_format() -> object:
+def _month_format() -> DateFormatter:
     from matplotlib.dates import DateFormatter
 
     return DateFormatter("%b %y")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qmsdesk import clock
 from qmsdesk.reports.charts import (
@@ -16,6 +16,7 @@ from qmsdesk.reports.charts import (
     MEASURED_COLOUR,
     RGBA,
     _fit_title,
+    _keep_handle,
     _new_figure,
     _style_trend_axes,
 )
@@ -73,7 +74,7 @@ def _place_axes(fig: Figure, margins_in: tuple[float, float, float, float]) -> A
 
 
 def _corner_text(fig: Figure, text: str, x_in: float, y_in: float, top: bool,
-                 **style: object) -> None:
+                 **style: Any) -> None:
     """Text anchored ``x_in`` from the left and ``y_in`` from the top (or bottom) edge."""
     from matplotlib.transforms import ScaledTranslation
 
@@ -151,7 +152,7 @@ def suppliers_by_band(counts: Mapping[str, int], bands: Sequence[str], title: st
     if not any(values):
         ax.text(0.5, 0.6, "No suppliers yet", transform=ax.transAxes, ha="center",
                 va="center", fontsize=8.5, color=INK, fontfamily=FONT_FAMILY)
-    fig.qms_bars = bars  # type: ignore[attr-defined]
+    _keep_handle(fig, "bars", bars)
     return fig
 
 
@@ -212,7 +213,10 @@ def score_trend(points: Sequence[tuple[date, float | None]], bands: Sequence[tup
                     color=INK, fontfamily=FONT_FAMILY, annotation_clip=False)
     dates = [on for on, _ in plotted]
     totals = [total for _, total in plotted]
-    line = ax.plot(dates, totals, linestyle="-", linewidth=1.6, marker="o", markersize=4.5,
+    # Dates go through matplotlib's unit converters; its stubs take numbers only
+    # (matplotlib#25676).
+    line = ax.plot(dates, totals,  # type: ignore[arg-type]
+                   linestyle="-", linewidth=1.6, marker="o", markersize=4.5,
                    color=MEASURED_COLOUR, markeredgecolor=EDGE, markeredgewidth=0.6,
                    zorder=5)[0]
     if len(plotted) <= 12:
@@ -226,7 +230,7 @@ def score_trend(points: Sequence[tuple[date, float | None]], bands: Sequence[tup
     first = min(reviewed, default=clock.today())
     last = max(reviewed, default=first)
     pad = timedelta(days=max(60, round((last - first).days * 0.06)))
-    ax.set_xlim(first - pad, last + pad)
+    ax.set_xlim(first - pad, last + pad)  # type: ignore[arg-type]  # dates, as above
     ax.set_ylim(0, 100)
     ax.set_yticks([0, 25, 50, 75, 100])
     _style_trend_axes(ax, "Total score")
@@ -235,7 +239,7 @@ def score_trend(points: Sequence[tuple[date, float | None]], bands: Sequence[tup
         ax.text(0.5, 0.5, f"No scored review yet ({NO_DATA})", transform=ax.transAxes,
                 ha="center", va="center", fontsize=8.5, color=INK, fontfamily=FONT_FAMILY,
                 bbox={"boxstyle": "round,pad=0.4", "facecolor": EDGE, "edgecolor": GRID})
-    fig.qms_line = line  # type: ignore[attr-defined]
+    _keep_handle(fig, "line", line)
     return fig
 
 
@@ -311,5 +315,5 @@ def scorecard(rows: Sequence[tuple[str, float, float | None]], total: float | No
     ax.set_axisbelow(True)
     _style_ticks(ax, 7.5)
     ax.tick_params(axis="y", length=0)
-    fig.qms_bars = bars  # type: ignore[attr-defined]
+    _keep_handle(fig, "bars", bars)
     return fig

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -54,7 +54,7 @@ LABEL_FILL = colors.HexColor("#E4E7EB")
 ZEBRA_FILL = colors.HexColor("#F3F5F7")
 NOT_SET = "—"
 
-Cell = str | Flowable | None
+Cell: TypeAlias = str | Flowable | None
 
 
 @dataclass(frozen=True)
@@ -234,7 +234,7 @@ def _logo(png: bytes) -> Image:
     width, height = ImageReader(BytesIO(png)).getSize()
     scale = min(LOGO_MAX[0] / width, LOGO_MAX[1] / height)
     image = Image(BytesIO(png), width=width * scale, height=height * scale)
-    image.fingerprint = hashlib.sha256(png).hexdigest()  # type: ignore[attr-defined]
+    image.fingerprint = hashlib.sha256(png).hexdigest()
     return image
 
 
@@ -294,7 +294,7 @@ def figure_image(fig: Figure, width: float = FRAME_WIDTH, dpi: int = 200) -> Ima
     fig_w, fig_h = fig.get_size_inches()
     image = Image(BytesIO(buffer.getvalue()), width=width, height=width * fig_h / fig_w)
     image.hAlign = "CENTER"
-    image.fingerprint = hashlib.sha256(buffer.getvalue()).hexdigest()  # type: ignore[attr-defined]
+    image.fingerprint = hashlib.sha256(buffer.getvalue()).hexdigest()
     return image
 
 
@@ -381,7 +381,7 @@ class _Document(BaseDocTemplate):
         self._count += 1
         key = f"section-{self._count}"
         text = flowable.getPlainText()
-        self.canv.held_bookmarks.append((key, text, level))  # type: ignore[attr-defined]
+        self.canv.held_bookmarks.append((key, text, level))
         self.notify("TOCEntry", (level, text, self.page, key))
 
     def handle_documentBegin(self) -> None:

@@ -31,7 +31,7 @@ def _parts(item: object) -> Iterator[str]:
     elif isinstance(item, Table):
         yield "T"
         yield from _parts(item._cellvalues)
-    elif type(item) is Spacer:  # subclasses (CondPageBreak) carry no width
+    elif isinstance(item, Spacer) and type(item) is Spacer:  # subclasses carry no width
         yield f"S:{item.width:.1f}x{item.height:.1f}"
     elif isinstance(item, Flowable):
         yield type(item).__name__

@@ -124,7 +124,7 @@ def issue(db: Database, content: ReportContent, out_path: Path, request: ReportR
 
 def content_builder(report_type: str) -> Callable[[Database, ReportRequest], ContentTask]:
     """The ``content`` task of a report type; its module is imported only now."""
-    return importlib.import_module(REPORT_KINDS[report_type].module).content  # type: ignore[no-any-return]
+    return importlib.import_module(REPORT_KINDS[report_type].module).content
 
 
 def generate_report(db: Database, report_type: str, out_path: Path, request: ReportRequest,

@@ -8,7 +8,9 @@ period's last day, so the same data and the same period always print the same te
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
@@ -48,6 +50,9 @@ from qmsdesk.services.review_inputs import (
     review_inputs,
 )
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 REPORT_KEY = "management-review"
 SUBJECT = ("ISO 9001:2015 clause 9.3.2 — inputs to the management review: the status of "
            "earlier decisions, changes, performance and opportunities for improvement")
@@ -76,12 +81,12 @@ def _source(ref: str, source: str) -> str:
     return ref or ("Standalone" if source == "none" else label(source))
 
 
-def _date(value: object) -> str:
-    return value.isoformat() if value is not None else ""  # type: ignore[attr-defined]
+def _date(value: date | None) -> str:
+    return value.isoformat() if value is not None else ""
 
 
-def _chart(fig: object, width: float = CHART_WIDTH) -> Flowable:
-    return figure_image(fig, width=width)  # type: ignore[arg-type]
+def _chart(fig: Figure, width: float = CHART_WIDTH) -> Flowable:
+    return figure_image(fig, width=width)
 
 
 def _section(index: int, intro: str) -> list[Flowable]:
@@ -418,7 +423,7 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     st = styles()
     story: list[Flowable] = [*_summary(inputs), Spacer(1, 4 * mm),
                              para("Contents", st.h3), table_of_contents(), PageBreak()]
-    builders: Sequence[object] = (
+    builders: Sequence[Callable[[], list[Flowable]]] = (
         lambda: _previous_reviews(inputs.previous_reviews),
         lambda: _parties(inputs.parties, inputs.party_reviews_overdue),
         lambda: _satisfaction(inputs.satisfaction),
@@ -429,7 +434,7 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     )
     for index, build in enumerate(builders):
         yield Progress(1 + index, total, SECTIONS[index])
-        story += build()  # type: ignore[operator]
+        story += build()
     story += _decisions()
     yield Progress(total - 1, total, "Writing the PDF")
     period = f"{start.isoformat()} to {end.isoformat()}"

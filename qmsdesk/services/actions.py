@@ -8,8 +8,8 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.orm.attributes import InstrumentedAttribute
 
+from qmsdesk.models.base import RegisterRecord
 from qmsdesk.models.db import Database
 from qmsdesk.models.objectives import Action, Objective
 from qmsdesk.models.parties import Party
@@ -20,13 +20,22 @@ from qmsdesk.services.errors import NotFoundError, ValidationError
 from qmsdesk.services.records import conflict_guard, load_for_update, next_ref
 from qmsdesk.services.validation import tidy_text
 
-# What names the record each source links to (its table follows from the column).
+
+@dataclass(frozen=True)
+class SourceName:
+    """The register a source links to and the attribute that names its records."""
+
+    class_: type[RegisterRecord]
+    key: str
+
+
+# What names the record each source links to.
 # Keys must match rules.SOURCE_LINKS; a test checks that they do.
-SOURCE_NAMES: dict[str, InstrumentedAttribute[str]] = {
-    "objective": Objective.title,
-    "party": Party.name,
-    "supplier review": SupplierReview.ref,
-    "management review": ManagementReview.ref,
+SOURCE_NAMES: dict[str, SourceName] = {
+    "objective": SourceName(Objective, "title"),
+    "party": SourceName(Party, "name"),
+    "supplier review": SourceName(SupplierReview, "ref"),
+    "management review": SourceName(ManagementReview, "ref"),
 }
 # SQLite allows 32 766 bound parameters (999 before 3.32); stay well below either.
 _CHUNK = 500
@@ -99,7 +108,9 @@ def new_action(today: date, **links: int | None) -> ActionRecord:
     """A blank action starting today, linked to the record it was raised from (if any):
     ``new_action(today, objective_id=3)``; the link names are rules.LINK_FIELDS."""
     _check_link_names(links)
-    record = ActionRecord(start_date=today, **links)
+    record = ActionRecord(start_date=today)
+    for link, value in links.items():
+        setattr(record, link, value)
     record.source = rules.source_of(links)
     if record.source == "objective":
         record.kind = "improvement"  # 6.2: the actions that reach an objective
@@ -240,5 +251,6 @@ def count_open_actions(db: Database, objective_ids: Iterable[int]) -> dict[int, 
                             Action.status.in_(rules.OPEN_STATUSES))
                      .group_by(Action.objective_id))
             for objective_id, n in session.connection().execute(query):
+                assert objective_id is not None  # the WHERE clause asks for these ids
                 counts[objective_id] = n
     return counts

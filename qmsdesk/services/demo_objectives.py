@@ -302,19 +302,20 @@ def action_record(spec: ActionSpec, today: date, staff: Mapping[str, str],
 def build(db: Database, today: date, rng: random.Random,
           staff: Mapping[str, str]) -> Iterator[str]:
     """Save the policy revisions, the objectives, then the actions; one label a step."""
-    for spec in POLICY:
-        revision = revise_policy(db, spec.statement, list(spec.commitments),
-                                 staff[spec.approved_by], policy_date(spec, today), today)
+    for policy in POLICY:
+        revision = revise_policy(db, policy.statement, list(policy.commitments),
+                                 staff[policy.approved_by], policy_date(policy, today), today)
         yield f"Quality policy revision {revision.revision}"
     party_ids = {row.name: row.id for row in list_parties(db, today, include_archived=True)}
     objective_ids: dict[str, int] = {}
-    for spec in OBJECTIVES:
-        saved = save_objective(db, objective_record(spec, today, rng, staff, party_ids), today)
+    for objective in OBJECTIVES:
+        saved = save_objective(db, objective_record(objective, today, rng, staff, party_ids),
+                               today)
         assert saved.id is not None
-        objective_ids[spec.key] = saved.id
+        objective_ids[objective.key] = saved.id
         yield f"{saved.ref} {saved.title}"
     # Entered in the order they were raised, so the references follow the calendar.
-    for spec in sorted(ACTIONS, key=lambda action: action.start):
-        action = save_action(db, action_record(spec, today, staff, objective_ids, party_ids),
+    for planned in sorted(ACTIONS, key=lambda action: action.start):
+        action = save_action(db, action_record(planned, today, staff, objective_ids, party_ids),
                              today)
         yield f"{action.ref} {action.title}"

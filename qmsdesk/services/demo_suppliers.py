@@ -29,7 +29,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from qmsdesk.models.db import Database
 from qmsdesk.services import demo_parties
@@ -221,8 +221,19 @@ class PlannedSupplier:
     reviews: list[PlannedReview] = field(default_factory=list)
 
 
+class Kpis(TypedDict):
+    """A review period's counts, as the review records them (None: not counted)."""
+
+    deliveries_total: int | None
+    deliveries_on_time: int | None
+    lots_received: int | None
+    lots_rejected: int | None
+    units_received: int | None
+    units_rejected: int | None
+
+
 def _kpis(spec: SupplierSpec, review: ReviewSpec, start: date, end: date,
-          rng: random.Random) -> dict[str, int | None]:
+          rng: random.Random) -> Kpis:
     """The period's counts, drawn to match the review's quality and delivery entries."""
     volume, quality, delivery = spec.volume, review.scores[QUALITY], review.scores[DELIVERY]
     if review.kpis == "none" or quality is None or delivery is None:  # nothing delivered
@@ -248,8 +259,7 @@ def _kpis(spec: SupplierSpec, review: ReviewSpec, start: date, end: date,
             "units_rejected": units_rejected}
 
 
-def _kpi_sentence(spec: SupplierSpec, criterion: int, good: bool,
-                  kpis: Mapping[str, int | None]) -> str:
+def _kpi_sentence(spec: SupplierSpec, criterion: int, good: bool, kpis: Kpis) -> str:
     """What the KPIs say about quality or delivery; "" when they were not counted."""
     if criterion == DELIVERY and kpis.get("deliveries_total"):
         total, on_time = kpis["deliveries_total"], kpis["deliveries_on_time"] or 0
@@ -257,8 +267,9 @@ def _kpi_sentence(spec: SupplierSpec, criterion: int, good: bool,
         counts = f"{on_time} of {total} {spec.volume.noun}"
         return (f"{pct:.1f} % on time ({counts})." if good else
                 f"On time only {pct:.1f} % ({counts}); target 95 %.")
-    if criterion == QUALITY and kpis.get("lots_received"):
-        lots, rejected = kpis["lots_received"], kpis["lots_rejected"] or 0
+    lots = kpis["lots_received"]
+    if criterion == QUALITY and lots:
+        rejected = kpis["lots_rejected"] or 0
         ppm = rules.defect_ppm(kpis.get("units_received"), kpis.get("units_rejected"))
         tail = "" if ppm is None else f" ({ppm:,.0f} ppm)"
         return (f"{lots - rejected} of {lots} lots accepted{tail}." if good else
@@ -266,7 +277,7 @@ def _kpi_sentence(spec: SupplierSpec, criterion: int, good: bool,
     return ""
 
 
-def _texts(spec: SupplierSpec, review: ReviewSpec, kpis: Mapping[str, int | None],
+def _texts(spec: SupplierSpec, review: ReviewSpec, kpis: Kpis,
            total: float | None, on: date, rng: random.Random) -> tuple[str, str, str]:
     """Strengths, weaknesses and comments: the story's where written, else generated."""
     contact = spec.contact.split(" (")[0]
@@ -377,7 +388,9 @@ def build(db: Database, today: date, rng: random.Random,
         # Registered on the day of its first review, so its status history starts there.
         saved = save_supplier(db, planned.record, planned.created_on)
         assert saved.id is not None
-        reviews += [(r.record.review_date, saved.id, saved.name, r) for r in planned.reviews]
+        for r in planned.reviews:
+            assert r.record.review_date is not None  # _review_record dates every review
+            reviews.append((r.record.review_date, saved.id, saved.name, r))
         yield f"{saved.ref} {saved.name}"
     actions: list[ActionRecord] = []
     for on, supplier_id, name, review in sorted(reviews, key=lambda item: item[0]):

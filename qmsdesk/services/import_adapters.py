@@ -128,7 +128,8 @@ class Adapter:
                 # "none" as empty. A field that cannot be empty keeps its value.
                 if isinstance(getattr(record, name), str):
                     setattr(record, name, "")
-                elif name in _optional_fields(type(record)):
+                # A class is hashable; mypy says type[...] is not (python/mypy#11470).
+                elif name in _optional_fields(type(record)):  # type: ignore[arg-type]
                     setattr(record, name, None)
                 continue
             if name in self.choices and isinstance(value, str):
@@ -184,7 +185,8 @@ class Adapter:
     def _attach_children(self, spec: RegisterSpec, parsed: Mapping[str, list[Row]],
                          by_ref: Mapping[str, Planned], problems: list[Problem]) -> None:
         for sheet in spec.sheets[1:]:
-            if sheet.name not in parsed or sheet.name not in self.children:
+            if sheet.name not in parsed or sheet.name not in self.children \
+                    or sheet.parent is None:  # a child sheet always names its parent
                 continue
             attribute = self.children[sheet.name]
             names = field_of(sheet)
@@ -192,7 +194,7 @@ class Adapter:
             for row in parsed[sheet.name]:
                 parent = str(row.values.get(sheet.parent) or "").strip().upper()
                 if parent not in by_ref:
-                    column = row.headers.get(sheet.parent or "", sheet.parent or "")
+                    column = row.headers.get(sheet.parent, sheet.parent)
                     problems.append(Problem(row.sheet, row.number, column,
                                             f"'{parent}' is not a reference in the "
                                             f"{spec.main.name} sheet." if parent else
@@ -244,7 +246,7 @@ def load_for_write(session: Session, model: type[RegisterRecord], planned: Seque
     """The stored records the plan updates, by reference; refused if one changed since
     the file was checked (someone saved it meanwhile): the import would undo that."""
     refs = [item.ref for item in planned if item.original is not None]
-    column = model.ref  # type: ignore[attr-defined]
+    column = model.ref
     loaded: dict[str, Any] = {}
     for start in range(0, len(refs), CHUNK):
         loaded.update((r.ref, r) for r in session.scalars(
@@ -268,7 +270,8 @@ def write_records(db: Database, planned: Sequence[Planned], model: type[Register
         for index, item in enumerate(planned, start=1):
             row = loaded.get(item.ref)
             if row is None:
-                row = model(ref=item.ref)
+                row = model()
+                row.ref = item.ref
                 session.add(row)
             store(session, row, item.record)
             if index % BATCH == 0:

@@ -274,7 +274,8 @@ class SuppliersAdapter(Adapter):
         # must agree with the scores (the band with the bands of its day: not checked).
         if row.values.get("Total score") is None:
             review.total_score = total
-        elif total is None or abs(total - review.total_score) >= TOTAL_TOLERANCE:
+        elif (total is None or review.total_score is None
+              or abs(total - review.total_score) >= TOTAL_TOLERANCE):
             problems.append(Problem(row.sheet, row.number, _column(row, "Total score"),
                                     f"The scores give {rules.format_total(total)}, not "
                                     f"{rules.format_total(review.total_score)}: correct it, or "
@@ -309,11 +310,12 @@ class SuppliersAdapter(Adapter):
                                          "starts from no status: leave this empty.")
             if before and change.to_status == before:
                 errors["To status"] = f"This is no change: the supplier was {before} already."
-            if ref and (review := reviews.get(ref)) is None:
+            review = reviews.get(ref) if ref else None
+            if ref and review is None:
                 errors[REVIEW_REF] = f"{ref} is not a review of {item.ref} in the reviews sheet."
-            elif ref and review.approved_on is None:
+            elif review is not None and review.approved_on is None:
                 errors[REVIEW_REF] = f"{ref} is not approved: only an approval decides a status."
-            elif ref and review.decision != change.to_status:
+            elif review is not None and review.decision != change.to_status:
                 errors[REVIEW_REF] = f"{ref} decided {review.decision}, not {change.to_status}."
             check_text(errors, "Changed by", change.changed_by, "Changed by", 200)
             problems.extend(Problem(HISTORY, row.number, _column(row, header), message)
@@ -382,9 +384,11 @@ def _change(row: Row) -> StatusChange:
         value = values.get(header)
         return choose(value, rules.STATUSES) if isinstance(value, str) else ""
 
-    return StatusChange(values.get("Changed on"), status("From status"),  # type: ignore[arg-type]
-                        status("To status"), values.get("Reason") or "",
-                        values.get("Changed by") or "", _reference(row, REVIEW_REF))
+    # The date as the file gives it, maybe none: checked with the history's other rules.
+    changed_on: Any = values.get("Changed on")
+    return StatusChange(changed_on, status("From status"), status("To status"),
+                        values.get("Reason") or "", values.get("Changed by") or "",
+                        _reference(row, REVIEW_REF))
 
 
 def _check_stored_history(item: Planned, rows: Sequence[Row],

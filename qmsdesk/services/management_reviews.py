@@ -57,20 +57,26 @@ class ReviewMeetingRow:
         return f"{self.ref} — held {self.held_on.isoformat()}"
 
 
+def _day(value: object) -> date | None:
+    """``value`` if it is a day (a date, not a datetime), else None."""
+    return value if isinstance(value, date) and not isinstance(value, datetime) else None
+
+
 def validate_meeting(record: ReviewMeeting, today: date) -> dict[str, str]:
     """Field -> message for everything wrong with a meeting record."""
     errors: dict[str, str] = {}
-    for key, label in (("held_on", "Meeting date"), ("period_from", "Period start"),
-                       ("period_to", "Period end")):
-        value = getattr(record, key)
-        if not isinstance(value, date) or isinstance(value, datetime):
+    held, start, end = _day(record.held_on), _day(record.period_from), _day(record.period_to)
+    for key, label, value in (("held_on", "Meeting date", held),
+                              ("period_from", "Period start", start),
+                              ("period_to", "Period end", end)):
+        if value is None:
             errors[key] = f"{label} is required."
-    if "held_on" not in errors and record.held_on > today:  # type: ignore[operator]
+    if held is not None and held > today:
         errors["held_on"] = "Record a management review once it has been held (not a future date)."
-    if "period_from" not in errors and "period_to" not in errors:
-        if record.period_from > record.period_to:  # type: ignore[operator]
+    if start is not None and end is not None:
+        if start > end:
             errors["period_to"] = "The period must end on or after its start."
-        elif "held_on" not in errors and record.period_to > record.held_on:  # type: ignore[operator]
+        elif held is not None and end > held:
             errors["period_to"] = "The reviewed period cannot end after the meeting."
     check_text(errors, "chair", record.chair, "Chair", NAME_LIMIT)
     check_text(errors, "attendees", record.attendees, "Attendees", TEXT_LIMIT)
@@ -117,8 +123,9 @@ def save_meeting(db: Database, record: ReviewMeeting, today: date) -> ReviewMeet
     label = record.ref or "The management review"
     with db.session() as session, conflict_guard(label):
         if record.id is None:
+            assert record.held_on is not None  # validated above
             meeting = ManagementReview(ref=next_ref(session, ManagementReview, 2,
-                                                    _prefix(record.held_on)))  # type: ignore[arg-type]
+                                                    _prefix(record.held_on)))
             session.add(meeting)
         else:
             meeting = load_for_update(session, ManagementReview, record.id, record.version,

@@ -243,5 +243,5 @@ def store_objective(session: Session, objective: Objective, record: ObjectiveRec
 def objective_titles(db: Database) -> list[tuple[int, str, str]]:
     """(id, ref, title) of every objective, for choosing an action's source."""
     with db.session() as session:
-        return [tuple(row) for row in session.execute(  # type: ignore[misc]
+        return [(id_, ref, title) for id_, ref, title in session.execute(
             select(Objective.id, Objective.ref, Objective.title).order_by(Objective.ref))]

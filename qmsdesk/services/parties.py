@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -128,11 +130,12 @@ def list_parties(db: Database, today: date, include_archived: bool = False) -> l
         query = query.where(Party.status == "active")
     with db.session() as session:
         # Core rows, not ORM entities: this runs on every refresh of a 100 000-row register.
-        rows = session.connection().execute(query).all()
+        # Eleven columns: more than SQLAlchemy's typed select() overloads name.
+        rows: Sequence[tuple[Any, ...]] = session.connection().execute(query).all()
         scores = _last_two_scores(session)
     none = (None, None)
-    return [PartyRow(*row, row[10] == "active" and is_overdue(row[8], today),
-                     *scores.get(row[0], none))
+    return [PartyRow(*(*row, row[10] == "active" and is_overdue(row[8], today),
+                       *scores.get(row[0], none)))
             for row in rows]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
@@ -15,6 +15,8 @@ from qmsdesk import clock
 from qmsdesk.models.base import RegisterRecord
 from qmsdesk.services.errors import ConflictError, NotFoundError
 
+R = TypeVar("R", bound=RegisterRecord)
+
 
 def next_ref(session: Session, model: type[RegisterRecord], width: int = 4,
              prefix: str | None = None) -> str:
@@ -24,14 +26,14 @@ def next_ref(session: Session, model: type[RegisterRecord], width: int = 4,
     replaces the model's own ("OBJ-2026-" numbers objectives per year).
     """
     prefix = prefix or f"{model.ref_prefix}-"
-    column = model.ref  # type: ignore[attr-defined]
+    column = model.ref
     number = cast(func.substr(column, len(prefix) + 1), Integer)
     last = session.scalar(select(func.max(number)).where(column.like(f"{prefix}%")))
     return f"{prefix}{(last or 0) + 1:0{width}d}"
 
 
-def load_for_update(session: Session, model: type[RegisterRecord], record_id: int,
-                    version: int, label: str) -> RegisterRecord:
+def load_for_update(session: Session, model: type[R], record_id: int,
+                    version: int, label: str) -> R:
     """Load a record the user edited; refuse if someone saved it since it was opened."""
     obj = session.get(model, record_id)
     if obj is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from sqlalchemy import func, select
 
@@ -83,7 +83,7 @@ class LoggedReport:
             return _sha256(stream)
 
 
-def _sha256(stream: BinaryIO) -> str:
+def _sha256(stream: IO[bytes]) -> str:
     digest = hashlib.sha256()
     for block in iter(lambda: stream.read(1 << 20), b""):
         digest.update(block)

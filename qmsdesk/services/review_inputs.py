@@ -405,9 +405,10 @@ def _opportunities(period_to: date, actions: Sequence[_Action], objectives: Obje
     late_actions = sorted((a.row for a in actions if a.row.kind != "improvement"
                            and a.row.overdue), key=lambda r: r.ref)
     for r in late_actions:
+        assert r.due_date is not None  # overdue: a due date has passed
         owner = f" ({r.owner}, {r.progress} % done)" if r.owner else f" ({r.progress} % done)"
         found.append(Opportunity(r.ref, r.title, f"{label(r.kind)} action overdue since "
-                                                 f"{r.due_date.isoformat()}{owner}."))  # type: ignore[union-attr]
+                                                 f"{r.due_date.isoformat()}{owner}."))
     return tuple(found)
 
 
@@ -417,7 +418,8 @@ def _overdue_reviews(session: Session, model: type[Party] | type[Supplier],
         select(model.ref, model.name, model.next_review)
         .where(model.next_review < period_to, model.status.in_(tuple(active)))
         .order_by(model.next_review, model.ref)).all()
-    return tuple(DueReview(*row) for row in rows)
+    # The WHERE clause leaves out records without a next review date.
+    return tuple(DueReview(ref, name, due) for ref, name, due in rows if due is not None)
 
 
 def _audit_status(session: Session) -> str:

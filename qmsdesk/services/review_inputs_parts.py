@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,6 +39,10 @@ LOW_BANDS = 2  # "the lowest bands": the two lowest of three or more, else the l
 
 # Averages of a few 1-5 scores move by chance; a change under this is reported as unchanged.
 STABLE_WITHIN = 0.2
+
+T = TypeVar("T")
+# Changes are listed by day, then reference, then the order they were made in.
+ChangeKey = tuple[date, str, int]
 
 
 def _shown(value: float | None) -> float | None:
@@ -130,6 +135,10 @@ class PartyChanges:
     issues_note: str = ISSUES_NOTE
 
 
+def _in_order(found: list[tuple[ChangeKey, T]]) -> tuple[T, ...]:
+    return tuple(item for _, item in sorted(found, key=lambda pair: pair[0]))
+
+
 def party_changes(session: Session, period_from: date, period_to: date) -> PartyChanges:
     start, end = utc_window(period_from, period_to)
     party, requirement = Party.audit_entity, PartyRequirement.audit_entity
@@ -152,7 +161,10 @@ def party_changes(session: Session, period_from: date, period_to: date) -> Party
                AuditEntry.new_value)
         .where(AuditEntry.entity.in_((party, requirement)), AuditEntry.at >= start,
                AuditEntry.at < end).order_by(AuditEntry.id)).all()
-    added, archived, relevance, requirements = [], [], [], []
+    added: list[tuple[ChangeKey, PartyEvent]] = []
+    archived: list[tuple[ChangeKey, PartyEvent]] = []
+    relevance: list[tuple[ChangeKey, PartyFieldChange]] = []
+    requirements: list[tuple[ChangeKey, RequirementChange]] = []
     for e in entries:
         on, name = e.at.date(), names.get(e.ref, "")
         key = (on, e.ref, e.id)
@@ -183,8 +195,7 @@ def party_changes(session: Session, period_from: date, period_to: date) -> Party
         by_category[row.category] = by_category.get(row.category, 0) + 1
         by_quadrant[party_rules.quadrant(row.influence, row.interest)] += 1
     return PartyChanges(
-        *(tuple(item for _, item in sorted(found, key=lambda pair: pair[0]))
-          for found in (added, archived, relevance, requirements)),
+        _in_order(added), _in_order(archived), _in_order(relevance), _in_order(requirements),
         by_category, by_quadrant,
         tuple(PartyPoint(r.ref, r.name, r.influence, r.interest) for r in active))
 
@@ -424,7 +435,8 @@ def provider_performance(session: Session, period_from: date, period_to: date,
 
     def standing_of(sid: int) -> ProviderStanding:
         band, total = latest.get(sid, ("", None))
-        return ProviderStanding(*suppliers[sid], *standing[sid], band,
+        (ref, name), (status, since, reason) = suppliers[sid], standing[sid]
+        return ProviderStanding(ref, name, status, since, reason, band,
                                 supplier_rules.format_total(total) if band else "")
 
     order = sorted(standing, key=lambda sid: suppliers[sid][0])
@@ -436,6 +448,7 @@ def provider_performance(session: Session, period_from: date, period_to: date,
                 days=supplier_rules.CERTIFICATE_WARNING_DAYS))
             .order_by(Certificate.valid_until, Certificate.id)):
         if sid in counted:
+            assert until is not None  # the WHERE clause leaves out undated certificates
             certificates.append(CertificateAlert(
                 until, *suppliers[sid], standard, number,
                 supplier_rules.certificate_state(until, period_to),

@@ -8,6 +8,7 @@ openpyxl is imported when the work starts, never at start-up.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import re
@@ -258,7 +259,7 @@ def _read_zip(path: Path, head: bytes, label: str, poll: Callable[[int], None]
             if info.flag_bits & 0x1:
                 raise SpreadsheetError(f"{label} is password-protected: extract the CSV "
                                        "files, or zip them again without a password.")
-            sheets[stem] = _read_csv(stem, lambda info=info: archive.open(info),
+            sheets[stem] = _read_csv(stem, functools.partial(archive.open, info),
                                      f"'{member.name}' in {label}", poll)
     return sheets
 

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from qmsdesk.services.register_columns import Kind
 from qmsdesk.services.register_tables import format_cell
 from qmsdesk.services.register_tables import write_rows as _write_rows
 from qmsdesk.services.spreadsheet_io import SheetOut, SpreadsheetError
@@ -101,7 +102,7 @@ def _text_cell(worksheet: Any, text: str, bold: bool = False) -> Any:
     return cell
 
 
-def _xlsx_value(worksheet: Any, value: object, kind: str) -> object:
+def _xlsx_value(worksheet: Any, value: object, kind: Kind) -> object:
     if value is None or isinstance(value, bool | int):
         return value
     if isinstance(value, str):
@@ -114,7 +115,7 @@ def _xlsx_value(worksheet: Any, value: object, kind: str) -> object:
     if isinstance(value, date):
         from openpyxl.cell import WriteOnlyCell
 
-        cell = WriteOnlyCell(worksheet, value if type(value) is date else value.date())
+        cell = WriteOnlyCell(worksheet, value.date() if isinstance(value, datetime) else value)
         cell.number_format = "yyyy-mm-dd"
         return cell
     return value  # Decimal and other numbers openpyxl writes as numbers
