@@ -16,9 +16,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from qmsdesk import clock
 from qmsdesk.errors import UserFacingError
 from qmsdesk.models.audit import install_audit_hook
+from qmsdesk.models.backup import unused_name, verified_copy
 from qmsdesk.models.base import Audited
 
 log = logging.getLogger(__name__)
@@ -190,7 +190,9 @@ def _set_sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA busy_timeout = 5000")
     cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = NORMAL")
+    # FULL: a commit is on disk when it returns, even if the machine loses power next
+    # (NORMAL may lose the last commits then); a record-keeping system wants that.
+    cursor.execute("PRAGMA synchronous = FULL")
     cursor.close()
 
 
@@ -211,26 +213,62 @@ def _note_changes(session: Session, _flush_context: Any) -> None:
 
 
 def upgrade_schema(engine: Engine, revision: str = "head") -> None:
-    """Run the Alembic migrations shipped in the package (imported only when needed)."""
+    """Run the Alembic migrations shipped in the package (imported only when needed), all
+    in one transaction: interrupted at any point, the database keeps its old schema whole.
+
+    PostgreSQL's DDL is transactional as it comes. SQLite's is too, but its Python driver
+    runs CREATE and ALTER outside any transaction unless it is told to leave transactions
+    to us: so the upgrade connection begins its own (IMMEDIATE: no other writer meanwhile).
+    """
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-        if connection.dialect.name == "sqlite":
-            connection.execute(text(f"PRAGMA application_id = {APPLICATION_ID}"))
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        driver: Any = connection.connection.driver_connection
+        if sqlite:
+            driver.isolation_level = None
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+            if sqlite:
+                connection.execute(text(f"PRAGMA application_id = {APPLICATION_ID}"))
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+        finally:
+            if sqlite:
+                driver.isolation_level = ""  # the pooled connection goes back as it came
+
+
+def _upgrade_failed(path: Path | None, revision: str | None,
+                    exc: OperationalError) -> DatabaseError:
+    """What to tell the user when an upgrade stopped (and was rolled back, so the
+    database is unchanged)."""
+    reason = str(exc.orig or exc).strip().splitlines()[0]
+    name = str(path) if path is not None else "The database"
+    if "already exists" in reason and path is not None:
+        earlier = sorted(path.parent.glob(f"{path.stem}.schema-{revision}-*{path.suffix}"),
+                         key=lambda p: p.stat().st_mtime)
+        offer = (f"Restore the copy made before that upgrade, {earlier[-1].name} (close QMS "
+                 "Desk, then copy it over the damaged file)."
+                 if earlier else "Restore a backup made before that upgrade.")
+        return DatabaseRefused(
+            f"{name} was left half-upgraded by an interrupted upgrade of an older QMS Desk "
+            f"(schema {revision}, but with tables of a later one: {reason}). {offer} "
+            "The file has not been changed.")
+    return DatabaseRefused(f"{name} could not be upgraded from schema {revision} ({reason}). "
+                           "The file has not been changed.")
 
 
 def _backup_before_upgrade(path: Path, revision: str) -> Path:
-    stamp = clock.local_now().strftime("%Y%m%d-%H%M%S")
-    backup = path.with_name(f"{path.stem}.schema-{revision}-{stamp}{path.suffix}")
-    with closing(sqlite3.connect(_readonly_uri(path), uri=True)) as src, \
-            closing(sqlite3.connect(backup)) as dst:
-        src.backup(dst)
-    return backup
+    """A verified copy beside the file, named after the schema it holds and never reused."""
+    target = unused_name(path.parent, f"{path.stem}.schema-{revision}", path.suffix)
+    return verified_copy(lambda: sqlite3.connect(_readonly_uri(path), uri=True), target)
 
 
 def _server_revision(engine: Engine) -> str | None:
@@ -312,7 +350,13 @@ def open_database(
     else:
         engine, current = _open_server(url)
     if current != (HEAD_REVISION if revision == "head" else revision):
-        upgrade_schema(engine, revision)
+        try:
+            upgrade_schema(engine, revision)
+        except OperationalError as exc:
+            engine.dispose()
+            if backup is not None:  # the file is exactly as it was: this copy adds nothing
+                backup.unlink(missing_ok=True)
+            raise _upgrade_failed(path, current, exc) from None
     factory = sessionmaker(engine, expire_on_commit=False)
     install_audit_hook(factory)
     event.listen(factory, "after_flush", _note_changes)
