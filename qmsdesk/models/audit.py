@@ -72,8 +72,13 @@ def format_value(value: Any) -> str:
 
 
 def _columns(obj: Audited) -> tuple[str, ...]:
+    return audited_columns(type(obj))
+
+
+def audited_columns(cls: type[Audited]) -> tuple[str, ...]:
+    """The fields of a record class the trail records."""
     # A class is hashable; mypy says type[...] is not (python/mypy#11470).
-    return _audited_columns(type(obj))  # type: ignore[arg-type]
+    return _audited_columns(cls)  # type: ignore[arg-type]
 
 
 @cache
@@ -82,7 +87,8 @@ def _audited_columns(cls: type[Audited]) -> tuple[str, ...]:
                  if attr.key not in cls.audit_skip)
 
 
-def _record_id(obj: Any) -> str:
+def record_key(obj: Any) -> str:
+    """A record's id as its audit entries name it."""
     # The primary key, not the identity key: a new row's identity is set only after
     # after_flush, but its primary key is already known here.
     key = inspect(obj).mapper.primary_key_from_instance(obj)
@@ -147,7 +153,7 @@ def _after_flush(session: Session, flush_context: Any) -> None:
     known: dict[int, tuple[str, str]] = {}  # per record, not per field: large imports
     for action, obj, field, old, new in changes:
         if id(obj) not in known:
-            known[id(obj)] = (_record_id(obj), obj.audit_ref)
+            known[id(obj)] = (record_key(obj), obj.audit_ref)
         record_id, ref = known[id(obj)]
         row = {
             "at": at,
@@ -175,14 +181,49 @@ class ChainReport:
     entries: int
     broken_id: int | None = None
     problem: str = ""
+    head: str = GENESIS_HASH  # the hash of the last entry read
 
     @property
     def intact(self) -> bool:
-        return self.broken_id is None
+        return not self.problem
+
+    @property
+    def anchor(self) -> Anchor:
+        """The chain's length and head: printed on reports and by verify, so that a later
+        verify --expect can tell whether the trail still extends them."""
+        return Anchor(self.entries, self.head)
 
 
-def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
-    """Recompute every entry's hash in order; name the first entry that does not match."""
+@dataclass(frozen=True)
+class Anchor:
+    """A point of the chain someone wrote down: its length and the hash of its last entry.
+    A trail that was truncated, rewritten or replaced no longer extends it."""
+
+    entries: int
+    head: str
+
+    def __str__(self) -> str:
+        return f"{self.entries}:{self.head}"
+
+    @classmethod
+    def parse(cls, text: str) -> Anchor:
+        """"COUNT:HASH" as verify and the reports print it; ValueError otherwise."""
+        count, _, head = text.strip().partition(":")
+        if not (count.isdigit() and len(head) == 64
+                and all(c in "0123456789abcdef" for c in head)):
+            raise ValueError(f"'{text}' is not an audit-trail anchor (COUNT:HASH, the two "
+                             "figures a report or verify printed)")
+        return cls(int(count), head)
+
+
+def verify_chain(session: Session, batch: int = 5000, expect: Anchor | None = None
+                 ) -> ChainReport:
+    """Recompute every entry's hash in order; name the first entry that does not match.
+
+    With ``expect``, the chain must also extend that anchor: its entry number
+    ``expect.entries`` must carry ``expect.head``, so entries removed from the end (or all
+    of them), or a trail rewritten and re-hashed since the anchor was taken, are found.
+    """
     expected_prev = GENESIS_HASH
     count = 0
     last_id = 0
@@ -191,7 +232,7 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
             select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
         ).all()
         if not entries:
-            return ChainReport(entries=count)
+            break
         for entry in entries:
             count += 1
             last_id = entry.id
@@ -202,3 +243,12 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
             if entry_hash(values) != entry.hash:
                 return ChainReport(count, entry.id, f"{label} was altered after it was written")
             expected_prev = entry.hash
+            if expect is not None and count == expect.entries and entry.hash != expect.head:
+                return ChainReport(count, entry.id, (
+                    f"{label} is not the entry the anchor {expect} names: the trail was "
+                    "rewritten since that anchor was taken"), entry.hash)
+    if expect is not None and count < expect.entries:
+        return ChainReport(count, None, (
+            f"the trail holds {count} entries, fewer than the {expect.entries} of the anchor "
+            f"{expect}: entries were removed since it was taken"), expected_prev)
+    return ChainReport(count, head=expected_prev)
