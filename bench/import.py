@@ -23,9 +23,9 @@ TODAY = date(2026, 11, 21)
 
 
 def workbook(path: Path, rows: int) -> None:
-    from qmsdesk.services.exchange import REGISTERS
-    from qmsdesk.services.spreadsheet_io import SheetOut
-    from qmsdesk.services.spreadsheet_write import write_xlsx
+    from qmsdesk.services.exchange.registers import REGISTERS
+    from qmsdesk.services.exchange.spreadsheet_io import SheetOut
+    from qmsdesk.services.exchange.spreadsheet_write import write_xlsx
 
     sheet = REGISTERS["parties"].main
     headers = ("Name", "Category", "Influence", "Interest", "Owner", "Next review")
@@ -49,7 +49,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=50_000)
     args = parser.parse_args()
     from qmsdesk.models.db import open_database
-    from qmsdesk.services.importer import run_import
+    from qmsdesk.services.exchange.importer import run_import
     from qmsdesk.services.progress import run_task
 
     with tempfile.TemporaryDirectory() as folder:

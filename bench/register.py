@@ -50,7 +50,7 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication, QTableView
 
     from qmsdesk.models.db import open_database
-    from qmsdesk.services.parties import list_parties
+    from qmsdesk.services.parties.service import list_parties
     from qmsdesk.ui.pages.parties_page import COLUMNS
     from qmsdesk.ui.table_model import RecordFilterProxy, RecordTableModel
 

@@ -152,7 +152,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         run_task(create_demo_database(target, clock.today()))
         print(f"Created demo database: {target}")
         return EXIT_OK
-    from qmsdesk.services.demo import create_demo
+    from qmsdesk.services.demo.builder import create_demo
 
     db = _open(args, create=True)
     try:
@@ -238,11 +238,10 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from qmsdesk.services.import_adapters import ADAPTERS
-    from qmsdesk.services.importer import ImportRefused, run_import
+    from qmsdesk.services.exchange import ImportRefused, importable, run_import
     from qmsdesk.services.progress import run_task
 
-    if args.register not in ADAPTERS:
+    if not importable(args.register):
         raise CommandError(f"{args.register} cannot be imported yet (export works)")
     path = Path(args.file)
     if not path.is_file():

@@ -91,7 +91,7 @@ def db(empty_file: Path, tmp_path: Path) -> Iterator[Database]:
 @pytest.fixture(scope="session")
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo database built once per test run (as of TODAY), to copy from."""
-    from qmsdesk.services.demo import create_demo
+    from qmsdesk.services.demo.builder import create_demo
     from qmsdesk.services.progress import run_task
 
     path = tmp_path_factory.mktemp("demo-template") / "demo.db"

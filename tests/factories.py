@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from qmsdesk.services import actions, parties, suppliers
-from qmsdesk.services.actions import ActionRecord
-from qmsdesk.services.parties import PartyRecord
-from qmsdesk.services.suppliers import SupplierRecord
+from qmsdesk.services.actions import service as actions
+from qmsdesk.services.actions.records import ActionRecord
+from qmsdesk.services.parties import service as parties
+from qmsdesk.services.parties.records import PartyRecord
+from qmsdesk.services.suppliers import service as suppliers
+from qmsdesk.services.suppliers.records import SupplierRecord
 
 
 def make_party(today: date, name: str = "Acme Tools", **values: object) -> PartyRecord:

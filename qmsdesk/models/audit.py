@@ -16,6 +16,7 @@ from qmsdesk import clock
 from qmsdesk.models.base import Audited, Base, UTCDateTime
 
 GENESIS_HASH = "0" * 64
+WRITER_LOCK = 7415  # PostgreSQL advisory lock: one writer at a time extends the chain
 # Statuses that end a record's work (the action log's); leaving one for another is a reopening.
 CLOSED_STATUSES = frozenset({"done", "cancelled"})
 
@@ -135,7 +136,7 @@ def _last_hash(session: Session) -> str:
     conn = session.connection()
     if conn.dialect.name == "postgresql":
         # Serialise writers so two concurrent sessions cannot fork the chain.
-        conn.execute(text("SELECT pg_advisory_xact_lock(7415)"))
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
     last = conn.execute(
         select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
     ).scalar_one_or_none()

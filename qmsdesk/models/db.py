@@ -6,24 +6,26 @@ import logging
 import sqlite3
 import struct
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qmsdesk.errors import UserFacingError
-from qmsdesk.models.audit import install_audit_hook
+from qmsdesk.models.audit import WRITER_LOCK, install_audit_hook
 from qmsdesk.models.backup import unused_name, verified_copy
 from qmsdesk.models.base import Audited
 
 log = logging.getLogger(__name__)
 ChangeListener = Callable[[frozenset[str]], None]
 CHANGED = "qmsdesk.changed"  # session.info key: audit entity names flushed in this session
+WRITE_OPTION = "qmsdesk_write"  # execution option: this transaction will write
+BUSY_TIMEOUT_MS = 10_000
 
 # Every schema revision this build knows, oldest first. tests/models/test_migrations.py
 # checks this list against the Alembic scripts, so a new revision must be added here.
@@ -45,6 +47,10 @@ class DatabaseNotFound(DatabaseError):
 
 class DatabaseRefused(DatabaseError):
     """The file is foreign, newer or damaged; it has not been touched."""
+
+
+class DatabaseBusy(DatabaseError):
+    """Another writer held the file's write lock for longer than the busy timeout."""
 
 
 class DatabaseUnreachable(DatabaseError):
@@ -69,16 +75,35 @@ class Database:
     listeners: list[ChangeListener] = field(default_factory=list)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, write: bool = True) -> Iterator[Session]:
         """One unit of work: commit on success, roll back on any error, always close.
+
+        On SQLite a writing unit of work takes the file's write lock when it begins (BEGIN
+        IMMEDIATE), so it never reads data another writer is about to change: writers wait
+        their turn (up to the busy timeout) instead of failing half-way, and a file still
+        busy after that is DatabaseBusy, one sentence. ``write=False`` is for units that only
+        read: they see one consistent snapshot and never wait for a writer.
 
         After a commit that changed records, every listener hears which kinds of record
         changed (their audit entity names), on the thread that committed."""
         session = self.factory()
         session.info["user"] = self.user
         try:
+            connection = session.connection(execution_options={WRITE_OPTION: write})
+            if write and connection.dialect.name == "postgresql":
+                # The server's counterpart of BEGIN IMMEDIATE: writers take turns, so
+                # reference numbers and the audit chain are allocated one writer at a time.
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": WRITER_LOCK})
             yield session
             session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            if _is_busy(exc):
+                raise DatabaseBusy(
+                    f"{self.display_name} is busy: another QMS Desk is writing to it (an "
+                    "import, perhaps). Try again in a moment; nothing was saved.") from None
+            raise
         except BaseException:
             session.rollback()
             raise
@@ -87,6 +112,10 @@ class Database:
         changed = session.info.pop(CHANGED, None)
         if changed:
             self._notify(frozenset(changed))
+
+    def read(self) -> AbstractContextManager[Session]:
+        """A unit of work that only reads (see session)."""
+        return self.session(write=False)
 
     def subscribe(self, listener: ChangeListener) -> None:
         """Call ``listener(entities)`` after each commit that changed records."""
@@ -185,10 +214,18 @@ def _check_revision(revision: str | None, name: str) -> str | None:
     return revision
 
 
+def _is_busy(exc: OperationalError) -> bool:
+    text = str(exc.orig or exc).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
 def _set_sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # The driver must not begin or commit transactions on its own (it would run DDL outside
+    # any transaction, and begin every write deferred): _begin_sqlite begins them instead.
+    dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode = WAL")
     # FULL: a commit is on disk when it returns, even if the machine loses power next
     # (NORMAL may lose the last commits then); a record-keeping system wants that.
@@ -196,10 +233,18 @@ def _set_sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _begin_sqlite(conn: Connection) -> None:
+    """BEGIN IMMEDIATE for a unit of work that writes (the write lock first, then the
+    reads); a plain BEGIN, one snapshot, for one that only reads."""
+    write = conn.get_execution_options().get(WRITE_OPTION, True)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
 def _make_engine(url: str) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "begin", _begin_sqlite)
     return engine
 
 
@@ -216,33 +261,20 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
     """Run the Alembic migrations shipped in the package (imported only when needed), all
     in one transaction: interrupted at any point, the database keeps its old schema whole.
 
-    PostgreSQL's DDL is transactional as it comes. SQLite's is too, but its Python driver
-    runs CREATE and ALTER outside any transaction unless it is told to leave transactions
-    to us: so the upgrade connection begins its own (IMMEDIATE: no other writer meanwhile).
+    PostgreSQL's DDL is transactional as it comes. SQLite's is too, once its Python driver
+    leaves transactions to us (_set_sqlite_pragmas, _begin_sqlite: BEGIN IMMEDIATE, so no
+    other writer meanwhile).
     """
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.connect() as connection:
-        sqlite = connection.dialect.name == "sqlite"
-        driver: Any = connection.connection.driver_connection
-        if sqlite:
-            driver.isolation_level = None
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        try:
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-            if sqlite:
-                connection.execute(text(f"PRAGMA application_id = {APPLICATION_ID}"))
-            connection.commit()
-        except BaseException:
-            connection.rollback()
-            raise
-        finally:
-            if sqlite:
-                driver.isolation_level = ""  # the pooled connection goes back as it came
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        if connection.dialect.name == "sqlite":
+            connection.execute(text(f"PRAGMA application_id = {APPLICATION_ID}"))
 
 
 def _upgrade_failed(path: Path | None, revision: str | None,

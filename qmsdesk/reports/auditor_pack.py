@@ -31,8 +31,9 @@ from qmsdesk.reports.catalog import REPORT_KINDS
 from qmsdesk.reports.issue import ReportRequest, generate_report
 from qmsdesk.services.dates import period_slug
 from qmsdesk.services.errors import ServiceError, ValidationError
+from qmsdesk.services.exchange.columns import TABLES
+from qmsdesk.services.exchange.tables import write_audit_csv, write_csv
 from qmsdesk.services.progress import Progress, Task
-from qmsdesk.services.register_tables import TABLES, write_audit_csv, write_csv
 from qmsdesk.services.report_log import ReportIssue, file_sha256, record_reports
 from qmsdesk.services.review_inputs import validate_period
 

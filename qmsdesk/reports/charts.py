@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from qmsdesk.services import party_rules as rules
+from qmsdesk.services.parties import rules
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -290,7 +290,7 @@ def objective_trend(points: Sequence[tuple[date, float]], baseline: float, targe
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    from qmsdesk.services import objective_rules as objective
+    from qmsdesk.services.objectives import rules as objective
 
     fig = _new_figure(width_in, height_in)
     ax = _trend_axes(fig, title, width_in, height_in)

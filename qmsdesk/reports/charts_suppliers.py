@@ -20,7 +20,7 @@ from qmsdesk.reports.charts import (
     _new_figure,
     _style_trend_axes,
 )
-from qmsdesk.services.supplier_rules import NO_DATA, format_total
+from qmsdesk.services.suppliers.rules import NO_DATA, format_total
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

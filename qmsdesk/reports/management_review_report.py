@@ -33,9 +33,10 @@ from qmsdesk.reports.document import (
 )
 from qmsdesk.reports.fonts import markup
 from qmsdesk.reports.issue import ContentTask, ReportContent, ReportRequest
-from qmsdesk.services import action_rules, objective_rules
+from qmsdesk.services.actions import rules as action_rules
 from qmsdesk.services.errors import ValidationError
 from qmsdesk.services.labels import label, one_decimal, plural
+from qmsdesk.services.objectives import rules as objective_rules
 from qmsdesk.services.progress import Progress
 from qmsdesk.services.review_inputs import (
     ActionEffectiveness,

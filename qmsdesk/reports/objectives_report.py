@@ -34,19 +34,14 @@ from qmsdesk.reports.issue import (
     as_of,
     as_of_phrases,
 )
-from qmsdesk.services import objective_rules as rules
-from qmsdesk.services.actions import ActionRow, list_actions
+from qmsdesk.services.actions.records import ActionRow
+from qmsdesk.services.actions.service import list_actions
 from qmsdesk.services.labels import label, plural
-from qmsdesk.services.objectives import (
-    MeasurementRecord,
-    ObjectiveRecord,
-    ObjectiveRow,
-    format_number,
-    get_objective,
-    list_objectives,
-    target_text,
-)
-from qmsdesk.services.policy import PolicyRevision, current_policy
+from qmsdesk.services.objectives import rules
+from qmsdesk.services.objectives.policy import PolicyRevision, current_policy
+from qmsdesk.services.objectives.records import MeasurementRecord, ObjectiveRecord, ObjectiveRow
+from qmsdesk.services.objectives.rules import format_number, target_text
+from qmsdesk.services.objectives.service import get_objective, list_objectives
 from qmsdesk.services.progress import Progress
 
 SUBJECT = ("ISO 9001:2015 clauses 5.2 and 6.2 — the quality policy and the measurable quality "

@@ -33,10 +33,11 @@ from qmsdesk.reports.issue import (
     as_of,
     as_of_phrases,
 )
-from qmsdesk.services import party_rules as rules
 from qmsdesk.services.dates import add_months, is_overdue
 from qmsdesk.services.labels import label, plural
-from qmsdesk.services.parties import PartyRecord, PartyRow, get_party, list_parties
+from qmsdesk.services.parties import rules
+from qmsdesk.services.parties.records import PartyRecord, PartyRow
+from qmsdesk.services.parties.service import get_party, list_parties
 from qmsdesk.services.progress import Progress
 
 SUBJECT = ("ISO 9001:2015 clause 4.2 — interested parties relevant to the quality management "

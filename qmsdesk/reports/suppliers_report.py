@@ -34,12 +34,19 @@ from qmsdesk.reports.issue import (
     as_of,
     as_of_phrases,
 )
-from qmsdesk.services import supplier_rules as rules
-from qmsdesk.services.actions import ActionRow, list_actions
+from qmsdesk.services.actions.records import ActionRow
+from qmsdesk.services.actions.service import list_actions
 from qmsdesk.services.labels import label, plural
 from qmsdesk.services.progress import Progress
-from qmsdesk.services.supplier_reviews import (
+from qmsdesk.services.suppliers import rules
+from qmsdesk.services.suppliers.records import (
+    CertificateRecord,
+    ReviewRecord,
     ReviewRow,
+    SupplierRecord,
+    SupplierRow,
+)
+from qmsdesk.services.suppliers.reviews import (
     ReviewSummary,
     get_review,
     list_reviews,
@@ -47,14 +54,7 @@ from qmsdesk.services.supplier_reviews import (
     load_intervals,
     summarise,
 )
-from qmsdesk.services.suppliers import (
-    CertificateRecord,
-    ReviewRecord,
-    SupplierRecord,
-    SupplierRow,
-    get_supplier,
-    list_suppliers,
-)
+from qmsdesk.services.suppliers.service import get_supplier, list_suppliers
 
 SUBJECT = ("ISO 9001:2015 clause 8.4 — external providers: the approved supplier list, "
            "certificates, periodic evaluations on weighted criteria and measured KPIs, and the "

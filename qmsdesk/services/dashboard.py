@@ -12,8 +12,9 @@ from qmsdesk.models.db import Database
 from qmsdesk.models.objectives import Action, Measurement, Objective
 from qmsdesk.models.parties import Party
 from qmsdesk.models.suppliers import Certificate, Supplier
-from qmsdesk.services import action_rules, supplier_rules
-from qmsdesk.services import objective_rules as rules
+from qmsdesk.services.actions import rules as action_rules
+from qmsdesk.services.objectives import rules
+from qmsdesk.services.suppliers import rules as supplier_rules
 
 HORIZON_DAYS = 30
 PARTY_REVIEW = "Interested-party review"
@@ -67,12 +68,15 @@ def _next_measurement_due(start: date, due: date, frequency: str, measured: list
 
 def due_items(db: Database, today: date, horizon_days: int = HORIZON_DAYS) -> list[DueItem]:
     """Everything overdue or due within ``horizon_days``, most urgent first."""
+    # A query's ``date <= until`` leaves out rows without that date (NULL never compares
+    # true), hence the ``is not None`` asserts: they only tell the type checker.
     until = today + timedelta(days=horizon_days)
     items: list[DueItem] = []
     with db.session() as session:
         for pid, ref, name, owner, due in session.execute(
                 select(Party.id, Party.ref, Party.name, Party.owner, Party.next_review)
                 .where(Party.status == "active", Party.next_review <= until)):
+            assert due is not None
             items.append(DueItem(PARTY_REVIEW, "parties", pid, ref, name, due, owner, today))
         measured: dict[int, list[date]] = defaultdict(list)
         for oid, on_date in session.execute(select(Measurement.objective_id,
@@ -90,16 +94,19 @@ def due_items(db: Database, today: date, horizon_days: int = HORIZON_DAYS) -> li
                 select(Action.id, Action.ref, Action.title, Action.owner, Action.due_date)
                 .where(Action.status.in_(action_rules.OPEN_STATUSES),
                        Action.due_date <= until)):
+            assert due is not None
             items.append(DueItem(ACTION, "actions", aid, ref, title, due, owner, today))
         for sid, ref, name, due in session.execute(
                 select(Supplier.id, Supplier.ref, Supplier.name, Supplier.next_review)
                 .where(Supplier.status != "disqualified", Supplier.next_review <= until)):
+            assert due is not None
             items.append(DueItem(SUPPLIER_REVIEW, "suppliers", sid, ref, name, due, "", today))
         for sid, ref, name, standard, valid_until in session.execute(
                 select(Supplier.id, Supplier.ref, Supplier.name, Certificate.standard,
                        Certificate.valid_until)
                 .join(Certificate, Certificate.supplier_id == Supplier.id)
                 .where(Supplier.status != "disqualified", Certificate.valid_until <= until)):
+            assert valid_until is not None
             items.append(DueItem(CERTIFICATE, "suppliers", sid, ref, f"{standard} — {name}",
                                  valid_until, "", today))
     return sorted(items, key=lambda item: (item.due, KINDS.index(item.kind), item.ref))
@@ -132,9 +139,9 @@ def _month_starts(today: date, months: int) -> list[date]:
 
 
 def overview(db: Database, today: date, months: int = 12) -> Overview:
-    from qmsdesk.services.objectives import list_objectives
-    from qmsdesk.services.supplier_reviews import load_bands
-    from qmsdesk.services.suppliers import list_suppliers
+    from qmsdesk.services.objectives.service import list_objectives
+    from qmsdesk.services.suppliers.reviews import load_bands
+    from qmsdesk.services.suppliers.service import list_suppliers
 
     health = {word: 0 for word in rules.HEALTHS if word != rules.NOT_TRACKED}
     for row in list_objectives(db, today):

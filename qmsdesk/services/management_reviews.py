@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from qmsdesk.models.db import Database
 from qmsdesk.models.objectives import Action
 from qmsdesk.models.reviews import ManagementReview
-from qmsdesk.services import action_rules
+from qmsdesk.services.actions import rules as action_rules
 from qmsdesk.services.errors import NotFoundError, ValidationError
 from qmsdesk.services.records import conflict_guard, load_for_update, next_ref
 from qmsdesk.services.validation import check_text, tidy_text

@@ -45,7 +45,7 @@ def create_new_database(path: Path, organisation: str) -> Database:
 
 def create_demo_database(path: Path, today: date) -> Generator[Progress, None, Path]:
     """Build the demo database in a temporary file and move it into place when complete."""
-    from qmsdesk.services.demo import create_demo
+    from qmsdesk.services.demo.builder import create_demo
 
     partial = path.with_name(path.name + ".partial")
     for leftover in partial.parent.glob(partial.name + "*"):

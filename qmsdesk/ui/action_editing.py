@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-from qmsdesk.services import actions as service
+from qmsdesk.services.actions import service
 from qmsdesk.services.errors import ServiceError
 from qmsdesk.services.management_reviews import list_meetings
-from qmsdesk.services.objectives import objective_titles
-from qmsdesk.services.parties import list_parties
+from qmsdesk.services.objectives.service import objective_titles
+from qmsdesk.services.parties.service import list_parties
 from qmsdesk.ui.dialogs.action_dialog import ActionDialog, SourceChoices
 from qmsdesk.ui.errors import show_error
 

@@ -34,7 +34,8 @@ def run_gui(target: str | Path | None, demo: bool = False) -> int:
     from qmsdesk.ui.errors import install_excepthook, setup_logging
     from qmsdesk.ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setWindowIcon(QIcon(str(paths.resource_path("icons", "qmsdesk.png"))))
     # Wayland app id and X11 hint: ties the window to the installed qmsdesk.desktop entry.
     app.setDesktopFileName("qmsdesk")

@@ -135,10 +135,10 @@ class ChildDelegate(QStyledItemDelegate):
                      index: Index) -> QWidget:
         column = self._columns[index.column()]
         if column.kind == "date":
-            editor = QDateEdit(parent)
-            editor.setCalendarPopup(True)
-            editor.setDisplayFormat(date_format())
-            return editor
+            date_editor = QDateEdit(parent)
+            date_editor.setCalendarPopup(True)
+            date_editor.setDisplayFormat(date_format())
+            return date_editor
         if column.kind in ("choice", "rating"):
             editor = QComboBox(parent)
             choices = column.choices if column.kind == "choice" else (

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from qmsdesk import paths
 
@@ -31,11 +31,11 @@ def setup_logging() -> Path:
     return log_file
 
 
-def show_error(parent: object, title: str, message: str, details: str = "") -> None:
+def show_error(parent: QWidget | None, title: str, message: str, details: str = "") -> None:
     from PySide6.QtWidgets import QMessageBox
 
     box = QMessageBox(QMessageBox.Icon.Critical, title, message,
-                      QMessageBox.StandardButton.Ok, parent)  # type: ignore[arg-type]
+                      QMessageBox.StandardButton.Ok, parent)
     if details:
         box.setDetailedText(details)
     box.exec()

@@ -1,7 +1,7 @@
 """A register page's spreadsheet actions: export, import template and import.
 
-What a page offers follows the services: export for every register in exchange.REGISTERS,
-import and its template for every register with an importer (import_adapters.ADAPTERS),
+What a page offers follows the services: export for every register the exchange exports,
+import and its template for every register it can import (one with an import adapter),
 so a register gains its menu entries when its adapter is added, without a change here.
 The services (and openpyxl behind them) load only when an action is used.
 """
@@ -9,7 +9,6 @@ The services (and openpyxl behind them) load only when an action is used.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,28 +30,9 @@ STATUS_MS = 10000
 
 def offered(key: str) -> tuple[bool, bool]:
     """(can export, can import) register ``key``."""
-    from qmsdesk.services.exchange import REGISTERS
-    from qmsdesk.services.import_adapters import ADAPTERS
+    from qmsdesk.services.exchange import exportable, importable
 
-    return key in REGISTERS, key in REGISTERS and key in ADAPTERS
-
-
-def required_headers(key: str, today: date) -> dict[str, tuple[str, ...]]:
-    """Per sheet, the register headers a new record cannot do without: the main sheet's
-    (asked of the register's own rules with an empty record), each child sheet's parent."""
-    from qmsdesk.services.exchange import REGISTERS
-    from qmsdesk.services.import_adapters import adapter_for, field_of
-
-    spec = REGISTERS[key]
-    required = {sheet.name: (sheet.parent,) for sheet in spec.sheets if sheet.parent}
-    try:
-        adapter = adapter_for(key)
-        errors = adapter.validate(adapter.new_record(today), today)
-    except Exception:  # an adapter that cannot judge an empty record: say nothing
-        return required
-    header_of = {name: header for header, name in field_of(spec.main).items()}
-    required[spec.main.name] = tuple(header_of[f] for f in errors if f in header_of)
-    return required
+    return exportable(key), importable(key)
 
 
 def _last_folder() -> Path:
@@ -139,9 +119,9 @@ class ExchangeActions(QObject):
 
     # --- helpers ----------------------------------------------------------------------------
     def _title(self) -> str:
-        from qmsdesk.services.exchange import REGISTERS
+        from qmsdesk.services.exchange import title
 
-        return REGISTERS[self.key].title
+        return title(self.key)
 
     def _ask_save(self, caption: str, stem: str) -> Path | None:
         filters = {".xlsx": self.tr("Excel workbook (*.xlsx)"),
@@ -170,9 +150,9 @@ class ExchangeActions(QObject):
 
     def _beside(self, path: Path) -> str:
         """ "and 2 more CSV files beside it" for the FILE.csv layout."""
-        from qmsdesk.services.exchange import REGISTERS
+        from qmsdesk.services.exchange import sheets
 
-        more = len(REGISTERS[self.key].sheets) - 1
+        more = len(sheets(self.key)) - 1
         if path.suffix.lower() != ".csv" or not more:
             return ""
         return " " + (self.tr("and 1 more CSV file beside it") if more == 1 else
@@ -246,18 +226,19 @@ class ExchangeActions(QObject):
 
     def import_job(self, path: Path) -> Any:
         """What the import dialog runs, with the database and date bound in."""
+        from qmsdesk.services.exchange import required_headers
         from qmsdesk.ui.dialogs.import_dialog import ImportJob
 
         db, key, today = self.page.db, self.key, self.page.today
 
         def preview(remembered: Any) -> Any:
-            from qmsdesk.services.importer import preview_import
+            from qmsdesk.services.exchange import preview_import
 
             return preview_import(key, path, remembered)
 
         def run(mapping: Any, dry_run: bool,
                 cancelled: Callable[[], bool]) -> Generator[Any, None, Any]:
-            from qmsdesk.services.importer import run_import
+            from qmsdesk.services.exchange import run_import
 
             return run_import(db, key, path, today, mapping=mapping, dry_run=dry_run,
                               cancelled=cancelled)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from qmsdesk.services import actions as action_service
+from qmsdesk.services.actions import service as action_service
 from qmsdesk.ui.action_editing import edit_action, open_action
 from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS
 from qmsdesk.ui.register_table import RegisterTable
@@ -78,7 +78,7 @@ def actions_of(parent: QWidget, db: Database, today: date, link: str,
     links = {link: record_id}
     return LinkedActions(
         ACTION_COLUMNS, ACTION_WIDTHS,
-        lambda: action_service.list_actions(db, today, **links),
+        lambda: action_service.list_actions(db, today, include_closed=True, **links),
         lambda: edit_action(parent, db, today,
                             action_service.new_action(today, **links)) is not None,
         lambda action_id: open_action(parent, db, today, action_id) is not None)

@@ -351,7 +351,7 @@ class MainWindow(QMainWindow):
         value = QSettings().value("recent_databases", [])
         if isinstance(value, str):
             return [value]
-        return [str(v) for v in value or []]
+        return [str(v) for v in value] if isinstance(value, list) else []
 
     def _remember(self, path: str) -> None:
         recent = [p for p in self.recent_databases() if p != path]

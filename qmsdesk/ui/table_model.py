@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -35,6 +35,11 @@ class Column:
 
     def key(self, row: Any) -> str | int | float:
         return self.sort_key(row) if self.sort_key else self.text(row).casefold()
+
+
+def attribute_is(name: str, wanted: object) -> Callable[[Any], bool]:
+    """A filter predicate: the row's attribute ``name`` equals ``wanted``."""
+    return lambda row: getattr(row, name) == wanted
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -166,10 +171,14 @@ class RecordFilterProxy(QSortFilterProxyModel):
 
         self._refilter(change)
 
+    def _records(self) -> RecordTableModel:
+        # The proxy is only ever set on a RecordTableModel (see RegisterTable).
+        return cast(RecordTableModel, self.sourceModel())
+
     def _text_of(self, source_row: int) -> str:
         text = self._haystack.get(source_row)
         if text is None:
-            model = self.sourceModel()
+            model = self._records()
             row = model.row_at(source_row)
             columns = (model.column(c) for c in range(model.columnCount()))
             text = "\x1f".join(c.text(row) for c in columns if c.searchable).casefold()
@@ -178,7 +187,7 @@ class RecordFilterProxy(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if self._predicates:
-            item = self.sourceModel().row_at(source_row)
+            item = self._records().row_at(source_row)
             if not all(predicate(item) for predicate in self._predicates.values()):
                 return False
         return not self._needle or self._needle in self._text_of(source_row)

@@ -69,10 +69,10 @@ _running: set[BackgroundTask] = set()
 
 
 def start_task(factory: Callable[[], Generator[Any, None, Any]],
-               on_done: Callable[[Any], None],
+               on_done: Callable[[Any], object],
                on_error: Callable[[BaseException], None],
                on_progress: Callable[[int, int, str], None] | None = None,
-               on_cancelled: Callable[[], None] | None = None) -> BackgroundTask:
+               on_cancelled: Callable[[], object] | None = None) -> BackgroundTask:
     """Start a task; the callbacks run on the GUI thread (queued signal connections)."""
     task = BackgroundTask(factory)
     queued = Qt.ConnectionType.QueuedConnection
@@ -91,7 +91,7 @@ def start_task(factory: Callable[[], Generator[Any, None, Any]],
 
 def run_with_progress(parent: QWidget, title: str,
                       factory: Callable[[], Generator[Any, None, Any]],
-                      on_done: Callable[[Any], None],
+                      on_done: Callable[[Any], object],
                       on_error: Callable[[BaseException], None]) -> BackgroundTask:
     """Run a task behind a modal progress dialog with a Cancel button."""
     dialog = QProgressDialog(title, parent.tr("Cancel"), 0, 0, parent)

@@ -11,9 +11,9 @@ from sqlalchemy import func, select, text
 from qmsdesk.models.audit import GENESIS_HASH, AuditEntry, entry_hash, verify_chain
 from qmsdesk.models.db import Database, open_database
 from qmsdesk.models.parties import Party
-from qmsdesk.services import parties
 from qmsdesk.services.integrity import verify_database
-from qmsdesk.services.parties import EngagementRecord, RequirementRecord
+from qmsdesk.services.parties import service as parties
+from qmsdesk.services.parties.records import EngagementRecord, RequirementRecord
 from tests.factories import make_party as _party
 
 Row = tuple[str, str, str, str, str, str, str]  # user, action, entity, ref, field, old, new
@@ -272,13 +272,15 @@ def test_verify_database_reports_the_broken_chain(busy_db: Database) -> None:
 
 def test_verify_database_reports_a_dangling_child_row(db: Database, today: date) -> None:
     parties.save_party(db, _party(today), today)
-    with db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
-        conn.exec_driver_sql(
+    import sqlite3
+    from contextlib import closing
+
+    assert db.path is not None
+    with closing(sqlite3.connect(db.path)) as conn:  # foreign keys are off outside the app
+        conn.execute(
             "INSERT INTO party_requirement (party_id, description, kind, obligation, source, "
             "addressed_by) VALUES (99, 'orphan', 'requirement', '', '', '')")
         conn.commit()
-        conn.exec_driver_sql("PRAGMA foreign_keys = ON")
     report = verify_database(db)
     assert not report.ok
     assert report.problems == [

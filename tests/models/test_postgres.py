@@ -16,9 +16,9 @@ from sqlalchemy import create_engine, text
 
 from qmsdesk.models.audit import verify_chain
 from qmsdesk.models.db import HEAD_REVISION, Database, DatabaseRefused, open_database
-from qmsdesk.services import parties
 from qmsdesk.services.errors import ConflictError
 from qmsdesk.services.integrity import verify_database
+from qmsdesk.services.parties import service as parties
 from tests.factories import make_party
 
 SERVER = os.environ.get("QMSDESK_TEST_POSTGRES_URL", "")

@@ -21,8 +21,8 @@ from qmsdesk.reports.auditor_pack import write_auditor_pack
 from qmsdesk.reports.issue import ReportRequest
 from qmsdesk.services import report_log
 from qmsdesk.services.errors import ServiceError, ValidationError
+from qmsdesk.services.exchange.columns import TABLES
 from qmsdesk.services.progress import run_task
-from qmsdesk.services.register_tables import TABLES
 from tests.conftest import TODAY
 
 PERIOD = (date(2026, 1, 1), TODAY)

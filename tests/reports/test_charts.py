@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from qmsdesk.reports.charts import GridPoint, objective_trend, power_interest_grid
-from qmsdesk.services import party_rules as rules
+from qmsdesk.services.parties import rules
 
 ROOT = Path(__file__).resolve().parents[2]
 

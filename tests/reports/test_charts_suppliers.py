@@ -19,7 +19,7 @@ from qmsdesk.reports.charts_suppliers import (
     scorecard,
     suppliers_by_band,
 )
-from qmsdesk.services.supplier_rules import DEFAULT_BANDS, NO_DATA
+from qmsdesk.services.suppliers.rules import DEFAULT_BANDS, NO_DATA
 
 ROOT = Path(__file__).resolve().parents[2]
 BANDS = [(band.name, band.minimum) for band in DEFAULT_BANDS]

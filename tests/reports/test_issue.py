@@ -18,7 +18,7 @@ from qmsdesk.reports.issue import ReportRequest, generate_report
 from qmsdesk.services import report_log
 from qmsdesk.services.errors import ValidationError
 from qmsdesk.services.org_settings import OrgSettings, load_settings, read_logo, save_settings
-from qmsdesk.services.parties import get_party, save_party
+from qmsdesk.services.parties.service import get_party, save_party
 from qmsdesk.services.progress import run_task
 from tests.factories import make_party
 from tests.reports.helpers import pdf_text
@@ -193,7 +193,8 @@ def test_a_picture_too_large_to_open_safely_is_refused(tmp_path, monkeypatch):
 
 
 def test_an_expiring_certificate_reads_the_same_the_next_day(db, today, tmp_path):
-    from qmsdesk.services.suppliers import CertificateRecord, save_supplier
+    from qmsdesk.services.suppliers.records import CertificateRecord
+    from qmsdesk.services.suppliers.service import save_supplier
     from tests.factories import make_supplier
 
     supplier = make_supplier(today, next_review=today + timedelta(days=200))

@@ -14,7 +14,8 @@ from qmsdesk.models.audit import AuditEntry
 from qmsdesk.models.db import open_database
 from qmsdesk.reports.management_review_report import SECTIONS
 from qmsdesk.services.errors import ValidationError
-from qmsdesk.services.parties import EngagementRecord, get_party, save_party
+from qmsdesk.services.parties.records import EngagementRecord
+from qmsdesk.services.parties.service import get_party, save_party
 from qmsdesk.services.progress import run_task
 from tests.conftest import TODAY
 from tests.factories import make_party

@@ -6,9 +6,10 @@ import re
 from datetime import date, timedelta
 
 from qmsdesk.models.db import Database
-from qmsdesk.services import actions, objectives, policy
-from qmsdesk.services import objective_rules as rules
-from qmsdesk.services.objectives import MeasurementRecord, ObjectiveRecord
+from qmsdesk.services.actions import service as actions
+from qmsdesk.services.objectives import policy, rules
+from qmsdesk.services.objectives import service as objectives
+from qmsdesk.services.objectives.records import MeasurementRecord, ObjectiveRecord
 from qmsdesk.services.org_settings import OrgSettings, save_settings
 from qmsdesk.services.progress import Progress, run_task
 from tests.reports.helpers import objectives_report

@@ -12,13 +12,8 @@ from qmsdesk.models.db import Database
 from qmsdesk.reports import document
 from qmsdesk.reports.fonts import FONT_CJK, markup
 from qmsdesk.services.org_settings import OrgSettings, save_settings
-from qmsdesk.services.parties import (
-    EngagementRecord,
-    PartyRecord,
-    RequirementRecord,
-    archive_party,
-    save_party,
-)
+from qmsdesk.services.parties.records import EngagementRecord, PartyRecord, RequirementRecord
+from qmsdesk.services.parties.service import archive_party, save_party
 from qmsdesk.services.progress import Progress, run_task
 from tests.reports.helpers import parties_report, pdf_text
 

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from qmsdesk.models.db import Database
-from qmsdesk.services import actions, supplier_reviews, suppliers
+from qmsdesk.services.actions import service as actions
 from qmsdesk.services.org_settings import OrgSettings, save_settings
 from qmsdesk.services.progress import Progress, run_task
-from qmsdesk.services.suppliers import CertificateRecord, ReviewRecord
+from qmsdesk.services.suppliers import reviews as supplier_reviews
+from qmsdesk.services.suppliers import service as suppliers
+from qmsdesk.services.suppliers.records import CertificateRecord, ReviewRecord
 from tests.factories import make_supplier
 from tests.reports.helpers import suppliers_report
 from tests.reports.test_parties_report import image_xobjects, pdf_text

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from qmsdesk.services import action_rules as rules
-from qmsdesk.services.actions import ActionRecord
+from qmsdesk.services.actions import rules
+from qmsdesk.services.actions.records import ActionRecord
 from tests.factories import make_action
 
 TODAY = date(2026, 11, 21)

@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 from qmsdesk.models.audit import AuditEntry
 from qmsdesk.models.db import Database
 from qmsdesk.models.objectives import Action, Objective
-from qmsdesk.services import action_rules as rules
-from qmsdesk.services import actions, parties
-from qmsdesk.services.actions import ActionRecord, ActionRow
+from qmsdesk.services.actions import rules
+from qmsdesk.services.actions import service as actions
+from qmsdesk.services.actions.records import ActionRecord, ActionRow
 from qmsdesk.services.errors import ConflictError, NotFoundError, ValidationError
+from qmsdesk.services.parties import service as parties
 from tests.factories import make_action as _action
 from tests.factories import make_party
 from tests.services.test_action_rules import INVALID, START

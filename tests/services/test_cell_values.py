@@ -10,9 +10,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from qmsdesk.services.cell_values import CellError, parse_cell
-from qmsdesk.services.register_tables import format_cell, spreadsheet_safe
-from qmsdesk.services.spreadsheet_io import unescape_text
+from qmsdesk.services.exchange.cell_values import CellError, parse_cell
+from qmsdesk.services.exchange.spreadsheet_io import unescape_text
+from qmsdesk.services.exchange.tables import format_cell, spreadsheet_safe
 
 KINDS = ("text", "code", "int", "float", "date", "bool", "timestamp", "exact timestamp")
 

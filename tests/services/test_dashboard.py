@@ -6,7 +6,11 @@ from datetime import date
 
 import pytest
 
-from qmsdesk.services import actions, dashboard, objectives, parties, suppliers
+from qmsdesk.services import dashboard
+from qmsdesk.services.actions import service as actions
+from qmsdesk.services.objectives import service as objectives
+from qmsdesk.services.parties import service as parties
+from qmsdesk.services.suppliers import service as suppliers
 from tests.factories import make_party
 
 TODAY = date(2026, 11, 21)

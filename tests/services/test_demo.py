@@ -12,26 +12,24 @@ from sqlalchemy import func, select
 from qmsdesk.models.audit import AuditEntry, verify_chain
 from qmsdesk.models.db import open_database
 from qmsdesk.models.parties import Party
-from qmsdesk.services import (
-    action_rules,
-    demo_objectives,
-    demo_parties,
-    demo_suppliers,
-    objective_rules,
-    supplier_rules,
-)
-from qmsdesk.services import party_rules as rules
-from qmsdesk.services.actions import get_action, list_actions
+from qmsdesk.services.actions import rules as action_rules
+from qmsdesk.services.actions.service import get_action, list_actions
 from qmsdesk.services.dates import add_months
-from qmsdesk.services.demo import ORGANISATION, STAFF, create_demo
+from qmsdesk.services.demo import objectives as demo_objectives
+from qmsdesk.services.demo import parties as demo_parties
+from qmsdesk.services.demo import suppliers as demo_suppliers
+from qmsdesk.services.demo.builder import ORGANISATION, STAFF, create_demo
 from qmsdesk.services.errors import ServiceError, ValidationError
-from qmsdesk.services.objectives import get_objective, health_of, list_objectives
+from qmsdesk.services.objectives import rules as objective_rules
+from qmsdesk.services.objectives.policy import policy_history, revise_policy
+from qmsdesk.services.objectives.service import get_objective, health_of, list_objectives
 from qmsdesk.services.org_settings import load_settings
-from qmsdesk.services.parties import get_party, list_parties
-from qmsdesk.services.policy import policy_history, revise_policy
+from qmsdesk.services.parties import rules
+from qmsdesk.services.parties.service import get_party, list_parties
 from qmsdesk.services.progress import run_task
-from qmsdesk.services.supplier_reviews import get_review, list_reviews, save_review, summarise
-from qmsdesk.services.suppliers import get_supplier, list_suppliers
+from qmsdesk.services.suppliers import rules as supplier_rules
+from qmsdesk.services.suppliers.reviews import get_review, list_reviews, save_review, summarise
+from qmsdesk.services.suppliers.service import get_supplier, list_suppliers
 from tests.conftest import TODAY
 
 REQUIRED_NAMES = (

@@ -8,10 +8,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from qmsdesk.services import action_rules, demo_reviews
-from qmsdesk.services.actions import get_action, list_actions
+from qmsdesk.services.actions import rules as action_rules
+from qmsdesk.services.actions.service import get_action, list_actions
 from qmsdesk.services.dates import add_months
-from qmsdesk.services.demo import STAFF
+from qmsdesk.services.demo import reviews as demo_reviews
+from qmsdesk.services.demo.builder import STAFF
 from qmsdesk.services.management_reviews import get_meeting, list_meetings, validate_meeting
 from qmsdesk.services.review_inputs import review_inputs
 from tests.conftest import TODAY

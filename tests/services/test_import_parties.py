@@ -14,11 +14,12 @@ from sqlalchemy import func, select
 from qmsdesk.models.audit import AuditEntry
 from qmsdesk.models.db import Database
 from qmsdesk.models.parties import Party
-from qmsdesk.services import parties as party_service
-from qmsdesk.services.exchange import REGISTERS, export_register, write_template
-from qmsdesk.services.importer import ImportRefused, run_import
+from qmsdesk.services.exchange import export_register, write_template
+from qmsdesk.services.exchange.importer import ImportRefused, run_import
+from qmsdesk.services.exchange.registers import REGISTERS
+from qmsdesk.services.exchange.spreadsheet_io import SpreadsheetError
+from qmsdesk.services.parties import service as party_service
 from qmsdesk.services.progress import run_task
-from qmsdesk.services.spreadsheet_io import SpreadsheetError
 from tests.conftest import TODAY
 from tests.services.workbooks import workbook_rows as _rows
 from tests.services.workbooks import write_workbook as _write
@@ -220,7 +221,7 @@ _name = _text.map(str.strip).filter(bool)
 
 @st.composite
 def _registers(draw: st.DrawFn) -> list[party_service.PartyRecord]:
-    from qmsdesk.services import party_rules
+    from qmsdesk.services.parties import rules as party_rules
 
     names = draw(st.lists(_name, min_size=1, max_size=5,
                           unique_by=lambda n: n.casefold()))
@@ -299,7 +300,7 @@ def test_cancel_while_saving_undoes_the_whole_import(db, tmp_path):
 
 
 def test_cancel_while_reading_a_large_file_stops_it(db, tmp_path):
-    from qmsdesk.services.spreadsheet_io import Cancelled
+    from qmsdesk.services.exchange.spreadsheet_io import Cancelled
 
     path = _write(tmp_path / "many.xlsx", {"parties": [
         ["Name", "Next review"], *([f"Party {n}", "2027-02-01"] for n in range(2500))]})

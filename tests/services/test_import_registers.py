@@ -14,12 +14,13 @@ from sqlalchemy import delete, func, select
 from qmsdesk.models.audit import AuditEntry
 from qmsdesk.models.db import Database
 from qmsdesk.models.objectives import Action, Measurement, Objective
-from qmsdesk.services import actions as action_service
-from qmsdesk.services import import_adapters
-from qmsdesk.services import objectives as objective_service
+from qmsdesk.services.actions import service as action_service
 from qmsdesk.services.errors import ConflictError
-from qmsdesk.services.exchange import REGISTERS, export_register
-from qmsdesk.services.importer import ImportRefused, run_import, suggest_mapping
+from qmsdesk.services.exchange import adapters as import_adapters
+from qmsdesk.services.exchange import export_register
+from qmsdesk.services.exchange.importer import ImportRefused, run_import, suggest_mapping
+from qmsdesk.services.exchange.registers import REGISTERS
+from qmsdesk.services.objectives import service as objective_service
 from qmsdesk.services.progress import run_task
 from tests.conftest import TODAY
 from tests.services.workbooks import workbook_rows as _rows

@@ -13,12 +13,13 @@ from sqlalchemy import func, select
 from qmsdesk.models.audit import AuditEntry
 from qmsdesk.models.db import Database
 from qmsdesk.models.suppliers import Supplier, SupplierReview, SupplierStatusChange
-from qmsdesk.services import import_adapters, import_suppliers  # this order: see the module
-from qmsdesk.services import suppliers as supplier_service
 from qmsdesk.services.errors import ConflictError
+from qmsdesk.services.exchange import adapters as import_adapters
 from qmsdesk.services.exchange import export_register
-from qmsdesk.services.importer import ImportRefused, run_import
+from qmsdesk.services.exchange.importer import ImportRefused, run_import
 from qmsdesk.services.progress import run_task
+from qmsdesk.services.suppliers import importing as import_suppliers
+from qmsdesk.services.suppliers import service as supplier_service
 from tests.conftest import TODAY
 from tests.services.workbooks import workbook_rows as _rows
 

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qmsdesk.services import objective_rules as rules
-from qmsdesk.services.objective_rules import Point, Target
-from qmsdesk.services.objectives import MeasurementRecord, ObjectiveRecord
+from qmsdesk.services.objectives import rules
+from qmsdesk.services.objectives.records import MeasurementRecord, ObjectiveRecord
+from qmsdesk.services.objectives.rules import Point, Target
 
 OVERDUE, OFF, RISK, NODATA = "measurement overdue", "off track", "at risk", "no data"
 ON, DONE, UNTRACKED = "on track", "achieved", "not tracked"

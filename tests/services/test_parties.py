@@ -6,14 +6,14 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 
 from qmsdesk.models.audit import AuditEntry
 from qmsdesk.models.db import Database
 from qmsdesk.models.parties import Engagement, Party, PartyRequirement
-from qmsdesk.services import parties
 from qmsdesk.services.errors import ConflictError, NotFoundError, ValidationError
-from qmsdesk.services.parties import EngagementRecord, PartyRecord, RequirementRecord
+from qmsdesk.services.parties import service as parties
+from qmsdesk.services.parties.records import EngagementRecord, PartyRecord, RequirementRecord
 from tests.factories import make_party as _party
 
 SCALE_MESSAGE = "must be a whole number from 1 to 5."
@@ -230,24 +230,38 @@ def test_second_of_two_editors_gets_a_conflict(db: Database, today: date) -> Non
     assert _counts(db) == before
 
 
-def test_a_save_racing_another_writer_gets_a_conflict(db: Database, today: date) -> None:
+def test_a_save_racing_another_writer_waits_its_turn_then_gets_a_conflict(
+        db: Database, today: date) -> None:
+    # Another writer (another QMS Desk on the same file) is in the middle of saving the same
+    # party: this save waits for the write lock instead of interleaving, then finds the
+    # record changed and refuses, rather than overwriting the other's work.
+    import threading
+    import time
+
+    from qmsdesk.models.db import open_database
+
     saved = parties.save_party(db, _party(today), today)
-    raced: list[bool] = []
+    other = open_database(db.url, user="Them")
+    holding, done = threading.Event(), threading.Event()
 
-    def other_writer(session: object, context: object, instances: object) -> None:
-        if not raced:  # between loading the row and writing it, someone else commits
-            raced.append(True)
-            with db.engine.begin() as conn:
-                conn.execute(text("UPDATE party SET owner = 'Them', version = version + 1"))
+    def other_writer() -> None:
+        with other.session() as session:
+            session.execute(text("UPDATE party SET owner = 'Them', version = version + 1"))
+            holding.set()
+            time.sleep(0.3)  # still writing when our save begins
+        done.set()
 
-    saved.owner = "Us"
-    event.listen(db.factory, "before_flush", other_writer)
+    thread = threading.Thread(target=other_writer)
+    thread.start()
     try:
-        with pytest.raises(ConflictError, match="changed elsewhere while you saved"):
+        assert holding.wait(5)
+        saved.owner = "Us"
+        with pytest.raises(ConflictError, match="changed elsewhere"):
             parties.save_party(db, saved, today)
+        assert done.is_set()  # our save began only after the other had committed
     finally:
-        event.remove(db.factory, "before_flush", other_writer)
-    assert raced
+        thread.join()
+        other.close()
     assert parties.get_party(db, saved.id).owner == "Them"
 
 

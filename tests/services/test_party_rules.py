@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qmsdesk.services import party_rules as rules
 from qmsdesk.services.dates import add_months, is_overdue
-from qmsdesk.services.parties import PartyRecord, new_party
+from qmsdesk.services.parties import rules
+from qmsdesk.services.parties.records import PartyRecord
+from qmsdesk.services.parties.service import new_party
 
 MC, KS, KI, MO = "Manage closely", "Keep satisfied", "Keep informed", "Monitor"
 # The documented power/interest grid: on both 1-5 scales, 3 and above is high.

@@ -12,14 +12,18 @@ from sqlalchemy import event, update
 from qmsdesk.clock import freeze
 from qmsdesk.models.audit import AuditEntry
 from qmsdesk.models.db import Database
-from qmsdesk.services import objective_rules, objectives, parties, supplier_reviews
 from qmsdesk.services import review_inputs as ri
-from qmsdesk.services.actions import new_action, save_action
+from qmsdesk.services.actions.service import new_action, save_action
 from qmsdesk.services.errors import ValidationError
 from qmsdesk.services.management_reviews import ReviewMeeting, save_meeting
-from qmsdesk.services.objectives import MeasurementRecord, ObjectiveRecord
-from qmsdesk.services.parties import EngagementRecord, RequirementRecord
-from qmsdesk.services.suppliers import CertificateRecord, save_supplier
+from qmsdesk.services.objectives import rules as objective_rules
+from qmsdesk.services.objectives import service as objectives
+from qmsdesk.services.objectives.records import MeasurementRecord, ObjectiveRecord
+from qmsdesk.services.parties import service as parties
+from qmsdesk.services.parties.records import EngagementRecord, RequirementRecord
+from qmsdesk.services.suppliers import reviews as supplier_reviews
+from qmsdesk.services.suppliers.records import CertificateRecord
+from qmsdesk.services.suppliers.service import save_supplier
 from tests.conftest import TODAY
 from tests.factories import make_party, make_supplier
 
@@ -480,7 +484,7 @@ def test_the_number_of_queries_does_not_grow_with_the_registers(db, clock):
 
 
 def test_party_and_supplier_reviews_overdue_at_the_period_end(db):
-    from qmsdesk.services.parties import save_party
+    from qmsdesk.services.parties.service import save_party
 
     for name, due in (("Late Customer", date(2026, 6, 1)),
                       ("On Time Customer", date(2026, 8, 1))):
@@ -499,6 +503,6 @@ def test_party_and_supplier_reviews_overdue_at_the_period_end(db):
     (3.95, 3.84, "↑"),  # as printed: 4.0 against 3.8
     (2.25, 2.0, "↑"), (None, 3.0, "")])
 def test_a_change_of_0_2_or_more_counts_and_less_does_not(average, previous, arrow):
-    from qmsdesk.services.review_inputs_parts import satisfaction_arrow
+    from qmsdesk.services.review_inputs.feedback import satisfaction_arrow
 
     assert satisfaction_arrow(average, previous) == arrow

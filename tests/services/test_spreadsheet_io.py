@@ -15,17 +15,17 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from qmsdesk.services import spreadsheet_io as sio
-from qmsdesk.services import spreadsheet_write
-from qmsdesk.services.cell_values import parse_cell
-from qmsdesk.services.spreadsheet_io import (
+from qmsdesk.services.exchange import spreadsheet_io as sio
+from qmsdesk.services.exchange import spreadsheet_write
+from qmsdesk.services.exchange.cell_values import parse_cell
+from qmsdesk.services.exchange.spreadsheet_io import (
     Cancelled,
     RowData,
     SheetOut,
     SpreadsheetError,
     read_spreadsheet,
 )
-from qmsdesk.services.spreadsheet_write import write_csv_files, write_xlsx
+from qmsdesk.services.exchange.spreadsheet_write import write_csv_files, write_xlsx
 
 NAMES = ["Müller GmbH", "東京精密", "Café 🚀 Ltd", "=SUM(A1:A2)", "'quoted", "-3.5 text",
          "@home", "+44 20 7946 0000", "line one\nline two", "  spaced  ", "O'Brien"]

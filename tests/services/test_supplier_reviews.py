@@ -11,13 +11,12 @@ from sqlalchemy import func, select
 from qmsdesk.models.audit import AuditEntry, verify_chain
 from qmsdesk.models.db import Database
 from qmsdesk.models.suppliers import ReviewScore, Supplier, SupplierReview, SupplierStatusChange
-from qmsdesk.services import supplier_reviews as reviews
-from qmsdesk.services import supplier_rules as rules
-from qmsdesk.services import suppliers
 from qmsdesk.services.dates import add_months
 from qmsdesk.services.errors import ConflictError, NotFoundError, ValidationError
-from qmsdesk.services.supplier_rules import Band, Criterion
-from qmsdesk.services.suppliers import ReviewRecord, StatusChange, SupplierRecord
+from qmsdesk.services.suppliers import reviews, rules
+from qmsdesk.services.suppliers import service as suppliers
+from qmsdesk.services.suppliers.records import ReviewRecord, StatusChange, SupplierRecord
+from qmsdesk.services.suppliers.rules import Band, Criterion
 from tests.factories import make_supplier
 
 DAY = timedelta(days=1)

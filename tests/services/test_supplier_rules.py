@@ -10,14 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qmsdesk.services import supplier_rules as rules
-from qmsdesk.services.supplier_rules import Band, Criterion
-from qmsdesk.services.suppliers import (
+from qmsdesk.services.suppliers import rules
+from qmsdesk.services.suppliers.records import (
     CertificateRecord,
     CriterionScore,
     ReviewRecord,
     SupplierRecord,
 )
+from qmsdesk.services.suppliers.rules import Band, Criterion
 
 TODAY = date(2026, 11, 21)
 DAY = timedelta(days=1)

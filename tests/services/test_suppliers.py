@@ -12,9 +12,11 @@ from qmsdesk.models.audit import AuditEntry, verify_chain
 from qmsdesk.models.db import Database
 from qmsdesk.models.parties import Party
 from qmsdesk.models.suppliers import Certificate, Supplier, SupplierStatusChange
-from qmsdesk.services import parties, supplier_reviews, suppliers
 from qmsdesk.services.errors import ConflictError, NotFoundError, ValidationError
-from qmsdesk.services.suppliers import CertificateRecord, StatusChange, SupplierRecord
+from qmsdesk.services.parties import service as parties
+from qmsdesk.services.suppliers import reviews as supplier_reviews
+from qmsdesk.services.suppliers import service as suppliers
+from qmsdesk.services.suppliers.records import CertificateRecord, StatusChange, SupplierRecord
 from tests.factories import make_party, make_supplier
 
 DAY = timedelta(days=1)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from qmsdesk.services import org_settings, parties
+from qmsdesk.services import org_settings
 from qmsdesk.services.errors import ServiceError
+from qmsdesk.services.parties import service as parties
 from qmsdesk.services.progress import run_task
 from qmsdesk.services.workspace import (
     backup_database,

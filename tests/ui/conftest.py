@@ -12,7 +12,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from qmsdesk.models.db import open_database
-from qmsdesk.services import parties as service
+from qmsdesk.services.parties import service
 from qmsdesk.ui.app import init_settings
 from qmsdesk.ui.main_window import MainWindow
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from qmsdesk.models.audit import AuditEntry
-from qmsdesk.services import actions as service
+from qmsdesk.services.actions import service
 from qmsdesk.ui.dialogs.action_dialog import ActionDialog
 from tests.ui.conftest import drive_dialog
 

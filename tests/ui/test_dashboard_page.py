@@ -69,8 +69,8 @@ def _weak_figure(page) -> str:
 
 
 def test_renaming_the_bands_keeps_the_weak_supplier_count(demo_window, qtbot):
-    from qmsdesk.services import supplier_reviews
-    from qmsdesk.services.supplier_rules import Band
+    from qmsdesk.services.suppliers import reviews as supplier_reviews
+    from qmsdesk.services.suppliers.rules import Band
 
     page = demo_window.pages["dashboard"]
     before = page.overview

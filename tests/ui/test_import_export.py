@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
-from qmsdesk.services import parties as party_service
-from qmsdesk.services.exchange import REGISTERS
-from qmsdesk.services.import_adapters import ADAPTERS
+from qmsdesk.services.exchange.adapters import ADAPTERS
+from qmsdesk.services.exchange.registers import REGISTERS
+from qmsdesk.services.parties import service as party_service
 from qmsdesk.services.progress import Progress, run_task
 from tests.ui.conftest import SAMPLE, drive_dialog
 
@@ -327,7 +327,7 @@ def test_cancel_stops_a_running_check_and_keeps_the_dialog(window, qtbot, files,
             yield Progress(step, 200, "Checking every row")
         raise AssertionError("not cancelled")
 
-    monkeypatch.setattr("qmsdesk.services.importer.run_import", slow_import)
+    monkeypatch.setattr("qmsdesk.services.exchange.run_import", slow_import)
 
     def interact(dialog) -> None:
         _wait_for(qtbot, dialog, dialog.columns_page)
@@ -354,7 +354,7 @@ def test_cancel_after_the_last_step_counts_as_imported(window, qtbot, files, tmp
     files.open = _write(tmp_path / "p.xlsx", [["Name"], ["Harland"]])
     saving = threading.Event()
     release = threading.Event()
-    real = __import__("qmsdesk.services.importer", fromlist=["run_import"]).run_import
+    real = __import__("qmsdesk.services.exchange", fromlist=["run_import"]).run_import
 
     def import_then_wait(*args, **kwargs):
         if kwargs.get("dry_run"):
@@ -366,7 +366,7 @@ def test_cancel_after_the_last_step_counts_as_imported(window, qtbot, files, tmp
         yield Progress(4, 4, "Done")  # as run_import's last step
         return result
 
-    monkeypatch.setattr("qmsdesk.services.importer.run_import", import_then_wait)
+    monkeypatch.setattr("qmsdesk.services.exchange.run_import", import_then_wait)
 
     def interact(dialog) -> None:
         _wait_for(qtbot, dialog, dialog.columns_page)

@@ -7,9 +7,9 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton
 
-from qmsdesk.services import actions as action_service
-from qmsdesk.services import objectives as service
-from qmsdesk.services import policy as policy_service
+from qmsdesk.services.actions import service as action_service
+from qmsdesk.services.objectives import policy as policy_service
+from qmsdesk.services.objectives import service
 from qmsdesk.ui.child_table import open_editor
 from qmsdesk.ui.dialogs.action_dialog import ActionDialog
 from qmsdesk.ui.dialogs.objective_dialog import ObjectiveDialog

@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
-from qmsdesk.services import parties as party_service
-from qmsdesk.services import suppliers as supplier_service
+from qmsdesk.services.parties import service as party_service
+from qmsdesk.services.suppliers import service as supplier_service
 from qmsdesk.ui.dialogs.supplier_dialog import SupplierDialog
 from tests.ui.conftest import drive_dialog
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from qmsdesk.models.audit import AuditEntry
 from qmsdesk.models.parties import Party
-from qmsdesk.services import parties as service
+from qmsdesk.services.parties import service
 from qmsdesk.ui.child_table import open_editor
 from qmsdesk.ui.dialogs.party_dialog import PartyDialog
 from qmsdesk.ui.pages.parties_page import COLUMNS
@@ -315,7 +315,7 @@ def test_party_editor_lists_and_adds_its_actions(window, qtbot):
 
     drive_dialog(page.open_action.trigger, edit)
     assert titles == [["Send 8D for the bore complaint"]]
-    from qmsdesk.services import actions as action_service
+    from qmsdesk.services.actions import service as action_service
 
     rows = action_service.list_actions(window.db, window.today, party_id=3)
     assert [(r.source, r.source_ref) for r in rows] == [("party", "IP-0003")]

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from qmsdesk.models.audit import AuditEntry
-from qmsdesk.services import actions as action_service
 from qmsdesk.services import management_reviews as meetings
+from qmsdesk.services.actions import service as action_service
 from tests.ui.conftest import drive_dialog
 
 

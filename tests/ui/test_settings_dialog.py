@@ -7,7 +7,8 @@ from io import BytesIO
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from qmsdesk.services import org_settings, supplier_reviews, user_settings
+from qmsdesk.services import org_settings, user_settings
+from qmsdesk.services.suppliers import reviews as supplier_reviews
 from tests.ui.conftest import drive_dialog
 
 

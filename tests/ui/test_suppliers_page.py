@@ -7,9 +7,9 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from qmsdesk.services import supplier_reviews as review_service
-from qmsdesk.services import suppliers as service
-from qmsdesk.services.parties import list_parties
+from qmsdesk.services.parties.service import list_parties
+from qmsdesk.services.suppliers import reviews as review_service
+from qmsdesk.services.suppliers import service
 from qmsdesk.ui.child_table import open_editor
 from qmsdesk.ui.dialogs.review_dialog import ReviewDialog
 from qmsdesk.ui.dialogs.supplier_dialog import SupplierDialog

@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
 
-from qmsdesk.services import action_rules as rules
-from qmsdesk.services.actions import ActionRecord
+from qmsdesk.services.actions import rules
+from qmsdesk.services.actions.records import ActionRecord
 from qmsdesk.services.labels import label
 from qmsdesk.ui.dialogs.record_dialog import RecordDialog
 from qmsdesk.ui.widgets import DateEdit, choice_box, select_value
@@ -135,7 +136,8 @@ class ActionDialog(RecordDialog):
 
     def value(self) -> ActionRecord:
         source = self.source.currentData()
-        links = {field_name: None for field_name in rules.LINK_FIELDS}
+        # Any: mypy cannot match keys known only at run time to the record's fields.
+        links: dict[str, Any] = {field_name: None for field_name in rules.LINK_FIELDS}
         if source in rules.SOURCE_LINKS:
             links[rules.SOURCE_LINKS[source]] = self.link.currentData()
         return dataclasses.replace(

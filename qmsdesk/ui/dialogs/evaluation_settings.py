@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qmsdesk.services import supplier_rules as rules
+from qmsdesk.services.suppliers import rules
 from qmsdesk.ui.child_table import (
     ChildColumn,
     ChildDelegate,
@@ -120,9 +120,9 @@ class EvaluationSettingsPanel(QWidget):
     def value(self) -> EvaluationSettings:
         commit_open_editor(self.criteria_view)
         commit_open_editor(self.bands_view)
-        criteria = [rules.Criterion(c.name, c.description, c.weight)  # type: ignore[arg-type]
+        criteria = [rules.Criterion(c.name, c.description, c.weight)
                     for c in self.criteria.items()]
-        bands = [rules.Band(b.name, b.minimum)  # type: ignore[arg-type]
+        bands = [rules.Band(b.name, b.minimum)
                  for b in self.bands.items()]
         return EvaluationSettings(criteria, bands,
                                   {c: box.value() for c, box in self.intervals.items()})

@@ -229,8 +229,7 @@ class ImportDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         from qmsdesk.services.errors import ServiceError
-        from qmsdesk.services.importer import ImportRefused
-        from qmsdesk.services.spreadsheet_io import Cancelled
+        from qmsdesk.services.exchange import Cancelled, ImportRefused
 
         self._task = None
         if isinstance(exc, Cancelled):  # stopped while reading the file
@@ -287,9 +286,9 @@ class ImportDialog(QDialog):
         self._show(self.columns_page, self.tr("1 · Columns"))
 
     def _all_sheets(self) -> list[Any]:
-        from qmsdesk.services.exchange import REGISTERS
+        from qmsdesk.services.exchange import sheets
 
-        return list(REGISTERS[self.job.key].sheets)
+        return list(sheets(self.job.key))
 
     def chosen_mapping(self) -> Chosen:
         return self.columns_page.mapping()

@@ -31,8 +31,9 @@ class MeetingDialog(RecordDialog):
         self.attendees = self.add_field(form, self.tr("&Attendees"), QPlainTextEdit(),
                                         "attendees")
         self.attendees.setFixedHeight(84)
-        self.attendees.parentWidget().setSizePolicy(QSizePolicy.Policy.Preferred,
-                                                    QSizePolicy.Policy.Fixed)
+        box = self.attendees.parentWidget()  # the field's box from add_field
+        if box is not None:
+            box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.conclusions = self.add_field(
             form, self.tr("C&onclusions and decisions"), QPlainTextEdit(), "conclusions")
         self.conclusions.setPlaceholderText(self.tr(
@@ -41,9 +42,7 @@ class MeetingDialog(RecordDialog):
             "Actions tab, with an owner and a due date."))
         for edit in (self.attendees, self.conclusions):
             edit.setTabChangesFocus(True)
-        self.actions = actions
-        self.actions.setParent(self)
-        self.tabs.addTab(self.actions, self.tr("&Actions decided"))
+        self.add_actions_tab(actions, self.tr("&Actions decided"))
         self.heading.setText(
             f"{record.ref} — held {record.held_on.isoformat()}" if record.ref and record.held_on
             else self.tr("New management review"))

@@ -9,6 +9,7 @@ from datetime import date
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -19,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qmsdesk.services import objective_rules as rules
 from qmsdesk.services.labels import label
-from qmsdesk.services.objectives import MeasurementRecord, ObjectiveRecord
+from qmsdesk.services.objectives import rules
+from qmsdesk.services.objectives.records import MeasurementRecord, ObjectiveRecord
 from qmsdesk.ui.chart_view import ChartView
 from qmsdesk.ui.child_table import (
     ChildColumn,
@@ -73,15 +74,13 @@ class ObjectiveDialog(RecordDialog):
         self._build_details(context)
         self._build_measurements()
         if context.actions is not None:
-            self.actions = context.actions
-            self.actions.setParent(self)
-            self.tabs.addTab(self.actions, self.tr("&Actions"))
+            self.add_actions_tab(context.actions, self.tr("&Actions"))
         self._load(record, context)
         self.start_tracking()
         self.title.setFocus()
 
-    def _line(self, form: object, text: str, key: str) -> QLineEdit:
-        return self.add_field(form, text, QLineEdit(), key)  # type: ignore[arg-type,return-value]
+    def _line(self, form: QFormLayout, text: str, key: str) -> QLineEdit:
+        return self.add_field(form, text, QLineEdit(), key)
 
     def _build_details(self, context: ObjectiveContext) -> None:
         form = self.new_form_tab(self.tr("&Details"))
@@ -105,7 +104,9 @@ class ObjectiveDialog(RecordDialog):
         for caption, edit in ((self.tr("Baseline"), self.baseline),
                               (self.tr("Target"), self.target),
                               (self.tr("Maximum (band)"), self.target_max)):
-            row.addWidget(QLineEdit(caption, readOnly=True, frame=False, maximumWidth=110))
+            caption_edit = QLineEdit(caption, readOnly=True, frame=False)
+            caption_edit.setMaximumWidth(110)
+            row.addWidget(caption_edit)
             row.addWidget(edit)
             edit.textChanged.connect(self._chart_timer.start)
         self.add_field(form, self.tr("Baseline → target *"), numbers, "baseline")
@@ -121,9 +122,9 @@ class ObjectiveDialog(RecordDialog):
                                         "resources")
         self.evaluation = self.add_field(form, self.tr("How results are evaluated"),
                                          QPlainTextEdit(), "evaluation")
-        for edit in (self.resources, self.evaluation):
-            edit.setFixedHeight(48)
-            edit.setTabChangesFocus(True)
+        for notes in (self.resources, self.evaluation):
+            notes.setFixedHeight(48)
+            notes.setTabChangesFocus(True)
         self.segment = self.add_field(form, self.tr("Segment (interested party)"), choice_box(
             [(None, self.tr("Not segmented")), *context.segments]), "segment_party_id")
         self.status = self.add_field(form, self.tr("Status"), choice_box(
@@ -132,8 +133,8 @@ class ObjectiveDialog(RecordDialog):
             from PySide6.QtWidgets import QCompleter
 
             self.owner.setCompleter(QCompleter(sorted(set(context.owners)), self))
-        for edit in (self.start, self.due):
-            edit.dateChanged.connect(self._chart_timer.start)
+        for date_edit in (self.start, self.due):
+            date_edit.dateChanged.connect(self._chart_timer.start)
 
     def _build_measurements(self) -> None:
         page = QWidget()
@@ -225,6 +226,8 @@ class ObjectiveDialog(RecordDialog):
             process=self.process.text(), policy_commitment=self.commitment.currentData() or "",
             kpi_name=self.kpi.text(), unit=self.unit.text(),
             direction=self.direction.currentData(),
+            # Text that is not a number stays as typed, so validation can name it; the
+            # record's fields say float only.
             baseline=parse_number(self.baseline.text()),  # type: ignore[arg-type]
             target=parse_number(self.target.text()),  # type: ignore[arg-type]
             target_max=parse_number(self.target_max.text()),  # type: ignore[arg-type]
@@ -243,9 +246,10 @@ class ObjectiveDialog(RecordDialog):
         from qmsdesk.reports.charts import objective_trend
 
         record = self.value()
-        numbers = (record.baseline, record.target)
-        if not all(isinstance(n, float | int) for n in numbers) or record.start_date is None \
-                or record.due_date is None or record.due_date <= record.start_date:
+        baseline, target = record.baseline, record.target
+        if not isinstance(baseline, float | int) or not isinstance(target, float | int) \
+                or record.start_date is None or record.due_date is None \
+                or record.due_date <= record.start_date:
             self.chart.show_message(self.tr("Enter baseline, target, start and due dates to "
                                             "see the trend chart."))
             return
@@ -253,6 +257,6 @@ class ObjectiveDialog(RecordDialog):
                         if m.on_date is not None and isinstance(m.value, float | int))
         target_max = record.target_max if isinstance(record.target_max, float | int) else None
         self.chart.set_figure(objective_trend(
-            points, float(record.baseline), float(record.target), target_max,  # type: ignore[arg-type]
+            points, float(baseline), float(target), target_max,
             record.direction, record.start_date, record.due_date, record.unit,
             width_in=8.4, height_in=2.6))

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QCompleter,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -22,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qmsdesk.services import party_rules as rules
-from qmsdesk.services.parties import EngagementRecord, PartyRecord, RequirementRecord
+from qmsdesk.services.parties import rules
+from qmsdesk.services.parties.records import EngagementRecord, PartyRecord, RequirementRecord
 from qmsdesk.ui.child_table import (
     ChildColumn,
     ChildDelegate,
@@ -71,9 +72,7 @@ class PartyDialog(RecordDialog):
             self.tr("Engagement log"), "engagements", ENGAGEMENT_COLUMNS, record.engagements,
             lambda: EngagementRecord(on_date=self._today), self.tr("Log engagement"))
         if actions is not None:  # the actions raised from this party (page-supplied)
-            self.actions = actions
-            actions.setParent(self)
-            self.tabs.addTab(actions, self.tr("&Actions"))
+            self.add_actions_tab(actions, self.tr("&Actions"))
         self._load(record)
         self.start_tracking()
         self.name.setFocus()
@@ -128,11 +127,11 @@ class PartyDialog(RecordDialog):
         self.notes.setFixedHeight(48)
         self.notes.setTabChangesFocus(True)
 
-    def _build_review_fields(self, form: object) -> None:
+    def _build_review_fields(self, form: QFormLayout) -> None:
         self.interval = QSpinBox()
         self.interval.setRange(1, rules.MAX_INTERVAL_MONTHS)
         self.interval.setSuffix(self.tr(" months"))
-        self.add_field(form, self.tr("Review interval"), self.interval,  # type: ignore[arg-type]
+        self.add_field(form, self.tr("Review interval"), self.interval,
                        "review_interval_months")
         self.last_review = DateEdit(optional=True, empty_text=self.tr("Never reviewed"))
         review_row = QWidget()
@@ -145,10 +144,10 @@ class PartyDialog(RecordDialog):
         self.mark_reviewed.clicked.connect(
             lambda: self.last_review.setDate(to_qdate(self._today)))
         row.addWidget(self.mark_reviewed)
-        self.add_field(form, self.tr("Last review"), review_row,  # type: ignore[arg-type]
+        self.add_field(form, self.tr("Last review"), review_row,
                        "last_review")
         self.next_review = DateEdit()
-        self.add_field(form, self.tr("Next review"), self.next_review,  # type: ignore[arg-type]
+        self.add_field(form, self.tr("Next review"), self.next_review,
                        "next_review")
         self.interval.valueChanged.connect(self._suggest_next_review)
         self.last_review.dateChanged.connect(self._suggest_next_review)

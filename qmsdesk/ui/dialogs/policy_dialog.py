@@ -8,7 +8,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTextBrowser, QVBoxLayout, QWidget
 
-from qmsdesk.services.policy import PolicyRevision
+from qmsdesk.services.objectives.policy import PolicyRevision
 from qmsdesk.ui.dialogs.record_dialog import RecordDialog
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.widgets import DateEdit

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 ERROR_STYLE = "color: #b00020;"
+
+W = TypeVar("W", bound=QWidget)
 
 
 class RecordDialog(QDialog):
@@ -39,7 +41,7 @@ class RecordDialog(QDialog):
         self._initial: Any = None
         self.saved: Any = None
         self.reload_requested = False
-        layout = QVBoxLayout(self)
+        layout = self.main_layout = QVBoxLayout(self)
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 15px; font-weight: 600;")
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
@@ -56,7 +58,8 @@ class RecordDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.accept)
+        save_shortcut = QShortcut(QKeySequence("Ctrl+S"), self)
+        save_shortcut.activated.connect(self.accept)
 
     # --- building -----------------------------------------------------------------------
     def new_form_tab(self, title: str) -> QFormLayout:
@@ -66,7 +69,7 @@ class RecordDialog(QDialog):
         self.tabs.addTab(page, title)
         return form
 
-    def add_field(self, form: QFormLayout, label: str, widget: QWidget, key: str) -> QWidget:
+    def add_field(self, form: QFormLayout, label: str, widget: W, key: str) -> W:
         """A labelled field with its own error line below it."""
         box = QWidget()
         column = QVBoxLayout(box)
@@ -83,6 +86,13 @@ class RecordDialog(QDialog):
         self.watch_tab(key, self.tabs.count() - 1)
         self._error_labels[key] = error
         return widget
+
+    def add_actions_tab(self, panel: QWidget, title: str) -> None:
+        """The page-supplied list of the record's actions, as the last tab."""
+        panel.setParent(self)
+        self.tabs.addTab(panel, title)
+        # Tests reach the panel as ``dialog.actions``, which shadows QWidget.actions().
+        self.actions = panel  # type: ignore[method-assign,assignment]
 
     def watch_tab(self, key_prefix: str, tab: int) -> None:
         self._field_tabs[key_prefix] = tab

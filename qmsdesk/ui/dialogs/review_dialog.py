@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -19,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qmsdesk.services import supplier_rules as rules
 from qmsdesk.services.labels import label
-from qmsdesk.services.supplier_reviews import summarise
-from qmsdesk.services.suppliers import CriterionScore, ReviewRecord
+from qmsdesk.services.suppliers import rules
+from qmsdesk.services.suppliers.records import CriterionScore, ReviewRecord
+from qmsdesk.services.suppliers.reviews import summarise
 from qmsdesk.ui.chart_view import ChartView
 from qmsdesk.ui.child_table import ChildColumn, ChildDelegate, ChildListModel, commit_open_editor
 from qmsdesk.ui.dialogs.record_dialog import ERROR_STYLE, RecordDialog
@@ -64,9 +65,7 @@ class ReviewDialog(RecordDialog):
         self._build_scorecard()
         self._build_decision()
         if actions is not None:
-            self.actions = actions
-            actions.setParent(self)
-            self.tabs.addTab(actions, self.tr("Corrective &actions"))
+            self.add_actions_tab(actions, self.tr("Corrective &actions"))
         self._load(record)
         if record.locked:
             self._lock()
@@ -143,12 +142,16 @@ class ReviewDialog(RecordDialog):
         form.addRow(self.tr("Recommended"), self.recommendation)
         self.decision = self.add_field(form, self.tr("Final &decision"), choice_box(
             [("", self.tr("— not decided —")), *labelled(rules.STATUSES)]), "decision")
-        for key, text in (("strengths", "Strengths"), ("weaknesses", "Weaknesses"),
-                          ("comments", "Comments")):
+
+        def notes(text: str, key: str) -> QPlainTextEdit:
             edit = QPlainTextEdit()
             edit.setFixedHeight(60)
             edit.setTabChangesFocus(True)
-            setattr(self, key, self.add_field(form, self.tr(text), edit, key))
+            return self.add_field(form, text, edit, key)
+
+        self.strengths = notes(self.tr("Strengths"), "strengths")
+        self.weaknesses = notes(self.tr("Weaknesses"), "weaknesses")
+        self.comments = notes(self.tr("Comments"), "comments")
         self.approved_by = self.add_field(form, self.tr("Approved by"), QLineEdit(),
                                           "approved_by")
         self.approved_on = self.add_field(form, self.tr("Approved on"), DateEdit(optional=True),
@@ -161,7 +164,7 @@ class ReviewDialog(RecordDialog):
         self.locked_label = QLabel()
         self.locked_label.setStyleSheet("font-weight: 600; color: #1d4ed8;")
         self.locked_label.hide()
-        self.layout().insertWidget(1, self.locked_label)
+        self.main_layout.insertWidget(1, self.locked_label)
         if isinstance(form, QFormLayout):
             form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
 
@@ -187,18 +190,22 @@ class ReviewDialog(RecordDialog):
             "%2", str(self._record.approved_on)))
         self.locked_label.show()
         for tab in range(3):
-            self.tabs.widget(tab).setEnabled(False)
+            page = self.tabs.widget(tab)
+            if page is not None:
+                page.setEnabled(False)
         self.score_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.buttons.button(self.buttons.StandardButton.Save).hide()
         self.buttons.button(self.buttons.StandardButton.Cancel).setText(self.tr("Close"))
 
     def value(self) -> ReviewRecord:
         commit_open_editor(self.score_view)
+        # Any: mypy cannot match keys known only at run time to the record's fields.
+        counts: dict[str, Any] = {key: box.count() for key, box in self.kpi.items()}
         return dataclasses.replace(
             self._record, period_from=self.period_from.value(), period_to=self.period_to.value(),
             review_date=self.review_date.value(), reviewer=self.reviewer.text(),
             kind=self.kind.currentData(), scores=self.scores.items(),
-            **{key: box.count() for key, box in self.kpi.items()},
+            **counts,
             decision=self.decision.currentData() or "",
             strengths=self.strengths.toPlainText(), weaknesses=self.weaknesses.toPlainText(),
             comments=self.comments.toPlainText(), approved_by=self.approved_by.text(),

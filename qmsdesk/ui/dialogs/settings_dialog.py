@@ -12,8 +12,9 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from qmsdesk.reports.catalog import REPORT_KINDS
-from qmsdesk.services import org_settings, supplier_reviews, user_settings
+from qmsdesk.services import org_settings, user_settings
 from qmsdesk.services.errors import ValidationError
+from qmsdesk.services.suppliers import reviews as supplier_reviews
 from qmsdesk.ui.dialogs.evaluation_settings import EvaluationSettings, EvaluationSettingsPanel
 from qmsdesk.ui.dialogs.record_dialog import RecordDialog
 

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qmsdesk.services import supplier_rules as rules
-from qmsdesk.services.suppliers import CertificateRecord, SupplierRecord
+from qmsdesk.services.suppliers import rules
+from qmsdesk.services.suppliers.records import CertificateRecord, SupplierRecord
 from qmsdesk.ui.child_table import (
     ChildColumn,
     ChildDelegate,

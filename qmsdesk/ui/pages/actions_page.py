@@ -8,8 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import QCheckBox, QComboBox
 
-from qmsdesk.services import action_rules as rules
-from qmsdesk.services import actions as service
+from qmsdesk.services.actions import rules, service
 from qmsdesk.services.labels import label, plural
 from qmsdesk.ui.action_editing import edit_action, open_action
 from qmsdesk.ui.exchange_actions import ExchangeActions
@@ -19,7 +18,7 @@ from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column
 
 if TYPE_CHECKING:
-    from qmsdesk.services.actions import ActionRow
+    from qmsdesk.services.actions.records import ActionRow
     from qmsdesk.ui.main_window import MainWindow
 
 OVERDUE = QColor(176, 0, 32)
@@ -152,19 +151,19 @@ class ActionsPage(RegisterPage):
         return self.table.select_id(action_id, self._clear_filters)
 
     def new(self) -> None:
-        saved = edit_action(self, self.db, self.today, service.new_action(self.today))
-        if saved is not None:
-            self.refresh(select_id=saved.id)
-            self.select_action(saved.id)  # type: ignore[arg-type]
+        self._show_saved(edit_action(self, self.db, self.today, service.new_action(self.today)))
 
     def open_selected(self) -> None:
         action_id = self.table.selected_id()
         if action_id is None:
             return
-        saved = open_action(self, self.db, self.today, action_id)
-        if saved is not None:
-            self.refresh(select_id=saved.id)
-            self.select_action(saved.id)  # type: ignore[arg-type]
+        self._show_saved(open_action(self, self.db, self.today, action_id))
+
+    def _show_saved(self, saved: service.ActionRecord | None) -> None:
+        if saved is None or saved.id is None:  # cancelled (a saved action has its id)
+            return
+        self.refresh(select_id=saved.id)
+        self.select_action(saved.id)
 
     def activated(self) -> None:
         self.refresh()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -24,8 +24,25 @@ from qmsdesk.ui.errors import show_error
 ALL = "all"
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStatusBar
+
     from qmsdesk.services.workspace import Database
-    from qmsdesk.ui.main_window import MainWindow
+
+
+class Shell(Protocol):
+    """What a page needs of the window that holds it (the main window provides it)."""
+
+    @property
+    def db(self) -> Database | None: ...
+
+    @property
+    def today(self) -> date: ...
+
+    def statusBar(self) -> QStatusBar: ...
+
+    def report_issued(self) -> None: ...
+
+    def open_record(self, register: str, record_id: int) -> None: ...
 
 
 class RegisterPage(QWidget):
@@ -34,7 +51,8 @@ class RegisterPage(QWidget):
     watched: frozenset[str] = frozenset()
     stale = False
 
-    def __init__(self, window: MainWindow, title: str, subtitle: str) -> None:
+    def __init__(self, window: Shell, title: str, subtitle: str) -> None:
+        assert isinstance(window, QWidget)  # the page's parent; a Protocol cannot say so
         super().__init__(window)
         self.window_ = window
         self.layout_ = QVBoxLayout(self)
@@ -143,10 +161,14 @@ class RegisterPage(QWidget):
         open_action.triggered.connect(open_)
         find_action = QAction(self.tr("&Find"), self)
         find_action.setShortcut(QKeySequence.StandardKey.Find)
-        find_action.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        find_action.triggered.connect(self.focus_search)
         for action in (new_action, open_action, find_action):
             self.addAction(action)
         return new_action, open_action, find_action
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
 
     def toolbar(self, buttons: Sequence[QAction], placeholder: str,
                 on_search: Callable[[str], None]) -> QHBoxLayout:

@@ -16,12 +16,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from qmsdesk.services import objective_rules as rules
-from qmsdesk.services import objectives as service
-from qmsdesk.services import policy as policy_service
 from qmsdesk.services.labels import label, plural
-from qmsdesk.services.objectives import format_number
-from qmsdesk.services.parties import list_parties
+from qmsdesk.services.objectives import policy as policy_service
+from qmsdesk.services.objectives import rules, service
+from qmsdesk.services.objectives.rules import format_number
+from qmsdesk.services.parties.service import list_parties
 from qmsdesk.ui.dialogs.objective_dialog import ObjectiveContext, ObjectiveDialog
 from qmsdesk.ui.dialogs.policy_dialog import PolicyDialog
 from qmsdesk.ui.exchange_actions import ExchangeActions
@@ -29,10 +28,10 @@ from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.linked_actions import actions_of
 from qmsdesk.ui.pages.base_page import ALL, RegisterPage
 from qmsdesk.ui.register_table import RegisterTable
-from qmsdesk.ui.table_model import Column
+from qmsdesk.ui.table_model import Column, attribute_is
 
 if TYPE_CHECKING:
-    from qmsdesk.services.objectives import ObjectiveRecord, ObjectiveRow
+    from qmsdesk.services.objectives.records import ObjectiveRecord, ObjectiveRow
     from qmsdesk.ui.main_window import MainWindow
 
 HEALTH_COLOURS = {rules.ON_TRACK: "#dcfce7", rules.ACHIEVED: "#bbf7d0",
@@ -173,7 +172,7 @@ class ObjectivesPage(RegisterPage):
                   "status": self.status.currentData()}
         for name, wanted in values.items():
             self.table.set_predicate(name, None if wanted in (ALL, None) else
-                                     (lambda r, n=name, w=wanted: getattr(r, n) == w))
+                                     attribute_is(name, wanted))
         self.open_action.setEnabled(self.table.selected_row() is not None)
 
     # --- editing -----------------------------------------------------------------------------
@@ -205,9 +204,12 @@ class ObjectivesPage(RegisterPage):
         return self.select_objective(record_id)
 
     def select_objective(self, objective_id: int) -> bool:
-        return self.table.select_id(objective_id, lambda: (
-            self.search.clear(), *(c.setCurrentIndex(0)
-                                   for c in (self.health, self.owner, self.status))))
+        return self.table.select_id(objective_id, self._clear_filters)
+
+    def _clear_filters(self) -> None:
+        self.search.clear()
+        for combo in (self.health, self.owner, self.status):
+            combo.setCurrentIndex(0)
 
     def revise_policy(self) -> None:
         db, today = self.db, self.today

@@ -19,11 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qmsdesk.services import parties as service
-from qmsdesk.services import party_rules as rules
 from qmsdesk.services.errors import ServiceError
 from qmsdesk.services.labels import label, plural, trend_arrow
-from qmsdesk.services.parties import PartyRow
+from qmsdesk.services.parties import rules, service
+from qmsdesk.services.parties.records import PartyRow
 from qmsdesk.ui.chart_view import ChartView
 from qmsdesk.ui.dialogs.party_dialog import QUADRANT_COLOURS, PartyDialog
 from qmsdesk.ui.errors import show_error
@@ -32,7 +31,7 @@ from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.linked_actions import actions_of
 from qmsdesk.ui.pages.base_page import RegisterPage
 from qmsdesk.ui.register_table import RegisterTable
-from qmsdesk.ui.table_model import Column
+from qmsdesk.ui.table_model import Column, attribute_is
 
 if TYPE_CHECKING:
     from qmsdesk.ui.main_window import MainWindow
@@ -238,9 +237,9 @@ class PartiesPage(RegisterPage):
     def _filters_changed(self) -> None:
         category, quadrant = self.category.currentData(), self.quadrant.currentData()
         self.register.set_predicate("category", None if category == ALL else
-                                    lambda r, c=category: r.category == c)
+                                    attribute_is("category", category))
         self.register.set_predicate("quadrant", None if quadrant == ALL else
-                                    lambda r, q=quadrant: r.quadrant == q)
+                                    attribute_is("quadrant", quadrant))
         self.register.set_search_text(self.search.text())
         self._chart_timer.start()
 
@@ -350,7 +349,7 @@ class PartiesPage(RegisterPage):
             return
         change = service.archive_party if archive else service.restore_party
         try:
-            change(self.db, record.id, record.version, self.today)  # type: ignore[arg-type]
+            change(self.db, row.id, record.version, self.today)
         except ServiceError as exc:
             show_error(self, self.tr("Not changed"), str(exc))
         self.refresh(select_id=row.id)

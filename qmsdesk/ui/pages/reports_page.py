@@ -144,7 +144,9 @@ class ReportsPage(RegisterPage):
         message = "\n".join(validate_period(start, end, self.today).values())
         self.period_error.setText(message)
         self.period_error.setVisible(bool(message))
-        return None if message else (start, end)  # type: ignore[return-value]
+        if message or start is None or end is None:  # validate_period names a missing date
+            return None
+        return start, end
 
     def issue(self, key: str) -> None:
         period = None

@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import QComboBox, QToolButton
 
-from qmsdesk.services import supplier_reviews as review_service
-from qmsdesk.services import supplier_rules as rules
-from qmsdesk.services import suppliers as service
 from qmsdesk.services.labels import label, plural
-from qmsdesk.services.parties import list_parties
+from qmsdesk.services.parties.service import list_parties
+from qmsdesk.services.suppliers import reviews as review_service
+from qmsdesk.services.suppliers import rules, service
 from qmsdesk.ui.dialogs.review_dialog import ReviewDialog
 from qmsdesk.ui.dialogs.supplier_dialog import SupplierDialog
 from qmsdesk.ui.exchange_actions import ExchangeActions
@@ -19,10 +18,10 @@ from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.linked_actions import LinkedActions, actions_of
 from qmsdesk.ui.pages.base_page import ALL, RegisterPage
 from qmsdesk.ui.register_table import RegisterTable
-from qmsdesk.ui.table_model import Column
+from qmsdesk.ui.table_model import Column, attribute_is
 
 if TYPE_CHECKING:
-    from qmsdesk.services.suppliers import SupplierRow
+    from qmsdesk.services.suppliers.records import SupplierRow
     from qmsdesk.ui.main_window import MainWindow
 
 OVERDUE = QColor(176, 0, 32)
@@ -147,8 +146,7 @@ class SuppliersPage(RegisterPage):
     def _filters_changed(self) -> None:
         for name, combo in (("status", self.status), ("criticality", self.criticality)):
             wanted = combo.currentData()
-            self.table.set_predicate(name, None if wanted == ALL else
-                                     (lambda r, n=name, w=wanted: getattr(r, n) == w))
+            self.table.set_predicate(name, None if wanted == ALL else attribute_is(name, wanted))
         self._update_actions()
 
     def _update_actions(self) -> None:
@@ -213,9 +211,12 @@ class SuppliersPage(RegisterPage):
         return self.select_supplier(record_id)
 
     def select_supplier(self, supplier_id: int) -> bool:
-        return self.table.select_id(supplier_id, lambda: (
-            self.search.clear(), self.status.setCurrentIndex(0),
-            self.criticality.setCurrentIndex(0)))
+        return self.table.select_id(supplier_id, self._clear_filters)
+
+    def _clear_filters(self) -> None:
+        self.search.clear()
+        self.status.setCurrentIndex(0)
+        self.criticality.setCurrentIndex(0)
 
     def run_report(self) -> None:
         self.write_report("suppliers")

@@ -1,0 +1,205 @@
+"""Action-log use cases (one log for every register): list, load, save, count open actions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from qmsdesk.models.base import RegisterRecord
+from qmsdesk.models.db import Database
+from qmsdesk.models.objectives import Action, Objective
+from qmsdesk.models.parties import Party
+from qmsdesk.models.reviews import ManagementReview
+from qmsdesk.models.suppliers import SupplierReview
+from qmsdesk.services.actions import rules
+from qmsdesk.services.actions.records import ActionRecord, ActionRow
+from qmsdesk.services.errors import NotFoundError, ValidationError
+from qmsdesk.services.records import conflict_guard, load_for_update, next_ref
+from qmsdesk.services.validation import tidy_text
+
+
+@dataclass(frozen=True)
+class SourceName:
+    """The register a source links to and the attribute that names its records."""
+
+    class_: type[RegisterRecord]
+    key: str
+
+
+# What names the record each source links to.
+# Keys must match rules.SOURCE_LINKS; a test checks that they do.
+SOURCE_NAMES: dict[str, SourceName] = {
+    "objective": SourceName(Objective, "title"),
+    "party": SourceName(Party, "name"),
+    "supplier review": SourceName(SupplierReview, "ref"),
+    "management review": SourceName(ManagementReview, "ref"),
+}
+# SQLite allows 32 766 bound parameters (999 before 3.32); stay well below either.
+_CHUNK = 500
+
+
+_ACTION_FIELDS = ("title", "description", "kind", *rules.LINK_FIELDS, "owner", "start_date",
+                  "due_date", "status", "completed_on", "progress", "effectiveness",
+                  "effectiveness_by", "effectiveness_on", "evidence")
+
+
+def _check_link_names(links: dict[str, int | None]) -> None:
+    unknown = set(links) - set(rules.LINK_FIELDS)
+    if unknown:
+        raise TypeError(f"not an action link: {', '.join(sorted(unknown))}")
+
+
+def new_action(today: date, **links: int | None) -> ActionRecord:
+    """A blank action starting today, linked to the record it was raised from (if any):
+    ``new_action(today, objective_id=3)``; the link names are rules.LINK_FIELDS."""
+    _check_link_names(links)
+    record = ActionRecord(start_date=today)
+    for link, value in links.items():
+        setattr(record, link, value)
+    record.source = rules.source_of(links)
+    if record.source == "objective":
+        record.kind = "improvement"  # 6.2: the actions that reach an objective
+    return record
+
+
+def list_actions(db: Database, today: date, include_closed: bool = True,
+                 **only: int | None) -> list[ActionRow]:
+    """The log in the order entered; ``only`` narrows it to the actions raised from one
+    record (``objective_id=3``), ``include_closed=False`` to open actions."""
+    _check_link_names(only)
+    links = [getattr(Action, link) for link in rules.LINK_FIELDS]
+    query = select(Action.id, Action.ref, Action.title, Action.kind, Action.owner,
+                   Action.due_date, Action.status, Action.progress, Action.effectiveness,
+                   *links)
+    for source, link in rules.SOURCE_LINKS.items():
+        target = aliased(SOURCE_NAMES[source].class_)
+        query = (query.add_columns(target.ref)
+                 .outerjoin(target, target.id == getattr(Action, link)))
+    for link, value in only.items():
+        if value is not None:
+            query = query.where(getattr(Action, link) == value)
+    if not include_closed:
+        query = query.where(Action.status.in_(rules.OPEN_STATUSES))
+    with db.session() as session:
+        # Core rows, not ORM entities, as in list_parties: the log grows with every register.
+        rows = session.connection().execute(query.order_by(Action.id)).all()
+    n_links = len(links)
+    result = []
+    for row in rows:
+        (action_id, ref, title, kind, owner, due, status, progress, effectiveness) = row[:9]
+        link_values = dict(zip(rules.LINK_FIELDS, row[9:9 + n_links], strict=True))
+        refs = dict(zip(rules.SOURCE_LINKS, row[9 + n_links:], strict=True))
+        source = rules.source_of(link_values)
+        result.append(ActionRow(action_id, ref, title, kind, source, refs.get(source) or "",
+                                owner, due, status, progress,
+                                rules.is_overdue(due, status, today), effectiveness))
+    return result
+
+
+def to_record(session: Session, action: Action) -> ActionRecord:
+    record = ActionRecord(**{name: getattr(action, name) for name in _ACTION_FIELDS})
+    record.id, record.ref, record.version = action.id, action.ref, action.version
+    record.updated_at = action.updated_at
+    record.source = rules.source_of({link: getattr(action, link) for link in rules.LINK_FIELDS})
+    if record.source != rules.NO_SOURCE:
+        name = SOURCE_NAMES[record.source]
+        linked = session.get(name.class_, getattr(action, rules.SOURCE_LINKS[record.source]))
+        if linked is not None:
+            record.source_ref, record.source_title = linked.ref, getattr(linked, name.key)
+    return record
+
+
+def get_action(db: Database, action_id: int) -> ActionRecord:
+    with db.session() as session:
+        action = session.get(Action, action_id)
+        if action is None:
+            raise NotFoundError(f"Action #{action_id} does not exist.")
+        return to_record(session, action)
+
+
+def _missing_links(session: Session, record: ActionRecord) -> dict[str, str]:
+    """Links to records that do not exist (deleted elsewhere, or a wrong id)."""
+    errors: dict[str, str] = {}
+    for source, link in rules.SOURCE_LINKS.items():
+        value = getattr(record, link)
+        if rules.is_record_id(value) and session.get(SOURCE_NAMES[source].class_, value) is None:
+            errors[link] = f"The linked {source} no longer exists. Choose another."
+    return errors
+
+
+def normalise(record: ActionRecord) -> None:
+    """Tidy a record before the rules see it: trimmed names, done means progress 100."""
+    tidy_text(record, ("title", "owner", "effectiveness_by"))
+    if record.status == "done":
+        record.progress = 100  # done means all of it; the editor need not move the slider
+
+
+def _clear_closure(record: ActionRecord) -> None:
+    """A reopened action is unfinished again: its completion and effectiveness check go."""
+    record.completed_on = None
+    record.effectiveness, record.effectiveness_by, record.effectiveness_on = "", "", None
+
+
+def save_action(db: Database, record: ActionRecord, today: date) -> ActionRecord:
+    """Validate and save one action in one transaction; return it reloaded.
+
+    A "done" action is saved with progress 100. Reopening (done or cancelled -> open or
+    in progress) clears the completion date and the effectiveness check before the rules
+    run; the audit trail keeps the old values. Raises ValidationError (field -> message),
+    ConflictError when the action changed elsewhere since it was loaded, NotFoundError
+    when it vanished.
+    """
+    normalise(record)
+    label = record.ref or "The action"
+    with db.session() as session, conflict_guard(label):
+        action = None
+        if record.id is not None:
+            action = load_for_update(session, Action, record.id, record.version, label)
+            if rules.is_reopening(action.status, record.status):
+                _clear_closure(record)
+        errors = rules.validate_action(record, today)
+        # A rule's message on a link field says more than "does not exist"; it wins.
+        errors = {**_missing_links(session, record), **errors}
+        if errors:
+            raise ValidationError(errors)
+        if action is None:
+            action = Action(ref=next_ref(session, Action))
+            session.add(action)
+        store_action(session, action, record)
+        session.flush()
+        action_id = action.id
+    return get_action(db, action_id)
+
+
+def store_action(session: Session, action: Action, record: ActionRecord) -> None:
+    """Copy a validated record onto ``action`` (new or loaded in ``session``); the caller
+    validates (links included), flushes and commits."""
+    for name in _ACTION_FIELDS:
+        setattr(action, name, getattr(record, name))
+
+
+def _chunks(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start:start + _CHUNK]
+
+
+def count_open_actions(db: Database, objective_ids: Iterable[int]) -> dict[int, int]:
+    """Open or in-progress actions per objective; every objective asked about is a key."""
+    wanted = list(dict.fromkeys(objective_ids))
+    counts = dict.fromkeys(wanted, 0)
+    if not wanted:
+        return counts
+    with db.session() as session:
+        for chunk in _chunks(wanted):
+            query = (select(Action.objective_id, func.count())
+                     .where(Action.objective_id.in_(chunk),
+                            Action.status.in_(rules.OPEN_STATUSES))
+                     .group_by(Action.objective_id))
+            for objective_id, n in session.connection().execute(query):
+                assert objective_id is not None  # the WHERE clause asks for these ids
+                counts[objective_id] = n
+    return counts

@@ -1,0 +1,1 @@
+"""Demo data: a small precision-machining company with realistic registers (see builder)."""

@@ -1,0 +1,133 @@
+"""Demo data: a small precision-machining company with realistic registers.
+
+Everything is created through the service layer, so every record is validated exactly as
+if a user had typed it and every change lands in the audit trail. The data is
+deterministic (a fixed seed per register) and every date is relative to ``today``, so a
+demo created at any time looks current: a few reviews overdue, a few due soon, most
+planned, history over the past two years (three for supplier reviews), and the two
+management reviews held in that time with the actions they decided.
+
+``create_demo`` is one orchestrating task; each register contributes a section with its
+own builder. A new register (objectives, suppliers, actions...) adds one ``DemoSection``
+to ``sections()``; because each section draws from its own seeded generator, adding one
+never changes the data of the others.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Generator, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from qmsdesk.models.base import Base
+from qmsdesk.models.db import Database
+from qmsdesk.models.objectives import Action, Measurement, Objective, QualityPolicy
+from qmsdesk.models.parties import Party
+from qmsdesk.models.reviews import ManagementReview
+from qmsdesk.models.suppliers import (
+    Certificate,
+    ReviewScore,
+    Supplier,
+    SupplierReview,
+    SupplierStatusChange,
+)
+from qmsdesk.services.demo import objectives as demo_objectives
+from qmsdesk.services.demo import parties as demo_parties
+from qmsdesk.services.demo import reviews as demo_reviews
+from qmsdesk.services.demo import suppliers as demo_suppliers
+from qmsdesk.services.errors import ServiceError
+from qmsdesk.services.org_settings import OrgSettings, save_settings
+from qmsdesk.services.progress import Progress
+
+SEED = 9001
+ORGANISATION = "Northwind Precision Components Ltd"
+
+# The people who own records in the demo, by role. Builders refer to roles, not names.
+STAFF: Mapping[str, str] = {
+    "md": "Helen Whitfield",          # Managing Director, approves the registers
+    "quality": "Anna Kowalska",       # Quality Manager
+    "sales": "James O'Neill",         # Sales & Customer Service Manager
+    "purchasing": "Sofia Ricci",      # Purchasing & Supply Chain Manager
+    "operations": "Tomás Herrera",    # Operations Manager
+    "hr": "Grace Adeyemi",            # HR Manager
+    "hse": "Liam Brennan",            # Health, Safety & Environment Advisor
+}
+
+# Registers that must be empty before demo data goes in (a demo never mixes with real data).
+_REGISTERS: tuple[type[Base], ...] = (Party, QualityPolicy, Objective, Measurement, Action,
+                                      Supplier, Certificate, SupplierStatusChange,
+                                      SupplierReview, ReviewScore, ManagementReview)
+
+Builder = Callable[[Database, date, random.Random, Mapping[str, str]], Iterator[str]]
+
+
+@dataclass(frozen=True)
+class DemoSection:
+    """One register's share of the demo: how many steps it takes and how to build it.
+
+    ``build`` yields one short label per step (one record saved).
+    """
+
+    key: str
+    title: str
+    steps: int
+    build: Builder
+
+
+def _build_settings(db: Database, today: date, rng: random.Random,
+                    staff: Mapping[str, str]) -> Iterator[str]:
+    save_settings(db, OrgSettings(organisation=ORGANISATION, approved_by=staff["md"]))
+    yield ORGANISATION
+
+
+def sections() -> tuple[DemoSection, ...]:
+    """The demo, register by register, in the order it is created."""
+    return (
+        DemoSection("settings", "Organisation", 1, _build_settings),
+        DemoSection("parties", "Interested parties", demo_parties.step_count(),
+                    demo_parties.build),
+        DemoSection("objectives", "Policy, objectives and actions",
+                    demo_objectives.step_count(), demo_objectives.build),
+        DemoSection("suppliers", "Suppliers and supplier reviews",
+                    demo_suppliers.step_count(), demo_suppliers.build),
+        DemoSection("reviews", "Management reviews", demo_reviews.step_count(),
+                    demo_reviews.build),
+    )
+
+
+def section_rng(key: str) -> random.Random:
+    """The random generator of one section: fixed seed, independent of the other sections."""
+    return random.Random(f"{SEED}:{key}")
+
+
+def ensure_empty(db: Database) -> None:
+    """Refuse to mix demo data with existing records (names would clash, data would mislead)."""
+    with db.session() as session:
+        for model in _REGISTERS:
+            count = session.scalar(select(func.count()).select_from(model)) or 0
+            if count:
+                raise ServiceError(
+                    f"{db.display_name} already holds records ({count} in "
+                    f"{model.__tablename__}). Demo data goes into a new, empty database; "
+                    "nothing was changed.")
+
+
+def create_demo(db: Database, today: date) -> Generator[Progress, None, None]:
+    """Fill an empty database with the demo organisation; a task for progress.run_task.
+
+    Raises ServiceError before writing anything when the database already holds records.
+    """
+    plan = sections()
+    total = sum(section.steps for section in plan)
+    ensure_empty(db)
+    done = 0
+    yield Progress(done, total, "Creating demo data")
+    for section in plan:
+        rng = section_rng(section.key)
+        for label in section.build(db, today, rng, STAFF):
+            done += 1
+            yield Progress(min(done, total), total, f"{section.title}: {label}")
+    yield Progress(total, total, "Demo data ready")

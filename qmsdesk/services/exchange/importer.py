@@ -1,0 +1,245 @@
+"""Importing a register from a spreadsheet: read, map headers, check every row, then write
+everything in one transaction, or nothing.
+
+The steps, for any register (the register's own part is an Adapter, see adapters.py):
+1. read the file (spreadsheet_io) and find each table's sheet;
+2. map the file's headers to the register's (``suggest_mapping``: exact names, common
+   variants such as "Stakeholder" or "Power", or a mapping the user chose);
+3. turn each row into the register's record: a row with a reference updates that record
+   (or creates it with that reference), a row without one creates a record; child rows
+   (requirements, measurements, ...) join their parent by its reference;
+4. check each record with the same rules the forms use; any problem anywhere refuses the
+   whole file with a report (sheet, row number as the spreadsheet shows it, column, message);
+5. otherwise save every record in one transaction: each change lands in the audit trail.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Generator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from qmsdesk.models.db import Database
+from qmsdesk.services.errors import ServiceError
+from qmsdesk.services.exchange.adapters import Problem, Row, adapter_for
+from qmsdesk.services.exchange.registers import (
+    REGISTERS,
+    RegisterSpec,
+    SheetSpec,
+    check_format,
+    sibling_csv,
+)
+from qmsdesk.services.progress import Progress
+
+Mapping_ = dict[str, dict[str, str]]  # sheet -> {header in the file: register header}
+
+
+class ImportRefused(ServiceError):
+    """The file has problems; nothing was imported. ``problems`` says where and what."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        super().__init__(f"Nothing was imported: the file has {count} "
+                         f"problem{'s' if count != 1 else ''}.")
+
+    def report(self) -> str:
+        return "\n".join([str(self), *(f"  {p}" for p in self.problems)])
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: tuple[str, ...]
+    updated: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    dry_run: bool
+    ignored: tuple[str, ...] = ()  # sheets and columns not used, for the user to know
+
+    def summary(self) -> str:
+        if self.dry_run:
+            return (f"Checked, nothing written: the import would create {len(self.created)} "
+                    f"and update {len(self.updated)} records ({len(self.unchanged)} "
+                    "unchanged).")
+        return (f"Imported: {len(self.created)} created, {len(self.updated)} updated, "
+                f"{len(self.unchanged)} unchanged.")
+
+
+# --- headers -------------------------------------------------------------------------------
+def normalise_header(text: object) -> str:
+    """Case, spacing, punctuation and "&" do not matter: "Needs & expectations" is
+    "needs and expectations", "Influence (1-5)" is "influence 1 5"."""
+    text = str(text or "").casefold().replace("&", " and ")
+    return " ".join(re.sub(r"[^\w%]+", " ", text).split())
+
+
+def suggest_mapping(sheet: SheetSpec, headers: Sequence[str], aliases: Mapping[str, str],
+                    remembered: Mapping[str, str] | None = None) -> dict[str, str]:
+    """File header -> register header for the headers recognised: a mapping the user made
+    before, the register's own header, or a known variant (``aliases``)."""
+    own = {normalise_header(h): h for h in sheet.headers}
+    variants = {normalise_header(k): v for k, v in aliases.items()}
+    mapping: dict[str, str] = {}
+    for header in headers:
+        if remembered and remembered.get(header) in (*sheet.headers, *aliases.values()):
+            mapping[header] = remembered[header]
+            continue
+        key = normalise_header(header)
+        target = own.get(key) or variants.get(key)
+        if target is not None and target not in mapping.values():
+            mapping[header] = target
+    return mapping
+
+
+# --- reading -------------------------------------------------------------------------------
+def read_register_file(spec: RegisterSpec, path: Path,
+                       cancelled: Callable[[], bool] | None = None) -> dict[str, Any]:
+    """The file's sheets by name; a .csv brings its FILE-<table>.csv siblings along."""
+    from qmsdesk.services.exchange.spreadsheet_io import read_spreadsheet
+
+    path = Path(path)
+    suffix = check_format(path)
+    sheets = dict(read_spreadsheet(path, cancelled))
+    if suffix == ".csv":  # each table is a file, and is called by the file's name
+        sheets = {spec.main.name: replace(next(iter(sheets.values())), name=path.name)}
+        for sheet in spec.sheets[1:]:
+            sibling = sibling_csv(path, sheet, spec)
+            if sibling.is_file():
+                data = next(iter(read_spreadsheet(sibling, cancelled).values()))
+                sheets[sheet.name] = replace(data, name=sibling.name)
+    return sheets
+
+
+def find_sheets(spec: RegisterSpec, sheets: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Register table -> the file's sheet of that name (or title); a file with a single
+    sheet is the main table whatever its name. Also the names of sheets not used."""
+    by_name = {normalise_header(name): name for name in sheets}
+    found: dict[str, Any] = {}
+    for sheet in spec.sheets:
+        for candidate in (sheet.name, sheet.table.title, sheet.name.replace("_", " ")):
+            name = by_name.get(normalise_header(candidate))
+            if name is not None:
+                found[sheet.name] = sheets[name]
+                break
+    if spec.main.name not in found and len(sheets) >= 1 and not found:
+        first = next(iter(sheets))
+        found[spec.main.name] = sheets[first]
+    used = {id(s) for s in found.values()}
+    return found, [name for name, s in sheets.items() if id(s) not in used]
+
+
+@dataclass(frozen=True)
+class SheetPreview:
+    """What the mapping step shows for one register table found in the file."""
+
+    sheet: SheetSpec
+    file_sheet: str
+    headers: tuple[str, ...]  # the file's, in its order
+    mapping: dict[str, str]  # file header -> register header (those recognised)
+    sample: tuple[tuple[Any, ...], ...]  # the first few rows, raw
+    rows: int
+    extra: tuple[str, ...] = ()  # targets beyond the table's own ("Need or expectation")
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """Register headers a file column can be mapped to."""
+        return (*self.sheet.headers, *self.extra)
+
+
+def preview_import(key: str, path: Path, remembered: Mapping_ | None = None,
+                   sample_rows: int = 5) -> tuple[list[SheetPreview], list[str]]:
+    """The tables found in the file with the headers recognised (or remembered), and the
+    names of sheets that will not be used. Raises SpreadsheetError for an unreadable file."""
+    spec = REGISTERS[key]
+    adapter = adapter_for(key)
+    workbook = read_register_file(spec, path)
+    found, ignored = find_sheets(spec, workbook)
+    previews = []
+    for sheet in spec.sheets:
+        data = found.get(sheet.name)
+        if data is None:
+            continue
+        mapping = suggest_mapping(sheet, data.headers, adapter.aliases(sheet.name),
+                                  (remembered or {}).get(sheet.name))
+        previews.append(SheetPreview(sheet, data.name,
+                                     tuple(data.headers), mapping,
+                                     tuple(r.cells for r in data.rows[:sample_rows]),
+                                     len(data.rows), adapter.extra_columns.get(sheet.name, ())))
+    return previews, ignored
+
+
+# --- rows into records ---------------------------------------------------------------------
+def parse_rows(sheet: SheetSpec, data: Any, mapping: Mapping[str, str],
+               problems: list[Problem]) -> list[Row]:
+    """Typed values per row; a cell that cannot be read becomes a Problem."""
+    from qmsdesk.services.exchange.cell_values import CellError, parse_cell
+
+    kinds = {c.header: c.kind for c in sheet.columns}
+    positions = [(i, header, mapping[header]) for i, header in enumerate(data.headers)
+                 if header in mapping]
+    rows = []
+    for raw in data.rows:
+        values: dict[str, Any] = {}
+        for index, file_header, target in positions:
+            cell = raw.cells[index] if index < len(raw.cells) else None
+            try:
+                values[target] = parse_cell(cell, kinds.get(target, "text"))
+            except CellError as exc:
+                problems.append(Problem(sheet.name, raw.number, file_header, str(exc)))
+        rows.append(Row(sheet.name, raw.number, values,
+                        {target: file_header for _, file_header, target in positions}))
+    return rows
+
+
+def run_import(db: Database, key: str, path: Path, today: date,
+               mapping: Mapping_ | None = None, dry_run: bool = False,
+               cancelled: Callable[[], bool] | None = None,
+               ) -> Generator[Progress, None, ImportResult]:
+    """Import register ``key`` from ``path``; yields Progress, returns what was done.
+
+    Raises ImportRefused with every problem found (nothing written), SpreadsheetError for
+    a file that cannot be read. ``mapping`` replaces the headers recognised, per sheet it
+    names (an empty mapping imports nothing from that sheet). ``cancelled`` is asked now
+    and then while the file is read (spreadsheet_io.Cancelled ends it); closing the task
+    between steps, even while saving, leaves the database as it was.
+    """
+    spec = REGISTERS[key]
+    adapter = adapter_for(key)
+    yield Progress(0, 0, f"Reading {Path(path).name}")
+    sheets, ignored_sheets = find_sheets(spec, read_register_file(spec, path, cancelled))
+    shown = {name: data.name for name, data in sheets.items()}  # as the person calls it
+    problems: list[Problem] = []
+    ignored = [f"sheet '{name}'" for name in ignored_sheets]
+    parsed: dict[str, list[Row]] = {}
+    for sheet in spec.sheets:
+        data = sheets.get(sheet.name)
+        if data is None:
+            continue
+        chosen = mapping[sheet.name] if mapping and sheet.name in mapping else \
+            suggest_mapping(sheet, data.headers, adapter.aliases(sheet.name))
+        ignored += [f"column '{h}' ({shown[sheet.name]})" for h in data.headers
+                    if h and h not in chosen]
+        parsed[sheet.name] = parse_rows(sheet, data, chosen, problems)
+    if spec.main.name not in parsed:
+        raise ImportRefused([Problem(Path(path).name, None, "",
+                                     f"No sheet of {spec.title.lower()} found.")])
+    yield Progress(1, 4, "Checking every row")
+    plan = adapter.plan(db, spec, parsed, today, problems)
+    if problems:
+        order = [s.name for s in spec.sheets]
+        problems.sort(key=lambda p: (order.index(p.sheet) if p.sheet in order else 99,
+                                     p.row or 0))
+        raise ImportRefused([replace(p, sheet=shown.get(p.sheet, p.sheet)) for p in problems])
+    created = tuple(p.ref for p in plan if p.original is None)
+    updated = tuple(p.ref for p in plan if p.original is not None and p.changes)
+    unchanged = tuple(p.ref for p in plan if not p.changes)
+    if not dry_run:
+        writing = [p for p in plan if p.changes]
+        total = len(writing) + 1
+        yield Progress(0, total, f"Saving {len(writing)} records")
+        for done in adapter.write(db, writing):  # one transaction: Cancel undoes it all
+            yield Progress(done, total, f"Saving {len(writing)} records")
+    # No step after the commit: a Cancel pressed now could not undo what is saved.
+    return ImportResult(created, updated, unchanged, dry_run, tuple(ignored))

@@ -1,0 +1,163 @@
+"""Objectives use cases: list, load, save with measurements, returning dataclasses."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from qmsdesk.models.db import Database
+from qmsdesk.models.objectives import Action, Measurement, Objective
+from qmsdesk.models.parties import Party
+from qmsdesk.services.dates import add_months
+from qmsdesk.services.errors import NotFoundError, ValidationError
+from qmsdesk.services.objectives import rules
+from qmsdesk.services.objectives.records import MeasurementRecord, ObjectiveRecord, ObjectiveRow
+from qmsdesk.services.records import (
+    conflict_guard,
+    load_for_update,
+    next_ref,
+    sync_children,
+    touch,
+)
+from qmsdesk.services.validation import tidy_text
+
+_FIELDS = ("title", "description", "process", "policy_commitment", "kpi_name", "unit",
+           "baseline", "target", "target_max", "direction", "frequency", "start_date",
+           "due_date", "owner", "resources", "evaluation", "segment_party_id", "status")
+_MEASUREMENT_FIELDS = ("on_date", "value", "comment", "recorded_by", "period")
+OPEN_STATUSES = ("open", "in progress")
+
+
+def new_objective(today: date) -> ObjectiveRecord:
+    """A blank draft objective over the coming twelve months."""
+    return ObjectiveRecord(start_date=today, due_date=add_months(today, 12))
+
+
+def target_of(record: ObjectiveRecord | ObjectiveRow) -> rules.Target:
+    return rules.Target(record.direction, float(record.baseline or 0.0),
+                        float(record.target or 0.0), record.target_max)
+
+
+def health_of(record: ObjectiveRecord, today: date) -> str:
+    """The health of an objective as loaded or edited (same rule as the table)."""
+    points = [rules.Point(m.on_date, float(m.value)) for m in record.measurements
+              if m.on_date is not None and isinstance(m.value, int | float)]
+    if record.start_date is None or record.due_date is None or record.baseline is None \
+            or record.target is None:
+        return rules.NO_DATA
+    return rules.health(target_of(record), record.start_date, record.due_date,
+                        record.frequency, points, today, record.status)
+
+
+def list_objectives(db: Database, today: date) -> list[ObjectiveRow]:
+    with db.session() as session:
+        objectives = session.execute(
+            select(Objective.id, Objective.ref, Objective.title, Objective.kpi_name,
+                   Objective.owner, Objective.unit, Objective.direction, Objective.baseline,
+                   Objective.target, Objective.target_max, Objective.due_date,
+                   Objective.status, Party.name, Objective.start_date, Objective.frequency)
+            .outerjoin(Party, Party.id == Objective.segment_party_id)
+            .order_by(Objective.ref)).all()
+        points: dict[int, list[rules.Point]] = defaultdict(list)
+        for objective_id, on_date, value in session.execute(
+                select(Measurement.objective_id, Measurement.on_date, Measurement.value)
+                .order_by(Measurement.on_date)):
+            points[objective_id].append(rules.Point(on_date, value))
+        open_actions = dict(session.execute(
+            select(Action.objective_id, func.count())
+            .where(Action.objective_id.is_not(None), Action.status.in_(OPEN_STATUSES))
+            .group_by(Action.objective_id)).all())
+    rows = []
+    for (oid, ref, title, kpi, owner, unit, direction, baseline, target, target_max, due,
+         status, segment, start, frequency) in objectives:
+        series = points.get(oid, [])
+        health = rules.health(rules.Target(direction, baseline, target, target_max), start,
+                              due, frequency, series, today, status)
+        latest = series[-1] if series else None
+        rows.append(ObjectiveRow(
+            oid, ref, title, kpi, owner, unit, direction, baseline, target, target_max, due,
+            status, segment or "", latest.value if latest else None,
+            latest.on_date if latest else None, health, open_actions.get(oid, 0),
+            rules.target_text(direction, target, target_max, unit)))
+    return rows
+
+
+def to_record(objective: Objective) -> ObjectiveRecord:
+    record = ObjectiveRecord(**{name: getattr(objective, name) for name in _FIELDS})
+    record.id, record.ref, record.version = objective.id, objective.ref, objective.version
+    record.updated_at = objective.updated_at
+    record.measurements = [
+        MeasurementRecord(id=m.id, **{n: getattr(m, n) for n in _MEASUREMENT_FIELDS})
+        for m in objective.measurements]
+    return record
+
+
+def get_objective(db: Database, objective_id: int) -> ObjectiveRecord:
+    with db.session() as session:
+        objective = session.scalar(select(Objective).where(Objective.id == objective_id)
+                                   .options(selectinload(Objective.measurements)))
+        if objective is None:
+            raise NotFoundError(f"Objective #{objective_id} does not exist.")
+        return to_record(objective)
+
+
+def normalise(record: ObjectiveRecord, user: str) -> None:
+    """Tidy a record before the rules see it: trimmed names, no upper limit unless a band,
+    each measurement's period from its date; an empty "Recorded by" becomes ``user``
+    (pass "" to keep it empty)."""
+    tidy_text(record, ("title", "kpi_name", "unit", "owner", "process"))
+    if record.direction != "band":
+        record.target_max = None
+    for measurement in record.measurements:
+        measurement.comment = measurement.comment.strip()
+        if measurement.on_date is not None and record.frequency in rules.FREQUENCIES:
+            measurement.period = rules.period_of(measurement.on_date, record.frequency)
+        if not measurement.recorded_by:
+            measurement.recorded_by = user
+
+
+def save_objective(db: Database, record: ObjectiveRecord, today: date) -> ObjectiveRecord:
+    """Validate and save an objective with its measurements in one transaction."""
+    normalise(record, db.user)
+    errors = rules.validate_objective(record, today)
+    if errors:
+        raise ValidationError(errors)
+    label = record.ref or "The objective"
+    with db.session() as session, conflict_guard(label):
+        if record.segment_party_id is not None and \
+                session.get(Party, record.segment_party_id) is None:
+            raise ValidationError({"segment_party_id": "The segment's interested party no "
+                                                       "longer exists."})
+        if record.id is None:
+            assert record.start_date is not None
+            objective = Objective(ref=next_ref(session, Objective, width=2,
+                                               prefix=f"OBJ-{record.start_date.year}-"))
+            session.add(objective)
+        else:
+            objective = load_for_update(session, Objective, record.id, record.version, label)
+        store_objective(session, objective, record)
+        session.flush()
+        objective_id = objective.id
+    return get_objective(db, objective_id)
+
+
+def store_objective(session: Session, objective: Objective, record: ObjectiveRecord) -> None:
+    """Copy a validated record onto ``objective`` (new or loaded in ``session``) with its
+    measurements; the caller validates, flushes and commits."""
+    for name in _FIELDS:
+        setattr(objective, name, getattr(record, name))
+    changed = sync_children(
+        session, list(objective.measurements), record.measurements, _MEASUREMENT_FIELDS,
+        lambda values: objective.measurements.append(Measurement(**values)))
+    if objective.id is not None and changed:
+        touch(objective)
+
+
+def objective_titles(db: Database) -> list[tuple[int, str, str]]:
+    """(id, ref, title) of every objective, for choosing an action's source."""
+    with db.session() as session:
+        return [(id_, ref, title) for id_, ref, title in session.execute(
+            select(Objective.id, Objective.ref, Objective.title).order_by(Objective.ref))]

@@ -1,0 +1,164 @@
+"""The inputs of a management review (ISO 9001 9.3.2) for a period, as plain dataclasses.
+
+``review_inputs(db, period_from, period_to, today)`` gathers what the review pack prints:
+the status of actions from previous reviews, changes in interested parties, satisfaction
+and feedback, the extent objectives were met, the performance of external providers, the
+effectiveness of actions taken, opportunities for improvement and the audit trail's state.
+
+``today`` only validates the period. Every "as of" judgement (overdue, health, certificate
+expiry, supplier status) is made on ``period_to``, so the same data and the same period give
+the same result on whatever day it runs. Statuses of records are the stored ones (an action
+closed after the period shows as done), and lists are sorted by date, then reference.
+Each section is read by a module of this package (actions, parties, feedback, objectives,
+providers, opportunities); this one gathers them and names what the pack prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qmsdesk.models.audit import verify_chain
+from qmsdesk.models.db import Database
+from qmsdesk.models.parties import Party
+from qmsdesk.models.suppliers import Supplier
+from qmsdesk.services.actions import rules as action_rules
+from qmsdesk.services.actions.service import list_actions
+from qmsdesk.services.errors import ValidationError
+from qmsdesk.services.review_inputs.actions import (
+    ActionEffectiveness,
+    AwaitingCheck,
+    EffectivenessCheck,
+    PreviousReview,
+    PreviousReviews,
+    ReviewAction,
+    action_effectiveness,
+    logged_actions,
+    previous_reviews,
+)
+from qmsdesk.services.review_inputs.feedback import (
+    EngagementItem,
+    MonthlySatisfaction,
+    PartySatisfaction,
+    Satisfaction,
+    SatisfactionTrend,
+    satisfaction,
+)
+from qmsdesk.services.review_inputs.objectives import (
+    ObjectiveResult,
+    ObjectivesMet,
+    objectives_met,
+)
+from qmsdesk.services.review_inputs.opportunities import Opportunity, opportunities
+from qmsdesk.services.review_inputs.parties import (
+    PartyChanges,
+    PartyEvent,
+    PartyFieldChange,
+    PartyPoint,
+    RequirementChange,
+    party_changes,
+)
+from qmsdesk.services.review_inputs.period import validate_period
+from qmsdesk.services.review_inputs.providers import (
+    CertificateAlert,
+    ProviderPerformance,
+    ProviderReview,
+    ProviderStanding,
+    ProviderStatusChange,
+    provider_performance,
+)
+from qmsdesk.services.suppliers import rules as supplier_rules
+from qmsdesk.services.suppliers.reviews import load_bands
+
+__all__ = [
+    "ActionEffectiveness", "AwaitingCheck", "CertificateAlert", "DueReview",
+    "EffectivenessCheck", "EngagementItem", "MonthlySatisfaction", "ObjectiveResult",
+    "ObjectivesMet", "Opportunity", "PartyChanges", "PartyEvent", "PartyFieldChange",
+    "PartyPoint", "PartySatisfaction", "PreviousReview", "PreviousReviews",
+    "ProviderPerformance", "ProviderReview", "ProviderStanding", "ProviderStatusChange",
+    "RequirementChange", "ReviewAction", "ReviewInputs", "Satisfaction", "SatisfactionTrend",
+    "review_inputs", "validate_period",
+]
+
+
+@dataclass(frozen=True)
+class DueReview:
+    """A party or supplier whose periodic review was overdue at the period's end."""
+
+    ref: str
+    name: str
+    due: date
+
+
+@dataclass(frozen=True)
+class ReviewInputs:
+    period_from: date
+    period_to: date
+    previous_reviews: PreviousReviews
+    parties: PartyChanges
+    satisfaction: Satisfaction
+    objectives: ObjectivesMet
+    providers: ProviderPerformance
+    effectiveness: ActionEffectiveness
+    opportunities: tuple[Opportunity, ...]
+    audit_status: str
+    # Due before the period's end by the current schedule: a review done since has already
+    # moved its date on, so it is not listed.
+    party_reviews_overdue: tuple[DueReview, ...] = ()
+    supplier_reviews_overdue: tuple[DueReview, ...] = ()
+
+
+def _overdue_reviews(session: Session, model: type[Party] | type[Supplier],
+                     active: Iterable[str], period_to: date) -> tuple[DueReview, ...]:
+    rows = session.execute(
+        select(model.ref, model.name, model.next_review)
+        .where(model.next_review < period_to, model.status.in_(tuple(active)))
+        .order_by(model.next_review, model.ref)).all()
+    # The WHERE clause leaves out records without a next review date.
+    return tuple(DueReview(ref, name, due) for ref, name, due in rows if due is not None)
+
+
+def _audit_status(session: Session) -> str:
+    chain = verify_chain(session)
+    if chain.intact:
+        return f"Audit trail verified: {chain.entries} entries, chain intact."
+    return f"Audit trail broken: {chain.problem}."
+
+
+def review_inputs(db: Database, period_from: date, period_to: date,
+                  today: date) -> ReviewInputs:
+    """Gather every input of a management review of period_from..period_to (both included).
+
+    Raises ValidationError (period_from / period_to -> message) for a period that is
+    incomplete, ends before it starts or ends after ``today``.
+    """
+    errors = validate_period(period_from, period_to, today)
+    if errors:
+        raise ValidationError(errors)
+    rows = list_actions(db, period_to)  # the whole log, overdue as of the period's end
+    bands = load_bands(db)
+    with db.session() as session:
+        actions = logged_actions(session, rows)
+        open_actions: dict[int, int] = {}
+        for a in actions:
+            if a.objective_id is not None and a.row.status in action_rules.OPEN_STATUSES:
+                open_actions[a.objective_id] = open_actions.get(a.objective_id, 0) + 1
+        previous = previous_reviews(session, period_to, actions)
+        parties = party_changes(session, period_from, period_to)
+        feedback = satisfaction(session, period_from, period_to)
+        objectives = objectives_met(session, period_from, period_to, open_actions)
+        providers = provider_performance(session, period_from, period_to, bands)
+        audit_status = _audit_status(session)
+        party_due = _overdue_reviews(session, Party, ("active",), period_to)
+        supplier_due = _overdue_reviews(
+            session, Supplier, (s for s in supplier_rules.STATUSES if s != "disqualified"),
+            period_to)
+    checks = action_effectiveness(period_from, period_to, actions)
+    return ReviewInputs(
+        period_from, period_to, previous, parties, feedback, objectives, providers, checks,
+        opportunities(period_to, actions, objectives, checks, providers, feedback),
+        audit_status, party_due, supplier_due)
