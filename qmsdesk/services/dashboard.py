@@ -72,7 +72,7 @@ def due_items(db: Database, today: date, horizon_days: int = HORIZON_DAYS) -> li
     # true), hence the ``is not None`` asserts: they only tell the type checker.
     until = today + timedelta(days=horizon_days)
     items: list[DueItem] = []
-    with db.session() as session:
+    with db.read() as session:
         for pid, ref, name, owner, due in session.execute(
                 select(Party.id, Party.ref, Party.name, Party.owner, Party.next_review)
                 .where(Party.status == "active", Party.next_review <= until)):
@@ -161,7 +161,7 @@ def overview(db: Database, today: date, months: int = 12) -> Overview:
     index = {(d.year, d.month): i for i, d in enumerate(starts)}
     opened, closed = [0] * months, [0] * months
     statuses = {status: 0 for status in action_rules.STATUSES}
-    with db.session() as session:
+    with db.read() as session:
         for status, start, created, completed in session.execute(
                 select(Action.status, Action.start_date, Action.created_at,
                        Action.completed_on)):

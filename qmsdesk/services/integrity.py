@@ -28,7 +28,7 @@ class IntegrityReport:
 
 def verify_database(db: Database) -> IntegrityReport:
     report = IntegrityReport()
-    with db.session() as session:
+    with db.read() as session:
         if session.bind is not None and session.bind.dialect.name == "sqlite":
             result = [row[0] for row in session.execute(text("PRAGMA integrity_check"))]
             if result != ["ok"]:

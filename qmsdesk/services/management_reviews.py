@@ -99,12 +99,12 @@ def list_meetings(db: Database) -> list[ReviewMeetingRow]:
         .outerjoin(Action, Action.management_review_id == ManagementReview.id)
         .group_by(ManagementReview.id)
         .order_by(ManagementReview.held_on.desc(), ManagementReview.id.desc()))
-    with db.session() as session:
+    with db.read() as session:
         return [ReviewMeetingRow(*row) for row in session.execute(query)]
 
 
 def get_meeting(db: Database, meeting_id: int) -> ReviewMeeting:
-    with db.session() as session:
+    with db.read() as session:
         meeting = session.get(ManagementReview, meeting_id)
         if meeting is None:
             raise NotFoundError(f"Management review #{meeting_id} does not exist.")

@@ -37,7 +37,7 @@ class OrgSettings:
 
 
 def load_settings(db: Database) -> OrgSettings:
-    with db.session() as session:
+    with db.read() as session:
         values = {s.key: s.value for s in session.scalars(select(Setting))}
     settings = OrgSettings(organisation=values.get("organisation", ""),
                            approved_by=values.get("approved_by", ""),

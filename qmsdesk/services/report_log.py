@@ -155,5 +155,5 @@ def list_report_log(db: Database, report_type: str | None = None) -> list[Logged
                                             ReportLogEntry.id.desc())
     if report_type is not None:
         query = query.where(ReportLogEntry.report_type == report_type)
-    with db.session() as session:
+    with db.read() as session:
         return [_row(entry) for entry in session.scalars(query)]

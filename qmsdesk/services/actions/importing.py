@@ -56,7 +56,7 @@ class ActionsAdapter(Adapter):
         return action_service.new_action(today)
 
     def load_existing(self, db: Database) -> dict[str, Any]:
-        with db.session() as session:
+        with db.read() as session:
             kept = []  # the linked records stay loaded, so to_record finds them in the session
             for source in action_rules.SOURCE_LINKS:
                 records = session.scalars(select(

@@ -84,7 +84,7 @@ def list_actions(db: Database, today: date, include_closed: bool = True,
             query = query.where(getattr(Action, link) == value)
     if not include_closed:
         query = query.where(Action.status.in_(rules.OPEN_STATUSES))
-    with db.session() as session:
+    with db.read() as session:
         # Core rows, not ORM entities, as in list_parties: the log grows with every register.
         rows = session.connection().execute(query.order_by(Action.id)).all()
     n_links = len(links)
@@ -114,7 +114,7 @@ def to_record(session: Session, action: Action) -> ActionRecord:
 
 
 def get_action(db: Database, action_id: int) -> ActionRecord:
-    with db.session() as session:
+    with db.read() as session:
         action = session.get(Action, action_id)
         if action is None:
             raise NotFoundError(f"Action #{action_id} does not exist.")
@@ -193,7 +193,7 @@ def count_open_actions(db: Database, objective_ids: Iterable[int]) -> dict[int, 
     counts = dict.fromkeys(wanted, 0)
     if not wanted:
         return counts
-    with db.session() as session:
+    with db.read() as session:
         for chunk in _chunks(wanted):
             query = (select(Action.objective_id, func.count())
                      .where(Action.objective_id.in_(chunk),

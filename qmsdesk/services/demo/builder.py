@@ -105,7 +105,7 @@ def section_rng(key: str) -> random.Random:
 
 def ensure_empty(db: Database) -> None:
     """Refuse to mix demo data with existing records (names would clash, data would mislead)."""
-    with db.session() as session:
+    with db.read() as session:
         for model in _REGISTERS:
             count = session.scalar(select(func.count()).select_from(model)) or 0
             if count:

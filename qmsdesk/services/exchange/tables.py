@@ -108,7 +108,7 @@ def table_by_name(name: str) -> Table:
 def _fetch(db: Database, query: Select[Any]) -> Sequence[Any]:
     # One select, fetched whole and the session closed before any row is handed out:
     # a generator that keeps a session open is how "database is locked" happens.
-    with db.session() as session:
+    with db.read() as session:
         return session.connection().execute(query).all()
 
 

@@ -72,7 +72,7 @@ class ObjectivesAdapter(Adapter):
         return MeasurementRecord()
 
     def load_existing(self, db: Database) -> dict[str, Any]:
-        with db.session() as session:
+        with db.read() as session:
             self.party_ids = {ref: id_ for ref, id_ in session.execute(
                 select(Party.ref, Party.id))}
             objectives = session.scalars(select(Objective).options(

@@ -29,7 +29,7 @@ def _to_revision(row: QualityPolicy) -> PolicyRevision:
 
 
 def current_policy(db: Database) -> PolicyRevision | None:
-    with db.session() as session:
+    with db.read() as session:
         row = session.scalar(select(QualityPolicy).order_by(QualityPolicy.revision.desc())
                              .limit(1))
         return _to_revision(row) if row is not None else None
@@ -37,7 +37,7 @@ def current_policy(db: Database) -> PolicyRevision | None:
 
 def policy_history(db: Database) -> list[PolicyRevision]:
     """Every revision, newest first; older ones stay readable but are never changed."""
-    with db.session() as session:
+    with db.read() as session:
         rows = session.scalars(select(QualityPolicy).order_by(QualityPolicy.revision.desc()))
         return [_to_revision(row) for row in rows]
 

@@ -53,7 +53,7 @@ def health_of(record: ObjectiveRecord, today: date) -> str:
 
 
 def list_objectives(db: Database, today: date) -> list[ObjectiveRow]:
-    with db.session() as session:
+    with db.read() as session:
         objectives = session.execute(
             select(Objective.id, Objective.ref, Objective.title, Objective.kpi_name,
                    Objective.owner, Objective.unit, Objective.direction, Objective.baseline,
@@ -96,7 +96,7 @@ def to_record(objective: Objective) -> ObjectiveRecord:
 
 
 def get_objective(db: Database, objective_id: int) -> ObjectiveRecord:
-    with db.session() as session:
+    with db.read() as session:
         objective = session.scalar(select(Objective).where(Objective.id == objective_id)
                                    .options(selectinload(Objective.measurements)))
         if objective is None:
@@ -158,6 +158,6 @@ def store_objective(session: Session, objective: Objective, record: ObjectiveRec
 
 def objective_titles(db: Database) -> list[tuple[int, str, str]]:
     """(id, ref, title) of every objective, for choosing an action's source."""
-    with db.session() as session:
+    with db.read() as session:
         return [(id_, ref, title) for id_, ref, title in session.execute(
             select(Objective.id, Objective.ref, Objective.title).order_by(Objective.ref))]

@@ -81,7 +81,7 @@ class PartiesAdapter(Adapter):
                                    for line in needs.splitlines() if line.strip()]
 
     def load_existing(self, db: Database) -> dict[str, Any]:
-        with db.session() as session:
+        with db.read() as session:
             parties = session.scalars(select(Party).options(
                 selectinload(Party.requirements), selectinload(Party.engagements)))
             return {p.ref: party_service.to_record(p) for p in parties}

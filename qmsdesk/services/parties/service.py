@@ -55,7 +55,7 @@ def list_parties(db: Database, today: date, include_archived: bool = False) -> l
              .order_by(Party.ref))
     if not include_archived:
         query = query.where(Party.status == "active")
-    with db.session() as session:
+    with db.read() as session:
         # Core rows, not ORM entities: this runs on every refresh of a 100 000-row register.
         # Eleven columns: more than SQLAlchemy's typed select() overloads name.
         rows: Sequence[tuple[Any, ...]] = session.connection().execute(query).all()
@@ -96,7 +96,7 @@ def _load(session: Session, party_id: int) -> Party | None:
 
 
 def get_party(db: Database, party_id: int) -> PartyRecord:
-    with db.session() as session:
+    with db.read() as session:
         party = _load(session, party_id)
         if party is None:
             raise NotFoundError(f"Interested party #{party_id} does not exist.")

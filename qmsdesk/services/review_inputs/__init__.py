@@ -141,7 +141,7 @@ def review_inputs(db: Database, period_from: date, period_to: date,
         raise ValidationError(errors)
     rows = list_actions(db, period_to)  # the whole log, overdue as of the period's end
     bands = load_bands(db)
-    with db.session() as session:
+    with db.read() as session:
         actions = logged_actions(session, rows)
         open_actions: dict[int, int] = {}
         for a in actions:

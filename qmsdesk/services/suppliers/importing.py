@@ -120,7 +120,7 @@ class SuppliersAdapter(Adapter):
     # --- reading the database -----------------------------------------------------------------
     def load_existing(self, db: Database) -> dict[str, Any]:
         self.user, self.bands = db.user, review_service.load_bands(db)
-        with db.session() as session:
+        with db.read() as session:
             self.party_ids = dict(session.execute(select(Party.ref, Party.id)).all())
             self.intervals = review_service.intervals_in(session)
             reviews: dict[int, list[ImportedReview]] = defaultdict(list)

@@ -40,7 +40,7 @@ class ReviewSummary:
 
 # --- settings: criteria, bands, review intervals ----------------------------------------------
 def load_criteria(db: Database) -> list[rules.Criterion]:
-    with db.session() as session:
+    with db.read() as session:
         rows = session.scalars(select(ReviewCriterion).order_by(ReviewCriterion.position))
         criteria = [rules.Criterion(r.name, r.description, r.weight) for r in rows]
     return criteria or list(rules.DEFAULT_CRITERIA)
@@ -95,7 +95,7 @@ def _intervals(session: Session) -> dict[str, int]:
 
 
 def load_bands(db: Database) -> list[rules.Band]:
-    with db.session() as session:
+    with db.read() as session:
         return _bands(session)
 
 
@@ -108,7 +108,7 @@ def save_bands(db: Database, bands: list[rules.Band]) -> None:
 
 
 def load_intervals(db: Database) -> dict[str, int]:
-    with db.session() as session:
+    with db.read() as session:
         return _intervals(session)
 
 
@@ -162,7 +162,7 @@ def summarise(record: ReviewRecord, bands: list[rules.Band]) -> ReviewSummary:
 
 def new_review(db: Database, supplier_id: int, today: date) -> ReviewRecord:
     """A review of the supplier over the period since its last one, on today's criteria."""
-    with db.session() as session:
+    with db.read() as session:
         last = session.scalar(select(SupplierReview)
                               .where(SupplierReview.supplier_id == supplier_id)
                               .order_by(SupplierReview.review_date.desc()).limit(1))
@@ -189,7 +189,7 @@ def to_record(review: SupplierReview) -> ReviewRecord:
 
 
 def get_review(db: Database, review_id: int) -> ReviewRecord:
-    with db.session() as session:
+    with db.read() as session:
         review = session.scalar(select(SupplierReview).where(SupplierReview.id == review_id)
                                 .options(selectinload(SupplierReview.scores)))
         if review is None:
@@ -206,7 +206,7 @@ def list_reviews(db: Database, supplier_id: int | None = None) -> list[ReviewRow
              .order_by(SupplierReview.review_date, SupplierReview.id))
     if supplier_id is not None:
         query = query.where(SupplierReview.supplier_id == supplier_id)
-    with db.session() as session:
+    with db.read() as session:
         # Twelve columns: more than SQLAlchemy's typed select() overloads name.
         rows: Sequence[tuple[Any, ...]] = session.connection().execute(query).all()
     return [ReviewRow(*row) for row in rows]

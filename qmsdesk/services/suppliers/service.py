@@ -38,7 +38,7 @@ def new_supplier(today: date) -> SupplierRecord:
 
 
 def list_suppliers(db: Database, today: date) -> list[SupplierRow]:
-    with db.session() as session:
+    with db.read() as session:
         suppliers = session.execute(
             select(Supplier.id, Supplier.ref, Supplier.name, Supplier.category,
                    Supplier.criticality, Supplier.status, Supplier.next_review, Party.ref)
@@ -91,7 +91,7 @@ def _to_record(supplier: Supplier, session: Session) -> SupplierRecord:
 
 
 def get_supplier(db: Database, supplier_id: int) -> SupplierRecord:
-    with db.session() as session:
+    with db.read() as session:
         supplier = session.get(Supplier, supplier_id)
         if supplier is None:
             raise NotFoundError(f"Supplier #{supplier_id} does not exist.")
