@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from qmsdesk.services.management_reviews import ReviewMeeting, ReviewMeetingRow
     from qmsdesk.ui.pages.base_page import RegisterPage
 
-MEETING_COLUMNS = [
+MEETING_COLUMNS: list[Column[ReviewMeetingRow]] = [
     Column("Ref", lambda r: r.ref),
     Column("Held on", lambda r: format_date(r.held_on), sort_key=lambda r: r.held_on.toordinal()),
     Column("Period reviewed",

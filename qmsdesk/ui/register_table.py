@@ -25,7 +25,7 @@ class RegisterTable(QWidget):
     open_requested = Signal()
     current_changed = Signal()
 
-    def __init__(self, columns: Sequence[Column], widths: Sequence[int], stretch: int,
+    def __init__(self, columns: Sequence[Column[Any]], widths: Sequence[int], stretch: int,
                  empty_text: str, noun: tuple[str, str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = RecordTableModel(columns, self)

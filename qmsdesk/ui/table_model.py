@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Generic, TypeVar, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -18,22 +18,23 @@ from PySide6.QtGui import QBrush, QColor
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 Index = QModelIndex | QPersistentModelIndex
+R = TypeVar("R")  # the row dataclass a column shows
 
 
 @dataclass(frozen=True)
-class Column:
+class Column(Generic[R]):
     """How one column shows a row: header, text, sort key, alignment, tooltip, colour."""
 
     header: str
-    text: Callable[[Any], str]
-    sort_key: Callable[[Any], str | int | float] | None = None
+    text: Callable[[R], str]
+    sort_key: Callable[[R], str | int | float] | None = None
     align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-    tooltip: Callable[[Any], str | None] | None = None
-    foreground: Callable[[Any], QColor | None] | None = None
-    background: Callable[[Any], QColor | None] | None = None
+    tooltip: Callable[[R], str | None] | None = None
+    foreground: Callable[[R], QColor | None] | None = None
+    background: Callable[[R], QColor | None] | None = None
     searchable: bool = True
 
-    def key(self, row: Any) -> str | int | float:
+    def key(self, row: R) -> str | int | float:
         return self.sort_key(row) if self.sort_key else self.text(row).casefold()
 
 
@@ -45,7 +46,7 @@ def attribute_is(name: str, wanted: object) -> Callable[[Any], bool]:
 class RecordTableModel(QAbstractTableModel):
     """Rows are plain dataclasses from a service; columns are a list of Column specs."""
 
-    def __init__(self, columns: Sequence[Column], parent: Any = None) -> None:
+    def __init__(self, columns: Sequence[Column[Any]], parent: Any = None) -> None:
         super().__init__(parent)
         self._columns = list(columns)
         self._rows: list[Any] = []
@@ -76,7 +77,7 @@ class RecordTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._columns)
 
-    def column(self, index: int) -> Column:
+    def column(self, index: int) -> Column[Any]:
         return self._columns[index]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QPainter, QShortcut
@@ -29,6 +29,9 @@ from PySide6.QtWidgets import (
 from qmsdesk.services.labels import plural
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.table_model import Column, RecordFilterProxy, RecordTableModel
+
+if TYPE_CHECKING:
+    from qmsdesk.services.exchange.adapters import Problem
 
 WARNING_STYLE = "color: #8a4b00;"
 ERROR_STYLE = "color: #b00020;"
@@ -266,7 +269,7 @@ class ColumnsPage(QWidget):
 
 
 # --- page 2: problems ---------------------------------------------------------------------------
-PROBLEM_COLUMNS = [
+PROBLEM_COLUMNS: list[Column[Problem]] = [
     Column("Sheet", lambda p: p.sheet),
     Column("Row", lambda p: "" if p.row is None else str(p.row),
            sort_key=lambda p: p.row or 0,

@@ -33,7 +33,7 @@ def _due_text(row: ActionRow) -> str:
     return f"{text} · Overdue" if row.overdue else text
 
 
-ACTION_COLUMNS = [
+ACTION_COLUMNS: list[Column[ActionRow]] = [
     Column("Ref", lambda r: r.ref),
     Column("Title", lambda r: r.title, tooltip=lambda r: r.title),
     Column("Type", lambda r: label(r.kind)),

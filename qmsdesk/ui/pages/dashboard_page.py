@@ -29,7 +29,7 @@ def _when(item: DueItem) -> str:
     return "Today" if item.days == 0 else f"In {plural(item.days, 'day')}"
 
 
-DUE_COLUMNS = [
+DUE_COLUMNS: list[Column[DueItem]] = [
     Column("Due", lambda i: format_date(i.due), searchable=False,
            sort_key=lambda i: i.due.toordinal(),
            foreground=lambda i: OVERDUE if i.overdue else None),

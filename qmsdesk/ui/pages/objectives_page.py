@@ -39,7 +39,7 @@ HEALTH_COLOURS = {rules.ON_TRACK: "#dcfce7", rules.ACHIEVED: "#bbf7d0",
                   rules.MEASUREMENT_OVERDUE: "#fecaca", rules.NO_DATA: "#e5e7eb",
                   rules.NOT_TRACKED: "#f3f4f6"}
 
-OBJECTIVE_COLUMNS = [
+OBJECTIVE_COLUMNS: list[Column[ObjectiveRow]] = [
     Column("Ref", lambda r: r.ref),
     Column("Title", lambda r: r.title if not r.segment or r.segment in r.title
            else f"{r.title} · {r.segment}",

@@ -71,7 +71,7 @@ def _foreground(row: PartyRow) -> QColor | None:
     return ARCHIVED if row.status == "archived" else None
 
 
-COLUMNS = [
+COLUMNS: list[Column[PartyRow]] = [
     Column("Ref", lambda r: r.ref, foreground=_foreground),
     Column("Name", lambda r: r.name + (" (archived)" if r.status == "archived" else ""),
            foreground=_foreground, tooltip=lambda r: r.name),

@@ -45,7 +45,7 @@ def _where(entry: LoggedReport) -> str:
     return "In auditor pack" if entry.archive_member else "Available"
 
 
-LOG_COLUMNS = [
+LOG_COLUMNS: list[Column[LoggedReport]] = [
     Column("Generated", _local, sort_key=lambda r: r.generated_at.timestamp()),
     Column("Report", lambda r: r.title, tooltip=lambda r: r.location),
     Column("Document", lambda r: r.document_number),

@@ -21,7 +21,7 @@ from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column, attribute_is
 
 if TYPE_CHECKING:
-    from qmsdesk.services.suppliers.records import SupplierRow
+    from qmsdesk.services.suppliers.records import ReviewRow, SupplierRow
     from qmsdesk.ui.main_window import MainWindow
 
 OVERDUE = QColor(176, 0, 32)
@@ -45,7 +45,7 @@ def _certificates(row: SupplierRow) -> str:
     return "⚠ " + ", ".join(parts)
 
 
-SUPPLIER_COLUMNS = [
+SUPPLIER_COLUMNS: list[Column[SupplierRow]] = [
     Column("Ref", lambda r: r.ref),
     Column("Name", lambda r: r.name, tooltip=lambda r: f"{r.name}\n{r.category}"),
     Column("Criticality", lambda r: label(r.criticality),
@@ -63,7 +63,7 @@ SUPPLIER_COLUMNS = [
            foreground=lambda r: OVERDUE if r.certificate_warnings else None,
            tooltip=lambda r: "\n".join(r.certificate_warnings) or "All certificates valid"),
 ]
-REVIEW_COLUMNS = [
+REVIEW_COLUMNS: list[Column[ReviewRow]] = [
     Column("Ref", lambda r: r.ref),
     Column("Date", lambda r: format_date(r.review_date),
            sort_key=lambda r: r.review_date.toordinal()),
