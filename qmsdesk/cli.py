@@ -8,11 +8,14 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from qmsdesk import __version__, clock, paths
 from qmsdesk.errors import UserFacingError
 from qmsdesk.reports.catalog import REPORT_KINDS
+
+if TYPE_CHECKING:
+    from qmsdesk.models.audit import Anchor
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -92,8 +95,21 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", metavar="FILE", help="FILE.xlsx, FILE.zip or FILE.csv")
     load.add_argument("--dry-run", action="store_true",
                       help="check the file and report, write nothing")
-    command("verify", "check database integrity and the audit trail's hash chain")
+    verify = command("verify", "check the database, the audit trail's hash chain and every "
+                               "record against the trail; print the trail's anchor")
+    verify.add_argument("--expect", type=_anchor, metavar="COUNT:HASH",
+                        help="an anchor printed earlier (by verify, a report or an auditor "
+                             "pack): fail unless the trail still extends it")
     return parser
+
+
+def _anchor(text: str) -> Anchor:
+    from qmsdesk.models.audit import Anchor
+
+    try:
+        return Anchor.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _target(args: argparse.Namespace, require_existing: bool = True) -> str | Path:
@@ -266,13 +282,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     db = _open(args)
     try:
-        report = verify_database(db)
+        report = verify_database(db, args.expect)
     finally:
         db.close()
     if report.ok:
         print(report.summary())
         return EXIT_OK
     print(f"qmsdesk: verify failed: {report.summary()}", file=sys.stderr)
+    for problem in report.problems[1:]:
+        print(f"  also: {problem}", file=sys.stderr)
+    if report.more:
+        print(f"  and {report.more} more", file=sys.stderr)
     return EXIT_FAILED
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, String, Text, event, insert, inspect, select, text
+from sqlalchemy import Integer, String, Text, event, func, insert, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from qmsdesk import clock
@@ -215,6 +215,13 @@ class Anchor:
             raise ValueError(f"'{text}' is not an audit-trail anchor (COUNT:HASH, the two "
                              "figures a report or verify printed)")
         return cls(int(count), head)
+
+
+def chain_head(session: Session) -> Anchor:
+    """The chain's length and last hash as stored (not re-verified: see verify_chain)."""
+    count = session.scalar(select(func.count(AuditEntry.id))) or 0
+    last = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+    return Anchor(count, last or GENESIS_HASH)
 
 
 def verify_chain(session: Session, batch: int = 5000, expect: Anchor | None = None

@@ -18,20 +18,27 @@ from collections.abc import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qmsdesk.models import registry
 from qmsdesk.models.audit import AuditEntry, audited_columns, format_value, record_key
-from qmsdesk.models.base import Audited, Base
+from qmsdesk.models.base import Audited
 
 Key = tuple[str, str]  # (audit entity, record id)
+
+
+def _key(entity: str, record_id: str, ref: str) -> Key:
+    # Entries written by early versions for records keyed by text (settings) have no
+    # record id; their reference is the key.
+    return (entity, record_id or f"ref:{ref}")
 
 
 def _recorded(session: Session) -> dict[Key, dict[str, str]]:
     """Each record's fields as the trail last left them; deleted records are dropped."""
     latest: dict[Key, dict[str, str]] = {}
-    rows = session.execute(select(AuditEntry.entity, AuditEntry.record_id, AuditEntry.action,
-                                  AuditEntry.field, AuditEntry.new_value)
+    rows = session.execute(select(AuditEntry.entity, AuditEntry.record_id, AuditEntry.ref,
+                                  AuditEntry.action, AuditEntry.field, AuditEntry.new_value)
                            .order_by(AuditEntry.id))
-    for entity, record_id, action, field, new in rows:
-        key = (entity, record_id)
+    for entity, record_id, ref, action, field, new in rows:
+        key = _key(entity, record_id, ref)
         if action == "delete":
             latest.pop(key, None)
         else:
@@ -40,7 +47,7 @@ def _recorded(session: Session) -> dict[Key, dict[str, str]]:
 
 
 def _audited_classes() -> Iterator[type[Audited]]:
-    for mapper in Base.registry.mappers:
+    for mapper in registry.Base.registry.mappers:  # every mapped module is loaded there
         if issubclass(mapper.class_, Audited):
             yield mapper.class_
 
@@ -65,17 +72,30 @@ def replay_problems(session: Session, limit: int = 20) -> tuple[list[str], int]:
             label = f"{cls.audit_entity} {obj.audit_ref or '#' + key[1]}"
             fields = recorded.pop(key, None)
             if fields is None:
+                fields = recorded.pop(_key(cls.audit_entity, "", obj.audit_ref), None)
+            if fields is None:
                 problem(f"{label} is not in the audit trail: it was added outside QMS Desk")
                 continue
             for column in columns:
                 now, then = format_value(getattr(obj, column)), fields.get(column, "")
-                if now != then:
+                if not _same(now, then):
                     problem(f"{label}: {column} is '{_short(now)}' but the audit trail last "
                             f"recorded '{_short(then)}': changed outside QMS Desk")
     for entity, record_id in recorded:
-        problem(f"{entity} #{record_id} is in the audit trail but no longer in the "
-                "database: removed outside QMS Desk")
+        problem(f"{entity} #{record_id.removeprefix('ref:')} is in the audit trail but no "
+                "longer in the database: removed outside QMS Desk")
     return problems, count
+
+
+def _same(now: str, then: str) -> bool:
+    """Equal text, or the same number written two ways (35 recorded from the form, 35.0
+    read back from a float column)."""
+    if now == then:
+        return True
+    try:
+        return float(now) == float(then)
+    except ValueError:
+        return False
 
 
 def _short(text: str) -> str:

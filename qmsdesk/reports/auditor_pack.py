@@ -33,6 +33,7 @@ from qmsdesk.services.dates import period_slug
 from qmsdesk.services.errors import ServiceError, ValidationError
 from qmsdesk.services.exchange.columns import TABLES
 from qmsdesk.services.exchange.tables import write_audit_csv, write_csv
+from qmsdesk.services.integrity import trail_anchor
 from qmsdesk.services.progress import Progress, Task
 from qmsdesk.services.report_log import ReportIssue, file_sha256, record_reports
 from qmsdesk.services.review_inputs import validate_period
@@ -81,6 +82,10 @@ def _readme(db: Database, request: ReportRequest, start: date, end: date,
         f"Prepared by:   {request.prepared_by or '(not set)'}",
         f"Made on:       {clock.local_now():%Y-%m-%d %H:%M} with QMS Desk {__version__}",
         f"Database:      {db.display_name}",
+        f"Audit trail:   anchor {trail_anchor(db)}",
+        "               (entries:hash of the last entry when the pack was made; on the",
+        "               database, 'qmsdesk verify --expect' with it proves that no entry",
+        "               was removed or rewritten since)",
         "",
         "reports/      controlled PDF reports. Register reports show each register as of",
         f"              {request.today.isoformat()}; the management-review pack covers the period.",

@@ -71,6 +71,7 @@ class DocumentControl:
     period: str = ""
     subject: str = ""
     logo: bytes | None = None  # PNG, shown beside the title on the first page
+    audit_trail: str = ""  # the trail's anchor when issued, "COUNT:HASH"
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,13 @@ def control_block(control: DocumentControl) -> Table:
         ("Approved by", control.approved_by), ("Period", control.period or None),
     ]
     table = facts_table(pairs, columns=2)
+    parts: list[list[Flowable]] = [[table]]
+    if control.audit_trail:
+        count = control.audit_trail.partition(":")[0]
+        parts.append([facts_table([("Audit trail anchor", (
+            f"{control.audit_trail} ({count} entries when issued; 'qmsdesk verify --expect "
+            "COUNT:HASH' proves the trail still extends it)"))], columns=1,
+            label_weight=0.49)])  # its label column lines up with the grid above
     signature = Table(
         [[para("Approval signature", st.label), "", para("Approval date", st.label), ""]],
         colWidths=_widths([1.3, 2.0, 1.3, 2.0], FRAME_WIDTH), rowHeights=[11 * mm],
@@ -213,7 +221,7 @@ def control_block(control: DocumentControl) -> Table:
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
     ])
-    outer = Table([[table], [signature]], colWidths=[FRAME_WIDTH], hAlign="LEFT")
+    outer = Table([*parts, [signature]], colWidths=[FRAME_WIDTH], hAlign="LEFT")
     outer.setStyle([
         ("BOX", (0, 0), (-1, -1), 1.0, INK),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),

@@ -21,6 +21,7 @@ from qmsdesk.models.db import Database
 from qmsdesk.reports.catalog import REPORT_KINDS
 from qmsdesk.reports.document import DocumentControl, build_pdf, title_block
 from qmsdesk.reports.fingerprint import content_fingerprint
+from qmsdesk.services.integrity import trail_anchor
 from qmsdesk.services.org_settings import load_settings
 from qmsdesk.services.progress import Progress
 from qmsdesk.services.report_log import (
@@ -104,7 +105,7 @@ def issue(db: Database, content: ReportContent, out_path: Path, request: ReportR
         title=kind.title, document_number=settings.document_number(kind.key), revision="",
         organisation=settings.organisation, prepared_by=request.prepared_by,
         approved_by=settings.approved_by, issue_date=request.today, period=content.period,
-        subject=content.subject, logo=settings.logo)
+        subject=content.subject, logo=settings.logo, audit_trail=str(trail_anchor(db)))
     identity = (kind.key, control.title, control.document_number, control.organisation,
                 control.prepared_by, control.approved_by, control.period, control.subject,
                 hashlib.sha256(control.logo or b"").hexdigest())

@@ -164,3 +164,20 @@ def test_reports_in_a_pack_are_found_whatever_the_names(db, tmp_path, folder, na
         assert entry.archive_member == (pack.path, entry.member)
         assert entry.member.startswith(f"{out.stem}/reports/")
         assert entry.file_state() == report_log.AVAILABLE
+
+
+def test_the_readme_names_the_audit_trail_anchor(written):
+    import re
+
+    pack, copy, _ = written
+    with zipfile.ZipFile(pack.path) as archive:
+        readme = archive.read(f"{TOP}/README.txt").decode("utf-8")
+    match = re.search(r"Audit trail:   anchor (\d+):([0-9a-f]{64})", readme)
+    assert match is not None, readme
+    db = open_database(copy, user="auditor")
+    try:
+        with db.read() as session:
+            entries = session.scalar(select(func.count(AuditEntry.id)))
+    finally:
+        db.close()
+    assert int(match.group(1)) == entries  # nothing was audited after the pack was made

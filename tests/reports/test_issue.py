@@ -205,3 +205,15 @@ def test_an_expiring_certificate_reads_the_same_the_next_day(db, today, tmp_path
     second = _issue(db, tmp_path / "b.pdf", today + timedelta(days=1), "suppliers")
     assert second.revision == first.revision == 1
     assert "expires within 60 days" in " ".join(pdf_text(second.path)[1].split())
+
+
+def test_every_report_names_the_audit_trail_anchor_it_was_issued_at(register, today,
+                                                                    tmp_path):
+    from qmsdesk.services.integrity import trail_anchor, verify_database
+
+    anchor = trail_anchor(register)
+    assert anchor.entries > 0
+    first = PdfReader(_issue(register, tmp_path / "a.pdf", today).path).pages[0]
+    flat = "".join(first.extract_text().split())
+    assert f"Audittrailanchor{anchor}({anchor.entries}entrieswhenissued" in flat
+    assert verify_database(register, expect=anchor).ok  # the figures an auditor checks
