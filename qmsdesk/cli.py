@@ -95,6 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", metavar="FILE", help="FILE.xlsx, FILE.zip or FILE.csv")
     load.add_argument("--dry-run", action="store_true",
                       help="check the file and report, write nothing")
+    backup = command("backup", "write a verified backup of the database into the data "
+                               "folder (taken automatically once a day too)")
+    backup.add_argument("--list", action="store_true",
+                        help="list the database's backups instead, newest first")
+    restore = command("restore", "put a backup in place of the database (the current file "
+                                 "is backed up first); close QMS Desk before")
+    restore.add_argument("backup", metavar="BACKUP.db", help="a file 'backup --list' names")
     verify = command("verify", "check the database, the audit trail's hash chain and every "
                                "record against the trail; print the trail's anchor")
     verify.add_argument("--expect", type=_anchor, metavar="COUNT:HASH",
@@ -296,6 +303,44 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_FAILED
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from qmsdesk.services import backups
+
+    db = _open(args)
+    try:
+        if db.path is None:
+            raise CommandError("back up a server database with the server's own tools "
+                               "(for PostgreSQL: pg_dump)")
+        if args.list:
+            found = backups.list_backups(db.path)
+            print(f"Backups of {db.display_name} in {backups.backup_folder(db.path)}:"
+                  if found else f"No backups of {db.display_name} yet.")
+            for item in found:
+                print("  " + backups.describe(item))
+            return EXIT_OK
+        taken = backups.backup_now(db)
+    finally:
+        db.close()
+    print(f"Backup written and verified: {taken.path}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from qmsdesk.services import backups
+
+    target = _target(args)
+    if not isinstance(target, Path):
+        raise CommandError("restore puts a backup file in place of a database file; restore "
+                           "a server database with the server's own tools (pg_restore)")
+    source = Path(args.backup)
+    if not source.is_absolute() and not source.exists():
+        source = backups.backup_folder(target) / source
+    safety = backups.restore(target, source)
+    print(f"Restored {target} from {source.name}; the file as it was is kept as "
+          f"{safety.path}")
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from qmsdesk.ui.app import run_gui
 
@@ -309,7 +354,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 COMMANDS = {"gui": cmd_gui, "init": cmd_init, "demo": cmd_demo, "report": cmd_report,
             "auditor-pack": cmd_auditor_pack, "export": cmd_export, "template": cmd_template,
-            "import": cmd_import, "verify": cmd_verify}
+            "import": cmd_import, "verify": cmd_verify, "backup": cmd_backup,
+            "restore": cmd_restore}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

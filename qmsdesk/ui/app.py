@@ -41,7 +41,7 @@ def run_gui(target: str | Path | None, demo: bool = False) -> int:
     app.setDesktopFileName("qmsdesk")
     init_settings()
     install_excepthook()
-    window = MainWindow()
+    window = MainWindow(automatic_backups=True)
     window.show()
     if os.environ.get("QMSDESK_EXIT_WHEN_SHOWN") == "1":  # bench/frozen_startup.py
         QTimer.singleShot(0, lambda: _report_shown_and_quit(app))

@@ -35,9 +35,10 @@ class MainWindow(QMainWindow):
     data_changed = Signal(object)
     _entities_changed = Signal(object)  # from Database listeners, on the writer's thread
 
-    def __init__(self) -> None:
+    def __init__(self, automatic_backups: bool = False) -> None:
         super().__init__()
         self.db: Database | None = None
+        self.automatic_backups = automatic_backups  # on in the app, off in tests
         self.pages: dict[str, RegisterPage] = {}
         self._pending_shortcuts: list[tuple[QAction, QKeySequence]] = []
         self.setWindowTitle("QMS Desk")
@@ -287,6 +288,23 @@ class MainWindow(QMainWindow):
         self._build_pages()
         self._set_database_actions_enabled(True)
         self.database_changed.emit()
+        if self.automatic_backups:
+            self._daily_backup(db)
+
+    def _daily_backup(self, db: Database) -> None:
+        """Once a day, a verified backup in the data folder, in the background."""
+        from qmsdesk.services.backups import automatic_backup_task
+        from qmsdesk.ui.tasks import start_task
+
+        def done(taken: object) -> None:
+            if taken is not None and self.db is db:
+                self.statusBar().showMessage(self.tr("Daily backup written"), 5000)
+
+        def failed(exc: BaseException) -> None:
+            if self.db is db:
+                self.statusBar().showMessage(self.tr("Daily backup failed: %s") % exc, 15000)
+
+        start_task(lambda: automatic_backup_task(db), done, failed)
 
     def choose_database(self) -> None:
         from PySide6.QtWidgets import QFileDialog
