@@ -187,3 +187,19 @@ def automatic_backup_task(db: Database) -> Generator[Progress, None, Backup | No
     taken = automatic_backup(db)
     yield Progress(1, 1, "")
     return taken
+
+
+def backup_task(db: Database) -> Generator[Progress, None, Backup]:
+    """backup_now as a background task."""
+    yield Progress(0, 1, "Backing up…")
+    taken = backup_now(db)
+    yield Progress(1, 1, "Backup verified")
+    return taken
+
+
+def restore_task(database_file: Path, backup: Path) -> Generator[Progress, None, Backup]:
+    """restore as a background task (the database must be closed first)."""
+    yield Progress(0, 1, "Restoring…")
+    safety = restore(database_file, backup)
+    yield Progress(1, 1, "Restored")
+    return safety

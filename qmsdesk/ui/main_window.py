@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu(self.tr("Open &recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
-        self.backup_action = self._add_action(file_menu, self.tr("&Backup…"), self.backup,
+        self.backup_action = self._add_action(file_menu, self.tr("&Backups…"), self.backup,
                                               None, "Ctrl+B")
         self.settings_action = self._add_action(file_menu, self.tr("&Settings…"),
                                                 self.edit_settings, None, "Ctrl+,")
@@ -335,26 +335,61 @@ class MainWindow(QMainWindow):
         self.set_database(db)
 
     def backup(self) -> None:
+        """File › Backups…: the open file's backups; back up now or restore one."""
         if self.db is None:
             return
-        from PySide6.QtWidgets import QFileDialog
+        if self.db.path is None:
+            show_error(self, self.tr("Backups"), self.tr(
+                "This database is on a server: back it up with the server's own tools (for "
+                "PostgreSQL, pg_dump)."))
+            return
+        from qmsdesk.ui.dialogs.backups_dialog import BackupsDialog
 
-        from qmsdesk.services.workspace import backup_database
+        self.backups_dialog = BackupsDialog(self.db.path, self._backup_now,
+                                            self._restore_backup, self)
+        self.backups_dialog.exec()
+
+    def _backup_now(self) -> None:
+        from qmsdesk.services.backups import backup_task
         from qmsdesk.ui.tasks import run_with_progress
 
-        stem = self.db.path.stem if self.db.path else "qmsdesk"
-        suggested = paths.data_dir() / "backups" / (
-            f"{stem}-backup-{clock.local_now():%Y%m%d-%H%M}.db")
-        suggested.parent.mkdir(parents=True, exist_ok=True)
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("Back up database"),
-                                              str(suggested), DB_FILTER)
-        if not name:
+        db, dialog = self.db, self.backups_dialog
+        if db is None:
             return
-        db = self.db
-        run_with_progress(self, self.tr("Backing up"), lambda: backup_database(db, Path(name)),
-                          lambda path: self.statusBar().showMessage(
-                              self.tr("Backup written to %s") % path, 8000),
+
+        def done(taken: object) -> None:
+            dialog.reload()
+            self.statusBar().showMessage(
+                self.tr("Backup written to %s") % getattr(taken, "path", ""), 8000)
+
+        run_with_progress(self, self.tr("Backing up"), lambda: backup_task(db), done,
                           lambda exc: show_error(self, self.tr("Backup failed"), str(exc)))
+
+    def _restore_backup(self, backup: Path) -> None:
+        """Close the database, put the backup in its place (the current file is backed up
+        first), open it again."""
+        from qmsdesk.services.backups import restore_task
+        from qmsdesk.ui.tasks import run_with_progress
+
+        if self.db is None or self.db.path is None:
+            return
+        path = self.db.path
+        self._set_placeholder(self.tr("Restoring %s…") % backup.name)
+        self.stack.setCurrentWidget(self.placeholder)  # no page reads while the file is away
+        self.db.close()
+        self.db = None
+
+        def done(safety: object) -> None:
+            self.open_database(path)
+            self.statusBar().showMessage(self.tr("Restored %s; the file as it was is kept as %s")
+                                         % (backup.name, getattr(safety, "path", "")), 15000)
+
+        def failed(exc: BaseException) -> None:
+            show_error(self, self.tr("Not restored"), str(exc))
+            self.open_database(path)
+
+        run_with_progress(self, self.tr("Restoring"), lambda: restore_task(path, backup), done,
+                          failed)
 
     def edit_settings(self) -> None:
         if self.db is None:
