@@ -30,7 +30,7 @@ class BackupsDialog(QDialog):
                  restore: Callable[[Path], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Backups"))
-        self.resize(760, 420)
+        self.resize(900, 420)
         self._file, self._back_up, self._restore = database_file, back_up, restore
         layout = QVBoxLayout(self)
         note = QLabel(self.tr(
@@ -66,6 +66,7 @@ class BackupsDialog(QDialog):
         for backup in backups.list_backups(self._file):
             item = QListWidgetItem(backups.describe(backup))
             item.setData(Qt.ItemDataRole.UserRole, str(backup.path))
+            item.setToolTip(str(backup.path))
             self.list.addItem(item)
         if not self.list.count():
             self.list.addItem(self.tr("No backups yet — Back up now writes the first."))
