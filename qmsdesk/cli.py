@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -362,6 +363,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.data_dir:
         paths.set_data_dir(args.data_dir)
+    with contextlib.suppress(OSError):  # a cache that cannot be written: commands still work
+        paths.clean_stale_temp()
     try:
         return COMMANDS[args.command or "gui"](args)
     except UserFacingError as exc:

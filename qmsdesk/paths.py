@@ -70,6 +70,36 @@ def cache_dir() -> Path:
     return path
 
 
+def temp_dir() -> Path:
+    """Working folders of long tasks (an auditor pack being assembled): in the app's cache,
+    not the system's temporary folder, so that what a killed task leaves is found and
+    cleaned (clean_stale_temp) instead of lying about with copies of the registers."""
+    path = cache_dir() / "tmp"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def clean_stale_temp(older_than: float = 6 * 3600) -> list[Path]:
+    """Remove what tasks left in temp_dir() more than ``older_than`` seconds ago (a task
+    still running in another window is younger); returns what was removed."""
+    import shutil
+    import time
+
+    removed = []
+    for entry in temp_dir().iterdir():
+        try:
+            if time.time() - entry.stat().st_mtime < older_than:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+            removed.append(entry)
+        except OSError:
+            continue
+    return removed
+
+
 def default_database_path() -> Path:
     return data_dir() / "qmsdesk.db"
 

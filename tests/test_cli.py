@@ -195,3 +195,19 @@ def test_export_template_and_import_with_a_refused_file(demo_db: Path, tmp_path:
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     assert_one_line_error(run("import", "parties", str(broken), "--db", str(empty),
                               data_dir=tmp_path), "broken.xlsx")
+
+
+def test_a_killed_tasks_working_folder_is_cleaned_at_the_next_start(tmp_path: Path):
+    import os
+    import time
+
+    stale = tmp_path / "cache" / "tmp" / "pack-killed"
+    (stale / "registers").mkdir(parents=True)
+    (stale / "registers" / "parties.csv").write_text("copies of the registers")
+    fresh = tmp_path / "cache" / "tmp" / "pack-running"
+    fresh.mkdir()
+    old = time.time() - 7 * 3600
+    os.utime(stale, (old, old))
+    result = run("verify", "--db", str(tmp_path / "missing.db"), data_dir=tmp_path)
+    assert result.returncode != 0  # the command itself fails; the cleaning happened first
+    assert not stale.exists() and fresh.exists()

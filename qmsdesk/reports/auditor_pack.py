@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from qmsdesk import __version__, clock
+from qmsdesk import __version__, clock, paths
 from qmsdesk.models.db import Database
 from qmsdesk.reports.catalog import REPORT_KINDS
 from qmsdesk.reports.issue import ReportRequest, generate_report
@@ -117,7 +117,7 @@ def write_auditor_pack(db: Database, out_path: Path,
     total = len(REPORT_KINDS) + len(TABLES) + 2
     files: list[str] = []
     issues: list[ReportIssue] = []
-    with tempfile.TemporaryDirectory(prefix="qmsdesk-pack-") as temp:
+    with tempfile.TemporaryDirectory(prefix="pack-", dir=paths.temp_dir()) as temp:
         root = Path(temp) / top
         for step, kind in enumerate(REPORT_KINDS.values()):
             name = f"reports/{kind.file_stem}.pdf"

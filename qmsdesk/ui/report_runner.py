@@ -36,14 +36,15 @@ def open_file(path: str) -> None:
 def readable_copy(entry: LoggedReport) -> Path:
     """The logged report as a file a viewer can open: itself, or for a report inside an
     auditor pack, a copy taken out of the zip into a temporary folder."""
-    import tempfile
     import zipfile
+
+    from qmsdesk import paths
 
     member = entry.archive_member
     if member is None:
         return Path(entry.path)
     # One folder, one file per logged report: opening it again reuses the copy.
-    folder = Path(tempfile.gettempdir()) / "qmsdesk-reports"
+    folder = paths.cache_dir() / "reports"
     folder.mkdir(exist_ok=True)
     target = folder / f"{entry.sha256[:12]}-{Path(member[1]).name}"
     if not target.is_file():
