@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from qmsdesk.models.audit import Anchor
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+IMPORT_ENCODINGS = ("utf-8", "windows-1252", "iso-8859-1")  # import --encoding
 
 
 class CommandError(UserFacingError):
@@ -96,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", metavar="FILE", help="FILE.xlsx, FILE.zip or FILE.csv")
     load.add_argument("--dry-run", action="store_true",
                       help="check the file and report, write nothing")
+    load.add_argument("--encoding", type=str.lower, choices=IMPORT_ENCODINGS,
+                      help="the encoding of a CSV file that is not UTF-8 (default: UTF-8 "
+                           "only; a file that is not is refused, never guessed)")
     backup = command("backup", "write a verified backup of the database into the data "
                                "folder (taken automatically once a day too)")
     backup.add_argument("--list", action="store_true",
@@ -130,12 +134,17 @@ def _target(args: argparse.Namespace, require_existing: bool = True) -> str | Pa
     return path
 
 
-def _open(args: argparse.Namespace, create: bool = False):  # noqa: ANN202 - lazy import
+def _open(args: argparse.Namespace, create: bool = False,  # noqa: ANN202 - lazy import
+          reads_only: bool = False):
+    """The database the arguments name. A command that ``reads_only`` opens a file it may
+    not change (a read-only file or folder) read-only, writing nothing in it or beside it."""
     from qmsdesk.models.db import open_database
     from qmsdesk.services.user_settings import user_name
 
-    return open_database(_target(args, require_existing=not create), user=user_name(),
-                         create=create)
+    target = _target(args, require_existing=not create)
+    readonly = reads_only and isinstance(target, Path) and not (
+        os.access(target, os.W_OK) and os.access(target.parent, os.W_OK))
+    return open_database(target, user=user_name(), create=create, readonly=readonly)
 
 
 def _require_new_file(args: argparse.Namespace, default: Path) -> None:
@@ -244,7 +253,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from qmsdesk.services.progress import run_task
 
     out = _output(args.out)
-    db = _open(args)
+    db = _open(args, reads_only=True)
     try:
         written = run_task(export_register(db, args.register, out))
     finally:
@@ -262,7 +271,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from qmsdesk.services.exchange import ImportRefused, importable, run_import
+    from qmsdesk.services.exchange import EncodingError, ImportRefused, importable, run_import
     from qmsdesk.services.progress import run_task
 
     if not importable(args.register):
@@ -273,10 +282,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     db = _open(args)
     try:
         result = run_task(run_import(db, args.register, path, clock.today(),
-                                     dry_run=args.dry_run))
+                                     dry_run=args.dry_run, encoding=args.encoding))
     except ImportRefused as exc:
-        print(exc.report(), file=sys.stderr)
+        print(exc.report(), file=sys.stderr)  # the first problems, and how many more
         return EXIT_FAILED
+    except EncodingError as exc:
+        hint = f" With this command: --encoding {IMPORT_ENCODINGS[1]}." if exc.choosable else ""
+        raise CommandError(f"{exc}{hint}") from exc
     finally:
         db.close()
     print(result.summary())
@@ -288,7 +300,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from qmsdesk.services.integrity import verify_database
 
-    db = _open(args)
+    db = _open(args, reads_only=True)
     try:
         report = verify_database(db, args.expect)
     finally:
@@ -307,7 +319,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from qmsdesk.services import backups
 
-    db = _open(args)
+    db = _open(args, reads_only=True)
     try:
         if db.path is None:
             raise CommandError("back up a server database with the server's own tools "

@@ -6,7 +6,7 @@ import logging
 import sqlite3
 import struct
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, closing, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,10 @@ class DatabaseRefused(DatabaseError):
 
 class DatabaseBusy(DatabaseError):
     """Another writer held the file's write lock for longer than the busy timeout."""
+
+
+class DatabaseWriteFailed(DatabaseError):
+    """The file, its folder or the disk refused a write (read-only, full, failing)."""
 
 
 class DatabaseUnreachable(DatabaseError):
@@ -103,6 +107,8 @@ class Database:
                 raise DatabaseBusy(
                     f"{self.display_name} is busy: another QMS Desk is writing to it (an "
                     "import, perhaps). Try again in a moment; nothing was saved.") from None
+            if (fault := _storage_fault(exc)) is not None:
+                raise DatabaseWriteFailed(f"{self.display_name} {fault}") from None
             raise
         except BaseException:
             session.rollback()
@@ -214,6 +220,21 @@ def _check_revision(revision: str | None, name: str) -> str | None:
     return revision
 
 
+def _storage_fault(exc: OperationalError) -> str | None:
+    """The end of a sentence for a write the file or disk refused, or None."""
+    text = str(exc.orig or exc).lower()
+    if "readonly" in text or "read-only" in text:
+        return ("cannot be changed: the file or its folder is read-only. Copy it to a folder "
+                "where you may write, or ask for write access; nothing was saved.")
+    if "disk is full" in text or "database or disk is full" in text:
+        return ("cannot be changed: the disk is full. Free some space and try again; "
+                "nothing was saved.")
+    if "disk i/o error" in text:
+        return ("cannot be written: the disk reported an error. Check the drive (or the "
+                "network share) and try again; nothing was saved.")
+    return None
+
+
 def _is_busy(exc: OperationalError) -> bool:
     text = str(exc.orig or exc).lower()
     return "database is locked" in text or "database is busy" in text
@@ -226,7 +247,8 @@ def _set_sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode = WAL")
+    with suppress(sqlite3.OperationalError):  # a file opened read-only keeps its mode
+        cursor.execute("PRAGMA journal_mode = WAL")
     # FULL: a commit is on disk when it returns, even if the machine loses power next
     # (NORMAL may lose the last commits then); a record-keeping system wants that.
     cursor.execute("PRAGMA synchronous = FULL")
@@ -293,6 +315,11 @@ def _upgrade_failed(path: Path | None, revision: str | None,
             f"{name} was left half-upgraded by an interrupted upgrade of an older QMS Desk "
             f"(schema {revision}, but with tables of a later one: {reason}). {offer} "
             "The file has not been changed.")
+    fault = _storage_fault(exc)
+    if fault is not None:
+        unchanged = fault.replace("nothing was saved", "it is unchanged")
+        return DatabaseWriteFailed(f"{name} was made by an older QMS Desk and must be "
+                                   f"upgraded, but it {unchanged}")
     return DatabaseRefused(f"{name} could not be upgraded from schema {revision} ({reason}). "
                            "The file has not been changed.")
 
@@ -347,12 +374,15 @@ def _open_server(url: str) -> tuple[Engine, str | None]:
 
 
 def open_database(
-    target: str | Path, user: str = "unknown", create: bool = False, revision: str = "head"
+    target: str | Path, user: str = "unknown", create: bool = False, revision: str = "head",
+    readonly: bool = False,
 ) -> Database:
     """Open (and, if allowed, create) a database from a file path or a SQLAlchemy URL.
 
     An older schema is backed up and upgraded; a foreign, newer or damaged file is refused
-    with DatabaseRefused and left exactly as it was.
+    with DatabaseRefused and left exactly as it was. ``readonly`` opens a file for reading
+    only (a read-only file or folder, a copy on a CD): nothing is written in it or beside
+    it, and every write is refused with DatabaseWriteFailed.
     """
     path: Path | None = None
     if is_url(target):
@@ -376,7 +406,13 @@ def open_database(
             raise DatabaseNotFound(
                 f"{path} does not exist. Create it with 'init' or choose another file."
             )
-        if current is not None and current != HEAD_REVISION and revision == "head":
+        if readonly:
+            if current != HEAD_REVISION:
+                raise DatabaseRefused(
+                    f"{path} was made by an older QMS Desk and must be upgraded before it can "
+                    "be read; open it once where it may be changed. It has not been changed.")
+            url = f"sqlite:///{_readonly_uri(path)}&uri=true"
+        elif current is not None and current != HEAD_REVISION and revision == "head":
             backup = _backup_before_upgrade(path, current)
         engine = _make_engine(url)
     else:

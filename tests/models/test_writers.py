@@ -63,3 +63,22 @@ def test_a_busy_write_changes_nothing_and_says_so_in_one_sentence(two):
     assert message.count(". ") <= 2 and "Traceback" not in message
     assert "nothing was saved" in message
     assert _settings(first) == 1
+
+
+def test_a_read_only_file_is_read_and_a_write_is_refused_in_one_sentence(empty_file, tmp_path):
+    from qmsdesk.models.db import DatabaseWriteFailed
+
+    path = tmp_path / "register.db"
+    shutil.copyfile(empty_file, path)
+    # What a read-only file or folder looks like to SQLite (root ignores file modes, so the
+    # test asks SQLite itself to open the file read-only).
+    db = open_database(path, user="reader", readonly=True)
+    try:
+        assert _settings(db) == 0
+        with pytest.raises(DatabaseWriteFailed) as caught, db.session() as session:
+            session.add(Setting(key="organisation", value="Nope Ltd"))
+    finally:
+        db.close()
+    message = str(caught.value)
+    assert "read-only" in message and "nothing was saved" in message
+    assert "\n" not in message
