@@ -1,9 +1,28 @@
-"""Date arithmetic the registers share (review intervals, overdue checks)."""
+"""Date arithmetic the registers share (review intervals, overdue checks), and the dates
+QMS Desk keeps at all: the one range the forms, the rules and the import all use."""
 
 from __future__ import annotations
 
 import calendar
 from datetime import UTC, date, datetime, time, timedelta
+
+# No record of a quality system is dated before 1900 or after 2100: such a date is a typing
+# slip or a spreadsheet's number read as a date (-5 formatted as a date is 1899-12-25).
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
+def in_range(day: date) -> bool:
+    """Whether ``day`` lies between EARLIEST and LATEST (both included)."""
+    return EARLIEST <= day <= LATEST
+
+
+def range_problem(day: date) -> str:
+    """Why ``day`` cannot be kept, as a sentence; "" when it can."""
+    if in_range(day):
+        return ""
+    return (f"The date {day.isoformat()} is outside the dates QMS Desk keeps "
+            f"({EARLIEST.isoformat()} to {LATEST.isoformat()}).")
 
 
 def add_months(start: date, months: int) -> date:

@@ -23,3 +23,12 @@ class ConflictError(ServiceError):
 
 class NotFoundError(ServiceError):
     pass
+
+
+class BatchValidationError(ValidationError):
+    """Records saved together break rules: ``by_record`` maps each one's position in the
+    batch to its field -> message; ``errors`` holds the first one's (all of a single save)."""
+
+    def __init__(self, by_record: dict[int, dict[str, str]]) -> None:
+        self.by_record = {index: dict(errors) for index, errors in sorted(by_record.items())}
+        super().__init__(next(iter(self.by_record.values()), {}))

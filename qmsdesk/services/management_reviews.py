@@ -18,7 +18,7 @@ from qmsdesk.models.reviews import ManagementReview
 from qmsdesk.services.actions import rules as action_rules
 from qmsdesk.services.errors import NotFoundError, ValidationError
 from qmsdesk.services.records import conflict_guard, load_for_update, next_ref
-from qmsdesk.services.validation import check_text, tidy_text
+from qmsdesk.services.validation import check_dates, check_text, tidy_text
 
 NAME_LIMIT = 200
 TEXT_LIMIT = 20_000
@@ -81,6 +81,7 @@ def validate_meeting(record: ReviewMeeting, today: date) -> dict[str, str]:
     check_text(errors, "chair", record.chair, "Chair", NAME_LIMIT)
     check_text(errors, "attendees", record.attendees, "Attendees", TEXT_LIMIT)
     check_text(errors, "conclusions", record.conclusions, "Conclusions", TEXT_LIMIT)
+    check_dates(errors, record)
     return errors
 
 

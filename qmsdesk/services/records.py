@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -17,18 +18,30 @@ from qmsdesk.services.errors import ConflictError, NotFoundError
 
 R = TypeVar("R", bound=RegisterRecord)
 
+# A reference's number has at most this many digits (IP-999999): a longer one is a slip,
+# and numbering after it (IP-9223372036854775808) would make every later record fail.
+REF_DIGITS = 6
+
+
+def ref_format(prefix: str, width: int = 4) -> re.Pattern[str]:
+    """The references :func:`next_ref` gives after ``prefix`` (a regular expression, e.g.
+    "IP-"): ``width`` to REF_DIGITS digits."""
+    return re.compile(rf"^{prefix}\d{{{width},{REF_DIGITS}}}$")
+
 
 def next_ref(session: Session, model: type[RegisterRecord], width: int = 4,
              prefix: str | None = None) -> str:
     """The next free reference, e.g. IP-0001 after none, IP-0013 after IP-0012.
 
     ``width`` is the minimum number of digits: after IP-9999 comes IP-10000. ``prefix``
-    replaces the model's own ("OBJ-2026-" numbers objectives per year).
+    replaces the model's own ("OBJ-2026-" numbers objectives per year). A reference with
+    more than REF_DIGITS digits (from before imports refused them) is not counted.
     """
     prefix = prefix or f"{model.ref_prefix}-"
     column = model.ref
     number = cast(func.substr(column, len(prefix) + 1), Integer)
-    last = session.scalar(select(func.max(number)).where(column.like(f"{prefix}%")))
+    last = session.scalar(select(func.max(number)).where(
+        column.like(f"{prefix}%"), func.length(column) <= len(prefix) + REF_DIGITS))
     return f"{prefix}{(last or 0) + 1:0{width}d}"
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import fields, is_dataclass
+from datetime import date, datetime
 from typing import Any
+
+from qmsdesk.services.dates import range_problem
 
 
 def check_text(errors: dict[str, str], key: str, value: object, label: str, limit: int,
@@ -36,3 +39,31 @@ def tidy_text(record: Any, trimmed: Iterable[str] = ()) -> None:
             for child in value:
                 if is_dataclass(child) and not isinstance(child, type):
                     tidy_text(child)
+
+
+def check_dates(errors: dict[str, str], record: Any) -> None:
+    """Every date of ``record`` and of its child rows (list fields) lies between
+    dates.EARLIEST and dates.LATEST; a date outside replaces any other message for its
+    field. Child keys and messages are the rules' own: ``engagements[0].on_date``,
+    "Engagement 1: the date ...". Timestamps (datetime) are the database's, not checked."""
+    errors.update(_date_problems(record))
+    for item in fields(record):
+        value = getattr(record, item.name)
+        if not isinstance(value, list):
+            continue
+        noun = item.name.removesuffix("s").capitalize()
+        for i, child in enumerate(value):
+            if is_dataclass(child) and not isinstance(child, type):
+                for name, message in _date_problems(child).items():
+                    errors[f"{item.name}[{i}].{name}"] = (
+                        f"{noun} {i + 1}: {message[:1].lower()}{message[1:]}")
+
+
+def _date_problems(record: Any) -> dict[str, str]:
+    found = {}
+    for item in fields(record):
+        value = getattr(record, item.name)
+        if isinstance(value, date) and not isinstance(value, datetime) \
+                and (problem := range_problem(value)):
+            found[item.name] = problem
+    return found

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from qmsdesk import clock
 from qmsdesk.ui.formatting import date_format, format_date, from_qdate, to_qdate
+from qmsdesk.ui.widgets import limit_dates
 
 Index = QModelIndex | QPersistentModelIndex
 ERROR_BACKGROUND = QColor(253, 226, 226)
@@ -138,6 +139,7 @@ class ChildDelegate(QStyledItemDelegate):
             date_editor = QDateEdit(parent)
             date_editor.setCalendarPopup(True)
             date_editor.setDisplayFormat(date_format())
+            limit_dates(date_editor)
             return date_editor
         if column.kind in ("choice", "rating"):
             editor = QComboBox(parent)

@@ -231,17 +231,17 @@ class ExchangeActions(QObject):
 
         db, key, today = self.page.db, self.key, self.page.today
 
-        def preview(remembered: Any) -> Any:
+        def preview(remembered: Any, encoding: str | None) -> Any:
             from qmsdesk.services.exchange import preview_import
 
-            return preview_import(key, path, remembered)
+            return preview_import(key, path, remembered, encoding=encoding)
 
-        def run(mapping: Any, dry_run: bool,
-                cancelled: Callable[[], bool]) -> Generator[Any, None, Any]:
+        def run(mapping: Any, dry_run: bool, cancelled: Callable[[], bool],
+                encoding: str | None) -> Generator[Any, None, Any]:
             from qmsdesk.services.exchange import run_import
 
             return run_import(db, key, path, today, mapping=mapping, dry_run=dry_run,
-                              cancelled=cancelled)
+                              cancelled=cancelled, encoding=encoding)
 
         return ImportJob(key, self._title(), path, preview, run,
                          required_headers(key, today))

@@ -5,19 +5,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QSpinBox, QWidget
 
 from qmsdesk import clock
+from qmsdesk.services.dates import EARLIEST, LATEST
 from qmsdesk.ui.formatting import date_format, from_qdate, to_qdate
 
-UNSET = QDate(2000, 1, 1)
+FIRST_DAY, LAST_DAY = to_qdate(EARLIEST), to_qdate(LATEST)  # the dates QMS Desk keeps
+UNSET = FIRST_DAY.addDays(-1)  # an optional date's "not set": just before the first day
+
+
+def limit_dates(editor: QDateEdit) -> None:
+    """Only the dates the registers keep can be entered (the rules refuse the others)."""
+    editor.setDateRange(FIRST_DAY, LAST_DAY)
 
 
 class DateEdit(QDateEdit):
     """A date field in the user's format with a calendar; optionally allowed to be empty.
 
     An empty optional date shows ``empty_text`` (e.g. "Not set") and reads back as None.
+    Dates run from dates.EARLIEST to dates.LATEST.
     """
 
     def __init__(self, optional: bool = False, empty_text: str = "Not set",
@@ -25,10 +32,18 @@ class DateEdit(QDateEdit):
         super().__init__(parent)
         self.setCalendarPopup(True)
         self.setDisplayFormat(date_format())
+        limit_dates(self)
         self._optional = optional
         if optional:
             self.setMinimumDate(UNSET)
             self.setSpecialValueText(empty_text)
+
+    def stepBy(self, steps: int) -> None:
+        """Arrow keys on an empty optional date start from today, not from 1900."""
+        if self._optional and self.date() == UNSET:
+            self.setDate(to_qdate(clock.today()))
+            return
+        super().stepBy(steps)
 
     def value(self) -> date | None:
         current = self.date()

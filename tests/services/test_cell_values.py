@@ -10,6 +10,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from qmsdesk.services.dates import EARLIEST, LATEST
 from qmsdesk.services.exchange.cell_values import CellError, parse_cell
 from qmsdesk.services.exchange.spreadsheet_io import unescape_text
 from qmsdesk.services.exchange.tables import format_cell, spreadsheet_safe
@@ -114,6 +115,23 @@ def test_date_message_quotes_the_value():
     assert str(error.value) == ("'31.02.2026' is not a date (use YYYY-MM-DD, e.g. 2026-03-01)")
 
 
+@pytest.mark.parametrize(("value", "shown"), [
+    (datetime(1899, 12, 25), "1899-12-25"),  # -5 in a cell formatted as a date
+    (datetime(1899, 12, 30), "1899-12-30"),  # 0 formatted as a date
+    (date(1, 1, 1), "0001-01-01"), ("31.12.1899", "1899-12-31"), ("2101-01-01", "2101-01-01"),
+    ("9999-12-31", "9999-12-31"), (date(2200, 6, 1), "2200-06-01")])
+def test_a_date_outside_1900_to_2100_is_refused(value, shown):
+    with pytest.raises(CellError) as error:
+        parse_cell(value, "date")
+    assert str(error.value) == (f"'{shown}' is outside the dates QMS Desk keeps "
+                                "(1900-01-01 to 2100-12-31)")
+
+
+def test_the_first_and_last_day_kept_are_dates():
+    assert parse_cell("1900-01-01", "date") == EARLIEST == date(1900, 1, 1)
+    assert parse_cell(datetime(2100, 12, 31, 23, 59), "date") == LATEST == date(2100, 12, 31)
+
+
 @pytest.mark.parametrize("value", [True, "yes", "YES", "y", "true", "True", "1", "x", "X", 1,
                                    1.0, " Yes ", "WAHR", "ja", "vrai", "oui"])
 def test_bool_true(value):
@@ -175,7 +193,7 @@ def test_floats_round_trip_through_the_csv_format(number):
     assert parse_cell(format_cell(number, "float"), "float") == number
 
 
-@given(st.dates())
+@given(st.dates(EARLIEST, LATEST))
 def test_dates_round_trip_through_the_csv_format(day):
     assert parse_cell(format_cell(day, "date"), "date") == day
 

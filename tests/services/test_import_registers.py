@@ -198,7 +198,7 @@ def test_a_measurement_period_follows_its_date_and_recorded_by_the_file(db, tmp_
                        ["OBJ-2026-07", "On-time delivery", "OTD %", 91.5, 96, "Quarterly",
                         "2026-01-01", "2026-12-31"]],
         "measurements": [["Objective reference", "Date", "Period", "Value", "Recorded by"],
-                         ["OBJ-2026-07", "2026-05-31", "1999", 93, "Q. Inspector"],
+                         ["OBJ-2026-07", "2026-05-31", "2026-q2", 93, "Q. Inspector"],
                          ["obj-2026-07", "2026-03-31", "", 92, None]]})
     result = _import(db, "objectives", path)
     assert result.created == ("OBJ-2026-07",)
@@ -242,6 +242,8 @@ def test_an_objectives_file_with_problems_imports_nothing_and_says_where(demo_db
         ("measurements", 3, "Value", "n/a"),
         ("measurements", 4, "Date", "2031-01-01"),
         ("measurements", 6, "Date", "2025-01-01"),  # the month row 3 has
+        # a changed date with its period cleared: the period follows the date
+        ("measurements", 4, "Period", None), ("measurements", 6, "Period", None),
     ])
     before = _audit_count(demo_db)
     with pytest.raises(ImportRefused) as caught:

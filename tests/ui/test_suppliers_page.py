@@ -119,3 +119,20 @@ def test_review_editor_scores_live_and_sign_off_locks(window, qtbot):
     record = review_service.get_review(window.db, rows[0].id)
     drive_dialog(lambda: page.edit_review(record, "SUP-0001"), reopen)
     assert locked == [True, True]
+
+
+def test_its_party_is_not_made_twice_the_editor_says_which_to_link(window, qtbot):
+    page = window.show_page("suppliers")
+    seen: dict[str, object] = {}
+
+    def fill(dialog: SupplierDialog) -> None:
+        qtbot.keyClicks(dialog.name, "CITY COUNCIL")  # an active party of the sample
+        dialog.new_party.setChecked(True)
+        _save(dialog, qtbot)
+        seen["party"], seen["open"] = dialog.error_text("party_id"), dialog.isVisible()
+
+    drive_dialog(page.new_action.trigger, fill)
+    assert seen == {"party": "An active party with this name already exists (IP-0004).",
+                    "open": True}
+    assert service.list_suppliers(window.db, window.today) == []
+    assert len(list_parties(window.db, window.today)) == 4

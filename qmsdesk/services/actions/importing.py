@@ -4,7 +4,6 @@ the database, so those registers are imported first."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -26,6 +25,7 @@ from qmsdesk.services.exchange.adapters import (
     reference,
     write_records,
 )
+from qmsdesk.services.records import ref_format
 
 SOURCE, SOURCE_REF = "Source", "Source reference"
 
@@ -37,7 +37,7 @@ def _column(row: Row, header: str) -> str:
 class ActionsAdapter(Adapter):
     key = "actions"
     example_ref = "ACT-0001"
-    ref_pattern = re.compile(r"^ACT-\d{4,}$")
+    ref_pattern = ref_format("ACT-")
     choices = {"kind": action_rules.KINDS, "status": action_rules.STATUSES,
                "effectiveness": action_rules.EFFECTIVENESS}
     _ALIASES = {"actions": {
@@ -114,9 +114,15 @@ class ActionsAdapter(Adapter):
         action_service.normalise(record)
         return action_rules.validate_action(record, today)
 
+    def check(self, db: Database, records: Sequence[Any],
+              today: date) -> dict[int, dict[str, str]]:
+        """The register's own check: the form's rules, and every link names a record."""
+        with db.read() as session:
+            return action_service.check_actions(session, records, today)
+
     def next_refs(self, existing: Mapping[str, Any], in_file: Sequence[str],
                   count: int) -> list[str]:
         return _numbered_refs("ACT-", [*existing, *in_file], count)
 
-    def write(self, db: Database, planned: Sequence[Planned]) -> Iterator[int]:
-        return write_records(db, planned, Action, action_service.store_action)
+    def write(self, db: Database, planned: Sequence[Planned], today: date) -> Iterator[int]:
+        return write_records(db, planned, Action, action_service.save_actions, today)

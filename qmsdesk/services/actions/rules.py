@@ -7,7 +7,7 @@ from typing import Any
 
 from qmsdesk.services.actions import records
 from qmsdesk.services.actions.records import ActionRecord
-from qmsdesk.services.validation import check_text
+from qmsdesk.services.validation import check_dates, check_text
 
 KINDS = ("correction", "corrective", "preventive", "improvement")
 STATUSES = ("open", "in progress", "done", "cancelled")
@@ -130,4 +130,5 @@ def validate_action(record: ActionRecord, today: date) -> dict[str, str]:
     _check_source(errors, record)
     _check_completion(errors, record, today)
     _check_effectiveness(errors, record, today)
+    check_dates(errors, record)
     return errors

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,8 +17,17 @@ from qmsdesk.models.reviews import ManagementReview
 from qmsdesk.models.suppliers import SupplierReview
 from qmsdesk.services.actions import rules
 from qmsdesk.services.actions.records import ActionRecord, ActionRow
-from qmsdesk.services.errors import NotFoundError, ValidationError
-from qmsdesk.services.records import conflict_guard, load_for_update, next_ref
+from qmsdesk.services.batch import (
+    BATCH,
+    add_error,
+    check_new_refs,
+    existing_ids,
+    finish,
+    new_refs,
+    store_all,
+)
+from qmsdesk.services.errors import BatchValidationError, NotFoundError
+from qmsdesk.services.records import conflict_guard, load_for_update
 from qmsdesk.services.validation import tidy_text
 
 
@@ -121,14 +130,17 @@ def get_action(db: Database, action_id: int) -> ActionRecord:
         return to_record(session, action)
 
 
-def _missing_links(session: Session, record: ActionRecord) -> dict[str, str]:
+def _missing_links(session: Session, records: Sequence[ActionRecord],
+                   errors: dict[int, dict[str, str]]) -> None:
     """Links to records that do not exist (deleted elsewhere, or a wrong id)."""
-    errors: dict[str, str] = {}
     for source, link in rules.SOURCE_LINKS.items():
-        value = getattr(record, link)
-        if rules.is_record_id(value) and session.get(SOURCE_NAMES[source].class_, value) is None:
-            errors[link] = f"The linked {source} no longer exists. Choose another."
-    return errors
+        values = [getattr(record, link) for record in records]
+        found = existing_ids(session, SOURCE_NAMES[source].class_,
+                             (v for v in values if rules.is_record_id(v)))
+        for index, value in enumerate(values):
+            if rules.is_record_id(value) and value not in found:
+                add_error(errors, index, link,
+                          f"The linked {source} no longer exists. Choose another.")
 
 
 def normalise(record: ActionRecord) -> None:
@@ -144,6 +156,43 @@ def _clear_closure(record: ActionRecord) -> None:
     record.effectiveness, record.effectiveness_by, record.effectiveness_on = "", "", None
 
 
+def check_actions(session: Session, records: Sequence[ActionRecord],
+                  today: date) -> dict[int, dict[str, str]]:
+    """Every rule for actions about to be stored together (tidied first), by position in
+    ``records``: the form's rules (rules.validate_action) and the database's: each link
+    names a record that exists, a new record's given reference is free."""
+    errors: dict[int, dict[str, str]] = {}
+    for index, record in enumerate(records):
+        normalise(record)
+        if found := rules.validate_action(record, today):
+            errors[index] = found
+    # A rule's message on a link field says more than "does not exist"; it wins.
+    _missing_links(session, records, errors)
+    check_new_refs(session, Action, records, errors)
+    return errors
+
+
+def save_actions(session: Session, records: Sequence[ActionRecord], today: date,
+                 batch: int = BATCH) -> Generator[int, None, list[Action]]:
+    """The one way actions are written: check every record (check_actions), then store
+    them all in the caller's session, or none (BatchValidationError, nothing written).
+
+    A new record gets its given reference or the next free one; a stored one is loaded
+    for update (ConflictError, NotFoundError). Yields how many are stored after each
+    ``batch``; returns the stored rows.
+    """
+    errors = check_actions(session, records, today)
+    if errors:
+        raise BatchValidationError(errors)
+    refs = iter(new_refs(session, Action, sum(1 for r in records if r.id is None and not r.ref),
+                         {r.ref for r in records if r.ref}))
+    return (yield from store_all(
+        session, records,
+        lambda r: None if r.id is None else load_for_update(
+            session, Action, r.id, r.version, r.ref or "The action"),
+        lambda r: Action(ref=r.ref or next(refs)), store_action, batch))
+
+
 def save_action(db: Database, record: ActionRecord, today: date) -> ActionRecord:
     """Validate and save one action in one transaction; return it reloaded.
 
@@ -156,28 +205,17 @@ def save_action(db: Database, record: ActionRecord, today: date) -> ActionRecord
     normalise(record)
     label = record.ref or "The action"
     with db.session() as session, conflict_guard(label):
-        action = None
         if record.id is not None:
             action = load_for_update(session, Action, record.id, record.version, label)
             if rules.is_reopening(action.status, record.status):
-                _clear_closure(record)
-        errors = rules.validate_action(record, today)
-        # A rule's message on a link field says more than "does not exist"; it wins.
-        errors = {**_missing_links(session, record), **errors}
-        if errors:
-            raise ValidationError(errors)
-        if action is None:
-            action = Action(ref=next_ref(session, Action))
-            session.add(action)
-        store_action(session, action, record)
-        session.flush()
-        action_id = action.id
+                _clear_closure(record)  # the editor's convenience; an import says it all
+        action_id = finish(save_actions(session, [record], today))[0].id
     return get_action(db, action_id)
 
 
 def store_action(session: Session, action: Action, record: ActionRecord) -> None:
-    """Copy a validated record onto ``action`` (new or loaded in ``session``); the caller
-    validates (links included), flushes and commits."""
+    """Copy a checked record onto ``action`` (new or loaded in ``session``); only
+    save_actions calls it, after check_actions."""
     for name in _ACTION_FIELDS:
         setattr(action, name, getattr(record, name))
 

@@ -24,10 +24,12 @@ from qmsdesk.services.exchange.registers import (
     export_register,
     write_template,
 )
-from qmsdesk.services.exchange.spreadsheet_io import Cancelled
+from qmsdesk.services.exchange.spreadsheet_io import ENCODINGS, Cancelled, EncodingError
 
 __all__ = [
+    "ENCODINGS",
     "Cancelled",
+    "EncodingError",
     "ImportRefused",
     "ImportResult",
     "SheetPreview",

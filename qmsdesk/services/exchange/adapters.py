@@ -13,7 +13,7 @@ import copy
 import importlib
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cache
@@ -27,6 +27,7 @@ from qmsdesk.models.db import Database
 from qmsdesk.services.errors import ConflictError
 from qmsdesk.services.exchange.registers import REGISTERS, RegisterSpec, SheetSpec
 from qmsdesk.services.labels import label
+from qmsdesk.services.records import REF_DIGITS, ref_format
 
 MAX_TEXT = 20_000  # no register field holds more; a longer cell is a mistake
 CHUNK = 500  # references per IN (...): SQLite allowed 999 bound parameters before 3.32
@@ -50,6 +51,28 @@ class Problem:
         if self.column:
             where += f", column '{self.column}'"
         return f"{where}: {self.message}"
+
+
+class ProblemLog(list[Problem]):
+    """Problems as they are found: the first KEEP kept, the others only counted (``more``),
+    so that a file wrong on every one of a million rows costs neither memory nor time."""
+
+    KEEP = 10_000
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.more = 0
+
+    def append(self, problem: Problem) -> None:
+        if len(self) < self.KEEP:
+            super().append(problem)
+        else:
+            self.more += 1
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self.append(problem)
+        self.more += problems.more if isinstance(problems, ProblemLog) else 0
 
 
 @dataclass
@@ -114,7 +137,14 @@ class Adapter:
     children: Mapping[str, str] = {}  # child sheet -> record attribute holding its rows
     choices: Mapping[str, Sequence[str]] = {}  # attribute -> stored choices
     extra_columns: Mapping[str, tuple[str, ...]] = {}  # sheet -> targets beyond its headers
-    ref_pattern = re.compile(r"^[A-Z]+-\d{4,}$")
+    ref_pattern = ref_format("[A-Z]+-")
+
+    @property
+    def ref_shape(self) -> str:
+        """The numbering in words, for the message about a malformed reference."""
+        prefix = self.example_ref.rstrip("0123456789")
+        digits = len(self.example_ref) - len(prefix)
+        return f"{prefix} and {digits} to {REF_DIGITS} digits"
 
     def aliases(self, sheet: str) -> dict[str, str]:
         return {}
@@ -131,12 +161,33 @@ class Adapter:
         raise NotImplementedError
 
     def validate(self, record: Any, today: date) -> dict[str, str]:
+        """The rules one record meets on its own, without the database (what an empty
+        record lacks says which headers a file needs)."""
         raise NotImplementedError
 
-    def write(self, db: Database, planned: Sequence[Planned]) -> Iterator[int]:
-        """Save every planned record in one session; yields how many are done after each
-        batch. Closing it part-way (Cancel) rolls the whole import back."""
+    def check(self, db: Database, records: Sequence[Any],
+              today: date) -> dict[int, dict[str, str]]:
+        """Every rule for the file's records, by position: a register's check-then-store
+        function checks them (the form's rules and the database's) as it will when they are
+        saved; by default each record on its own (``validate``)."""
+        return {index: errors for index, record in enumerate(records)
+                if (errors := self.validate(record, today))}
+
+    def write(self, db: Database, planned: Sequence[Planned], today: date) -> Iterator[int]:
+        """Save every planned record in one session, through the register's check-then-store
+        function (a rule broken since the file was checked raises BatchValidationError);
+        yields how many are done after each batch. Closing it part-way (Cancel) rolls the
+        whole import back."""
         raise NotImplementedError
+
+    def refused(self, planned: Sequence[Planned],
+                by_record: Mapping[int, Mapping[str, str]]) -> list[Problem]:
+        """The problems of planned records (by position) where the file has them."""
+        names = field_of(REGISTERS[self.key].main)
+        problems: list[Problem] = []
+        for index, errors in by_record.items():
+            self._report(planned[index], errors, names, problems)
+        return problems
 
     def extra_checks(self, plan: Sequence[Planned], existing: Mapping[str, Any],
                      problems: list[Problem]) -> None:
@@ -185,9 +236,11 @@ class Adapter:
         # A cell that could not be read is already reported; the rules would call it
         # missing too ("The value is required."). One message per cell is enough.
         unreadable = {(p.sheet, p.row, p.column) for p in problems}
-        found: list[Problem] = []
+        found = ProblemLog()
         plan = self._plan(db, spec, parsed, today, found)
-        problems += [p for p in found if (p.sheet, p.row, p.column) not in unreadable]
+        problems.extend(p for p in found if (p.sheet, p.row, p.column) not in unreadable)
+        if isinstance(problems, ProblemLog):
+            problems.more += found.more
         return plan
 
     def _plan(self, db: Database, spec: RegisterSpec, parsed: Mapping[str, list[Row]],
@@ -202,9 +255,9 @@ class Adapter:
             ref = str(row.values.get(ref_header) or "").strip().upper()
             if ref and not self.ref_pattern.match(ref):
                 problems.append(Problem(row.sheet, row.number, row.headers[ref_header],
-                                        f"'{ref}' is not a reference like "
-                                        f"{self.example_ref}; leave it empty for a new "
-                                        "record."))
+                                        f"'{_cut(ref)}' is not a reference like "
+                                        f"{self.example_ref} ({self.ref_shape}); leave it "
+                                        "empty for a new record."))
                 continue
             if ref and ref in by_ref:
                 problems.append(Problem(row.sheet, row.number, row.headers[ref_header],
@@ -222,7 +275,11 @@ class Adapter:
         self._attach_children(spec, parsed, by_ref, problems)
         self.assign_refs(existing, list(by_ref), [p for p in plan if not p.ref])
         for item in plan:
-            self._check(item, names, today, problems)
+            if item.original is None:  # a new record is saved with the reference planned
+                item.record.ref = item.ref
+        found = self.check(db, [item.record for item in plan], today)
+        for index, item in enumerate(plan):
+            self._report(item, found.get(index, {}), names, problems)
         self.extra_checks(plan, existing, problems)
         return plan
 
@@ -259,10 +316,11 @@ class Adapter:
         says which row); as the rule says it by default."""
         return message
 
-    def _check(self, item: Planned, names: Mapping[str, str], today: date,
-               problems: list[Problem]) -> None:
+    def _report(self, item: Planned, errors: Mapping[str, str], names: Mapping[str, str],
+                problems: list[Problem]) -> None:
+        """A record's errors (field -> message) as problems in the rows it came from."""
         header_of = {name: header for header, name in names.items()}
-        for key, message in self.validate(item.record, today).items():
+        for key, message in errors.items():
             match = re.match(r"^(\w+)\[(\d+)\]\.(\w+)$", key)
             if match and match.group(1) in self.children.values():
                 sheet = next(s for s, a in self.children.items() if a == match.group(1))
@@ -310,23 +368,34 @@ def load_for_write(session: Session, model: type[RegisterRecord], planned: Seque
     return loaded
 
 
+Save = Callable[[Session, Sequence[Any], date, int], Generator[int, None, list[Any]]]
+
+
 def write_records(db: Database, planned: Sequence[Planned], model: type[RegisterRecord],
-                  store: Callable[[Session, Any, Any], None], *options: Any) -> Iterator[int]:
-    """Save planned records of ``model`` in one session: each stored by ``store(session,
-    row, record)`` on the loaded row (or a new one with the planned reference); yields the
-    count done after each batch. Closing it part-way rolls everything back."""
+                  save: Save, today: date, *options: Any) -> Generator[int, None, None]:
+    """Save planned records of ``model`` in one session through the register's
+    check-then-store function ``save(session, records, today, batch)``, which checks them
+    again (a rule broken meanwhile raises BatchValidationError) and yields the count done
+    after each batch. Closing it part-way rolls everything back."""
     with db.session() as session:
-        loaded = load_for_write(session, model, planned, *options)
-        for index, item in enumerate(planned, start=1):
-            row = loaded.get(item.ref)
-            if row is None:
-                row = model()
-                row.ref = item.ref
-                session.add(row)
-            store(session, row, item.record)
-            if index % BATCH == 0:
-                session.flush()
-                yield index
+        # Loaded with their children here, so the register's save finds them in the session.
+        _loaded = load_for_write(session, model, planned, *options)
+        refuse_taken(session, model, planned)
+        yield from save(session, [item.record for item in planned], today, BATCH)
+
+
+def refuse_taken(session: Session, model: type[RegisterRecord],
+                 planned: Sequence[Planned]) -> None:
+    """A reference the plan creates that was taken since the file was checked: someone
+    saved a record meanwhile, which the import would clash with."""
+    new = [item.ref for item in planned if item.original is None]
+    taken: set[str] = set()
+    for start in range(0, len(new), CHUNK):
+        taken.update(session.scalars(select(model.ref).where(
+            model.ref.in_(new[start:start + CHUNK]))))
+    if taken:
+        raise ConflictError(f"{min(taken)} was created elsewhere while the file was being "
+                            "checked. Nothing was imported; import the file again.")
 
 
 def reference(row: Row, header: str) -> str:
@@ -366,9 +435,16 @@ def _same(a: Any, b: Any) -> bool:
     return all(getattr(a, f.name) == getattr(b, f.name) for f in fields(a) if f.name != "id")
 
 
+def _cut(text: str, most: int = 40) -> str:
+    """A value quoted in a message, cut short: a 10 000-character cell is not repeated."""
+    return text if len(text) <= most else text[:most - 3] + "..."
+
+
 def _numbered_refs(prefix: str, taken: Sequence[str], count: int, width: int = 4) -> list[str]:
-    numbers = [int(r.removeprefix(prefix)) for r in taken
-               if r.startswith(prefix) and r.removeprefix(prefix).isdigit()]
+    # Only references within the numbering count (as in records.next_ref).
+    numbers = [int(number) for r in taken if r.startswith(prefix)
+               and (number := r.removeprefix(prefix)).isdigit()
+               and len(number) <= REF_DIGITS]
     start = max(numbers, default=0) + 1
     return [f"{prefix}{n:0{width}d}" for n in range(start, start + count)]
 

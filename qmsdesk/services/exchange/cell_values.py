@@ -13,6 +13,8 @@ Choices a user could trip over, made once here:
   1.234); a dot and a comma together mean thousands and decimal, whichever comes last is
   the decimal ("1.234,5" and "1,234.5" are both 1234.5).
 - A trailing percent sign is dropped, not divided by 100 ("99,8 %" -> 99.8).
+- A date before 1900-01-01 or after 2100-12-31 is refused (dates.EARLIEST, LATEST): it is a
+  slip, or a number in a cell formatted as a date (-5 shows as 1899-12-25).
 - An empty cell is None for every kind, a bool column too: the importer decides whether
   blank means "no" or "leave unchanged".
 """
@@ -22,6 +24,8 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime, time
+
+from qmsdesk.services.dates import EARLIEST, LATEST, in_range
 
 __all__ = ["CellError", "parse_cell"]
 
@@ -151,6 +155,14 @@ def _parse_float(value: object) -> float:
 
 
 def _parse_date(value: object) -> date:
+    day = _read_date(value)
+    if not in_range(day):
+        raise CellError(f"'{_shown(day)}' is outside the dates QMS Desk keeps "
+                        f"({EARLIEST.isoformat()} to {LATEST.isoformat()})")
+    return day
+
+
+def _read_date(value: object) -> date:
     if isinstance(value, datetime):
         return value.date()  # a time of day on a date column is dropped, not refused
     if isinstance(value, date):

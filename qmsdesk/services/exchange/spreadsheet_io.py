@@ -2,11 +2,14 @@
 rows (cell_values.py types them); spreadsheet_write.py writes them.
 
 Every problem with a file becomes one SpreadsheetError naming the file (and sheet and cell).
-openpyxl is imported when the work starts, never at start-up.
+A file is read only when it is text we can read exactly (CSV: UTF-8, with or without a BOM,
+UTF-16 with a BOM, or an encoding the person names) and within the limits below, which are
+checked before the rows are read. openpyxl is imported when the work starts, not at start-up.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import functools
 import io
@@ -14,7 +17,7 @@ import itertools
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
@@ -28,6 +31,20 @@ CSV_SUFFIXES = (".csv", ".txt")
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # encrypted .xlsx and old .xls alike
 POLL_EVERY = 1000  # rows between two calls of cancelled()
 CSV_FIELD_LIMIT = 2**31 - 1  # the csv module refuses fields over 128 KiB by default
+MB = 1024 * 1024
+# Limits, so that a small hostile file cannot take minutes and gigabytes: what a file holds
+# unpacked (a workbook or zip, or a CSV itself), how far one part of a zip may be packed
+# (a real sheet packs 5-30 fold; a zip bomb a thousand fold), Excel's own sheet size, and
+# the cells kept in all.
+MAX_UNPACKED = 200 * MB
+MAX_RATIO, RATIO_FROM = 100, 20 * MB  # a part over RATIO_FROM may not pack more than this
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # Excel's sheet: rows 1 to 1 048 576, columns A-XFD
+MAX_CELLS = 10_000_000
+# CSV encodings a person can name (Python's name -> what people call it); a file that is
+# not UTF-8 is read in one of these only when the person says so.
+ENCODINGS = {"utf-8": "UTF-8", "cp1252": "Windows-1252", "iso8859-1": "ISO-8859-1"}
+_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
+_UTF8_BOM = b"\xef\xbb\xbf"
 
 # A formula or a merged range in worksheet XML, with or without a namespace prefix.
 _SHEET_MARKER = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:f|mergeCell)[\s/>]")
@@ -35,6 +52,19 @@ _SHEET_MARKER = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:f|mergeCell)[\s/>]")
 
 class SpreadsheetError(ServiceError):
     """The file cannot be read or written; the message names it and says what to do."""
+
+
+class EncodingError(SpreadsheetError):
+    """A CSV file is not text in the encoding it was read in: ``line`` and ``byte`` say where
+    the first bad byte is; ``sample`` is raw bytes of the file (its first line and the lines
+    from the bad one) to show it read in another encoding; ``choosable`` is False for a
+    UTF-16 file, which no other encoding reads."""
+
+    def __init__(self, message: str, encoding: str, line: int, byte: int,
+                 sample: bytes) -> None:
+        super().__init__(message)
+        self.encoding, self.line, self.byte, self.sample = encoding, line, byte, sample
+        self.choosable = not encoding.startswith("utf-16")
 
 
 class Cancelled(Exception):
@@ -57,6 +87,7 @@ class SheetData:
     name: str
     headers: tuple[str, ...]
     rows: tuple[RowData, ...]
+    header_row: int = field(default=1, compare=False)  # its number as the sheet shows it
 
 
 @dataclass(frozen=True)
@@ -75,13 +106,15 @@ def unescape_text(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
-def read_spreadsheet(path: Path, cancelled: Callable[[], bool] | None = None
-                     ) -> dict[str, SheetData]:
+def read_spreadsheet(path: Path, cancelled: Callable[[], bool] | None = None,
+                     encoding: str | None = None) -> dict[str, SheetData]:
     """Every sheet of an .xlsx/.xlsm workbook (in workbook order), the one sheet of a
     .csv/.txt file (named after the file) or every .csv in a .zip (in name order).
-    Raises SpreadsheetError for any problem with the file, Cancelled when ``cancelled()``
-    (asked every POLL_EVERY rows) returns True."""
+    ``encoding`` (one of ENCODINGS) reads a CSV file that is not UTF-8; without it such a
+    file is refused (EncodingError). Raises SpreadsheetError for any problem with the file,
+    Cancelled when ``cancelled()`` (asked every POLL_EVERY rows) returns True."""
     path = Path(path)
+    encoding = codecs.lookup(encoding).name if encoding else None
     label = f"'{path.name}'"
     suffix = path.suffix.lower()
     if suffix == ".xls":
@@ -96,9 +129,11 @@ def read_spreadsheet(path: Path, cancelled: Callable[[], bool] | None = None
         if suffix in XLSX_SUFFIXES:
             sheets = _read_xlsx(path, head, label, poll)
         elif suffix == ".zip":
-            sheets = _read_zip(path, head, label, poll)
+            sheets = _read_zip(path, head, label, poll, encoding)
         else:
-            sheets = {path.stem: _read_csv(path.stem, lambda: path.open("rb"), label, poll)}
+            _check_size(path.stat().st_size, label)
+            sheets = {path.stem: _read_csv(path.stem, lambda: path.open("rb"), label, poll,
+                                           encoding)}
     except (SpreadsheetError, Cancelled):
         raise
     except MemoryError as exc:
@@ -136,24 +171,54 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _sheet(name: str, records: Iterable[Sequence[object]], poll: Callable[[int], None]
-           ) -> SheetData:
-    """Number records as the spreadsheet does; the first non-empty one is the header."""
+def _sheet(name: str, records: Iterable[Sequence[object]], poll: Callable[[int], None],
+           where: str) -> SheetData:
+    """Number records as the spreadsheet does; the first non-empty one is the header.
+    ``where`` names the sheet in a message ("Sheet 'x' of 'y.xlsx'", "'y.csv'")."""
     headers: tuple[str, ...] | None = None
+    header_row, kept = 1, 0
     rows: list[RowData] = []
     for number, record in enumerate(records, start=1):
+        if number > MAX_ROWS:
+            raise SpreadsheetError(f"{where} has more than {MAX_ROWS:,} rows, the most a "
+                                   "spreadsheet holds: import the register in smaller files.")
         poll(number)
         end = len(record)
         while end and _blank(record[end - 1]):
             end -= 1
         if not end:
             continue
+        kept += end
+        if kept > MAX_CELLS:
+            raise SpreadsheetError(f"{where} has more than {MAX_CELLS:,} cells in use, more "
+                                   "than a register holds: import it in smaller files.")
         cells = tuple(record[:end])
         if headers is None:
             headers = tuple(str(parse_cell(cell, "code") or "") for cell in cells)
+            header_row = number
         else:
             rows.append(RowData(number, cells))
-    return SheetData(name, headers or (), tuple(rows))
+    return SheetData(name, headers or (), tuple(rows), header_row)
+
+
+def _check_size(unpacked: int, label: str) -> None:
+    if unpacked > MAX_UNPACKED:
+        raise SpreadsheetError(f"{label} holds {unpacked / MB:,.0f} MB of data, more than QMS "
+                               f"Desk reads ({MAX_UNPACKED // MB} MB): import the register in "
+                               "smaller files.")
+
+
+def _check_archive(archive: zipfile.ZipFile, label: str) -> None:
+    """What the zip says each part unpacks to, before anything is unpacked (zipfile stops a
+    part that unpacks to more than it says, and reports it damaged)."""
+    _check_size(sum(info.file_size for info in archive.infolist()), label)
+    for info in archive.infolist():
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FROM and ratio > MAX_RATIO:
+            raise SpreadsheetError(
+                f"{label} is refused: its part '{info.filename}' unpacks {ratio:,.0f}-fold, "
+                f"to {info.file_size / MB:,.0f} MB; no spreadsheet is that repetitive. Open "
+                "the file in Excel or LibreOffice, save it again, and import again.")
 
 
 def _read_xlsx(path: Path, head: bytes, label: str, poll: Callable[[int], None]
@@ -171,6 +236,7 @@ def _read_xlsx(path: Path, head: bytes, label: str, poll: Callable[[int], None]
     with zipfile.ZipFile(path) as archive:
         if "[Content_Types].xml" not in archive.namelist():
             raise not_workbook  # a zip, but no Office file (an .ods is one too)
+        _check_archive(archive, label)
         content_types = archive.read("[Content_Types].xml")
         if b"spreadsheetml" not in content_types and b"ms-excel" not in content_types:
             raise not_workbook  # a Word or PowerPoint file
@@ -180,16 +246,28 @@ def _read_xlsx(path: Path, head: bytes, label: str, poll: Callable[[int], None]
                 raise ValueError("no sheet")  # reported as damaged
             sheets: dict[str, SheetData] = {}
             for worksheet in workbook.worksheets:
+                where = f"Sheet '{worksheet.title}' of {label}"
+                _check_declared_size(worksheet, where)
                 # read_only mode shows neither merged ranges nor formulas without a saved
                 # result (those read as empty cells), so the sheet's XML is checked first.
                 _check_sheet_xml(archive, worksheet._worksheet_path, worksheet.title, label,
                                  poll)
                 worksheet.reset_dimensions()  # some writers record a wrong used range
                 rows = ([_shown_value(cell) for cell in row] for row in worksheet.iter_rows())
-                sheets[worksheet.title] = _sheet(worksheet.title, rows, poll)
+                sheets[worksheet.title] = _sheet(worksheet.title, rows, poll, where)
             return sheets
         finally:
             workbook.close()
+
+
+def _check_declared_size(worksheet: Any, where: str) -> None:
+    """The used range the sheet declares (its <dimension>), before a row is read."""
+    rows, columns = worksheet.max_row or 0, worksheet.max_column or 0
+    if rows > MAX_ROWS or columns > MAX_COLUMNS:
+        raise SpreadsheetError(f"{where} declares {rows:,} rows and {columns:,} columns, more "
+                               f"than a spreadsheet holds ({MAX_ROWS:,} rows, {MAX_COLUMNS:,} "
+                               "columns): open it in Excel or LibreOffice, save it again, and "
+                               "import again.")
 
 
 def _shown_value(cell: Any) -> object:
@@ -240,8 +318,8 @@ def _without_result(cell: Any) -> bool:
     return "f" in children and (value is None or (not value.text and cell.get("t") != "str"))
 
 
-def _read_zip(path: Path, head: bytes, label: str, poll: Callable[[int], None]
-              ) -> dict[str, SheetData]:
+def _read_zip(path: Path, head: bytes, label: str, poll: Callable[[int], None],
+              encoding: str | None) -> dict[str, SheetData]:
     if not head.startswith(b"PK"):
         raise SpreadsheetError(f"{label} is not a ZIP archive of CSV files.")
     sheets: dict[str, SheetData] = {}
@@ -250,6 +328,7 @@ def _read_zip(path: Path, head: bytes, label: str, poll: Callable[[int], None]
                          key=lambda info: info.filename)
         if not members:
             raise SpreadsheetError(f"{label} holds no CSV files.")
+        _check_archive(archive, label)
         for info in members:
             member = PurePosixPath(info.filename.replace("\\", "/"))
             stem = member.stem
@@ -260,7 +339,7 @@ def _read_zip(path: Path, head: bytes, label: str, poll: Callable[[int], None]
                 raise SpreadsheetError(f"{label} is password-protected: extract the CSV "
                                        "files, or zip them again without a password.")
             sheets[stem] = _read_csv(stem, functools.partial(archive.open, info),
-                                     f"'{member.name}' in {label}", poll)
+                                     f"'{member.name}' in {label}", poll, encoding)
     return sheets
 
 
@@ -271,26 +350,76 @@ def _is_csv_member(info: zipfile.ZipInfo) -> bool:
 
 
 def _read_csv(name: str, open_bytes: Callable[[], IO[bytes]], label: str,
-              poll: Callable[[int], None]) -> SheetData:
-    """One CSV file as a sheet: UTF-8 (BOM or not), else Windows' cp1252; UTF-16 with a
-    BOM too (Excel's "Unicode text"); the delimiter guessed from the header line."""
+              poll: Callable[[int], None], encoding: str | None = None) -> SheetData:
+    """One CSV file as a sheet: UTF-8 (BOM or not), UTF-16 with a BOM (Excel's "Unicode
+    text"), or, when it is not UTF-8, the ``encoding`` the person named; never a guess and
+    never a replacement character: anything else is refused (EncodingError). The delimiter
+    is guessed from the header line."""
     with open_bytes() as raw:
         head = raw.read(4096)
-    encodings: list[tuple[str, str]] = [("utf-8-sig", "strict"), ("cp1252", "replace")]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings = [("utf-16", "replace")]
-    elif b"\x00" in head:
+    codec, skip = next(((c, 2) for bom, c in _UTF16_BOMS.items() if head.startswith(bom)),
+                       ("utf-8", len(_UTF8_BOM) if head.startswith(_UTF8_BOM) else 0))
+    if codec == "utf-8" and b"\x00" in head:
         raise SpreadsheetError(f"{label} is not a CSV text file.")
     if csv.field_size_limit() < CSV_FIELD_LIMIT:
         csv.field_size_limit(CSV_FIELD_LIMIT)
-    for encoding, errors in encodings:
+    tried = [codec]
+    if codec == "utf-8" and encoding not in (None, "utf-8"):
+        tried.append(encoding)  # valid UTF-8 stays UTF-8 (a zip may mix both)
+    for each in tried:
         try:
             with open_bytes() as raw:
-                text = io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
-                return _sheet(name, _csv_records(text), poll)
+                raw.read(skip)  # the BOM
+                text = io.TextIOWrapper(raw, encoding=each, errors="strict", newline="")
+                return _sheet(name, _csv_records(text), poll, label)
         except UnicodeDecodeError:
-            continue  # not UTF-8 after all: read it again as cp1252
-    raise AssertionError("the last encoding replaces what it cannot decode")
+            continue
+    raise _encoding_error(label, open_bytes, tried[-1], skip)
+
+
+def _encoding_error(label: str, open_bytes: Callable[[], IO[bytes]], codec: str,
+                    skip: int) -> EncodingError:
+    """Where the first byte ``codec`` cannot read is, said so a person can act on it."""
+    line, byte, sample = _first_bad_byte(open_bytes, codec, skip)
+    name = ENCODINGS.get(codec, codec.upper().removesuffix("-LE").removesuffix("-BE"))
+    message = (f"{label} is not {name} text: line {line} holds the byte 0x{byte:02X}, which "
+               f"{name} does not allow, so some letters would be read wrongly.")
+    if codec == "utf-8":
+        message += (' In Excel, save it with "Save as type: CSV UTF-8 (Comma delimited)" and '
+                    "import that file; or choose the encoding it was saved in (e.g. "
+                    "Windows-1252).")
+    elif codec.startswith("utf-16"):
+        message += " Open it in Excel, save it as CSV UTF-8, and import that file."
+    else:
+        message += " Choose the encoding it was saved in, or save it as CSV UTF-8."
+    return EncodingError(message, codec, line, byte, sample)
+
+
+def _first_bad_byte(open_bytes: Callable[[], IO[bytes]], codec: str, skip: int
+                    ) -> tuple[int, int, bytes]:
+    """(line number, byte value, sample) of the first byte ``codec`` cannot decode: read
+    again in chunks, so a large file costs no memory. The sample is the first line and the
+    lines from the bad one (a few, as raw bytes)."""
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    line, first, previous = 1, b"", b""
+    with open_bytes() as raw:
+        raw.read(skip)
+        while True:
+            chunk = raw.read(1 << 16)
+            first = first or chunk.split(b"\n", 1)[0][:2000] + b"\n"
+            try:
+                line += decoder.decode(chunk, final=not chunk).count("\n")
+            except UnicodeDecodeError as exc:
+                held = len(exc.object) - len(chunk)  # bytes kept back from the last chunk
+                line += codecs.decode(exc.object[:exc.start], codec, "replace").count("\n")
+                seen, at = previous + chunk, len(previous) - held + exc.start
+                start = seen.rfind(b"\n", 0, at) + 1
+                lines = seen[start:start + 2000].split(b"\n")[:4]
+                sample = (first if line > 1 else b"") + b"\n".join(lines)
+                return line, exc.object[exc.start], sample
+            if not chunk:
+                raise AssertionError("the file decoded after all")
+            previous = chunk
 
 
 def _csv_records(stream: IO[str]) -> Iterator[list[str | None]]:

@@ -36,16 +36,20 @@ from qmsdesk.services.exchange.registers import RegisterSpec
 from qmsdesk.services.objectives import rules as objective_rules
 from qmsdesk.services.objectives import service as objective_service
 from qmsdesk.services.objectives.records import MeasurementRecord, ObjectiveRecord
+from qmsdesk.services.records import REF_DIGITS, ref_format
 
 SEGMENT = "Segment (party reference)"
 OBJECTIVE_REF = "Objective reference"
+PERIOD = "Period"
 _MEASUREMENT_NUMBER = re.compile(r"\(measurement (\d+)\)")
+_EXCEL_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])-01")
 
 
 class ObjectivesAdapter(Adapter):
     key = "objectives"
     example_ref = "OBJ-2026-01"
-    ref_pattern = re.compile(r"^OBJ-\d{4}-\d{2,}$")
+    ref_pattern = ref_format(r"OBJ-(?:19\d\d|20\d\d|2100)-", width=2)  # the start year
+    ref_shape = f"OBJ-, the start year, - and 2 to {REF_DIGITS} digits"
     children = {"measurements": "measurements"}
     choices = {"direction": objective_rules.DIRECTIONS,
                "frequency": objective_rules.FREQUENCIES, "status": objective_rules.STATUSES}
@@ -99,10 +103,13 @@ class ObjectivesAdapter(Adapter):
                          by_ref: Mapping[str, Planned], problems: list[Problem]) -> None:
         # The period follows from the date and the objective's frequency, as save_objective
         # sets it; set before the rows are matched with the stored measurements, so that a
-        # file without (or with a stale) Period column still re-imports as unchanged.
+        # file without a Period column (or with it empty) still re-imports as unchanged. A
+        # period the file gives must be that one: which of period and date is wrong is not
+        # for the import to guess.
         rows = parsed.get("measurements")
         if rows is not None:
-            parsed = {**parsed, "measurements": [_with_period(row, by_ref) for row in rows]}
+            parsed = {**parsed, "measurements": [_with_period(row, by_ref, problems)
+                                                 for row in rows]}
         super()._attach_children(spec, parsed, by_ref, problems)
         for item in by_ref.values():
             _same_period_same_row(item)
@@ -116,6 +123,12 @@ class ObjectivesAdapter(Adapter):
     def validate(self, record: Any, today: date) -> dict[str, str]:
         objective_service.normalise(record, "")  # "": Recorded by stays as the file has it
         return objective_rules.validate_objective(record, today)
+
+    def check(self, db: Database, records: Sequence[Any],
+              today: date) -> dict[int, dict[str, str]]:
+        """The register's own check: the form's rules and the segment's party exists."""
+        with db.read() as session:
+            return objective_service.check_objectives(session, records, today)
 
     def next_refs(self, existing: Mapping[str, Any], in_file: Sequence[str],
                   count: int) -> list[str]:
@@ -135,19 +148,52 @@ class ObjectivesAdapter(Adapter):
             for item, ref in zip(items, refs, strict=True):
                 item.ref = ref
 
-    def write(self, db: Database, planned: Sequence[Planned]) -> Iterator[int]:
-        return write_records(db, planned, Objective, objective_service.store_objective,
+    def write(self, db: Database, planned: Sequence[Planned], today: date) -> Iterator[int]:
+        return write_records(db, planned, Objective, objective_service.save_objectives, today,
                              selectinload(Objective.measurements))
 
 
-def _with_period(row: Row, by_ref: Mapping[str, Planned]) -> Row:
+def _with_period(row: Row, by_ref: Mapping[str, Planned], problems: list[Problem]) -> Row:
+    """The row with the period its date falls in; a Period the file gives that is no
+    period, or another one, is a problem (and the row is left as it is)."""
+    given = _given_period(row.values.get(PERIOD))
+    column = row.headers.get(PERIOD, PERIOD)
+    if given is not None and not _is_period(given):
+        problems.append(Problem(row.sheet, row.number, column, (
+            f"'{given}' is not a period (2026-03, 2026-Q1, 2026-H1 or 2026); leave it "
+            "empty to take it from the date.")))
+        return row
     parent = by_ref.get(reference(row, OBJECTIVE_REF))
     on = row.values.get("Date")
     if parent is None or not isinstance(on, date) \
             or parent.record.frequency not in objective_rules.FREQUENCIES:
         return row
-    return replace(row, values={**row.values,
-                                "Period": objective_rules.period_of(on, parent.record.frequency)})
+    frequency = parent.record.frequency
+    period = objective_rules.period_of(on, frequency)
+    if given is not None and given != period:
+        problems.append(Problem(row.sheet, row.number, column, (
+            f"The period {given} does not match the date {on.isoformat()}: the {frequency} "
+            f"objective {parent.ref} measures that date in {period}. "
+            "Correct the period or the date, or leave the period empty.")))
+        return row
+    return replace(row, values={**row.values, PERIOD: period})
+
+
+def _given_period(value: object) -> str | None:
+    """The Period cell as a period is written ("2026-q1" -> "2026-Q1"); None when empty.
+    Excel turns "2026-03" typed into a cell into the date 2026-03-01: read as 2026-03."""
+    if value is None or not str(value).strip():
+        return None
+    text = str(value).strip().upper()
+    return text[:7] if _EXCEL_MONTH.fullmatch(text) else text
+
+
+def _is_period(text: str) -> bool:
+    try:
+        objective_rules.period_bounds(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _same_period_same_row(item: Planned) -> None:

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import TypeGuard
 
 from qmsdesk.services.objectives.records import MeasurementRecord, ObjectiveRecord
-from qmsdesk.services.validation import check_text
+from qmsdesk.services.validation import check_dates, check_text
 
 DIRECTIONS = ("increase", "decrease", "band")
 FREQUENCIES = ("monthly", "quarterly", "half-yearly", "yearly")
@@ -412,4 +412,5 @@ def validate_objective(record: ObjectiveRecord, today: date) -> dict[str, str]:
                               f"value (measurement {seen[period] + 1}).")
         else:
             seen[period] = i
+    check_dates(errors, record)
     return errors

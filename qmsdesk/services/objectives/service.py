@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Generator, Sequence
 from datetime import date
 
 from sqlalchemy import func, select
@@ -11,17 +12,20 @@ from sqlalchemy.orm import Session, selectinload
 from qmsdesk.models.db import Database
 from qmsdesk.models.objectives import Action, Measurement, Objective
 from qmsdesk.models.parties import Party
+from qmsdesk.services.batch import (
+    BATCH,
+    add_error,
+    check_new_refs,
+    existing_ids,
+    finish,
+    new_refs,
+    store_all,
+)
 from qmsdesk.services.dates import add_months
-from qmsdesk.services.errors import NotFoundError, ValidationError
+from qmsdesk.services.errors import BatchValidationError, NotFoundError
 from qmsdesk.services.objectives import rules
 from qmsdesk.services.objectives.records import MeasurementRecord, ObjectiveRecord, ObjectiveRow
-from qmsdesk.services.records import (
-    conflict_guard,
-    load_for_update,
-    next_ref,
-    sync_children,
-    touch,
-)
+from qmsdesk.services.records import conflict_guard, load_for_update, sync_children, touch
 from qmsdesk.services.validation import tidy_text
 
 _FIELDS = ("title", "description", "process", "policy_commitment", "kpi_name", "unit",
@@ -119,34 +123,65 @@ def normalise(record: ObjectiveRecord, user: str) -> None:
             measurement.recorded_by = user
 
 
+def check_objectives(session: Session, records: Sequence[ObjectiveRecord],
+                     today: date) -> dict[int, dict[str, str]]:
+    """Every rule for objectives about to be stored together (tidied first, an empty
+    "Recorded by" kept), by position in ``records``: the form's rules
+    (rules.validate_objective) and the database's: the segment's interested party exists,
+    a new record's given reference is free."""
+    errors: dict[int, dict[str, str]] = {}
+    for index, record in enumerate(records):
+        normalise(record, "")
+        if found := rules.validate_objective(record, today):
+            errors[index] = found
+    parties = existing_ids(session, Party, (r.segment_party_id for r in records))
+    for index, record in enumerate(records):
+        if record.segment_party_id is not None and record.segment_party_id not in parties:
+            add_error(errors, index, "segment_party_id",
+                      "The segment's interested party no longer exists.")
+    check_new_refs(session, Objective, records, errors)
+    return errors
+
+
+def save_objectives(session: Session, records: Sequence[ObjectiveRecord], today: date,
+                    batch: int = BATCH) -> Generator[int, None, list[Objective]]:
+    """The one way objectives are written: check every record (check_objectives), then
+    store them all with their measurements in the caller's session, or none
+    (BatchValidationError, nothing written).
+
+    A new record gets its given reference or the next free one of its start year
+    (OBJ-2026-01); a stored one is loaded for update (ConflictError, NotFoundError). Yields
+    how many are stored after each ``batch``; returns the stored rows.
+    """
+    errors = check_objectives(session, records, today)
+    if errors:
+        raise BatchValidationError(errors)
+    given = {r.ref for r in records if r.ref}
+    by_year: dict[int, list[ObjectiveRecord]] = defaultdict(list)
+    for record in records:
+        if record.id is None and not record.ref and record.start_date is not None:
+            by_year[record.start_date.year].append(record)
+    refs = {id(record): ref for year, wanted in by_year.items() for record, ref in zip(
+        wanted, new_refs(session, Objective, len(wanted), given, width=2,
+                         prefix=f"OBJ-{year}-"), strict=True)}
+    return (yield from store_all(
+        session, records,
+        lambda r: None if r.id is None else load_for_update(
+            session, Objective, r.id, r.version, r.ref or "The objective"),
+        lambda r: Objective(ref=r.ref or refs[id(r)]), store_objective, batch))
+
+
 def save_objective(db: Database, record: ObjectiveRecord, today: date) -> ObjectiveRecord:
     """Validate and save an objective with its measurements in one transaction."""
-    normalise(record, db.user)
-    errors = rules.validate_objective(record, today)
-    if errors:
-        raise ValidationError(errors)
-    label = record.ref or "The objective"
-    with db.session() as session, conflict_guard(label):
-        if record.segment_party_id is not None and \
-                session.get(Party, record.segment_party_id) is None:
-            raise ValidationError({"segment_party_id": "The segment's interested party no "
-                                                       "longer exists."})
-        if record.id is None:
-            assert record.start_date is not None
-            objective = Objective(ref=next_ref(session, Objective, width=2,
-                                               prefix=f"OBJ-{record.start_date.year}-"))
-            session.add(objective)
-        else:
-            objective = load_for_update(session, Objective, record.id, record.version, label)
-        store_objective(session, objective, record)
-        session.flush()
-        objective_id = objective.id
+    normalise(record, db.user)  # the form's measurements are recorded by the user
+    with db.session() as session, conflict_guard(record.ref or "The objective"):
+        objective_id = finish(save_objectives(session, [record], today))[0].id
     return get_objective(db, objective_id)
 
 
 def store_objective(session: Session, objective: Objective, record: ObjectiveRecord) -> None:
-    """Copy a validated record onto ``objective`` (new or loaded in ``session``) with its
-    measurements; the caller validates, flushes and commits."""
+    """Copy a checked record onto ``objective`` (new or loaded in ``session``) with its
+    measurements; only save_objectives calls it, after check_objectives."""
     for name in _FIELDS:
         setattr(objective, name, getattr(record, name))
     changed = sync_children(

@@ -1,10 +1,9 @@
 """Import adapter for the interested-parties register: parties with their requirements and
-engagements, header variants from stakeholder registers kept in spreadsheets, and the
-editor's unique-name check across the file and the database."""
+engagements, header variants from stakeholder registers kept in spreadsheets; checked and
+saved by the register's check_parties/save_parties (names unique across file and database)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -25,12 +24,13 @@ from qmsdesk.services.exchange.adapters import (
 from qmsdesk.services.parties import rules as party_rules
 from qmsdesk.services.parties import service as party_service
 from qmsdesk.services.parties.records import EngagementRecord, PartyRecord, RequirementRecord
+from qmsdesk.services.records import ref_format
 
 
 class PartiesAdapter(Adapter):
     key = "parties"
     example_ref = "IP-0001"
-    ref_pattern = re.compile(r"^IP-\d{4,}$")
+    ref_pattern = ref_format("IP-")
     children = {"requirements": "requirements", "engagements": "engagements"}
     extra_columns = {"parties": ("Need or expectation",)}
     choices = {"category": party_rules.CATEGORIES,
@@ -90,27 +90,17 @@ class PartiesAdapter(Adapter):
         party_service.normalise(record)
         return party_rules.validate_party(record, today)
 
-    def extra_checks(self, plan: Sequence[Planned], existing: Mapping[str, Any],
-                     problems: list[Problem]) -> None:
-        """Active names are unique (as the editor checks), across the file and the rest."""
-        in_file = {p.ref for p in plan}
-        seen: dict[str, str] = {r.name.strip().casefold(): ref for ref, r in existing.items()
-                                if ref not in in_file and r.status == "active"}
-        for item in plan:
-            if item.record.status != "active":
-                continue
-            name = item.record.name.strip().casefold()
-            if name in seen:
-                problems.append(Problem(item.row.sheet, item.row.number,
-                                        item.row.headers.get("Name", "Name"),
-                                        f"An active party with this name already exists "
-                                        f"({seen[name]})."))
-            seen.setdefault(name, item.ref)
+    def check(self, db: Database, records: Sequence[Any],
+              today: date) -> dict[int, dict[str, str]]:
+        """The register's own check: the form's rules, and active names unique across the
+        file and the database, in the words the editor uses."""
+        with db.read() as session:
+            return party_service.check_parties(session, records, today)
 
     def next_refs(self, existing: Mapping[str, Any], in_file: Sequence[str],
                   count: int) -> list[str]:
         return _numbered_refs("IP-", [*existing, *in_file], count)
 
-    def write(self, db: Database, planned: Sequence[Planned]) -> Iterator[int]:
-        return write_records(db, planned, Party, party_service.store_party,
+    def write(self, db: Database, planned: Sequence[Planned], today: date) -> Iterator[int]:
+        return write_records(db, planned, Party, party_service.save_parties, today,
                              selectinload(Party.requirements), selectinload(Party.engagements))

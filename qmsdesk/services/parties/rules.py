@@ -8,7 +8,7 @@ from datetime import date
 from qmsdesk.services.dates import add_months
 from qmsdesk.services.parties import records
 from qmsdesk.services.parties.records import PartyRecord
-from qmsdesk.services.validation import check_text
+from qmsdesk.services.validation import check_dates, check_text
 
 CATEGORIES = ("customer", "supplier", "employee", "owner/investor", "regulator", "partner",
               "community", "other")
@@ -104,4 +104,5 @@ def validate_party(record: PartyRecord, today: date) -> dict[str, str]:
         if eng.satisfaction is not None and not on_scale(eng.satisfaction):
             errors[f"{key}.satisfaction"] = (
                 f"Engagement {i + 1}: satisfaction is 1 to 5, or left empty.")
+    check_dates(errors, record)
     return errors

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import fields
 from datetime import date
 from typing import Any
@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from qmsdesk.models.db import Database
 from qmsdesk.models.parties import Engagement, Party, PartyRequirement
+from qmsdesk.services.batch import BATCH, add_error, check_new_refs, finish, new_refs, store_all
 from qmsdesk.services.dates import is_overdue
-from qmsdesk.services.errors import ConflictError, NotFoundError, ValidationError
+from qmsdesk.services.errors import BatchValidationError, ConflictError, NotFoundError
 from qmsdesk.services.parties import rules
 from qmsdesk.services.parties.records import (
     EngagementRecord,
@@ -21,13 +22,7 @@ from qmsdesk.services.parties.records import (
     PartyRow,
     RequirementRecord,
 )
-from qmsdesk.services.records import (
-    conflict_guard,
-    load_for_update,
-    next_ref,
-    sync_children,
-    touch,
-)
+from qmsdesk.services.records import conflict_guard, load_for_update, sync_children, touch
 from qmsdesk.services.validation import tidy_text
 
 _PARTY_FIELDS = ("name", "category", "internal", "description", "contact_person", "email",
@@ -103,21 +98,66 @@ def get_party(db: Database, party_id: int) -> PartyRecord:
         return to_record(party)
 
 
-def _check_unique_name(session: Session, record: PartyRecord) -> dict[str, str]:
-    if record.status != "active":
-        return {}
-    # Compared in Python: SQLite's lower() folds ASCII only, and "MÜLLER" is "Müller".
-    wanted = record.name.strip().casefold()
-    active = session.execute(select(Party.ref, Party.name).where(
-        Party.status == "active", Party.id != (record.id or 0)))
-    for ref, name in active:
-        if name.strip().casefold() == wanted:
-            return {"name": f"An active party with this name already exists ({ref})."}
-    return {}
-
-
 def normalise(record: PartyRecord) -> None:
     tidy_text(record, ("name", "email", "phone", "contact_person", "owner"))
+
+
+def name_taken(ref: str) -> str:
+    """The message for an active name another active party has (``ref``)."""
+    return f"An active party with this name already exists ({ref})."
+
+
+def check_parties(session: Session, records: Sequence[PartyRecord],
+                  today: date) -> dict[int, dict[str, str]]:
+    """Every rule for parties about to be stored together (tidied first), by position in
+    ``records``: the form's rules (rules.validate_party) and the database's: an active
+    party's name is no other active party's, stored or in the batch (an earlier record
+    keeps it), and a new record's given reference is free."""
+    errors: dict[int, dict[str, str]] = {}
+    for index, record in enumerate(records):
+        normalise(record)
+        if found := rules.validate_party(record, today):
+            errors[index] = found
+    in_batch = {r.id for r in records if r.id is not None}
+    # Compared in Python: SQLite's lower() folds ASCII only, and "MÜLLER" is "Müller".
+    taken: dict[str, str] = {}
+    for party_id, ref, name in session.execute(
+            select(Party.id, Party.ref, Party.name).where(Party.status == "active")
+            .order_by(Party.ref)):
+        if party_id not in in_batch:
+            taken.setdefault(name.strip().casefold(), ref)
+    for index, record in enumerate(records):
+        if record.status != "active" or "name" in errors.get(index, {}):
+            continue
+        name = record.name.strip().casefold()
+        if name in taken:
+            add_error(errors, index, "name", name_taken(taken[name]) if taken[name] else
+                      "Another new party saved with this one has this name.")
+        else:
+            taken[name] = record.ref
+    check_new_refs(session, Party, records, errors)
+    return errors
+
+
+def save_parties(session: Session, records: Sequence[PartyRecord], today: date,
+                 batch: int = BATCH) -> Generator[int, None, list[Party]]:
+    """The one way parties are written: check every record (check_parties), then store
+    them all in the caller's session, or none (BatchValidationError, nothing written).
+
+    A new record gets its given reference or the next free one; a stored one is loaded
+    for update (ConflictError when its version moved on, NotFoundError when it is gone).
+    Yields how many are stored after each ``batch``; returns the stored rows.
+    """
+    errors = check_parties(session, records, today)
+    if errors:
+        raise BatchValidationError(errors)
+    refs = iter(new_refs(session, Party, sum(1 for r in records if r.id is None and not r.ref),
+                         {r.ref for r in records if r.ref}))
+    return (yield from store_all(
+        session, records,
+        lambda r: None if r.id is None else load_for_update(
+            session, Party, r.id, r.version, r.ref or "The party"),
+        lambda r: Party(ref=r.ref or next(refs)), store_party, batch))
 
 
 def save_party(db: Database, record: PartyRecord, today: date) -> PartyRecord:
@@ -126,29 +166,14 @@ def save_party(db: Database, record: PartyRecord, today: date) -> PartyRecord:
     Raises ValidationError (field -> message), ConflictError when the record changed
     elsewhere since it was loaded, NotFoundError when it vanished.
     """
-    normalise(record)
-    errors = rules.validate_party(record, today)
-    if errors:
-        raise ValidationError(errors)
-    label = record.ref or "The party"
-    with db.session() as session, conflict_guard(label):
-        errors = _check_unique_name(session, record)
-        if errors:
-            raise ValidationError(errors)
-        if record.id is None:
-            party = Party(ref=next_ref(session, Party))
-            session.add(party)
-        else:
-            party = load_for_update(session, Party, record.id, record.version, label)
-        store_party(session, party, record)
-        session.flush()
-        party_id = party.id
+    with db.session() as session, conflict_guard(record.ref or "The party"):
+        party_id = finish(save_parties(session, [record], today))[0].id
     return get_party(db, party_id)
 
 
 def store_party(session: Session, party: Party, record: PartyRecord) -> None:
-    """Copy a validated record onto ``party`` (new or loaded in ``session``) with its
-    requirements and engagements; the caller validates, flushes and commits."""
+    """Copy a checked record onto ``party`` (new or loaded in ``session``) with its
+    requirements and engagements; only save_parties calls it, after check_parties."""
     for name in _PARTY_FIELDS:
         setattr(party, name, getattr(record, name))
     children_changed = sync_children(

@@ -24,7 +24,8 @@ from qmsdesk import clock
 from qmsdesk.models.db import Database
 from qmsdesk.models.parties import Party
 from qmsdesk.models.suppliers import Supplier, SupplierReview, SupplierStatusChange
-from qmsdesk.services.errors import ConflictError
+from qmsdesk.services.batch import finish
+from qmsdesk.services.errors import BatchValidationError, ConflictError
 from qmsdesk.services.exchange.adapters import (
     BATCH,
     Adapter,
@@ -39,6 +40,7 @@ from qmsdesk.services.exchange.adapters import (
     party_reference,
 )
 from qmsdesk.services.exchange.registers import REGISTERS, RegisterSpec
+from qmsdesk.services.records import ref_format
 from qmsdesk.services.suppliers import reviews as review_service
 from qmsdesk.services.suppliers import rules
 from qmsdesk.services.suppliers import service as supplier_service
@@ -57,7 +59,7 @@ RECORD_RULE = ("the status history is a record and cannot be changed by an impor
                "the status in the supplier editor.")
 IMPORTED = "New supplier (imported)"  # the first history row of a new supplier without one
 TOTAL_TOLERANCE = 0.1  # a total typed as shown (84.9 for 84.99) still agrees with its scores
-_REVIEW_PATTERN = re.compile(r"^REV-\d{4,}$")
+_REVIEW_PATTERN = ref_format("REV-")
 _HISTORY_FIELDS = (("Changed on", "changed_on"), ("From status", "from_status"),
                    ("To status", "to_status"), ("Reason", "reason"),
                    ("Changed by", "changed_by"), (REVIEW_REF, "review_ref"))
@@ -82,7 +84,7 @@ _SHEETS = {sheet.name: sheet for sheet in REGISTERS["suppliers"].sheets}
 class SuppliersAdapter(Adapter):
     key = "suppliers"
     example_ref = "SUP-0001"
-    ref_pattern = re.compile(r"^SUP-\d{4,}$")
+    ref_pattern = ref_format("SUP-")
     children = {"certificates": "certificates"}
     choices = {"criticality": rules.CRITICALITIES, "status": rules.STATUSES,
                "kind": rules.REVIEW_KINDS, "decision": rules.STATUSES}
@@ -179,7 +181,28 @@ class SuppliersAdapter(Adapter):
 
     def validate(self, record: Any, today: date) -> dict[str, str]:
         supplier_service.normalise(record)
-        errors = rules.validate_supplier(record, today)
+        return self._import_rules(record, rules.validate_supplier(record, today), today)
+
+    def check(self, db: Database, records: Sequence[Any],
+              today: date) -> dict[int, dict[str, str]]:
+        """The register's own check (the form's rules, the party link exists), with the
+        import's status rules in place of the editor's status change: an import changes no
+        stored status, and a new supplier's status is where its history ends (the file has
+        no reason column: its history has the reasons)."""
+        with db.read() as session:
+            found = supplier_service.check_suppliers(session, records, today)
+        checked: dict[int, dict[str, str]] = {}
+        for index, record in enumerate(records):
+            errors = found.get(index, {})
+            if record.status in rules.STATUSES:
+                errors.pop("status", None)
+            errors.pop("status_reason", None)
+            if errors := self._import_rules(record, errors, today):
+                checked[index] = errors
+        return checked
+
+    def _import_rules(self, record: Any, errors: dict[str, str],
+                      today: date) -> dict[str, str]:
         if record.next_review is None and not errors.keys() & {
                 "criticality", "review_interval_months"}:  # empty: the editor's default
             record.next_review = rules.next_review_date(
@@ -190,9 +213,8 @@ class SuppliersAdapter(Adapter):
         elif record.id is not None and record.status != self.statuses.get(record.ref):
             errors["status"] = f"{record.ref} is {self.statuses.get(record.ref)}: " + RECORD_RULE
         elif record.id is None and record.status != last:
-            errors["status"] = (f"The status history ends in {last}, so that is the status; "
-                                "or add the change to the history." if record.history else
-                                "A new supplier without a status history is pending: add its "
+            errors["status"] = (supplier_service.history_end_differs(last) if record.history
+                                else "A new supplier without a status history is pending: add its "
                                 f"changes to the {HISTORY} sheet, or import it as pending.")
         return errors
 
@@ -332,21 +354,22 @@ class SuppliersAdapter(Adapter):
             on, before = when if isinstance(when, date) else on, change.to_status
 
     # --- writing ------------------------------------------------------------------------------
-    def write(self, db: Database, planned: Sequence[Planned]) -> Iterator[int]:
+    def write(self, db: Database, planned: Sequence[Planned], today: date) -> Iterator[int]:
         with db.session() as session:
-            loaded = load_for_write(session, Supplier, planned, selectinload(Supplier.certificates))
+            # Loaded with their certificates here, so the register's save finds them.
+            _loaded = load_for_write(session, Supplier, planned,
+                                     selectinload(Supplier.certificates))
             _refuse_taken(session, planned)
             for start in range(0, len(planned), BATCH):
                 batch = planned[start:start + BATCH]
-                saved = []
-                for item in batch:
-                    supplier = loaded.get(item.ref)
-                    if supplier is None:
-                        # An empty history now: after the flush it is not loaded, row by row.
-                        supplier = Supplier(ref=item.ref, status=item.record.status, history=[])
-                        session.add(supplier)
-                    supplier_service.store_supplier(session, supplier, item.record)
-                    saved.append((supplier, item, _store_reviews(session, supplier, item)))
+                try:  # the register's check-then-store: a rule broken meanwhile refuses all
+                    suppliers = finish(supplier_service.save_suppliers(
+                        session, [item.record for item in batch], today, self.user))
+                except BatchValidationError as exc:
+                    raise BatchValidationError({start + index: errors for index, errors
+                                                in exc.by_record.items()}) from exc
+                saved = [(supplier, item, _store_reviews(session, supplier, item))
+                         for supplier, item in zip(suppliers, batch, strict=True)]
                 session.flush()  # the reviews have their ids: the history can name them
                 for supplier, item, reviews in saved:
                     if item.original is None:

@@ -20,7 +20,7 @@ from qmsdesk.services.suppliers.records import (
     ReviewRecord,
     SupplierRecord,
 )
-from qmsdesk.services.validation import check_text
+from qmsdesk.services.validation import check_dates, check_text
 
 CRITICALITIES = ("critical", "major", "minor")
 STATUSES = ("pending", "approved", "conditional", "preferred", "suspended", "disqualified")
@@ -387,6 +387,7 @@ def validate_supplier(record: SupplierRecord, today: date) -> dict[str, str]:
         if not isinstance(cert.valid_until, date):
             errors[f"{key}.valid_until"] = (
                 f"{label}: enter the date the certificate is valid until.")
+    check_dates(errors, record)
     return errors
 
 
@@ -437,4 +438,5 @@ def validate_review(record: ReviewRecord, today: date,
     if (by or on is not None) and not record.decision:
         errors["decision"] = "Choose the final decision before approving the review."
     errors.update(validate_kpis(record))
+    check_dates(errors, record)
     return errors

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
@@ -12,9 +13,20 @@ from sqlalchemy.orm import Session
 from qmsdesk.models.db import Database
 from qmsdesk.models.parties import Party
 from qmsdesk.models.suppliers import Certificate, Supplier, SupplierReview
-from qmsdesk.services.dates import add_months, is_overdue
-from qmsdesk.services.errors import NotFoundError, ValidationError
-from qmsdesk.services.records import conflict_guard, load_for_update, next_ref, sync_children, touch
+from qmsdesk.services.batch import (
+    BATCH,
+    CHUNK,
+    add_error,
+    check_new_refs,
+    existing_ids,
+    finish,
+    new_refs,
+    store_all,
+)
+from qmsdesk.services.dates import is_overdue
+from qmsdesk.services.errors import BatchValidationError, NotFoundError, ValidationError
+from qmsdesk.services.parties.service import new_party, save_parties
+from qmsdesk.services.records import conflict_guard, load_for_update, sync_children, touch
 from qmsdesk.services.suppliers import rules
 from qmsdesk.services.suppliers.records import (
     CertificateRecord,
@@ -99,15 +111,18 @@ def get_supplier(db: Database, supplier_id: int) -> SupplierRecord:
 
 
 def _party_for(session: Session, record: SupplierRecord, today: date, user: str) -> int:
-    """A supplier is an interested party: create its party (category supplier) now."""
-    party = Party(ref=next_ref(session, Party), name=record.name, category="supplier",
-                  internal=False, description=record.scope, contact_person=record.contact_person,
-                  email=record.email, phone=record.phone, influence=3, interest=3,
-                  owner=user, review_interval_months=12,
-                  next_review=add_months(today, 12), focus="long-term", status="active")
-    session.add(party)
-    session.flush()
-    return party.id
+    """A supplier is an interested party: create its party (category supplier) now, through
+    the parties register's own save. Refused with that register's message (keyed to the
+    supplier's party link) when a rule says no: a name an active party already has is
+    that party, which the user links instead."""
+    party = new_party(today)
+    party.name, party.category, party.internal = record.name, "supplier", False
+    party.description, party.contact_person = record.scope, record.contact_person
+    party.email, party.phone, party.owner = record.email, record.phone, user
+    try:
+        return finish(save_parties(session, [party], today))[0].id
+    except BatchValidationError as exc:
+        raise ValidationError({"party_id": " ".join(exc.errors.values())}) from exc
 
 
 def normalise(record: SupplierRecord) -> None:
@@ -115,48 +130,109 @@ def normalise(record: SupplierRecord) -> None:
     tidy_text(record, ("name", "email", "phone", "contact_person", "category"))
 
 
+def history_end_differs(last: str) -> str:
+    """The message for a new supplier whose status is not where its history ends."""
+    return f"The status history ends in {last}, so that is the status; or add the change " \
+           "to the history."
+
+
+def check_suppliers(session: Session, records: Sequence[SupplierRecord],
+                    today: date) -> dict[int, dict[str, str]]:
+    """Every rule for suppliers about to be stored together (tidied first), by position in
+    ``records``: the form's rules (rules.validate_supplier) and the database's: a status
+    change allowed from the stored status, with its reason (a new supplier that brings its
+    own history, as an import does, has the status that history ends in); the linked
+    interested party exists; a new record's given reference is free."""
+    errors: dict[int, dict[str, str]] = {}
+    for index, record in enumerate(records):
+        normalise(record)
+        if rule_errors := rules.validate_supplier(record, today):
+            errors[index] = rule_errors
+    ids = sorted({r.id for r in records if r.id is not None})
+    stored: dict[int, str] = {}
+    for start in range(0, len(ids), CHUNK):
+        stored.update(session.execute(select(Supplier.id, Supplier.status).where(
+            Supplier.id.in_(ids[start:start + CHUNK]))).all())
+    parties = existing_ids(session, Party, (r.party_id for r in records))
+    for index, record in enumerate(records):
+        found: dict[str, str] = {}
+        if record.id is None and record.history:
+            last = record.history[-1].to_status
+            if record.status != last:
+                found["status"] = history_end_differs(last)
+        elif record.id is None or record.id in stored:  # else gone: the save says so
+            found = rules.validate_status_change(stored.get(record.id or 0, ""),
+                                                 record.status, record.status_reason)
+        if record.party_id is not None and record.party_id not in parties:
+            found["party_id"] = "The linked interested party no longer exists."
+        for key, message in found.items():
+            add_error(errors, index, key, message)
+    check_new_refs(session, Supplier, records, errors)
+    return errors
+
+
+def save_suppliers(session: Session, records: Sequence[SupplierRecord], today: date,
+                   user: str, batch: int = BATCH) -> Generator[int, None, list[Supplier]]:
+    """The one way suppliers are written: check every record (check_suppliers), then store
+    them all with their certificates in the caller's session, or none
+    (BatchValidationError, nothing written).
+
+    An empty next review follows from the criticality (the configured intervals); a status
+    change is written to the supplier's history by ``user`` with its reason. A new supplier
+    that brings its history (an import) gets the status it ends in, and the caller stores
+    those lines (they name reviews saved with it). A new record gets its given reference or
+    the next free one; a stored one is loaded for update (ConflictError, NotFoundError).
+    Yields how many are stored after each ``batch``; returns the stored rows.
+    """
+    errors = check_suppliers(session, records, today)
+    if errors:
+        raise BatchValidationError(errors)
+    intervals = intervals_in(session)  # read before anything is added (no early autoflush)
+    refs = iter(new_refs(session, Supplier,
+                         sum(1 for r in records if r.id is None and not r.ref),
+                         {r.ref for r in records if r.ref}))
+
+    def store(session: Session, supplier: Supplier, record: SupplierRecord) -> None:
+        if record.next_review is None:
+            record.next_review = rules.next_review_date(
+                None, record.criticality, record.review_interval_months, today, intervals)
+        if not (record.id is None and record.history):
+            record_status_change(session, supplier, record.status, record.status_reason or
+                                 "New supplier", today, user)
+        store_supplier(session, supplier, record)
+
+    # An empty history on a new supplier: after a flush it is not loaded, row by row.
+    return (yield from store_all(
+        session, records,
+        lambda r: None if r.id is None else load_for_update(
+            session, Supplier, r.id, r.version, r.ref or "The supplier"),
+        lambda r: Supplier(ref=r.ref or next(refs), status=r.status, history=[]), store, batch))
+
+
 def save_supplier(db: Database, record: SupplierRecord, today: date,
                   create_party: bool = False) -> SupplierRecord:
     """Validate and save a supplier with its certificates in one transaction.
 
     A status change is written to the supplier's history with its reason; with
-    ``create_party`` the supplier's interested party is created and linked.
+    ``create_party`` the supplier's interested party is created and linked (refused when
+    an active party has its name: link that one).
     """
-    normalise(record)
-    errors = rules.validate_supplier(record, today)
     label = record.ref or "The supplier"
     with db.session() as session, conflict_guard(label):
-        intervals = intervals_in(session)  # read before anything is added (no early autoflush)
-        old = ""
-        if record.id is not None:
-            supplier = load_for_update(session, Supplier, record.id, record.version, label)
-            old = supplier.status
-        errors |= rules.validate_status_change(old, record.status, record.status_reason)
-        if record.party_id is not None and session.get(Party, record.party_id) is None:
-            errors["party_id"] = "The linked interested party no longer exists."
-        if errors:
-            raise ValidationError(errors)
+        if record.id is not None:  # a conflict is said before any rule
+            load_for_update(session, Supplier, record.id, record.version, label)
         if create_party and record.party_id is None:
-            record.party_id = _party_for(session, record, today, db.user)
-        if record.id is None:
-            supplier = Supplier(ref=next_ref(session, Supplier), status=record.status)
-            session.add(supplier)
-        if record.next_review is None:
-            record.next_review = rules.next_review_date(
-                None, record.criticality, record.review_interval_months, today, intervals)
-        if record.id is None or old != record.status:
-            record_status_change(session, supplier, record.status, record.status_reason or
-                                 "New supplier", today, db.user)
-        store_supplier(session, supplier, record)
-        session.flush()
-        supplier_id = supplier.id
+            if errors := check_suppliers(session, [record], today):
+                raise BatchValidationError(errors)  # an invalid supplier makes no party
+            record = replace(record, party_id=_party_for(session, record, today, db.user))
+        supplier_id = finish(save_suppliers(session, [record], today, db.user))[0].id
     return get_supplier(db, supplier_id)
 
 
 def store_supplier(session: Session, supplier: Supplier, record: SupplierRecord) -> None:
-    """Copy a validated record onto ``supplier`` (new or loaded in ``session``) with its
+    """Copy a checked record onto ``supplier`` (new or loaded in ``session``) with its
     certificates, all but the status: that changes with its history (record_status_change,
-    or an import's history rows). The caller validates, flushes and commits."""
+    or an import's history rows). Only save_suppliers calls it, after check_suppliers."""
     for name in _SUPPLIER_FIELDS:
         if name != "status":
             setattr(supplier, name, getattr(record, name))

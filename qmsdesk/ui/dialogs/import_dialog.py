@@ -1,5 +1,6 @@
 """Importing a register from a spreadsheet, step by step: read the file, choose where its
-columns go, check every row (nothing written), then see the problems or import.
+columns go, check every row (nothing written), then see the problems or import. A CSV file
+that is not UTF-8 is read again in the encoding the person chooses (never guessed).
 
 The dialog runs what the page hands it (ImportJob: the reading and the import, with the
 database bound in) on the thread pool; it never opens a session itself. The columns a person
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk import paths
+from qmsdesk.ui.dialogs.import_encoding import EncodingPage
 from qmsdesk.ui.dialogs.import_pages import ColumnsPage, ProblemsPage, ReadyPage
 from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.tasks import BackgroundTask, start_task
@@ -42,16 +44,18 @@ Chosen = dict[str, dict[str, str]]  # sheet -> {file header: register header}
 @dataclass
 class ImportJob:
     """One file to import into one register. ``preview`` and ``run`` run off the GUI
-    thread: preview(remembered) -> (SheetPreviews, sheets not used); run(mapping, dry_run,
-    cancelled) -> a generator yielding Progress and returning an ImportResult, which
-    asks ``cancelled()`` while it reads the file."""
+    thread: preview(remembered, encoding) -> (SheetPreviews, sheets not used);
+    run(mapping, dry_run, cancelled, encoding) -> a generator yielding Progress and
+    returning an ImportResult, which asks ``cancelled()`` while it reads the file.
+    ``encoding``: the one chosen for a CSV file that is not UTF-8 (None: UTF-8 only)."""
 
     key: str
     title: str
     path: Path
-    preview: Callable[[Chosen | None], tuple[list[Any], list[str]]]
-    run: Callable[[Chosen, bool, Callable[[], bool]], Generator[Any, None, Any]]
+    preview: Callable[[Chosen | None, str | None], tuple[list[Any], list[str]]]
+    run: Callable[[Chosen, bool, Callable[[], bool], str | None], Generator[Any, None, Any]]
     required: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    encoding: str | None = None
 
 
 # --- the columns chosen before ----------------------------------------------------------------
@@ -91,13 +95,13 @@ def read_file(job: ImportJob, layouts: Mapping[str, Mapping[str, Mapping[str, st
     from qmsdesk.services.progress import Progress
 
     yield Progress(0, 0, f"Reading {job.path.name}")
-    previews, ignored = job.preview(None)
+    previews, ignored = job.preview(None, job.encoding)
     remembered = {p.sheet.name: dict(layouts[p.sheet.name][layout_key(p.headers)])
                   for p in previews
                   if layout_key(p.headers) in layouts.get(p.sheet.name, {})}
     if remembered:
         yield Progress(1, 2, "Selecting the columns chosen last time")
-        previews, ignored = job.preview(remembered)
+        previews, ignored = job.preview(remembered, job.encoding)
     return previews, ignored, remembered
 
 
@@ -121,8 +125,17 @@ class ImportDialog(QDialog):
         self.setWindowTitle(self.tr("Import %s") % job.title.lower())
         self.resize(900, 620)
         self._build()
-        layouts = remembered_layouts(job.key)
+        self._read()
+
+    def _read(self) -> None:
+        job, layouts = self.job, remembered_layouts(self.job.key)
         self._start("read", lambda: read_file(job, layouts), self._file_read)
+
+    def read_in(self, encoding: str) -> None:
+        """Read the file again, a CSV file that is not UTF-8 in ``encoding``."""
+        self.job.encoding = encoding
+        self._show(self.message_page, self.tr("Reading %s") % self.job.path.name)
+        self._read()
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -140,8 +153,10 @@ class ImportDialog(QDialog):
         self.problems_page = ProblemsPage()
         self.problems_page.save_button.clicked.connect(self.save_report)
         self.ready_page = ReadyPage()
+        self.encoding_page = EncodingPage()
+        self.encoding_page.chosen.connect(self.read_in)
         for page in (self.message_page, self.columns_page, self.problems_page,
-                     self.ready_page):
+                     self.ready_page, self.encoding_page):
             self.stack.addWidget(page)
         layout.addWidget(self.stack, 1)
         self.progress_label = QLabel()
@@ -178,8 +193,8 @@ class ImportDialog(QDialog):
         self.progress.setVisible(busy)
         self.progress_label.setVisible(busy)
         on_columns = page is self.columns_page
-        self.back_button.setVisible(page in (self.problems_page, self.ready_page)
-                                    or (page is self.message_page and bool(self.previews)))
+        self.back_button.setVisible(bool(self.previews) and page in (
+            self.problems_page, self.ready_page, self.message_page))
         self.back_button.setEnabled(not busy)
         self.check_button.setVisible(on_columns)
         problem = self.columns_page.problem() if on_columns else ""
@@ -189,8 +204,10 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(page is self.ready_page and not busy
                                       and self._changes)
         self.problems_page.setEnabled(not busy)
+        self.encoding_page.setEnabled(not busy)
         self.columns_page.tabs.setEnabled(not busy)
-        done = not busy and (page in (self.problems_page, self.message_page)
+        done = not busy and (page in (self.problems_page, self.message_page,
+                                      self.encoding_page)
                              or (page is self.ready_page and not self._changes))
         self.cancel_button.setText(self.tr("Close") if done else self.tr("Cancel"))
         default = self.check_button if on_columns else self.import_button \
@@ -229,13 +246,17 @@ class ImportDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         from qmsdesk.services.errors import ServiceError
-        from qmsdesk.services.exchange import Cancelled, ImportRefused
+        from qmsdesk.services.exchange import Cancelled, EncodingError, ImportRefused
 
         self._task = None
         if isinstance(exc, Cancelled):  # stopped while reading the file
             self._cancelled()
             return
-        if isinstance(exc, ImportRefused):
+        if isinstance(exc, EncodingError) and exc.choosable:
+            self.encoding_page.show_error(exc)
+            self._show(self.encoding_page, self.tr("Which encoding is %s in?")
+                       % self.job.path.name)
+        elif isinstance(exc, ImportRefused):
             self.problems_page.show_problems(exc)
             self._show(self.problems_page, self.tr("2 · Problems"))
         else:
@@ -300,7 +321,8 @@ class ImportDialog(QDialog):
                              preview.headers, mapping[preview.sheet.name])
         job = self.job
         stop = self._new_stop()
-        self._start("check", lambda: job.run(mapping, True, stop.is_set), self._checked)
+        self._start("check", lambda: job.run(mapping, True, stop.is_set, job.encoding),
+                    self._checked)
 
     def _checked(self, result: Any) -> None:
         self._changes = self.ready_page.show_result(result, self.job.path.name)
@@ -309,7 +331,8 @@ class ImportDialog(QDialog):
 
     def run_import(self) -> None:
         mapping, job, stop = self.chosen_mapping(), self.job, self._new_stop()
-        self._start("import", lambda: job.run(mapping, False, stop.is_set), self._done)
+        self._start("import", lambda: job.run(mapping, False, stop.is_set, job.encoding),
+                    self._done)
 
     def _new_stop(self) -> threading.Event:
         """Set by Cancel: also stops the reading of a large file, not only between steps."""

@@ -311,6 +311,9 @@ class ProblemsPage(QWidget):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.view, 1)
+        self.more_label = text_label(style=WARNING_STYLE)  # when not every problem is listed
+        self.more_label.hide()
+        layout.addWidget(self.more_label)
         copy_shortcut = QShortcut(QKeySequence.StandardKey.Copy, self.view)
         copy_shortcut.activated.connect(self.copy_selected)
         buttons = QHBoxLayout()
@@ -330,6 +333,12 @@ class ProblemsPage(QWidget):
         self.report = refused.report()
         self.heading.setText(str(refused))
         self.model.set_rows(problems)
+        more = getattr(refused, "more", 0)
+        self.more_label.setText(self.tr(
+            "The first %1 are listed, and %2 more are not: correct these, check the file "
+            "again, and the next ones are listed.").replace("%1", str(len(problems))).replace(
+            "%2", str(more)))
+        self.more_label.setVisible(more > 0)
         for column, most in ((0, 200), (2, 220)):
             self.view.resizeColumnToContents(column)
             self.view.setColumnWidth(column, min(max(self.view.columnWidth(column), 70), most))
