@@ -11,11 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qmsdesk.models.base import RegisterRecord
-from qmsdesk.services.records import next_ref
+from qmsdesk.services.records import load_for_update, next_ref
 
 BATCH = 500  # records stored between two flushes (and two progress reports)
 CHUNK = 500  # ids or references per IN (...): SQLite allowed 999 bound parameters before 3.32
 T = TypeVar("T")
+R = TypeVar("R", bound=RegisterRecord)
 Errors = dict[int, dict[str, str]]  # a record's position in the batch -> field -> message
 
 
@@ -82,19 +83,23 @@ def new_refs(session: Session, model: type[RegisterRecord], count: int,
     return refs
 
 
-def store_all(session: Session, records: Sequence[Any], load: Callable[[Any], T | None],
-              create: Callable[[Any], T], store: Callable[[Session, T, Any], None],
-              batch: int = BATCH) -> Generator[int, None, list[T]]:
-    """Store checked records in order: each on its loaded row (``load``) or a new one
-    (``create``, added to the session) by ``store(session, row, record)``. Flushes after
-    every ``batch`` records and yields how many are stored (closing the save there rolls
-    the caller's transaction back), flushes after the last; returns the rows."""
-    rows: list[T] = []
+def store_all(session: Session, model: type[R], noun: str, records: Sequence[Any],
+              create: Callable[[Any], R], store: Callable[[Session, R, Any], None],
+              batch: int = BATCH) -> Generator[int, None, list[R]]:
+    """Store checked records in order: a stored one on its row, loaded for update (the
+    record changed or vanished meanwhile: ConflictError, NotFoundError, naming it by its
+    reference or ``noun``), a new one on a row ``create`` makes (added to the session), by
+    ``store(session, row, record)``. Flushes after every ``batch`` records and yields how
+    many are stored (closing the save there rolls the caller's transaction back), flushes
+    after the last; returns the rows."""
+    rows: list[R] = []
     for done, record in enumerate(records, start=1):
-        row = load(record)
-        if row is None:
+        if record.id is None:
             row = create(record)
             session.add(row)
+        else:
+            row = load_for_update(session, model, record.id, record.version,
+                                  record.ref or noun)
         store(session, row, record)
         rows.append(row)
         if done % batch == 0:

@@ -187,9 +187,7 @@ def save_actions(session: Session, records: Sequence[ActionRecord], today: date,
     refs = iter(new_refs(session, Action, sum(1 for r in records if r.id is None and not r.ref),
                          {r.ref for r in records if r.ref}))
     return (yield from store_all(
-        session, records,
-        lambda r: None if r.id is None else load_for_update(
-            session, Action, r.id, r.version, r.ref or "The action"),
+        session, Action, "The action", records,
         lambda r: Action(ref=r.ref or next(refs)), store_action, batch))
 
 

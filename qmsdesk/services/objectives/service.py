@@ -25,7 +25,7 @@ from qmsdesk.services.dates import add_months
 from qmsdesk.services.errors import BatchValidationError, NotFoundError
 from qmsdesk.services.objectives import rules
 from qmsdesk.services.objectives.records import MeasurementRecord, ObjectiveRecord, ObjectiveRow
-from qmsdesk.services.records import conflict_guard, load_for_update, sync_children, touch
+from qmsdesk.services.records import conflict_guard, sync_children, touch
 from qmsdesk.services.validation import tidy_text
 
 _FIELDS = ("title", "description", "process", "policy_commitment", "kpi_name", "unit",
@@ -165,9 +165,7 @@ def save_objectives(session: Session, records: Sequence[ObjectiveRecord], today:
         wanted, new_refs(session, Objective, len(wanted), given, width=2,
                          prefix=f"OBJ-{year}-"), strict=True)}
     return (yield from store_all(
-        session, records,
-        lambda r: None if r.id is None else load_for_update(
-            session, Objective, r.id, r.version, r.ref or "The objective"),
+        session, Objective, "The objective", records,
         lambda r: Objective(ref=r.ref or refs[id(r)]), store_objective, batch))
 
 

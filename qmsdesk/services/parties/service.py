@@ -22,7 +22,7 @@ from qmsdesk.services.parties.records import (
     PartyRow,
     RequirementRecord,
 )
-from qmsdesk.services.records import conflict_guard, load_for_update, sync_children, touch
+from qmsdesk.services.records import conflict_guard, sync_children, touch
 from qmsdesk.services.validation import tidy_text
 
 _PARTY_FIELDS = ("name", "category", "internal", "description", "contact_person", "email",
@@ -154,9 +154,7 @@ def save_parties(session: Session, records: Sequence[PartyRecord], today: date,
     refs = iter(new_refs(session, Party, sum(1 for r in records if r.id is None and not r.ref),
                          {r.ref for r in records if r.ref}))
     return (yield from store_all(
-        session, records,
-        lambda r: None if r.id is None else load_for_update(
-            session, Party, r.id, r.version, r.ref or "The party"),
+        session, Party, "The party", records,
         lambda r: Party(ref=r.ref or next(refs)), store_party, batch))
 
 

@@ -203,9 +203,7 @@ def save_suppliers(session: Session, records: Sequence[SupplierRecord], today: d
 
     # An empty history on a new supplier: after a flush it is not loaded, row by row.
     return (yield from store_all(
-        session, records,
-        lambda r: None if r.id is None else load_for_update(
-            session, Supplier, r.id, r.version, r.ref or "The supplier"),
+        session, Supplier, "The supplier", records,
         lambda r: Supplier(ref=r.ref or next(refs), status=r.status, history=[]), store, batch))
 
 
