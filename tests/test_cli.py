@@ -206,8 +206,9 @@ def test_a_killed_tasks_working_folder_is_cleaned_at_the_next_start(tmp_path: Pa
     (stale / "registers" / "parties.csv").write_text("copies of the registers")
     fresh = tmp_path / "cache" / "tmp" / "pack-running"
     fresh.mkdir()
-    old = time.time() - 7 * 3600
-    os.utime(stale, (old, old))
+    now = time.time()  # the process's clock, which may be moved; set both times from it
+    os.utime(stale, (now - 7 * 3600, now - 7 * 3600))
+    os.utime(fresh, (now - 60, now - 60))
     result = run("verify", "--db", str(tmp_path / "missing.db"), data_dir=tmp_path)
     assert result.returncode != 0  # the command itself fails; the cleaning happened first
     assert not stale.exists() and fresh.exists()
