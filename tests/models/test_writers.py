@@ -82,3 +82,34 @@ def test_a_read_only_file_is_read_and_a_write_is_refused_in_one_sentence(empty_f
     message = str(caught.value)
     assert "read-only" in message and "nothing was saved" in message
     assert "\n" not in message
+
+
+def test_a_full_disk_during_a_save_changes_nothing_and_says_so(empty_file, tmp_path):
+    from sqlalchemy import event
+
+    from qmsdesk.models.db import DatabaseWriteFailed
+
+    path = tmp_path / "register.db"
+    shutil.copyfile(empty_file, path)
+    db = open_database(path, user="writer")
+    with db.session() as session:
+        session.add(Setting(key="organisation", value="Before Ltd"))
+
+    def no_room(dbapi_conn, _record) -> None:  # SQLite's own "database or disk is full"
+        pages = dbapi_conn.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_conn.execute(f"PRAGMA max_page_count = {pages}")
+
+    db.engine.dispose()
+    event.listen(db.engine, "connect", no_room)
+    try:
+        with pytest.raises(DatabaseWriteFailed) as caught, db.session() as session:
+            session.add(Setting(key="approved_by", value="x" * 200_000))
+    finally:
+        event.remove(db.engine, "connect", no_room)
+        db.close()
+    assert "the disk is full" in str(caught.value) and "nothing was saved" in str(caught.value)
+    reopened = open_database(path)
+    try:
+        assert _settings(reopened) == 1
+    finally:
+        reopened.close()
