@@ -50,12 +50,17 @@ def create_demo_database(path: Path, today: date) -> Generator[Progress, None, P
     partial = path.with_name(path.name + ".partial")
     for leftover in partial.parent.glob(partial.name + "*"):
         leftover.unlink()
-    db = open_workspace(partial, create=True)
     try:
-        yield from create_demo(db, today)
-    finally:
-        db.close()
-    partial.replace(path)
+        db = open_workspace(partial, create=True)
+        try:
+            yield from create_demo(db, today)
+        finally:
+            db.close()
+        partial.replace(path)
+    except BaseException:  # a full disk, a cancel, a kill signal: no half demo is left
+        for leftover in partial.parent.glob(partial.name + "*"):
+            leftover.unlink(missing_ok=True)
+        raise
     return path
 
 

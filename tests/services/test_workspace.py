@@ -47,3 +47,16 @@ def test_backup_is_a_complete_consistent_copy(tmp_path: Path, today: date):
     with pytest.raises(ServiceError, match="different file"):
         run_task(backup_database(db, tmp_path / "live.db"))
     db.close()
+
+
+def test_a_demo_that_cannot_be_finished_leaves_no_partial_file(tmp_path, monkeypatch):
+    from qmsdesk.services import workspace
+
+    def full_disk(db, today):
+        yield from ()
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("qmsdesk.services.demo.builder.create_demo", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        run_task(workspace.create_demo_database(tmp_path / "demo.db", date(2026, 11, 21)))
+    assert not list(tmp_path.glob("demo.db*"))  # neither the demo nor its .partial
