@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Generator
-from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from qmsdesk.services.org_settings import load_settings, save_settings
 from qmsdesk.services.progress import Progress
 from qmsdesk.services.user_settings import user_name
 
-__all__ = ["Database", "DatabaseError", "DatabaseNotFound", "DatabaseRefused", "backup_database",
+__all__ = ["Database", "DatabaseError", "DatabaseNotFound", "DatabaseRefused",
            "create_demo_database", "create_new_database", "open_workspace"]
 
 
@@ -62,20 +60,3 @@ def create_demo_database(path: Path, today: date) -> Generator[Progress, None, P
             leftover.unlink(missing_ok=True)
         raise
     return path
-
-
-def backup_database(db: Database, target: Path) -> Generator[Progress, None, Path]:
-    """A consistent copy of an open SQLite database (SQLite's online backup), page by page."""
-    if db.path is None:
-        raise ServiceError("Backups from the app are for SQLite files; back up a server "
-                           "database with its own tools (pg_dump).")
-    if target.resolve() == db.path.resolve():
-        raise ServiceError("Choose a different file for the backup than the open database.")
-    partial = target.with_name(target.name + ".partial")
-    yield Progress(0, 1, "Backing up…")
-    # SQLite's online backup copies a consistent snapshot even while the app has it open.
-    with closing(sqlite3.connect(db.path)) as source, closing(sqlite3.connect(partial)) as dest:
-        source.backup(dest)
-    partial.replace(target)
-    yield Progress(1, 1, "Backup complete")
-    return target
