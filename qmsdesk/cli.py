@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from qmsdesk import __version__, clock, paths
+from qmsdesk import registers as catalogue
 from qmsdesk.errors import UserFacingError
 from qmsdesk.reports.catalog import REPORT_KINDS
 
@@ -84,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "for a period into one zip with a sha256 manifest")
     _add_period_options(pack, required=True)
     pack.add_argument("--out", required=True, metavar="FILE.zip", help="output zip file")
-    registers = ("parties", "objectives", "actions", "suppliers")
+    registers = [register.key for register in catalogue.exportable()]
     export = command("export", "write a register to a spreadsheet (.xlsx, .zip of CSVs, .csv)")
     export.add_argument("register", choices=registers, help="which register")
     export.add_argument("--out", required=True, metavar="FILE", help="FILE.xlsx, FILE.zip or "
@@ -93,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("register", choices=registers, help="which register")
     template.add_argument("--out", required=True, metavar="FILE", help="FILE.xlsx, .zip or .csv")
     load = command("import", "import a register from a spreadsheet: all rows or none")
-    load.add_argument("register", choices=registers, help="which register")
+    load.add_argument("register", choices=[register.key for register in catalogue.importable()],
+                      help="which register")
     load.add_argument("file", metavar="FILE", help="FILE.xlsx, FILE.zip or FILE.csv")
     load.add_argument("--dry-run", action="store_true",
                       help="check the file and report, write nothing")

@@ -1,19 +1,41 @@
-"""The register catalogue: the one list of registers and the pages that show them.
+"""The register catalogue: the one list of registers, their pages, layouts and reports.
 
 Parts are named as import strings ("module:Class") so that reading the catalogue loads
-nothing: the window imports a page when it builds it. Plain data, no Qt, no SQLAlchemy.
+nothing: the window imports a page when it builds it, an import its adapter when it runs
+(``load``). Plain data, no Qt, no SQLAlchemy. The other lists of registers derive from it:
+the command line's choices, exchange.registers.REGISTERS and exchange.adapters.ADAPTERS,
+reports.catalog.REPORT_KINDS and org_settings.DEFAULT_DOCUMENT_NUMBERS.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Report:
+    """A register's controlled report: its key (the CLI's ``report KIND``), title, the
+    module that builds its content (``content(db, request)``), file name and the default
+    document number printed on it."""
+
+    key: str
+    title: str
+    module: str
+    file_stem: str
+    document_number: str = ""
+    periodic: bool = False  # covers a period (--from/--to) rather than a snapshot
+
+    def file_name(self, period: str) -> str:
+        return f"{self.file_stem}-{period}.pdf"
 
 
 @dataclass(frozen=True)
 class Register:
-    """One register: its key, what the navigation calls it, its page, and the kinds of
-    record (audit entity names) whose changes belong to it."""
+    """One register: its key, what the navigation calls it, its page, the kinds of
+    record (audit entity names) whose changes belong to it, and its optional parts."""
 
     key: str
     label: str
@@ -21,6 +43,10 @@ class Register:
     icon: str  # a QStyle.StandardPixmap name
     entities: frozenset[str]
     shows: frozenset[str] = frozenset()  # other registers the page's rows depend on
+    # The parts a register may have, as import strings ("module:NAME"), or plain values:
+    exchange: str = ""  # its spreadsheet layout, a RegisterSpec (export, template, import)
+    importer: str = ""  # its import Adapter class (needs ``exchange`` too)
+    report: Report | None = None  # its controlled report (reports.catalog.REPORT_KINDS)
 
 
 def _entities(*names: str) -> frozenset[str]:
@@ -35,22 +61,41 @@ REGISTERS: tuple[Register, ...] = (
              shows=frozenset({"parties", "objectives", "suppliers", "actions", "settings"})),
     Register("parties", "Interested parties", "qmsdesk.ui.pages.parties_page:PartiesPage",
              "SP_DirHomeIcon",
-             _entities("party", "party requirement", "party engagement")),
+             _entities("party", "party requirement", "party engagement"),
+             exchange="qmsdesk.services.parties.sheets:SPEC",
+             importer="qmsdesk.services.parties.importing:PartiesAdapter",
+             report=Report("parties", "Interested parties register",
+                           "qmsdesk.reports.parties_report", "interested-parties",
+                           "QMS-REG-4.2")),
     Register("objectives", "Objectives", "qmsdesk.ui.pages.objectives_page:ObjectivesPage",
              "SP_FileDialogDetailedView",
              _entities("quality policy", "objective", "measurement"),
-             shows=frozenset({"parties", "actions"})),
+             shows=frozenset({"parties", "actions"}),
+             exchange="qmsdesk.services.objectives.sheets:SPEC",
+             importer="qmsdesk.services.objectives.importing:ObjectivesAdapter",
+             report=Report("objectives", "Quality policy and objectives",
+                           "qmsdesk.reports.objectives_report", "quality-objectives",
+                           "QMS-REG-6.2")),
     Register("suppliers", "Suppliers", "qmsdesk.ui.pages.suppliers_page:SuppliersPage",
              "SP_DriveNetIcon",
              _entities("supplier", "supplier certificate", "supplier status change",
                        "supplier review", "review score"),
-             shows=frozenset({"parties", "actions", "settings"})),
+             shows=frozenset({"parties", "actions", "settings"}),
+             exchange="qmsdesk.services.suppliers.sheets:SPEC",
+             importer="qmsdesk.services.suppliers.importing:SuppliersAdapter",
+             report=Report("suppliers", "Approved supplier list and supplier evaluation",
+                           "qmsdesk.reports.suppliers_report", "suppliers", "QMS-REG-8.4")),
     Register("actions", "Actions", "qmsdesk.ui.pages.actions_page:ActionsPage",
              "SP_DialogApplyButton", _entities("action"),
-             shows=frozenset({"parties", "objectives", "suppliers", "reports"})),
+             shows=frozenset({"parties", "objectives", "suppliers", "reports"}),
+             exchange="qmsdesk.services.actions.sheets:SPEC",
+             importer="qmsdesk.services.actions.importing:ActionsAdapter"),
     Register("reports", "Reports", "qmsdesk.ui.pages.reports_page:ReportsPage",
              "SP_FileDialogContentsView", _entities("management review"),
-             shows=frozenset({"actions", "settings"})),
+             shows=frozenset({"actions", "settings"}),
+             report=Report("management-review", "Management review input pack",
+                           "qmsdesk.reports.management_review_report", "management-review",
+                           "QMS-REC-9.3", periodic=True)),
     Register("settings", "Settings", "", "", _entities("setting", "review criterion")),
 )
 
@@ -73,3 +118,30 @@ def watched_by(key: str) -> frozenset[str]:
     """The registers whose changes the page of ``key`` shows: its own and those it lists."""
     register = BY_KEY[key]
     return frozenset({key}) | register.shows
+
+
+def load(name: str) -> Any:
+    """What an import string names ("package.module:NAME"), importing the module now."""
+    module, _, attribute = name.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+def exportable() -> tuple[Register, ...]:
+    """The registers that go to and from spreadsheets (export, template), in order."""
+    return tuple(register for register in REGISTERS if register.exchange)
+
+
+def importable() -> tuple[Register, ...]:
+    """The exportable registers that can also be imported (they have an Adapter)."""
+    return tuple(register for register in exportable() if register.importer)
+
+
+def reports() -> tuple[Report, ...]:
+    """The registers' reports, in navigation order."""
+    return tuple(register.report for register in REGISTERS if register.report)
+
+
+def document_numbers() -> dict[str, str]:
+    """Report key -> the default document number printed on it."""
+    return {report.key: report.document_number for report in reports()
+            if report.document_number}

@@ -36,3 +36,64 @@ def test_a_change_reaches_the_registers_that_show_it():
     assert registers.watched_by("parties") == {"parties"}
     shows = {key for register in registers.REGISTERS for key in register.shows}
     assert shows <= set(registers.BY_KEY)
+
+
+def test_the_exchange_registers_are_the_catalogues_layouts():
+    from qmsdesk.services.exchange.registers import REGISTERS, RegisterSpec
+
+    keys = [register.key for register in registers.exportable()]
+    assert keys == ["parties", "objectives", "suppliers", "actions"]
+    assert list(REGISTERS) == keys
+    for register in registers.exportable():
+        spec = registers.load(register.exchange)
+        assert isinstance(spec, RegisterSpec)
+        assert REGISTERS[register.key] is spec
+        assert spec.key == register.key
+
+
+def test_the_import_adapters_are_the_catalogues():
+    from qmsdesk.services.exchange.adapters import ADAPTERS, Adapter, adapter_for
+
+    assert {r.key: r.importer for r in registers.importable()} == ADAPTERS
+    assert set(ADAPTERS) == {"parties", "objectives", "suppliers", "actions"}
+    for key in ADAPTERS:
+        adapter = adapter_for(key)
+        assert isinstance(adapter, Adapter)
+        assert adapter.key == key
+
+
+def test_the_command_lines_register_choices_are_the_catalogues():
+    from qmsdesk.cli import build_parser
+
+    commands = next(a for a in build_parser()._actions if a.dest == "command")
+    choices = {name: next(a.choices for a in sub._actions if a.dest in ("register", "kind"))
+               for name, sub in commands.choices.items()
+               if name in ("export", "template", "import", "report")}
+    assert list(choices["export"]) == [r.key for r in registers.exportable()]
+    assert list(choices["template"]) == [r.key for r in registers.exportable()]
+    assert list(choices["import"]) == [r.key for r in registers.importable()]
+    assert list(choices["report"]) == [report.key for report in registers.reports()]
+
+
+def test_the_reports_and_their_document_numbers_are_the_catalogues():
+    from qmsdesk.reports.catalog import REPORT_KINDS
+    from qmsdesk.services.org_settings import DEFAULT_DOCUMENT_NUMBERS
+
+    assert list(REPORT_KINDS) == ["parties", "objectives", "suppliers", "management-review"]
+    assert list(REPORT_KINDS.values()) == list(registers.reports())
+    numbers = {r.report.key: r.report.document_number for r in registers.REGISTERS if r.report}
+    assert numbers == DEFAULT_DOCUMENT_NUMBERS
+    assert DEFAULT_DOCUMENT_NUMBERS["management-review"] == "QMS-REC-9.3"
+    for kind in REPORT_KINDS.values():
+        assert hasattr(importlib.import_module(kind.module), "content")
+
+
+def test_the_demo_refuses_a_database_holding_any_registers_records():
+    from qmsdesk.services.demo.builder import register_models
+
+    models = register_models()
+    entities = {model.audit_entity for model in models}
+    owned = {e for r in registers.REGISTERS if r.key != "settings" for e in r.entities}
+    assert entities == owned
+    assert len(models) == len(entities)
+    assert "setting" not in entities and {"party", "action", "review score"} <= entities

@@ -10,16 +10,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from qmsdesk import registers as catalogue
 from qmsdesk.models.db import Database
 from qmsdesk.models.settings import Setting
 from qmsdesk.services.errors import ValidationError
 
-DEFAULT_DOCUMENT_NUMBERS = {
-    "parties": "QMS-REG-4.2",
-    "objectives": "QMS-REG-6.2",
-    "suppliers": "QMS-REG-8.4",
-    "management-review": "QMS-REC-9.3",
-}
+DEFAULT_DOCUMENT_NUMBERS = catalogue.document_numbers()  # report kind -> number
 LOGO_FILE_LIMIT = 5 * 1024 * 1024
 LOGO_PIXELS = (600, 240)  # stored size: sharp at the printed 45 x 18 mm, small in the database
 

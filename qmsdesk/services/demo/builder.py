@@ -22,18 +22,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from qmsdesk.models.base import Base
+from qmsdesk import registers as catalogue
+from qmsdesk.models.base import Audited, Base
 from qmsdesk.models.db import Database
-from qmsdesk.models.objectives import Action, Measurement, Objective, QualityPolicy
-from qmsdesk.models.parties import Party
-from qmsdesk.models.reviews import ManagementReview
-from qmsdesk.models.suppliers import (
-    Certificate,
-    ReviewScore,
-    Supplier,
-    SupplierReview,
-    SupplierStatusChange,
-)
+from qmsdesk.models.registry import metadata
 from qmsdesk.services.demo import objectives as demo_objectives
 from qmsdesk.services.demo import parties as demo_parties
 from qmsdesk.services.demo import reviews as demo_reviews
@@ -56,10 +48,8 @@ STAFF: Mapping[str, str] = {
     "hse": "Liam Brennan",            # Health, Safety & Environment Advisor
 }
 
-# Registers that must be empty before demo data goes in (a demo never mixes with real data).
-_REGISTERS: tuple[type[Base], ...] = (Party, QualityPolicy, Objective, Measurement, Action,
-                                      Supplier, Certificate, SupplierStatusChange,
-                                      SupplierReview, ReviewScore, ManagementReview)
+# The organisation's settings are not records: the demo writes its own over them.
+_NOT_RECORDS = frozenset({"settings"})
 
 Builder = Callable[[Database, date, random.Random, Mapping[str, str]], Iterator[str]]
 
@@ -103,10 +93,25 @@ def section_rng(key: str) -> random.Random:
     return random.Random(f"{SEED}:{key}")
 
 
+def register_models() -> tuple[type[Base], ...]:
+    """The mapped classes of every register's records (the catalogue's kinds of record),
+    register by register: the tables that must be empty before demo data goes in."""
+    assert metadata.tables  # every mapped module is loaded
+    order = {register.key: n for n, register in enumerate(catalogue.REGISTERS)}
+    found: list[tuple[int, str, type[Base]]] = []
+    for mapper in Base.registry.mappers:
+        model: type[Base] = mapper.class_
+        if issubclass(model, Audited):  # whose audit_entity names its kind of record
+            owners = catalogue.registers_of({getattr(model, "audit_entity", "")})
+            found.extend((order[key], str(model.__tablename__), model)
+                         for key in owners - _NOT_RECORDS)
+    return tuple(model for _, _, model in sorted(found, key=lambda item: item[:2]))
+
+
 def ensure_empty(db: Database) -> None:
     """Refuse to mix demo data with existing records (names would clash, data would mislead)."""
     with db.read() as session:
-        for model in _REGISTERS:
+        for model in register_models():
             count = session.scalar(select(func.count()).select_from(model)) or 0
             if count:
                 raise ServiceError(

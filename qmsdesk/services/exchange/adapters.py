@@ -10,7 +10,6 @@ for references and saving, and the list of adapters (by name: they import this m
 from __future__ import annotations
 
 import copy
-import importlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
@@ -22,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qmsdesk import registers as catalogue
 from qmsdesk.models.base import RegisterRecord
 from qmsdesk.models.db import Database
 from qmsdesk.services.errors import ConflictError
@@ -449,17 +449,12 @@ def _numbered_refs(prefix: str, taken: Sequence[str], count: int, width: int = 4
     return [f"{prefix}{n:0{width}d}" for n in range(start, start + count)]
 
 
-# register -> (module, adapter class), imported when that register is imported: each
-# register's importing module builds on this one, so this one names them, never imports them.
-ADAPTERS: dict[str, tuple[str, str]] = {
-    "parties": ("qmsdesk.services.parties.importing", "PartiesAdapter"),
-    "objectives": ("qmsdesk.services.objectives.importing", "ObjectivesAdapter"),
-    "actions": ("qmsdesk.services.actions.importing", "ActionsAdapter"),
-    "suppliers": ("qmsdesk.services.suppliers.importing", "SuppliersAdapter"),
-}
+# register -> its Adapter class as an import string, from the catalogue; imported when that
+# register is imported: each register's importing module builds on this one, so this one
+# names them, never imports them.
+ADAPTERS: dict[str, str] = {r.key: r.importer for r in catalogue.importable()}
 
 
 def adapter_for(key: str) -> Adapter:
-    module, name = ADAPTERS[key]
-    adapter: Adapter = getattr(importlib.import_module(module), name)()
+    adapter: Adapter = catalogue.load(ADAPTERS[key])()
     return adapter

@@ -15,69 +15,46 @@ File layouts:
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
-from dataclasses import dataclass
+from collections.abc import Generator, Iterator, Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qmsdesk import registers as catalogue
 from qmsdesk.models.db import Database
 from qmsdesk.services.errors import ServiceError
-from qmsdesk.services.exchange import columns as cols
-from qmsdesk.services.exchange.columns import Column, Table
+from qmsdesk.services.exchange.specs import NOT_IMPORTED, RegisterSpec, SheetSpec
 from qmsdesk.services.exchange.tables import raw_rows
 from qmsdesk.services.progress import Progress
 
 if TYPE_CHECKING:
     from qmsdesk.services.exchange.spreadsheet_io import SheetOut
 
-NOT_IMPORTED = ("timestamp", "exact timestamp")
+__all__ = ["NOT_IMPORTED", "REGISTERS", "RegisterSpec", "SheetSpec", "check_format",
+           "export_register", "sibling_csv", "write_template"]
+
 FORMATS = (".xlsx", ".csv", ".zip")
 
 
-@dataclass(frozen=True)
-class SheetSpec:
-    """One table of a register as a sheet; ``parent`` is the header naming the parent."""
+class _Specs(Mapping[str, RegisterSpec]):
+    """Register key -> its layout, as the catalogue names them (qmsdesk.registers). Read
+    when first asked: each layout lives in its register's package, which builds on this."""
 
-    table: Table
-    parent: str | None = None
+    @cached_property
+    def _specs(self) -> dict[str, RegisterSpec]:
+        return {r.key: catalogue.load(r.exchange) for r in catalogue.exportable()}
 
-    @property
-    def name(self) -> str:
-        return self.table.name
+    def __getitem__(self, key: str) -> RegisterSpec:
+        return self._specs[key]
 
-    @property
-    def columns(self) -> tuple[Column, ...]:
-        return tuple(c for c in self.table.columns if c.kind not in NOT_IMPORTED)
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._specs)
 
-    @property
-    def headers(self) -> tuple[str, ...]:
-        return tuple(c.header for c in self.columns)
+    def __len__(self) -> int:
+        return len(self._specs)
 
 
-@dataclass(frozen=True)
-class RegisterSpec:
-    key: str
-    title: str
-    sheets: tuple[SheetSpec, ...]  # the main table first
-
-    @property
-    def main(self) -> SheetSpec:
-        return self.sheets[0]
-
-
-REGISTERS: dict[str, RegisterSpec] = {spec.key: spec for spec in (
-    RegisterSpec("parties", "Interested parties", (
-        SheetSpec(cols.PARTIES), SheetSpec(cols.REQUIREMENTS, "Party reference"),
-        SheetSpec(cols.ENGAGEMENTS, "Party reference"))),
-    RegisterSpec("objectives", "Quality objectives", (
-        SheetSpec(cols.OBJECTIVES), SheetSpec(cols.MEASUREMENTS, "Objective reference"))),
-    RegisterSpec("actions", "Action log", (SheetSpec(cols.ACTIONS),)),
-    RegisterSpec("suppliers", "Suppliers", (
-        SheetSpec(cols.SUPPLIERS), SheetSpec(cols.CERTIFICATES, "Supplier reference"),
-        SheetSpec(cols.STATUS_HISTORY, "Supplier reference"),
-        SheetSpec(cols.REVIEWS, "Supplier reference"),
-        SheetSpec(cols.REVIEW_SCORES, "Review reference"))),
-)}
+REGISTERS: Mapping[str, RegisterSpec] = _Specs()
 
 
 def check_format(path: Path) -> str:
