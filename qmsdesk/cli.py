@@ -283,6 +283,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CommandError(f"{path} does not exist")
     db = _open(args)
     try:
+        if not args.dry_run:  # the day's backup before the biggest write there is
+            from qmsdesk.services.backups import automatic_backup
+
+            automatic_backup(db)
         result = run_task(run_import(db, args.register, path, clock.today(),
                                      dry_run=args.dry_run, encoding=args.encoding))
     except ImportRefused as exc:

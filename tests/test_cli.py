@@ -179,6 +179,7 @@ def test_export_template_and_import_with_a_refused_file(demo_db: Path, tmp_path:
     dry = run("import", "parties", str(out), "--db", str(empty), "--dry-run",
               data_dir=tmp_path)
     assert dry.returncode == 0 and "would create 32" in dry.stdout
+    assert not list(tmp_path.glob("backups/empty-*/auto-*.db"))  # a dry run writes nothing
     workbook = openpyxl.load_workbook(out)
     workbook["parties"]["I3"] = "very high"
     workbook.save(tmp_path / "bad.xlsx")
@@ -191,6 +192,8 @@ def test_export_template_and_import_with_a_refused_file(demo_db: Path, tmp_path:
         "  parties, row 3, column 'Influence': 'very high' is not a whole number (e.g. 12)"]
     done = run("import", "parties", str(out), "--db", str(empty), data_dir=tmp_path)
     assert done.returncode == 0 and "Imported: 32 created" in done.stdout
+    # the day's backup, taken before the first import that may write (once a day)
+    assert len(list(tmp_path.glob("backups/empty-*/auto-*.db"))) == 1
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     assert_one_line_error(run("import", "parties", str(broken), "--db", str(empty),
