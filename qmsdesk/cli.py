@@ -142,10 +142,10 @@ def _open(args: argparse.Namespace, create: bool = False,  # noqa: ANN202 - lazy
     not change (a read-only file or folder) read-only, writing nothing in it or beside it."""
     from qmsdesk.models.db import open_database
     from qmsdesk.services.user_settings import user_name
+    from qmsdesk.services.workspace import may_only_read
 
     target = _target(args, require_existing=not create)
-    readonly = reads_only and isinstance(target, Path) and not (
-        os.access(target, os.W_OK) and os.access(target.parent, os.W_OK))
+    readonly = reads_only and may_only_read(target)
     return open_database(target, user=user_name(), create=create, readonly=readonly)
 
 

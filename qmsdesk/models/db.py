@@ -77,6 +77,7 @@ class Database:
     upgraded_from: str | None = None
     info: dict[str, Any] = field(default_factory=dict)
     listeners: list[ChangeListener] = field(default_factory=list)
+    readonly: bool = False  # opened for reading only: every write is refused
 
     @contextmanager
     def session(self, write: bool = True) -> Iterator[Session]:
@@ -429,4 +430,5 @@ def open_database(
     install_audit_hook(factory)
     event.listen(factory, "after_flush", _note_changes)
     return Database(url=url, engine=engine, factory=factory, user=user, path=path,
-                    backup_path=backup, upgraded_from=current if backup else None)
+                    backup_path=backup, upgraded_from=current if backup else None,
+                    readonly=readonly)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Generator
 from datetime import date
 from pathlib import Path
@@ -23,7 +24,18 @@ __all__ = ["Database", "DatabaseError", "DatabaseNotFound", "DatabaseRefused",
 
 
 def open_workspace(target: str | Path, create: bool = False) -> Database:
-    return open_database(target, user=user_name(), create=create)
+    """Open a database for the app; a file the user may not change (the file or its folder
+    is read-only) is opened read-only, writing nothing beside it."""
+    return open_database(target, user=user_name(), create=create,
+                         readonly=may_only_read(target))
+
+
+def may_only_read(target: str | Path) -> bool:
+    """Whether ``target`` is an existing database file that this user may not change."""
+    if "://" in str(target):
+        return False
+    path = Path(target).expanduser()
+    return path.is_file() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
 
 
 def create_new_database(path: Path, organisation: str) -> Database:

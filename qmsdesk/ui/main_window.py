@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from qmsdesk import __version__, clock, paths, registers
 from qmsdesk.ui.errors import show_error
@@ -67,8 +75,19 @@ class MainWindow(QMainWindow):
         self.placeholder.setWordWrap(True)
         self._set_placeholder(self.tr("Opening database…"))
         self.stack.addWidget(self.placeholder)
+        # Above the pages: says when the open file can only be read.
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #fff4ce; color: #4d3800; padding: 6px 16px;")
+        self.banner.hide()
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.stack, 1)
         layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
+        layout.addWidget(right, 1)
         self.setCentralWidget(body)
         self.nav.currentRowChanged.connect(self._show_page)
 
@@ -279,6 +298,11 @@ class MainWindow(QMainWindow):
             self.db.close()
         self.db = db
         db.subscribe(self._entities_changed.emit)
+        self.banner.setText(self.tr(
+            "Read-only: this file or its folder cannot be changed from here. You can look, "
+            "search and print; to make changes, copy the file to a folder where you may "
+            "write, or ask for write access."))
+        self.banner.setVisible(db.readonly)
         self._db_label.setText(self.tr("Database: %s") % db.display_name)
         self.setWindowTitle(f"QMS Desk — {db.display_name}")
         self.statusBar().showMessage(self.tr("Opened %s") % db.display_name, 5000)

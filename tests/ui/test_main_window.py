@@ -114,3 +114,27 @@ def test_help_about_shows_the_version_and_where_the_data_is(window, sample_db: P
     assert str(sample_db.name) in text
     assert str(paths.data_dir()) in text and str(paths.log_dir()) in text
     assert "PySide6 6." in text
+
+
+def test_a_file_that_may_only_be_read_opens_read_only_with_a_banner(window, qtbot, monkeypatch,
+                                                                    sample_db):
+    import pytest
+
+    from qmsdesk.models.db import DatabaseWriteFailed
+    from qmsdesk.services import workspace
+    from qmsdesk.services.parties import service as parties
+
+    assert not window.banner.isVisible()
+    window.db.close()
+    window.db = None
+    # The file or its folder is read-only (root ignores file modes, so the check is faked).
+    monkeypatch.setattr(workspace.os, "access", lambda path, mode: False)
+    assert window.open_database(sample_db)
+    assert window.db.readonly and window.banner.isVisible()
+    assert "Read-only" in window.banner.text()
+    record = parties.get_party(window.db, 1)
+    record.owner = "Someone"
+    with pytest.raises(DatabaseWriteFailed, match="read-only"):
+        parties.save_party(window.db, record, window.today)
+    # nothing was written beside the file: no -wal, no -shm
+    assert sorted(p.name for p in sample_db.parent.glob("sample.db*")) == ["sample.db"]
