@@ -223,15 +223,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise CommandError(f"report {kind.key} is a snapshot as of today; "
                            "--from/--to apply to management-review only")
     out = _output(args.out)
-    db = _open(args)
+    db = _open(args, reads_only=True)
     try:
         issued = run_task(generate_report(db, kind.key, out, _request(args)))
     finally:
         db.close()
-    assert issued.log is not None  # generate_report records the report by default
     state = "new revision" if issued.new_revision else "content unchanged"
     print(f"Report written: {issued.path} (revision {issued.revision}, {state}, "
-          f"{issued.pages} pages, sha256 {issued.log.sha256})")
+          f"{issued.pages} pages, sha256 {issued.issue.sha256})")
+    if issued.log is None:
+        print("Not logged: the database is read-only, so the report log could not record "
+              "this issue.")
     return EXIT_OK
 
 
@@ -240,7 +242,7 @@ def cmd_auditor_pack(args: argparse.Namespace) -> int:
     from qmsdesk.services.progress import run_task
 
     out = _output(args.out)
-    db = _open(args)
+    db = _open(args, reads_only=True)
     try:
         pack = run_task(write_auditor_pack(db, out, _request(args)))
     finally:

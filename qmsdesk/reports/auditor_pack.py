@@ -150,7 +150,8 @@ def write_auditor_pack(db: Database, out_path: Path,
         (root / MANIFEST).write_text(manifest, encoding="utf-8", newline="\n")
         yield Progress(total - 1, total, "Writing the zip")
         _zip(root, [*files, MANIFEST], out_path)
-    record_reports(db, issues)
+    if not db.readonly:  # a read-only database cannot log them; the pack is made all the same
+        record_reports(db, issues)
     return AuditorPack(out_path, tuple(files))
 
 

@@ -119,7 +119,9 @@ def issue(db: Database, content: ReportContent, out_path: Path, request: ReportR
         pages=built.pages, fingerprint=fingerprint, sha256=file_sha256(built.path),
         path=str(in_archive[0] if in_archive else built.path.resolve()),
         member=in_archive[1] if in_archive else "")
-    log = record_reports(db, [issued])[0] if record else None
+    # A database that may only be read cannot log the issue; the report is issued all the
+    # same (the caller says it was not logged).
+    log = record_reports(db, [issued])[0] if record and not db.readonly else None
     return IssuedReport(built.path, issued, log)
 
 

@@ -101,3 +101,28 @@ def test_verify_on_the_command_line_prints_and_checks_the_anchor(demo_file, tmp_
     bad = verify("--expect", "12:nothex")
     assert bad.returncode != 0 and "not an audit-trail anchor" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_reports_and_packs_from_a_database_that_may_only_be_read(demo_file, tmp_path):
+    from datetime import date
+
+    from qmsdesk.reports.auditor_pack import write_auditor_pack
+    from qmsdesk.reports.issue import ReportRequest, generate_report
+    from qmsdesk.services.progress import run_task
+    from qmsdesk.services.report_log import list_report_log
+
+    path = tmp_path / "archive" / "demo.db"
+    path.parent.mkdir()
+    shutil.copyfile(demo_file, path)
+    db = open_database(path, readonly=True)  # a file on a read-only share, say
+    try:
+        request = ReportRequest(date(2026, 11, 21), "Auditor")
+        issued = run_task(generate_report(db, "parties", tmp_path / "p.pdf", request))
+        pack = run_task(write_auditor_pack(db, tmp_path / "pack.zip", ReportRequest(
+            date(2026, 11, 21), "Auditor", date(2026, 1, 1), date(2026, 11, 21))))
+        assert issued.log is None and issued.pages > 1 and pack.path.is_file()
+        assert list_report_log(db) == []  # nothing could be logged, and nothing was
+        assert verify_database(db).ok
+    finally:
+        db.close()
+    assert sorted(p.name for p in path.parent.iterdir()) == ["demo.db"]  # nothing beside it
