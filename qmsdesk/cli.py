@@ -106,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
                                "folder (taken automatically once a day too)")
     backup.add_argument("--list", action="store_true",
                         help="list the database's backups instead, newest first")
+    backup.add_argument("--keep", metavar="DAYS,WEEKS,MONTHS",
+                        help="from now on keep the newest automatic backup of that many "
+                             "days, weeks and months (default 7,4,12), and apply it")
     restore = command("restore", "put a backup in place of the database (the current file "
                                  "is backed up first); close QMS Desk before")
     restore.add_argument("backup", metavar="BACKUP.db", help="a file 'backup --list' names")
@@ -332,6 +335,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
         if db.path is None:
             raise CommandError("back up a server database with the server's own tools "
                                "(for PostgreSQL: pg_dump)")
+        if args.keep:
+            days, weeks, months = backups.set_keep(args.keep)
+            removed = backups.rotate(db.path)
+            print(f"Keeping the newest automatic backup of {days} days, {weeks} weeks and "
+                  f"{months} months; {len(removed)} older ones removed.")
+            return EXIT_OK
         if args.list:
             found = backups.list_backups(db.path)
             print(f"Backups of {db.display_name} in {backups.backup_folder(db.path)}:"

@@ -20,13 +20,16 @@ from pathlib import Path
 from qmsdesk import clock, paths
 from qmsdesk.models.backup import unused_name, verified_copy
 from qmsdesk.models.db import Database
+from qmsdesk.services import user_settings
 from qmsdesk.services.errors import ServiceError
 from qmsdesk.services.progress import Progress
 
 AUTO, MANUAL, BEFORE_RESTORE = "auto", "manual", "before-restore"
 KINDS = (AUTO, MANUAL, BEFORE_RESTORE)
-# Automatic backups kept: the newest of each of the last 7 days, 4 weeks and 12 months.
+# Automatic backups kept by default: the newest of each of the last 7 days, 4 weeks and
+# 12 months; each user may change them (keep(), set_keep(): `qmsdesk backup --keep`).
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
+KEEP_SETTING = "backups_keep"
 AUTO_EVERY = timedelta(days=1)
 _NAME = re.compile(r"(?P<kind>auto|manual|before-restore)-(?P<stamp>\d{8}-\d{6})"
                    r"(?:-(?P<number>\d+))?\.db")
@@ -110,19 +113,44 @@ def automatic_backup(db: Database) -> Backup | None:
     return taken
 
 
+def keep() -> tuple[int, int, int]:
+    """How many days, weeks and months of automatic backups this user keeps."""
+    value = user_settings.load().get(KEEP_SETTING)
+    if (isinstance(value, list) and len(value) == 3 and all(
+            isinstance(n, int) and not isinstance(n, bool) for n in value)
+            and value[0] >= 1 and min(value) >= 0):
+        return value[0], value[1], value[2]
+    return KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY
+
+
+def set_keep(text: str) -> tuple[int, int, int]:
+    """Keep "DAYS,WEEKS,MONTHS" of automatic backups from now on (e.g. "7,4,12")."""
+    parts = [part.strip() for part in text.split(",")]
+    if len(parts) != 3 or not all(part.isdigit() for part in parts) or int(parts[0]) < 1 \
+            or max(int(part) for part in parts) > 1000:
+        raise ServiceError(f"'{text}' is not DAYS,WEEKS,MONTHS of backups to keep, e.g. "
+                           "7,4,12 (at least 1 day).")
+    chosen = (int(parts[0]), int(parts[1]), int(parts[2]))
+    values = user_settings.load()
+    values[KEEP_SETTING] = list(chosen)
+    user_settings.save(values)
+    return chosen
+
+
 def _kept(backups: Iterable[Backup]) -> set[Path]:
     """Of the automatic backups (newest first): the newest per day, ISO week and month,
     for as many days, weeks and months as are kept."""
     kept: set[Path] = set()
-    for period, keep in ((lambda d: d, KEEP_DAILY),
-                         (lambda d: d.isocalendar()[:2], KEEP_WEEKLY),
-                         (lambda d: (d.year, d.month), KEEP_MONTHLY)):
+    days, weeks, months = keep()
+    for period, count in ((lambda d: d, days),
+                          (lambda d: d.isocalendar()[:2], weeks),
+                          (lambda d: (d.year, d.month), months)):
         seen: list[object] = []
         for backup in backups:
             key = period(backup.taken_at.date())
             if key not in seen:
                 seen.append(key)
-                if len(seen) > keep:
+                if len(seen) > count:
                     break
                 kept.add(backup.path)
     return kept

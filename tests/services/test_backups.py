@@ -137,3 +137,20 @@ def test_backup_and_restore_on_the_command_line(register, tmp_path):
     missing = run("restore", "nothing-2020.db")
     assert missing.returncode == 1 and "does not exist" in missing.stderr
     assert len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_how_many_backups_are_kept_is_each_users_choice(register):
+    assert backups.keep() == (7, 4, 12)
+    with pytest.raises(ServiceError, match="DAYS,WEEKS,MONTHS"):
+        backups.set_keep("0,4,12")
+    with pytest.raises(ServiceError, match="DAYS,WEEKS,MONTHS"):
+        backups.set_keep("seven")
+    assert backups.set_keep("2, 2, 0") == (2, 2, 0) and backups.keep() == (2, 2, 0)
+    folder = backups.backup_folder(register.path)
+    folder.mkdir(parents=True)
+    for day in range(30):
+        when = datetime(2026, 10, 1, 9, 0) + timedelta(days=day)
+        (folder / f"auto-{when:%Y%m%d-%H%M%S}.db").write_bytes(b"x")
+    backups.rotate(register.path)
+    left = [b.taken_at.date().isoformat() for b in backups.list_backups(register.path)]
+    assert left == ["2026-10-30", "2026-10-29", "2026-10-25"]  # 2 days; 2 weeks: +25th

@@ -33,12 +33,15 @@ class BackupsDialog(QDialog):
         self.resize(900, 420)
         self._file, self._back_up, self._restore = database_file, back_up, restore
         layout = QVBoxLayout(self)
+        days, weeks, months = backups.keep()
         note = QLabel(self.tr(
             "Backups of %1, newest first. QMS Desk writes one automatically each day it "
-            "opens the file and keeps the newest of the last 7 days, 4 weeks and 12 months; "
-            "backups you make yourself are kept until you delete them. Each is checked before "
-            "it is listed.\nFolder: %2").replace("%1", database_file.name).replace(
-            "%2", str(backups.backup_folder(database_file))))
+            "opens the file and keeps the newest of the last %3 days, %4 weeks and %5 months "
+            "('qmsdesk backup --keep' changes that); backups you make yourself are kept until "
+            "you delete them. Each is checked before it is listed.\nFolder: %2")
+            .replace("%1", database_file.name)
+            .replace("%2", str(backups.backup_folder(database_file)))
+            .replace("%3", str(days)).replace("%4", str(weeks)).replace("%5", str(months)))
         note.setWordWrap(True)
         note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(note)
