@@ -88,12 +88,3 @@ def verified_copy(connect_source: Callable[[], sqlite3.Connection], target: Path
                            "space or choose another folder; nothing was changed.") from exc
     return target
 
-
-def clean_partials(folder: Path) -> list[Path]:
-    """Remove copies left half-written by an interrupted backup; return what was removed."""
-    removed = []
-    for path in folder.glob(f"*{PARTIAL}"):
-        with suppress(OSError):
-            path.unlink()
-            removed.append(path)
-    return removed

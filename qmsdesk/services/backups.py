@@ -200,13 +200,20 @@ def restore(database_file: Path, backup: Path) -> Backup:
     return safety
 
 
-def describe(backup: Backup) -> str:
-    """One line for a list: when, which kind, size and what it holds."""
-    counts = ", ".join(f"{n} {label}" for label, n in backup.counts().items())
+def holdings(backup: Backup) -> str:
+    """What a backup holds, e.g. "32 parties, 10 objectives, 23 suppliers, 38 actions"
+    (reads the copy: a count per register)."""
+    return ", ".join(f"{n} {label}" for label, n in backup.counts().items()) or "unreadable"
+
+
+def describe(backup: Backup, with_holdings: bool = True) -> str:
+    """One line for a list: when, which kind, size, what it holds (unless left out: that
+    reads the copy) and its file name."""
     size = f"{backup.size / 1_048_576:.1f} MB" if backup.size >= 1_048_576 else \
         f"{max(1, backup.size // 1024)} KB"
+    held = f"{holdings(backup)}  " if with_holdings else ""
     return (f"{backup.taken_at:%Y-%m-%d %H:%M}  {backup.kind:<14} {size:>9}  "
-            f"{counts or 'unreadable'}  {backup.path.name}")
+            f"{held}{backup.path.name}")
 
 
 def automatic_backup_task(db: Database) -> Generator[Progress, None, Backup | None]:

@@ -23,9 +23,10 @@ def test_back_up_now_then_restore_from_the_file_menu(window, qtbot, monkeypatch,
         qtbot.waitUntil(lambda: dialog.list.count() == 1 and dialog.selected() is not None,
                         timeout=10000)
         seen.append(dialog.list.item(0).text())
+        seen.append(dialog.holds.text())
 
     drive_dialog(window.backup, back_up)
-    assert "manual" in seen[0] and "4 parties" in seen[0]
+    assert "manual" in seen[0] and "4 parties" in seen[1]
     parties.save_party(window.db, make_party(today, "Added after the backup"), today)
 
     def restore(dialog: BackupsDialog) -> None:

@@ -48,6 +48,8 @@ class BackupsDialog(QDialog):
         self.list = QListWidget()
         self.list.setStyleSheet("font-family: monospace;")
         layout.addWidget(self.list, 1)
+        self.holds = QLabel()
+        layout.addWidget(self.holds)
         buttons = QHBoxLayout()
         self.backup_button = QPushButton(self.tr("&Back up now"))
         self.restore_button = QPushButton(self.tr("&Restore…"))
@@ -67,7 +69,9 @@ class BackupsDialog(QDialog):
     def reload(self) -> None:
         self.list.clear()
         for backup in backups.list_backups(self._file):
-            item = QListWidgetItem(backups.describe(backup))
+            # What each holds is read only for the selected one: counting the rows of every
+            # copy of a large register would hold up the window.
+            item = QListWidgetItem(backups.describe(backup, with_holdings=False))
             item.setData(Qt.ItemDataRole.UserRole, str(backup.path))
             item.setToolTip(str(backup.path))
             self.list.addItem(item)
@@ -84,7 +88,10 @@ class BackupsDialog(QDialog):
         return Path(value) if value else None
 
     def _update(self, *_: object) -> None:
-        self.restore_button.setEnabled(self.selected() is not None)
+        chosen = self.selected()
+        self.restore_button.setEnabled(chosen is not None)
+        found = [b for b in backups.list_backups(self._file) if b.path == chosen]
+        self.holds.setText(self.tr("Holds: %s") % backups.holdings(found[0]) if found else "")
 
     def _ask_restore(self) -> None:
         chosen = self.selected()
