@@ -4,7 +4,10 @@ Parts are named as import strings ("module:Class") so that reading the catalogue
 nothing: the window imports a page when it builds it, an import its adapter when it runs
 (``load``). Plain data, no Qt, no SQLAlchemy. The other lists of registers derive from it:
 the command line's choices, exchange.registers.REGISTERS and exchange.adapters.ADAPTERS,
-reports.catalog.REPORT_KINDS and org_settings.DEFAULT_DOCUMENT_NUMBERS.
+the flat tables of the exports and the auditor pack (exchange.columns.all_tables),
+reports.catalog.REPORT_KINDS, org_settings.DEFAULT_DOCUMENT_NUMBERS, the action log's
+sources (actions.rules.SOURCE_LINKS, actions.service.SOURCE_NAMES, the editor's choices),
+the mapped models (models.registry), the dashboard's due items and the demo's sections.
 """
 
 from __future__ import annotations
@@ -33,6 +36,19 @@ class Report:
 
 
 @dataclass(frozen=True)
+class ActionSource:
+    """A kind of record actions can be raised from (ISO 9001 6.1, 10.2): its name in the
+    action log, the field on the action that links to it, the model and the attribute that
+    names its records, and the service function listing the records an editor offers."""
+
+    name: str  # "objective": the action's source
+    link: str  # "objective_id": the Action column that links to it
+    model: str  # "module:Class" of the linked record
+    title: str  # the attribute that names a linked record ("title", "name", "ref")
+    choices: str = ""  # "module:function" -> [(id, "REF — title")]; empty: not chosen by hand
+
+
+@dataclass(frozen=True)
 class Register:
     """One register: its key, what the navigation calls it, its page, the kinds of
     record (audit entity names) whose changes belong to it, and its optional parts."""
@@ -47,6 +63,11 @@ class Register:
     exchange: str = ""  # its spreadsheet layout, a RegisterSpec (export, template, import)
     importer: str = ""  # its import Adapter class (needs ``exchange`` too)
     report: Report | None = None  # its controlled report (reports.catalog.REPORT_KINDS)
+    action_sources: tuple[ActionSource, ...] = ()  # kinds of its records actions come from
+    models: str = ""  # the module mapping its tables (models.registry imports it)
+    tables: str = ""  # "module:TABLES", its flat tables (export, auditor pack)
+    due: str = ""  # "module:NAME" of its DueList (services.due): what the dashboard lists
+    demo: str = ""  # "module:function" filling its part of the demo organisation
 
 
 def _entities(*names: str) -> frozenset[str]:
@@ -66,7 +87,13 @@ REGISTERS: tuple[Register, ...] = (
              importer="qmsdesk.services.parties.importing:PartiesAdapter",
              report=Report("parties", "Interested parties register",
                            "qmsdesk.reports.parties_report", "interested-parties",
-                           "QMS-REG-4.2")),
+                           "QMS-REG-4.2"),
+             action_sources=(ActionSource("party", "party_id", "qmsdesk.models.parties:Party",
+                                          "name",
+                                          "qmsdesk.services.parties.service:party_choices"),),
+             models="qmsdesk.models.parties", tables="qmsdesk.services.parties.sheets:TABLES",
+             due="qmsdesk.services.parties.due:DUE",
+             demo="qmsdesk.services.demo.parties:section"),
     Register("objectives", "Objectives", "qmsdesk.ui.pages.objectives_page:ObjectivesPage",
              "SP_FileDialogDetailedView",
              _entities("quality policy", "objective", "measurement"),
@@ -75,7 +102,14 @@ REGISTERS: tuple[Register, ...] = (
              importer="qmsdesk.services.objectives.importing:ObjectivesAdapter",
              report=Report("objectives", "Quality policy and objectives",
                            "qmsdesk.reports.objectives_report", "quality-objectives",
-                           "QMS-REG-6.2")),
+                           "QMS-REG-6.2"),
+             action_sources=(ActionSource(
+                 "objective", "objective_id", "qmsdesk.models.objectives:Objective", "title",
+                 "qmsdesk.services.objectives.service:objective_choices"),),
+             models="qmsdesk.models.objectives",
+             tables="qmsdesk.services.objectives.sheets:TABLES",
+             due="qmsdesk.services.objectives.due:DUE",
+             demo="qmsdesk.services.demo.objectives:section"),
     Register("suppliers", "Suppliers", "qmsdesk.ui.pages.suppliers_page:SuppliersPage",
              "SP_DriveNetIcon",
              _entities("supplier", "supplier certificate", "supplier status change",
@@ -84,19 +118,35 @@ REGISTERS: tuple[Register, ...] = (
              exchange="qmsdesk.services.suppliers.sheets:SPEC",
              importer="qmsdesk.services.suppliers.importing:SuppliersAdapter",
              report=Report("suppliers", "Approved supplier list and supplier evaluation",
-                           "qmsdesk.reports.suppliers_report", "suppliers", "QMS-REG-8.4")),
+                           "qmsdesk.reports.suppliers_report", "suppliers", "QMS-REG-8.4"),
+             action_sources=(ActionSource("supplier review", "supplier_review_id",
+                                          "qmsdesk.models.suppliers:SupplierReview", "ref"),),
+             models="qmsdesk.models.suppliers",
+             tables="qmsdesk.services.suppliers.sheets:TABLES",
+             due="qmsdesk.services.suppliers.due:DUE",
+             demo="qmsdesk.services.demo.suppliers:section"),
     Register("actions", "Actions", "qmsdesk.ui.pages.actions_page:ActionsPage",
              "SP_DialogApplyButton", _entities("action"),
              shows=frozenset({"parties", "objectives", "suppliers", "reports"}),
              exchange="qmsdesk.services.actions.sheets:SPEC",
-             importer="qmsdesk.services.actions.importing:ActionsAdapter"),
+             importer="qmsdesk.services.actions.importing:ActionsAdapter",
+             models="qmsdesk.models.objectives", tables="qmsdesk.services.actions.sheets:TABLES",
+             due="qmsdesk.services.actions.due:DUE"),
     Register("reports", "Reports", "qmsdesk.ui.pages.reports_page:ReportsPage",
              "SP_FileDialogContentsView", _entities("management review"),
              shows=frozenset({"actions", "settings"}),
              report=Report("management-review", "Management review input pack",
                            "qmsdesk.reports.management_review_report", "management-review",
-                           "QMS-REC-9.3", periodic=True)),
-    Register("settings", "Settings", "", "", _entities("setting", "review criterion")),
+                           "QMS-REC-9.3", periodic=True),
+             action_sources=(ActionSource(
+                 "management review", "management_review_id",
+                 "qmsdesk.models.reviews:ManagementReview", "ref",
+                 "qmsdesk.services.management_reviews:meeting_choices"),),
+             models="qmsdesk.models.reviews",
+             tables="qmsdesk.services.management_reviews:TABLES",
+             demo="qmsdesk.services.demo.reviews:section"),
+    Register("settings", "Settings", "", "", _entities("setting", "review criterion"),
+             models="qmsdesk.models.settings"),
 )
 
 BY_KEY = {register.key: register for register in REGISTERS}
@@ -139,6 +189,16 @@ def importable() -> tuple[Register, ...]:
 def reports() -> tuple[Report, ...]:
     """The registers' reports, in navigation order."""
     return tuple(register.report for register in REGISTERS if register.report)
+
+
+def action_sources() -> tuple[ActionSource, ...]:
+    """Every kind of record actions can be raised from, in navigation order."""
+    return tuple(source for register in REGISTERS for source in register.action_sources)
+
+
+def model_modules() -> tuple[str, ...]:
+    """The modules that map the registers' tables, each once."""
+    return tuple(dict.fromkeys(register.models for register in REGISTERS if register.models))
 
 
 def document_numbers() -> dict[str, str]:

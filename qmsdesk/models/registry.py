@@ -1,7 +1,14 @@
-"""Imports every mapped module so the metadata is complete (for Alembic and for tests)."""
+"""Imports every mapped module so the metadata is complete (for Alembic and for tests):
+the audit trail's and each register's, as the register catalogue names them."""
 
-from qmsdesk.models import audit, objectives, parties, reviews, settings, suppliers
+import importlib
+
+from qmsdesk import registers
+from qmsdesk.models import audit
 from qmsdesk.models.base import Base
 
+for _module in registers.model_modules():
+    importlib.import_module(_module)
+
 metadata = Base.metadata
-__all__ = ["audit", "metadata", "objectives", "parties", "reviews", "settings", "suppliers"]
+__all__ = ["audit", "metadata"]

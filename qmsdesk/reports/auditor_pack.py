@@ -31,7 +31,7 @@ from qmsdesk.reports.catalog import REPORT_KINDS
 from qmsdesk.reports.issue import ReportRequest, generate_report
 from qmsdesk.services.dates import period_slug
 from qmsdesk.services.errors import ServiceError, ValidationError
-from qmsdesk.services.exchange.columns import TABLES
+from qmsdesk.services.exchange.columns import all_tables
 from qmsdesk.services.exchange.tables import write_audit_csv, write_csv
 from qmsdesk.services.integrity import trail_anchor
 from qmsdesk.services.progress import Progress, Task
@@ -114,7 +114,8 @@ def write_auditor_pack(db: Database, out_path: Path,
     if out_path.suffix.lower() != ".zip":
         raise ServiceError(f"{out_path.name}: the auditor pack is a .zip file.")
     top = out_path.stem
-    total = len(REPORT_KINDS) + len(TABLES) + 2
+    tables = all_tables()
+    total = len(REPORT_KINDS) + len(tables) + 2
     files: list[str] = []
     issues: list[ReportIssue] = []
     with tempfile.TemporaryDirectory(prefix="pack-", dir=paths.temp_dir()) as temp:
@@ -131,7 +132,7 @@ def write_auditor_pack(db: Database, out_path: Path,
             files.append(name)
         step = len(REPORT_KINDS)
         (root / "registers").mkdir()
-        for table in TABLES:
+        for table in tables:
             yield Progress(step, total, f"Register table {table.name}")
             write_csv(db, table, root / "registers" / f"{table.name}.csv")
             files.append(f"registers/{table.name}.csv")

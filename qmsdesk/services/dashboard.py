@@ -1,115 +1,43 @@
-"""What is due: one list of everything overdue or due soon across the registers."""
+"""The dashboard: one list of everything overdue or due soon across the registers (each
+register's due list, from the catalogue) and the counts behind its charts."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from qmsdesk import registers as catalogue
 from qmsdesk.models.db import Database
-from qmsdesk.models.objectives import Action, Measurement, Objective
-from qmsdesk.models.parties import Party
-from qmsdesk.models.suppliers import Certificate, Supplier
+from qmsdesk.models.objectives import Action
 from qmsdesk.services.actions import rules as action_rules
+from qmsdesk.services.due import DueItem, DueList
 from qmsdesk.services.objectives import rules
 from qmsdesk.services.suppliers import rules as supplier_rules
 
 HORIZON_DAYS = 30
-PARTY_REVIEW = "Interested-party review"
-MEASUREMENT = "Objective measurement"
-ACTION = "Action"
-SUPPLIER_REVIEW = "Supplier review"
-CERTIFICATE = "Supplier certificate"
-KINDS = (PARTY_REVIEW, MEASUREMENT, ACTION, SUPPLIER_REVIEW, CERTIFICATE)
 
 
-@dataclass(frozen=True)
-class DueItem:
-    """One thing to do: ``register`` and ``record_id`` say which editor opens it."""
-
-    kind: str
-    register: str  # parties, objectives, actions, suppliers
-    record_id: int
-    ref: str
-    title: str
-    due: date
-    owner: str
-    today: date
-
-    @property
-    def id(self) -> int:
-        """A key for keeping the selection (one supplier may have several items)."""
-        return hash((self.kind, self.record_id, self.title))
-
-    @property
-    def overdue(self) -> bool:
-        return self.due < self.today
-
-    @property
-    def days(self) -> int:
-        """Days until due (negative: days overdue)."""
-        return (self.due - self.today).days
+def due_lists() -> tuple[DueList, ...]:
+    """Every register's due list, in the catalogue's order."""
+    return tuple(catalogue.load(register.due) for register in catalogue.REGISTERS
+                 if register.due)
 
 
-def _next_measurement_due(start: date, due: date, frequency: str, measured: list[date],
-                          today: date) -> date | None:
-    """When the next measurement is expected: the end (+ grace) of the first period after
-    the last one measured; None when every period up to the due date has its value."""
-    grace = timedelta(days=rules.GRACE_DAYS)
-    latest = max((d for d in measured if d <= today), default=None)
-    for period in rules.periods_between(start, due, frequency):
-        first, last = rules.period_bounds(period)
-        if latest is None or first > latest:
-            return last + grace
-    return None
+def kinds() -> tuple[str, ...]:
+    """Every kind of due item, in the order same-day items are listed."""
+    return tuple(kind for due in due_lists() for kind in due.kinds)
 
 
 def due_items(db: Database, today: date, horizon_days: int = HORIZON_DAYS) -> list[DueItem]:
     """Everything overdue or due within ``horizon_days``, most urgent first."""
-    # A query's ``date <= until`` leaves out rows without that date (NULL never compares
-    # true), hence the ``is not None`` asserts: they only tell the type checker.
     until = today + timedelta(days=horizon_days)
-    items: list[DueItem] = []
+    lists = due_lists()
+    rank = {kind: n for n, kind in enumerate(kind for due in lists for kind in due.kinds)}
     with db.read() as session:
-        for pid, ref, name, owner, due in session.execute(
-                select(Party.id, Party.ref, Party.name, Party.owner, Party.next_review)
-                .where(Party.status == "active", Party.next_review <= until)):
-            assert due is not None
-            items.append(DueItem(PARTY_REVIEW, "parties", pid, ref, name, due, owner, today))
-        measured: dict[int, list[date]] = defaultdict(list)
-        for oid, on_date in session.execute(select(Measurement.objective_id,
-                                                   Measurement.on_date)):
-            measured[oid].append(on_date)
-        for oid, ref, title, owner, start, due, frequency in session.execute(
-                select(Objective.id, Objective.ref, Objective.title, Objective.owner,
-                       Objective.start_date, Objective.due_date, Objective.frequency)
-                .where(Objective.status == "active")):
-            next_due = _next_measurement_due(start, due, frequency, measured[oid], today)
-            if next_due is not None and next_due <= until:
-                items.append(DueItem(MEASUREMENT, "objectives", oid, ref, title, next_due,
-                                     owner, today))
-        for aid, ref, title, owner, due in session.execute(
-                select(Action.id, Action.ref, Action.title, Action.owner, Action.due_date)
-                .where(Action.status.in_(action_rules.OPEN_STATUSES),
-                       Action.due_date <= until)):
-            assert due is not None
-            items.append(DueItem(ACTION, "actions", aid, ref, title, due, owner, today))
-        for sid, ref, name, due in session.execute(
-                select(Supplier.id, Supplier.ref, Supplier.name, Supplier.next_review)
-                .where(Supplier.status != "disqualified", Supplier.next_review <= until)):
-            assert due is not None
-            items.append(DueItem(SUPPLIER_REVIEW, "suppliers", sid, ref, name, due, "", today))
-        for sid, ref, name, standard, valid_until in session.execute(
-                select(Supplier.id, Supplier.ref, Supplier.name, Certificate.standard,
-                       Certificate.valid_until)
-                .join(Certificate, Certificate.supplier_id == Supplier.id)
-                .where(Supplier.status != "disqualified", Certificate.valid_until <= until)):
-            assert valid_until is not None
-            items.append(DueItem(CERTIFICATE, "suppliers", sid, ref, f"{standard} — {name}",
-                                 valid_until, "", today))
-    return sorted(items, key=lambda item: (item.due, KINDS.index(item.kind), item.ref))
+        items = [item for due in lists for item in due.find(session, today, until)]
+    return sorted(items, key=lambda item: (item.due, rank[item.kind], item.ref))
 
 
 @dataclass(frozen=True)

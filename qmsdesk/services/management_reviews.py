@@ -17,6 +17,7 @@ from qmsdesk.models.objectives import Action
 from qmsdesk.models.reviews import ManagementReview
 from qmsdesk.services.actions import rules as action_rules
 from qmsdesk.services.errors import NotFoundError, ValidationError
+from qmsdesk.services.exchange.columns import Table, col, stamps
 from qmsdesk.services.records import conflict_guard, load_for_update, next_ref
 from qmsdesk.services.validation import check_dates, check_text, tidy_text
 
@@ -104,6 +105,11 @@ def list_meetings(db: Database) -> list[ReviewMeetingRow]:
         return [ReviewMeetingRow(*row) for row in session.execute(query)]
 
 
+def meeting_choices(db: Database, today: date) -> list[tuple[int, str]]:
+    """(id, "REF — held DATE") of every meeting, for choosing an action's source."""
+    return [(row.id, row.choice_label) for row in list_meetings(db)]
+
+
 def get_meeting(db: Database, meeting_id: int) -> ReviewMeeting:
     with db.read() as session:
         meeting = session.get(ManagementReview, meeting_id)
@@ -136,3 +142,18 @@ def save_meeting(db: Database, record: ReviewMeeting, today: date) -> ReviewMeet
         session.flush()
         meeting_id = meeting.id
     return get_meeting(db, meeting_id)
+
+
+# The meetings as a flat table (the auditor pack).
+MANAGEMENT_REVIEWS = Table("management_reviews", "Management reviews", (
+    col("Reference", ManagementReview.ref, "code"),
+    col("Held on", ManagementReview.held_on, "date"),
+    col("Period from", ManagementReview.period_from, "date"),
+    col("Period to", ManagementReview.period_to, "date"),
+    col("Chair", ManagementReview.chair),
+    col("Attendees", ManagementReview.attendees),
+    col("Conclusions", ManagementReview.conclusions),
+    *stamps(ManagementReview),
+), ManagementReview, (ManagementReview.ref, ManagementReview.id))
+
+TABLES = (MANAGEMENT_REVIEWS,)

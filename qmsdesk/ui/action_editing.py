@@ -7,11 +7,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
+from qmsdesk import registers as catalogue
 from qmsdesk.services.actions import service
 from qmsdesk.services.errors import ServiceError
-from qmsdesk.services.management_reviews import list_meetings
-from qmsdesk.services.objectives.service import objective_titles
-from qmsdesk.services.parties.service import list_parties
 from qmsdesk.ui.dialogs.action_dialog import ActionDialog, SourceChoices
 from qmsdesk.ui.errors import show_error
 
@@ -20,11 +18,10 @@ if TYPE_CHECKING:
 
 
 def source_choices(db: Database, today: date) -> SourceChoices:
-    return {
-        "objective": [(oid, f"{ref} — {title}") for oid, ref, title in objective_titles(db)],
-        "party": [(row.id, f"{row.ref} — {row.name}") for row in list_parties(db, today)],
-        "management review": [(row.id, row.choice_label) for row in list_meetings(db)],
-    }
+    """Source -> the records an action may be raised from, for the sources the register
+    catalogue lets a person choose (a supplier review's actions are raised from it)."""
+    return {source.name: catalogue.load(source.choices)(db, today)
+            for source in catalogue.action_sources() if source.choices}
 
 
 def edit_action(parent: QWidget, db: Database, today: date,

@@ -111,7 +111,7 @@ INVALID: dict[str, tuple[Callable[[ActionRecord], None], dict[str, str]]] = {
              effectiveness_on=TODAY),
         {"effectiveness_by": "Checked by is too long (201 characters; at most 200)."}),
     "unknown source": (_set(source="audit"),
-                       {"source": "Source must be one of: none, objective, party, "
+                       {"source": "Source must be one of: none, party, objective, "
                                   "supplier review, management review."}),
     "objective source without objective": (_set(source="objective"),
                                            {"objective_id": CHOOSE_OBJECTIVE}),
@@ -207,7 +207,8 @@ def test_choices() -> None:
     assert rules.KINDS == ("correction", "corrective", "preventive", "improvement")
     assert rules.STATUSES == ("open", "in progress", "done", "cancelled")
     assert rules.EFFECTIVENESS == ("", "effective", "partly", "not effective")
-    assert rules.SOURCES == ("none", "objective", "party", "supplier review",
+    # The register catalogue's order, as the navigation lists the registers.
+    assert rules.SOURCES == ("none", "party", "objective", "supplier review",
                              "management review")
     assert set(rules.OPEN_STATUSES) | set(rules.CLOSED_STATUSES) == set(rules.STATUSES)
 
@@ -222,7 +223,7 @@ def test_every_source_link_is_a_field_of_the_record() -> None:
     ({"objective_id": None, "party_id": None}, "none"),
     ({"objective_id": 4}, "objective"),
     ({"party_id": 2}, "party"),
-    ({"objective_id": 4, "party_id": 2}, "objective"),  # inconsistent; validation says so
+    ({"objective_id": 4, "party_id": 2}, "party"),  # inconsistent; validation says so
 ])
 def test_the_source_follows_from_the_link_that_is_set(links: dict, expected: str) -> None:
     assert rules.source_of(links) == expected

@@ -8,9 +8,13 @@ import pytest
 
 from qmsdesk.services import dashboard
 from qmsdesk.services.actions import service as actions
+from qmsdesk.services.actions.due import ACTION
 from qmsdesk.services.objectives import service as objectives
+from qmsdesk.services.objectives.due import MEASUREMENT
 from qmsdesk.services.parties import service as parties
+from qmsdesk.services.parties.due import REVIEW as PARTY_REVIEW
 from qmsdesk.services.suppliers import service as suppliers
+from qmsdesk.services.suppliers.due import CERTIFICATE
 from tests.factories import make_party
 
 TODAY = date(2026, 11, 21)
@@ -23,11 +27,11 @@ def demo(shared_demo):
 
 def test_every_kind_of_due_item_is_listed_most_urgent_first(demo):
     items = dashboard.due_items(demo, TODAY)
-    assert {i.kind for i in items} == set(dashboard.KINDS)
+    assert {i.kind for i in items} == set(dashboard.kinds())
     assert [i.due for i in items] == sorted(i.due for i in items)
     assert all(i.due <= date(2026, 12, 21) for i in items)
     assert any(i.overdue for i in items) and any(not i.overdue for i in items)
-    overdue_actions = [i for i in items if i.kind == dashboard.ACTION and i.overdue]
+    overdue_actions = [i for i in items if i.kind == ACTION and i.overdue]
     assert {i.ref for i in overdue_actions} == {
         r.ref for r in actions.list_actions(demo, TODAY) if r.overdue}
 
@@ -46,9 +50,9 @@ def test_items_match_the_registers(db, today):
     suppliers.save_supplier(db, supplier, today)
     items = dashboard.due_items(db, today)
     assert [(i.kind, i.title, i.days) for i in items] == [
-        (dashboard.PARTY_REVIEW, "Overdue", -324),
-        (dashboard.PARTY_REVIEW, "Due soon", 10),
-        (dashboard.CERTIFICATE, "ISO 9001 — Anodiser", 14)]
+        (PARTY_REVIEW, "Overdue", -324),
+        (PARTY_REVIEW, "Due soon", 10),
+        (CERTIFICATE, "ISO 9001 — Anodiser", 14)]
 
 
 def test_next_measurement_is_due_after_the_last_measured_period(db, today):
@@ -69,4 +73,4 @@ def test_next_measurement_is_due_after_the_last_measured_period(db, today):
         session.execute(update(Objective).where(Objective.id == saved.id)
                         .values(status="active"))
     (item,) = dashboard.due_items(db, today)
-    assert (item.kind, item.due) == (dashboard.MEASUREMENT, date(2026, 12, 15))
+    assert (item.kind, item.due) == (MEASUREMENT, date(2026, 12, 15))

@@ -33,7 +33,7 @@ def test_dashboard_is_first_and_lists_every_kind_of_due_item(demo_window, qtbot)
     page = demo_window.pages["dashboard"]
     assert demo_window.stack.currentWidget() is page
     kinds = {row.kind for row in page.table.rows()}
-    assert kinds == set(dashboard.KINDS)
+    assert kinds == set(dashboard.kinds())
     overdue = [row for row in page.table.rows() if row.overdue]
     text = page.figure_labels["overdue"].text()
     assert f">{len(overdue)}<" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from qmsdesk import registers as catalogue
 from qmsdesk.services.actions import records
 from qmsdesk.services.actions.records import ActionRecord
 from qmsdesk.services.validation import check_dates, check_text
@@ -16,15 +17,12 @@ OPEN_STATUSES = ("open", "in progress")
 CLOSED_STATUSES = records.CLOSED_STATUSES
 EFFECTIVENESS = ("", "effective", "partly", "not effective")
 
-# Where an action comes from -> the field on the action that links to it. A new source
-# (e.g. "supplier review": "supplier_review_id") is one line here; SOURCES, the derived
-# source of a record and the consistency checks all follow from this table.
-SOURCE_LINKS: dict[str, str] = {
-    "objective": "objective_id",
-    "party": "party_id",
-    "supplier review": "supplier_review_id",
-    "management review": "management_review_id",
-}
+# Where an action comes from -> the field on the action that links to it, as the register
+# catalogue declares them: a new source is an ActionSource in its register's entry (and
+# the link column's migration); SOURCES, the derived source of a record and the
+# consistency checks all follow from this table.
+SOURCE_LINKS: dict[str, str] = {source.name: source.link
+                                for source in catalogue.action_sources()}
 NO_SOURCE = records.NO_SOURCE  # a new record's source (defined with the records)
 SOURCES = (NO_SOURCE, *SOURCE_LINKS)
 LINK_FIELDS = tuple(SOURCE_LINKS.values())

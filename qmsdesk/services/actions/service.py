@@ -9,12 +9,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from qmsdesk import registers as catalogue
 from qmsdesk.models.base import RegisterRecord
 from qmsdesk.models.db import Database
-from qmsdesk.models.objectives import Action, Objective
-from qmsdesk.models.parties import Party
-from qmsdesk.models.reviews import ManagementReview
-from qmsdesk.models.suppliers import SupplierReview
+from qmsdesk.models.objectives import Action
 from qmsdesk.services.actions import rules
 from qmsdesk.services.actions.records import ActionRecord, ActionRow
 from qmsdesk.services.batch import (
@@ -39,14 +37,10 @@ class SourceName:
     key: str
 
 
-# What names the record each source links to.
-# Keys must match rules.SOURCE_LINKS; a test checks that they do.
+# What names the record each source links to, from the register catalogue.
 SOURCE_NAMES: dict[str, SourceName] = {
-    "objective": SourceName(Objective, "title"),
-    "party": SourceName(Party, "name"),
-    "supplier review": SourceName(SupplierReview, "ref"),
-    "management review": SourceName(ManagementReview, "ref"),
-}
+    source.name: SourceName(catalogue.load(source.model), source.title)
+    for source in catalogue.action_sources()}
 # SQLite allows 32 766 bound parameters (999 before 3.32); stay well below either.
 _CHUNK = 500
 

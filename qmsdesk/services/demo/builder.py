@@ -8,16 +8,15 @@ planned, history over the past two years (three for supplier reviews), and the t
 management reviews held in that time with the actions they decided.
 
 ``create_demo`` is one orchestrating task; each register contributes a section with its
-own builder. A new register (objectives, suppliers, actions...) adds one ``DemoSection``
-to ``sections()``; because each section draws from its own seeded generator, adding one
+own builder, named by its catalogue entry (``Register.demo``: a function returning its
+``DemoSection``). Because each section draws from its own seeded generator, adding one
 never changes the data of the others.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Generator, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Generator, Iterator, Mapping
 from datetime import date
 
 from sqlalchemy import func, select
@@ -26,10 +25,7 @@ from qmsdesk import registers as catalogue
 from qmsdesk.models.base import Audited, Base
 from qmsdesk.models.db import Database
 from qmsdesk.models.registry import metadata
-from qmsdesk.services.demo import objectives as demo_objectives
-from qmsdesk.services.demo import parties as demo_parties
-from qmsdesk.services.demo import reviews as demo_reviews
-from qmsdesk.services.demo import suppliers as demo_suppliers
+from qmsdesk.services.demo.spec import DemoSection
 from qmsdesk.services.errors import ServiceError
 from qmsdesk.services.org_settings import OrgSettings, save_settings
 from qmsdesk.services.progress import Progress
@@ -51,22 +47,6 @@ STAFF: Mapping[str, str] = {
 # The organisation's settings are not records: the demo writes its own over them.
 _NOT_RECORDS = frozenset({"settings"})
 
-Builder = Callable[[Database, date, random.Random, Mapping[str, str]], Iterator[str]]
-
-
-@dataclass(frozen=True)
-class DemoSection:
-    """One register's share of the demo: how many steps it takes and how to build it.
-
-    ``build`` yields one short label per step (one record saved).
-    """
-
-    key: str
-    title: str
-    steps: int
-    build: Builder
-
-
 def _build_settings(db: Database, today: date, rng: random.Random,
                     staff: Mapping[str, str]) -> Iterator[str]:
     save_settings(db, OrgSettings(organisation=ORGANISATION, approved_by=staff["md"]))
@@ -74,18 +54,11 @@ def _build_settings(db: Database, today: date, rng: random.Random,
 
 
 def sections() -> tuple[DemoSection, ...]:
-    """The demo, register by register, in the order it is created."""
-    return (
-        DemoSection("settings", "Organisation", 1, _build_settings),
-        DemoSection("parties", "Interested parties", demo_parties.step_count(),
-                    demo_parties.build),
-        DemoSection("objectives", "Policy, objectives and actions",
-                    demo_objectives.step_count(), demo_objectives.build),
-        DemoSection("suppliers", "Suppliers and supplier reviews",
-                    demo_suppliers.step_count(), demo_suppliers.build),
-        DemoSection("reviews", "Management reviews", demo_reviews.step_count(),
-                    demo_reviews.build),
-    )
+    """The demo in the order it is created: the organisation, then each register's section
+    as the catalogue names it (``Register.demo``), in the catalogue's order."""
+    return (DemoSection("settings", "Organisation", 1, _build_settings),
+            *(catalogue.load(register.demo)() for register in catalogue.REGISTERS
+              if register.demo))
 
 
 def section_rng(key: str) -> random.Random:

@@ -34,7 +34,7 @@ from qmsdesk.models.db import Database
 from qmsdesk.services.actions.records import ActionRecord
 from qmsdesk.services.actions.service import new_action, save_action
 from qmsdesk.services.dates import add_months
-from qmsdesk.services.demo.spec import build_spec
+from qmsdesk.services.demo.spec import DemoSection, build_spec
 from qmsdesk.services.objectives import rules
 from qmsdesk.services.objectives.policy import revise_policy
 from qmsdesk.services.objectives.records import MeasurementRecord, ObjectiveRecord
@@ -316,3 +316,8 @@ def build(db: Database, today: date, rng: random.Random,
         action = save_action(db, action_record(planned, today, staff, objective_ids, party_ids),
                              today)
         yield f"{action.ref} {action.title}"
+
+
+def section() -> DemoSection:
+    """This register's share of the demo (the register catalogue names it)."""
+    return DemoSection("objectives", "Policy, objectives and actions", step_count(), build)

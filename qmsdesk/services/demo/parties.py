@@ -27,6 +27,7 @@ from typing import Any
 
 from qmsdesk.models.db import Database
 from qmsdesk.services.dates import add_months
+from qmsdesk.services.demo.spec import DemoSection
 from qmsdesk.services.parties import rules
 from qmsdesk.services.parties.records import EngagementRecord, PartyRecord, RequirementRecord
 from qmsdesk.services.parties.service import archive_party, save_party
@@ -234,3 +235,8 @@ def build(db: Database, today: date, rng: random.Random,
     for party_id, version in to_archive:
         archived = archive_party(db, party_id, version, today)
         yield f"{archived.ref} {archived.name} archived"
+
+
+def section() -> DemoSection:
+    """This register's share of the demo (the register catalogue names it)."""
+    return DemoSection("parties", "Interested parties", step_count(), build)

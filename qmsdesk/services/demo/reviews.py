@@ -26,6 +26,7 @@ from qmsdesk.models.db import Database
 from qmsdesk.services.actions.records import ActionRecord
 from qmsdesk.services.actions.service import new_action, save_action
 from qmsdesk.services.dates import add_months
+from qmsdesk.services.demo.spec import DemoSection
 from qmsdesk.services.management_reviews import ReviewMeeting, save_meeting
 
 PERIOD_MONTHS = 12
@@ -188,3 +189,8 @@ def build(db: Database, today: date, rng: random.Random,
             action = save_action(db, action_record(action_spec, meeting.held_on, meeting.id,
                                                    today, staff), today)
             yield f"{action.ref} {action.title}"
+
+
+def section() -> DemoSection:
+    """This register's share of the demo (the register catalogue names it)."""
+    return DemoSection("reviews", "Management reviews", step_count(), build)

@@ -36,7 +36,7 @@ from qmsdesk.services.actions.records import ActionRecord
 from qmsdesk.services.actions.service import new_action, save_action
 from qmsdesk.services.dates import add_months
 from qmsdesk.services.demo import parties as demo_parties
-from qmsdesk.services.demo.spec import build_spec
+from qmsdesk.services.demo.spec import DemoSection, build_spec
 from qmsdesk.services.parties.service import list_parties
 from qmsdesk.services.suppliers import rules
 from qmsdesk.services.suppliers.records import (
@@ -405,3 +405,8 @@ def build(db: Database, today: date, rng: random.Random,
     for action in sorted(actions, key=lambda a: a.start_date or today):
         saved_action = save_action(db, action, today)
         yield f"{saved_action.ref} {saved_action.title}"
+
+
+def section() -> DemoSection:
+    """This register's share of the demo (the register catalogue names it)."""
+    return DemoSection("suppliers", "Suppliers and supplier reviews", step_count(), build)

@@ -21,14 +21,14 @@ from qmsdesk.models.audit import AuditEntry
 from qmsdesk.models.db import Database
 from qmsdesk.services.dates import utc_window
 from qmsdesk.services.errors import ValidationError
-from qmsdesk.services.exchange.columns import AUDIT_TRAIL, TABLES, Column, Kind, Table
+from qmsdesk.services.exchange.columns import AUDIT_TRAIL, Column, Kind, Table, all_tables
 
 __all__ = [
     "AUDIT_TRAIL",
     "ENCODING",
-    "TABLES",
     "Column",
     "Table",
+    "all_tables",
     "audit_rows",
     "format_cell",
     "spreadsheet_safe",
@@ -98,8 +98,8 @@ def format_cell(value: Any, kind: Kind) -> str:
 
 
 def table_by_name(name: str) -> Table:
-    """The table of TABLES with this file stem ("parties", "review_scores", ...)."""
-    for table in TABLES:
+    """The table of all_tables() with this file stem ("parties", "review_scores", ...)."""
+    for table in all_tables():
         if table.name == name:
             return table
     raise KeyError(f"no register table named {name!r}")

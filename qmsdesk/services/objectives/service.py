@@ -189,8 +189,8 @@ def store_objective(session: Session, objective: Objective, record: ObjectiveRec
         touch(objective)
 
 
-def objective_titles(db: Database) -> list[tuple[int, str, str]]:
-    """(id, ref, title) of every objective, for choosing an action's source."""
+def objective_choices(db: Database, today: date) -> list[tuple[int, str]]:
+    """(id, "REF — title") of every objective, for choosing an action's source."""
     with db.read() as session:
-        return [(id_, ref, title) for id_, ref, title in session.execute(
+        return [(id_, f"{ref} — {title}") for id_, ref, title in session.execute(
             select(Objective.id, Objective.ref, Objective.title).order_by(Objective.ref))]

@@ -61,6 +61,11 @@ def list_parties(db: Database, today: date, include_archived: bool = False) -> l
             for row in rows]
 
 
+def party_choices(db: Database, today: date) -> list[tuple[int, str]]:
+    """(id, "REF — name") of every active party, for choosing an action's source."""
+    return [(row.id, f"{row.ref} — {row.name}") for row in list_parties(db, today)]
+
+
 def _last_two_scores(session: Session) -> dict[int, tuple[int | None, int | None]]:
     """Per party, its latest and previous satisfaction scores (how the relationship goes)."""
     query = (select(Engagement.party_id, Engagement.satisfaction)

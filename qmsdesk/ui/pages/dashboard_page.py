@@ -17,7 +17,7 @@ from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column
 
 if TYPE_CHECKING:
-    from qmsdesk.services.dashboard import DueItem
+    from qmsdesk.services.due import DueItem
     from qmsdesk.ui.main_window import MainWindow
 
 OVERDUE = QColor(176, 0, 32)

@@ -1,0 +1,26 @@
+"""What is due in the action log: open actions due by the horizon."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qmsdesk.models.objectives import Action
+from qmsdesk.services.actions import rules
+from qmsdesk.services.due import DueItem, DueList
+
+ACTION = "Action"
+
+
+def _find(session: Session, today: date, until: date) -> Iterator[DueItem]:
+    for aid, ref, title, owner, due in session.execute(
+            select(Action.id, Action.ref, Action.title, Action.owner, Action.due_date)
+            .where(Action.status.in_(rules.OPEN_STATUSES), Action.due_date <= until)):
+        assert due is not None  # ``<= until`` leaves out actions without a due date
+        yield DueItem(ACTION, "actions", aid, ref, title, due, owner, today)
+
+
+DUE = DueList((ACTION,), _find)
