@@ -28,8 +28,7 @@ AUTO, MANUAL, BEFORE_RESTORE = "auto", "manual", "before-restore"
 KINDS = (AUTO, MANUAL, BEFORE_RESTORE)
 # Automatic backups kept by default: the newest of each of the last 7 days, 4 weeks and
 # 12 months; each user may change them (keep(), set_keep(): `qmsdesk backup --keep`).
-KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
-KEEP_SETTING = "backups_keep"
+KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = user_settings.BACKUP_KEEP.default
 AUTO_EVERY = timedelta(days=1)
 _NAME = re.compile(r"(?P<kind>auto|manual|before-restore)-(?P<stamp>\d{8}-\d{6})"
                    r"(?:-(?P<number>\d+))?\.db")
@@ -115,12 +114,8 @@ def automatic_backup(db: Database) -> Backup | None:
 
 def keep() -> tuple[int, int, int]:
     """How many days, weeks and months of automatic backups this user keeps."""
-    value = user_settings.load().get(KEEP_SETTING)
-    if (isinstance(value, list) and len(value) == 3 and all(
-            isinstance(n, int) and not isinstance(n, bool) for n in value)
-            and value[0] >= 1 and min(value) >= 0):
-        return value[0], value[1], value[2]
-    return KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY
+    days, weeks, months = user_settings.get(user_settings.BACKUP_KEEP)
+    return days, weeks, months
 
 
 def set_keep(text: str) -> tuple[int, int, int]:
@@ -131,9 +126,7 @@ def set_keep(text: str) -> tuple[int, int, int]:
         raise ServiceError(f"'{text}' is not DAYS,WEEKS,MONTHS of backups to keep, e.g. "
                            "7,4,12 (at least 1 day).")
     chosen = (int(parts[0]), int(parts[1]), int(parts[2]))
-    values = user_settings.load()
-    values[KEEP_SETTING] = list(chosen)
-    user_settings.save(values)
+    user_settings.put(user_settings.BACKUP_KEEP, list(chosen))
     return chosen
 
 

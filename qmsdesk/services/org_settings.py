@@ -1,4 +1,4 @@
-"""Organisation-wide settings stored in the database: name, logo, document numbers."""
+"""The organisation's settings (services.db_settings): name, logo, document numbers."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
-from sqlalchemy import select
-
 from qmsdesk import registers as catalogue
 from qmsdesk.models.db import Database
-from qmsdesk.models.settings import Setting
+from qmsdesk.services import db_settings
 from qmsdesk.services.errors import ValidationError
 
 DEFAULT_DOCUMENT_NUMBERS = catalogue.document_numbers()  # report kind -> number
@@ -34,13 +32,13 @@ class OrgSettings:
 
 def load_settings(db: Database) -> OrgSettings:
     with db.read() as session:
-        values = {s.key: s.value for s in session.scalars(select(Setting))}
-    settings = OrgSettings(organisation=values.get("organisation", ""),
-                           approved_by=values.get("approved_by", ""),
-                           logo=_decode_logo(values.get("logo", "")))
+        values = db_settings.read_all(session)
+    settings = OrgSettings(organisation=values.get(db_settings.ORGANISATION, ""),
+                           approved_by=values.get(db_settings.APPROVED_BY, ""),
+                           logo=_decode_logo(values.get(db_settings.LOGO, "")))
     for key, value in values.items():
-        if key.startswith("document_number."):
-            settings.document_numbers[key.removeprefix("document_number.")] = value
+        if key.startswith(db_settings.DOCUMENT_NUMBER):
+            settings.document_numbers[key.removeprefix(db_settings.DOCUMENT_NUMBER)] = value
     return settings
 
 
@@ -50,20 +48,16 @@ def save_settings(db: Database, settings: OrgSettings) -> None:
         raise ValidationError({"organisation": "Organisation name is required."})
     if len(organisation) > 200:
         raise ValidationError({"organisation": "Organisation name is too long (200 at most)."})
-    wanted = {"organisation": organisation, "approved_by": settings.approved_by.strip()}
+    wanted = {db_settings.ORGANISATION: organisation,
+              db_settings.APPROVED_BY: settings.approved_by.strip()}
     if settings.logo:
-        wanted["logo"] = base64.b64encode(settings.logo).decode("ascii")
+        wanted[db_settings.LOGO] = base64.b64encode(settings.logo).decode("ascii")
     for report, number in settings.document_numbers.items():
-        wanted[f"document_number.{report}"] = number.strip()
+        wanted[db_settings.DOCUMENT_NUMBER + report] = number.strip()
     with db.session() as session:
-        existing = {s.key: s for s in session.scalars(select(Setting))}
-        if not settings.logo and "logo" in existing:
-            wanted["logo"] = ""  # logo removed
-        for key, value in wanted.items():
-            if key in existing:
-                existing[key].value = value
-            else:
-                session.add(Setting(key=key, value=value))
+        if not settings.logo and db_settings.read(session, db_settings.LOGO):
+            wanted[db_settings.LOGO] = ""  # logo removed
+        db_settings.write(session, wanted)
 
 
 def _decode_logo(text: str) -> bytes | None:

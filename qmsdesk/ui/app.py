@@ -14,13 +14,17 @@ from qmsdesk import __version__, paths
 
 
 def init_settings() -> None:
-    """QSettings as an INI file in our config folder (so --data-dir and tests isolate it)."""
+    """The application's names, and the per-user settings of an earlier version (kept in
+    QSettings, an INI file in our config folder) moved into services.user_settings."""
+    from qmsdesk.ui.window_state import adopt_qsettings
+
     QCoreApplication.setOrganizationName("QMSDesk")
     QCoreApplication.setApplicationName("QMS Desk")
     QCoreApplication.setApplicationVersion(__version__)
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
                       str(paths.config_dir()))
+    adopt_qsettings()
 
 
 def _report_shown_and_quit(app: QApplication) -> None:

@@ -12,18 +12,18 @@ from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QToolButton
 
 from qmsdesk import paths
+from qmsdesk.services import user_settings
 from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.tasks import run_with_progress
 
 if TYPE_CHECKING:
     from qmsdesk.ui.pages.base_page import RegisterPage
 
-FOLDER_KEY = "exchange/folder"
 SUFFIXES = (".xlsx", ".zip", ".csv")
 STATUS_MS = 10000
 
@@ -36,14 +36,14 @@ def offered(key: str) -> tuple[bool, bool]:
 
 
 def _last_folder() -> Path:
-    folder = QSettings().value(FOLDER_KEY)
-    if isinstance(folder, str) and Path(folder).is_dir():
+    folder = user_settings.get(user_settings.EXPORT_FOLDER)
+    if folder and Path(folder).is_dir():
         return Path(folder)
     return paths.reports_dir()
 
 
 def _remember_folder(path: Path) -> None:
-    QSettings().setValue(FOLDER_KEY, str(path.parent))
+    user_settings.put(user_settings.EXPORT_FOLDER, str(path.parent))
 
 
 class ExchangeActions(QObject):

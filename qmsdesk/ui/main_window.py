@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk import __version__, clock, paths, registers
+from qmsdesk.services import user_settings
 from qmsdesk.ui.errors import show_error
+from qmsdesk.ui.window_state import qt_state, state_text
 
 # Only what the first paint needs is imported at the top: each Qt class costs start-up
 # time when first touched (the Qt namespace ~16 ms, QStyle ~5 ms), so the rest is
@@ -425,14 +427,11 @@ class MainWindow(QMainWindow):
 
     # --- recent files, geometry, about ---------------------------------------------------
     def recent_databases(self) -> list[str]:
-        value = QSettings().value("recent_databases", [])
-        if isinstance(value, str):
-            return [value]
-        return [str(v) for v in value] if isinstance(value, list) else []
+        return user_settings.get(user_settings.RECENT_DATABASES)
 
     def _remember(self, path: str) -> None:
         recent = [p for p in self.recent_databases() if p != path]
-        QSettings().setValue("recent_databases", [path, *recent][:MAX_RECENT])
+        user_settings.put(user_settings.RECENT_DATABASES, [path, *recent][:MAX_RECENT])
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -445,16 +444,14 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, p=path: self.open_database(p))
 
     def _restore_geometry(self) -> None:
-        geometry = QSettings().value("main_window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
+        geometry = qt_state(user_settings.get(user_settings.WINDOW_GEOMETRY))
+        if geometry.isEmpty() or not self.restoreGeometry(geometry):
             screen = self.screen().availableGeometry()
             self.resize(min(1600, int(screen.width() * 0.94)),
                         min(900, int(screen.height() * 0.92)))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        QSettings().setValue("main_window/geometry", self.saveGeometry())
+        user_settings.put(user_settings.WINDOW_GEOMETRY, state_text(self.saveGeometry()))
         if self.db is not None:
             self.db.close()
         super().closeEvent(event)

@@ -138,3 +138,29 @@ def test_a_file_that_may_only_be_read_opens_read_only_with_a_banner(window, qtbo
         parties.save_party(window.db, record, window.today)
     # nothing was written beside the file: no -wal, no -shm
     assert sorted(p.name for p in sample_db.parent.glob("sample.db*")) == ["sample.db"]
+
+
+def test_what_an_earlier_version_kept_in_qsettings_is_moved_to_the_user_settings(qtbot):
+    from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
+
+    init_settings()  # sets QSettings' INI location to this test's config folder
+    old = QSettings()
+    old.setValue("recent_databases", ["/qms/main.db", "/qms/old.db"])
+    old.setValue("exchange/folder", "/exports")
+    old.setValue("main_window/geometry", QByteArray(b"\x01\xd9\xd0\xcb"))
+    old.setValue("import_mappings/parties/Parties/abc123", '{"Name": "name"}')
+    old.sync()
+    del old
+    QCoreApplication.processEvents()
+
+    init_settings()
+    assert user_settings.get(user_settings.RECENT_DATABASES) == ["/qms/main.db",
+                                                                 "/qms/old.db"]
+    assert user_settings.get(user_settings.EXPORT_FOLDER) == "/exports"
+    assert user_settings.get(user_settings.WINDOW_GEOMETRY) == "AdnQyw=="
+    assert user_settings.get(user_settings.IMPORT_MAPPINGS) == {
+        "parties": {"Parties": {"abc123": {"Name": "name"}}}}
+    assert QSettings().allKeys() == []  # one store from now on
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.recent_databases() == ["/qms/main.db", "/qms/old.db"]

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from qmsdesk.models.db import Database
-from qmsdesk.models.settings import Setting
 from qmsdesk.models.suppliers import ReviewCriterion, ReviewScore, Supplier, SupplierReview
+from qmsdesk.services import db_settings
 from qmsdesk.services.dates import add_months
 from qmsdesk.services.errors import NotFoundError, ValidationError
 from qmsdesk.services.records import conflict_guard, load_for_update, next_ref, sync_children
@@ -21,9 +21,6 @@ from qmsdesk.services.suppliers import rules
 from qmsdesk.services.suppliers.records import CriterionScore, ReviewRecord, ReviewRow
 from qmsdesk.services.suppliers.status import record_status_change
 from qmsdesk.services.validation import tidy_text
-
-BANDS_KEY = "supplier.bands"
-INTERVAL_KEY = "supplier.interval."
 
 
 @dataclass(frozen=True)
@@ -65,21 +62,8 @@ def _write_criteria(session: Session, criteria: list[rules.Criterion]) -> None:
                                     weight=float(criterion.weight)))
 
 
-def _setting(session: Session, key: str) -> str | None:
-    row = session.get(Setting, key)
-    return row.value if row is not None else None
-
-
-def _put(session: Session, key: str, value: str) -> None:
-    row = session.get(Setting, key)
-    if row is None:
-        session.add(Setting(key=key, value=value))
-    else:
-        row.value = value
-
-
 def _bands(session: Session) -> list[rules.Band]:
-    value = _setting(session, BANDS_KEY)
+    value = db_settings.read(session, db_settings.SUPPLIER_BANDS)
     if not value:
         return list(rules.DEFAULT_BANDS)
     return [rules.Band(name, float(minimum)) for name, minimum in json.loads(value)]
@@ -88,7 +72,7 @@ def _bands(session: Session) -> list[rules.Band]:
 def _intervals(session: Session) -> dict[str, int]:
     intervals = dict(rules.DEFAULT_INTERVALS)
     for criticality in rules.CRITICALITIES:
-        value = _setting(session, INTERVAL_KEY + criticality)
+        value = db_settings.read(session, db_settings.SUPPLIER_INTERVAL + criticality)
         if value:
             intervals[criticality] = int(value)
     return intervals
@@ -104,7 +88,7 @@ def save_bands(db: Database, bands: list[rules.Band]) -> None:
     if errors:
         raise ValidationError(errors)
     with db.session() as session:
-        _put(session, BANDS_KEY, json.dumps([[b.name, b.minimum] for b in bands]))
+        db_settings.write(session, _bands_setting(bands))
 
 
 def load_intervals(db: Database) -> dict[str, int]:
@@ -130,8 +114,16 @@ def save_intervals(db: Database, intervals: dict[str, int]) -> None:
     if errors:
         raise ValidationError(errors)
     with db.session() as session:
-        for criticality, months in intervals.items():
-            _put(session, INTERVAL_KEY + criticality, str(months))
+        db_settings.write(session, _intervals_setting(intervals))
+
+
+def _bands_setting(bands: list[rules.Band]) -> dict[str, str]:
+    return {db_settings.SUPPLIER_BANDS: json.dumps([[b.name, b.minimum] for b in bands])}
+
+
+def _intervals_setting(intervals: dict[str, int]) -> dict[str, str]:
+    return {db_settings.SUPPLIER_INTERVAL + criticality: str(months)
+            for criticality, months in intervals.items()}
 
 
 def save_evaluation_settings(db: Database, criteria: list[rules.Criterion],
@@ -143,9 +135,7 @@ def save_evaluation_settings(db: Database, criteria: list[rules.Criterion],
         raise ValidationError(errors)
     with db.session() as session:
         _write_criteria(session, criteria)
-        _put(session, BANDS_KEY, json.dumps([[b.name, b.minimum] for b in bands]))
-        for criticality, months in intervals.items():
-            _put(session, INTERVAL_KEY + criticality, str(months))
+        db_settings.write(session, _bands_setting(bands) | _intervals_setting(intervals))
 
 
 # --- reviews ---------------------------------------------------------------------------------

@@ -11,14 +11,13 @@ with the same layout comes with the same choices.
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -32,12 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk import paths
+from qmsdesk.services import user_settings
 from qmsdesk.ui.dialogs.import_encoding import EncodingPage
 from qmsdesk.ui.dialogs.import_pages import ColumnsPage, ProblemsPage, ReadyPage
 from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.tasks import BackgroundTask, start_task
 
-MAPPINGS_GROUP = "import_mappings"
 Chosen = dict[str, dict[str, str]]  # sheet -> {file header: register header}
 
 
@@ -66,26 +65,16 @@ def layout_key(headers: Sequence[str]) -> str:
 
 def remembered_layouts(register: str) -> dict[str, dict[str, dict[str, str]]]:
     """sheet -> layout key -> the mapping chosen for files with those headers."""
-    settings = QSettings()
-    settings.beginGroup(f"{MAPPINGS_GROUP}/{register}")
-    layouts: dict[str, dict[str, dict[str, str]]] = {}
-    for key in settings.allKeys():
-        sheet, _, layout = key.rpartition("/")
-        try:
-            mapping = json.loads(str(settings.value(key)))
-        except ValueError:
-            continue
-        if sheet and isinstance(mapping, dict):
-            layouts.setdefault(sheet, {})[layout] = {str(k): str(v) for k, v in
-                                                     mapping.items()}
-    settings.endGroup()
+    layouts: dict[str, dict[str, dict[str, str]]] = user_settings.get(
+        user_settings.IMPORT_MAPPINGS).get(register, {})
     return layouts
 
 
 def remember_mapping(register: str, sheet: str, headers: Sequence[str],
                      mapping: Mapping[str, str]) -> None:
-    QSettings().setValue(f"{MAPPINGS_GROUP}/{register}/{sheet}/{layout_key(headers)}",
-                         json.dumps(dict(mapping), ensure_ascii=False))
+    every = user_settings.get(user_settings.IMPORT_MAPPINGS)
+    every.setdefault(register, {}).setdefault(sheet, {})[layout_key(headers)] = dict(mapping)
+    user_settings.put(user_settings.IMPORT_MAPPINGS, every)
 
 
 def read_file(job: ImportJob, layouts: Mapping[str, Mapping[str, Mapping[str, str]]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qmsdesk.services import user_settings
 from qmsdesk.services.errors import ServiceError
 from qmsdesk.services.labels import label, plural, trend_arrow
 from qmsdesk.services.parties import rules, service
@@ -32,6 +33,7 @@ from qmsdesk.ui.linked_actions import actions_of
 from qmsdesk.ui.pages.base_page import RegisterPage
 from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column, attribute_is
+from qmsdesk.ui.window_state import qt_state, state_text
 
 if TYPE_CHECKING:
     from qmsdesk.ui.main_window import MainWindow
@@ -219,11 +221,9 @@ class PartiesPage(RegisterPage):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([830, 370])
         self.splitter = splitter
-        state = QSettings().value("parties_page/splitter")
-        if isinstance(state, QByteArray):
-            splitter.restoreState(state)
-        splitter.splitterMoved.connect(
-            lambda *_: QSettings().setValue("parties_page/splitter", splitter.saveState()))
+        splitter.restoreState(qt_state(user_settings.get(user_settings.PARTIES_SPLITTER)))
+        splitter.splitterMoved.connect(lambda *_: user_settings.put(
+            user_settings.PARTIES_SPLITTER, state_text(splitter.saveState())))
         self.layout_.addWidget(splitter, 1)
 
     # --- data -----------------------------------------------------------------------------
