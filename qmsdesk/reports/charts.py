@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
+from qmsdesk.reports.font_stack import FAMILIES, chart_families
+from qmsdesk.services.dates import chart_span, shifted
+from qmsdesk.services.numbers import format_number
 from qmsdesk.services.parties import rules
 
 if TYPE_CHECKING:
@@ -16,7 +20,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-FONT_FAMILY = "DejaVu Sans"
+# DejaVu Sans first, then the faces matplotlib falls back to glyph by glyph (font_stack).
+FONT_FAMILY: list[str] = list(FAMILIES)
 RGBA = tuple[float, float, float, float]
 
 # Opaque colours (no alpha blending, which prints unevenly); the marker shape carries
@@ -35,9 +40,14 @@ MARKER_PT = 6.0  # marker diameter, shrunk only when a cell is crowded
 CELL_ROWS = 7  # points in one column of a cell before a second column opens
 CELL_SPAN = 0.9  # data units of a cell (1 x 1) the list of points may use
 ROW_STEP = 0.17
-LABEL_PT = (6.0, 4.0)  # ref label size with one / two columns in the cell
+LABEL_PT = (6.0, 5.0)  # ref label size with one / two columns in the cell
+LABEL_MIN_PT = 5.0  # a crowded cell never shrinks a label below this (it stays legible)
 LOW, HIGH = 0.5, 5.5
 BAND = 0.42  # the strips above and below the grid that carry the quadrant names
+# A cell holding more parties than this shows them as a block of small dots under a count:
+# one label per party would no longer fit (and thousands of labels take minutes to draw).
+CELL_CAPACITY = 2 * CELL_ROWS
+COUNT_PT = 11.0
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,7 @@ def _new_figure(width_in: float, height_in: float) -> Figure:
     from qmsdesk.paths import configure_matplotlib_cache
 
     configure_matplotlib_cache()
+    chart_families()
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width_in, height_in), dpi=100, facecolor="white")
@@ -95,14 +106,28 @@ def cell_offsets(count: int) -> list[tuple[float, float]]:
             for k in range(count)]
 
 
-def grid_positions(points: Sequence[GridPoint]) -> list[tuple[float, float]]:
-    """(x = interest, y = influence) for each point, spread within its cell, in input order."""
+def crowded_offsets(count: int) -> list[tuple[float, float]]:
+    """Offsets of ``count`` dots filling a crowded cell as a square block, row by row."""
+    side = math.ceil(math.sqrt(count))
+    step = CELL_SPAN / side
+    first = -step * (side - 1) / 2
+    return [(first + (k % side) * step, -first - (k // side) * step) for k in range(count)]
+
+
+def _cells(points: Sequence[GridPoint]) -> dict[tuple[int, int], list[int]]:
+    """The indices of the points in each cell, keyed by (interest, influence)."""
     cells: dict[tuple[int, int], list[int]] = defaultdict(list)
     for index, point in enumerate(points):
         cells[(point.interest, point.influence)].append(index)
+    return cells
+
+
+def grid_positions(points: Sequence[GridPoint]) -> list[tuple[float, float]]:
+    """(x = interest, y = influence) for each point, spread within its cell, in input order."""
     positions: list[tuple[float, float]] = [(0.0, 0.0)] * len(points)
-    for (x, y), indices in cells.items():
-        for index, (dx, dy) in zip(indices, cell_offsets(len(indices)), strict=True):
+    for (x, y), indices in _cells(points).items():
+        spread = (cell_offsets if len(indices) <= CELL_CAPACITY else crowded_offsets)
+        for index, (dx, dy) in zip(indices, spread(len(indices)), strict=True):
             positions[index] = (x + dx, y + dy)
     return positions
 
@@ -148,9 +173,13 @@ def _point_sizes(points: Sequence[GridPoint], row_pt: float) -> list[tuple[float
     sizes = []
     for point in points:
         count = counts[(point.interest, point.influence)]
+        if count > CELL_CAPACITY:  # a block of dots, no labels
+            pitch = CELL_SPAN / math.ceil(math.sqrt(count)) * row_pt
+            sizes.append((max(0.8, min(MARKER_PT, 0.8 * pitch)), 0.0))
+            continue
         pitch = _row_step(count) * row_pt  # distance between rows, in points
         sizes.append((min(MARKER_PT, 0.8 * pitch),
-                      min(LABEL_PT[_columns(count) - 1], pitch / 1.25)))
+                      max(LABEL_MIN_PT, min(LABEL_PT[_columns(count) - 1], pitch / 1.25))))
     return sizes
 
 
@@ -158,14 +187,30 @@ def _label_points(ax: Axes, points: Sequence[GridPoint],
                   positions: Sequence[tuple[float, float]],
                   sizes: Sequence[tuple[float, float]]) -> None:
     for point, (x, y), (marker, label) in zip(points, positions, sizes, strict=True):
+        if not label:  # in a crowded cell: counted, not named
+            continue
         ax.annotate(point.ref, (x, y), xytext=(marker / 2 + 1.4, 0),
                     textcoords="offset points", ha="left", va="center_baseline",
                     fontsize=label, color=INK, fontfamily=FONT_FAMILY, zorder=5)
 
 
+def _count_crowded_cells(ax: Axes, points: Sequence[GridPoint]) -> None:
+    """The number of parties over each crowded cell's block of dots."""
+    for (x, y), indices in sorted(_cells(points).items()):
+        if len(indices) > CELL_CAPACITY:
+            ax.text(x, y, f"{len(indices):,}", ha="center", va="center", fontsize=COUNT_PT,
+                    fontweight="bold", color=INK, fontfamily=FONT_FAMILY, zorder=6,
+                    bbox={"boxstyle": "round,pad=0.25", "facecolor": "white",
+                          "edgecolor": GRID, "linewidth": 0.6})
+
+
 def power_interest_grid(points: Sequence[GridPoint], width_in: float = 4.4,
                         height_in: float = 4.6) -> Figure:
     """The power/interest grid (ISO 9001 4.2 relevance): interest across, influence up.
+
+    A cell lists its parties by ref while they fit (up to CELL_CAPACITY); a fuller cell
+    shows them as a block of small dots under their count, so the figure's cost grows
+    with the cells, not with one label per party.
 
     The scatter artist is ``fig.qms_scatter``; its offsets follow ``points`` in order and
     it is pickable, so a click maps back to ``points[index]``.
@@ -182,14 +227,18 @@ def power_interest_grid(points: Sequence[GridPoint], width_in: float = 4.4,
     scatter = ax.scatter([x for x, _ in positions], [y for _, y in positions],
                          s=[marker ** 2 for marker, _ in sizes],
                          c=[QUADRANT_STYLE[q][1] for q in quadrants],
-                         edgecolors=[EDGE], linewidths=0.7, zorder=4, picker=True,
+                         edgecolors=[EDGE],  # none round the dots of a crowded cell
+                         linewidths=[0.7 if label else 0.0 for _, label in sizes] or 0.7,
+                         zorder=4, picker=True,
                          pickradius=6)
     if points:
-        scatter.set_paths([_marker_path(QUADRANT_STYLE[q][0]) for q in quadrants])
+        shapes = {q: _marker_path(style[0]) for q, style in QUADRANT_STYLE.items()}
+        scatter.set_paths([shapes[q] for q in quadrants])
     else:
         ax.text(3.0, 3.0, "No active interested parties", ha="center", va="center",
                 fontsize=9, color=INK, fontfamily=FONT_FAMILY, zorder=5)
     _label_points(ax, points, positions, sizes)
+    _count_crowded_cells(ax, points)
     ax.set_xlim(LOW, HIGH)
     ax.set_ylim(LOW - BAND, HIGH + BAND)
     ticks = list(rules.SCALE)
@@ -231,11 +280,11 @@ def _value_limits(values: Sequence[float]) -> tuple[float, float]:
 
 
 def _date_limits(start: date, due: date, dates: Sequence[date]) -> tuple[date, date]:
-    first, last = min([start, *dates]), max([due, *dates])
+    first, last = chart_span(min([start, *dates]), max([due, *dates]))
     if last <= first:
-        last = first + timedelta(days=30)
-    pad = timedelta(days=max(1, round((last - first).days * 0.025)))
-    return first - pad, last + pad
+        last = shifted(first, 30)
+    pad = max(1, round((last - first).days * 0.025))
+    return shifted(first, -pad), shifted(last, pad)
 
 
 def _fit_title(title: str, width_in: float) -> str:
@@ -244,13 +293,27 @@ def _fit_title(title: str, width_in: float) -> str:
     return title if len(title) <= room else title[:room - 1].rstrip() + "…"
 
 
-def _trend_axes(fig: Figure, title: str, width_in: float, height_in: float) -> Axes:
+TITLE_LINES = 4  # a longer title (a 200-character KPI name) ends with "…" on the fourth
+
+
+def title_lines(title: str, width_in: float) -> list[str]:
+    """The title wrapped to the figure's width (9 pt bold; 0.72 em a character allows for
+    capitals), whole."""
+    room = max(10, int(width_in * 72 / (9 * 0.72)))
+    lines = textwrap.wrap(title, room, break_on_hyphens=False) or [""]
+    if len(lines) > TITLE_LINES:
+        lines = [*lines[:TITLE_LINES - 1], lines[TITLE_LINES - 1][:room - 1].rstrip() + "…"]
+    return lines
+
+
+def _trend_axes(fig: Figure, lines: Sequence[str], width_in: float,
+                height_in: float) -> Axes:
     left, right, bottom, top = TREND_MARGINS_IN
-    if title:
-        top += TITLE_ROW_IN
-        title = _fit_title(title, width_in - left - right)
-        fig.text(left / width_in, 1 - 0.06 / height_in, title, ha="left", va="top",
-                 fontsize=9, fontweight="bold", color=INK, fontfamily=FONT_FAMILY)
+    if lines:
+        top += TITLE_ROW_IN * len(lines)
+        fig.text(left / width_in, 1 - 0.06 / height_in, "\n".join(lines), ha="left",
+                 va="top", fontsize=9, fontweight="bold", color=INK, fontfamily=FONT_FAMILY,
+                 linespacing=1.25)
     fig.subplots_adjust(left=left / width_in, right=1 - right / width_in,
                         bottom=bottom / height_in, top=1 - top / height_in)
     return fig.add_subplot()
@@ -258,6 +321,7 @@ def _trend_axes(fig: Figure, title: str, width_in: float, height_in: float) -> A
 
 def _style_trend_axes(ax: Axes, unit: str) -> None:
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.ticker import FuncFormatter
 
     locator = AutoDateLocator(minticks=3, maxticks=8)
     ax.xaxis.set_major_locator(locator)
@@ -266,6 +330,8 @@ def _style_trend_axes(ax: Axes, unit: str) -> None:
     for label in [*ax.get_xticklabels(), *ax.get_yticklabels()]:
         label.set_fontfamily(FONT_FAMILY)
     ax.xaxis.get_offset_text().set_fontsize(7.5)
+    # Tick values as the report prints numbers: grouped, never "1e6" above the axis.
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value)))
     ax.set_ylabel(unit or "Value", fontsize=8, color=INK, fontfamily=FONT_FAMILY)
     ax.grid(axis="y", color=GRID, linewidth=0.5)
     ax.set_axisbelow(True)
@@ -292,8 +358,11 @@ def objective_trend(points: Sequence[tuple[date, float]], baseline: float, targe
 
     from qmsdesk.services.objectives import rules as objective
 
+    left, right = TREND_MARGINS_IN[0], TREND_MARGINS_IN[1]
+    lines = title_lines(title, width_in - left - right) if title else []
+    height_in += TITLE_ROW_IN * max(0, len(lines) - 1)  # the plot keeps its height
     fig = _new_figure(width_in, height_in)
-    ax = _trend_axes(fig, title, width_in, height_in)
+    ax = _trend_axes(fig, lines, width_in, height_in)
     ordered = sorted(points, key=lambda point: point[0])
     dates = [on for on, _ in ordered]
     values = [float(value) for _, value in ordered]

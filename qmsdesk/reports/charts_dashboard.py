@@ -43,11 +43,14 @@ def _style(ax: Axes, title: str) -> None:
 def count_bars(counts: Mapping[str, int], title: str, width_in: float = 3.4,
                height_in: float = 2.2,
                colours: Sequence[tuple[float, float, float, float]] | None = None,
-               hatches: Sequence[str] | None = None) -> Figure:
+               hatches: Sequence[str] | None = None, what: str = "Count") -> Figure:
     """One bar per category (e.g. objectives by health), counts written on the bars;
-    ``colours`` and ``hatches`` (one per bar) where they carry meaning, else in turn."""
+    ``colours`` and ``hatches`` (one per bar) where they carry meaning, else in turn.
+    ``what`` names the counted things on the y axis, whose ticks are whole numbers."""
+    from matplotlib.ticker import MaxNLocator
+
     fig = _new_figure(width_in, height_in)
-    fig.subplots_adjust(left=0.12, right=0.97, bottom=0.30, top=0.85)
+    fig.subplots_adjust(left=0.16, right=0.97, bottom=0.30, top=0.85)
     ax = fig.add_subplot()
     labels = list(counts)
     bars = ax.bar(range(len(labels)), [counts[k] for k in labels],
@@ -63,6 +66,8 @@ def count_bars(counts: Mapping[str, int], title: str, width_in: float = 3.4,
     ax.set_xticks(range(len(labels)))
     ax.set_xticklabels([label.replace(" ", "\n", 1) for label in labels], fontsize=7)
     ax.set_ylim(0, max([*counts.values(), 1]) * 1.25)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
+    ax.set_ylabel(what, fontsize=7.5, color=INK, fontfamily=FONT_FAMILY)
     _style(ax, title)
     _keep_handle(fig, "bars", bars)
     return fig
@@ -81,8 +86,12 @@ def opened_closed(months: Sequence[str], opened: Sequence[int], closed: Sequence
            linewidth=0.5, label="Opened")
     ax.bar([i + width / 2 for i in x], closed, width, color=FILL[1], edgecolor=INK,
            linewidth=0.5, hatch="//", label="Closed")
+    from matplotlib.ticker import MaxNLocator
+
     ax.set_xticks(x)
     ax.set_xticklabels(months, fontsize=6.5, rotation=0)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
+    ax.set_ylabel("Actions", fontsize=7.5, color=INK, fontfamily=FONT_FAMILY)
     ax.legend(fontsize=7, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2)
     _style(ax, "")
     fig.suptitle(title, fontsize=9, color=INK, fontfamily=FONT_FAMILY, x=0.09, ha="left",
@@ -95,14 +104,14 @@ def health_bars(by_health: Mapping[str, int], title: str, width_in: float = 3.4,
     """Objectives per health state, each bar in its health's colour (and its own hatch)."""
     return count_bars({label(k): v for k, v in by_health.items()}, title, width_in, height_in,
                       colours=[HEALTH_FILL.get(k, OTHER_FILL) for k in by_health],
-                      hatches=[HEALTH_HATCH.get(k, "") for k in by_health])
+                      hatches=[HEALTH_HATCH.get(k, "") for k in by_health], what="Objectives")
 
 
 def band_bars(by_band: Mapping[str, int], title: str, width_in: float = 3.4,
               height_in: float = 2.2) -> Figure:
     """Suppliers per band of their latest approved review ("Band A" ... "No data")."""
     return count_bars({(f"Band {k}" if len(k) <= 2 else k): v for k, v in by_band.items()},
-                      title, width_in, height_in)
+                      title, width_in, height_in, what="Suppliers")
 
 
 def satisfaction_trend(series: Mapping[str, Sequence[tuple[date, float | None]]], title: str,
@@ -111,7 +120,7 @@ def satisfaction_trend(series: Mapping[str, Sequence[tuple[date, float | None]]]
     "Customers"): each series has its own marker and line style, so it reads in greyscale.
     Months without a score leave a gap."""
     fig = _new_figure(width_in, height_in)
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.18, top=0.80)
+    fig.subplots_adjust(left=0.10, right=0.98, bottom=0.18, top=0.80)
     ax = fig.add_subplot()
     styles = (("o", "-", FILL[0]), ("s", "--", FILL[3]), ("^", ":", FILL[5]))
     for index, (name, points) in enumerate(series.items()):
@@ -125,11 +134,12 @@ def satisfaction_trend(series: Mapping[str, Sequence[tuple[date, float | None]]]
                 markeredgewidth=0.5)
     ax.set_ylim(0.8, 5.2)
     ax.set_yticks([1, 2, 3, 4, 5])
+    ax.set_ylabel("Average (1–5)", fontsize=7.5, color=INK, fontfamily=FONT_FAMILY)
     ax.xaxis.set_major_formatter(_month_format())
     ax.legend(fontsize=7, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0),
               ncol=len(series))
     _style(ax, "")
-    fig.suptitle(title, fontsize=9, color=INK, fontfamily=FONT_FAMILY, x=0.08, ha="left",
+    fig.suptitle(title, fontsize=9, color=INK, fontfamily=FONT_FAMILY, x=0.10, ha="left",
                  y=0.99)
     return fig
 

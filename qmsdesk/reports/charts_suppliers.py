@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from qmsdesk import clock
@@ -20,6 +20,8 @@ from qmsdesk.reports.charts import (
     _new_figure,
     _style_trend_axes,
 )
+from qmsdesk.services.dates import chart_span, shifted
+from qmsdesk.services.numbers import format_number
 from qmsdesk.services.suppliers.rules import NO_DATA, format_total
 
 if TYPE_CHECKING:
@@ -161,12 +163,13 @@ def suppliers_by_band(counts: Mapping[str, int], bands: Sequence[str], title: st
 def _band_labels(bands: Sequence[tuple[str, float]]) -> list[tuple[float, str]]:
     """(y, text) per band: "A ≥ 85" on its threshold, the floor band "D < 50" below the rest."""
     ordered = sorted(bands, key=lambda band: band[1], reverse=True)
-    labels = [(float(minimum), f"{name} ≥ {minimum:g}") for name, minimum in ordered
+    labels = [(float(minimum), f"{name} ≥ {format_number(minimum)}") for name, minimum in ordered
               if minimum > 0]
     floors = [name for name, minimum in ordered if minimum <= 0]
     if floors:
         lowest = labels[-1][0] if labels else 100.0
-        labels.append((lowest / 2, f"{floors[0]} < {lowest:g}" if labels else floors[0]))
+        floor = f"{floors[0]} < {format_number(lowest)}" if labels else floors[0]
+        labels.append((lowest / 2, floor))
     return labels
 
 
@@ -227,10 +230,10 @@ def score_trend(points: Sequence[tuple[date, float | None]], bands: Sequence[tup
                         bbox={"boxstyle": "square,pad=0.1", "facecolor": EDGE,
                               "edgecolor": "none"})
     reviewed = [on for on, _ in ordered]  # skipped reviews still set the time span
-    first = min(reviewed, default=clock.today())
-    last = max(reviewed, default=first)
-    pad = timedelta(days=max(60, round((last - first).days * 0.06)))
-    ax.set_xlim(first - pad, last + pad)  # type: ignore[arg-type]  # dates, as above
+    first, last = chart_span(min(reviewed, default=clock.today()),
+                             max(reviewed, default=clock.today()))
+    pad = max(60, round((last - first).days * 0.06))
+    ax.set_xlim(shifted(first, -pad), shifted(last, pad))  # type: ignore[arg-type]  # dates
     ax.set_ylim(0, 100)
     ax.set_yticks([0, 25, 50, 75, 100])
     _style_trend_axes(ax, "Total score")
@@ -247,12 +250,12 @@ def score_trend(points: Sequence[tuple[date, float | None]], bands: Sequence[tup
 
 def criterion_label(criterion: str, weight: float, width: int = 24) -> str:
     """ "Quality (35 %)", wrapped to lines of about ``width`` characters."""
-    return textwrap.fill(f"{criterion} ({round(weight, 2):g}{PERCENT})", width)
+    return textwrap.fill(f"{criterion} ({format_number(weight, max_decimals=2)}{PERCENT})", width)
 
 
 def score_text(score: float) -> str:
-    """A criterion score as printed: 92.5, 75, 100."""
-    return f"{round(score, 1):g}"
+    """A criterion score as printed: 92.5, 75, 100 (one decimal at most, halves up)."""
+    return format_number(score, max_decimals=1)
 
 
 def scorecard(rows: Sequence[tuple[str, float, float | None]], total: float | None,
@@ -291,8 +294,11 @@ def scorecard(rows: Sequence[tuple[str, float, float | None]], total: float | No
     values = [min(100.0, max(0.0, float(score))) for _, score in scored]
     bars = ax.barh([y for y, _ in scored], values, height=0.58, color=MEASURED_COLOUR,
                    edgecolor=INK, linewidth=0.5, zorder=3)
+    # Over the dashed total line, on white: the line passes behind a label, never through it.
     ax.bar_label(bars, labels=[score_text(v) for v in values], padding=2, fontsize=7,
-                 color=INK, fontfamily=FONT_FAMILY)
+                 color=INK, fontfamily=FONT_FAMILY, zorder=5,
+                 bbox={"boxstyle": "square,pad=0.15", "facecolor": "white",
+                       "edgecolor": "none"})
     for y, (_, _, score) in enumerate(rows):
         if score is None:
             ax.text(1.5, y, NOT_SCORED, ha="left", va="center", fontsize=7, style="italic",

@@ -32,9 +32,24 @@ from reportlab.platypus import (
     Table,
 )
 
-from qmsdesk import clock
-from qmsdesk.reports.fonts import FONT, FONT_BOLD, draw_mixed, markup, register_fonts
+from qmsdesk import clock, paths
+from qmsdesk.reports.fonts import (
+    FONT,
+    FONT_BOLD,
+    TEXT_LAYOUT,
+    draw_mixed,
+    markup,
+    register_fonts,
+)
+from qmsdesk.reports.layout import (
+    MIN_ROW_SPLIT,
+    ContinuedTable,
+    KeepTogether,
+    breakable_markup,
+    fitted_style,
+)
 from qmsdesk.services.errors import ServiceError
+from qmsdesk.services.numbers import ROUNDING_NOTE
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -94,7 +109,7 @@ def styles() -> Styles:
     """Paragraph styles on DejaVu Sans (registered on first use)."""
     register_fonts()
     base = ParagraphStyle("qms-body", fontName=FONT, fontSize=9.5, leading=12.5, textColor=INK,
-                          alignment=TA_LEFT, spaceAfter=4)
+                          alignment=TA_LEFT, spaceAfter=4, **TEXT_LAYOUT)
     cell = ParagraphStyle("qms-cell", parent=base, fontSize=8, leading=10, spaceAfter=0)
     return Styles(
         title=ParagraphStyle("qms-title", parent=base, fontName=FONT_BOLD, fontSize=18,
@@ -120,7 +135,8 @@ def styles() -> Styles:
 
 def para(text: object, style: ParagraphStyle | None = None) -> Paragraph:
     """A Paragraph of user text: escaped, with CJK runs routed to the fallback font."""
-    return Paragraph(markup(text), style or styles().body)
+    style = style or styles().body
+    return Paragraph(markup(text, style.fontName), style)
 
 
 def rich(markup_text: str, style: ParagraphStyle | None = None) -> Paragraph:
@@ -128,10 +144,20 @@ def rich(markup_text: str, style: ParagraphStyle | None = None) -> Paragraph:
     return Paragraph(markup_text, style or styles().body)
 
 
-def _cell(value: Cell, style: ParagraphStyle) -> Flowable:
+CELL_PADDING = 4  # left and right, points
+
+
+def _cell(value: Cell, style: ParagraphStyle, width: float) -> Flowable:
+    """User text as a wrapping Paragraph ``width`` points wide (padding included); a word
+    too long for it breaks at a sensible point (layout.breakable_markup)."""
     if isinstance(value, Flowable):
         return value
-    return para(NOT_SET if value in (None, "") else value, style)
+    if value in (None, ""):
+        return para(NOT_SET, style)
+    text = value if isinstance(value, str) else str(value)
+    style = fitted_style(text, width - 2 * CELL_PADDING, style)
+    broken = breakable_markup(text, width - 2 * CELL_PADDING, style)
+    return para(text, style) if broken is None else rich(broken, style)
 
 
 def _widths(weights: Sequence[float], total: float) -> list[float]:
@@ -141,18 +167,20 @@ def _widths(weights: Sequence[float], total: float) -> list[float]:
 
 def data_table(header: Sequence[str], rows: Sequence[Sequence[Cell]],
                weights: Sequence[float], width: float = FRAME_WIDTH,
-               split_in_row: bool = False) -> Table:
+               split_in_row: bool = True) -> Table:
     """A register table: header repeated on each page, zebra rows, wrapping cells.
 
     ``weights`` are relative column widths scaled to ``width``; an empty value prints a dash.
-    Rows stay whole across pages unless ``split_in_row`` (for free text that may run
-    longer than a page).
+    A row moves whole to the next page when it fits there; one taller than the space left
+    splits inside (``split_in_row``), its first cell repeated with "(continued)".
     """
     st = styles()
-    data = [[para(h, st.cell_head) for h in header]]
-    data += [[_cell(value, st.cell) for value in row] for row in rows]
-    table = Table(data, colWidths=_widths(weights, width), repeatRows=1,
-                  splitInRow=int(split_in_row), hAlign="LEFT")
+    widths = _widths(weights, width)
+    data = [[_cell(h, st.cell_head, w) for h, w in zip(header, widths, strict=True)]]
+    data += [[_cell(value, st.cell, w) for value, w in zip(row, widths, strict=True)]
+             for row in rows]
+    table = ContinuedTable(data, colWidths=widths, repeatRows=1,
+                           splitInRow=MIN_ROW_SPLIT if split_in_row else 0, hAlign="LEFT")
     table.setStyle([
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA_FILL]),
@@ -171,14 +199,17 @@ def facts_table(pairs: Sequence[tuple[str, Cell]], columns: int = 2,
                 width: float = FRAME_WIDTH, label_weight: float = 1.3) -> Table:
     """Label/value pairs in a bordered grid, ``columns`` pairs per row (key facts, summaries)."""
     st = styles()
+    widths = _widths([label_weight, 2.0] * columns, width)
     rows: list[list[Flowable | str]] = []
     for start in range(0, len(pairs), columns):
         row: list[Flowable | str] = []
         for label, value in pairs[start:start + columns]:
-            row += [para(label, st.label), _cell(value, st.cell)]
+            row += [_cell(label, st.label, widths[len(row)]),
+                    _cell(value, st.cell, widths[len(row) + 1])]
         row += [""] * (2 * columns - len(row))
         rows.append(row)
-    table = Table(rows, colWidths=_widths([label_weight, 2.0] * columns, width), hAlign="LEFT")
+    # A value longer than a page splits inside its row, the label repeated on the next page.
+    table = ContinuedTable(rows, colWidths=widths, hAlign="LEFT", splitInRow=MIN_ROW_SPLIT)
     commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.4, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -260,7 +291,8 @@ def title_block(control: DocumentControl) -> list[Flowable]:
                         ("LEFTPADDING", (0, 0), (-1, -1), 0),
                         ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
         head = [table]
-    return [*head, control_block(control), Spacer(1, 6 * mm)]
+    # How numbers are written and rounded, stated once in every document.
+    return [*head, control_block(control), para(ROUNDING_NOTE, st.note), Spacer(1, 4 * mm)]
 
 
 def table_of_contents() -> Flowable:
@@ -376,6 +408,8 @@ def _canvas_maker(control: DocumentControl, generated_at: datetime,
 class _Document(BaseDocTemplate):
     """Bookmarks each heading (clamped so a level never skips one) and feeds the TOC."""
 
+    keepTogetherClass = KeepTogether  # keepWithNext never leaves a page holding only a rule
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._level = -1
@@ -440,6 +474,7 @@ def build_pdf(out_path: Path, control: DocumentControl, story: list[Flowable],
             doc.multiBuild(story, canvasmaker=maker)
         else:
             doc.build(story, canvasmaker=maker)
+        os.chmod(temp_name, paths.new_file_mode())  # mkstemp's 0600 would stay on the PDF
         try:
             os.replace(temp_name, out_path)
         except PermissionError as exc:

@@ -1,10 +1,17 @@
-"""Report fonts: register the bundled TTFs and route every character to a font that has it."""
+"""Report fonts: the bundled font stack, and every character routed to a font that has it.
+
+DejaVu Sans carries Latin, Greek and Cyrillic; Noto Sans Arabic, Hebrew and Devanagari,
+Droid Sans Fallback (Chinese, Japanese), a Hangul subset of Noto Sans KR and Noto Emoji
+(monochrome) carry the rest. PDF text is shaped and ordered by reportlab with the patches in
+``shaping``; charts use the same files as a matplotlib fallback list (``chart_families``).
+"""
 
 from __future__ import annotations
 
 import re
 import threading
-from functools import lru_cache
+import unicodedata
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from reportlab.lib.fonts import addMapping
@@ -12,74 +19,100 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from qmsdesk.paths import resource_path
+from qmsdesk.reports.font_stack import FONT, FONT_BOLD, STACK, Face
+from qmsdesk.reports.shaping import install_shaping
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
 
-FONT = "QMS-DejaVuSans"
-FONT_BOLD = "QMS-DejaVuSans-Bold"
-FONT_CJK = "QMS-DroidSansFallback"
+# Paragraph style settings that turn on bidi reordering (base direction left-to-right) and
+# shaping; document.styles() puts them on the base style.
+TEXT_LAYOUT: dict[str, object] = {"wordWrap": "LTR", "shaping": 1}
 
-_FILES = {
-    FONT: "DejaVuSans.ttf",
-    FONT_BOLD: "DejaVuSans-Bold.ttf",
-    FONT_CJK: "DroidSansFallbackFull.ttf",
-}
+
+# The old name of the CJK fallback, for code that still asks for it.
+FONT_CJK = STACK[4].name
+
 _lock = threading.Lock()
 # XML 1.0 forbids most control characters; reportlab's parser chokes on them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters that belong to the character before them: marks, joiners, variation
+# selectors, emoji modifiers and tags. They stay in that character's font when it has them.
+_JOINERS = {0x200C, 0x200D, *range(0xFE00, 0xFE10), *range(0x1F3FB, 0x1F400),
+            *range(0xE0020, 0xE0080)}
 
 
 def register_fonts() -> None:
-    """Register DejaVu Sans (regular/bold family) and the CJK fallback once per process."""
+    """Register every face of the stack (regular and bold) once per process."""
+    install_shaping()
     with _lock:
         registered = set(pdfmetrics.getRegisteredFontNames())
-        for name, filename in _FILES.items():
-            if name not in registered:
-                pdfmetrics.registerFont(TTFont(name, str(resource_path("fonts", filename))))
-        # <b> and <i> inside Paragraph markup look the family up; italic falls back to upright.
-        addMapping(FONT, 0, 0, FONT)
-        addMapping(FONT, 1, 0, FONT_BOLD)
-        addMapping(FONT, 0, 1, FONT)
-        addMapping(FONT, 1, 1, FONT_BOLD)
-        for bold in (0, 1):
+        for face in STACK:
+            for name, filename in ((face.name, face.file), (face.bold, face.bold_file)):
+                if name not in registered:
+                    pdfmetrics.registerFont(TTFont(name, str(resource_path("fonts", filename))))
+                    registered.add(name)
+            # <b> and <i> inside Paragraph markup look the family up; italic stays upright.
             for italic in (0, 1):
-                addMapping(FONT_CJK, bold, italic, FONT_CJK)
+                addMapping(face.name, 0, italic, face.name)
+                addMapping(face.name, 1, italic, face.bold)
 
 
-@lru_cache(maxsize=1)
-def _primary_cmap() -> frozenset[int]:
+@cache
+def _cmap(name: str) -> frozenset[int]:
     register_fonts()
-    font = pdfmetrics.getFont(FONT)
-    return frozenset(font.face.charToGlyph)
+    return frozenset(pdfmetrics.getFont(name).face.charToGlyph)
 
 
-@lru_cache(maxsize=1)
-def _fallback_cmap() -> frozenset[int]:
-    register_fonts()
-    font = pdfmetrics.getFont(FONT_CJK)
-    return frozenset(font.face.charToGlyph)
+def _face_for(code: int) -> Face | None:
+    """The first face preferred for ``code`` that has it, else the first that has it."""
+    for face in STACK:
+        if any(lo <= code <= hi for lo, hi in face.prefer) and code in _cmap(face.name):
+            return face
+    for face in STACK:
+        if code in _cmap(face.name):
+            return face
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _face_index(code: int) -> int:
+    face = _face_for(code)
+    return -1 if face is None else STACK.index(face)
 
 
 def _clean(text: str) -> str:
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
 
 
-def font_runs(text: str, font: str = FONT) -> list[tuple[str, str]]:
-    """Split ``text`` into (run, font name) pairs: ``font`` where DejaVu has the glyph, else CJK.
+def _follows(char: str) -> bool:
+    return ord(char) in _JOINERS or unicodedata.category(char) in ("Mn", "Mc", "Me")
 
-    Characters neither font has stay with ``font`` (they print as a box either way).
+
+def font_runs(text: str, font: str = FONT) -> list[tuple[str, str]]:
+    """Split ``text`` into (run, font name) pairs, each run in a face of the stack that has
+    its characters: ``font`` (DejaVu, regular or bold) where it is the right one, else the
+    fallback face of the same weight.
+
+    Marks and joiners stay with the character before them, so a word in one script is one
+    run and is shaped as one. Characters no face has stay with ``font``.
     """
-    primary, fallback = _primary_cmap(), _fallback_cmap()
-    runs: list[tuple[str, str]] = []
+    bold = font == FONT_BOLD
+    runs: list[tuple[str, int]] = []
     for char in _clean(text):
-        code = ord(char)
-        wanted = FONT_CJK if code not in primary and code in fallback and char != "\n" else font
-        if runs and runs[-1][1] == wanted:
+        current = runs[-1][1] if runs else -1
+        if char == "\n":
+            wanted = 0
+        elif current > 0 and _follows(char) and ord(char) in _cmap(STACK[current].name):
+            wanted = current
+        else:
+            wanted = max(_face_index(ord(char)), 0)
+        if runs and current == wanted:
             runs[-1] = (runs[-1][0] + char, wanted)
         else:
             runs.append((char, wanted))
-    return runs
+    return [(run, font if index == 0 else (STACK[index].bold if bold else STACK[index].name))
+            for run, index in runs]
 
 
 def _escape(text: str) -> str:
@@ -87,19 +120,21 @@ def _escape(text: str) -> str:
             .replace('"', "&quot;").replace("\n", "<br/>"))
 
 
-def markup(text: object) -> str:
-    """User text as safe Paragraph markup: escaped, line breaks kept, CJK runs in the CJK font."""
+def markup(text: object, font: str = FONT) -> str:
+    """User text as safe Paragraph markup: escaped, line breaks kept, each run that DejaVu
+    cannot print in the fallback face that can (bold when ``font`` is bold)."""
     parts = []
-    for run, font in font_runs("" if text is None else str(text)):
-        if font == FONT_CJK:
-            parts.append(f'<font name="{FONT_CJK}">{_escape(run)}</font>')
-        else:
+    for run, run_font in font_runs("" if text is None else str(text), font):
+        if run_font == font:
             parts.append(_escape(run))
+        else:
+            parts.append(f'<font name="{run_font}">{_escape(run)}</font>')
     return "".join(parts)
 
 
 def string_width(text: str, font: str, size: float) -> float:
-    """Width in points of ``text`` drawn run by run with the fallback font where needed."""
+    """Width in points of ``text`` drawn run by run with the fallback font where needed
+    (unshaped: within a few per cent for joined scripts)."""
     return sum(pdfmetrics.stringWidth(run, run_font, size)
                for run, run_font in font_runs(text.replace("\n", " "), font))
 
@@ -116,20 +151,28 @@ def fit_text(text: str, font: str, size: float, max_width: float) -> str:
 
 def draw_mixed(canvas: Canvas, x: float, y: float, text: str, font: str = FONT,
                size: float = 8, align: str = "left", max_width: float | None = None) -> float:
-    """Draw a one-line mixed-script string on a canvas; returns its width in points.
+    """Draw a one-line mixed-script string with its baseline at ``y``; returns its width.
 
     ``align`` is "left", "right" or "centre" relative to ``x``. Text wider than
-    ``max_width`` is cut with an ellipsis rather than running off the page.
+    ``max_width`` is cut with an ellipsis rather than running off the page. The line is a
+    one-line Paragraph, so it is shaped and ordered like body text.
     """
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    text = text.replace("\n", " ")
     if max_width is not None:
         text = fit_text(text, font, size, max_width)
-    width = string_width(text, font, size)
+    style = ParagraphStyle("qms-line", fontName=font, fontSize=size, leading=size * 1.2,
+                           **TEXT_LAYOUT)
+    line = Paragraph(markup(text, font), style)
+    _, height = line.wrap(1e6, 1e6)
+    widths = line.getActualLineWidths0()
+    width = float(widths[0]) if widths else 0.0
     if align == "right":
         x -= width
     elif align in ("centre", "center"):
         x -= width / 2
-    for run, run_font in font_runs(text.replace("\n", " "), font):
-        canvas.setFont(run_font, size)
-        canvas.drawString(x, y, run)
-        x += pdfmetrics.stringWidth(run, run_font, size)
+    # A Paragraph puts its first baseline one font size below its top.
+    line.drawOn(canvas, x, y - height + size)
     return width

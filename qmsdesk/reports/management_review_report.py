@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
 
 from qmsdesk.models.db import Database
 from qmsdesk.reports.charts import GridPoint, power_interest_grid
@@ -33,6 +33,7 @@ from qmsdesk.reports.document import (
 )
 from qmsdesk.reports.fonts import markup
 from qmsdesk.reports.issue import ContentTask, ReportContent, ReportRequest
+from qmsdesk.reports.layout import KeepTogether
 from qmsdesk.services.actions import rules as action_rules
 from qmsdesk.services.errors import ValidationError
 from qmsdesk.services.labels import label, one_decimal, plural
@@ -87,7 +88,9 @@ def _date(value: date | None) -> str:
 
 
 def _chart(fig: Figure, width: float = CHART_WIDTH) -> Flowable:
-    return figure_image(fig, width=width)
+    image = figure_image(fig, width=width)
+    image.spaceBefore = image.spaceAfter = 3 * mm  # clear of the table above and below
+    return image
 
 
 def _section(index: int, intro: str) -> list[Flowable]:
@@ -113,7 +116,8 @@ def _previous_reviews(data: PreviousReviews) -> list[Flowable]:
                       f"{plural(data.overdue, 'action')} overdue.", st.body))
     if total:
         story.append(_chart(count_bars({label(k): v for k, v in data.by_status.items()},
-                                       "Actions from previous reviews by status")))
+                                       "Actions from previous reviews by status",
+                                       what="Actions")))
     for review in data.reviews:
         block = _subheading(f"{review.ref} — held {review.held_on.isoformat()} (period "
                             f"{review.period_from.isoformat()} to "
@@ -276,8 +280,7 @@ def _providers(data: ProviderPerformance, overdue: Sequence[DueReview]) -> list[
     st = styles()
     story = _section(4, "Supplier evaluations signed off in the period, where the suppliers "
                         "stand at its end, status changes and certificates needing attention. "
-                        "Scores show one decimal, rounded down, so a score never appears to "
-                        "reach a band it missed.")
+                        "A supplier's band is decided on its score as printed.")
     if any(data.by_band.values()):
         story.append(_chart(band_bars(data.by_band, "Suppliers by band (latest review)")))
         story.append(para("Band of each supplier's latest signed-off evaluation; "
@@ -327,7 +330,7 @@ def _effectiveness(data: ActionEffectiveness) -> list[Flowable]:
                         "in the period that still await their check.")
     if data.checks:
         story.append(_chart(count_bars({label(k): v for k, v in data.by_result.items()},
-                                       "Effectiveness checks in the period")))
+                                       "Effectiveness checks in the period", what="Checks")))
         story.append(data_table(
             ["Checked", "Action", "Source", "Result", "Checked by"],
             [[_date(c.checked_on), f"{c.ref} {c.title}", _source(c.source_ref, c.source),
@@ -364,7 +367,8 @@ def _opportunities(inputs: ReviewInputs) -> list[Flowable]:
                                    "improvement in this period.")]
     origins = Counter(ORIGINS.get(item.source_ref.split("-")[0], "Other") for item in items)
     story.append(_chart(count_bars({k: origins[k] for k in (*ORIGINS.values(), "Other")
-                                    if origins[k]}, "Opportunities by register")))
+                                    if origins[k]}, "Opportunities by register",
+                                   what="Opportunities")))
     story.append(data_table(["No.", "Source", "Opportunity", "Why"],
                             [[str(n), i.source_ref, i.what, i.why]
                              for n, i in enumerate(items, start=1)],

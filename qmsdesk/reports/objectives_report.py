@@ -8,7 +8,7 @@ from datetime import date
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, ListFlowable, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, ListFlowable, Spacer
 from reportlab.platypus.flowables import HRFlowable
 
 from qmsdesk.models.db import Database
@@ -34,6 +34,7 @@ from qmsdesk.reports.issue import (
     as_of,
     as_of_phrases,
 )
+from qmsdesk.reports.layout import KeepTogether
 from qmsdesk.services.actions.records import ActionRow
 from qmsdesk.services.actions.service import list_actions
 from qmsdesk.services.labels import label, plural

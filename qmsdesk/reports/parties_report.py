@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table
 from reportlab.platypus.flowables import HRFlowable
 
 from qmsdesk.models.db import Database
@@ -33,6 +33,7 @@ from qmsdesk.reports.issue import (
     as_of,
     as_of_phrases,
 )
+from qmsdesk.reports.layout import KeepTogether
 from qmsdesk.services.dates import add_months, is_overdue
 from qmsdesk.services.labels import label, plural
 from qmsdesk.services.parties import rules

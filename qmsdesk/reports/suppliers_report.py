@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, KeepTogether, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, Spacer
 
 from qmsdesk.models.db import Database
 from qmsdesk.reports.charts_suppliers import score_text, score_trend, scorecard, suppliers_by_band
@@ -34,9 +34,11 @@ from qmsdesk.reports.issue import (
     as_of,
     as_of_phrases,
 )
+from qmsdesk.reports.layout import KeepTogether
 from qmsdesk.services.actions.records import ActionRow
 from qmsdesk.services.actions.service import list_actions
 from qmsdesk.services.labels import label, plural
+from qmsdesk.services.numbers import format_count, format_number, format_share
 from qmsdesk.services.progress import Progress
 from qmsdesk.services.suppliers import rules
 from qmsdesk.services.suppliers.records import (
@@ -63,6 +65,7 @@ REPORT_KEY = "suppliers"
 OVERDUE = "Overdue"
 CHART_IN = FRAME_WIDTH / 72
 SCOPE_CHARS = 50  # the list keeps one row per supplier short; section 2 has the full scope
+LONG_IN_GRID = 300  # a longer scope reads better full width, below the key facts
 # Column widths in points (of 493): narrow columns fit their longest word at 8 pt.
 LIST_WIDTHS = (48, 112, 52, 57, 50, 62, 112)
 ACTION_WIDTHS = (50, 104, 50, 62, 60, 57, 56, 54)
@@ -95,17 +98,18 @@ def _iso(value: date | None) -> str:
 
 
 def _count(value: int | None) -> str:
-    return rules.NO_DATA if value is None else f"{value:,}".replace(",", "\u00a0")  # no-break
+    return rules.NO_DATA if value is None else format_count(value)
 
 
 def _percent(value: float | None) -> str:
-    return rules.NO_DATA if value is None else f"{round(value, 1):g} %"
+    return rules.NO_DATA if value is None else format_share(value)
 
 
 def _ppm(value: float | None) -> str:
-    """Whole ppm from 100 up ("2 000 ppm"), one decimal below ("2.5 ppm")."""
-    return rules.NO_DATA if value is None else \
-        f"{_count(round(value)) if value >= 100 else f'{round(value, 1):g}'} ppm"
+    """Whole ppm from 100 up ("2,000 ppm"), one decimal below ("2.5 ppm"), halves up."""
+    if value is None:
+        return rules.NO_DATA
+    return format_count(value, "ppm") if value >= 100 else format_share(value, "ppm")
 
 
 def _due_cell(due: date | None, overdue: bool, missing: str = "Not scheduled") -> Cell:
@@ -196,17 +200,19 @@ def _facts(d: SupplierData, intervals: dict[str, int]) -> list[Flowable]:
     months = rules.review_interval(record.criticality, record.review_interval_months, intervals)
     interval = f"{months} months" + ("" if record.review_interval_months is not None
                                      else f" (default for {record.criticality})")
+    long_scope = len(record.scope) > LONG_IN_GRID
     pairs: list[tuple[str, Cell]] = [
-        ("Scope", record.scope), ("Category", record.category),
+        ("Scope", "See below" if long_scope else record.scope), ("Category", record.category),
         ("Criticality", label(record.criticality)), ("Status", label(record.status)),
         ("Contact", "\n".join(filter(None, (record.contact_person, record.email,
                                              record.phone)))),
         ("Next review", _due_cell(d.row.next_review, d.row.overdue)),
         ("Review interval", interval), ("Interested party", d.row.party_ref or "Not linked")]
     story: list[Flowable] = [facts_table(pairs)]
-    if record.notes.strip():
-        story.append(facts_table([("Notes", record.notes)], columns=1,
-                                 label_weight=2 * 1.3 / 5.3))
+    long = [(name, text) for name, text in (("Scope", record.scope if long_scope else ""),
+                                            ("Notes", record.notes)) if text.strip()]
+    if long:
+        story.append(facts_table(long, columns=1, label_weight=2 * 1.3 / 5.3))
     return story
 
 
@@ -257,9 +263,9 @@ def _reviews(d: SupplierData, bands: list[tuple[str, float]]) -> list[Flowable]:
 def _scores(review: ReviewRecord, summary: ReviewSummary) -> list[Flowable]:
     effective = dict(summary.score.weights)
     rows: list[list[Cell]] = [
-        [s.criterion, f"{round(s.weight, 2):g} %",
+        [s.criterion, format_number(s.weight, "%", max_decimals=2),
          score_text(s.score) if s.score is not None else "not scored",
-         f"{round(effective.get(s.criterion, 0.0), 1):g} %" if s.score is not None
+         format_share(effective.get(s.criterion, 0.0)) if s.score is not None
          else "excluded"] for s in review.scores]
     story: list[Flowable] = [data_table(["Criterion", "Weight", "Score (0–100)",
                                          "Effective weight"], rows, [4.0, 1.2, 1.4, 1.6])]

@@ -25,6 +25,23 @@ def range_problem(day: date) -> str:
             f"({EARLIEST.isoformat()} to {LATEST.isoformat()}).")
 
 
+def shifted(day: date, days: int) -> date:
+    """``day`` moved by ``days``, held within date.min..date.max: a record dated 9999-12-31
+    (stored before the range was enforced) never crashes a report with "year 10000"."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
+def chart_span(first: date, last: date) -> tuple[date, date]:
+    """A chart's date axis held to the dates kept, with a year of air either side: a date
+    beyond them is drawn off the edge rather than stretching the axis over millennia."""
+    low, high = shifted(EARLIEST, -366), shifted(LATEST, 366)
+    first, last = min(max(first, low), high), min(max(last, low), high)
+    return first, max(last, shifted(first, 1))
+
+
 def add_months(start: date, months: int) -> date:
     """The same day ``months`` later, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
     month_index = start.month - 1 + months

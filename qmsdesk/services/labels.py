@@ -10,8 +10,10 @@ def label(value: str) -> str:
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """ "1 review", "3 reviews"; irregular plurals are given explicitly."""
+    from qmsdesk.services.numbers import format_count
+
     word = singular if count == 1 else (plural_form or singular + "s")
-    return f"{count} {word}"
+    return f"{format_count(count)} {word}"
 
 
 def trend_arrow(latest: int | float | None, previous: int | float | None) -> str:
@@ -23,7 +25,7 @@ def trend_arrow(latest: int | float | None, previous: int | float | None) -> str
 
 def one_decimal(value: float) -> str:
     """A value to one decimal, halves rounded up (2.25 -> "2.3"), as people round by hand
-    (Python's own formatting rounds halves to even)."""
-    from decimal import ROUND_HALF_UP, Decimal
+    (Python's own formatting rounds halves to even): :func:`numbers.format_score`."""
+    from qmsdesk.services.numbers import format_score
 
-    return str(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return format_score(value)

@@ -9,6 +9,13 @@ from typing import Any
 
 from qmsdesk.services.dates import range_problem
 
+# The longest text each kind of field keeps. A name or title is read in one line of a table;
+# a note, scope or comment in one cell of a report that may run to a page; a description at
+# this limit fills about three pages of a report, and more is a document of its own.
+NAME_LIMIT = 200
+NOTE_LIMIT = 4_000
+DESCRIPTION_LIMIT = 10_000
+
 
 def check_text(errors: dict[str, str], key: str, value: object, label: str, limit: int,
                required: bool = False) -> None:
@@ -18,6 +25,14 @@ def check_text(errors: dict[str, str], key: str, value: object, label: str, limi
         errors[key] = f"{label} is required."
     elif len(text) > limit:
         errors[key] = f"{label} is too long ({len(text)} characters; at most {limit})."
+
+
+def check_texts(errors: dict[str, str], record: Any,
+                limits: Iterable[tuple[str, str, int]], prefix: str = "") -> None:
+    """:func:`check_text` for each (field, label, limit) of ``record``, keyed ``prefix+field``
+    (a child row: ``prefix`` "requirements[0].", label "Requirement 1: source")."""
+    for key, label, limit in limits:
+        check_text(errors, f"{prefix}{key}", getattr(record, key), label, limit)
 
 
 def tidy_text(record: Any, trimmed: Iterable[str] = ()) -> None:

@@ -133,7 +133,7 @@ def test_report_prints_list_scorecards_kpis_and_open_actions(db, today, tmp_path
     assert "valid until 2027-12-26" in text and "Valid until Validity" in text
     # KPIs of Müller's latest review; Łódź delivered nothing: no data, never 0 or 100 %
     assert "40 (37 on time)" in text and "92.5 %" in text
-    assert "91.7 %" in text and "2 000 ppm" in text and "25 000 (50 rejected)" in text
+    assert "91.7 %" in text and "2,000 ppm" in text and "25,000 (50 rejected)" in text
     assert "0 (0 on time)" in text and "no data" in text
     assert RENORMALISED in text
     assert "not scored" in text and "excluded" in text

@@ -353,7 +353,7 @@ def test_approving_applies_the_decision(db: Database, today: date) -> None:
     assert after.status == "preferred"
     assert after.history[:-1] == supplier.history
     assert after.history[-1] == StatusChange(
-        today, "pending", "preferred", "REV-0001 approved by Q. Manager: total 91.2, band A",
+        today, "pending", "preferred", "REV-0001 approved by Q. Manager: total 91.3, band A",
         "maria", "REV-0001")
     assert after.next_review == add_months(review_date, 12) == date(2027, 11, 11)
     assert suppliers.list_suppliers(db, today)[0].status == "preferred"

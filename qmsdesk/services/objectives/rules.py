@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeGuard
 
+from qmsdesk.services import numbers
 from qmsdesk.services.objectives.records import MeasurementRecord, ObjectiveRecord
-from qmsdesk.services.validation import check_dates, check_text
+from qmsdesk.services.validation import DESCRIPTION_LIMIT, NOTE_LIMIT, check_dates, check_text
 
 DIRECTIONS = ("increase", "decrease", "band")
 FREQUENCIES = ("monthly", "quarterly", "half-yearly", "yearly")
@@ -57,7 +58,11 @@ _MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
 _PERIOD = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4])|-H([12]))?$")
 _TEXT_LIMITS = (("title", "Title", 200, True), ("kpi_name", "KPI name", 200, True),
                 ("unit", "Unit", 30, False), ("process", "Process", 200, False),
-                ("owner", "Owner", 200, False))
+                ("owner", "Owner", 200, False),
+                ("description", "Description", DESCRIPTION_LIMIT, False),
+                ("policy_commitment", "Policy commitment", 1_000, False),
+                ("resources", "Resources", NOTE_LIMIT, False),
+                ("evaluation", "How evaluated", NOTE_LIMIT, False))
 
 
 # --- periods ----------------------------------------------------------------------------
@@ -112,6 +117,8 @@ def periods_between(start: date, end: date, frequency: str) -> list[str]:
     while current <= last:
         periods.append(period_of(current, frequency))
         index = current.month - 1 + step
+        if current.year + index // 12 > date.max.year:
+            break  # the last period of the calendar: there is no "next"
         current = date(current.year + index // 12, index % 12 + 1, 1)
     return periods
 
@@ -152,11 +159,9 @@ class Target:
 
 
 def format_number(value: float | None, unit: str = "") -> str:
-    """12.5 -> "12.5", 99.80 -> "99.8", 1200.0 -> "1200"; with the unit: "99.8 %"."""
-    if value is None:
-        return ""
-    text = f"{value:.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
-    return f"{text} {unit}".strip()
+    """12.5 -> "12.5", 99.80 -> "99.8", 120000.75 -> "120,000.75"; with the unit: "99.8 %".
+    Every decimal the value was recorded with is kept: a target is printed as promised."""
+    return numbers.format_number(value, unit)
 
 
 def target_text(direction: str, target: float | None, target_max: float | None,
@@ -211,7 +216,8 @@ def measurement_overdue(start: date, due: date, frequency: str, points: Sequence
     """
     grace = timedelta(days=grace_days)
     required_from: date | None = None
-    for period in reversed(periods_between(start, due, frequency)):
+    # Periods after today are not complete: the search never needs to run past it.
+    for period in reversed(periods_between(start, min(due, today), frequency)):
         first, last = period_bounds(period)
         if last + grace < today:
             required_from = first
@@ -340,6 +346,7 @@ def validate_measurement(m: MeasurementRecord, start: date | None, due: date | N
     elif on > today:
         errors["on_date"] = f"The date {on} is in the future; record values once measured."
     check_text(errors, "recorded_by", _text(m.recorded_by), "Recorded by", 200)
+    check_text(errors, "comment", _text(m.comment), "The comment", NOTE_LIMIT)
     return errors
 
 

@@ -8,7 +8,14 @@ from datetime import date
 from qmsdesk.services.dates import add_months
 from qmsdesk.services.parties import records
 from qmsdesk.services.parties.records import PartyRecord
-from qmsdesk.services.validation import check_dates, check_text
+from qmsdesk.services.validation import (
+    DESCRIPTION_LIMIT,
+    NAME_LIMIT,
+    NOTE_LIMIT,
+    check_dates,
+    check_text,
+    check_texts,
+)
 
 CATEGORIES = ("customer", "supplier", "employee", "owner/investor", "regulator", "partner",
               "community", "other")
@@ -53,13 +60,13 @@ def _check_scale(errors: dict[str, str], key: str, value: object, label: str) ->
 def validate_party(record: PartyRecord, today: date) -> dict[str, str]:
     """Every rule that can be checked without the database; field name -> message."""
     errors: dict[str, str] = {}
-    check_text(errors, "name", record.name, "Name", 200, required=True)
+    check_text(errors, "name", record.name, "Name", NAME_LIMIT, required=True)
     if record.category not in CATEGORIES:
         errors["category"] = f"Category must be one of: {', '.join(CATEGORIES)}."
     _check_scale(errors, "influence", record.influence, "Influence")
     _check_scale(errors, "interest", record.interest, "Interest")
     email = record.email.strip()
-    if email and not _EMAIL.match(email):
+    if email and (len(email) > 254 or not _EMAIL.match(email)):
         errors["email"] = f"'{email}' is not an email address (name@example.com)."
     phone = record.phone.strip()
     if phone and not _PHONE.match(phone):
@@ -67,6 +74,8 @@ def validate_party(record: PartyRecord, today: date) -> dict[str, str]:
     for key, label, limit in (("contact_person", "Contact person", 200), ("owner", "Owner", 200),
                               ("monitoring_method", "Monitoring method", 200)):
         check_text(errors, key, getattr(record, key), label, limit)
+    check_texts(errors, record, (("description", "Description", DESCRIPTION_LIMIT),
+                                 ("notes", "Notes", DESCRIPTION_LIMIT)))
     if record.monitoring_frequency not in FREQUENCIES:
         errors["monitoring_frequency"] = "Choose a monitoring frequency from the list."
     if record.focus not in FOCUS:
@@ -87,6 +96,11 @@ def validate_party(record: PartyRecord, today: date) -> dict[str, str]:
         key = f"requirements[{i}]"
         if not req.description.strip():
             errors[f"{key}.description"] = f"Requirement {i + 1}: description is required."
+        check_texts(errors, req, (("description", f"Requirement {i + 1}: description",
+                                   NOTE_LIMIT),
+                                  ("source", f"Requirement {i + 1}: source", NAME_LIMIT),
+                                  ("addressed_by", f"Requirement {i + 1}: addressed by",
+                                   NOTE_LIMIT)), f"{key}.")
         if req.kind not in REQUIREMENT_KINDS:
             errors[f"{key}.kind"] = f"Requirement {i + 1}: type is requirement or expectation."
         if req.obligation not in OBLIGATIONS:
@@ -101,6 +115,9 @@ def validate_party(record: PartyRecord, today: date) -> dict[str, str]:
                                     f"{', '.join(ENGAGEMENT_KINDS)}."
         if not eng.summary.strip():
             errors[f"{key}.summary"] = f"Engagement {i + 1}: summary is required."
+        check_texts(errors, eng, (("summary", f"Engagement {i + 1}: summary", NOTE_LIMIT),
+                                  ("follow_up", f"Engagement {i + 1}: follow-up", NOTE_LIMIT)),
+                    f"{key}.")
         if eng.satisfaction is not None and not on_scale(eng.satisfaction):
             errors[f"{key}.satisfaction"] = (
                 f"Engagement {i + 1}: satisfaction is 1 to 5, or left empty.")

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from qmsdesk.models.parties import Engagement, Party
 from qmsdesk.services.dates import add_months
-from qmsdesk.services.labels import one_decimal, trend_arrow
+from qmsdesk.services.labels import trend_arrow
+from qmsdesk.services.numbers import SCORE_DECIMALS, rounded
 from qmsdesk.services.review_inputs.period import previous_period
 
 CUSTOMER = "customer"  # the party category whose satisfaction 9.1.2 asks about
@@ -27,7 +28,7 @@ STABLE_WITHIN = 0.2
 
 def _shown(value: float | None) -> float | None:
     """An average as printed (one decimal): trends compare what the reader sees."""
-    return None if value is None else float(one_decimal(value))
+    return None if value is None else float(rounded(value, SCORE_DECIMALS))
 
 
 def satisfaction_arrow(average: float | None, previous: float | None) -> str:

@@ -13,6 +13,7 @@ from datetime import date
 
 from qmsdesk.services.actions import rules as action_rules
 from qmsdesk.services.labels import label
+from qmsdesk.services.numbers import format_score
 from qmsdesk.services.objectives import rules as objective_rules
 from qmsdesk.services.review_inputs.actions import ActionEffectiveness, LoggedAction
 from qmsdesk.services.review_inputs.feedback import Satisfaction
@@ -82,8 +83,9 @@ def opportunities(period_to: date, actions: Sequence[LoggedAction], objectives: 
     found += _supplier_opportunities(providers)
     for party in feedback.declined:
         found.append(Opportunity(party.ref, party.name,
-                                 f"Average satisfaction fell from {party.previous_average:.1f} "
-                                 f"to {party.average:.1f} against the previous period."))
+                                 "Average satisfaction fell from "
+                                 f"{format_score(party.previous_average)} to "
+                                 f"{format_score(party.average)} against the previous period."))
     improvements = sorted((a.row for a in actions if a.row.kind == "improvement"
                            and a.row.status in action_rules.OPEN_STATUSES
                            and (a.start_date is None or a.start_date <= period_to)),

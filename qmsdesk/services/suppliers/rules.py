@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeGuard
 
+from qmsdesk.services import numbers
 from qmsdesk.services.dates import add_months
 from qmsdesk.services.objectives.rules import is_number
 from qmsdesk.services.suppliers.records import (
@@ -20,7 +21,13 @@ from qmsdesk.services.suppliers.records import (
     ReviewRecord,
     SupplierRecord,
 )
-from qmsdesk.services.validation import check_dates, check_text
+from qmsdesk.services.validation import (
+    DESCRIPTION_LIMIT,
+    NOTE_LIMIT,
+    check_dates,
+    check_text,
+    check_texts,
+)
 
 CRITICALITIES = ("critical", "major", "minor")
 STATUSES = ("pending", "approved", "conditional", "preferred", "suspended", "disqualified")
@@ -169,11 +176,17 @@ def weighted_score(scores: Sequence[CriterionScore]) -> ScoreResult:
     return ScoreResult(total, used * 100 / sum(s.weight for s in scores), excluded, effective)
 
 
+def printed_total(total: float) -> float:
+    """The total as printed: one decimal, halves rounded up (93.75 -> 93.8). Bands and trends
+    are decided on it, so a printed 85.0 is never band B."""
+    return float(numbers.rounded(total, numbers.SCORE_DECIMALS))
+
+
 def format_total(total: float | None) -> str:
-    """One decimal rounded down: 84.99 is band B and shows 84.9, never 85.0; None: no data."""
+    """One decimal, halves rounded up: 93.75 -> "93.8", 84.99 -> "85.0"; None: no data."""
     if total is None:
         return NO_DATA
-    return f"{math.floor((total + _EPSILON) * 10) / 10:.1f}"
+    return numbers.format_score(total)
 
 
 def validate_bands(bands: Sequence[Band]) -> dict[str, str]:
@@ -198,10 +211,12 @@ def validate_bands(bands: Sequence[Band]) -> dict[str, str]:
 
 
 def band_for(total: float | None, bands: Sequence[Band] = DEFAULT_BANDS) -> str | None:
-    """The best band whose minimum the total reaches (85 -> A, 84.99 -> B); None for no data.
-    ValueError when no band takes the total (:func:`validate_bands` rules that out)."""
+    """The best band whose minimum the printed total reaches (85 -> A, 84.95 prints 85.0 -> A,
+    84.94 -> B); None for no data. ValueError when no band takes the total
+    (:func:`validate_bands` rules that out)."""
     if total is None:
         return None
+    total = printed_total(total)
     for band in sorted(bands, key=lambda b: b.minimum, reverse=True):
         if total >= band.minimum - _EPSILON:
             return band.name
@@ -258,7 +273,7 @@ def trend(latest_total: float | None, previous_total: float | None) -> str:
     """↑ ↓ → as the totals compare once displayed (:func:`format_total`); "" unless both."""
     if latest_total is None or previous_total is None:
         return ""
-    latest, previous = float(format_total(latest_total)), float(format_total(previous_total))
+    latest, previous = printed_total(latest_total), printed_total(previous_total)
     return "↑" if latest > previous else "↓" if latest < previous else "→"
 
 
@@ -367,6 +382,8 @@ def validate_supplier(record: SupplierRecord, today: date) -> dict[str, str]:
     for key, label, limit in (("name", "Name", 200), ("category", "Category", 100),
                               ("contact_person", "Contact person", 200)):
         check_text(errors, key, getattr(record, key), label, limit, key == "name")
+    check_texts(errors, record, (("scope", "Scope", NOTE_LIMIT),
+                                 ("notes", "Notes", DESCRIPTION_LIMIT)))
     for key, choices in (("criticality", CRITICALITIES), ("status", STATUSES)):
         if getattr(record, key) not in choices:
             errors[key] = f"{key.capitalize()} must be one of: {', '.join(choices)}."
@@ -404,6 +421,9 @@ def validate_review(record: ReviewRecord, today: date,
         errors["supplier_id"] = "Choose the supplier this review is for."
     check_text(errors, "reviewer", record.reviewer, "Reviewer", 200, required=True)
     check_text(errors, "approved_by", record.approved_by, "Approved by", 200)
+    check_texts(errors, record, (("strengths", "Strengths", DESCRIPTION_LIMIT),
+                                 ("weaknesses", "Weaknesses", DESCRIPTION_LIMIT),
+                                 ("comments", "Comments", DESCRIPTION_LIMIT)))
     if record.kind not in REVIEW_KINDS:
         errors["kind"] = f"Type must be one of: {', '.join(REVIEW_KINDS)}."
     if record.decision and record.decision not in STATUSES:

@@ -1,0 +1,172 @@
+"""Table layout that cannot overflow: rows that split across pages keep their reference, and
+words too long for their column break after @ . / - _ rather than anywhere."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph, Table
+from reportlab.platypus import KeepTogether as _KeepTogether
+from reportlab.platypus.doctemplate import FrameBreak
+
+from qmsdesk.reports.fonts import markup
+
+CONTINUED = "(continued)"
+# Where a long token may break: after these, as a reader expects an address or a path to wrap
+# ("procurement@" / "example.co.uk", "docs/" / "manual.pdf").
+BREAK_AFTER = frozenset("@./\\-_:;,?&=+|")
+# Rows split inside only when at least this much of them fits (points): no two-line stubs.
+MIN_ROW_SPLIT = 24
+# A row up to this tall (points, about 16 lines) moves whole to the next page rather than split.
+KEEP_ROW_WHOLE = 200
+# Content taller than a page starts on the current one when this share of the page is left.
+START_LONG_CONTENT = 0.25
+_TOKENS = re.compile(r"(\s+)")
+
+
+# A short text (a header, a status) whose longest word is too wide shrinks to this share of
+# its size at most, rather than break inside the word ("Measuremen" / "t overdue").
+MIN_SHRINK = 0.78
+SHORT_TEXT = 40
+
+
+def _cut(rest: str, width: float, font: str, size: float) -> int:
+    """Where to end the next line of a token too wide for ``width``: after the "@" of an
+    address whose domain then fits whole, else after the last break character from which
+    the rest fits, else after the last break character in reach, else where it must."""
+    fit = 1
+    while fit < len(rest) and stringWidth(rest[:fit + 1], font, size) <= width:
+        fit += 1
+    breaks = [i for i in range(1, fit + 1) if rest[i - 1] in BREAK_AFTER]
+    fitting = [i for i in breaks if stringWidth(rest[i:], font, size) <= width]
+    at = [i for i in fitting if rest[i - 1] == "@"]
+    return (at or fitting or breaks or [fit])[-1]
+
+
+def _pieces(token: str, width: float, font: str, size: float) -> list[str]:
+    """``token`` in pieces no wider than ``width``, each ending at a sensible break."""
+    pieces: list[str] = []
+    rest = token
+    while rest and stringWidth(rest, font, size) > width:
+        cut = _cut(rest, width, font, size)
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def fitted_style(text: str, width: float, style: ParagraphStyle) -> ParagraphStyle:
+    """``style``, or a smaller copy of it when ``text`` is short and its longest word is a
+    little too wide for ``width`` (a narrow header or status column)."""
+    words = text.split()
+    if not words or len(text) > SHORT_TEXT:
+        return style
+    widest = max(stringWidth(word, style.fontName, style.fontSize) for word in words)
+    if widest <= width or widest * MIN_SHRINK > width:
+        return style
+    scale = width / widest
+    return ParagraphStyle(f"{style.name}-fitted", parent=style,
+                          fontSize=style.fontSize * scale, leading=style.leading)
+
+
+def breakable_markup(text: str, width: float, style: ParagraphStyle) -> str | None:
+    """Markup of ``text`` with each token wider than ``width`` broken at sensible points
+    (a line break, so the extracted text keeps every character); None when every token fits,
+    and the caller's usual markup serves."""
+    font, size = style.fontName, style.fontSize
+    parts = _TOKENS.split(text)
+    if all(part.isspace() or stringWidth(part, font, size) <= width for part in parts if part):
+        return None
+    out: list[str] = []
+    for part in parts:
+        if not part:
+            continue
+        if part.isspace() or stringWidth(part, font, size) <= width:
+            out.append(markup(part))
+        else:
+            out.append("<br/>".join(markup(piece) for piece in _pieces(part, width, font, size)))
+    return "".join(out)
+
+
+def _is_empty(cell: Any) -> bool:
+    if isinstance(cell, (list, tuple)):
+        return all(_is_empty(item) for item in cell)
+    return cell is None or cell == ""
+
+
+def _first_paragraph(cell: Any) -> Paragraph | None:
+    if isinstance(cell, Paragraph):
+        return cell
+    if isinstance(cell, (list, tuple)):
+        return next((found for item in cell if (found := _first_paragraph(item))), None)
+    return None
+
+
+class ContinuedTable(Table):
+    """A table whose rows may split across pages (``splitInRow``); the part of a row carried
+    to the next page repeats the row's first cell (its reference or label) + "(continued)",
+    so no text stands on a page without saying whose it is. Header rows repeat as usual."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self._calc(availWidth, availHeight)
+        repeat = _repeat_count(self)
+        heights = self._rowHeights
+        if len(heights) > repeat and heights[repeat] <= KEEP_ROW_WHOLE \
+                and sum(heights[:repeat + 1]) > availHeight:
+            return []  # the first row fits a fresh page whole: it moves there, unsplit
+        parts = super().split(availWidth, availHeight)
+        wanted: int = getattr(self, "splitInRow", 0)
+        if not parts and wanted > 1:
+            # Only a stub would be left on one side: a stub is better than no page at all.
+            self.splitInRow = 1
+            try:
+                parts = super().split(availWidth, availHeight)
+            finally:
+                self.splitInRow = wanted
+        if len(parts) == 2 and isinstance(parts[0], Table) and isinstance(parts[1], Table):
+            _label_continuation(parts[0], parts[1])
+        return parts
+
+
+def _repeat_count(table: Table) -> int:
+    repeat = table.repeatRows
+    return repeat if isinstance(repeat, int) else len(repeat)
+
+
+def _label_continuation(first: Table, rest: Table) -> None:
+    repeat = _repeat_count(rest)
+    rows = rest._cellvalues
+    if len(rows) <= repeat or not first._cellvalues or not _is_empty(rows[repeat][0]):
+        return
+    source = _first_paragraph(first._cellvalues[-1][0])
+    if source is None or not source.getPlainText().strip():
+        return
+    text = source.getPlainText().strip().removesuffix(CONTINUED).strip()
+    label = Paragraph(f"{markup(text)} {CONTINUED}", source.style)
+    rows[repeat][0] = [label]
+    widths = rest._colWidths
+    if widths and widths[0] is not None and rest._argH and rest._argH[repeat] is not None:
+        cell_style = rest._cellStyles[repeat][0] if rest._cellStyles else None
+        pad = (cell_style.leftPadding + cell_style.rightPadding) if cell_style else 8
+        vpad = (cell_style.topPadding + cell_style.bottomPadding) if cell_style else 6
+        needed = label.wrap(float(widths[0]) - pad, 1e6)[1] + vpad
+        rest._argH[repeat] = max(rest._argH[repeat], needed)
+
+
+class KeepTogether(_KeepTogether):
+    """Keeps its content on one page when it fits on one. Content taller than a page starts
+    where it stands once a fair share of the page is left, instead of leaving a page that
+    holds nothing but what came before it (reportlab breaks the frame first)."""
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        parts = super().split(aW, aH)
+        frame = getattr(self, "_frame", None)
+        full = getattr(frame, "_height", 0)
+        if parts and isinstance(parts[0], type(FrameBreak)) and full \
+                and full < self._H and aH >= full * START_LONG_CONTENT:
+            return parts[1:]
+        return parts

@@ -1,0 +1,102 @@
+"""Cells that cannot overflow: sensible breaks in long words, rows that split keep their
+reference, charts on dates at the ends of the calendar."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Table
+
+from qmsdesk.reports.charts import objective_trend, title_lines
+from qmsdesk.reports.document import FRAME_WIDTH, data_table, styles
+from qmsdesk.reports.layout import CONTINUED, breakable_markup, fitted_style
+from qmsdesk.services.objectives.rules import measurement_overdue, periods_between
+from tests.reports.hostile import prose
+
+
+def test_an_address_too_wide_for_its_column_breaks_after_the_at_sign() -> None:
+    style = styles().cell
+    assert breakable_markup("sales@example.com", 200, style) is None  # it fits: untouched
+    domain = stringWidth("northern-aerospace.example", style.fontName, style.fontSize)
+    broken = breakable_markup("procurement@northern-aerospace.example", domain + 1, style)
+    assert broken == "procurement@<br/>northern-aerospace.example"
+
+
+def test_a_token_without_break_characters_still_breaks_and_keeps_every_character() -> None:
+    style = styles().cell
+    broken = breakable_markup("X" * 300, 100, style)
+    assert broken is not None and broken.replace("<br/>", "") == "X" * 300
+
+
+def test_a_short_header_shrinks_rather_than_break_inside_a_word() -> None:
+    style = styles().cell_bold
+    fitted = fitted_style("Measurement overdue", 50, style)
+    assert fitted.fontSize < style.fontSize
+    assert fitted_style("Due", 50, style) is style
+    assert fitted_style(prose(200, "w"), 50, style) is style  # long text wraps instead
+
+
+def _split_all(table: Table, height: float) -> list[Table]:
+    parts, rest = [], table
+    rest.wrap(FRAME_WIDTH, height)
+    while rest.wrap(FRAME_WIDTH, height)[1] > height:
+        first, rest = rest.split(FRAME_WIDTH, height)
+        parts.append(first)
+    return [*parts, rest]
+
+
+def test_a_row_longer_than_a_page_splits_and_repeats_its_reference() -> None:
+    table = data_table(["Ref", "Text"], [["IP-0001", prose(10_000, "w")]], [1, 5])
+    parts = _split_all(table, 500)
+    assert len(parts) >= 3
+    for part in parts[1:]:
+        head = part._cellvalues[1][0]
+        label = head[0] if isinstance(head, (list, tuple)) else head
+        assert label.getPlainText() == f"IP-0001 {CONTINUED}"
+
+
+def test_a_short_row_moves_whole_rather_than_split() -> None:
+    table = data_table(["Ref", "Text"], [["IP-0001", prose(400, "w")]], [1, 5])
+    table.wrap(FRAME_WIDTH, 700)
+    assert table.split(FRAME_WIDTH, 40) == []
+
+
+def test_long_chart_titles_wrap_instead_of_being_cut() -> None:
+    title = "OBJ-2026-01 · " + "Right first time per customer and site " * 4
+    lines = title_lines(title, 6.0)
+    assert len(lines) > 1 and "…" not in "".join(lines)
+    assert " ".join(lines) == title.strip()
+
+
+def test_charts_and_periods_at_the_ends_of_the_calendar() -> None:
+    fig = objective_trend([(date(2025, 6, 30), 5.0)], 1.0, 10.0, None, "increase",
+                          date(1, 1, 1), date(9999, 12, 31), "£", title="Extreme")
+    fig.canvas.draw()  # ticks are computed on drawing: no "year 10000" there either
+    assert periods_between(date(9999, 1, 1), date(9999, 12, 31), "quarterly")[-1] == "9999-Q4"
+    # No measurement since 0001: overdue, worked out without running past today.
+    assert measurement_overdue(date(1, 1, 1), date(9999, 12, 31), "monthly", [],
+                               date(2026, 11, 21))
+
+
+def test_score_labels_sit_above_the_dashed_total_line_on_white() -> None:
+    from qmsdesk.reports.charts_suppliers import scorecard
+
+    fig = scorecard([("Quality", 50.0, 93.75), ("Delivery", 50.0, 92.0)], 92.9, "A")
+    ax = fig.axes[0]
+    (total,) = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    labels = [t for t in ax.texts if t.get_text() in ("93.8", "92")]
+    assert len(labels) == 2
+    for text in labels:
+        assert text.get_zorder() > total.get_zorder()
+        assert text.get_bbox_patch() is not None
+
+
+def test_value_axis_ticks_are_grouped_never_in_exponent_notation() -> None:
+    fig = objective_trend([(date(2025, 6, 30), 999999.5)], 100000.0, 120000.75, None,
+                          "increase", date(2020, 1, 1), date(2030, 1, 1), "£")
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    ticks = [label.get_text() for label in ax.get_yticklabels()]
+    assert any("," in tick for tick in ticks)
+    assert ax.yaxis.get_offset_text().get_text() == ""
