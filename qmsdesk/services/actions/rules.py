@@ -8,7 +8,13 @@ from typing import Any
 from qmsdesk import registers as catalogue
 from qmsdesk.services.actions import records
 from qmsdesk.services.actions.records import ActionRecord
-from qmsdesk.services.validation import check_dates, check_text
+from qmsdesk.services.validation import (
+    DESCRIPTION_LIMIT,
+    NOTE_LIMIT,
+    check_dates,
+    check_text,
+    check_texts,
+)
 
 KINDS = ("correction", "corrective", "preventive", "improvement")
 STATUSES = ("open", "in progress", "done", "cancelled")
@@ -116,6 +122,8 @@ def validate_action(record: ActionRecord, today: date) -> dict[str, str]:
     check_text(errors, "title", record.title, "Title", TITLE_LIMIT, required=True)
     check_text(errors, "owner", record.owner, "Owner", NAME_LIMIT)
     check_text(errors, "effectiveness_by", record.effectiveness_by, "Checked by", NAME_LIMIT)
+    check_texts(errors, record, (("description", "Description", DESCRIPTION_LIMIT),
+                                 ("evidence", "Evidence", NOTE_LIMIT)))
     if record.kind not in KINDS:
         errors["kind"] = f"Type must be one of: {', '.join(KINDS)}."
     if record.status not in STATUSES:
