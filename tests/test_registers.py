@@ -42,7 +42,7 @@ def test_the_exchange_registers_are_the_catalogues_layouts():
     from qmsdesk.services.exchange.registers import REGISTERS, RegisterSpec
 
     keys = [register.key for register in registers.exportable()]
-    assert keys == ["parties", "objectives", "suppliers", "actions"]
+    assert keys == ["parties", "context", "risks", "objectives", "suppliers", "actions"]
     assert list(REGISTERS) == keys
     for register in registers.exportable():
         spec = registers.load(register.exchange)

@@ -29,7 +29,7 @@ BUSY_TIMEOUT_MS = 10_000
 
 # Every schema revision this build knows, oldest first. tests/models/test_migrations.py
 # checks this list against the Alembic scripts, so a new revision must be added here.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 # Written into the SQLite header so a QMS Desk file is recognisable ("QMSD").
 APPLICATION_ID = 0x514D5344

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from qmsdesk.errors import UserFacingError
 from qmsdesk.models.base import Audited, Base, RegisterRecord, TimestampMixin
 from qmsdesk.models.parties import Party
+from qmsdesk.models.risks import Risk
 
 
 class QualityPolicy(Audited, TimestampMixin, Base):
@@ -56,9 +57,31 @@ class Objective(Audited, RegisterRecord, Base):
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="draft", index=True)
 
     segment: Mapped[Party | None] = relationship()
+    risks: Mapped[list[ObjectiveRisk]] = relationship(
+        back_populates="objective", cascade="all, delete-orphan", order_by="ObjectiveRisk.id")
     measurements: Mapped[list[Measurement]] = relationship(
         back_populates="objective", cascade="all, delete-orphan",
         order_by="Measurement.on_date")
+
+
+class ObjectiveRisk(Audited, Base):
+    """A risk or opportunity (6.1) the objective addresses."""
+
+    __tablename__ = "objective_risk"
+    audit_entity = "objective risk"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    objective_id: Mapped[int] = mapped_column(
+        ForeignKey("objective.id", ondelete="CASCADE"), index=True)
+    risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id", ondelete="RESTRICT"),
+                                         index=True)
+
+    objective: Mapped[Objective] = relationship(back_populates="risks")
+    risk: Mapped[Risk] = relationship()
+
+    @property
+    def audit_ref(self) -> str:
+        return self.objective.ref if self.objective is not None else ""
 
 
 class Measurement(Audited, Base):
@@ -103,6 +126,8 @@ class Action(Audited, RegisterRecord, Base):
         ForeignKey("supplier_review.id", ondelete="RESTRICT"), index=True)
     management_review_id: Mapped[int | None] = mapped_column(
         ForeignKey("management_review.id", ondelete="RESTRICT"), index=True)
+    risk_id: Mapped[int | None] = mapped_column(
+        ForeignKey("risk.id", ondelete="RESTRICT"), index=True)
     owner: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     start_date: Mapped[date | None] = mapped_column(Date)
     due_date: Mapped[date | None] = mapped_column(Date, index=True)

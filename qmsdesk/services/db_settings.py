@@ -7,7 +7,8 @@ evaluation criteria are the one database setting with rows of their own
 (models.suppliers.ReviewCriterion), as earlier reviews keep their copy of them.
 Reading and writing go through ``read``/``write`` here; what the values mean (and their
 checks) belongs to the services that use them: org_settings (the organisation, its logo
-and document numbers) and suppliers.reviews (bands and review intervals).
+and document numbers), suppliers.reviews (bands and review intervals) and risks.matrix
+(the rating matrix).
 The per-user settings are in services.user_settings.
 """
 
@@ -24,7 +25,8 @@ ORGANISATION = "organisation"  # the organisation's name, on every report
 APPROVED_BY = "approved_by"  # the default approver printed in the control block
 LOGO = "logo"  # a small PNG, base64
 SUPPLIER_BANDS = "supplier.bands"  # JSON [[name, minimum score], ...], best first
-KEYS = frozenset({ORGANISATION, APPROVED_BY, LOGO, SUPPLIER_BANDS})
+RISK_MATRIX = "risk.matrix"  # JSON 5 x 5 levels, [likelihood - 1][impact - 1]
+KEYS = frozenset({ORGANISATION, APPROVED_BY, LOGO, SUPPLIER_BANDS, RISK_MATRIX})
 
 DOCUMENT_NUMBER = "document_number."  # + report key: the number printed on that report
 SUPPLIER_INTERVAL = "supplier.interval."  # + criticality: months between reviews

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -100,6 +100,22 @@ def sync_children(session: Session, existing: Sequence[Any], wanted: Sequence[An
                 setattr(child, name, value)
                 changed = True
     return changed
+
+
+def sync_links(session: Session, existing: Sequence[Any], wanted: Iterable[Hashable],
+               key: Callable[[Any], Hashable], add: Callable[[Any], None]) -> bool:
+    """Make a record's link rows match the wanted targets (one key each, e.g. a party id);
+    True when anything changed. Links no longer wanted are deleted explicitly so the audit
+    trail records it; new ones are created by ``add(key)``, in the order wanted."""
+    wanted_keys = list(dict.fromkeys(wanted))
+    have = {key(row): row for row in existing}
+    removed = [row for link, row in have.items() if link not in wanted_keys]
+    for row in removed:
+        session.delete(row)
+    added = [link for link in wanted_keys if link not in have]
+    for link in added:
+        add(link)
+    return bool(removed or added)
 
 
 def touch(parent: Any) -> None:

@@ -292,9 +292,36 @@ def rows_0004(w: Writer) -> None:
         start_date="2026-06-16", due_date="2026-07-31"))
 
 
+def rows_0005(w: Writer) -> None:
+    w.at = _utc("2026-07-02 15:30")
+    w.add("management_review", "management review", "MR-2026-01",
+          {"id": 1, "ref": "MR-2026-01", "held_on": "2026-07-02",
+           "period_from": "2026-01-01", "period_to": "2026-06-30",
+           "chair": "Dr. Henrike Groß", "attendees": "Anna Schäfer, Jan Kowalczyk, 佐藤 花子",
+           "conclusions": "Lieferantenbewertung halbjährlich; Ziele bestätigt."})
+    w.add("action", "action", "ACT-0004", _action(
+        id=4, ref="ACT-0004", title="Schulung Messmittel (Überprüfung)", kind="improvement",
+        management_review_id=1, owner="Jan Kowalczyk", start_date="2026-07-03",
+        due_date="2026-09-30"))
+    # The report log is not audited: one issued report, as the application logged it.
+    w.conn.execute(text(
+        "INSERT INTO report_log (id, report_type, title, document_number, period, revision, "
+        "issue_date, generated_at, generated_by, pages, fingerprint, sha256, path, member) "
+        "VALUES (1, 'parties', 'Interested parties register', 'QMS-REG-4.2', "
+        "'as at 2026-07-02', 1, '2026-07-02', :at, 'Anna Schäfer', 4, :fp, :sha, "
+        "'interested-parties-2026-07-02.pdf', '')"),
+        {"at": w.stored_at, "fp": "a" * 64, "sha": "b" * 64})
+
+
+def rows_0006(w: Writer) -> None:
+    """No rows of its own yet: rev0006.db holds the rows of 0001-0005 at schema 0006 (made
+    when 0007 was added; 0007 changes no table 0006 added)."""
+
+
 # What each revision added, in order; a file at revision N holds the rows of 0001..N.
 ROWS: dict[str, Callable[[Writer], None]] = {
-    "0001": rows_0001, "0002": rows_0002, "0003": rows_0003, "0004": rows_0004}
+    "0001": rows_0001, "0002": rows_0002, "0003": rows_0003, "0004": rows_0004,
+    "0005": rows_0005, "0006": rows_0006}
 
 
 def make(revision: str) -> Path:

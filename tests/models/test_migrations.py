@@ -53,7 +53,15 @@ FROZEN_ROWS = {
              "party_engagement": 3, "quality_policy": 1, "objective": 2, "measurement": 4,
              "action": 3, "review_criterion": 5, "supplier": 2, "supplier_certificate": 3,
              "supplier_review": 1, "supplier_review_score": 5, "supplier_status_change": 3},
+    "0005": {"setting": 1, "audit_entry": 304, "party": 3, "party_requirement": 3,
+             "party_engagement": 3, "quality_policy": 1, "objective": 2, "measurement": 4,
+             "action": 4, "review_criterion": 5, "supplier": 2, "supplier_certificate": 3,
+             "supplier_review": 1, "supplier_review_score": 5, "supplier_status_change": 3,
+             "management_review": 1, "report_log": 1},
 }
+# rows_0006 adds none (see make_frozen.py): the tables 0006 created are empty
+FROZEN_ROWS["0006"] = FROZEN_ROWS["0005"] | dict.fromkeys(
+    ("context_issue", "context_issue_party", "risk", "risk_source", "objective_risk"), 0)
 # Names as written, read back through the head models once their table is in the file.
 FROZEN_NAMES = {
     Party.name: ("Müller Präzisionsteile GmbH", "株式会社サンプル精工", "Belegschaft Werk Süd"),

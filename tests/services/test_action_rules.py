@@ -111,7 +111,7 @@ INVALID: dict[str, tuple[Callable[[ActionRecord], None], dict[str, str]]] = {
              effectiveness_on=TODAY),
         {"effectiveness_by": "Checked by is too long (201 characters; at most 200)."}),
     "unknown source": (_set(source="audit"),
-                       {"source": "Source must be one of: none, party, objective, "
+                       {"source": "Source must be one of: none, party, risk or opportunity, objective, "
                                   "supplier review, management review."}),
     "objective source without objective": (_set(source="objective"),
                                            {"objective_id": CHOOSE_OBJECTIVE}),
@@ -208,8 +208,8 @@ def test_choices() -> None:
     assert rules.STATUSES == ("open", "in progress", "done", "cancelled")
     assert rules.EFFECTIVENESS == ("", "effective", "partly", "not effective")
     # The register catalogue's order, as the navigation lists the registers.
-    assert rules.SOURCES == ("none", "party", "objective", "supplier review",
-                             "management review")
+    assert rules.SOURCES == ("none", "party", "risk or opportunity", "objective",
+                             "supplier review", "management review")
     assert set(rules.OPEN_STATUSES) | set(rules.CLOSED_STATUSES) == set(rules.STATUSES)
 
 

@@ -289,7 +289,7 @@ def test_an_actions_file_with_problems_imports_nothing_and_says_where(demo_db, t
     assert messages[2].startswith("'IP-9999' is not a party in this database")
     assert messages[3] == "Enter the completion date to mark the action done."
     assert messages[6] == "Which objective does this action come from? Enter its reference."
-    assert messages[10].startswith("Source must be one of: none, party, objective")
+    assert messages[10].startswith("Source must be one of: none, party, risk or opportunity, objective")
     assert messages[20] == "The source is none: clear the reference, or give its source."
     assert _audit_count(demo_db) == before
 
@@ -382,7 +382,8 @@ def test_an_action_list_with_its_own_headers_comes_in(demo_db, tmp_path):
     with pytest.raises(ImportRefused) as caught:
         _import(demo_db, "actions", path)
     assert caught.value.problems[0].message == (
-        "'XYZ-1' is not the reference of any party, objective, supplier review or "
+        "'XYZ-1' is not the reference of any party, risk or opportunity, objective, "
+        "supplier review or "
         "management review in this database.")
 
 

@@ -32,6 +32,7 @@ class ActionRecord:
     party_id: int | None = None
     supplier_review_id: int | None = None
     management_review_id: int | None = None
+    risk_id: int | None = None
     owner: str = ""
     start_date: date | None = None
     due_date: date | None = None

@@ -80,7 +80,7 @@ class ObjectivesAdapter(Adapter):
             self.party_ids = {ref: id_ for ref, id_ in session.execute(
                 select(Party.ref, Party.id))}
             objectives = session.scalars(select(Objective).options(
-                selectinload(Objective.measurements)))
+                selectinload(Objective.measurements), selectinload(Objective.risks)))
             return {o.ref: objective_service.to_record(o) for o in objectives}
 
     def plan(self, db: Database, spec: RegisterSpec, parsed: Mapping[str, list[Row]],

@@ -39,6 +39,7 @@ class ObjectiveRecord:
     segment_party_id: int | None = None
     status: str = "draft"
     measurements: list[MeasurementRecord] = field(default_factory=list)
+    risk_ids: list[int] = field(default_factory=list)  # risks and opportunities addressed
     id: int | None = None
     ref: str = ""
     version: int = 0

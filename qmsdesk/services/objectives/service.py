@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from qmsdesk.models.db import Database
-from qmsdesk.models.objectives import Action, Measurement, Objective
+from qmsdesk.models.objectives import Action, Measurement, Objective, ObjectiveRisk
 from qmsdesk.models.parties import Party
+from qmsdesk.models.risks import Risk
 from qmsdesk.services.batch import (
     BATCH,
     add_error,
@@ -25,7 +26,7 @@ from qmsdesk.services.dates import add_months
 from qmsdesk.services.errors import BatchValidationError, NotFoundError
 from qmsdesk.services.objectives import rules
 from qmsdesk.services.objectives.records import MeasurementRecord, ObjectiveRecord, ObjectiveRow
-from qmsdesk.services.records import conflict_guard, sync_children, touch
+from qmsdesk.services.records import conflict_guard, sync_children, sync_links, touch
 from qmsdesk.services.validation import tidy_text
 
 _FIELDS = ("title", "description", "process", "policy_commitment", "kpi_name", "unit",
@@ -96,13 +97,15 @@ def to_record(objective: Objective) -> ObjectiveRecord:
     record.measurements = [
         MeasurementRecord(id=m.id, **{n: getattr(m, n) for n in _MEASUREMENT_FIELDS})
         for m in objective.measurements]
+    record.risk_ids = [link.risk_id for link in objective.risks]
     return record
 
 
 def get_objective(db: Database, objective_id: int) -> ObjectiveRecord:
     with db.read() as session:
         objective = session.scalar(select(Objective).where(Objective.id == objective_id)
-                                   .options(selectinload(Objective.measurements)))
+                                   .options(selectinload(Objective.measurements),
+                                            selectinload(Objective.risks)))
         if objective is None:
             raise NotFoundError(f"Objective #{objective_id} does not exist.")
         return to_record(objective)
@@ -113,6 +116,7 @@ def normalise(record: ObjectiveRecord, user: str) -> None:
     each measurement's period from its date; an empty "Recorded by" becomes ``user``
     (pass "" to keep it empty)."""
     tidy_text(record, ("title", "kpi_name", "unit", "owner", "process"))
+    record.risk_ids = list(dict.fromkeys(record.risk_ids))
     if record.direction != "band":
         record.target_max = None
     for measurement in record.measurements:
@@ -135,10 +139,14 @@ def check_objectives(session: Session, records: Sequence[ObjectiveRecord],
         if found := rules.validate_objective(record, today):
             errors[index] = found
     parties = existing_ids(session, Party, (r.segment_party_id for r in records))
+    risks = existing_ids(session, Risk, (i for r in records for i in r.risk_ids))
     for index, record in enumerate(records):
         if record.segment_party_id is not None and record.segment_party_id not in parties:
             add_error(errors, index, "segment_party_id",
                       "The segment's interested party no longer exists.")
+        if any(risk_id not in risks for risk_id in record.risk_ids):
+            add_error(errors, index, "risk_ids",
+                      "A risk or opportunity chosen no longer exists. Choose again.")
     check_new_refs(session, Objective, records, errors)
     return errors
 
@@ -185,6 +193,9 @@ def store_objective(session: Session, objective: Objective, record: ObjectiveRec
     changed = sync_children(
         session, list(objective.measurements), record.measurements, _MEASUREMENT_FIELDS,
         lambda values: objective.measurements.append(Measurement(**values)))
+    changed |= sync_links(session, list(objective.risks), record.risk_ids,
+                          lambda link: link.risk_id,
+                          lambda risk_id: objective.risks.append(ObjectiveRisk(risk_id=risk_id)))
     if objective.id is not None and changed:
         touch(objective)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import aliased, join
 
-from qmsdesk.models.objectives import Measurement, Objective, QualityPolicy
+from qmsdesk.models.objectives import Measurement, Objective, ObjectiveRisk, QualityPolicy
 from qmsdesk.models.parties import Party
+from qmsdesk.models.risks import Risk
 from qmsdesk.services.exchange.columns import Table, col, stamps
 from qmsdesk.services.exchange.specs import RegisterSpec, SheetSpec
 
@@ -54,7 +55,14 @@ MEASUREMENTS = Table("measurements", "Objective measurements", (
 ), join(Measurement, Objective, Measurement.objective_id == Objective.id),
     (Objective.ref, Measurement.on_date, Measurement.id))
 
-TABLES = (POLICY, OBJECTIVES, MEASUREMENTS)
+OBJECTIVE_RISKS = Table("objective_risks", "Risks and opportunities objectives address", (
+    col("Objective reference", Objective.ref, "code"),
+    col("Risk reference", Risk.ref, "code"),
+), join(ObjectiveRisk, Objective, ObjectiveRisk.objective_id == Objective.id)
+    .join(Risk, ObjectiveRisk.risk_id == Risk.id),
+    (Objective.ref, ObjectiveRisk.id))
+
+TABLES = (POLICY, OBJECTIVES, MEASUREMENTS, OBJECTIVE_RISKS)
 
 # The policy is edited in the app only: its revisions are records, not a sheet to import.
 SPEC = RegisterSpec("objectives", "Quality objectives", (
