@@ -59,7 +59,7 @@ def list_issues(db: Database, today: date,
         risks = dict(session.execute(
             select(RiskSource.context_issue_id, func.count(RiskSource.id))
             .where(RiskSource.context_issue_id.is_not(None))
-            .group_by(RiskSource.context_issue_id)).tuples().all())
+            .group_by(RiskSource.context_issue_id)).all())
     return [ContextIssueRow(*row, overdue=is_overdue(row.next_review, today)
                             if row.status == "active" else False,
                             parties=", ".join(parties[row.id]), risks=risks.get(row.id, 0))

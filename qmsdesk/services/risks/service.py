@@ -77,7 +77,7 @@ def list_risks(db: Database, today: date, include_archived: bool = False) -> lis
         open_actions = dict(session.execute(
             select(Action.risk_id, func.count(Action.id))
             .where(Action.risk_id.is_not(None), Action.status.in_(action_rules.OPEN_STATUSES))
-            .group_by(Action.risk_id)).tuples().all())
+            .group_by(Action.risk_id)).all())
     result = []
     for (risk_id, ref, kind, title, owner, likelihood, impact, r_likelihood, r_impact,
          treatment, next_review, status, effectiveness) in rows:
