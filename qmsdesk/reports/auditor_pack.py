@@ -7,7 +7,8 @@ Layout (one top folder, so unzipping never scatters files)::
         manifest.sha256                 "sha256sum -c manifest.sha256" checks every file
         reports/*.pdf                   each report, issued and logged with its revision
         registers/*.csv                 each register table (UTF-8 with BOM)
-        audit-trail/audit-trail-<period>.csv
+        audit-trail/audit-trail-<period>.csv   to read (spreadsheet-safe)
+        audit-trail/audit-trail-<period>.jsonl raw values as hashed, and verify_trail.py
 
 Register reports are snapshots as of the day the pack is made; the management-review
 pack and the audit trail cover the period asked for.
@@ -16,6 +17,7 @@ pack and the audit trail cover the period asked for.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Generator
@@ -32,7 +34,7 @@ from qmsdesk.reports.issue import ReportRequest, generate_report
 from qmsdesk.services.dates import period_slug
 from qmsdesk.services.errors import ServiceError, ValidationError
 from qmsdesk.services.exchange.columns import all_tables
-from qmsdesk.services.exchange.tables import write_audit_csv, write_csv
+from qmsdesk.services.exchange.tables import write_audit_csv, write_audit_jsonl, write_csv
 from qmsdesk.services.integrity import trail_anchor
 from qmsdesk.services.progress import Progress, Task
 from qmsdesk.services.report_log import ReportIssue, file_sha256, record_reports
@@ -41,6 +43,7 @@ from qmsdesk.services.review_inputs import validate_period
 T = TypeVar("T")
 
 MANIFEST = "manifest.sha256"
+VERIFIER = "verify_trail.py"  # resources/pack: needs only Python's standard library
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ def _forward(task: Task[T], step: int, total: int,
 
 def _readme(db: Database, request: ReportRequest, start: date, end: date,
             reports: list[str]) -> str:
+    slug = f"audit-trail-{period_slug(start, end)}"
     lines = [
         "QMS Desk auditor pack",
         "",
@@ -93,10 +97,20 @@ def _readme(db: Database, request: ReportRequest, start: date, end: date,
         "registers/    every register table as CSV (UTF-8 with BOM, opens in Excel).",
         "              Text starting with = + - @ is prefixed with ' so no spreadsheet",
         "              runs it as a formula.",
-        "audit-trail/  every change recorded in the period, with its hash chain.",
+        "audit-trail/  every change recorded in the period, with its hash chain:",
+        "                *.csv    to read (text starting with = + - @ prefixed with ')",
+        "                *.jsonl  one entry a line with its values exactly as hashed",
+        f"                {VERIFIER}  recomputes the chain from the .jsonl file",
         "",
         "To check that no file was changed since the pack was made:",
         f"    sha256sum -c {MANIFEST}",
+        "",
+        "To check that the audit trail of the period is a whole, unbroken chain (each",
+        "entry's SHA-256 over its values and the hash of the entry before it), with",
+        "nothing but Python 3:",
+        f"    python3 audit-trail/{VERIFIER} audit-trail/{slug}.jsonl",
+        "It prints INTACT, the number of entries and the hash the first entry links to",
+        "(the last hash of the period before), or the first entry that does not fit.",
         "",
     ]
     return "\n".join(lines)
@@ -138,10 +152,12 @@ def write_auditor_pack(db: Database, out_path: Path,
             files.append(f"registers/{table.name}.csv")
             step += 1
         yield Progress(step, total, "Audit trail")
-        audit = f"audit-trail/audit-trail-{period_slug(start, end)}.csv"
+        audit = f"audit-trail/audit-trail-{period_slug(start, end)}"
         (root / "audit-trail").mkdir()
-        write_audit_csv(db, start, end, root / audit)
-        files.append(audit)
+        write_audit_csv(db, start, end, root / f"{audit}.csv")
+        write_audit_jsonl(db, start, end, root / f"{audit}.jsonl")
+        shutil.copyfile(paths.resource_path("pack", VERIFIER), root / "audit-trail" / VERIFIER)
+        files += [f"{audit}.csv", f"{audit}.jsonl", f"audit-trail/{VERIFIER}"]
         (root / "README.txt").write_text(
             _readme(db, request, start, end, [f"{k.file_stem}.pdf  {k.title}"
                                               for k in REPORT_KINDS.values()]),

@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import shutil
 import subprocess
+import sys
 import zipfile
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -59,7 +61,9 @@ def test_the_zip_holds_reports_registers_audit_trail_readme_and_manifest(written
         "reports/interested-parties.pdf", "reports/quality-objectives.pdf",
         "reports/suppliers.pdf", "reports/management-review.pdf",
         *(f"registers/{table.name}.csv" for table in all_tables()),
-        "audit-trail/audit-trail-2026-01-01-to-2026-11-21.csv"])
+        "audit-trail/audit-trail-2026-01-01-to-2026-11-21.csv",
+        "audit-trail/audit-trail-2026-01-01-to-2026-11-21.jsonl",
+        "audit-trail/verify_trail.py"])
     for name in ("parties", "requirements", "engagements", "objectives", "measurements",
                  "actions", "suppliers", "reviews"):
         assert f"{TOP}/registers/{name}.csv" in names
@@ -181,3 +185,44 @@ def test_the_readme_names_the_audit_trail_anchor(written):
     finally:
         db.close()
     assert int(match.group(1)) == entries  # nothing was audited after the pack was made
+
+
+def _verify(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    # The verifier needs Python's standard library only: run it with isolated imports.
+    return subprocess.run(
+        [sys.executable, "-I", "verify_trail.py", "audit-trail-2026-01-01-to-2026-11-21.jsonl",
+         *args], cwd=folder / "audit-trail", capture_output=True, text=True, check=False)
+
+
+def test_the_packs_own_verifier_recomputes_the_chain_and_finds_any_change(written, tmp_path):
+    pack, _, _ = written
+    with zipfile.ZipFile(pack.path) as archive:
+        archive.extractall(tmp_path)
+    folder = tmp_path / TOP
+    trail = folder / "audit-trail" / "audit-trail-2026-01-01-to-2026-11-21.jsonl"
+    entries = [json.loads(line) for line in trail.read_text(encoding="utf-8").splitlines()]
+    csv_rows = list(csv.reader(io.StringIO((folder / "audit-trail" / trail.with_suffix(
+        ".csv").name).read_text(encoding="utf-8-sig"))))[1:]
+    assert [str(entry["id"]) for entry in entries] == [row[0] for row in csv_rows]
+    raw = {entry["new_value"] for entry in entries}
+    assert not any(value.startswith("'-") for value in raw)  # nothing escaped in the .jsonl
+    checked = _verify(folder)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.startswith(f"INTACT: {len(entries)} entries")
+    assert f"the last is entry {entries[-1]['id']} with hash {entries[-1]['hash']}" in \
+        checked.stdout
+    assert _verify(folder, "--expect", f"{len(entries)}:{entries[-1]['hash']}").returncode == 0
+    assert _verify(folder, "--expect", f"{len(entries)}:{'0' * 64}").returncode == 1
+
+    changed = dict(entries[5], new_value=entries[5]["new_value"] + " (edited)")
+    trail.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n"
+                             for e in [*entries[:5], changed, *entries[6:]]), encoding="utf-8")
+    checked = _verify(folder)
+    assert checked.returncode == 1
+    assert f"entry {entries[5]['id']}): its values do not give its hash" in checked.stdout
+
+    trail.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n"
+                             for e in [*entries[:5], *entries[6:]]), encoding="utf-8")
+    checked = _verify(folder)
+    assert checked.returncode == 1 and "an entry was removed, added or reordered" in \
+        checked.stdout

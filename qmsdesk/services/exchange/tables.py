@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 
-from qmsdesk.models.audit import AuditEntry
+from qmsdesk.models.audit import AuditEntry, format_value
 from qmsdesk.models.db import Database
 from qmsdesk.services.dates import utc_window
 from qmsdesk.services.errors import ValidationError
@@ -29,12 +31,14 @@ __all__ = [
     "Column",
     "Table",
     "all_tables",
+    "audit_entries",
     "audit_rows",
     "format_cell",
     "spreadsheet_safe",
     "table_by_name",
     "table_rows",
     "write_audit_csv",
+    "write_audit_jsonl",
     "write_csv",
 ]
 
@@ -144,6 +148,32 @@ def audit_rows(db: Database, date_from: date, date_to: date) -> Iterator[list[st
     start, end = utc_window(date_from, date_to)
     query = AUDIT_TRAIL.query().where(AuditEntry.at >= start, AuditEntry.at < end)
     return _formatted(_fetch(db, query), AUDIT_TRAIL.columns)
+
+
+def audit_entries(db: Database, date_from: date, date_to: date) -> Iterator[dict[str, Any]]:
+    """The audit entries of ``date_from``..``date_to`` (as audit_rows) with their values
+    exactly as hashed (models.audit.entry_hash): what a pack's verifier recomputes."""
+    if date_to < date_from:
+        raise ValidationError({"date_to": "The end date cannot be before the start date."})
+    start, end = utc_window(date_from, date_to)
+    names = ("id", "at", "user", "action", "entity", "record_id", "ref", "field",
+             "old_value", "new_value", "prev_hash", "hash")
+    query = (select(*(getattr(AuditEntry, name) for name in names))
+             .where(AuditEntry.at >= start, AuditEntry.at < end).order_by(AuditEntry.id))
+    rows = [dict(zip(names, (*row[:1], format_value(row[1]), *row[2:]), strict=True))
+            for row in _fetch(db, query)]
+    return iter(rows)
+
+
+def write_audit_jsonl(db: Database, date_from: date, date_to: date, target: Path) -> int:
+    """The period's audit entries, one JSON object a line (UTF-8, raw values, nothing
+    escaped for a spreadsheet); return how many."""
+    count = 0
+    with open(target, "w", encoding="utf-8", newline="\n") as handle:
+        for entry in audit_entries(db, date_from, date_to):
+            handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            count += 1
+    return count
 
 
 def _write_rows(handle: IO[str], headers: Sequence[str], rows: Iterable[list[str]]) -> int:
