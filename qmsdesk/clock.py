@@ -17,6 +17,14 @@ def local_now() -> datetime:
     return now().astimezone()
 
 
+def stamp(at: datetime) -> str:
+    """A moment as a person reads it, with its offset from UTC so that it means the same
+    anywhere: "2026-11-21 13:00 UTC+01:00" ("UTC" alone when there is no offset)."""
+    offset = at.strftime("%z")
+    zone = "UTC" if offset in ("", "+0000") else f"UTC{offset[:3]}:{offset[3:]}"
+    return f"{at:%Y-%m-%d %H:%M} {zone}"
+
+
 def today() -> date:
     """The local calendar date: what "overdue", "due soon" and "as of" are measured from."""
     return local_now().date()

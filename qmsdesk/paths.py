@@ -100,6 +100,22 @@ def clean_stale_temp(older_than: float = 6 * 3600) -> list[Path]:
     return removed
 
 
+def new_file_mode() -> int:
+    """The mode a new file gets by the user's umask (0644 with the usual 022): for a file
+    written under a temporary name, which tempfile.mkstemp makes private (0600), before it
+    is moved into place."""
+    try:  # Linux says it without changing it (changing it races other threads' files)
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def default_database_path() -> Path:
     return data_dir() / "qmsdesk.db"
 

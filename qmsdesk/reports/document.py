@@ -357,13 +357,15 @@ def _draw_frame(canvas: Canvas, control: DocumentControl, generated_at: datetime
     foot_y = MARGIN_BOTTOM - 10 * mm
     canvas.line(left, foot_y + 4 * mm, right, foot_y + 4 * mm)
     footer = (f"{control.document_number} · Rev {control.revision} · Page {page} of {total}"
-              f" · Generated {generated_at:%Y-%m-%d %H:%M}")
+              f" · Generated {clock.stamp(generated_at)}")
     note_width = draw_mixed(canvas, right, foot_y, "Uncontrolled when printed", FONT, 7,
                             align="right")
     draw_mixed(canvas, left, foot_y, footer, FONT, 7.5,
                max_width=right - left - note_width - 6 * mm)
     canvas.restoreState()
 
+
+DOCUMENT_LANGUAGE = "en-GB"  # the reports' own words; names in them may be in any script
 
 # Paragraph style -> outline level: these headings become PDF bookmarks (and TOC entries).
 OUTLINE_LEVELS = {"qms-h1": 0, "qms-h2": 1}
@@ -379,7 +381,11 @@ def _canvas_maker(control: DocumentControl, generated_at: datetime,
         """
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # The embedded report font from the first operator on: reportlab's default
+            # (Helvetica) would otherwise be named in every page's preamble, unembedded.
+            kwargs["initialFontName"] = FONT
             super().__init__(*args, **kwargs)
+            self.setViewerPreference("DisplayDocTitle", "true")  # the title, not the file
             self._held_pages: list[dict[str, Any]] = []
             self.held_bookmarks: list[tuple[str, str, int]] = []
 
@@ -463,6 +469,7 @@ def build_pdf(out_path: Path, control: DocumentControl, story: list[Flowable],
             temp_name, pagesize=PAGE_SIZE, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
             topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=control.title,
             author=author, subject=control.subject or control.title, creator=CREATOR,
+            lang=DOCUMENT_LANGUAGE,
             keywords=f"{control.document_number}, revision {control.revision}")
         # No frame padding: tables sized to FRAME_WIDTH line up with the header rule.
         frame = Frame(MARGIN_X, MARGIN_BOTTOM, FRAME_WIDTH, PAGE_SIZE[1] - MARGIN_TOP

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import tables
 
 from qmsdesk.paths import resource_path
 from qmsdesk.reports.font_stack import FONT, FONT_BOLD, STACK, Face
@@ -56,6 +57,9 @@ def register_fonts() -> None:
             for italic in (0, 1):
                 addMapping(face.name, 0, italic, face.name)
                 addMapping(face.name, 1, italic, face.bold)
+        # A table cell's font before its style sets one (reportlab draws an empty text
+        # object in it): our embedded face, not Helvetica, which no PDF of ours embeds.
+        tables.CellStyle.fontname = FONT
 
 
 @cache
