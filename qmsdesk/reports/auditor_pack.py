@@ -84,7 +84,7 @@ def _readme(db: Database, request: ReportRequest, start: date, end: date,
         "",
         f"Period:        {start.isoformat()} to {end.isoformat()}",
         f"Prepared by:   {request.prepared_by or '(not set)'}",
-        f"Made on:       {clock.local_now():%Y-%m-%d %H:%M} with QMS Desk {__version__}",
+        f"Made on:       {clock.stamp(clock.local_now())} with QMS Desk {__version__}",
         f"Database:      {db.display_name}",
         f"Audit trail:   anchor {trail_anchor(db)}",
         "               (entries:hash of the last entry when the pack was made; on the",
@@ -180,6 +180,7 @@ def _zip(root: Path, names: list[str], out_path: Path) -> None:
         with zipfile.ZipFile(temp_name, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for name in names:
                 archive.write(root / name, f"{root.name}/{name}")
+        os.chmod(temp_name, paths.new_file_mode())  # mkstemp's 0600 would stay on the pack
         try:
             os.replace(temp_name, out_path)
         except PermissionError as exc:
