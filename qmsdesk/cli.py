@@ -90,6 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("register", choices=registers, help="which register")
     export.add_argument("--out", required=True, metavar="FILE", help="FILE.xlsx, FILE.zip or "
                         "FILE.csv (child tables beside it as FILE-<table>.csv)")
+    calendar = command("calendar", "write every due item as calendar events (.ics) with a "
+                                   "reminder, for Outlook, Thunderbird or Google Calendar")
+    calendar.add_argument("--out", required=True, metavar="FILE.ics", help="output file")
+    calendar.add_argument("--owner", default="", metavar="NAME",
+                          help="only the items this person owns")
+    calendar.add_argument("--alarm", type=int, default=7, metavar="DAYS",
+                          help="remind this many days before (default 7; 0: no reminder)")
     template = command("template", "write an empty import template for a register")
     template.add_argument("register", choices=registers, help="which register")
     template.add_argument("--out", required=True, metavar="FILE", help="FILE.xlsx, .zip or .csv")
@@ -269,6 +276,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_calendar(args: argparse.Namespace) -> int:
+    from qmsdesk.services.calendar import export_calendar
+
+    out = _output(args.out)
+    db = _open(args, reads_only=True)
+    try:
+        written = export_calendar(db, out, clock.today(), args.owner, alarm_days=args.alarm)
+    finally:
+        db.close()
+    whose = f" of {args.owner}" if args.owner else ""
+    print(f"Calendar written: {written.path} ({written.events} due items{whose}, "
+          f"{written.overdue} overdue; import it into your calendar app, again to update)")
+    return EXIT_OK
+
+
 def cmd_template(args: argparse.Namespace) -> int:
     from qmsdesk.services.exchange import write_template
 
@@ -385,7 +407,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 COMMANDS = {"gui": cmd_gui, "init": cmd_init, "demo": cmd_demo, "report": cmd_report,
             "auditor-pack": cmd_auditor_pack, "export": cmd_export, "template": cmd_template,
             "import": cmd_import, "verify": cmd_verify, "backup": cmd_backup,
-            "restore": cmd_restore}
+            "restore": cmd_restore, "calendar": cmd_calendar}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
