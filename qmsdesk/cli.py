@@ -217,9 +217,9 @@ def _output(path: str) -> Path:
 
 def _request(args: argparse.Namespace):  # noqa: ANN202 - lazy import
     from qmsdesk.reports.issue import ReportRequest
-    from qmsdesk.services.user_settings import user_name
+    from qmsdesk.services.user_settings import prepared_by
 
-    return ReportRequest(clock.today(), user_name(), args.period_from, args.period_to)
+    return ReportRequest(clock.today(), prepared_by(), args.period_from, args.period_to)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -60,8 +60,12 @@ def _mappings(value: Any) -> bool:
         for sheets in value.values())
 
 
-# Who the user is: written to the audit trail and printed as "Prepared by".
+# Who the user is: written to the audit trail and printed as "Prepared by" with the role.
 USER_NAME: Preference[str] = Preference("user_name", "", _text)
+USER_ROLE: Preference[str] = Preference("user_role", "", _text)
+# What a person may be in a small company's QMS (offered; any other text is kept as typed).
+ROLES = ("Quality Manager", "Managing Director", "Operations Manager", "Internal Auditor",
+         "Process Owner", "Quality Engineer")
 # Automatic backups kept: days, weeks, months (services.backups).
 BACKUP_KEEP: Preference[list[int]] = Preference("backups_keep", [7, 4, 12], _keep)
 # The window: databases opened last (newest first), where files were exported last.
@@ -124,3 +128,19 @@ def user_name() -> str:
 
 def set_user_name(name: str) -> None:
     put(USER_NAME, name.strip())
+
+
+def has_identity() -> bool:
+    """Whether the user has said who they are (else reports would name the OS login)."""
+    return bool(get(USER_NAME).strip())
+
+
+def set_identity(name: str, role: str) -> None:
+    put(USER_NAME, name.strip())
+    put(USER_ROLE, " ".join(role.split()))
+
+
+def prepared_by() -> str:
+    """"Anna Kowalska, Quality Manager": who prepares a report, as its control block says."""
+    role = get(USER_ROLE).strip()
+    return f"{user_name()}, {role}" if role else user_name()

@@ -48,6 +48,7 @@ class MainWindow(QMainWindow):
     def __init__(self, automatic_backups: bool = False) -> None:
         super().__init__()
         self.db: Database | None = None
+        self.identity_dialog: QWidget | None = None  # asked on a first start without one
         self.automatic_backups = automatic_backups  # on in the app, off in tests
         self.pages: dict[str, RegisterPage] = {}
         self._pending_shortcuts: list[tuple[QAction, QKeySequence]] = []
@@ -219,6 +220,10 @@ class MainWindow(QMainWindow):
 
     # --- databases ---------------------------------------------------------------------
     def open_initial(self, target: str | Path | None, demo: bool) -> None:
+        if demo or target is not None:  # the welcome asks who you are itself
+            from qmsdesk.ui.dialogs.identity_dialog import ask_identity
+
+            self.identity_dialog = ask_identity(self, self._identity_given)
         if demo:
             self.open_demo()
         elif target is not None:
@@ -229,6 +234,13 @@ class MainWindow(QMainWindow):
             if recent and self.open_database(recent[0]):
                 return
             self.welcome()
+
+    def _identity_given(self) -> None:
+        """From now on the open database's changes carry the name just given."""
+        from qmsdesk.services.user_settings import user_name
+
+        if self.db is not None:
+            self.db.user = user_name()
 
     def open_demo(self) -> None:
         path = paths.demo_database_path()
@@ -252,13 +264,14 @@ class MainWindow(QMainWindow):
             self._show_no_database()
             return
         choice = dialog.value()
+        from qmsdesk.services.user_settings import set_identity
+
+        set_identity(choice.user_name, choice.user_role)
         if choice.demo:
             self.open_demo()
             return
-        from qmsdesk.services.user_settings import set_user_name
         from qmsdesk.services.workspace import create_new_database
 
-        set_user_name(choice.user_name)
         try:
             db = create_new_database(choice.path, choice.organisation)
         except Exception as exc:

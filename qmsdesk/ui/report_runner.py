@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from qmsdesk import paths
 from qmsdesk.reports.catalog import REPORT_KINDS
 from qmsdesk.services.dates import period_slug
-from qmsdesk.services.user_settings import user_name
+from qmsdesk.services.user_settings import prepared_by
 from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.tasks import run_with_progress
 
@@ -62,7 +62,7 @@ def _request(today: date, period: Period) -> Any:
     from qmsdesk.reports.issue import ReportRequest
 
     start, end = period if period is not None else (None, None)
-    return ReportRequest(today, user_name(), start, end)
+    return ReportRequest(today, prepared_by(), start, end)
 
 
 def _period_name(today: date, period: Period) -> str:

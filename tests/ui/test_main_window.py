@@ -164,3 +164,28 @@ def test_what_an_earlier_version_kept_in_qsettings_is_moved_to_the_user_settings
     window = MainWindow()
     qtbot.addWidget(window)
     assert window.recent_databases() == ["/qms/main.db", "/qms/old.db"]
+
+def test_a_first_start_on_the_demo_asks_who_you_are_and_reports_name_you(qtbot):
+    init_settings()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.open_initial(None, demo=True)  # as `make run` does the first time
+    dialog = window.identity_dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: window.db is not None, timeout=60000)  # opens behind the question
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.error.isVisible() and dialog.isVisible()  # a name is needed
+    qtbot.keyClicks(dialog.name, "Anna  Kowalska ")
+    dialog.role.setCurrentText("Quality Manager")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert user_settings.prepared_by() == "Anna Kowalska, Quality Manager"
+    assert window.db.user == "Anna Kowalska"  # the trail names her from now on
+    window.db.close()
+    again = MainWindow()
+    qtbot.addWidget(again)
+    again.open_initial(None, demo=True)
+    assert again.identity_dialog is None  # asked once
+    qtbot.waitUntil(lambda: again.db is not None, timeout=60000)
+    again.db.close()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk.services.user_settings import os_login
+from qmsdesk.ui.dialogs.identity_dialog import role_box
 from qmsdesk.ui.dialogs.record_dialog import ERROR_STYLE
 
 
@@ -28,6 +29,7 @@ class WelcomeChoice:
     organisation: str = ""
     user_name: str = ""
     path: Path = Path()
+    user_role: str = ""
 
 
 class WelcomeDialog(QDialog):
@@ -59,10 +61,13 @@ class WelcomeDialog(QDialog):
         path_row.addWidget(self.path, 1)
         path_row.addWidget(browse)
         form.addRow(self.tr("&Organisation name"), self.organisation)
+        self.user_role = role_box()
         form.addRow(self.tr("&Your name"), self.user_name)
+        form.addRow(self.tr("Your &role"), self.user_role)
         form.addRow(self.tr("Database file"), path_row)
         layout.addLayout(form)
-        hint = QLabel(self.tr("Your name is written to the audit trail with every change."))
+        hint = QLabel(self.tr("Your name is written to the audit trail with every change, "
+                              "and printed with your role on every report."))
         hint.setStyleSheet("color: #5f6368;")
         layout.addWidget(hint)
         self.error = QLabel()
@@ -90,6 +95,10 @@ class WelcomeDialog(QDialog):
             self.path.setText(name)
 
     def _choose_demo(self) -> None:
+        if not self.user_name.text().strip():
+            self.error.setText(self.tr("Enter your name: the demo records it too."))
+            self.error.show()
+            return
         self._demo = True
         self.accept()
 
@@ -113,8 +122,8 @@ class WelcomeDialog(QDialog):
         self.accept()
 
     def value(self) -> WelcomeChoice:
+        name, role = self.user_name.text().strip(), self.user_role.currentText().strip()
         if self._demo:
-            return WelcomeChoice(demo=True)
-        return WelcomeChoice(False, self.organisation.text().strip(),
-                             self.user_name.text().strip(),
-                             Path(self.path.text().strip()).expanduser())
+            return WelcomeChoice(demo=True, user_name=name, user_role=role)
+        return WelcomeChoice(False, self.organisation.text().strip(), name,
+                             Path(self.path.text().strip()).expanduser(), role)
