@@ -59,5 +59,7 @@ def run_gui(target: str | Path | None, demo: bool = False) -> int:
     QTimer.singleShot(0, after_shown)
     quit_after = os.environ.get("QMSDESK_QUIT_AFTER_MS")  # smoke tests of the bundle
     if quit_after and quit_after.isdigit():
-        QTimer.singleShot(int(quit_after), window.close)
+        # Close the window (it saves and closes the database), then quit: a first start's
+        # question may still be open, and the application must end all the same.
+        QTimer.singleShot(int(quit_after), lambda: (window.close(), app.quit()))
     return app.exec()
