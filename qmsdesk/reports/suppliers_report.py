@@ -35,6 +35,8 @@ from qmsdesk.reports.issue import (
     as_of_phrases,
 )
 from qmsdesk.reports.layout import KeepTogether
+from qmsdesk.services.actions import rules as action_rules
+from qmsdesk.services.actions.log import needs_check
 from qmsdesk.services.actions.records import ActionRow
 from qmsdesk.services.actions.service import list_actions
 from qmsdesk.services.labels import label, plural
@@ -53,6 +55,7 @@ from qmsdesk.services.suppliers.reviews import (
     get_review,
     list_reviews,
     load_bands,
+    load_criteria,
     load_intervals,
     summarise,
 )
@@ -68,7 +71,7 @@ SCOPE_CHARS = 50  # the list keeps one row per supplier short; section 2 has the
 LONG_IN_GRID = 300  # a longer scope reads better full width, below the key facts
 # Column widths in points (of 493): narrow columns fit their longest word at 8 pt.
 LIST_WIDTHS = (48, 112, 52, 57, 50, 62, 112)
-ACTION_WIDTHS = (50, 104, 50, 62, 60, 57, 56, 54)
+ACTION_WIDTHS = (48, 100, 48, 60, 58, 55, 50, 74)
 
 
 @dataclass
@@ -179,7 +182,7 @@ def _supplier_list(data: Sequence[SupplierData], bands: Sequence[str],
         name = f"<b>{markup(d.row.name)}</b>" + (f"<br/>{markup(scope)}" if scope else "")
         rows.append([d.row.ref, rich(name, st.cell), label(d.row.criticality),
                      label(d.row.status), _latest_cell(d),
-                     _due_cell(d.row.next_review, d.row.overdue),
+                     _next_review(d),
                      _certificates_cell(d.record, today)])
     story.append(data_table(["Ref", "Supplier · category · scope", "Criticality", "Status",
                              "Latest", "Next review", "Certificates"], rows, LIST_WIDTHS))
@@ -195,6 +198,13 @@ def _supplier_list(data: Sequence[SupplierData], bands: Sequence[str],
     return story
 
 
+def _next_review(d: SupplierData) -> Cell:
+    """A disqualified supplier is no longer used: none is scheduled, whatever was stored."""
+    if d.row.status == "disqualified":
+        return "None (disqualified)"
+    return _due_cell(d.row.next_review, d.row.overdue)
+
+
 def _facts(d: SupplierData, intervals: dict[str, int]) -> list[Flowable]:
     record = d.record
     months = rules.review_interval(record.criticality, record.review_interval_months, intervals)
@@ -206,7 +216,7 @@ def _facts(d: SupplierData, intervals: dict[str, int]) -> list[Flowable]:
         ("Criticality", label(record.criticality)), ("Status", label(record.status)),
         ("Contact", "\n".join(filter(None, (record.contact_person, record.email,
                                              record.phone)))),
-        ("Next review", _due_cell(d.row.next_review, d.row.overdue)),
+        ("Next review", _next_review(d)),
         ("Review interval", interval), ("Interested party", d.row.party_ref or "Not linked")]
     story: list[Flowable] = [facts_table(pairs)]
     long = [(name, text) for name, text in (("Scope", record.scope if long_scope else ""),
@@ -298,7 +308,8 @@ def _decision(review: ReviewRecord, summary: ReviewSummary) -> list[Flowable]:
         ("Reviewer", review.reviewer), ("Type", label(review.kind)), ("Period", period),
         ("Total / band", f"{rules.format_total(summary.score.total)} · band {band}"),
         ("Recommended", f"{recommended} (band {band})"),
-        ("Decision", label(review.decision) or "Not decided"), ("Approval", approval)]
+        ("Decision" if review.approved_on else "Proposed decision (draft)",
+         label(review.decision) or "Not decided"), ("Approval", approval)]
     long = [(name, text) for name, text in (("Strengths", review.strengths),
                                             ("Weaknesses", review.weaknesses),
                                             ("Comments", review.comments)) if text.strip()]
@@ -332,21 +343,72 @@ def _latest_review(d: SupplierData) -> list[Flowable]:
             *_decision(review, summary)]
 
 
+def _effectiveness(action: ActionRow) -> Cell:
+    if action.status in action_rules.OPEN_STATUSES:
+        return f"Open, {action.progress} %"
+    if action.status == "cancelled":
+        return "—"
+    if needs_check(action.kind, action.status, action.effectiveness):
+        return rich("<b>Not checked</b>", styles().cell)
+    if action.effectiveness == "not effective":
+        return rich("<b>Not effective</b>", styles().cell)
+    return label(action.effectiveness) or "—"
+
+
 def _actions(d: SupplierData) -> list[Flowable]:
     st = styles()
-    story = heading(f"Open corrective actions ({markup(d.row.ref)})", st.h3, 25 * mm)
+    story = heading(f"Actions requested from the supplier ({markup(d.row.ref)})", st.h3,
+                    25 * mm)
     if not d.actions:
-        return [*story, empty_note("No open actions from this supplier's reviews.")]
+        return [*story, empty_note("No actions raised from this supplier's reviews.")]
+    open_ = sum(a.status in action_rules.OPEN_STATUSES for a in d.actions)
     overdue = sum(a.overdue for a in d.actions)
-    if overdue:
-        story.append(rich(f"<b>{plural(overdue, 'action')} {OVERDUE.lower()}</b> "
-                          "(due date passed, not done).", st.note))
+    failed = sum(a.effectiveness == "not effective" for a in d.actions)
+    line = f"{plural(len(d.actions), 'action')} from its reviews: {open_} open"
+    line += f", <b>{overdue} {OVERDUE.lower()}</b>" if overdue else ""
+    line += f"; <b>{failed} judged not effective</b>" if failed else ""
+    story.append(rich(line + ".", st.note))
     rows: list[list[Cell]] = [
         [a.ref, a.title, a.source_ref, label(a.kind), a.owner,
-         _due_cell(a.due_date, a.overdue, "Not set"), label(a.status), f"{a.progress} %"]
+         _due_cell(a.due_date, a.overdue, "Not set"), label(a.status), _effectiveness(a)]
         for a in d.actions]
     story.append(data_table(["Ref", "Title", "Review", "Type", "Owner", "Due", "Status",
-                             "Progress"], rows, ACTION_WIDTHS, split_in_row=True))
+                             "Effectiveness"], rows, ACTION_WIDTHS, split_in_row=True))
+    return story
+
+
+def _method(criteria: Sequence[rules.Criterion], bands: Sequence[rules.Band],
+            intervals: dict[str, int]) -> list[Flowable]:
+    """How suppliers are evaluated (8.4.1): criteria and weights, the scoring, the bands and
+    the decision each suggests, and when a supplier is evaluated again."""
+    st = styles()
+    decisions = rules.band_decisions(bands)
+    ranked = rules.ranked(bands)
+    story: list[Flowable] = [CondPageBreak(70 * mm),
+                             *heading("2. How suppliers are evaluated", st.h1)]
+    story.append(para(
+        "Each criterion is scored 0–100 by the reviewer from the evidence of the period "
+        "(deliveries, lots, complaints, certificates). The total is the weighted mean of the "
+        "scores; a criterion not scored leaves the others' weights re-normalised to 100 %. "
+        "The total's band suggests the decision; the approver decides, and the approved "
+        "review sets the supplier's status.", st.body))
+    story.append(data_table(["Criterion", "What is judged", "Weight"],
+                            [[c.name, c.description, format_number(c.weight, "%")]
+                             for c in criteria], (130, 300, 63)))
+    story.append(Spacer(1, 2 * mm))
+    rows: list[list[Cell]] = []
+    for index, band in enumerate(ranked):
+        upper = f" to below {format_number(ranked[index - 1].minimum)}" if index else " and above"
+        rows.append([band.name, f"{format_number(band.minimum)}{upper}",
+                     label(decisions.get(band.name, "")) or "—"])
+    story.append(data_table(["Band", "Total", "Suggested decision"], rows, (80, 250, 163)))
+    story.append(Spacer(1, 2 * mm))
+    story.append(para(
+        "Re-evaluation: every supplier is reviewed again when its next review date comes — "
+        + ", ".join(f"{c} suppliers every {plural(m, 'month')}"
+                    for c, m in intervals.items())
+        + " unless set otherwise per supplier — and an expiring certificate is listed as "
+          "due on its expiry date. A disqualified supplier is no longer reviewed.", st.body))
     return story
 
 
@@ -366,7 +428,7 @@ def _load(db: Database, row: SupplierRow, today: date,
           bands: list[rules.Band]) -> SupplierData:
     reviews = list_reviews(db, row.id)
     actions = [a for r in reviews
-               for a in list_actions(db, today, supplier_review_id=r.id, include_closed=False)]
+               for a in list_actions(db, today, supplier_review_id=r.id)]
     data = SupplierData(row, get_supplier(db, row.id), reviews, None, None, actions)
     if data.charted:
         data.latest = get_review(db, data.charted[-1].id)
@@ -390,6 +452,7 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
                                       [(band.name, band.minimum) for band in bands])
     yield Progress(total - 1, total, "Writing the PDF")
     story: list[Flowable] = [*_supplier_list(data, [b.name for b in bands], today),
-                             CondPageBreak(90 * mm), para("2. Supplier evaluations", styles().h1)]
+                             *_method(load_criteria(db), bands, intervals),
+                             CondPageBreak(90 * mm), para("3. Supplier evaluations", styles().h1)]
     story += sections or [empty_note("No suppliers recorded.")]
     return ReportContent(REPORT_KEY, SUBJECT, as_of(today), story, as_of_phrases(today))

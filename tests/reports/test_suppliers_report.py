@@ -120,7 +120,7 @@ def test_report_prints_list_scorecards_kpis_and_open_actions(db, today, tmp_path
     assert "&amp;" not in raw and "&lt;" not in raw
     for ref in [*refs.reviews, *refs.open_actions]:
         assert ref in text, ref
-    assert refs.done_action not in text  # done actions are not open
+    assert refs.done_action in text  # closed actions are listed with their check too
     assert "3 suppliers as of 2026-11-21: 1 pending, 1 conditional, 1 preferred." in text
     assert "Certificates expired: 1; expiring within 60 days: 1." in text
     assert "Preferred" in text and "Conditional" in text and "Pending" in text
@@ -138,10 +138,18 @@ def test_report_prints_list_scorecards_kpis_and_open_actions(db, today, tmp_path
     assert RENORMALISED in text
     assert "not scored" in text and "excluded" in text
     assert "Approved by Jana Nováková on" in text and "Not approved yet (draft)" in text
+    assert "Proposed decision (draft)" in text  # a draft decides nothing yet
     assert "Initial audit passed" in text  # status history: reason, from, to
     assert f"Approved Preferred {refs.reviews[1]} approved by Jana Nováková" in text
     assert text.count("Overdue") == 1  # the 8D action; no supplier review is overdue yet
-    assert "1 action overdue" in text
+    assert ", 1 overdue" in text
+    # 8.4.1: the criteria, weights, bands, decisions and re-evaluation are stated
+    method = text[text.index("2. How suppliers are evaluated"):
+                  text.index("3. Supplier evaluations")]
+    assert "Criterion What is judged Weight" in method and "Band Total Suggested decision" \
+        in method
+    assert "Preferred" in method and "Disqualified" in method
+    assert "critical suppliers every 6 months" in method.lower()
     images = image_xobjects(reader)
     assert len(images) == 1 + 2 * 2  # band chart + (trend + scorecard) per reviewed supplier
     assert min(width for width, _ in images) >= 1000  # 200 dpi across the frame
@@ -159,13 +167,14 @@ def test_sections_appear_in_order(db, today, tmp_path):
     text = flat(raw)
     first = refs.suppliers[0]
     positions = [text.index(heading) for heading in (
-        "1. Approved supplier list", "2. Supplier evaluations", f"{first} — ",
+        "1. Approved supplier list", "2. How suppliers are evaluated",
+        "3. Supplier evaluations", f"{first} — ",
         f"Certificates ({first})", f"Status history ({first})", f"Reviews ({first})",
         f"Latest scorecard: {refs.reviews[1]}", f"KPIs in the period ({refs.reviews[1]})",
-        f"Decision and approval ({refs.reviews[1]})", f"Open corrective actions ({first})",
+        f"Decision and approval ({refs.reviews[1]})", f"Actions requested from the supplier ({first})",
         f"{refs.suppliers[1]} — ")]
     assert positions == sorted(positions)
-    assert "No open actions from this supplier's reviews." in text  # R&D <Coatings>
+    assert "No actions raised from this supplier's reviews." in text  # R&D <Coatings>
     assert "Not reviewed yet: no scorecard or score trend." in text
 
 
