@@ -62,7 +62,8 @@ class Register:
     # The parts a register may have, as import strings ("module:NAME"), or plain values:
     exchange: str = ""  # its spreadsheet layout, a RegisterSpec (export, template, import)
     importer: str = ""  # its import Adapter class (needs ``exchange`` too)
-    report: Report | None = None  # its controlled report (reports.catalog.REPORT_KINDS)
+    # its controlled reports (reports.catalog.REPORT_KINDS), in the order they are listed
+    reports: tuple[Report, ...] = ()
     action_sources: tuple[ActionSource, ...] = ()  # kinds of its records actions come from
     models: str = ""  # the module mapping its tables (models.registry imports it)
     tables: str = ""  # "module:TABLES", its flat tables (export, auditor pack)
@@ -79,45 +80,56 @@ def _entities(*names: str) -> frozenset[str]:
 REGISTERS: tuple[Register, ...] = (
     Register("dashboard", "Dashboard", "qmsdesk.ui.pages.dashboard_page:DashboardPage",
              "SP_ComputerIcon", frozenset(),
-             shows=frozenset({"parties", "objectives", "suppliers", "actions", "settings"})),
+             shows=frozenset({"parties", "context", "risks", "objectives", "suppliers",
+                       "actions", "settings"})),
     Register("parties", "Interested parties", "qmsdesk.ui.pages.parties_page:PartiesPage",
              "SP_DirHomeIcon",
              _entities("party", "party requirement", "party engagement"),
              exchange="qmsdesk.services.parties.sheets:SPEC",
              importer="qmsdesk.services.parties.importing:PartiesAdapter",
-             report=Report("parties", "Interested parties register",
-                           "qmsdesk.reports.parties_report", "interested-parties",
-                           "QMS-REG-4.2"),
+             reports=(Report("parties", "Interested parties register",
+                             "qmsdesk.reports.parties_report", "interested-parties",
+                             "QMS-REG-4.2"),),
              action_sources=(ActionSource("party", "party_id", "qmsdesk.models.parties:Party",
                                           "name",
                                           "qmsdesk.services.parties.service:party_choices"),),
              models="qmsdesk.models.parties", tables="qmsdesk.services.parties.sheets:TABLES",
              due="qmsdesk.services.parties.due:DUE",
              demo="qmsdesk.services.demo.parties:section"),
-    Register("context", "Context", "", "SP_FileDialogInfoView",
+    Register("context", "Context", "qmsdesk.ui.pages.context_page:ContextPage",
+             "SP_FileDialogListView",
              _entities("context issue", "context issue party"),
              shows=frozenset({"parties", "risks"}),
              exchange="qmsdesk.services.context.sheets:SPEC",
+             importer="qmsdesk.services.context.importing:ContextAdapter",
              models="qmsdesk.models.risks", tables="qmsdesk.services.context.sheets:TABLES",
              due="qmsdesk.services.context.due:DUE"),
-    Register("risks", "Risks & opportunities", "", "SP_MessageBoxWarning",
+    Register("risks", "Risks & opportunities", "qmsdesk.ui.pages.risks_page:RisksPage",
+             "SP_MessageBoxWarning",
              _entities("risk", "risk source"),
              shows=frozenset({"context", "parties", "suppliers", "actions", "settings"}),
              exchange="qmsdesk.services.risks.sheets:SPEC",
+             importer="qmsdesk.services.risks.importing:RisksAdapter",
+             reports=(Report("risks", "Context, risks and opportunities",
+                             "qmsdesk.reports.risks_report", "risks", "QMS-REG-6.1"),
+                      Report("traceability", "Traceability matrix",
+                             "qmsdesk.reports.traceability_report", "traceability",
+                             "QMS-REC-6.1")),
              action_sources=(ActionSource(
                  "risk or opportunity", "risk_id", "qmsdesk.models.risks:Risk", "title",
                  "qmsdesk.services.risks.service:risk_choices"),),
              models="qmsdesk.models.risks", tables="qmsdesk.services.risks.sheets:TABLES",
-             due="qmsdesk.services.risks.due:DUE"),
+             due="qmsdesk.services.risks.due:DUE",
+             demo="qmsdesk.services.demo.risks:section"),  # the context's demo too
     Register("objectives", "Objectives", "qmsdesk.ui.pages.objectives_page:ObjectivesPage",
              "SP_FileDialogDetailedView",
              _entities("quality policy", "objective", "measurement", "objective risk"),
              shows=frozenset({"parties", "actions", "risks"}),
              exchange="qmsdesk.services.objectives.sheets:SPEC",
              importer="qmsdesk.services.objectives.importing:ObjectivesAdapter",
-             report=Report("objectives", "Quality policy and objectives",
-                           "qmsdesk.reports.objectives_report", "quality-objectives",
-                           "QMS-REG-6.2"),
+             reports=(Report("objectives", "Quality policy and objectives",
+                             "qmsdesk.reports.objectives_report", "quality-objectives",
+                             "QMS-REG-6.2"),),
              action_sources=(ActionSource(
                  "objective", "objective_id", "qmsdesk.models.objectives:Objective", "title",
                  "qmsdesk.services.objectives.service:objective_choices"),),
@@ -132,8 +144,8 @@ REGISTERS: tuple[Register, ...] = (
              shows=frozenset({"parties", "actions", "settings"}),
              exchange="qmsdesk.services.suppliers.sheets:SPEC",
              importer="qmsdesk.services.suppliers.importing:SuppliersAdapter",
-             report=Report("suppliers", "Approved supplier list and supplier evaluation",
-                           "qmsdesk.reports.suppliers_report", "suppliers", "QMS-REG-8.4"),
+             reports=(Report("suppliers", "Approved supplier list and supplier evaluation",
+                             "qmsdesk.reports.suppliers_report", "suppliers", "QMS-REG-8.4"),),
              action_sources=(ActionSource("supplier review", "supplier_review_id",
                                           "qmsdesk.models.suppliers:SupplierReview", "ref"),),
              models="qmsdesk.models.suppliers",
@@ -145,14 +157,16 @@ REGISTERS: tuple[Register, ...] = (
              shows=frozenset({"parties", "objectives", "suppliers", "reports"}),
              exchange="qmsdesk.services.actions.sheets:SPEC",
              importer="qmsdesk.services.actions.importing:ActionsAdapter",
+             reports=(Report("actions", "Action log", "qmsdesk.reports.actions_report",
+                             "action-log", "QMS-REC-10.2"),),
              models="qmsdesk.models.objectives", tables="qmsdesk.services.actions.sheets:TABLES",
              due="qmsdesk.services.actions.due:DUE"),
     Register("reports", "Reports", "qmsdesk.ui.pages.reports_page:ReportsPage",
              "SP_FileDialogContentsView", _entities("management review"),
              shows=frozenset({"actions", "settings"}),
-             report=Report("management-review", "Management review input pack",
-                           "qmsdesk.reports.management_review_report", "management-review",
-                           "QMS-REC-9.3", periodic=True),
+             reports=(Report("management-review", "Management review input pack",
+                             "qmsdesk.reports.management_review_report", "management-review",
+                             "QMS-REC-9.3", periodic=True),),
              action_sources=(ActionSource(
                  "management review", "management_review_id",
                  "qmsdesk.models.reviews:ManagementReview", "ref",
@@ -202,8 +216,8 @@ def importable() -> tuple[Register, ...]:
 
 
 def reports() -> tuple[Report, ...]:
-    """The registers' reports, in navigation order."""
-    return tuple(register.report for register in REGISTERS if register.report)
+    """The registers' reports, in navigation order (a register's own in its order)."""
+    return tuple(report for register in REGISTERS for report in register.reports)
 
 
 def action_sources() -> tuple[ActionSource, ...]:

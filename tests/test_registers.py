@@ -23,7 +23,8 @@ def test_every_audited_kind_of_record_belongs_to_exactly_one_register():
 
 def test_every_page_named_in_the_catalogue_exists_and_lists_in_order():
     keys = [register.key for register in registers.with_pages()]
-    assert keys == ["dashboard", "parties", "objectives", "suppliers", "actions", "reports"]
+    assert keys == ["dashboard", "parties", "context", "risks", "objectives", "suppliers",
+                    "actions", "reports"]
     for register in registers.with_pages():
         module, cls = register.page.split(":")
         assert hasattr(importlib.import_module(module), cls)
@@ -55,7 +56,8 @@ def test_the_import_adapters_are_the_catalogues():
     from qmsdesk.services.exchange.adapters import ADAPTERS, Adapter, adapter_for
 
     assert {r.key: r.importer for r in registers.importable()} == ADAPTERS
-    assert set(ADAPTERS) == {"parties", "objectives", "suppliers", "actions"}
+    assert set(ADAPTERS) == {"parties", "context", "risks", "objectives", "suppliers",
+                             "actions"}
     for key in ADAPTERS:
         adapter = adapter_for(key)
         assert isinstance(adapter, Adapter)
@@ -79,10 +81,15 @@ def test_the_reports_and_their_document_numbers_are_the_catalogues():
     from qmsdesk.reports.catalog import REPORT_KINDS
     from qmsdesk.services.org_settings import DEFAULT_DOCUMENT_NUMBERS
 
-    assert list(REPORT_KINDS) == ["parties", "objectives", "suppliers", "management-review"]
+    assert list(REPORT_KINDS) == ["parties", "risks", "traceability", "objectives",
+                                  "suppliers", "actions", "management-review"]
     assert list(REPORT_KINDS.values()) == list(registers.reports())
-    numbers = {r.report.key: r.report.document_number for r in registers.REGISTERS if r.report}
+    # A register may have several reports (risks: the register and the traceability matrix).
+    assert [r.key for r in registers.BY_KEY["risks"].reports] == ["risks", "traceability"]
+    numbers = {report.key: report.document_number for r in registers.REGISTERS
+               for report in r.reports}
     assert numbers == DEFAULT_DOCUMENT_NUMBERS
+    assert len(set(numbers.values())) == len(numbers)  # no two reports share a number
     assert DEFAULT_DOCUMENT_NUMBERS["management-review"] == "QMS-REC-9.3"
     for kind in REPORT_KINDS.values():
         assert hasattr(importlib.import_module(kind.module), "content")

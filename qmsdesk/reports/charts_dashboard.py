@@ -75,8 +75,9 @@ def count_bars(counts: Mapping[str, int], title: str, width_in: float = 3.4,
 
 def opened_closed(months: Sequence[str], opened: Sequence[int], closed: Sequence[int],
                   title: str = "Actions opened and closed per month", width_in: float = 4.6,
-                  height_in: float = 2.2) -> Figure:
-    """Paired bars per month: opened (solid) and closed (hatched)."""
+                  height_in: float = 2.2, overdue: Sequence[int] | None = None) -> Figure:
+    """Paired bars per month: opened (solid) and closed (hatched); with ``overdue``, a
+    dashed line with square markers of the actions overdue at each month's end."""
     fig = _new_figure(width_in, height_in)
     fig.subplots_adjust(left=0.09, right=0.98, bottom=0.22, top=0.80)
     ax = fig.add_subplot()
@@ -92,7 +93,11 @@ def opened_closed(months: Sequence[str], opened: Sequence[int], closed: Sequence
     ax.set_xticklabels(months, fontsize=6.5, rotation=0)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
     ax.set_ylabel("Actions", fontsize=7.5, color=INK, fontfamily=FONT_FAMILY)
-    ax.legend(fontsize=7, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2)
+    if overdue is not None:
+        ax.plot(x, overdue, color=INK, linestyle="--", linewidth=1.0, marker="s",
+                markersize=3, label="Overdue at month end")
+    ax.legend(fontsize=7, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0),
+              ncol=3 if overdue is not None else 2)
     _style(ax, "")
     fig.suptitle(title, fontsize=9, color=INK, fontfamily=FONT_FAMILY, x=0.09, ha="left",
                  y=0.99)

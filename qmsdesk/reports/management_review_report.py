@@ -1,6 +1,6 @@
 """The management-review input pack (ISO 9001 9.3.2) for a period, as a controlled PDF.
 
-Seven sections in the order of clause 9.3.2, each bookmarked and listed in the table of
+Eight sections in the order of clause 9.3.2, each bookmarked and listed in the table of
 contents, with a chart wherever the section has data. Every judgement is made as of the
 period's last day, so the same data and the same period always print the same text.
 """
@@ -34,6 +34,7 @@ from qmsdesk.reports.document import (
 from qmsdesk.reports.fonts import markup
 from qmsdesk.reports.issue import ContentTask, ReportContent, ReportRequest
 from qmsdesk.reports.layout import KeepTogether
+from qmsdesk.reports.management_review_risks import risks_section
 from qmsdesk.services.actions import rules as action_rules
 from qmsdesk.services.errors import ValidationError
 from qmsdesk.services.labels import label, one_decimal, plural
@@ -65,7 +66,8 @@ SECTIONS = (
     "4. Extent to which quality objectives have been met",
     "5. Performance of external providers",
     "6. Effectiveness of actions taken",
-    "7. Opportunities for improvement",
+    "7. Effectiveness of actions taken to address risks and opportunities",
+    "8. Opportunities for improvement",
 )
 CHART_WIDTH = 85 * mm
 OVERDUE = "Overdue"
@@ -74,9 +76,9 @@ NOT_COVERED = (
     "Also to bring to the meeting (clause 9.3.2), as QMS Desk does not hold them: process "
     "performance and conformity of products and services (c 3), monitoring and measurement "
     "results other than the quality objectives (c 5), audit results (c 6; audits logged as "
-    "exchanges with interested parties appear in section 3), adequacy of resources (d) and "
-    "the effectiveness of actions taken on risks and opportunities (e).")
-ORIGINS = {"OBJ": "Objectives", "ACT": "Actions", "SUP": "Suppliers", "IP": "Interested parties"}
+    "exchanges with interested parties appear in section 3) and adequacy of resources (d).")
+ORIGINS = {"OBJ": "Objectives", "ACT": "Actions", "SUP": "Suppliers", "IP": "Interested parties",
+           "RO": "Risks and opportunities"}
 
 
 def _source(ref: str, source: str) -> str:
@@ -355,13 +357,13 @@ def _effectiveness(data: ActionEffectiveness) -> list[Flowable]:
     return story
 
 
-# --- 7 ---------------------------------------------------------------------------------------
+# --- 8 ---------------------------------------------------------------------------------------
 def _opportunities(inputs: ReviewInputs) -> list[Flowable]:
     items = inputs.opportunities
-    story = _section(6, "Drawn from sections 1 to 6: objectives off track or at risk, actions "
-                        "that did not work, weak suppliers, falling satisfaction, improvement "
-                        "actions still open and overdue actions. A starting list for the "
-                        "review's decisions (9.3.3).")
+    story = _section(7, "Drawn from sections 1 to 7: objectives off track or at risk, actions "
+                        "and risk treatments that did not work, weak suppliers, falling "
+                        "satisfaction, improvement actions still open and overdue actions. A "
+                        "starting list for the review's decisions (9.3.3).")
     if not items:
         return [*story, empty_note("Nothing in the records points to an opportunity for "
                                    "improvement in this period.")]
@@ -404,7 +406,8 @@ def _summary(inputs: ReviewInputs) -> list[Flowable]:
                        f"{health.get(objective_rules.ACHIEVED, 0)} achieved, "
                        f"{health.get(objective_rules.ON_TRACK, 0)} on track"),
         ("Supplier evaluations signed off", str(len(inputs.providers.reviews))),
-        ("Effectiveness checks", str(len(inputs.effectiveness.checks))),
+        ("Effectiveness checks", f"{len(inputs.effectiveness.checks)} of actions, "
+                                 f"{len(inputs.risks.evaluations)} of risk treatments"),
         ("Open corrective and preventive actions", str(len(inputs.effectiveness.still_open))),
         ("Opportunities listed", str(len(inputs.opportunities))),
     ]
@@ -435,6 +438,7 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
         lambda: _objectives(inputs.objectives),
         lambda: _providers(inputs.providers, inputs.supplier_reviews_overdue),
         lambda: _effectiveness(inputs.effectiveness),
+        lambda: risks_section(SECTIONS[6], inputs.risks),
         lambda: _opportunities(inputs),
     )
     for index, build in enumerate(builders):

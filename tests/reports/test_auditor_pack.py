@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from qmsdesk.models.audit import AuditEntry
 from qmsdesk.models.db import open_database
 from qmsdesk.reports.auditor_pack import write_auditor_pack
+from qmsdesk.reports.catalog import REPORT_KINDS
 from qmsdesk.reports.issue import ReportRequest
 from qmsdesk.services import report_log
 from qmsdesk.services.errors import ServiceError, ValidationError
@@ -58,12 +59,14 @@ def test_the_zip_holds_reports_registers_audit_trail_readme_and_manifest(written
     inside = sorted(name.removeprefix(f"{TOP}/") for name in names)
     assert inside == sorted([
         "README.txt", "manifest.sha256",
-        "reports/interested-parties.pdf", "reports/quality-objectives.pdf",
-        "reports/suppliers.pdf", "reports/management-review.pdf",
+        *(f"reports/{kind.file_stem}.pdf" for kind in REPORT_KINDS.values()),
         *(f"registers/{table.name}.csv" for table in all_tables()),
         "audit-trail/audit-trail-2026-01-01-to-2026-11-21.csv",
         "audit-trail/audit-trail-2026-01-01-to-2026-11-21.jsonl",
         "audit-trail/verify_trail.py"])
+    for name in ("interested-parties", "quality-objectives", "suppliers", "management-review",
+                 "risks", "traceability"):  # every report of the catalogue, new ones too
+        assert f"{TOP}/reports/{name}.pdf" in names
     for name in ("parties", "requirements", "engagements", "objectives", "measurements",
                  "actions", "suppliers", "reviews"):
         assert f"{TOP}/registers/{name}.csv" in names
@@ -98,8 +101,8 @@ def test_reports_in_the_pack_are_controlled_and_logged_as_its_members(written):
         logged = report_log.list_report_log(db)
     finally:
         db.close()
-    assert sorted(entry.report_type for entry in logged) == [
-        "management-review", "objectives", "parties", "suppliers"]
+    assert sorted(entry.report_type for entry in logged) == sorted(REPORT_KINDS)
+    assert {"management-review", "parties", "risks", "traceability"} <= set(REPORT_KINDS)
     for entry in logged:
         assert entry.archive_member is not None
         assert entry.archive_member[0] == pack.path
@@ -163,7 +166,7 @@ def test_reports_in_a_pack_are_found_whatever_the_names(db, tmp_path, folder, na
     out.parent.mkdir()
     pack = run_task(write_auditor_pack(db, out, ReportRequest(TODAY, "x", *PERIOD)))
     logged = report_log.list_report_log(db)
-    assert len(logged) == 4
+    assert len(logged) == len(REPORT_KINDS)
     for entry in logged:
         assert entry.archive_member == (pack.path, entry.member)
         assert entry.member.startswith(f"{out.stem}/reports/")

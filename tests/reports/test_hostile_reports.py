@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from qmsdesk import registers as catalogue
 from qmsdesk.models.db import open_database
 from qmsdesk.reports.auditor_pack import write_auditor_pack
 from qmsdesk.reports.issue import ReportRequest
@@ -22,7 +23,7 @@ from tests.conftest import TODAY
 from tests.reports.helpers import objectives_report, pdf_text, suppliers_report
 from tests.reports.hostile import EMAIL, TOKEN, Hostile, build
 
-REPORTS = ("interested-parties", "quality-objectives", "suppliers", "management-review")
+REPORTS = tuple(report.file_stem for report in catalogue.reports())  # every one in the pack
 EXPONENT = re.compile(r"\d[eE][+-]?\d")
 
 

@@ -171,7 +171,8 @@ def test_sections_appear_in_order(db, today, tmp_path):
         "3. Supplier evaluations", f"{first} — ",
         f"Certificates ({first})", f"Status history ({first})", f"Reviews ({first})",
         f"Latest scorecard: {refs.reviews[1]}", f"KPIs in the period ({refs.reviews[1]})",
-        f"Decision and approval ({refs.reviews[1]})", f"Actions requested from the supplier ({first})",
+        f"Decision and approval ({refs.reviews[1]})",
+        f"Actions requested from the supplier ({first})",
         f"{refs.suppliers[1]} — ")]
     assert positions == sorted(positions)
     assert "No actions raised from this supplier's reviews." in text  # R&D <Coatings>

@@ -111,8 +111,8 @@ INVALID: dict[str, tuple[Callable[[ActionRecord], None], dict[str, str]]] = {
              effectiveness_on=TODAY),
         {"effectiveness_by": "Checked by is too long (201 characters; at most 200)."}),
     "unknown source": (_set(source="audit"),
-                       {"source": "Source must be one of: none, party, risk or opportunity, objective, "
-                                  "supplier review, management review."}),
+                       {"source": "Source must be one of: none, party, risk or opportunity, "
+                                  "objective, supplier review, management review."}),
     "objective source without objective": (_set(source="objective"),
                                            {"objective_id": CHOOSE_OBJECTIVE}),
     "objective id 0": (_set(source="objective", objective_id=0),

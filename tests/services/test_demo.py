@@ -321,8 +321,9 @@ def test_objective_health_today_shows_every_state(demo, today):
 def test_action_log_has_every_status_overdue_actions_and_effectiveness_checks(demo, today):
     rows = list_actions(demo, today)
     actions = [get_action(demo, row.id) for row in rows]
-    # the objectives section's: supplier and management reviews raise their own
-    own = [a for a in actions if a.source not in ("supplier review", "management review")]
+    # the objectives section's: supplier and management reviews and risks raise their own
+    elsewhere = ("supplier review", "management review", "risk or opportunity")
+    own = [a for a in actions if a.source not in elsewhere]
     assert 15 <= len(own) <= 25
     assert {a.status for a in actions} == set(action_rules.STATUSES)
     assert sum(row.overdue for row in rows) >= 2
@@ -345,7 +346,7 @@ def test_action_log_has_every_status_overdue_actions_and_effectiveness_checks(de
             assert action.completed_on <= action.effectiveness_on <= today
     # each section enters its actions in the order they were raised
     for group in (own, *([a for a in actions if a.source == source]
-                         for source in ("supplier review", "management review"))):
+                         for source in elsewhere)):
         assert [a.start_date for a in group] == sorted(a.start_date for a in group)
 
 

@@ -30,9 +30,11 @@ from tests.factories import make_action, make_party, make_supplier
 
 BOM = b"\xef\xbb\xbf"
 # Register by register, in the catalogue's (the navigation's) order.
-TABLE_NAMES = ("parties", "requirements", "engagements", "policy", "objectives",
-               "measurements", "suppliers", "certificates", "supplier_status_history",
-               "reviews", "review_scores", "actions", "management_reviews")
+TABLE_NAMES = ("parties", "requirements", "engagements", "context_issues",
+               "context_issue_parties", "risks", "risk_sources", "policy", "objectives",
+               "measurements", "objective_risks", "suppliers", "certificates",
+               "supplier_status_history", "reviews", "review_scores", "actions",
+               "management_reviews")
 
 
 def _read(path: Path) -> list[list[str]]:
@@ -78,7 +80,7 @@ def test_tables_come_in_the_agreed_order_with_distinct_names_and_headers():
         assert table.title
         assert len(set(table.headers)) == len(table.headers), table.name
         assert not {"Id", "ID", "Version"} & set(table.headers), table.name
-    assert rt.table_by_name("actions") is rt.all_tables()[11]
+    assert rt.table_by_name("actions") is rt.all_tables()[TABLE_NAMES.index("actions")]
     with pytest.raises(KeyError):
         rt.table_by_name("audit")
 
@@ -87,8 +89,11 @@ def test_child_tables_lead_with_their_parents_reference():
     first = {table.name: table.headers[0] for table in rt.all_tables()}
     assert first == {
         "parties": "Reference", "requirements": "Party reference",
-        "engagements": "Party reference", "policy": "Revision", "objectives": "Reference",
-        "measurements": "Objective reference", "actions": "Reference",
+        "engagements": "Party reference", "context_issues": "Reference",
+        "context_issue_parties": "Issue reference", "risks": "Reference",
+        "risk_sources": "Risk reference", "policy": "Revision", "objectives": "Reference",
+        "measurements": "Objective reference", "objective_risks": "Objective reference",
+        "actions": "Reference",
         "suppliers": "Reference", "certificates": "Supplier reference",
         "supplier_status_history": "Supplier reference", "reviews": "Supplier reference",
         "review_scores": "Review reference", "management_reviews": "Reference"}

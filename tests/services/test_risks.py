@@ -131,6 +131,10 @@ def test_a_high_risk_without_an_open_action_needs_one(db: Database, today: date)
     row, = risks.list_risks(db, today)
     assert row.open_actions == 1 and not rules.needs_action(row.kind, row.rating, 1)
     assert not rules.needs_action("opportunity", "high", 0)
+    # as it stands now: rated medium after treatment, or accepted knowingly, it needs none
+    assert not rules.needs_action("risk", "high", 0, residual="medium")
+    assert rules.needs_action("risk", "medium", 0, residual="high")
+    assert not rules.needs_action("risk", "high", 0, treatment="accept")
 
 
 @pytest.mark.parametrize(("values", "field", "message"), [

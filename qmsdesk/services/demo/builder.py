@@ -25,7 +25,7 @@ from qmsdesk import registers as catalogue
 from qmsdesk.models.base import Audited, Base
 from qmsdesk.models.db import Database
 from qmsdesk.models.registry import metadata
-from qmsdesk.services.demo.spec import DemoSection
+from qmsdesk.services.demo.spec import DemoSection, in_order
 from qmsdesk.services.errors import ServiceError
 from qmsdesk.services.org_settings import OrgSettings, save_settings
 from qmsdesk.services.progress import Progress
@@ -55,10 +55,11 @@ def _build_settings(db: Database, today: date, rng: random.Random,
 
 def sections() -> tuple[DemoSection, ...]:
     """The demo in the order it is created: the organisation, then each register's section
-    as the catalogue names it (``Register.demo``), in the catalogue's order."""
-    return (DemoSection("settings", "Organisation", 1, _build_settings),
-            *(catalogue.load(register.demo)() for register in catalogue.REGISTERS
-              if register.demo))
+    as the catalogue names it (``Register.demo``), in the catalogue's order, except that a
+    section comes after the sections it refers to (``DemoSection.after``)."""
+    return in_order((DemoSection("settings", "Organisation", 1, _build_settings),
+                     *(catalogue.load(register.demo)() for register in catalogue.REGISTERS
+                       if register.demo)))
 
 
 def section_rng(key: str) -> random.Random:
@@ -97,15 +98,18 @@ def create_demo(db: Database, today: date) -> Generator[Progress, None, None]:
     """Fill an empty database with the demo organisation; a task for progress.run_task.
 
     Raises ServiceError before writing anything when the database already holds records.
+    The whole demo is one transaction: stopped half-way (an error, a cancel, a server that
+    goes away), nothing of it is left, and it can simply be run again.
     """
     plan = sections()
     total = sum(section.steps for section in plan)
-    ensure_empty(db)
-    done = 0
-    yield Progress(done, total, "Creating demo data")
-    for section in plan:
-        rng = section_rng(section.key)
-        for label in section.build(db, today, rng, STAFF):
-            done += 1
-            yield Progress(min(done, total), total, f"{section.title}: {label}")
+    with db.one_transaction():
+        ensure_empty(db)
+        done = 0
+        yield Progress(done, total, "Creating demo data")
+        for section in plan:
+            rng = section_rng(section.key)
+            for label in section.build(db, today, rng, STAFF):
+                done += 1
+                yield Progress(min(done, total), total, f"{section.title}: {label}")
     yield Progress(total, total, "Demo data ready")

@@ -4,7 +4,7 @@ builders' frozen dataclasses."""
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
@@ -19,14 +19,38 @@ Builder = Callable[[Database, date, random.Random, Mapping[str, str]], Iterator[
 class DemoSection:
     """One register's share of the demo: how many steps it takes and how to build it.
 
-    ``build`` yields one short label per step (one record saved).
+    ``build`` yields one short label per step (one record saved). ``after`` names the
+    sections whose records it refers to, which must be created first (``in_order``).
     """
 
     key: str
     title: str
     steps: int
     build: Builder
+    after: tuple[str, ...] = ()
 
+
+def in_order(sections: Sequence[DemoSection]) -> tuple[DemoSection, ...]:
+    """The sections in the order given, except that each comes after those it needs: at
+    each step the first section whose ``after`` are all placed (a stable topological
+    order). A ValueError names a section that needs an unknown one, or sections that
+    need each other."""
+    keys = {section.key for section in sections}
+    for section in sections:
+        if unknown := set(section.after) - keys:
+            raise ValueError(f"demo section {section.key!r} comes after unknown sections: "
+                             f"{', '.join(sorted(unknown))}")
+    placed: list[DemoSection] = []
+    waiting = list(sections)
+    while waiting:
+        done = {section.key for section in placed}
+        ready = next((s for s in waiting if set(s.after) <= done), None)
+        if ready is None:
+            raise ValueError("demo sections need each other in a circle: "
+                             f"{', '.join(s.key for s in waiting)}")
+        waiting.remove(ready)
+        placed.append(ready)
+    return tuple(placed)
 
 
 def build_spec(cls: type, item: dict[str, Any], where: str, data_file: Path) -> Any:

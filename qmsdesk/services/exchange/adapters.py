@@ -415,6 +415,20 @@ def party_reference(row: Row, header: str, party_ids: Mapping[str, int],
     return party_id
 
 
+def link_parent(row: Row, header: str, by_ref: Mapping[str, Planned], main: str,
+                problems: list[Problem]) -> str | None:
+    """The reference of the record of the ``main`` sheet a row of links names in
+    ``header`` ("ctx-0001" -> "CTX-0001"); a Problem when the sheet has no such record."""
+    parent = reference(row, header)
+    if parent in by_ref:
+        return parent
+    problems.append(Problem(row.sheet, row.number, row.headers.get(header, header),
+                            f"'{_cut(parent)}' is not a reference in the {main} sheet."
+                            if parent else "Which record is this for? The reference is "
+                            "empty."))
+    return None
+
+
 def _sheet_named(adapter: Adapter, name: str) -> SheetSpec:
     return next(s for s in REGISTERS[adapter.key].sheets if s.name == name)
 

@@ -3,14 +3,15 @@
 ``review_inputs(db, period_from, period_to, today)`` gathers what the review pack prints:
 the status of actions from previous reviews, changes in interested parties, satisfaction
 and feedback, the extent objectives were met, the performance of external providers, the
-effectiveness of actions taken, opportunities for improvement and the audit trail's state.
+effectiveness of actions taken, the effectiveness of actions taken to address risks and
+opportunities, opportunities for improvement and the audit trail's state.
 
 ``today`` only validates the period. Every "as of" judgement (overdue, health, certificate
 expiry, supplier status) is made on ``period_to``, so the same data and the same period give
 the same result on whatever day it runs. Statuses of records are the stored ones (an action
 closed after the period shows as done), and lists are sorted by date, then reference.
 Each section is read by a module of this package (actions, parties, feedback, objectives,
-providers, opportunities); this one gathers them and names what the pack prints.
+providers, risks, opportunities); this one gathers them and names what the pack prints.
 """
 
 from __future__ import annotations
@@ -71,16 +72,25 @@ from qmsdesk.services.review_inputs.providers import (
     ProviderStatusChange,
     provider_performance,
 )
+from qmsdesk.services.review_inputs.risks import (
+    EvaluationAwaited,
+    RiskEffectiveness,
+    RiskEvaluation,
+    UnaddressedRisk,
+    risk_effectiveness,
+)
 from qmsdesk.services.suppliers import rules as supplier_rules
 from qmsdesk.services.suppliers.reviews import load_bands
 
 __all__ = [
     "ActionEffectiveness", "AwaitingCheck", "CertificateAlert", "DueReview",
-    "EffectivenessCheck", "EngagementItem", "MonthlySatisfaction", "ObjectiveResult",
+    "EffectivenessCheck", "EngagementItem", "EvaluationAwaited", "MonthlySatisfaction",
+    "ObjectiveResult",
     "ObjectivesMet", "Opportunity", "PartyChanges", "PartyEvent", "PartyFieldChange",
     "PartyPoint", "PartySatisfaction", "PreviousReview", "PreviousReviews",
     "ProviderPerformance", "ProviderReview", "ProviderStanding", "ProviderStatusChange",
-    "RequirementChange", "ReviewAction", "ReviewInputs", "Satisfaction", "SatisfactionTrend",
+    "RequirementChange", "ReviewAction", "ReviewInputs", "RiskEffectiveness", "RiskEvaluation",
+    "Satisfaction", "SatisfactionTrend", "UnaddressedRisk",
     "review_inputs", "validate_period",
 ]
 
@@ -104,6 +114,7 @@ class ReviewInputs:
     objectives: ObjectivesMet
     providers: ProviderPerformance
     effectiveness: ActionEffectiveness
+    risks: RiskEffectiveness  # 9.3.2 e: actions taken to address risks and opportunities
     opportunities: tuple[Opportunity, ...]
     audit_status: str
     # Due before the period's end by the current schedule: a review done since has already
@@ -152,6 +163,7 @@ def review_inputs(db: Database, period_from: date, period_to: date,
         feedback = satisfaction(session, period_from, period_to)
         objectives = objectives_met(session, period_from, period_to, open_actions)
         providers = provider_performance(session, period_from, period_to, bands)
+        risks = risk_effectiveness(session, period_from, period_to, actions)
         audit_status = _audit_status(session)
         party_due = _overdue_reviews(session, Party, ("active",), period_to)
         supplier_due = _overdue_reviews(
@@ -160,5 +172,6 @@ def review_inputs(db: Database, period_from: date, period_to: date,
     checks = action_effectiveness(period_from, period_to, actions)
     return ReviewInputs(
         period_from, period_to, previous, parties, feedback, objectives, providers, checks,
-        opportunities(period_to, actions, objectives, checks, providers, feedback),
+        risks,
+        opportunities(period_to, actions, objectives, checks, providers, feedback, risks),
         audit_status, party_due, supplier_due)

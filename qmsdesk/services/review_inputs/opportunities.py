@@ -1,8 +1,8 @@
 """Management-review input 9.3.2 f: opportunities for improvement, derived from the registers.
 
-Objectives off track or at risk, actions checked and found not (fully) effective, suppliers
-to watch, parties whose satisfaction declined, open improvement actions and overdue ones,
-each with the reason it is listed.
+Objectives off track or at risk, actions checked and risk or opportunity treatments
+evaluated and found not (fully) effective, suppliers to watch, parties whose satisfaction
+declined, open improvement actions and overdue ones, each with the reason it is listed.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from qmsdesk.services.review_inputs.actions import ActionEffectiveness, LoggedAc
 from qmsdesk.services.review_inputs.feedback import Satisfaction
 from qmsdesk.services.review_inputs.objectives import ObjectivesMet
 from qmsdesk.services.review_inputs.providers import ProviderPerformance
+from qmsdesk.services.review_inputs.risks import RiskEffectiveness
 
 _RESULT_WORDS = {"effective": "effective", "partly": "partly effective",
                  "not effective": "not effective"}
@@ -71,8 +72,10 @@ def _supplier_opportunities(providers: ProviderPerformance) -> list[Opportunity]
 
 def opportunities(period_to: date, actions: Sequence[LoggedAction], objectives: ObjectivesMet,
                    checks: ActionEffectiveness, providers: ProviderPerformance,
-                   feedback: Satisfaction) -> tuple[Opportunity, ...]:
-    """Objectives, actions, suppliers and parties that call for improvement, in that order."""
+                   feedback: Satisfaction,
+                   risks: RiskEffectiveness) -> tuple[Opportunity, ...]:
+    """Objectives, actions, risk treatments, suppliers and parties that call for improvement,
+    in that order."""
     found = _objective_opportunities(objectives, period_to)
     for check in checks.checks:
         if check.result != "effective":
@@ -80,6 +83,12 @@ def opportunities(period_to: date, actions: Sequence[LoggedAction], objectives: 
             found.append(Opportunity(check.ref, check.title,
                                      f"Checked {_RESULT_WORDS[check.result]} on "
                                      f"{check.checked_on.isoformat()}{source}."))
+    for evaluation in risks.evaluations:
+        if evaluation.result != "effective":
+            found.append(Opportunity(evaluation.ref, evaluation.title,
+                                     f"Treatment ({evaluation.treatment or 'not decided'}) "
+                                     f"evaluated {_RESULT_WORDS[evaluation.result]} on "
+                                     f"{evaluation.evaluated_on.isoformat()}."))
     found += _supplier_opportunities(providers)
     for party in feedback.declined:
         found.append(Opportunity(party.ref, party.name,

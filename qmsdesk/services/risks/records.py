@@ -63,3 +63,5 @@ class RiskRow:
     effectiveness: str
     open_actions: int
     sources: str  # the references of its sources, comma-separated
+    residual_likelihood: int | None = None  # both set, or neither, once rated after
+    residual_impact: int | None = None  # treatment (the heat map's residual cell)

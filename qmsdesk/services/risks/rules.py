@@ -7,10 +7,12 @@ default rates by the score (likelihood x impact): up to 4 low, up to 9 medium, e
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 
 from qmsdesk.services.dates import add_months
-from qmsdesk.services.risks.records import RiskRecord
+from qmsdesk.services.risks.records import RiskRecord, RiskRow
 from qmsdesk.services.validation import (
     DESCRIPTION_LIMIT,
     NAME_LIMIT,
@@ -62,9 +64,30 @@ def is_high(level: str) -> bool:
     return level == LEVELS[-1]
 
 
-def needs_action(kind: str, level: str, open_actions: int) -> bool:
-    """A high risk that no open action addresses: the dashboard's key figure."""
-    return kind == "risk" and is_high(level) and open_actions == 0
+def needs_action(kind: str, level: str, open_actions: int, residual: str = "",
+                 treatment: str = "") -> bool:
+    """A risk rated high as it stands now (after treatment once rated so, else before)
+    that no open action addresses and that was not knowingly accepted: the dashboard's
+    key figure and the reports' first finding."""
+    current = residual or level
+    return (kind == "risk" and is_high(current) and open_actions == 0
+            and treatment != "accept")
+
+
+def row_needs_action(row: RiskRow) -> bool:
+    """:func:`needs_action` for an active line of the register."""
+    return row.status == "active" and needs_action(
+        row.kind, row.rating, row.open_actions, row.residual_rating, row.treatment)
+
+
+def heat_cells(rows: Iterable[RiskRow], residual: bool = False) -> dict[tuple[int, int], int]:
+    """How many of ``rows`` sit in each (likelihood, impact) cell, before treatment or
+    (``residual``) after it; rows not yet rated after treatment are left out of the latter."""
+    if residual:
+        return dict(Counter((row.residual_likelihood, row.residual_impact) for row in rows
+                            if row.residual_likelihood is not None
+                            and row.residual_impact is not None))
+    return dict(Counter((row.likelihood, row.impact) for row in rows))
 
 
 def validate_matrix(matrix: Matrix) -> dict[str, str]:

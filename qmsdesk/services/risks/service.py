@@ -91,7 +91,8 @@ def list_risks(db: Database, today: date, include_archived: bool = False) -> lis
             residual_score, residual_rating,
             treatment, next_review, status,
             status == "active" and is_overdue(next_review, today), effectiveness,
-            open_actions.get(risk_id, 0), ", ".join(sources.get(risk_id, []))))
+            open_actions.get(risk_id, 0), ", ".join(sources.get(risk_id, [])),
+            r_likelihood, r_impact))
     return result
 
 

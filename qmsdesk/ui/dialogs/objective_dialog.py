@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -60,6 +60,7 @@ class ObjectiveContext:
     segments: Sequence[tuple[int, str]] = ()  # (party id, "IP-0001 — name")
     owners: Sequence[str] = ()
     actions: LinkedActions | None = None
+    risks: Sequence[tuple[int, str]] = ()  # (risk id, "RO-0001 — title") it may cite
 
 
 class ObjectiveDialog(RecordDialog):
@@ -73,6 +74,7 @@ class ObjectiveDialog(RecordDialog):
         self._chart_timer.timeout.connect(self.rebuild_chart)
         self._build_details(context)
         self._build_measurements()
+        self._build_risks(context)
         if context.actions is not None:
             self.add_actions_tab(context.actions, self.tr("&Actions"))
         self._load(record, context)
@@ -106,6 +108,7 @@ class ObjectiveDialog(RecordDialog):
                               (self.tr("Maximum (band)"), self.target_max)):
             caption_edit = QLineEdit(caption, readOnly=True, frame=False)
             caption_edit.setMaximumWidth(110)
+            caption_edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a caption, not a stop
             row.addWidget(caption_edit)
             row.addWidget(edit)
             edit.textChanged.connect(self._chart_timer.start)
@@ -175,6 +178,21 @@ class ObjectiveDialog(RecordDialog):
         for signal in (self.measurements.dataChanged, self.measurements.rowsInserted,
                        self.measurements.rowsRemoved):
             signal.connect(self._chart_timer.start)
+        self.measurements.dataChanged.connect(lambda *_: self._show_measurement_errors())
+
+    def _build_risks(self, context: ObjectiveContext) -> None:
+        """The risks and opportunities (6.1) the objective addresses: a tab of its own."""
+        from qmsdesk.ui.dialogs.context_dialog import end_form
+        from qmsdesk.ui.pick_list import PickList
+
+        form = self.new_form_tab(self.tr("&Risks addressed"))
+        self.risks = self.add_field(form, self.tr("Risks and &opportunities"), PickList(
+            (self.tr("risk or opportunity"), self.tr("risks and opportunities")),
+            self.tr("No risks or opportunities yet: record them on the Risks & "
+                    "opportunities page."), rows=20), "risk_ids")
+        self.risks.set_choices(context.risks, self._record.risk_ids)
+        self.risks.changed.connect(lambda: self.clear_error("risk_ids"))
+        end_form(form)
 
     def _add_measurement(self) -> None:
         row = self.measurements.add()
@@ -235,12 +253,20 @@ class ObjectiveDialog(RecordDialog):
             due_date=self.due.value(), owner=self.owner.text(),
             resources=self.resources.toPlainText(), evaluation=self.evaluation.toPlainText(),
             segment_party_id=self.segment.currentData(), status=self.status.currentData(),
-            measurements=self.measurements.items())
+            measurements=self.measurements.items(), risk_ids=self.risks.ids())
 
     def show_child_errors(self, errors: dict[str, str]) -> None:
         rows, rest = self.row_errors(errors, "measurements")
+        self._other_errors = rest
         self.measurements.set_errors(rows)
-        super().show_child_errors({**rest, **{f"m{k}": v for k, v in rows.items()}})
+        self._show_measurement_errors()
+
+    def _show_measurement_errors(self) -> None:
+        """Every message of every row (not one a save), less those of rows edited since."""
+        rows = self.measurements.errors()
+        self.general_error.hide()
+        super().show_child_errors({**getattr(self, "_other_errors", {}),
+                                   **{f"m{k}": v for k, v in sorted(rows.items())}})
 
     def rebuild_chart(self) -> None:
         from qmsdesk.reports.charts import objective_trend

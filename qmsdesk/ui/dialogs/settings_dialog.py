@@ -14,9 +14,12 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPush
 from qmsdesk.reports.catalog import REPORT_KINDS
 from qmsdesk.services import org_settings, user_settings
 from qmsdesk.services.errors import ValidationError
+from qmsdesk.services.risks import matrix as risk_matrix
+from qmsdesk.services.risks import rules as risk_rules
 from qmsdesk.services.suppliers import reviews as supplier_reviews
 from qmsdesk.ui.dialogs.evaluation_settings import EvaluationSettings, EvaluationSettingsPanel
 from qmsdesk.ui.dialogs.record_dialog import RecordDialog
+from qmsdesk.ui.dialogs.risk_matrix_settings import RiskMatrixPanel
 
 if TYPE_CHECKING:
     from qmsdesk.services.workspace import Database
@@ -29,6 +32,7 @@ class SettingsValue:
     organisation: org_settings.OrgSettings
     user_name: str
     evaluation: EvaluationSettings
+    risk_matrix: risk_rules.Matrix = risk_rules.DEFAULT_MATRIX
 
 
 class SettingsDialog(RecordDialog):
@@ -58,6 +62,8 @@ class SettingsDialog(RecordDialog):
                                           "make, and printed as 'prepared by' on reports."))
         self.evaluation = EvaluationSettingsPanel(value.evaluation, self)
         self.tabs.addTab(self.evaluation, self.tr("Supplier &evaluation"))
+        self.risk_matrix = RiskMatrixPanel(value.risk_matrix, self)
+        self.tabs.addTab(self.risk_matrix, self.tr("Risk &matrix"))
         self.resize(720, 560)
         self.start_tracking()
 
@@ -119,7 +125,8 @@ class SettingsDialog(RecordDialog):
             organisation=self.organisation.text(),
             approved_by=self.approved_by.text(),
             document_numbers={k: e.text() for k, e in self.numbers.items()})
-        return SettingsValue(organisation, self.user_name.text(), self.evaluation.value())
+        return SettingsValue(organisation, self.user_name.text(), self.evaluation.value(),
+                             self.risk_matrix.value())
 
     def show_child_errors(self, errors: dict[str, str]) -> None:
         mine = {k: v for k, v in errors.items()
@@ -127,17 +134,25 @@ class SettingsDialog(RecordDialog):
         self.evaluation.show_errors(mine)
         if mine:
             self.tabs.setCurrentWidget(self.evaluation)
-        super().show_child_errors({k: v for k, v in errors.items() if k not in mine})
+        matrix = {k: v for k, v in errors.items() if k.startswith("matrix")}
+        self.risk_matrix.show_errors(matrix)
+        if matrix and not mine:
+            self.tabs.setCurrentWidget(self.risk_matrix)
+        super().show_child_errors({k: v for k, v in errors.items()
+                                   if k not in mine and k not in matrix})
 
 
 def edit_settings(parent: QWidget, db: Database) -> bool:
     def save(value: SettingsValue) -> SettingsValue:
         if not value.user_name.strip():
             raise ValidationError({"user_name": "Your name is required for the audit trail."})
+        if matrix_errors := risk_rules.validate_matrix(value.risk_matrix):
+            raise ValidationError(matrix_errors)  # before anything is written
         evaluation = value.evaluation
         supplier_reviews.save_evaluation_settings(db, evaluation.criteria, evaluation.bands,
                                                   evaluation.intervals)
         org_settings.save_settings(db, value.organisation)
+        risk_matrix.save_matrix(db, value.risk_matrix)
         user_settings.set_user_name(value.user_name)
         db.user = value.user_name.strip()
         return value
@@ -145,6 +160,7 @@ def edit_settings(parent: QWidget, db: Database) -> bool:
     current = SettingsValue(org_settings.load_settings(db), user_settings.user_name(),
                             EvaluationSettings(supplier_reviews.load_criteria(db),
                                                supplier_reviews.load_bands(db),
-                                               supplier_reviews.load_intervals(db)))
+                                               supplier_reviews.load_intervals(db)),
+                            risk_matrix.load_matrix(db))
     dialog = SettingsDialog(current, save, parent)
     return bool(dialog.exec())

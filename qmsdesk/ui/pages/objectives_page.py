@@ -21,6 +21,7 @@ from qmsdesk.services.objectives import policy as policy_service
 from qmsdesk.services.objectives import rules, service
 from qmsdesk.services.objectives.rules import format_number
 from qmsdesk.services.parties.service import list_parties
+from qmsdesk.services.risks.choices import risk_choices
 from qmsdesk.ui.dialogs.objective_dialog import ObjectiveContext, ObjectiveDialog
 from qmsdesk.ui.dialogs.policy_dialog import PolicyDialog
 from qmsdesk.ui.exchange_actions import ExchangeActions
@@ -182,8 +183,9 @@ class ObjectivesPage(RegisterPage):
         segments = [(p.id, f"{p.ref} — {p.name}") for p in list_parties(db, today)]
         actions = actions_of(self, db, today, "objective_id", record.id)
         owners = [r.owner for r in self.table.rows() if r.owner]
+        risks = risk_choices(db, record.risk_ids)  # archived ones only if already cited
         return ObjectiveContext(current.commitments if current else (), segments, owners,
-                                actions)
+                                actions, risks)
 
     def _edit(self, record: ObjectiveRecord) -> None:
         db, today = self.db, self.today
