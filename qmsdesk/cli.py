@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--expect", type=_anchor, metavar="COUNT:HASH",
                         help="an anchor printed earlier (by verify, a report or an auditor "
                              "pack): fail unless the trail still extends it")
+    command("server-setup", "on a PostgreSQL server, as the database's owner: create or "
+                            "upgrade the tables, the group roles qmsdesk_viewer, _editor, "
+                            "_approver and _admin and their rights; the audit trail only grows")
     return parser
 
 
@@ -173,6 +176,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     _require_new_file(args, paths.default_database_path())
     db = _open(args, create=True)
     try:
+        from qmsdesk.services.workspace import refuse_if_in_use
+
+        refuse_if_in_use(db)  # a server database that is already in use (a file is new)
         if args.organisation:
             from qmsdesk.services.org_settings import load_settings, save_settings
 
@@ -393,6 +399,24 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_server_setup(args: argparse.Namespace) -> int:
+    from qmsdesk.models.roles import set_up_server
+
+    if not (args.database_url or os.environ.get("QMSDESK_DATABASE_URL")):
+        raise CommandError("server-setup needs --database-url postgresql+psycopg://OWNER@HOST"
+                           "/DATABASE (the login that owns the database)")
+    db = _open(args, create=True)
+    try:
+        done = set_up_server(db)
+    finally:
+        db.close()
+    print(f"Set up {db.display_name} for a team:")
+    for step in done:
+        print(f"  {step}")
+    print("Add each person's login to one role, e.g. GRANT qmsdesk_editor TO anna;")
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from qmsdesk.ui.app import run_gui
 
@@ -407,7 +431,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 COMMANDS = {"gui": cmd_gui, "init": cmd_init, "demo": cmd_demo, "report": cmd_report,
             "auditor-pack": cmd_auditor_pack, "export": cmd_export, "template": cmd_template,
             "import": cmd_import, "verify": cmd_verify, "backup": cmd_backup,
-            "restore": cmd_restore, "calendar": cmd_calendar}
+            "restore": cmd_restore, "calendar": cmd_calendar, "server-setup": cmd_server_setup}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,22 +4,48 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import struct
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, closing, contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from threading import get_ident
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from qmsdesk.errors import UserFacingError
 from qmsdesk.models.audit import WRITER_LOCK, install_audit_hook
 from qmsdesk.models.backup import unused_name, verified_copy
 from qmsdesk.models.base import Audited
+from qmsdesk.models.errors import (  # re-exported: callers import them from here
+    ConnectionLost,
+    DatabaseBusy,
+    DatabaseConflict,
+    DatabaseError,
+    DatabaseNotFound,
+    DatabaseRefused,
+    DatabaseUnreachable,
+    DatabaseWriteFailed,
+    PermissionRefused,
+)
+from qmsdesk.models.server import (
+    check_address,
+    classify,
+    constraint_of,
+    engine_options,
+    fault_sentence,
+    reason,
+    safe_address,
+)
+from qmsdesk.models.sqlite_file import (  # re-exported: callers import them from here
+    APPLICATION_ID,
+    FULL_CHECK_MAX_BYTES,
+    check_file,
+    inspect_file,
+    readonly_uri,
+)
 
 log = logging.getLogger(__name__)
 ChangeListener = Callable[[frozenset[str]], None]
@@ -29,36 +55,13 @@ BUSY_TIMEOUT_MS = 10_000
 
 # Every schema revision this build knows, oldest first. tests/models/test_migrations.py
 # checks this list against the Alembic scripts, so a new revision must be added here.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006",
+                                   "0007")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
-# Written into the SQLite header so a QMS Desk file is recognisable ("QMSD").
-APPLICATION_ID = 0x514D5344
-SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-class DatabaseError(UserFacingError):
-    """A database that cannot be opened; the message says which file and what to do."""
-
-
-class DatabaseNotFound(DatabaseError):
-    pass
-
-
-class DatabaseRefused(DatabaseError):
-    """The file is foreign, newer or damaged; it has not been touched."""
-
-
-class DatabaseBusy(DatabaseError):
-    """Another writer held the file's write lock for longer than the busy timeout."""
-
-
-class DatabaseWriteFailed(DatabaseError):
-    """The file, its folder or the disk refused a write (read-only, full, failing)."""
-
-
-class DatabaseUnreachable(DatabaseError):
-    """A database URL of a kind QMS Desk does not support, or a server that does not answer."""
+UPGRADE_LOCK = 7416  # PostgreSQL advisory lock: one client upgrades a shared schema
 
 
 SUPPORTED_URLS = "a SQLite file or a PostgreSQL server (postgresql+psycopg://user@host/database)"
@@ -78,6 +81,9 @@ class Database:
     info: dict[str, Any] = field(default_factory=dict)
     listeners: list[ChangeListener] = field(default_factory=list)
     readonly: bool = False  # opened for reading only: every write is refused
+    checked: bool = True  # the whole file passed quick_check on open (else: check_file)
+    # thread id -> the session of its one_transaction(): units of work there join it
+    joined: dict[int, Session] = field(default_factory=dict, init=False, repr=False)
 
     @contextmanager
     def session(self, write: bool = True) -> Iterator[Session]:
@@ -91,6 +97,9 @@ class Database:
 
         After a commit that changed records, every listener hears which kinds of record
         changed (their audit entity names), on the thread that committed."""
+        if (shared := self.joined.get(get_ident())) is not None:
+            yield shared  # inside one_transaction(): its end commits or rolls back
+            return
         session = self.factory()
         session.info["user"] = self.user
         try:
@@ -103,22 +112,37 @@ class Database:
             yield session
             session.commit()
         except OperationalError as exc:
-            session.rollback()
+            _rollback_quietly(session)
             if _is_busy(exc):
                 raise DatabaseBusy(
                     f"{self.display_name} is busy: another QMS Desk is writing to it (an "
                     "import, perhaps). Try again in a moment; nothing was saved.") from None
             if (fault := _storage_fault(exc)) is not None:
                 raise DatabaseWriteFailed(f"{self.display_name} {fault}") from None
-            raise
+            raise self.fault(exc, write) from None
+        except DBAPIError as exc:  # a unique key taken meanwhile, rights, a lost server
+            _rollback_quietly(session)
+            raise self.fault(exc, write) from None
         except BaseException:
-            session.rollback()
+            _rollback_quietly(session)
             raise
         finally:
             session.close()
         changed = session.info.pop(CHANGED, None)
         if changed:
             self._notify(frozenset(changed))
+
+    @contextmanager
+    def one_transaction(self) -> Iterator[Session]:
+        """A writing unit of work that every unit this thread opens inside it joins: all of
+        it is committed at the end, or none of it (an error, a cancel, a server that stops
+        half-way)."""
+        with self.session() as session:
+            self.joined[get_ident()] = session
+            try:
+                yield session
+            finally:
+                del self.joined[get_ident()]
 
     def read(self) -> AbstractContextManager[Session]:
         """A unit of work that only reads (see session)."""
@@ -135,9 +159,21 @@ class Database:
             except Exception:  # the data is committed: a listener's fault is not the write's
                 log.exception("change listener failed")
 
+    def fault(self, exc: DBAPIError, write: bool = True) -> Exception:
+        """The one-sentence error for a driver error (the error itself when it is not one
+        a person can act on). The password never appears in it."""
+        kind = classify(exc)
+        if kind is None:
+            return exc
+        sentence = fault_sentence(kind, self.display_name, reason(exc, self.url), write)
+        if kind == "conflict":
+            return DatabaseConflict(sentence, constraint_of(exc))
+        classes = {"lost": ConnectionLost, "denied": PermissionRefused}
+        return classes.get(kind, DatabaseBusy)(sentence)
+
     @property
     def display_name(self) -> str:
-        return str(self.path) if self.path else make_url(self.url).render_as_string()
+        return str(self.path) if self.path else safe_address(self.url)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -145,71 +181,6 @@ class Database:
 
 def is_url(target: str | Path) -> bool:
     return "://" in str(target)
-
-
-def _read_header(path: Path) -> bytes:
-    with path.open("rb") as handle:
-        return handle.read(100)
-
-
-def _readonly_uri(path: Path) -> str:
-    # immutable=1 stops SQLite from creating -wal/-shm files beside a file it only reads;
-    # only safe when no -wal exists (a -wal may hold committed data not yet in the file).
-    wal = path.with_name(path.name + "-wal")
-    return path.resolve().as_uri() + ("?mode=ro" if wal.exists() else "?mode=ro&immutable=1")
-
-
-def _inspect_sqlite_file(path: Path, create: bool) -> str | None:
-    """Check a file without writing to it; return its schema revision (None when empty).
-
-    Raises DatabaseRefused for anything QMS Desk must not open.
-    """
-    size = path.stat().st_size
-    if size == 0:
-        if create:
-            return None
-        raise DatabaseRefused(f"{path} is an empty file, not a QMS Desk database. "
-                              "Create a database with 'init' or File › New database….")
-    header = _read_header(path)
-    if not header.startswith(SQLITE_MAGIC):
-        raise DatabaseRefused(
-            f"{path} is not a QMS Desk database (not an SQLite file). "
-            "Choose a .db file created by QMS Desk."
-        )
-    if len(header) < 100:
-        raise DatabaseRefused(f"{path} is damaged (its header is cut short). Restore a backup.")
-    page_size = struct.unpack(">H", header[16:18])[0]
-    page_size = 65536 if page_size == 1 else page_size
-    page_count = struct.unpack(">I", header[28:32])[0]
-    if page_count and size < page_size * page_count:
-        raise DatabaseRefused(
-            f"{path} is damaged: it is shorter than its header says (truncated copy?). "
-            "Restore a backup."
-        )
-    app_id = struct.unpack(">i", header[68:72])[0]
-    try:
-        with closing(sqlite3.connect(_readonly_uri(path), uri=True)) as conn:
-            check = conn.execute("PRAGMA quick_check").fetchone()
-            if not check or check[0] != "ok":
-                raise DatabaseRefused(f"{path} is damaged ({check[0] if check else '?'}). "
-                                      "Restore a backup.")
-            tables = {row[0] for row in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
-            revision = None
-            if "alembic_version" in tables:
-                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = row[0] if row else None
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseRefused(f"{path} is damaged or not a database ({exc}). "
-                              "Restore a backup.") from exc
-    if not tables:
-        return None
-    if app_id != APPLICATION_ID or revision is None:
-        raise DatabaseRefused(
-            f"{path} is an SQLite database of another program, not QMS Desk. "
-            "It has not been changed."
-        )
-    return _check_revision(revision, str(path))
 
 
 def _check_revision(revision: str | None, name: str) -> str | None:
@@ -221,7 +192,7 @@ def _check_revision(revision: str | None, name: str) -> str | None:
     return revision
 
 
-def _storage_fault(exc: OperationalError) -> str | None:
+def _storage_fault(exc: DBAPIError) -> str | None:
     """The end of a sentence for a write the file or disk refused, or None."""
     text = str(exc.orig or exc).lower()
     if "readonly" in text or "read-only" in text:
@@ -263,8 +234,15 @@ def _begin_sqlite(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _rollback_quietly(session: Session) -> None:
+    """Roll back; on a connection that is gone there is nothing to roll back (the server
+    already did), and that must not hide the error that says what happened."""
+    with suppress(DBAPIError):
+        session.rollback()
+
+
 def _make_engine(url: str) -> Engine:
-    engine = create_engine(url)
+    engine = create_engine(url, **engine_options(url))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
         event.listen(engine, "begin", _begin_sqlite)
@@ -294,6 +272,11 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Clients opening a shared database at once: one upgrades, the others wait
+            # here, then find it upgraded (Alembic reads the revision after the lock).
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                               {"key": UPGRADE_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
         if connection.dialect.name == "sqlite":
@@ -301,7 +284,7 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
 
 
 def _upgrade_failed(path: Path | None, revision: str | None,
-                    exc: OperationalError) -> DatabaseError:
+                    exc: DBAPIError) -> DatabaseError:
     """What to tell the user when an upgrade stopped (and was rolled back, so the
     database is unchanged)."""
     reason = str(exc.orig or exc).strip().splitlines()[0]
@@ -325,10 +308,26 @@ def _upgrade_failed(path: Path | None, revision: str | None,
                            "The file has not been changed.")
 
 
+def _server_upgrade_failed(url: str, revision: str | None, exc: DBAPIError) -> DatabaseError:
+    """What to tell a user whose client could not create or upgrade a server's schema (the
+    transaction was rolled back: the database is unchanged)."""
+    shown, why = safe_address(url), reason(exc, url)
+    step = (f"upgraded from schema {revision} to {HEAD_REVISION}" if revision
+            else "set up (its tables created)")
+    if classify(exc) == "denied":
+        return PermissionRefused(
+            f"{shown} must be {step} by this version of QMS Desk, and your login may not "
+            f"change its tables ({why}). Ask your administrator to open it once with the "
+            "login that owns the database (or run qmsdesk server-setup); it is unchanged.")
+    if classify(exc) is not None:
+        return DatabaseUnreachable(fault_sentence(str(classify(exc)), shown, why, True))
+    return DatabaseRefused(f"{shown} could not be {step} ({why}). It is unchanged.")
+
+
 def _backup_before_upgrade(path: Path, revision: str) -> Path:
     """A verified copy beside the file, named after the schema it holds and never reused."""
     target = unused_name(path.parent, f"{path.stem}.schema-{revision}", path.suffix)
-    return verified_copy(lambda: sqlite3.connect(_readonly_uri(path), uri=True), target)
+    return verified_copy(lambda: sqlite3.connect(readonly_uri(path), uri=True), target)
 
 
 def _server_revision(engine: Engine) -> str | None:
@@ -336,7 +335,7 @@ def _server_revision(engine: Engine) -> str | None:
         if not inspect(conn).has_table("alembic_version"):
             if inspect(conn).get_table_names():
                 raise DatabaseRefused(
-                    f"{engine.url.render_as_string()} holds tables of another program. "
+                    f"{safe_address(str(engine.url))} holds tables of another program. "
                     "Point QMS Desk at an empty database."
                 )
             return None
@@ -346,11 +345,11 @@ def _server_revision(engine: Engine) -> str | None:
 def _open_server(url: str) -> tuple[Engine, str | None]:
     """An engine on a database server, and the schema revision found there."""
     try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise DatabaseUnreachable(
-            f"{url!r} is not a database address. QMS Desk opens {SUPPORTED_URLS}.") from None
-    shown = parsed.render_as_string(hide_password=True)
+        check_address(url)
+    except ValueError as exc:
+        raise DatabaseUnreachable(f"{exc} QMS Desk opens {SUPPORTED_URLS}.") from None
+    parsed = make_url(url)
+    shown = safe_address(url)
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise DatabaseUnreachable(
             f"{shown} is a {parsed.get_backend_name()} database. QMS Desk opens "
@@ -363,12 +362,15 @@ def _open_server(url: str) -> tuple[Engine, str | None]:
             f"{SUPPORTED_URLS}.") from None
     try:
         return engine, _check_revision(_server_revision(engine), shown)
-    except OperationalError as exc:
+    except DBAPIError as exc:
         engine.dispose()
-        reason = str(exc.orig or exc).strip().splitlines()[0]
+        if classify(exc) == "denied":
+            raise PermissionRefused(
+                f"Your login may not read {shown} ({reason(exc, url)}). Ask your "
+                "administrator to add it to a QMS Desk role (qmsdesk server-setup).") from None
         raise DatabaseUnreachable(
-            f"Cannot connect to {shown}: {reason}. Check that the server is running and "
-            "the address, user and password are right.") from None
+            f"Cannot connect to {shown}: {reason(exc, url)}. Check that the server is "
+            "running and the address, user and password are right.") from None
     except DatabaseError:
         engine.dispose()
         raise
@@ -376,7 +378,7 @@ def _open_server(url: str) -> tuple[Engine, str | None]:
 
 def open_database(
     target: str | Path, user: str = "unknown", create: bool = False, revision: str = "head",
-    readonly: bool = False,
+    readonly: bool = False, full_check: bool | None = None,
 ) -> Database:
     """Open (and, if allowed, create) a database from a file path or a SQLAlchemy URL.
 
@@ -384,6 +386,11 @@ def open_database(
     with DatabaseRefused and left exactly as it was. ``readonly`` opens a file for reading
     only (a read-only file or folder, a copy on a CD): nothing is written in it or beside
     it, and every write is refused with DatabaseWriteFailed.
+
+    ``full_check``: run SQLite's quick_check over the whole file before opening it; by
+    default only for files up to FULL_CHECK_MAX_BYTES (the result says so in
+    ``Database.checked``; check_file does the rest). A file about to be upgraded is always
+    checked in full first.
     """
     path: Path | None = None
     if is_url(target):
@@ -395,11 +402,14 @@ def open_database(
         url = f"sqlite:///{path}"
     backup: Path | None = None
     current: str | None
+    checked = True
     if path is not None:
         if path.exists():
             if path.is_dir():
                 raise DatabaseRefused(f"{path} is a folder, not a database file.")
-            current = _inspect_sqlite_file(path, create)
+            checked = (full_check if full_check is not None
+                       else path.stat().st_size <= FULL_CHECK_MAX_BYTES)
+            current = _check_revision(inspect_file(path, create, checked), str(path))
         elif create:
             path.parent.mkdir(parents=True, exist_ok=True)
             current = None
@@ -412,8 +422,11 @@ def open_database(
                 raise DatabaseRefused(
                     f"{path} was made by an older QMS Desk and must be upgraded before it can "
                     "be read; open it once where it may be changed. It has not been changed.")
-            url = f"sqlite:///{_readonly_uri(path)}&uri=true"
+            url = f"sqlite:///{readonly_uri(path)}&uri=true"
         elif current is not None and current != HEAD_REVISION and revision == "head":
+            if not checked:  # never upgrade (or back up) a damaged file
+                check_file(path)
+                checked = True
             backup = _backup_before_upgrade(path, current)
         engine = _make_engine(url)
     else:
@@ -421,14 +434,16 @@ def open_database(
     if current != (HEAD_REVISION if revision == "head" else revision):
         try:
             upgrade_schema(engine, revision)
-        except OperationalError as exc:
+        except DBAPIError as exc:
             engine.dispose()
             if backup is not None:  # the file is exactly as it was: this copy adds nothing
                 backup.unlink(missing_ok=True)
+            if path is None:
+                raise _server_upgrade_failed(url, current, exc) from None
             raise _upgrade_failed(path, current, exc) from None
     factory = sessionmaker(engine, expire_on_commit=False)
     install_audit_hook(factory)
     event.listen(factory, "after_flush", _note_changes)
     return Database(url=url, engine=engine, factory=factory, user=user, path=path,
                     backup_path=backup, upgraded_from=current if backup else None,
-                    readonly=readonly)
+                    readonly=readonly, checked=checked)

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qmsdesk.models.base import Audited, Base, RegisterRecord
+
+# One active party per name, enforced by the database too (a partial unique index, see
+# migration 0007); the names an integrity error gives for it on PostgreSQL and on SQLite.
+ACTIVE_NAME_INDEX = "uq_party_active_name"
+ACTIVE_NAME_KEYS = (ACTIVE_NAME_INDEX, "party.name")
+_ACTIVE = text("status = 'active'")
 
 
 class Party(Audited, RegisterRecord, Base):
     __tablename__ = "party"
     ref_prefix = "IP"
     audit_entity = "party"
+    __table_args__ = (Index(ACTIVE_NAME_INDEX, "name", unique=True, sqlite_where=_ACTIVE,
+                            postgresql_where=_ACTIVE),)
 
     name: Mapped[str] = mapped_column(String(200), nullable=False, index=True)
     category: Mapped[str] = mapped_column(String(30), nullable=False)

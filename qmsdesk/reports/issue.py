@@ -27,10 +27,13 @@ from qmsdesk.services.progress import Progress
 from qmsdesk.services.report_log import (
     LoggedReport,
     ReportIssue,
+    RevisionTaken,
     file_sha256,
     record_reports,
     revision_for,
 )
+
+ISSUE_ATTEMPTS = 3  # another user's issue may take the revision meanwhile: number it again
 
 
 @dataclass(frozen=True)
@@ -110,19 +113,28 @@ def issue(db: Database, content: ReportContent, out_path: Path, request: ReportR
                 control.prepared_by, control.approved_by, control.period, control.subject,
                 hashlib.sha256(control.logo or b"").hexdigest())
     fingerprint = content_fingerprint(identity, content.body, content.volatile)
-    revision = revision_for(db, kind.key, fingerprint, request.today)
-    control = replace(control, revision=str(revision.number), issue_date=revision.issue_date)
-    built = build_pdf(out_path, control, [*title_block(control), *content.body], generated_at)
-    issued = ReportIssue(
-        report_type=kind.key, title=kind.title, document_number=control.document_number,
-        period=control.period, revision=revision, generated_by=request.prepared_by,
-        pages=built.pages, fingerprint=fingerprint, sha256=file_sha256(built.path),
-        path=str(in_archive[0] if in_archive else built.path.resolve()),
-        member=in_archive[1] if in_archive else "")
-    # A database that may only be read cannot log the issue; the report is issued all the
-    # same (the caller says it was not logged).
-    log = record_reports(db, [issued])[0] if record and not db.readonly else None
-    return IssuedReport(built.path, issued, log)
+    for attempt in range(1, ISSUE_ATTEMPTS + 1):
+        revision = revision_for(db, kind.key, fingerprint, request.today)
+        control = replace(control, revision=str(revision.number),
+                          issue_date=revision.issue_date)
+        built = build_pdf(out_path, control, [*title_block(control), *content.body],
+                          generated_at)
+        issued = ReportIssue(
+            report_type=kind.key, title=kind.title, document_number=control.document_number,
+            period=control.period, revision=revision, generated_by=request.prepared_by,
+            pages=built.pages, fingerprint=fingerprint, sha256=file_sha256(built.path),
+            path=str(in_archive[0] if in_archive else built.path.resolve()),
+            member=in_archive[1] if in_archive else "")
+        # A database that may only be read cannot log the issue; the report is issued all
+        # the same (the caller says it was not logged).
+        try:
+            log = record_reports(db, [issued])[0] if record and not db.readonly else None
+        except RevisionTaken:  # another user's issue took the number: renumber, rewrite
+            if attempt == ISSUE_ATTEMPTS:
+                raise
+            continue
+        return IssuedReport(built.path, issued, log)
+    raise AssertionError("unreachable")
 
 
 def content_builder(report_type: str) -> Callable[[Database, ReportRequest], ContentTask]:

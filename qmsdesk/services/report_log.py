@@ -21,10 +21,16 @@ from sqlalchemy import func, select
 from qmsdesk import clock
 from qmsdesk.models.db import Database
 from qmsdesk.models.reviews import ReportLogEntry
+from qmsdesk.services.errors import ServiceError
 
 AVAILABLE = "available"
 MISSING = "missing"
 CHANGED = "changed since issue"
+
+
+class RevisionTaken(ServiceError):
+    """Someone else logged the revision this issue was numbered with, for other content,
+    between numbering and logging: number it again (nothing was logged)."""
 
 
 @dataclass(frozen=True)
@@ -136,8 +142,26 @@ class ReportIssue:
 
 
 def record_reports(db: Database, issues: Sequence[ReportIssue]) -> list[LoggedReport]:
-    """Log issued reports, all in one transaction."""
+    """Log issued reports, all in one transaction.
+
+    A new revision is allocated atomically: inside the writing transaction (writers take
+    turns) the number must still be free, or taken by the same content (two people issuing
+    the same report at once share its revision); otherwise RevisionTaken, nothing logged.
+    """
     with db.session() as session:
+        for i in issues:
+            if not i.revision.is_new:
+                continue
+            taken = set(session.scalars(select(ReportLogEntry.fingerprint).where(
+                ReportLogEntry.report_type == i.report_type,
+                ReportLogEntry.revision == i.revision.number)))
+            last = session.scalar(select(func.max(ReportLogEntry.revision))
+                                  .where(ReportLogEntry.report_type == i.report_type)) or 0
+            if taken - {i.fingerprint} or (not taken and last >= i.revision.number):
+                raise RevisionTaken(
+                    f"{i.title} revision {i.revision.number} was issued by someone else a "
+                    "moment ago with other content; issue it again for the next revision "
+                    "(this one was not logged).")
         entries = [ReportLogEntry(
             report_type=i.report_type, title=i.title, document_number=i.document_number,
             period=i.period, revision=i.revision.number, issue_date=i.revision.issue_date,

@@ -7,11 +7,15 @@ from collections.abc import Generator
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import func, select
+
+from qmsdesk.models.audit import AuditEntry
 from qmsdesk.models.db import (
     Database,
     DatabaseError,
     DatabaseNotFound,
     DatabaseRefused,
+    check_file,
     open_database,
 )
 from qmsdesk.services.errors import ServiceError
@@ -20,7 +24,8 @@ from qmsdesk.services.progress import Progress
 from qmsdesk.services.user_settings import user_name
 
 __all__ = ["Database", "DatabaseError", "DatabaseNotFound", "DatabaseRefused",
-           "create_demo_database", "create_new_database", "open_workspace"]
+           "check_whole_file", "create_demo_database", "create_new_database",
+           "open_workspace", "refuse_if_in_use"]
 
 
 def open_workspace(target: str | Path, create: bool = False) -> Database:
@@ -30,12 +35,32 @@ def open_workspace(target: str | Path, create: bool = False) -> Database:
                          readonly=may_only_read(target))
 
 
+def check_whole_file(db: Database) -> None:
+    """SQLite's quick_check over the whole file, for one too big to check in full when it
+    was opened (``db.checked``): DatabaseRefused when it is damaged. Run it off the GUI
+    thread; its time grows with the file."""
+    if db.path is not None and not db.checked:
+        check_file(db.path)
+
+
 def may_only_read(target: str | Path) -> bool:
     """Whether ``target`` is an existing database file that this user may not change."""
     if "://" in str(target):
         return False
     path = Path(target).expanduser()
     return path.is_file() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def refuse_if_in_use(db: Database) -> None:
+    """A new QMS goes into an empty database: one that already holds anything on the record
+    (a setting, a record: every write is in the audit trail) is refused, unchanged."""
+    with db.read() as session:
+        entries = session.scalar(select(func.count(AuditEntry.id))) or 0
+    if entries:
+        raise ServiceError(
+            f"{db.display_name} already holds a QMS Desk database ({entries} entries in its "
+            "audit trail); nothing was changed. Open it as it is, or name a new, empty "
+            "database to create one.")
 
 
 def create_new_database(path: Path, organisation: str) -> Database:

@@ -10,11 +10,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from qmsdesk.models.db import Database
-from qmsdesk.models.parties import Engagement, Party, PartyRequirement
+from qmsdesk.models.db import Database, DatabaseConflict
+from qmsdesk.models.parties import ACTIVE_NAME_KEYS, Engagement, Party, PartyRequirement
 from qmsdesk.services.batch import BATCH, add_error, check_new_refs, finish, new_refs, store_all
 from qmsdesk.services.dates import is_overdue
-from qmsdesk.services.errors import BatchValidationError, ConflictError, NotFoundError
+from qmsdesk.services.errors import (
+    BatchValidationError,
+    ConflictError,
+    NotFoundError,
+    ValidationError,
+)
 from qmsdesk.services.parties import rules
 from qmsdesk.services.parties.records import (
     EngagementRecord,
@@ -169,8 +174,16 @@ def save_party(db: Database, record: PartyRecord, today: date) -> PartyRecord:
     Raises ValidationError (field -> message), ConflictError when the record changed
     elsewhere since it was loaded, NotFoundError when it vanished.
     """
-    with db.session() as session, conflict_guard(record.ref or "The party"):
-        party_id = finish(save_parties(session, [record], today))[0].id
+    try:
+        with db.session() as session, conflict_guard(record.ref or "The party"):
+            party_id = finish(save_parties(session, [record], today))[0].id
+    except DatabaseConflict as exc:
+        if exc.constraint not in ACTIVE_NAME_KEYS:
+            raise
+        # The database's own rule (a unique index) caught what the check could not see: a
+        # party of this name saved by someone else since (the form shows it by the field).
+        raise ValidationError({"name": "An active party with this name was saved by "
+                                       "someone else a moment ago."}) from None
     return get_party(db, party_id)
 
 

@@ -1,0 +1,141 @@
+"""Roles on a PostgreSQL server: who may read, write, approve and administer, enforced there.
+
+``server-setup`` runs as the login that owns the database. It creates four group roles,
+each including the one before it, and grants them their rights:
+
+- qmsdesk_viewer: connect and read every table (auditors: read and report);
+- qmsdesk_editor: also insert, update and delete records, but the audit trail only grows:
+  INSERT and SELECT on audit_entry, nothing else;
+- qmsdesk_approver: an editor who approves (for the application's checks);
+- qmsdesk_admin: an approver who maintains settings (for the application's checks).
+
+A trigger on audit_entry refuses UPDATE, DELETE and TRUNCATE to everyone but the table's
+owner, even a login someone granted more rights by hand. Only the owner creates or
+upgrades tables (PostgreSQL 15 gives no one else CREATE in the public schema); tables a
+later upgrade adds get the same grants through default privileges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
+
+from qmsdesk.models.db import (
+    UPGRADE_LOCK,
+    Database,
+    DatabaseRefused,
+    PermissionRefused,
+)
+from qmsdesk.models.server import classify, reason
+
+VIEWER, EDITOR, APPROVER, ADMIN = ("qmsdesk_viewer", "qmsdesk_editor", "qmsdesk_approver",
+                                   "qmsdesk_admin")
+ROLES = (VIEWER, EDITOR, APPROVER, ADMIN)  # each includes the rights of the one before
+APPEND_ONLY = ("audit_entry",)   # rows are added, never changed or removed
+OWNER_ONLY = ("alembic_version",)  # the schema revision: changed by an upgrade only
+
+_GUARD_FUNCTION = """
+CREATE OR REPLACE FUNCTION qmsdesk_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID),
+                   'USAGE') THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    RAISE EXCEPTION 'the audit trail only grows: % on % is refused for %',
+        TG_OP, TG_TABLE_NAME, current_user USING ERRCODE = 'insufficient_privilege';
+END $$
+"""
+
+
+def _quoted(conn: Connection, name: str) -> str:
+    return str(conn.execute(text("SELECT quote_ident(:name)"), {"name": name}).scalar())
+
+
+def _create_roles(conn: Connection) -> list[str]:
+    done = []
+    for role in ROLES:
+        exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :role"),
+                              {"role": role}).scalar()
+        if not exists:
+            conn.execute(text(f"CREATE ROLE {role} NOLOGIN"))
+            done.append(f"created group role {role}")
+    for lower, higher in pairwise(ROLES):
+        conn.execute(text(f"GRANT {lower} TO {higher}"))
+    return done
+
+
+def _grant(conn: Connection, database: str, tables: Sequence[str]) -> list[str]:
+    db = _quoted(conn, database)
+    conn.execute(text(f"GRANT CONNECT ON DATABASE {db} TO {VIEWER}"))
+    conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {VIEWER}"))
+    conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {VIEWER}"))
+    conn.execute(text(f"GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO {VIEWER}"))
+    conn.execute(text(f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
+                      f"TO {EDITOR}"))
+    conn.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {EDITOR}"))
+    for table in (*APPEND_ONLY, *OWNER_ONLY):
+        if table in tables:
+            conn.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM PUBLIC, "
+                              f"{', '.join(ROLES)}"))
+    for table in OWNER_ONLY:
+        if table in tables:
+            conn.execute(text(f"REVOKE INSERT ON {table} FROM PUBLIC, {', '.join(ROLES)}"))
+    # Tables and sequences a later upgrade creates (as this owner) get the same rights.
+    conn.execute(text(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES "
+                      f"TO {VIEWER}"))
+    conn.execute(text(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT INSERT, UPDATE, "
+                      f"DELETE ON TABLES TO {EDITOR}"))
+    conn.execute(text(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, USAGE ON "
+                      f"SEQUENCES TO {VIEWER}, {EDITOR}"))
+    return [f"granted {VIEWER} read access, {EDITOR} changes to {len(tables)} tables "
+            f"(the audit trail: add and read only)"]
+
+
+def _guard_audit_trail(conn: Connection) -> list[str]:
+    conn.execute(text(_GUARD_FUNCTION))
+    for table in APPEND_ONLY:
+        conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"))
+        conn.execute(text(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON "
+                          f"{table} FOR EACH ROW EXECUTE FUNCTION qmsdesk_append_only()"))
+        conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}"))
+        conn.execute(text(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                          "FOR EACH STATEMENT EXECUTE FUNCTION qmsdesk_append_only()"))
+    return ["the audit trail refuses UPDATE, DELETE and TRUNCATE to all but its owner"]
+
+
+def set_up_roles(conn: Connection) -> list[str]:
+    """Create the group roles, grant their rights and guard the audit trail, in the
+    caller's transaction on a database at the head schema; return what was done."""
+    database = str(conn.execute(text("SELECT current_database()")).scalar())
+    tables = list(conn.execute(text(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
+    return [*_create_roles(conn), *_grant(conn, database, tables), *_guard_audit_trail(conn)]
+
+
+def roles_of(conn: Connection) -> list[str]:
+    """The QMS Desk roles the connected login has (directly or through another role)."""
+    return [role for role in ROLES if conn.execute(
+        text("SELECT pg_has_role(session_user, :role, 'MEMBER')"), {"role": role}).scalar()]
+
+
+def set_up_server(db: Database) -> list[str]:
+    """``set_up_roles`` on an open server database (already at the head schema), under the
+    upgrade lock; a login that may not do it gets one sentence, and nothing is changed."""
+    if db.path is not None or db.engine.dialect.name != "postgresql":
+        raise DatabaseRefused(f"{db.display_name} is not on a PostgreSQL server: roles and "
+                              "rights are for a team's server (a file has one user).")
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK})
+            return set_up_roles(conn)
+    except DBAPIError as exc:
+        if classify(exc) == "denied":
+            raise PermissionRefused(
+                f"Your login may not set up roles on {db.display_name} "
+                f"({reason(exc, db.url)}): run server-setup as the login that owns the "
+                "database, with the right to create roles (CREATEROLE); nothing was "
+                "changed.") from None
+        raise db.fault(exc) from None
