@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import SQLColumnExpression, extract, func, select
+from sqlalchemy.orm import Session
 
 from qmsdesk import registers as catalogue
 from qmsdesk.models.db import Database
@@ -52,6 +54,7 @@ class Overview:
     closed: tuple[int, ...]
     weak_bands: tuple[str, ...] = ()  # the lowest standings, as the bands are named now
     weak_suppliers: int = 0  # suppliers whose latest approved result is in one of them
+    high_risks_without_action: int = 0  # risks.rules.needs_action: rated high, no open action
 
     @property
     def objectives_needing_attention(self) -> int:
@@ -66,8 +69,38 @@ def _month_starts(today: date, months: int) -> list[date]:
     return [add_months(first, -offset) for offset in range(months - 1, -1, -1)]
 
 
+def _per_month(session: Session, column: SQLColumnExpression[Any],
+               starts: list[date]) -> list[int]:
+    """How many actions ``column`` (a date) puts in each month of ``starts``: counted by
+    the database, one row per month, not one per action."""
+    index = {(d.year, d.month): i for i, d in enumerate(starts)}
+    counts = [0] * len(starts)
+    year, month = extract("year", column), extract("month", column)
+    for y, m, n in session.execute(select(year, month, func.count())
+                                   .where(column >= starts[0])
+                                   .group_by(year, month)):
+        if (slot := index.get((int(y), int(m)))) is not None:
+            counts[slot] += n
+    return counts
+
+
+def _action_counts(session: Session, starts: list[date]
+                   ) -> tuple[dict[str, int], list[int], list[int]]:
+    """Actions by status, and opened (start date, else the day recorded) and completed
+    per month."""
+    statuses = {status: 0 for status in action_rules.STATUSES}
+    for status, n in session.execute(select(Action.status, func.count())
+                                     .group_by(Action.status)):
+        statuses[status] = statuses.get(status, 0) + n
+    begun = func.coalesce(Action.start_date, Action.created_at)
+    return (statuses, _per_month(session, begun, starts),
+            _per_month(session, Action.completed_on, starts))
+
+
 def overview(db: Database, today: date, months: int = 12) -> Overview:
     from qmsdesk.services.objectives.service import list_objectives
+    from qmsdesk.services.risks import rules as risk_rules
+    from qmsdesk.services.risks.service import list_risks
     from qmsdesk.services.suppliers.reviews import load_bands
     from qmsdesk.services.suppliers.service import list_suppliers
 
@@ -86,22 +119,12 @@ def overview(db: Database, today: date, months: int = 12) -> Overview:
             bands[band or "No data"] += 1
             weak += supplier_rules.is_weak_band(band, standings)
     starts = _month_starts(today, months)
-    index = {(d.year, d.month): i for i, d in enumerate(starts)}
-    opened, closed = [0] * months, [0] * months
-    statuses = {status: 0 for status in action_rules.STATUSES}
     with db.read() as session:
-        for status, start, created, completed in session.execute(
-                select(Action.status, Action.start_date, Action.created_at,
-                       Action.completed_on)):
-            statuses[status] = statuses.get(status, 0) + 1
-            begun = start or created.date()
-            if (slot := index.get((begun.year, begun.month))) is not None:
-                opened[slot] += 1
-            if completed and (slot := index.get((completed.year, completed.month))) is not None:
-                closed[slot] += 1
+        statuses, opened, closed = _action_counts(session, starts)
     labels = tuple(f"{d:%b}" + (f"\n{d:%Y}" if d.month == 1 or i == 0 else "")
                    for i, d in enumerate(starts))
     weak_bands = tuple(band.name for band in standings
                        if supplier_rules.is_weak_band(band.name, standings))
+    unaddressed = sum(map(risk_rules.row_needs_action, list_risks(db, today)))
     return Overview(health, bands, statuses, labels, tuple(opened), tuple(closed),
-                    weak_bands, weak)
+                    weak_bands, weak, unaddressed)

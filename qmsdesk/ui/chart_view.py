@@ -1,11 +1,28 @@
-"""Shows a matplotlib Figure from the chart builders; matplotlib loads on first use only."""
+"""Shows a matplotlib Figure from the chart builders; matplotlib loads on first use only.
+
+A selection is shown as an overlay: artists drawn over a saved copy of the figure
+(blitting), so moving it redraws a few artists, not the whole chart."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+# Charts are built on workers (matplotlib's first import alone takes seconds), one at a
+# time: matplotlib's font set-up is not meant for two threads at once.
+_BUILDING = threading.Lock()
+
+
+def _build_figures(build: Callable[[], Any]) -> Any:
+    with _BUILDING:
+        # The canvas module too, so the GUI thread finds it loaded (it makes no widget).
+        import matplotlib.backends.backend_qtagg  # noqa: F401
+
+        return build()
 
 
 class ChartView(QWidget):
@@ -21,6 +38,22 @@ class ChartView(QWidget):
         self._layout.addWidget(self._placeholder)
         self.canvas: Any = None
         self._pick_handler: Any = None
+        self._overlay: list[Any] = []
+        self._background: Any = None
+        self.full_draws = 0  # how often the whole figure was drawn (tests, benches)
+        self._wanted = 0  # the newest background build; older ones arrive and are dropped
+        self.building = False
+
+    def build_later(self, build: Callable[[], Any],
+                    done: Callable[[], None] | None = None) -> None:
+        """Build a figure on a worker (``build()`` returns it), then show it; ``done`` runs
+        once it is shown. A newer request supersedes one still being built."""
+        def show(figure: Any) -> None:
+            self.set_figure(figure)
+            if done is not None:
+                done()
+
+        build_figures_later(self, build, show)
 
     def set_figure(self, figure: Any) -> None:
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -29,11 +62,39 @@ class ChartView(QWidget):
             self._layout.removeWidget(self.canvas)
             self.canvas.deleteLater()
         self._placeholder.hide()
+        self._overlay, self._background = [], None
         self.canvas = FigureCanvasQTAgg(figure)
         self.canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.canvas.mpl_connect("draw_event", self._drawn)
         if self._pick_handler is not None:
             self.canvas.mpl_connect("pick_event", self._pick_handler)
         self._layout.addWidget(self.canvas)
+
+    def _drawn(self, _event: Any) -> None:
+        """After a full draw (first show, resize): keep the picture, then add the overlay."""
+        self.full_draws += 1
+        self._background = self.canvas.copy_from_bbox(self.canvas.figure.bbox)
+        self._draw_overlay()  # into the picture the canvas is about to paint
+
+    def _draw_overlay(self) -> None:
+        for artist in self._overlay:
+            self.canvas.figure.draw_artist(artist)
+
+    def set_overlay(self, artists: list[Any]) -> None:
+        """Replace the overlay (artists already added to the figure) without a full draw."""
+        for artist in self._overlay:
+            artist.remove()
+        self._overlay = list(artists)
+        for artist in self._overlay:
+            artist.set_animated(True)  # left out of full draws; blitted over them
+        if self.canvas is None:
+            return
+        if self._background is None:  # not drawn yet: the first draw adds the overlay
+            self.canvas.draw_idle()
+            return
+        self.canvas.restore_region(self._background)
+        self._draw_overlay()
+        self.canvas.blit(self.canvas.figure.bbox)
 
     def show_message(self, text: str) -> None:
         if self.canvas is not None:
@@ -48,9 +109,37 @@ class ChartView(QWidget):
             self.canvas.mpl_connect("pick_event", handler)
 
     @property
+    def overlay(self) -> list[Any]:
+        return list(self._overlay)
+
+    @property
     def figure(self) -> Any:
         return self.canvas.figure if self.canvas is not None else None
 
     def redraw(self) -> None:
         if self.canvas is not None:
             self.canvas.draw_idle()
+
+
+def build_figures_later(owner: ChartView, build: Callable[[], Any],
+                        show: Callable[[Any], object]) -> None:
+    """Run ``build`` on a worker (one chart build at a time) and hand its result to
+    ``show`` on the GUI thread, unless a newer build was asked of ``owner`` meanwhile or
+    the owner is gone."""
+    from qmsdesk.ui.tasks import call, start_task
+
+    owner._wanted += 1
+    wanted = owner._wanted
+    owner.building = True
+
+    def arrived(result: Any) -> None:
+        if owner._wanted == wanted:
+            owner.building = False
+            show(result)
+
+    def failed(exc: BaseException) -> None:
+        if owner._wanted == wanted:
+            owner.building = False
+            owner.show_message(owner.tr("The chart could not be drawn: %s") % exc)
+
+    start_task(lambda: call(lambda: _build_figures(build)), arrived, failed, owner=owner)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk import clock
+from qmsdesk.services.numbers import format_number
 from qmsdesk.ui.formatting import date_format, format_date, from_qdate, to_qdate
 from qmsdesk.ui.widgets import limit_dates
 
@@ -47,7 +48,7 @@ class ChildColumn:
         if self.kind == "choice":
             return dict(self.choices).get(value, str(value))
         if self.kind == "number" and isinstance(value, int | float):
-            return f"{value:.6g}"
+            return format_number(value)
         return "" if value is None else str(value)
 
 
@@ -115,8 +116,15 @@ class ChildListModel(QAbstractTableModel):
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:
             return False
         setattr(self._items[index.row()], self.columns[index.column()].key, value)
+        if self._errors.pop(index.row(), None) is not None:  # edited: the message is stale
+            self.dataChanged.emit(self.index(index.row(), 0),
+                                  self.index(index.row(), len(self.columns) - 1))
         self.dataChanged.emit(index, index)
         return True
+
+    def errors(self) -> dict[int, str]:
+        """Row -> the messages still shown for it."""
+        return dict(self._errors)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qmsdesk import __version__, clock, paths, registers
+from qmsdesk import clock, paths, registers
 from qmsdesk.services import user_settings
 from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.window_state import qt_state, state_text
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 
 MAX_RECENT = 8
 DB_FILTER = "QMS Desk database (*.db);;All files (*)"
-
 
 
 class MainWindow(QMainWindow):
@@ -150,24 +149,14 @@ class MainWindow(QMainWindow):
 
     # --- pages -------------------------------------------------------------------------
     def _build_pages(self) -> None:
-        import importlib
-
+        """List every register in the navigation; a page itself is built when first shown
+        (page()), so opening a database reads only what the first page shows."""
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QListWidgetItem, QStyle
 
+        self._drop_pages()
         self.nav.blockSignals(True)  # no page switching while the pages are rebuilt
-        for page in self.pages.values():
-            self.stack.removeWidget(page)
-            page.deleteLater()
-        self.pages.clear()
-        self.nav.clear()
         for register in registers.with_pages():
-            module, cls = register.page.split(":")
-            page = getattr(importlib.import_module(module), cls)(self)
-            self.pages[register.key] = page
-            page.watched = registers.watched_by(register.key)
-            self.data_changed.connect(page.data_changed)
-            self.stack.addWidget(page)
             pixmap = getattr(QStyle.StandardPixmap, register.icon)
             item = QListWidgetItem(self.style().standardIcon(pixmap), self.tr(register.label))
             item.setData(Qt.ItemDataRole.UserRole, register.key)
@@ -176,13 +165,44 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(-1)
         self.nav.setCurrentRow(0)
 
+    def widget(self) -> QWidget:
+        """The window as a parent for dialogs (what background_checks asks of it)."""
+        return self
+
+    def _drop_pages(self) -> None:
+        self.nav.blockSignals(True)  # emptying the list must not switch to (build) a page
+        self.nav.clear()
+        self.nav.blockSignals(False)
+        for page in self.pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+
+    def _page_keys(self) -> list[str]:
+        return [register.key for register in registers.with_pages()]
+
+    def page(self, key: str) -> RegisterPage:
+        """The page of a register, built (hidden) on first use."""
+        page = self.pages.get(key)
+        if page is None:
+            import importlib
+
+            register = next(r for r in registers.with_pages() if r.key == key)
+            module, cls = register.page.split(":")
+            page = getattr(importlib.import_module(module), cls)(self)
+            page.watched = registers.watched_by(key)
+            self.data_changed.connect(page.data_changed)
+            self.stack.addWidget(page)
+            self.pages[key] = page
+        return page
+
     def _show_page(self, row: int) -> None:
-        if row < 0:
+        if row < 0 or self.db is None:
             return
         from PySide6.QtCore import Qt
 
         key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
-        page = self.pages[key]
+        page = self.page(key)
         self.stack.setCurrentWidget(page)
         self.register_menu.clear()
         self.register_menu.addActions(page.register_actions())
@@ -201,9 +221,6 @@ class MainWindow(QMainWindow):
         if reports is not None and self.stack.currentWidget() is reports:
             reports.activated()
 
-    def page(self, key: str) -> RegisterPage:
-        return self.pages[key]
-
     def open_record(self, register: str, record_id: int) -> None:
         """Show a record's page with the record selected, and open its editor."""
         page = self.show_page(register)
@@ -211,8 +228,8 @@ class MainWindow(QMainWindow):
 
     def show_page(self, key: str) -> RegisterPage:
         """Switch to a page as the navigation would, and return it."""
-        self.nav.setCurrentRow(list(self.pages).index(key))
-        return self.pages[key]
+        self.nav.setCurrentRow(self._page_keys().index(key))
+        return self.page(key)
 
     @property
     def today(self) -> date:
@@ -309,8 +326,7 @@ class MainWindow(QMainWindow):
             self._show_no_database()
 
     def set_database(self, db: Database) -> None:
-        if self.db is not None:
-            self.db.close()
+        self._close_db()
         self.db = db
         db.subscribe(self._entities_changed.emit)
         self.banner.setText(self.tr(
@@ -327,23 +343,29 @@ class MainWindow(QMainWindow):
         self._build_pages()
         self._set_database_actions_enabled(True)
         self.database_changed.emit()
-        if self.automatic_backups:
-            self._daily_backup(db)
+        from qmsdesk.ui import background_checks
 
-    def _daily_backup(self, db: Database) -> None:
-        """Once a day, a verified backup in the data folder, in the background."""
-        from qmsdesk.services.backups import automatic_backup_task
-        from qmsdesk.ui.tasks import start_task
+        if not db.checked:
+            background_checks.check_in_background(self, db)
+        elif self.automatic_backups:
+            background_checks.daily_backup(self, db)
 
-        def done(taken: object) -> None:
-            if taken is not None and self.db is db:
-                self.statusBar().showMessage(self.tr("Daily backup written"), 5000)
+    def _close_db(self) -> None:
+        """Close the open database once the reads still under way for it have finished."""
+        from qmsdesk.ui.tasks import READS, wait_for
 
-        def failed(exc: BaseException) -> None:
-            if self.db is db:
-                self.statusBar().showMessage(self.tr("Daily backup failed: %s") % exc, 15000)
+        if self.db is not None:
+            wait_for(READS)
+            self.db.close()
+            self.db = None
 
-        start_task(lambda: automatic_backup_task(db), done, failed)
+    def close_database(self) -> None:
+        """Close the open database and take its pages down (a damaged file found late)."""
+        self._close_db()
+        self._set_database_actions_enabled(False)
+        self._drop_pages()
+        self._db_label.setText(self.tr("No database open"))
+        self._show_no_database()
 
     def choose_database(self) -> None:
         from PySide6.QtWidgets import QFileDialog
@@ -415,8 +437,7 @@ class MainWindow(QMainWindow):
         path = self.db.path
         self._set_placeholder(self.tr("Restoring %s…") % backup.name)
         self.stack.setCurrentWidget(self.placeholder)  # no page reads while the file is away
-        self.db.close()
-        self.db = None
+        self._close_db()
 
         def done(safety: object) -> None:
             self.open_database(path)
@@ -465,27 +486,10 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         user_settings.put(user_settings.WINDOW_GEOMETRY, state_text(self.saveGeometry()))
-        if self.db is not None:
-            self.db.close()
+        self._close_db()
         super().closeEvent(event)
 
     def about(self) -> None:
-        import platform
-        from html import escape
+        from qmsdesk.ui.about import show_about
 
-        from PySide6 import __version__ as pyside_version
-        from PySide6.QtCore import qVersion
-        from PySide6.QtWidgets import QMessageBox
-
-        database = self.db.display_name if self.db is not None else self.tr("none open")
-        rows = [(self.tr("Database"), database), (self.tr("Data folder"), paths.data_dir()),
-                (self.tr("Log folder"), paths.log_dir())]
-        details = "".join(f"<tr><td>{escape(label)}:&nbsp;</td><td>{escape(str(value))}</td></tr>"
-                          for label, value in rows)
-        QMessageBox.about(self, self.tr("About QMS Desk"), self.tr(
-            "<h3>QMS Desk %1</h3><p>Offline registers for an ISO 9001 quality management "
-            "system: interested parties, quality objectives, suppliers and audit-ready "
-            "reports.</p><table>%2</table><p><small>Python %3, Qt %4, PySide6 %5</small></p>")
-            .replace("%1", __version__).replace("%2", details)
-            .replace("%3", platform.python_version()).replace("%4", qVersion())
-            .replace("%5", pyside_version))
+        show_about(self, self.db.display_name if self.db is not None else None)

@@ -28,9 +28,46 @@ if TYPE_CHECKING:
 Period = tuple[date, date] | None
 
 
-def open_file(path: str) -> None:
-    """Open a file with the system viewer (tests replace this)."""
-    QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+def open_file(path: str, parent: QWidget | None = None) -> None:
+    """Open a file (or a folder) with the system's program for it (tests replace this).
+
+    When there is none, say where the file is: on Linux the opener is started whether or
+    not anything can open the file, and its complaint would reach only a terminal.
+    """
+    import shutil
+    import sys
+
+    opener = shutil.which("xdg-open") if sys.platform.startswith(("linux", "freebsd")) else None
+    if opener is None:
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
+            cannot_open(parent, path)
+        return
+    from PySide6.QtCore import QCoreApplication, QProcess
+
+    process = QProcess(QCoreApplication.instance())
+
+    def ended(code: int = 0, _status: object = None) -> None:
+        if code != 0 or process.exitStatus() != QProcess.ExitStatus.NormalExit:
+            cannot_open(parent, path)
+        process.deleteLater()
+
+    process.finished.connect(ended)
+    process.errorOccurred.connect(
+        lambda error: ended(1) if error == QProcess.ProcessError.FailedToStart else None)
+    process.start(opener, [path])
+
+
+def cannot_open(parent: QWidget | None, path: str) -> None:
+    """One sentence naming where the file is, instead of nothing at all."""
+    from PySide6.QtWidgets import QApplication
+
+    target = Path(path)
+    where = target if target.is_dir() else target.parent
+    QMessageBox.information(
+        parent or QApplication.activeWindow(), QApplication.translate("report", "Cannot open"),
+        QApplication.translate(
+            "report", "No program on this computer opens %1, so it was not opened; it is "
+                      "saved in %2.").replace("%1", target.name).replace("%2", str(where)))
 
 
 def readable_copy(entry: LoggedReport) -> Path:

@@ -5,12 +5,22 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Generator
-from typing import Any
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from qmsdesk.errors import UserFacingError
+
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def call(function: Callable[[], T]) -> Generator[Any, None, T]:
+    """A task for one plain function call, without progress: ``start_task(lambda:
+    call(work), ...)``."""
+    yield from ()
+    return function()
 
 
 class TaskCancelled(Exception):
@@ -24,13 +34,19 @@ class _Signals(QObject):
     cancelled = Signal()
 
 
-class BackgroundTask(QRunnable):
-    """One long job. The generator must open its own sessions and touch no widget."""
+class BackgroundTask:
+    """One long job. The generator must open its own sessions and touch no widget.
+
+    Not a QRunnable: the binding keeps a QRunnable that does not delete itself referenced
+    for as long as the thread pool lives, so every task (and its QObject) would stay; the
+    pool runs ``run`` through a runnable of its own that it deletes when done.
+    """
 
     def __init__(self, factory: Callable[[], Generator[Any, None, Any]]) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
-        self.signals = _Signals()
+        # Owned by the application object (the GUI thread), not by this Python object:
+        # whichever thread drops the last reference to the task, the QObject is deleted only
+        # on the GUI thread, by _release.
+        self.signals = _Signals(QCoreApplication.instance())
         self._factory = factory
         self._cancel = threading.Event()
         self.done = threading.Event()
@@ -59,21 +75,54 @@ class BackgroundTask(QRunnable):
                 self.signals.progress.emit(progress.done, progress.total, progress.label)
             self.signals.finished.emit(result)
         except Exception as exc:  # delivered to the GUI thread, which shows it
-            log.exception("background task failed")
+            if isinstance(exc, UserFacingError):  # an expected refusal, e.g. an import's
+                log.warning("task refused: %s", exc)
+            else:
+                log.exception("background task failed")
             self.signals.failed.emit(exc)
         finally:
             self.done.set()
 
 
 _running: set[BackgroundTask] = set()
+# Tasks that read the open database: the window waits for them before it closes it (a
+# read still under way would keep the file open, its -wal and -shm beside it).
+READS = "reads"
+_groups: dict[str, set[BackgroundTask]] = {}
+
+
+def wait_for(group: str, timeout_s: float = 30.0) -> None:
+    """Block until the tasks started in ``group`` have finished (short ones: reads)."""
+    for task in list(_groups.get(group, ())):
+        task.done.wait(timeout_s)
+
+
+def _release(task: BackgroundTask) -> None:
+    """The task's last signal has been delivered: let go of it, on the GUI thread.
+
+    The signal object lives on the GUI thread. It used to belong to its Python wrapper, so
+    it died where the last reference to the task died, and the worker's run() frame holds
+    the task until it returns: a GUI-thread QObject could be deleted from the worker thread
+    while its queued calls were still pending. (Meanwhile the binding held every task for
+    good, so each export left a task and its QObject behind.) Now the QObject belongs to the
+    application; the GUI thread waits until the worker has stopped touching it (``done`` is
+    set right after the last emit returns) and deletes it with deleteLater.
+    """
+    task.done.wait(5)
+    _running.discard(task)
+    task.signals.deleteLater()
 
 
 def start_task(factory: Callable[[], Generator[Any, None, Any]],
                on_done: Callable[[Any], object],
                on_error: Callable[[BaseException], None],
                on_progress: Callable[[int, int, str], None] | None = None,
-               on_cancelled: Callable[[], object] | None = None) -> BackgroundTask:
-    """Start a task; the callbacks run on the GUI thread (queued signal connections)."""
+               on_cancelled: Callable[[], object] | None = None,
+               owner: QObject | None = None, group: str | None = None) -> BackgroundTask:
+    """Start a task; the callbacks run on the GUI thread (queued signal connections).
+    With an ``owner`` (the widget that asked), they are dropped once it has been deleted."""
+    if owner is not None:
+        on_done, on_error = _while_alive(owner, on_done), _while_alive(owner, on_error)
     task = BackgroundTask(factory)
     queued = Qt.ConnectionType.QueuedConnection
     if on_progress is not None:
@@ -83,10 +132,27 @@ def start_task(factory: Callable[[], Generator[Any, None, Any]],
     if on_cancelled is not None:
         task.signals.cancelled.connect(on_cancelled, queued)
     _running.add(task)
+    if group is not None:
+        members = _groups.setdefault(group, set())
+        members.add(task)
+        task.signals.finished.connect(lambda *_: members.discard(task), queued)
+        task.signals.failed.connect(lambda *_: members.discard(task), queued)
+        task.signals.cancelled.connect(lambda *_: members.discard(task), queued)
+    # Connected last, so it runs after the caller's callback of the same signal.
     for signal in (task.signals.finished, task.signals.failed, task.signals.cancelled):
-        signal.connect(lambda *_: _running.discard(task), queued)
-    QThreadPool.globalInstance().start(task)
+        signal.connect(lambda *_: _release(task), queued)
+    QThreadPool.globalInstance().start(task.run)
     return task
+
+
+def _while_alive(owner: QObject, callback: Callable[[Any], object]) -> Callable[[Any], None]:
+    from shiboken6 import isValid
+
+    def deliver(value: Any) -> None:
+        if isValid(owner):
+            callback(value)
+
+    return deliver
 
 
 def run_with_progress(parent: QWidget, title: str,
@@ -108,15 +174,22 @@ def run_with_progress(parent: QWidget, title: str,
         if label:
             dialog.setLabelText(label)
 
-    def finish(result: Any) -> None:
+    def dismiss() -> None:
+        # Deleted, not just closed: each run made a new dialog under the page that stayed
+        # there, hidden, with its timer and its Cancel still wired to the finished task.
+        dialog.canceled.disconnect(task.cancel)
         dialog.close()
+        dialog.deleteLater()
+
+    def finish(result: Any) -> None:
+        dismiss()
         on_done(result)
 
     def fail(exc: BaseException) -> None:
-        dialog.close()
+        dismiss()
         on_error(exc)
 
-    task = start_task(factory, finish, fail, progress, dialog.close)
+    task = start_task(factory, finish, fail, progress, dismiss)
     dialog.canceled.connect(task.cancel)
     dialog.setValue(0)
     return task

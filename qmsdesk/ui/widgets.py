@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QDateEdit, QSpinBox, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QComboBox, QDateEdit, QPushButton, QSpinBox, QToolButton, QWidget
 
 from qmsdesk import clock
 from qmsdesk.services.dates import EARLIEST, LATEST
@@ -37,6 +39,15 @@ class DateEdit(QDateEdit):
         if optional:
             self.setMinimumDate(UNSET)
             self.setSpecialValueText(empty_text)
+            # The calendar of an empty date opens on today's month, not on the month of
+            # the "not set" value (December 1899); the value stays empty until one is picked.
+            self.calendarWidget().window().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and self._optional and self.date() == UNSET:
+            today = clock.today()
+            self.calendarWidget().setCurrentPage(today.year, today.month)
+        return super().eventFilter(watched, event)
 
     def stepBy(self, steps: int) -> None:
         """Arrow keys on an empty optional date start from today, not from 1900."""
@@ -94,3 +105,36 @@ class CountBox(QSpinBox):
 
     def set_count(self, value: int | None) -> None:
         self.setValue(self.EMPTY if value is None else value)
+
+
+class ButtonEnter(QObject):
+    """Enter on a focused push or tool button presses that button.
+
+    Without it, Enter goes to the shortcut of whatever holds the focus around the button
+    (a page's Open, a dialog's default button): a person who tabbed to "Remove selected"
+    and pressed Enter got the selected record opened, or the dialog saved.
+    """
+
+    KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) \
+                or not isinstance(watched, QPushButton | QToolButton) \
+                or not isinstance(event, QKeyEvent) or event.key() not in self.KEYS \
+                or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier \
+                or not watched.isEnabled() or not watched.hasFocus():
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            event.accept()  # the key is the button's, not a shortcut's
+            return False
+        watched.animateClick()
+        return True
+
+
+def install_button_enter(app: QObject) -> None:
+    """Once per application (the filter sees every widget's keys)."""
+    if app.findChild(ButtonEnter, "button_enter") is None:
+        keys = ButtonEnter(app)
+        keys.setObjectName("button_enter")
+        app.installEventFilter(keys)

@@ -233,3 +233,22 @@ def test_building_a_trend_never_touches_pyplot(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_a_crowded_cell_shows_its_count_instead_of_a_label_per_party():
+    crowded = [point(n, 4, 4) for n in range(1, 401)]
+    listed = [point(500 + n, 1, 1) for n in range(1, 4)]
+    points = crowded + listed
+
+    fig = power_interest_grid(points)
+
+    offsets = fig.qms_scatter.get_offsets()
+    assert len(offsets) == len(points)  # still one pickable dot per party, in input order
+    for (x, y), p in zip(offsets, points, strict=True):
+        assert abs(x - p.interest) < 0.5 and abs(y - p.influence) < 0.5
+    assert len({tuple(xy) for xy in offsets[:400].tolist()}) == 400  # no two dots coincide
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "400" in texts  # the crowded cell is counted...
+    assert not {p.ref for p in crowded} & set(texts)  # ...not labelled party by party
+    assert [t for t in texts if t.startswith("IP-")] == [p.ref for p in listed]
+    assert len(fig.axes[0].texts) < 20  # the figure's cost follows the cells

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from qmsdesk.models.db import open_database
@@ -50,7 +50,10 @@ def window(qtbot: Any, sample_db: Path, monkeypatch: pytest.MonkeyPatch,
     qtbot.addWidget(win)
     win.show()
     assert win.open_database(sample_db)
+    dashboard = win.page("dashboard")
+    qtbot.waitUntil(lambda: not dashboard.loading, timeout=10000)  # read on a worker
     yield win
+    QThreadPool.globalInstance().waitForDone(10000)  # reads and charts still on their way
     if win.db is not None:
         win.db.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from qmsdesk.services import dashboard
@@ -25,12 +26,16 @@ def demo_window(qtbot, demo_file, tmp_path, monkeypatch):
     qtbot.addWidget(window)
     window.show()
     assert window.open_database(copy)
+    page = window.page("dashboard")
+    qtbot.waitUntil(lambda: not page.loading, timeout=10000)  # read on a worker
     yield window
-    window.db.close()
+    QThreadPool.globalInstance().waitForDone(10000)
+    if window.db is not None:
+        window.db.close()
 
 
 def test_dashboard_is_first_and_lists_every_kind_of_due_item(demo_window, qtbot):
-    page = demo_window.pages["dashboard"]
+    page = demo_window.page("dashboard")
     assert demo_window.stack.currentWidget() is page
     kinds = {row.kind for row in page.table.rows()}
     assert kinds == set(dashboard.kinds())
@@ -44,7 +49,7 @@ def test_dashboard_is_first_and_lists_every_kind_of_due_item(demo_window, qtbot)
 
 @pytest.mark.parametrize("register", list(EDITORS))
 def test_double_click_opens_the_item_in_its_editor(demo_window, qtbot, register):
-    page = demo_window.pages["dashboard"]
+    page = demo_window.page("dashboard")
     row = next(r for r in page.table.rows() if r.register == register)
     page.table.select_id(row.id)
     opened: list[str] = []
@@ -61,7 +66,7 @@ def test_double_click_opens_the_item_in_its_editor(demo_window, qtbot, register)
     page.table.open_requested.emit()
     assert opened[0] == EDITORS[register]
     assert opened[1].startswith(row.ref)
-    assert demo_window.stack.currentWidget() is demo_window.pages[register]
+    assert demo_window.stack.currentWidget() is demo_window.page(register)
 
 
 def _weak_figure(page) -> str:
@@ -72,7 +77,7 @@ def test_renaming_the_bands_keeps_the_weak_supplier_count(demo_window, qtbot):
     from qmsdesk.services.suppliers import reviews as supplier_reviews
     from qmsdesk.services.suppliers.rules import Band
 
-    page = demo_window.pages["dashboard"]
+    page = demo_window.page("dashboard")
     before = page.overview
     assert before.weak_bands == ("C", "D") and before.weak_suppliers > 0
     assert "suppliers in band C or D" in _weak_figure(page)

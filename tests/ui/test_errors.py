@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import sys
 
@@ -29,3 +30,4 @@ def test_excepthook_logs_and_shows_a_dialog(qapp, monkeypatch):
         if getattr(handler, "baseFilename", None) == str(log_file):
             logging.getLogger().removeHandler(handler)
             handler.close()
+    faulthandler.enable(sys.__stderr__)  # setup_logging pointed it at the log folder

@@ -77,8 +77,8 @@ def test_opened_databases_are_remembered(window, sample_db: Path, tmp_path: Path
 
 def test_every_page_is_listed_in_order(window):
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert labels == ["Dashboard", "Interested parties", "Objectives", "Suppliers", "Actions",
-                      "Reports"]
+    assert labels == ["Dashboard", "Interested parties", "Context", "Risks & opportunities",
+                      "Objectives", "Suppliers", "Actions", "Reports"]
 
 
 def test_menu_shortcuts_are_attached_once_a_database_is_open(window):
@@ -165,6 +165,7 @@ def test_what_an_earlier_version_kept_in_qsettings_is_moved_to_the_user_settings
     qtbot.addWidget(window)
     assert window.recent_databases() == ["/qms/main.db", "/qms/old.db"]
 
+
 def test_a_first_start_on_the_demo_asks_who_you_are_and_reports_name_you(qtbot):
     init_settings()
     window = MainWindow()
@@ -189,3 +190,35 @@ def test_a_first_start_on_the_demo_asks_who_you_are_and_reports_name_you(qtbot):
     assert again.identity_dialog is None  # asked once
     qtbot.waitUntil(lambda: again.db is not None, timeout=60000)
     again.db.close()
+
+
+def test_a_big_file_damaged_where_the_open_check_cannot_see_is_closed_when_found(
+        qtbot, tmp_path, monkeypatch):
+    from datetime import date
+
+    from qmsdesk.models import db as db_module
+    from qmsdesk.models.parties import Party
+    from qmsdesk.ui.main_window import MainWindow
+    from tests.models.test_refuse_files import _damage_a_leaf_page
+
+    path = tmp_path / "big.db"
+    database = db_module.open_database(path, create=True)
+    with database.session() as session:
+        session.add_all(Party(ref=f"IP-{n:04d}", name=f"Party {n}", category="customer",
+                              influence=3, interest=3, next_review=date(2027, 1, 1),
+                              description=f"Needs of party {n}. " * 25) for n in range(1, 61))
+    database.close()
+    _damage_a_leaf_page(path)
+    monkeypatch.setattr(db_module, "FULL_CHECK_MAX_BYTES", 4096)  # "too big" to check on open
+    shown: list[str] = []
+    monkeypatch.setattr("qmsdesk.ui.background_checks.show_error",
+                        lambda parent, title, message, details="": shown.append(message))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_database(path)  # the cheap check lets it through...
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)  # ...the one behind it does not
+    assert str(path) in shown[0] and "is damaged" in shown[0]
+    assert "Restore a backup" in shown[0]
+    assert window.db is None and window.pages == {}
+    assert window.stack.currentWidget() is window.placeholder

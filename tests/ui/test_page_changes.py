@@ -78,9 +78,9 @@ def test_a_write_elsewhere_refreshes_the_page_on_screen(window, qtbot):
 
 
 def test_pages_that_do_not_show_a_register_ignore_its_changes(window):
-    reports = window.pages["reports"]
+    reports = window.page("reports")
     reports.stale = False
     reports.data_changed(frozenset({"parties"}))
     assert not reports.stale
-    window.pages["dashboard"].data_changed(frozenset({"parties"}))
-    assert window.pages["dashboard"].stale or window.pages["dashboard"].isVisible()
+    window.page("dashboard").data_changed(frozenset({"parties"}))
+    assert window.page("dashboard").stale or window.page("dashboard").isVisible()

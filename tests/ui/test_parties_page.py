@@ -215,6 +215,8 @@ def test_archive_and_restore(window, qtbot, monkeypatch):
 def test_clicking_a_dot_on_the_grid_selects_the_party(window, qtbot):
     page = _page(window)
     page.rebuild_chart()
+    qtbot.waitUntil(lambda: page.chart.canvas is not None and not page.chart.building,
+                    timeout=10000)  # built on a worker
     canvas = page.chart.canvas
     qtbot.waitUntil(lambda: canvas.width() > 100 and canvas.height() > 100)
     canvas.draw()

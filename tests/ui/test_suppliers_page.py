@@ -101,7 +101,7 @@ def test_review_editor_scores_live_and_sign_off_locks(window, qtbot):
         _save(dialog, qtbot)
 
     drive_dialog(page.review_action.trigger, review)
-    assert "Total 85.2" in summaries[0] and "band <b>A</b>" in summaries[0]
+    assert "Total 85.3" in summaries[0] and "band <b>A</b>" in summaries[0]  # 85.29…
     assert "92.5 %" in summaries[0] and "re-normalised" in summaries[0]
     rows = review_service.list_reviews(window.db, saved.id)
     assert [(r.ref, r.band, r.decision) for r in rows] == [("REV-0001", "A", "preferred")]

@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 
 from qmsdesk.models.db import Database
 from qmsdesk.models.objectives import QualityPolicy
+from qmsdesk.services.dates import range_problem
 from qmsdesk.services.errors import ValidationError
+from qmsdesk.services.validation import DESCRIPTION_LIMIT, NAME_LIMIT, check_text
 
 
 @dataclass(frozen=True)
@@ -51,17 +53,34 @@ def validate_policy(statement: str, commitments: list[str], approved_by: str,
     if not [c for c in commitments if c.strip()]:
         errors["commitments"] = ("List at least one commitment (e.g. to meet requirements "
                                  "and to improve continually); objectives are set against them.")
+    check_text(errors, "statement", statement, "The policy statement", DESCRIPTION_LIMIT)
+    for i, commitment in enumerate(commitments):
+        check_text(errors, "commitments", commitment, f"Commitment {i + 1}", 1_000)
     if not approved_by.strip():
         errors["approved_by"] = "Name who approved this revision (top management)."
+    check_text(errors, "approved_by", approved_by, "Approved by", NAME_LIMIT)
     if approved_on is None:
         errors["approved_on"] = "The approval date is required."
+    elif problem := range_problem(approved_on):
+        errors["approved_on"] = problem
     elif approved_on > today:
         errors["approved_on"] = "The approval date cannot be in the future."
     elif previous is not None and approved_on < previous.approved_on:
         errors["approved_on"] = (f"Revision {previous.revision} was approved on "
                                  f"{previous.approved_on.isoformat()}; a new revision cannot be "
                                  "approved before it.")
+    if previous is not None and not errors and _same_text(statement, commitments, previous):
+        # Revisions are permanent: an identical one would stand in the history for good.
+        errors["statement"] = (f"This is the text of revision {previous.revision} "
+                               "unchanged; change the statement or the commitments to issue a "
+                               "new revision (nothing was saved).")
     return errors
+
+
+def _same_text(statement: str, commitments: list[str], previous: PolicyRevision) -> bool:
+    """The text as it would be stored equals that of ``previous``."""
+    stored = tuple(c.strip() for c in commitments if c.strip())
+    return statement.strip() == previous.statement.strip() and stored == previous.commitments
 
 
 def revise_policy(db: Database, statement: str, commitments: list[str], approved_by: str,

@@ -66,10 +66,10 @@ class PartyDialog(RecordDialog):
         self.resize(860, 640)
         self._build_details(owners)
         self.requirements, self.requirement_view = self._child_tab(
-            self.tr("Needs && expectations"), "requirements", REQUIREMENT_COLUMNS,
+            self.tr("Needs && ex&pectations"), "requirements", REQUIREMENT_COLUMNS,
             record.requirements, RequirementRecord, self.tr("Add need or expectation"))
         self.engagements, self.engagement_view = self._child_tab(
-            self.tr("Engagement log"), "engagements", ENGAGEMENT_COLUMNS, record.engagements,
+            self.tr("Engagement &log"), "engagements", ENGAGEMENT_COLUMNS, record.engagements,
             lambda: EngagementRecord(on_date=self._today), self.tr("Log engagement"))
         if actions is not None:  # the actions raised from this party (page-supplied)
             self.add_actions_tab(actions, self.tr("&Actions"))
@@ -182,6 +182,13 @@ class PartyDialog(RecordDialog):
         error.hide()
         layout.addWidget(error)
         self._error_labels[key] = error
+
+        def refresh_error() -> None:  # a row edited since Save loses its message
+            rows = model.errors()
+            error.setText("\n".join(rows.values()))
+            error.setVisible(bool(rows))
+
+        model.dataChanged.connect(lambda *_: refresh_error())
         buttons = QHBoxLayout()
         add = QPushButton(add_label)
         remove = QPushButton(self.tr("Remove selected"))

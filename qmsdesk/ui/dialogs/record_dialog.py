@@ -8,11 +8,18 @@ from typing import Any, TypeVar
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
+    QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -21,6 +28,39 @@ from PySide6.QtWidgets import (
 ERROR_STYLE = "color: #b00020;"
 
 W = TypeVar("W", bound=QWidget)
+SAVED_MS = 5000
+# Switch tabs from anywhere in the editor, a child table included (a table view takes
+# Ctrl+Tab for itself).
+TAB_KEYS = (("Ctrl+Tab", 1), ("Ctrl+PgDown", 1), ("Ctrl+Shift+Tab", -1), ("Ctrl+Backtab", -1),
+            ("Ctrl+PgUp", -1))
+
+
+def focus_target(widget: QWidget) -> QWidget:
+    """The widget that should take the focus for a field: itself, or for a row of several
+    widgets, the first one that takes keyboard focus."""
+    if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+        return widget
+    for child in widget.findChildren(QWidget):
+        if child.focusPolicy() & Qt.FocusPolicy.TabFocus and child.isEnabledTo(widget):
+            return child
+    return widget
+
+
+def on_edit(widget: QWidget, callback: Callable[[], object]) -> None:
+    """Call ``callback`` when the person changes ``widget`` (or a widget inside it)."""
+    for part in (widget, *widget.findChildren(QWidget)):
+        if isinstance(part, QLineEdit):
+            part.textEdited.connect(callback)
+        elif isinstance(part, QPlainTextEdit):
+            part.textChanged.connect(callback)
+        elif isinstance(part, QComboBox):
+            part.activated.connect(callback)
+        elif isinstance(part, QDateTimeEdit):
+            part.dateChanged.connect(callback)
+        elif isinstance(part, QAbstractSpinBox):
+            getattr(part, "valueChanged", part.editingFinished).connect(callback)
+        elif isinstance(part, QAbstractButton) and part.isCheckable():
+            part.toggled.connect(callback)
 
 
 class RecordDialog(QDialog):
@@ -60,6 +100,19 @@ class RecordDialog(QDialog):
         layout.addWidget(self.buttons)
         save_shortcut = QShortcut(QKeySequence("Ctrl+S"), self)
         save_shortcut.activated.connect(self.accept)
+        for keys, step in TAB_KEYS:
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(lambda step=step: self.step_tab(step))
+
+    def step_tab(self, step: int) -> None:
+        """The next (1) or previous (-1) tab, wrapping round, skipping disabled ones."""
+        count = self.tabs.count()
+        index = self.tabs.currentIndex()
+        for _ in range(count):
+            index = (index + step) % count
+            if self.tabs.isTabEnabled(index):
+                self.tabs.setCurrentIndex(index)
+                return
 
     # --- building -----------------------------------------------------------------------
     def new_form_tab(self, title: str) -> QFormLayout:
@@ -82,10 +135,24 @@ class RecordDialog(QDialog):
         error.setWordWrap(True)
         error.hide()
         column.addWidget(error)
-        form.addRow(label, box)
+        # The caption's Alt+letter goes to the field itself: a label made by addRow(text, box)
+        # has the box, which takes no focus, as its buddy.
+        caption = QLabel(label)
+        target = focus_target(widget)
+        caption.setBuddy(target)
+        box.setFocusProxy(target)
+        form.addRow(caption, box)
         self.watch_tab(key, self.tabs.count() - 1)
         self._error_labels[key] = error
+        on_edit(widget, lambda: self.clear_error(key))
         return widget
+
+    def clear_error(self, key: str) -> None:
+        """The field was edited: its message no longer describes what it holds."""
+        label = self._error_labels.get(key)
+        if label is not None and not label.isHidden():
+            label.clear()
+            label.hide()
 
     def add_actions_tab(self, panel: QWidget, title: str) -> None:
         """The page-supplied list of the record's actions, as the last tab."""
@@ -136,8 +203,11 @@ class RecordDialog(QDialog):
     def row_errors(errors: dict[str, str], key: str) -> tuple[dict[int, str], dict[str, str]]:
         """Split ``key[i].field`` messages off by row number; the rest are returned apart."""
         prefix = key + "["
-        rows = {int(k[len(prefix):k.index("]")]): v for k, v in errors.items()
-                if k.startswith(prefix)}
+        rows: dict[int, str] = {}
+        for k, v in errors.items():
+            if k.startswith(prefix):  # a row may have several: its date and its value
+                row = int(k[len(prefix):k.index("]")])
+                rows[row] = f"{rows[row]}\n{v}" if row in rows else v
         rest = {k: v for k, v in errors.items() if not k.startswith(prefix)}
         return rows, rest
 
@@ -155,6 +225,7 @@ class RecordDialog(QDialog):
         return self._initial is not None and self.value() != self._initial
 
     def accept(self) -> None:
+        from qmsdesk.errors import UserFacingError
         from qmsdesk.services.errors import ConflictError, NotFoundError, ValidationError
 
         try:
@@ -168,7 +239,27 @@ class RecordDialog(QDialog):
         except NotFoundError as exc:
             QMessageBox.warning(self, self.tr("Record gone"), str(exc))
             return
+        except UserFacingError as exc:  # the server stopped, a login without rights, busy
+            QMessageBox.warning(self, self.tr("Not saved"), str(exc))
+            return
+        self._announce_saved()
         super().accept()
+
+    def _announce_saved(self) -> None:
+        """"Saved ACT-0007" in the main window's status bar, whichever page or editor opened
+        this one (every editor says so, not only those a register page opens itself)."""
+        ref = getattr(self.saved, "ref", "") or ""
+        text = self.tr("Saved %s") % ref if ref else self.tr("Saved")
+        widget: QWidget | None = self.parentWidget()
+        while widget is not None and not isinstance(widget, QMainWindow):
+            widget = widget.parentWidget()
+        if widget is None:
+            from PySide6.QtWidgets import QApplication
+
+            widget = next((w for w in QApplication.topLevelWidgets()
+                           if isinstance(w, QMainWindow) and w.isVisible()), None)
+        if isinstance(widget, QMainWindow):
+            widget.statusBar().showMessage(text, SAVED_MS)
 
     def _conflict(self, message: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Changed elsewhere"),

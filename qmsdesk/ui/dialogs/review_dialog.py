@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import date
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk.services.labels import label
+from qmsdesk.services.numbers import format_count, format_number
 from qmsdesk.services.suppliers import rules
 from qmsdesk.services.suppliers.records import CriterionScore, ReviewRecord
 from qmsdesk.services.suppliers.reviews import summarise
@@ -41,11 +43,11 @@ KPI_FIELDS = (("deliveries_total", "Deliveries"), ("deliveries_on_time", "… on
 
 
 def _percent(value: float | None) -> str:
-    return rules.NO_DATA if value is None else f"{value:.1f} %"
+    return rules.NO_DATA if value is None else format_number(value, "%", decimals=1)
 
 
 def _ppm(value: float | None) -> str:
-    return rules.NO_DATA if value is None else f"{value:,.0f} ppm"
+    return rules.NO_DATA if value is None else format_count(value, "ppm")
 
 
 class ReviewDialog(RecordDialog):
@@ -106,6 +108,7 @@ class ReviewDialog(RecordDialog):
         self.score_error.hide()
         layout.addWidget(self.score_error)
         self._error_labels["scores"] = self.score_error
+        self.scores.dataChanged.connect(lambda *_: self._refresh_score_error())
         kpis = QGridLayout()
         self.kpi: dict[str, CountBox] = {}
         for i, (key, text) in enumerate(KPI_FIELDS):
@@ -219,9 +222,34 @@ class ReviewDialog(RecordDialog):
             self.score_error.show()
         super().show_child_errors(rest)
 
+    def _refresh_score_error(self) -> None:
+        """A score edited since Save: its row's message goes, the others stay."""
+        rows = self.scores.errors()
+        if self.score_error.isHidden() or self.score_error.text() == "\n".join(rows.values()):
+            return
+        self.score_error.setText("\n".join(rows.values()))
+        self.score_error.setVisible(bool(rows))
+
     # --- the live scorecard ---------------------------------------------------------------------
+    def input_problems(self) -> list[str]:
+        """What the rules refuse in the scores and counts typed so far (the same messages
+        Save shows): while there is any, the scorecard has no result to show."""
+        record = self.value()
+        found = rules.validate_review(record, self._today, False)
+        return [message for key, message in found.items()
+                if key.startswith("scores[") or key in self.kpi]
+
     def update_summary(self) -> None:
         record = self.value()
+        problems = self.input_problems()
+        if problems:  # a total from clamped or skipped values would be a wrong result
+            text = self.tr("No result until these are corrected:")
+            self.summary.setText(f"<b>⚠ {escape(text)}</b><br>"
+                                 + "<br>".join(escape(p) for p in problems))
+            self.recommendation.setText(self.tr("— (correct the scores and counts first)"))
+            self.chart.show_message(self.tr("Correct the scores and counts to see the "
+                                            "scorecard."))
+            return
         valid = [s for s in record.scores
                  if s.score is None or isinstance(s.score, int | float)]
         try:

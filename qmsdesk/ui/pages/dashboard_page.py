@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSplitter, QWidget
 
 from qmsdesk.services import dashboard as service
 from qmsdesk.services.labels import plural
-from qmsdesk.ui.chart_view import ChartView
+from qmsdesk.ui.chart_view import ChartView, build_figures_later
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.pages.base_page import RegisterPage
 from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from qmsdesk.services.due import DueItem
+    from qmsdesk.services.workspace import Database
     from qmsdesk.ui.main_window import MainWindow
 
 OVERDUE = QColor(176, 0, 32)
@@ -42,6 +45,20 @@ DUE_COLUMNS: list[Column[DueItem]] = [
 ]
 
 
+def load(db: Database, today: date) -> tuple[list[DueItem], service.Overview]:
+    """What the page shows, read on a worker."""
+    return service.due_items(db, today), service.overview(db, today)
+
+
+def build_charts(view: service.Overview, titles: tuple[str, str]) -> tuple[Any, Any, Any]:
+    """The three figures, built on a worker."""
+    from qmsdesk.reports.charts_dashboard import band_bars, health_bars, opened_closed
+
+    return (health_bars(view.objectives_by_health, titles[0]),
+            band_bars(view.suppliers_by_band, titles[1]),
+            opened_closed(list(view.flow_months), list(view.opened), list(view.closed)))
+
+
 class DashboardPage(RegisterPage):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window, self.tr("Dashboard"), self.tr(
@@ -49,9 +66,10 @@ class DashboardPage(RegisterPage):
             "line to open it"))
         self.figures = QHBoxLayout()
         self.figure_labels: dict[str, QLabel] = {}
-        for key in ("overdue", "soon", "actions", "objectives", "suppliers"):
+        for key in ("overdue", "soon", "actions", "objectives", "suppliers", "risks"):
             box = QLabel()
             box.setTextFormat(Qt.TextFormat.RichText)
+            box.setWordWrap(True)  # six figures share a 1024-pixel window
             box.setStyleSheet("QLabel { background: #f5f6f8; border: 1px solid #d9dce1; "
                               "border-radius: 4px; padding: 6px 10px; }")
             self.figure_labels[key] = box
@@ -78,16 +96,38 @@ class DashboardPage(RegisterPage):
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([760, 420])
         self.layout_.addWidget(splitter, 1)
-        self._charts_timer = QTimer(self, singleShot=True, interval=0)
-        self._charts_timer.timeout.connect(self.rebuild_charts)
+        self.overview: service.Overview | None = None
+        self.loading = False  # a read is on its way from a worker
+        self._wanted = 0
         # filled by activated() when the page is first shown: opening a database loads
         # only the page in view, not every register
 
     def refresh(self, select_id: int | None = None) -> None:
+        """Read on a worker; the rows, figures and then the charts arrive in one step each."""
+        from qmsdesk.ui.tasks import READS, call, start_task
+
         self.stale = False
-        items = service.due_items(self.db, self.today)
+        self.loading = True
+        self._wanted += 1
+        wanted, db, today = self._wanted, self.db, self.today
+
+        def failed(exc: BaseException) -> None:
+            if wanted == self._wanted and self.window_.db is db:
+                self.loading = False
+                self.window_.statusBar().showMessage(
+                    self.tr("The dashboard could not be read: %s") % exc, 15000)
+
+        start_task(lambda: call(lambda: load(db, today)),
+                   lambda result: self._loaded(wanted, db, *result), failed, owner=self,
+                   group=READS)
+
+    def _loaded(self, wanted: int, db: Database, items: list[DueItem],
+                overview: service.Overview) -> None:
+        if wanted != self._wanted or self.window_.db is not db:
+            return  # a newer read is on its way, or another database is open
+        self.loading = False
+        self.overview = overview
         self.table.set_rows(items)
-        self.overview = service.overview(self.db, self.today)
         overdue = sum(1 for i in items if i.overdue)
         actions = self.overview.actions_by_status
         attention = self.overview.objectives_needing_attention
@@ -100,7 +140,11 @@ class DashboardPage(RegisterPage):
                      attention > 0)
         self._figure("suppliers", str(weak), self.tr("suppliers in band %1").replace(
             "%1", self.tr(" or ").join(self.overview.weak_bands)), weak > 0)
-        self._charts_timer.start()
+        risks = self.overview.high_risks_without_action
+        self._figure("risks", str(risks), self.tr("high risks without an open action"),
+                     risks > 0)
+        if self.isVisible():  # a hidden dashboard reads again, charts too, when shown
+            self.rebuild_charts()
 
     def _figure(self, key: str, number: str, text: str, alert: bool = False) -> None:
         colour = "#b00020" if alert else "#1f2933"
@@ -109,15 +153,19 @@ class DashboardPage(RegisterPage):
             f"<br>{text}")
 
     def rebuild_charts(self) -> None:
-        from qmsdesk.reports.charts_dashboard import band_bars, health_bars, opened_closed
-
+        """Build the charts on a worker (matplotlib loads there); show them together."""
         view = self.overview
-        self.health_chart.set_figure(health_bars(view.objectives_by_health,
-                                                 self.tr("Objectives by health")))
-        self.band_chart.set_figure(band_bars(view.suppliers_by_band,
-                                             self.tr("Suppliers by band (latest approved review)")))
-        self.flow_chart.set_figure(opened_closed(list(view.flow_months), list(view.opened),
-                                                 list(view.closed)))
+        if view is None:
+            return
+        titles = (self.tr("Objectives by health"),
+                  self.tr("Suppliers by band (latest approved review)"))
+
+        def show(figures: tuple[Any, Any, Any]) -> None:
+            for chart, figure in zip((self.health_chart, self.band_chart, self.flow_chart),
+                                     figures, strict=True):
+                chart.set_figure(figure)
+
+        build_figures_later(self.health_chart, lambda: build_charts(view, titles), show)
 
     def activated(self) -> None:
         self.refresh()

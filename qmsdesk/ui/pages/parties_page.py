@@ -64,6 +64,14 @@ def _satisfaction_tip(row: PartyRow) -> str:
     return f"Latest satisfaction from the engagement log: {row.latest_satisfaction}/5{previous}"
 
 
+def _grid(rows: list[PartyRow]) -> Any:
+    """The power/interest grid of these parties (on a worker)."""
+    from qmsdesk.reports.charts import GridPoint, power_interest_grid
+
+    return power_interest_grid([GridPoint(r.ref, r.name, r.influence, r.interest)
+                                for r in rows])
+
+
 def overdue_reviews(rows: list[PartyRow]) -> str:
     overdue = sum(1 for row in rows if row.overdue)
     return f"{plural(overdue, 'review')} overdue" if overdue else ""
@@ -116,10 +124,11 @@ class PartiesPage(RegisterPage):
         self.body, self.empty, self.count_label = (self.register.body, self.register.empty,
                                                    self.register.count_label)
         self._chart_points: list[Any] = []
-        self._highlight: Any = None
+        self._chart_dirty = True  # the grid no longer shows the rows; drawn when visible
         self._build_actions()
         self._build_filters()
         self._build_body()
+        # Filter keystrokes within this time make one rebuild.
         self._chart_timer = QTimer(self, singleShot=True, interval=250)
         self._chart_timer.timeout.connect(self.rebuild_chart)
         self.refresh()
@@ -232,7 +241,7 @@ class PartiesPage(RegisterPage):
         rows = service.list_parties(self.db, self.today, self.show_archived.isChecked())
         self.register.set_rows(rows, select_id)
         self._update_actions()
-        self._chart_timer.start()
+        self._chart_changed()
 
     def _filters_changed(self) -> None:
         category, quadrant = self.category.currentData(), self.quadrant.currentData()
@@ -241,7 +250,7 @@ class PartiesPage(RegisterPage):
         self.register.set_predicate("quadrant", None if quadrant == ALL else
                                     attribute_is("quadrant", quadrant))
         self.register.set_search_text(self.search.text())
-        self._chart_timer.start()
+        self._chart_changed()
 
     def visible_rows(self) -> list[PartyRow]:
         return self.register.visible_rows()
@@ -268,21 +277,36 @@ class PartiesPage(RegisterPage):
         self.search.selectAll()
 
     # --- chart ----------------------------------------------------------------------------
-    def rebuild_chart(self) -> None:
-        from qmsdesk.reports.charts import GridPoint, power_interest_grid
+    def activated(self) -> None:
+        super().activated()
+        if self._chart_dirty:
+            self._chart_timer.start(0)
 
+    def _chart_changed(self, delay_ms: int = 250) -> None:
+        """The rows behind the grid changed: rebuild it soon if the page is on screen,
+        else when it is next shown (a hidden page never draws)."""
+        self._chart_dirty = True
+        if self.isVisible():
+            self._chart_timer.start(delay_ms)
+
+    def rebuild_chart(self) -> None:
+        """Build the grid of the active parties shown on a worker; it replaces the old one
+        when it arrives (the table stays usable meanwhile)."""
+        if not self.isVisible():
+            self._chart_dirty = True
+            return
+        self._chart_dirty = False
         rows = [r for r in self.visible_rows() if r.status == "active"]
         if not rows:
             self.chart.show_message(self.tr("The grid shows active parties once there are "
                                             "some to show."))
             self._chart_points = []
             return
-        self._chart_points = rows
-        figure = power_interest_grid(
-            [GridPoint(r.ref, r.name, r.influence, r.interest) for r in rows])
-        self._highlight = None
-        self.chart.set_figure(figure)
-        self._selection_changed()
+        def arrived() -> None:
+            self._chart_points = rows
+            self._selection_changed()
+
+        self.chart.build_later(lambda: _grid(rows), arrived)
 
     def _chart_picked(self, event: Any) -> None:
         if not len(getattr(event, "ind", [])) or not self._chart_points:
@@ -298,22 +322,33 @@ class PartiesPage(RegisterPage):
         self.restore_action.setEnabled(row is not None and row.status == "archived")
 
     def _selection_changed(self, *_: Any) -> None:
+        """Ring the selected party on the grid and name it: an overlay, not a redraw."""
         self._update_actions()
         figure = self.chart.figure
         scatter = getattr(figure, "qms_scatter", None) if figure is not None else None
         if scatter is None:
             return
-        if self._highlight is not None:
-            self._highlight.remove()
-            self._highlight = None
         selected = self.selected_id()
         position = next((i for i, r in enumerate(self._chart_points) if r.id == selected), -1)
+        overlay = []
         if position >= 0:
+            from qmsdesk.reports.charts import FONT_FAMILY  # loaded with the figure
+
+            row = self._chart_points[position]
             x, y = scatter.get_offsets()[position]
-            self._highlight = scatter.axes.scatter(
-                [x], [y], s=260, facecolors="none", edgecolors="#111111", linewidths=2,
-                zorder=5)
-        self.chart.redraw()
+            ax = scatter.axes
+            overlay.append(ax.scatter([x], [y], s=260, facecolors="none",
+                                      edgecolors="#111111", linewidths=2, zorder=7))
+            # Above the ring, leaning into the grid at its edges so it stays inside.
+            align = "left" if x < 2 else "right" if x > 4 else "center"
+            name = row.name if len(row.name) <= 32 else row.name[:31].rstrip() + "…"
+            overlay.append(ax.annotate(
+                f"{row.ref} {name}", (x, y), xytext=(0, 13), textcoords="offset points",
+                ha=align, fontsize=8,
+                fontfamily=FONT_FAMILY, parse_math=False, zorder=8,
+                bbox={"boxstyle": "round,pad=0.2", "facecolor": "white",
+                      "edgecolor": "#111111", "linewidth": 0.6}))
+        self.chart.set_overlay(overlay)
 
     # --- actions --------------------------------------------------------------------------
     def _owners(self) -> list[str]:

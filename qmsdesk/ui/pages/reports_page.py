@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -220,4 +220,6 @@ class ReportsPage(RegisterPage):
         entry: LoggedReport | None = self.log.selected_row()
         if entry is not None:
             folder = Path(entry.path).parent
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+            from qmsdesk.ui import report_runner
+
+            report_runner.open_file(str(folder), self)  # says where, if nothing opens it

@@ -1,0 +1,91 @@
+"""Opening a database builds and reads only the page in view; hidden pages never draw;
+the dashboard reads on a worker; a selection on the grid moves without a redraw."""
+
+from __future__ import annotations
+
+import threading
+
+from qmsdesk import registers
+from qmsdesk.services.parties import service as parties
+from qmsdesk.ui.pages import dashboard_page
+
+
+def _chart_ready(page) -> bool:
+    return page.chart.canvas is not None and not page.chart.building
+
+
+def test_opening_a_database_builds_only_the_first_page(window):
+    assert set(window.pages) == {"dashboard"}
+    assert window.nav.count() == len(registers.with_pages())  # every entry is listed
+    assert window.stack.currentWidget() is window.pages["dashboard"]
+
+
+def test_visiting_a_page_builds_it_once(window, qtbot):
+    row = [r.key for r in registers.with_pages()].index("parties")
+    window.nav.setCurrentRow(row)  # as a click in the navigation does
+    page = window.pages["parties"]
+    assert set(window.pages) == {"dashboard", "parties"}
+    assert window.stack.currentWidget() is page and page.proxy.rowCount() == 4
+    window.show_page("dashboard")
+    assert window.show_page("parties") is page
+
+
+def test_a_hidden_page_never_draws_its_chart(window, qtbot):
+    page = window.page("parties")  # built, not shown
+    assert not page.isVisible()
+    page.refresh()
+    qtbot.wait(400)  # longer than the grid's debounce
+    assert page.chart.canvas is None and not page.chart.building
+    window.show_page("parties")
+    qtbot.waitUntil(lambda: _chart_ready(page), timeout=10000)
+    canvas = page.chart.canvas
+    window.show_page("dashboard")
+    record = parties.new_party(window.today)
+    record.name, record.category, record.owner = "Harbour Authority", "regulator", "Anna"
+    parties.save_party(window.db, record, window.today)
+    page.refresh()  # even asked to, a hidden page only marks its grid for later
+    qtbot.wait(400)
+    assert page.chart.canvas is canvas and not page.chart.building
+    window.show_page("parties")
+    qtbot.waitUntil(lambda: page.chart.canvas is not canvas and _chart_ready(page),
+                    timeout=10000)
+    assert len(page.chart.figure.qms_scatter.get_offsets()) == 5
+
+
+def test_selection_is_an_overlay_not_a_redraw(window, qtbot):
+    page = window.show_page("parties")
+    qtbot.waitUntil(lambda: _chart_ready(page), timeout=10000)
+    qtbot.waitUntil(lambda: page.chart.full_draws > 0, timeout=5000)  # painted once
+    draws = page.chart.full_draws
+    page.select_party(3)
+    ring, name = page.chart.overlay
+    target = next(i for i, r in enumerate(page._chart_points) if r.id == 3)
+    assert tuple(ring.get_offsets()[0]) == tuple(page.chart.figure.qms_scatter
+                                                 .get_offsets()[target])
+    assert name.get_text() == "IP-0003 株式会社サンプル精工"
+    page.select_party(1)
+    assert page.chart.overlay[1].get_text().startswith("IP-0001 ")
+    assert ring.axes is None  # the old ring is gone from the figure
+    qtbot.wait(100)
+    assert page.chart.full_draws == draws
+
+
+def test_the_dashboard_reads_on_a_worker_and_applies_in_one_step(window, qtbot, monkeypatch):
+    page = window.pages["dashboard"]
+    threads: list[threading.Thread] = []
+    real = dashboard_page.load
+
+    def load(db, today):
+        threads.append(threading.current_thread())
+        return real(db, today)
+
+    monkeypatch.setattr(dashboard_page, "load", load)
+    applied: list[int] = []
+    monkeypatch.setattr(page.table, "set_rows",
+                        lambda rows, *_: applied.append(len(rows)))
+    page.refresh()
+    page.refresh()  # the first read is superseded: only the newest is applied
+    assert page.loading and applied == []
+    qtbot.waitUntil(lambda: not page.loading, timeout=10000)
+    assert threads and all(t is not threading.main_thread() for t in threads)
+    assert len(applied) == 1
