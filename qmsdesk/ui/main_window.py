@@ -161,6 +161,8 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(self.style().standardIcon(pixmap), self.tr(register.label))
             item.setData(Qt.ItemDataRole.UserRole, register.key)
             self.nav.addItem(item)
+        # As wide as its longest label ("Risks & opportunities"), never less than 160 px.
+        self.nav.setFixedWidth(max(160, self.nav.sizeHintForColumn(0) + 16))
         self.nav.blockSignals(False)
         self.nav.setCurrentRow(-1)
         self.nav.setCurrentRow(0)

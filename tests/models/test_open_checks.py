@@ -47,12 +47,20 @@ def test_damage_in_the_middle_of_a_table_is_left_to_the_full_check(
 
 def test_a_damaged_last_page_is_seen_by_the_cheap_check(tmp_path: Path,
                                                         demo_file: Path) -> None:
+    import sqlite3
+    from contextlib import closing
+
     path = tmp_path / "tail.db"
     shutil.copyfile(demo_file, path)
+    with closing(sqlite3.connect(path)) as conn:
+        # the rightmost leaf of the party table holds its newest rows, which the cheap
+        # check reads (dbstat paths sort as the b-tree does)
+        (page,) = conn.execute("SELECT pageno FROM dbstat WHERE name = 'party' AND "
+                               "pagetype = 'leaf' ORDER BY path DESC LIMIT 1").fetchone()
     data = bytearray(path.read_bytes())
     page_size = int.from_bytes(data[16:18], "big")
-    # the last page holds the newest rows of the party table: overwrite its cells
-    data[-page_size + 8:] = b"\xff" * (page_size - 8)
+    start = (page - 1) * page_size
+    data[start + 8:start + page_size] = b"\xff" * (page_size - 8)  # its cells, not its header
     path.write_bytes(data)
     with pytest.raises(DatabaseRefused, match="damaged"):
         open_database(path, full_check=False)

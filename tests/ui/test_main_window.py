@@ -79,6 +79,8 @@ def test_every_page_is_listed_in_order(window):
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert labels == ["Dashboard", "Interested parties", "Context", "Risks & opportunities",
                       "Objectives", "Suppliers", "Actions", "Reports"]
+    window.nav.doItemsLayout()
+    assert window.nav.horizontalScrollBar().maximum() == 0  # every label fits, none cut
 
 
 def test_menu_shortcuts_are_attached_once_a_database_is_open(window):
