@@ -25,6 +25,13 @@ from qmsdesk.services.context import rules
 from qmsdesk.services.context.records import ContextIssueRecord, ContextIssueRow
 from qmsdesk.services.dates import is_overdue
 from qmsdesk.services.labels import label
+from qmsdesk.services.review_inputs.context import (
+    ADDED,
+    ARCHIVED,
+    CHANGED,
+    RESTORED,
+    ContextChanges,
+)
 
 OVERDUE = "Overdue"
 SWOT_HEADINGS = {"strength": "Strengths (internal)", "weakness": "Weaknesses (internal)",
@@ -88,4 +95,23 @@ def context_section(number: int, rows: Sequence[ContextIssueRow],
               records[row.id].effect if row.id in records else "", row.parties, row.owner,
               due_cell(row.next_review, today)] for row in group],
             [1.25, 2.2, 1.55, 2.7, 1.1, 1.2, 1.35])]))
+    return story
+
+
+def context_changes_section(data: ContextChanges) -> list[Flowable]:
+    """9.3.2 b, external and internal issues: what changed in the period and the issues
+    as they stand now (management-review pack)."""
+    st = styles()
+    counts = ", ".join(f"{n} {label(swot).lower()}{'s' if n != 1 else ''}"
+                       for swot, n in data.by_swot.items())
+    story: list[Flowable] = [para(
+        f"External and internal issues (4.1) now: {counts}. Changes recorded in the "
+        f"period: {data.count(ADDED)} added, {data.count(CHANGED)} changed, "
+        f"{data.count(ARCHIVED)} archived, {data.count(RESTORED)} restored.", st.body)]
+    if data.changes:
+        story.append(data_table(
+            ["Date", "Ref", "Issue", "Change"],
+            [[change.on.isoformat(), change.ref, change.title,
+              label(change.change) + (f": {change.fields}" if change.fields else "")]
+             for change in data.changes], [1.2, 1.1, 4.2, 2.6]))
     return story

@@ -18,6 +18,7 @@ from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
 from qmsdesk.models.db import Database
 from qmsdesk.reports.charts import GridPoint, power_interest_grid
 from qmsdesk.reports.charts_dashboard import band_bars, count_bars, health_bars, satisfaction_trend
+from qmsdesk.reports.context_section import context_changes_section
 from qmsdesk.reports.document import (
     FRAME_WIDTH,
     Cell,
@@ -52,6 +53,7 @@ from qmsdesk.services.review_inputs import (
     SatisfactionTrend,
     review_inputs,
 )
+from qmsdesk.services.review_inputs.context import ContextChanges
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -160,11 +162,13 @@ def _overdue_cell(text: str, overdue: bool) -> Cell:
 
 
 # --- 2 ---------------------------------------------------------------------------------------
-def _parties(data: PartyChanges, overdue: Sequence[DueReview]) -> list[Flowable]:
+def _parties(data: PartyChanges, overdue: Sequence[DueReview],
+             context: ContextChanges) -> list[Flowable]:
     st = styles()
-    story = _section(1, "Changes recorded in the audit trail during the period, and where the "
-                        "interested parties stand now.")
-    story.append(para(data.issues_note, st.body))
+    story = _section(1, "Changes recorded in the audit trail during the period in the "
+                        "external and internal issues and in the interested parties, and "
+                        "where they stand now.")
+    story += context_changes_section(context)
     story.append(facts_table([
         ("Parties added", str(len(data.added))),
         ("Archived or restored", str(len(data.archived_or_restored))),
@@ -433,7 +437,7 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
                              para("Contents", st.h3), table_of_contents(), PageBreak()]
     builders: Sequence[Callable[[], list[Flowable]]] = (
         lambda: _previous_reviews(inputs.previous_reviews),
-        lambda: _parties(inputs.parties, inputs.party_reviews_overdue),
+        lambda: _parties(inputs.parties, inputs.party_reviews_overdue, inputs.context),
         lambda: _satisfaction(inputs.satisfaction),
         lambda: _objectives(inputs.objectives),
         lambda: _providers(inputs.providers, inputs.supplier_reviews_overdue),

@@ -71,7 +71,7 @@ def test_an_empty_database_gives_empty_sections_with_every_count(db, today):
     assert inputs.parties.added == inputs.parties.requirement_changes == ()
     assert list(inputs.parties.by_category) == list(parties.rules.CATEGORIES)
     assert list(inputs.parties.by_quadrant) == list(parties.rules.QUADRANTS)
-    assert "4.1" in inputs.parties.issues_note and "not kept" in inputs.parties.issues_note
+    assert inputs.context.changes == () and set(inputs.context.by_swot.values()) == {0}
     assert inputs.satisfaction.overall == ri.SatisfactionTrend(None, 0, None, 0)
     assert inputs.satisfaction.overall.word == "no comparison"
     assert [m.month for m in inputs.satisfaction.monthly] == [

@@ -17,7 +17,7 @@ providers, risks, opportunities); this one gathers them and names what the pack 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -41,6 +41,7 @@ from qmsdesk.services.review_inputs.actions import (
     logged_actions,
     previous_reviews,
 )
+from qmsdesk.services.review_inputs.context import ContextChanges, context_changes
 from qmsdesk.services.review_inputs.feedback import (
     EngagementItem,
     MonthlySatisfaction,
@@ -83,7 +84,7 @@ from qmsdesk.services.suppliers import rules as supplier_rules
 from qmsdesk.services.suppliers.reviews import load_bands
 
 __all__ = [
-    "ActionEffectiveness", "AwaitingCheck", "CertificateAlert", "DueReview",
+    "ActionEffectiveness", "AwaitingCheck", "CertificateAlert", "ContextChanges", "DueReview",
     "EffectivenessCheck", "EngagementItem", "EvaluationAwaited", "MonthlySatisfaction",
     "ObjectiveResult",
     "ObjectivesMet", "Opportunity", "PartyChanges", "PartyEvent", "PartyFieldChange",
@@ -91,7 +92,7 @@ __all__ = [
     "ProviderPerformance", "ProviderReview", "ProviderStanding", "ProviderStatusChange",
     "RequirementChange", "ReviewAction", "ReviewInputs", "RiskEffectiveness", "RiskEvaluation",
     "Satisfaction", "SatisfactionTrend", "UnaddressedRisk",
-    "review_inputs", "validate_period",
+    "context_changes", "review_inputs", "validate_period",
 ]
 
 
@@ -121,6 +122,8 @@ class ReviewInputs:
     # moved its date on, so it is not listed.
     party_reviews_overdue: tuple[DueReview, ...] = ()
     supplier_reviews_overdue: tuple[DueReview, ...] = ()
+    # 9.3.2 b: changes in the external and internal issues (the context register)
+    context: ContextChanges = field(default_factory=lambda: ContextChanges((), {}))
 
 
 def _overdue_reviews(session: Session, model: type[Party] | type[Supplier],
@@ -160,6 +163,7 @@ def review_inputs(db: Database, period_from: date, period_to: date,
                 open_actions[a.objective_id] = open_actions.get(a.objective_id, 0) + 1
         previous = previous_reviews(session, period_to, actions)
         parties = party_changes(session, period_from, period_to)
+        context = context_changes(session, period_from, period_to)
         feedback = satisfaction(session, period_from, period_to)
         objectives = objectives_met(session, period_from, period_to, open_actions)
         providers = provider_performance(session, period_from, period_to, bands)
@@ -174,4 +178,4 @@ def review_inputs(db: Database, period_from: date, period_to: date,
         period_from, period_to, previous, parties, feedback, objectives, providers, checks,
         risks,
         opportunities(period_to, actions, objectives, checks, providers, feedback, risks),
-        audit_status, party_due, supplier_due)
+        audit_status, party_due, supplier_due, context)

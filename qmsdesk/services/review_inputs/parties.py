@@ -20,8 +20,6 @@ from qmsdesk.models.parties import Party, PartyRequirement
 from qmsdesk.services.dates import utc_window
 from qmsdesk.services.parties import rules as party_rules
 
-ISSUES_NOTE = ("External and internal issues (ISO 9001 clause 4.1) are not kept in QMS Desk: "
-               "review their changes from the organisation's own record of its context.")
 ADDED, ARCHIVED, RESTORED = "added", "archived", "restored"
 CHANGED, REMOVED = "changed", "removed"
 # What makes a party relevant (4.2) and where it sits on the power/interest grid.
@@ -100,7 +98,6 @@ class PartyChanges:
     by_category: dict[str, int]
     by_quadrant: dict[str, int]
     grid: tuple[PartyPoint, ...]
-    issues_note: str = ISSUES_NOTE
 
 
 def _in_order(found: list[tuple[ChangeKey, T]]) -> tuple[T, ...]:
