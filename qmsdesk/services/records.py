@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
@@ -116,6 +116,26 @@ def sync_links(session: Session, existing: Sequence[Any], wanted: Iterable[Hasha
     for link in added:
         add(link)
     return bool(removed or added)
+
+
+class StatusRecord(Protocol):
+    """A register's record as its editor sees it, with an active/archived status."""
+
+    ref: str
+    version: int
+    status: str
+
+
+S = TypeVar("S", bound=StatusRecord)
+
+
+def with_status(record: S, version: int, status: str) -> S:
+    """``record`` (as just loaded) set to ``status`` (archive or restore), or ConflictError
+    when it changed since the user's copy (``version``) was read."""
+    if record.version != version:
+        raise ConflictError(f"{record.ref} was changed elsewhere. Reload; nothing was changed.")
+    record.status = status
+    return record
 
 
 def touch(parent: Any) -> None:

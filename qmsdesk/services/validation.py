@@ -56,6 +56,26 @@ def tidy_text(record: Any, trimmed: Iterable[str] = ()) -> None:
                     tidy_text(child)
 
 
+def check_reviewed_record(errors: dict[str, str], record: Any, today: date,
+                          max_interval_months: int) -> None:
+    """The rules of a record that is archived rather than deleted and reviewed on a
+    schedule: active or archived, an interval of 1 to ``max_interval_months`` months, a
+    last review not in the future, a next review date, not before the last review."""
+    if record.status not in ("active", "archived"):
+        errors["status"] = "Status is active or archived."
+    interval = record.review_interval_months
+    if not isinstance(interval, int) or isinstance(interval, bool) \
+            or not 1 <= interval <= max_interval_months:
+        errors["review_interval_months"] = (
+            f"Review interval must be 1 to {max_interval_months} months.")
+    if record.last_review is not None and record.last_review > today:
+        errors["last_review"] = "The last review cannot be in the future."
+    if record.next_review is None:
+        errors["next_review"] = "Next review date is required."
+    elif record.last_review is not None and record.next_review < record.last_review:
+        errors["next_review"] = "Next review cannot be before the last review."
+
+
 def check_dates(errors: dict[str, str], record: Any) -> None:
     """Every date of ``record`` and of its child rows (list fields) lies between
     dates.EARLIEST and dates.LATEST; a date outside replaces any other message for its

@@ -15,6 +15,7 @@ from qmsdesk.services.validation import (
     DESCRIPTION_LIMIT,
     NAME_LIMIT,
     check_dates,
+    check_reviewed_record,
     check_text,
     check_texts,
 )
@@ -48,18 +49,6 @@ def validate_issue(record: ContextIssueRecord, today: date) -> dict[str, str]:
         errors["pestle"] = f"Choose the PESTLE factor: {', '.join(PESTLE)}."
     elif record.origin == "internal" and record.pestle:
         errors["pestle"] = "PESTLE sorts external issues only: leave it empty."
-    if record.status not in STATUSES:
-        errors["status"] = "Status is active or archived."
-    interval = record.review_interval_months
-    if not isinstance(interval, int) or isinstance(interval, bool) \
-            or not 1 <= interval <= MAX_INTERVAL_MONTHS:
-        errors["review_interval_months"] = (
-            f"Review interval must be 1 to {MAX_INTERVAL_MONTHS} months.")
-    if record.last_review is not None and record.last_review > today:
-        errors["last_review"] = "The last review cannot be in the future."
-    if record.next_review is None:
-        errors["next_review"] = "Next review date is required."
-    elif record.last_review is not None and record.next_review < record.last_review:
-        errors["next_review"] = "Next review cannot be before the last review."
+    check_reviewed_record(errors, record, today, MAX_INTERVAL_MONTHS)
     check_dates(errors, record)
     return errors

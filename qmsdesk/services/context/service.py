@@ -24,8 +24,8 @@ from qmsdesk.services.batch import (
 from qmsdesk.services.context import rules
 from qmsdesk.services.context.records import ContextIssueRecord, ContextIssueRow
 from qmsdesk.services.dates import is_overdue
-from qmsdesk.services.errors import BatchValidationError, ConflictError, NotFoundError
-from qmsdesk.services.records import conflict_guard, sync_links, touch
+from qmsdesk.services.errors import BatchValidationError, NotFoundError
+from qmsdesk.services.records import conflict_guard, sync_links, touch, with_status
 from qmsdesk.services.validation import tidy_text
 
 _FIELDS = ("title", "origin", "swot", "pestle", "description", "effect", "owner",
@@ -147,8 +147,4 @@ def store_issue(session: Session, issue: ContextIssue, record: ContextIssueRecor
 def set_issue_status(db: Database, issue_id: int, version: int, status: str,
                      today: date) -> ContextIssueRecord:
     """Archive or restore an issue (never deleted: risks and the trail refer to it)."""
-    record = get_issue(db, issue_id)
-    if record.version != version:
-        raise ConflictError(f"{record.ref} was changed elsewhere. Reload; nothing was changed.")
-    record.status = status
-    return save_issue(db, record, today)
+    return save_issue(db, with_status(get_issue(db, issue_id), version, status), today)

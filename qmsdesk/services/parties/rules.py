@@ -13,6 +13,7 @@ from qmsdesk.services.validation import (
     NAME_LIMIT,
     NOTE_LIMIT,
     check_dates,
+    check_reviewed_record,
     check_text,
     check_texts,
 )
@@ -80,18 +81,7 @@ def validate_party(record: PartyRecord, today: date) -> dict[str, str]:
         errors["monitoring_frequency"] = "Choose a monitoring frequency from the list."
     if record.focus not in FOCUS:
         errors["focus"] = "Focus is short-term or long-term."
-    if record.status not in STATUSES:
-        errors["status"] = "Status is active or archived."
-    interval = record.review_interval_months
-    if not isinstance(interval, int) or not 1 <= interval <= MAX_INTERVAL_MONTHS:
-        errors["review_interval_months"] = (
-            f"Review interval must be 1 to {MAX_INTERVAL_MONTHS} months.")
-    if record.last_review is not None and record.last_review > today:
-        errors["last_review"] = "The last review cannot be in the future."
-    if record.next_review is None:
-        errors["next_review"] = "Next review date is required."
-    elif record.last_review is not None and record.next_review < record.last_review:
-        errors["next_review"] = "Next review cannot be before the last review."
+    check_reviewed_record(errors, record, today, MAX_INTERVAL_MONTHS)
     for i, req in enumerate(record.requirements):
         key = f"requirements[{i}]"
         if not req.description.strip():

@@ -16,7 +16,6 @@ from qmsdesk.services.batch import BATCH, add_error, check_new_refs, finish, new
 from qmsdesk.services.dates import is_overdue
 from qmsdesk.services.errors import (
     BatchValidationError,
-    ConflictError,
     NotFoundError,
     ValidationError,
 )
@@ -27,7 +26,7 @@ from qmsdesk.services.parties.records import (
     PartyRow,
     RequirementRecord,
 )
-from qmsdesk.services.records import conflict_guard, sync_children, touch
+from qmsdesk.services.records import conflict_guard, sync_children, touch, with_status
 from qmsdesk.services.validation import tidy_text
 
 _PARTY_FIELDS = ("name", "category", "internal", "description", "contact_person", "email",
@@ -205,11 +204,7 @@ def store_party(session: Session, party: Party, record: PartyRecord) -> None:
 def set_party_status(db: Database, party_id: int, version: int, status: str,
                      today: date) -> PartyRecord:
     """Archive or restore a party (records referenced by history are never deleted)."""
-    record = get_party(db, party_id)
-    if record.version != version:
-        raise ConflictError(f"{record.ref} was changed elsewhere. Reload; nothing was changed.")
-    record.status = status
-    return save_party(db, record, today)
+    return save_party(db, with_status(get_party(db, party_id), version, status), today)
 
 
 def archive_party(db: Database, party_id: int, version: int, today: date) -> PartyRecord:

@@ -24,8 +24,8 @@ from qmsdesk.services.batch import (
     store_all,
 )
 from qmsdesk.services.dates import is_overdue
-from qmsdesk.services.errors import BatchValidationError, ConflictError, NotFoundError
-from qmsdesk.services.records import conflict_guard, sync_links, touch
+from qmsdesk.services.errors import BatchValidationError, NotFoundError
+from qmsdesk.services.records import conflict_guard, sync_links, touch, with_status
 from qmsdesk.services.risks import rules
 from qmsdesk.services.risks.matrix import matrix_in
 from qmsdesk.services.risks.records import RiskRecord, RiskRow
@@ -201,8 +201,4 @@ def store_risk(session: Session, risk: Risk, record: RiskRecord) -> None:
 def set_risk_status(db: Database, risk_id: int, version: int, status: str,
                     today: date) -> RiskRecord:
     """Archive or restore (never deleted: actions, objectives and the trail refer to it)."""
-    record = get_risk(db, risk_id)
-    if record.version != version:
-        raise ConflictError(f"{record.ref} was changed elsewhere. Reload; nothing was changed.")
-    record.status = status
-    return save_risk(db, record, today)
+    return save_risk(db, with_status(get_risk(db, risk_id), version, status), today)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -149,6 +150,31 @@ class RegisterPage(QWidget):
         edit(record)
 
     # --- the parts every register page has ---------------------------------------------------
+    def change_status(self, row: Any, archive: bool, get: Callable[[int], Any],
+                      set_status: Callable[[int, int, str], Any], noun: str) -> None:
+        """Archive (or restore) the record of ``row`` once the user confirms: ``get`` loads
+        it (for its reference, title and version), ``set_status(id, version, status)``
+        writes; a refusal is one message; the page refreshes with the record selected."""
+        if row is None or (row.status == "archived") == archive:
+            return
+        try:
+            record = get(row.id)
+            if not self._confirm_status(archive, record.ref, record.title, noun):
+                return
+            set_status(row.id, record.version, "archived" if archive else "active")
+        except ServiceError as exc:
+            show_error(self, self.tr("Not changed"), str(exc))
+        self.refresh(select_id=row.id)
+
+    def _confirm_status(self, archive: bool, ref: str, title: str, noun: str) -> bool:
+        question = (self.tr("Archive %1 %2?\n\nIt leaves the register but keeps its history "
+                            "and links; you can restore it later.") if archive else
+                    self.tr("Restore %1 %2 to the active register?"))
+        answer = QMessageBox.question(
+            self, (self.tr("Archive %s") if archive else self.tr("Restore %s")) % noun,
+            question.replace("%1", ref).replace("%2", title))
+        return answer == QMessageBox.StandardButton.Yes
+
     def standard_actions(self, new_text: str, new: Callable[[], None],
                          open_: Callable[[], None]) -> tuple[QAction, QAction, QAction]:
         """New (Ctrl+N), Open (Enter in the page) and Find (Ctrl+F) for this page."""

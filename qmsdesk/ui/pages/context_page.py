@@ -12,16 +12,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QWidget,
 )
 
 from qmsdesk.services.context import rules, service
-from qmsdesk.services.errors import ServiceError
 from qmsdesk.services.labels import label, plural
 from qmsdesk.services.risks import choices
 from qmsdesk.ui.dialogs.context_dialog import ContextDialog
-from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.exchange_actions import ExchangeActions
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.pages.base_page import ALL, RegisterPage
@@ -90,17 +87,6 @@ def page_action(page: QWidget, text: str, slot: Callable[[], object],
     action.triggered.connect(slot)
     page.addAction(action)
     return action
-
-
-def confirm_status(page: QWidget, archive: bool, ref: str, title: str, noun: str) -> bool:
-    """Ask before archiving or restoring a record."""
-    question = (page.tr("Archive %1 %2?\n\nIt leaves the register but keeps its history "
-                        "and links; you can restore it later.") if archive else
-                page.tr("Restore %1 %2 to the active register?"))
-    answer = QMessageBox.question(
-        page, (page.tr("Archive %s") if archive else page.tr("Restore %s")) % noun,
-        question.replace("%1", ref).replace("%2", title))
-    return answer == QMessageBox.StandardButton.Yes
 
 
 class ContextPage(RegisterPage):
@@ -231,19 +217,11 @@ class ContextPage(RegisterPage):
                                self._edit)
 
     def _set_status(self, archive: bool) -> None:
-        row = self.table.selected_row()
-        if row is None or (row.status == "archived") == archive:
-            return
-        try:
-            record = service.get_issue(self.db, row.id)
-            if not confirm_status(self, archive, record.ref, record.title,
-                                  self.tr("context issue")):
-                return
-            service.set_issue_status(self.db, row.id, record.version,
-                                     "archived" if archive else "active", self.today)
-        except ServiceError as exc:
-            show_error(self, self.tr("Not changed"), str(exc))
-        self.refresh(select_id=row.id)
+        db, today = self.db, self.today
+        self.change_status(
+            self.table.selected_row(), archive, lambda i: service.get_issue(db, i),
+            lambda i, version, status: service.set_issue_status(db, i, version, status, today),
+            self.tr("context issue"))
 
     def archive_selected(self) -> None:
         self._set_status(archive=True)

@@ -21,13 +21,11 @@ from PySide6.QtWidgets import (
 
 from qmsdesk import registers as catalogue
 from qmsdesk.services.actions import service as action_service
-from qmsdesk.services.errors import ServiceError
 from qmsdesk.services.labels import label, plural
 from qmsdesk.services.risks import choices, matrix, rules, service
 from qmsdesk.ui.action_editing import edit_action, open_action
 from qmsdesk.ui.chart_view import ChartView
 from qmsdesk.ui.dialogs.risk_dialog import RATING_COLOURS, RiskContext, RiskDialog
-from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.exchange_actions import ExchangeActions
 from qmsdesk.ui.linked_actions import ACTION_WIDTHS, LinkedActions
 from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS
@@ -35,7 +33,6 @@ from qmsdesk.ui.pages.base_page import ALL, RegisterPage
 from qmsdesk.ui.pages.context_page import (
     OVERDUE,
     _foreground,
-    confirm_status,
     page_action,
     review_column,
 )
@@ -374,19 +371,11 @@ class RisksPage(RegisterPage):
             self.refresh(select_id=row.id)
 
     def _set_status(self, archive: bool) -> None:
-        row = self.table.selected_row()
-        if row is None or (row.status == "archived") == archive:
-            return
-        try:
-            record = service.get_risk(self.db, row.id)
-            if not confirm_status(self, archive, record.ref, record.title,
-                                  self.tr("risk or opportunity")):
-                return
-            service.set_risk_status(self.db, row.id, record.version,
-                                    "archived" if archive else "active", self.today)
-        except ServiceError as exc:
-            show_error(self, self.tr("Not changed"), str(exc))
-        self.refresh(select_id=row.id)
+        db, today = self.db, self.today
+        self.change_status(
+            self.table.selected_row(), archive, lambda i: service.get_risk(db, i),
+            lambda i, version, status: service.set_risk_status(db, i, version, status, today),
+            self.tr("risk or opportunity"))
 
     def archive_selected(self) -> None:
         self._set_status(archive=True)
