@@ -254,3 +254,34 @@ def test_heat_map_counts_before_and_after_treatment_and_follows_filters(window, 
     page.kind.setCurrentIndex(page.kind.findData("opportunity"))
     qtbot.waitUntil(lambda: _chart_ready(page) and _counts(page) == {(1, 2): 1},
                     timeout=10000)
+
+
+def test_the_traceability_matrix_opens_from_the_page_and_filters_by_gap(window, qtbot):
+    from qmsdesk.services.parties import service as parties
+    from qmsdesk.services.parties.records import RequirementRecord
+    from tests.factories import make_party
+
+    today = window.today
+    party = make_party(today, "Meridian Medical", influence=5, interest=5)
+    party.requirements = [RequirementRecord("Lot traceability for 15 years",
+                                            obligation="legal"),
+                          RequirementRecord("Written approval of any change")]
+    party = parties.save_party(window.db, party, today)
+    _risk(window, "Lot records lost in a server failure", 4, 5,
+          requirement_ids=[party.requirements[0].id])
+    page = window.show_page("risks")
+    page.trace_action.trigger()
+    qtbot.waitUntil(lambda: getattr(page, "trace_dialog", None) is not None, timeout=10000)
+    dialog = page.trace_dialog
+    assert "2 requirements traced" in dialog.summary.text()
+    assert dialog.tree.topLevelItemCount() == 2
+    first = dialog.tree.topLevelItem(0)
+    assert first.text(0).startswith(f"{party.ref} Meridian Medical — Lot traceability")
+    assert "Legal obligation" in first.text(1) and "No action" in first.text(2)
+    assert first.child(0).text(0).startswith("RO-0001 — Lot records lost")
+    dialog.filter.setCurrentIndex(dialog.filter.findData("no risk assessed"))
+    assert dialog.tree.topLevelItemCount() == 1
+    assert "Written approval" in dialog.tree.topLevelItem(0).text(0)
+    dialog.filter.setCurrentIndex(dialog.filter.findData("complete"))
+    assert dialog.tree.topLevelItemCount() == 0
+    dialog.close()

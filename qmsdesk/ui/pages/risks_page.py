@@ -26,6 +26,7 @@ from qmsdesk.services.risks import choices, matrix, rules, service
 from qmsdesk.ui.action_editing import edit_action, open_action
 from qmsdesk.ui.chart_view import ChartView
 from qmsdesk.ui.dialogs.risk_dialog import RATING_COLOURS, RiskContext, RiskDialog
+from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.exchange_actions import ExchangeActions
 from qmsdesk.ui.linked_actions import ACTION_WIDTHS, LinkedActions
 from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS
@@ -41,6 +42,7 @@ from qmsdesk.ui.table_model import Column, attribute_is
 
 if TYPE_CHECKING:
     from qmsdesk.services.risks.records import RiskRecord, RiskRow
+    from qmsdesk.services.risks.traceability import Traceability
     from qmsdesk.ui.main_window import MainWindow
 
 NEEDS_ACTION = "needs action"
@@ -138,6 +140,10 @@ class RisksPage(RegisterPage):
                                           "Ctrl+Del", self.tr("Archive the selected record"))
         self.restore_action = page_action(self, self.tr("&Restore"), self.restore_selected,
                                           "Ctrl+R", self.tr("Restore an archived record"))
+        self.trace_action = page_action(
+            self, self.tr("&Traceability matrix…"), self.show_traceability, "Ctrl+T",
+            self.tr("Each key requirement down to its risks, objectives, actions and their "
+                    "effectiveness, with the gaps"))
         self.find_action = page_action(self, self.tr("&Find"), self.focus_search,
                                        QKeySequence.StandardKey.Find,
                                        self.tr("Search the register"))
@@ -150,13 +156,34 @@ class RisksPage(RegisterPage):
                 self, self.tr("%s (PDF)…") % report.title, self._writer(report.key),
                 "Ctrl+P" if position == 0 else "", self.tr("Write the report as PDF")))
 
+    def show_traceability(self) -> None:
+        """Read the matrix on a worker (it walks every traced chain), then show it."""
+        from qmsdesk.services.risks.traceability import traceability
+        from qmsdesk.ui.tasks import call, start_task
+
+        db, today = self.db, self.today
+        self.trace_action.setEnabled(False)
+
+        def shown(data: Traceability) -> None:
+            from qmsdesk.ui.dialogs.traceability_dialog import TraceabilityDialog
+
+            self.trace_action.setEnabled(True)
+            self.trace_dialog = TraceabilityDialog(data, self._writer("traceability"), self)
+            self.trace_dialog.open()
+
+        def failed(exc: BaseException) -> None:
+            self.trace_action.setEnabled(True)
+            show_error(self, self.tr("Traceability matrix"), str(exc))
+
+        start_task(lambda: call(lambda: traceability(db, today)), shown, failed, owner=self)
+
     def _writer(self, key: str) -> Callable[[], None]:
         return lambda: self.write_report(key)
 
     def register_actions(self) -> list[QAction]:
         return [self.new_action, self.new_opportunity_action, self.open_action,
                 self.raise_action, self.archive_action, self.restore_action,
-                self.find_action, *self.exchange.actions()]
+                self.trace_action, self.find_action, *self.exchange.actions()]
 
     def report_actions(self) -> list[QAction]:
         return list(self.report_actions_)
