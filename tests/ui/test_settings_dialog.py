@@ -75,3 +75,19 @@ def test_a_logo_is_chosen_shown_and_saved_and_a_non_image_refused(window, qtbot,
 
     drive_dialog(window.edit_settings, remove)
     assert org_settings.load_settings(window.db).logo is None
+
+
+def test_your_name_and_role_are_changed_in_settings_and_print_on_reports(window, qtbot):
+    def edit(dialog) -> None:
+        dialog.organisation.setText("Northwind Precision Ltd")
+        dialog.tabs.setCurrentIndex(1)  # You
+        dialog.user_name.setText("Grace Adeyemi")
+        dialog.user_role.setCurrentText("x" * 201)
+        _save(dialog, qtbot)
+        assert dialog.isVisible()  # refused, nothing written
+        dialog.user_role.setCurrentText("HR Manager")
+        _save(dialog, qtbot)
+
+    drive_dialog(window.edit_settings, edit)
+    assert user_settings.prepared_by() == "Grace Adeyemi, HR Manager"
+    assert window.db.user == "Grace Adeyemi"

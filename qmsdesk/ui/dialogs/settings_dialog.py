@@ -18,6 +18,7 @@ from qmsdesk.services.risks import matrix as risk_matrix
 from qmsdesk.services.risks import rules as risk_rules
 from qmsdesk.services.suppliers import reviews as supplier_reviews
 from qmsdesk.ui.dialogs.evaluation_settings import EvaluationSettings, EvaluationSettingsPanel
+from qmsdesk.ui.dialogs.identity_dialog import role_box
 from qmsdesk.ui.dialogs.record_dialog import RecordDialog
 from qmsdesk.ui.dialogs.risk_matrix_settings import RiskMatrixPanel
 
@@ -33,6 +34,7 @@ class SettingsValue:
     user_name: str
     evaluation: EvaluationSettings
     risk_matrix: risk_rules.Matrix = risk_rules.DEFAULT_MATRIX
+    user_role: str = ""
 
 
 class SettingsDialog(RecordDialog):
@@ -60,6 +62,10 @@ class SettingsDialog(RecordDialog):
                                         "user_name")
         self.user_name.setToolTip(self.tr("Written to the audit trail with every change you "
                                           "make, and printed as 'prepared by' on reports."))
+        self.user_role = self.add_field(you, self.tr("Your &role"), role_box(value.user_role),
+                                        "user_role")
+        self.user_role.setToolTip(self.tr("Printed after your name as 'prepared by' on "
+                                          "reports, e.g. Quality Manager."))
         self.evaluation = EvaluationSettingsPanel(value.evaluation, self)
         self.tabs.addTab(self.evaluation, self.tr("Supplier &evaluation"))
         self.risk_matrix = RiskMatrixPanel(value.risk_matrix, self)
@@ -126,7 +132,7 @@ class SettingsDialog(RecordDialog):
             approved_by=self.approved_by.text(),
             document_numbers={k: e.text() for k, e in self.numbers.items()})
         return SettingsValue(organisation, self.user_name.text(), self.evaluation.value(),
-                             self.risk_matrix.value())
+                             self.risk_matrix.value(), self.user_role.currentText())
 
     def show_child_errors(self, errors: dict[str, str]) -> None:
         mine = {k: v for k, v in errors.items()
@@ -146,6 +152,8 @@ def edit_settings(parent: QWidget, db: Database) -> bool:
     def save(value: SettingsValue) -> SettingsValue:
         if not value.user_name.strip():
             raise ValidationError({"user_name": "Your name is required for the audit trail."})
+        if len(value.user_role) > 200:  # checked before anything is written
+            raise ValidationError({"user_role": "Your role is too long (200 at most)."})
         if matrix_errors := risk_rules.validate_matrix(value.risk_matrix):
             raise ValidationError(matrix_errors)  # before anything is written
         evaluation = value.evaluation
@@ -153,7 +161,7 @@ def edit_settings(parent: QWidget, db: Database) -> bool:
                                                   evaluation.intervals)
         org_settings.save_settings(db, value.organisation)
         risk_matrix.save_matrix(db, value.risk_matrix)
-        user_settings.set_user_name(value.user_name)
+        user_settings.set_identity(value.user_name, value.user_role)
         db.user = value.user_name.strip()
         return value
 
@@ -161,6 +169,7 @@ def edit_settings(parent: QWidget, db: Database) -> bool:
                             EvaluationSettings(supplier_reviews.load_criteria(db),
                                                supplier_reviews.load_bands(db),
                                                supplier_reviews.load_intervals(db)),
-                            risk_matrix.load_matrix(db))
+                            risk_matrix.load_matrix(db),
+                            user_settings.get(user_settings.USER_ROLE))
     dialog = SettingsDialog(current, save, parent)
     return bool(dialog.exec())
