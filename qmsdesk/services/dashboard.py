@@ -113,10 +113,12 @@ def overview(db: Database, today: date, months: int = 12) -> Overview:
     bands["No data"] = 0
     weak = 0
     for supplier in list_suppliers(db, today):
+        # The chart counts every supplier, as the register and its report do; the key
+        # figure only those still in use (a disqualified one is no longer a risk to manage).
+        band = supplier_rules.current_band(supplier.latest_band, supplier.latest_total,
+                                           standings)
+        bands[band or "No data"] += 1
         if supplier.status != "disqualified":
-            band = supplier_rules.current_band(supplier.latest_band, supplier.latest_total,
-                                               standings)
-            bands[band or "No data"] += 1
             weak += supplier_rules.is_weak_band(band, standings)
     starts = _month_starts(today, months)
     with db.read() as session:

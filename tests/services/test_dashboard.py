@@ -74,3 +74,17 @@ def test_next_measurement_is_due_after_the_last_measured_period(db, today):
                         .values(status="active"))
     (item,) = dashboard.due_items(db, today)
     assert (item.kind, item.due) == (MEASUREMENT, date(2026, 12, 15))
+
+
+def test_the_band_chart_counts_every_supplier_as_the_register_does(demo):
+    from qmsdesk.services.suppliers import service as supplier_service
+
+    overview = dashboard.overview(demo, TODAY)
+    suppliers = supplier_service.list_suppliers(demo, TODAY)
+    assert sum(overview.suppliers_by_band.values()) == len(suppliers)
+    disqualified = [s for s in suppliers if s.status == "disqualified"]
+    assert disqualified and overview.suppliers_by_band["D"] >= len(
+        [s for s in disqualified if s.latest_band == "D"]) >= 1
+    # the key figure: those still in use only
+    assert overview.weak_suppliers == sum(
+        1 for s in suppliers if s.status != "disqualified" and s.latest_band in ("C", "D"))

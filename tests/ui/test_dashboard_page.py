@@ -80,7 +80,7 @@ def test_renaming_the_bands_keeps_the_weak_supplier_count(demo_window, qtbot):
     page = demo_window.page("dashboard")
     before = page.overview
     assert before.weak_bands == ("C", "D") and before.weak_suppliers > 0
-    assert "suppliers in band C or D" in _weak_figure(page)
+    assert "suppliers in use in band C or D" in _weak_figure(page)
     renamed = {"A": "Gold", "B": "Silver", "C": "Watch", "D": "Exit"}
     supplier_reviews.save_bands(demo_window.db, [
         Band(renamed[band.name], band.minimum) for band in supplier_reviews.load_bands(
@@ -91,5 +91,5 @@ def test_renaming_the_bands_keeps_the_weak_supplier_count(demo_window, qtbot):
     assert {renamed.get(k, k): n for k, n in before.suppliers_by_band.items()} == \
         after.suppliers_by_band
     assert after.suppliers_by_band["No data"] == before.suppliers_by_band["No data"]
-    assert f"{after.weak_suppliers}</span><br>suppliers in band Watch or Exit" in \
+    assert f"{after.weak_suppliers}</span><br>suppliers in use in band Watch or Exit" in \
         _weak_figure(page)

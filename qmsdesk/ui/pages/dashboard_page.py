@@ -138,7 +138,7 @@ class DashboardPage(RegisterPage):
                      self.tr("open actions"))
         self._figure("objectives", str(attention), self.tr("objectives need attention"),
                      attention > 0)
-        self._figure("suppliers", str(weak), self.tr("suppliers in band %1").replace(
+        self._figure("suppliers", str(weak), self.tr("suppliers in use in band %1").replace(
             "%1", self.tr(" or ").join(self.overview.weak_bands)), weak > 0)
         risks = self.overview.high_risks_without_action
         self._figure("risks", str(risks), self.tr("high risks without an open action"),
