@@ -158,7 +158,7 @@ class DashboardPage(RegisterPage):
         if view is None:
             return
         titles = (self.tr("Objectives by health"),
-                  self.tr("Suppliers by band (latest approved review)"))
+                  self.tr("Suppliers by latest approved band"))
 
         def show(figures: tuple[Any, Any, Any]) -> None:
             for chart, figure in zip((self.health_chart, self.band_chart, self.flow_chart),
