@@ -93,3 +93,31 @@ def test_renaming_the_bands_keeps_the_weak_supplier_count(demo_window, qtbot):
     assert after.suppliers_by_band["No data"] == before.suppliers_by_band["No data"]
     assert f"{after.weak_suppliers}</span><br>suppliers in use in band Watch or Exit" in \
         _weak_figure(page)
+
+
+def test_my_work_shows_only_the_users_items_and_a_first_read_says_how_many_are_overdue(
+        qtbot, demo_file, tmp_path):
+    from qmsdesk.services import user_settings
+
+    user_settings.set_identity("Anna Kowalska", "Quality Manager")  # a demo owner
+    copy = tmp_path / "demo.db"
+    copy.write_bytes(demo_file.read_bytes())
+    init_settings()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_database(copy)
+    page = window.page("dashboard")
+    qtbot.waitUntil(lambda: not page.loading, timeout=10000)
+    everything = page.table.visible_rows()
+    hers = [item for item in everything if item.owner == "Anna Kowalska"]
+    assert 0 < len(hers) < len(everything)
+    overdue = sum(item.overdue for item in hers)
+    assert f"Anna Kowalska, {overdue} items of yours overdue" in \
+        window.statusBar().currentMessage()
+    page.mine.click()  # as Alt+M or a click does
+    assert page.table.visible_rows() == hers
+    page.mine.setChecked(False)
+    assert len(page.table.visible_rows()) == len(everything)
+    QThreadPool.globalInstance().waitForDone(10000)
+    window.db.close()

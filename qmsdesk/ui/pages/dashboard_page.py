@@ -6,9 +6,18 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSplitter, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from qmsdesk.services import dashboard as service
+from qmsdesk.services import user_settings
 from qmsdesk.services.labels import plural
 from qmsdesk.ui.chart_view import ChartView, build_figures_later
 from qmsdesk.ui.formatting import format_date
@@ -24,6 +33,12 @@ if TYPE_CHECKING:
     from qmsdesk.ui.main_window import MainWindow
 
 OVERDUE = QColor(176, 0, 32)
+MINE = "mine"
+
+
+def is_mine(item: DueItem, name: str) -> bool:
+    """An item whose owner is ``name`` (as typed: case and spacing aside)."""
+    return " ".join(item.owner.split()).casefold() == " ".join(name.split()).casefold()
 
 
 def _when(item: DueItem) -> str:
@@ -79,7 +94,16 @@ class DashboardPage(RegisterPage):
         self.table = RegisterTable(DUE_COLUMNS, (90, 120, 165, 88, 300, 110), 4, self.tr(
             "Nothing is overdue or due in the next 30 days."), ("item", "items"), self)
         self.table.open_requested.connect(self.open_selected)
-        splitter.addWidget(self.table)
+        # "My work": the items the user owns (actions, party reviews, measurements, risks).
+        self.mine = QCheckBox(self.tr("&My work only"))
+        self.mine.toggled.connect(self._mine_toggled)
+        due = QWidget()
+        column = QVBoxLayout(due)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.mine)
+        column.addWidget(self.table, 1)
+        splitter.addWidget(due)
+        self._told = False  # the user's overdue items said once, after the first read
         charts = QWidget()
         grid = QGridLayout(charts)
         grid.setContentsMargins(8, 0, 0, 0)
@@ -128,6 +152,7 @@ class DashboardPage(RegisterPage):
         self.loading = False
         self.overview = overview
         self.table.set_rows(items)
+        self._tell_overdue(items)
         overdue = sum(1 for i in items if i.overdue)
         actions = self.overview.actions_by_status
         attention = self.overview.objectives_needing_attention
@@ -145,6 +170,23 @@ class DashboardPage(RegisterPage):
                      risks > 0)
         if self.isVisible():  # a hidden dashboard reads again, charts too, when shown
             self.rebuild_charts()
+
+    def _mine_toggled(self, only: bool) -> None:
+        name = user_settings.user_name()
+        self.mine.setToolTip(self.tr("Items owned by %s") % name)
+        self.table.set_predicate(MINE, (lambda item: is_mine(item, name)) if only else None)
+
+    def _tell_overdue(self, items: list[DueItem]) -> None:
+        """Once a session: how many of the user's own items are overdue (status bar)."""
+        if self._told:
+            return
+        self._told = True
+        name = user_settings.user_name()
+        mine = sum(1 for item in items if item.overdue and is_mine(item, name))
+        if mine:
+            self.window_.statusBar().showMessage(self.tr(
+                "%1, %2 of yours overdue: tick “My work only” on the dashboard to see "
+                "them.").replace("%1", name).replace("%2", plural(mine, "item")), 20000)
 
     def _figure(self, key: str, number: str, text: str, alert: bool = False) -> None:
         colour = "#b00020" if alert else "#1f2933"
