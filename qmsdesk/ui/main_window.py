@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from qmsdesk import clock, paths, registers
 from qmsdesk.services import user_settings
+from qmsdesk.ui.calendar_export import export_calendar_dialog
 from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.window_state import qt_state, state_text
 
@@ -112,6 +113,8 @@ class MainWindow(QMainWindow):
                                               None, "Ctrl+B")
         self.settings_action = self._add_action(file_menu, self.tr("&Settings…"),
                                                 self.edit_settings, None, "Ctrl+,")
+        self.calendar_action = self._add_action(file_menu, self.tr("Export &calendar…"),
+                                                lambda: export_calendar_dialog(self, self))
         file_menu.addSeparator()
         self._add_action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit,
                          "Ctrl+Q")
@@ -142,7 +145,7 @@ class MainWindow(QMainWindow):
         self._pending_shortcuts.clear()
 
     def _set_database_actions_enabled(self, enabled: bool) -> None:
-        for action in (self.backup_action, self.settings_action):
+        for action in (self.backup_action, self.settings_action, self.calendar_action):
             action.setEnabled(enabled)
         self.register_menu.setEnabled(enabled)
         self.reports_menu.setEnabled(enabled)

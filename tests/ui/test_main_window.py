@@ -224,3 +224,22 @@ def test_a_big_file_damaged_where_the_open_check_cannot_see_is_closed_when_found
     assert "Restore a backup" in shown[0]
     assert window.db is None and window.pages == {}
     assert window.stack.currentWidget() is window.placeholder
+
+
+def test_file_export_calendar_writes_the_due_items(window, qtbot, tmp_path, monkeypatch):
+    from icalendar import Calendar
+    from PySide6.QtWidgets import QFileDialog
+
+    from qmsdesk.services.parties import service as parties
+    from tests.factories import make_party
+
+    parties.save_party(window.db, make_party(window.today, "Harland Automotive"), window.today)
+    target = tmp_path / "due"  # the dialog may come back without the extension
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.calendar_action.trigger()
+    qtbot.waitUntil(lambda: "Calendar written" in window.statusBar().currentMessage(),
+                    timeout=10000)
+    events = Calendar.from_ical((tmp_path / "due.ics").read_bytes()).walk("VEVENT")
+    summaries = [str(e["summary"]) for e in events]
+    assert any(s.endswith("Interested-party review: Harland Automotive") for s in summaries)
+    assert f"({len(events)} due items" in window.statusBar().currentMessage()
