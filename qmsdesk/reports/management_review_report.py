@@ -412,7 +412,8 @@ def _summary(inputs: ReviewInputs) -> list[Flowable]:
         ("Supplier evaluations signed off", str(len(inputs.providers.reviews))),
         ("Effectiveness checks", f"{len(inputs.effectiveness.checks)} of actions, "
                                  f"{len(inputs.risks.evaluations)} of risk treatments"),
-        ("Open corrective and preventive actions", str(len(inputs.effectiveness.still_open))),
+        ("Open corrections, corrective and preventive actions",
+         str(inputs.effectiveness.open_corrective)),
         ("Opportunities listed", str(len(inputs.opportunities))),
     ]
     return [facts_table(pairs), Spacer(1, 3 * mm),

@@ -39,3 +39,19 @@ def test_issues_added_changed_and_archived_in_the_period_are_listed(db):
     inputs = ri.review_inputs(db, TODAY - timedelta(days=30), TODAY, TODAY)
     assert inputs.context.count("added") == 2 and inputs.context.count("archived") == 1
     assert energy.effect == "Margins fall 2 points"
+
+
+def test_the_cover_counts_every_open_corrective_action_those_of_earlier_reviews_too(
+        shared_demo):
+    from qmsdesk.services.actions import rules as action_rules
+    from qmsdesk.services.actions.service import list_actions
+
+    inputs = ri.review_inputs(shared_demo, date(2026, 1, 1), TODAY, TODAY)
+    every = [a for a in list_actions(shared_demo, TODAY)
+             if action_rules.is_open_corrective(a.kind, a.status)]
+    assert inputs.effectiveness.open_corrective == len(every)
+    from_reviews = [a for a in every if a.source == "management review"]
+    assert from_reviews  # the demo has some: the old count left them out
+    assert len(inputs.effectiveness.still_open) == len(every) - len(from_reviews)
+    assert not action_rules.is_open_corrective("improvement", "open")
+    assert not action_rules.is_open_corrective("corrective", "done")

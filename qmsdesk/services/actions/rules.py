@@ -40,6 +40,16 @@ NAME_LIMIT = 200
 is_overdue = records.is_overdue  # due date passed, neither done nor cancelled
 
 
+# What 10.2 calls corrective action in the wide sense; an improvement is not one.
+CORRECTIVE_KINDS = ("correction", "corrective", "preventive")
+
+
+def is_open_corrective(kind: str, status: str) -> bool:
+    """A correction, corrective or preventive action not yet done or cancelled: what every
+    count of "open corrective actions" means (the management review, the action log)."""
+    return kind in CORRECTIVE_KINDS and status in OPEN_STATUSES
+
+
 def is_reopening(old_status: str, new_status: str) -> bool:
     """A finished (done or cancelled) action taken up again."""
     return old_status in CLOSED_STATUSES and new_status in OPEN_STATUSES

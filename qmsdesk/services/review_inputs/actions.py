@@ -89,6 +89,8 @@ class ActionEffectiveness:
     # corrections, corrective and preventive actions still open (10.2, 9.3.2 c 4), except
     # those from earlier management reviews (section 1 lists them)
     still_open: tuple[ActionRow, ...] = ()
+    # every open correction, corrective and preventive action, those of earlier reviews too
+    open_corrective: int = 0
 
 
 @dataclass(frozen=True)
@@ -155,11 +157,11 @@ def action_effectiveness(period_from: date, period_to: date,
     by_result = dict.fromkeys(CHECK_RESULTS, 0)
     for check in checks:
         by_result[check.result] += 1
-    still_open = sorted(
-        (a.row for a in actions if a.row.kind != "improvement"
-         and a.row.status in action_rules.OPEN_STATUSES and a.management_review_id is None
-         and (a.start_date is None or a.start_date <= period_to)),
-        key=lambda r: (not r.overdue, r.due_date or period_to, r.ref))
+    open_now = [a for a in actions if action_rules.is_open_corrective(a.row.kind, a.row.status)
+                and (a.start_date is None or a.start_date <= period_to)]
+    still_open = sorted((a.row for a in open_now if a.management_review_id is None),
+                        key=lambda r: (not r.overdue, r.due_date or period_to, r.ref))
     return ActionEffectiveness(
         tuple(sorted(checks, key=lambda c: (c.checked_on, c.ref))), by_result,
-        tuple(sorted(awaiting, key=lambda c: (c.completed_on, c.ref))), tuple(still_open))
+        tuple(sorted(awaiting, key=lambda c: (c.completed_on, c.ref))), tuple(still_open),
+        len(open_now))
