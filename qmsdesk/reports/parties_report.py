@@ -38,7 +38,7 @@ from qmsdesk.services.dates import add_months, is_overdue
 from qmsdesk.services.labels import label, plural
 from qmsdesk.services.parties import rules
 from qmsdesk.services.parties.records import PartyRecord, PartyRow
-from qmsdesk.services.parties.service import get_party, list_parties
+from qmsdesk.services.parties.service import archive_events, get_party, list_parties
 from qmsdesk.services.progress import Progress
 
 SUBJECT = ("ISO 9001:2015 clause 4.2 — interested parties relevant to the quality management "
@@ -198,7 +198,8 @@ def _party_section(record: PartyRecord, today: date) -> list[Flowable]:
     return story
 
 
-def _archived(rows: Sequence[PartyRow]) -> list[Flowable]:
+def _archived(rows: Sequence[PartyRow],
+              events: dict[str, tuple[date, str]]) -> list[Flowable]:
     """Archived parties are named, so a gap in the references is never unexplained."""
     if not rows:
         return []
@@ -206,10 +207,14 @@ def _archived(rows: Sequence[PartyRow]) -> list[Flowable]:
     story = heading("Archived parties", st.h2, 30 * mm)
     story.append(empty_note(
         f"{plural(len(rows), 'party', 'parties')} no longer in the active register; "
-        "each is kept with its requirements, engagements and audit history."))
-    story.append(data_table(["Ref", "Name", "Category", "Owner"],
-                            [[r.ref, r.name, label(r.category), r.owner] for r in rows],
-                            [1.2, 4.5, 1.9, 2.2]))
+        "each is kept with its requirements, engagements and audit history. When and by "
+        "whom it was archived comes from the audit trail."))
+    story.append(data_table(
+        ["Ref", "Name", "Category", "Owner", "Archived"],
+        [[r.ref, r.name, label(r.category), r.owner,
+          f"{events[r.ref][0].isoformat()} by {events[r.ref][1]}" if r.ref in events
+          else "—"] for r in rows],
+        [1.2, 3.6, 1.6, 1.8, 2.4]))
     return story
 
 
@@ -223,7 +228,9 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     total = len(rows) + 3
     yield Progress(1, total, "Drawing the power/interest grid")
     story: list[Flowable] = [*_summary(rows, today),
-                             *_register(rows, today), *_archived(archived), *_chart(rows)]
+                             *_register(rows, today),
+                             *_archived(archived, archive_events(db) if archived else {}),
+                             *_chart(rows)]
     story += [CondPageBreak(90 * mm), para("4. Party details", styles().h1)]
     if not rows:
         story.append(empty_note("No active interested parties recorded."))

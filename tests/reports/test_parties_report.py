@@ -83,6 +83,8 @@ def test_report_prints_every_name_and_is_a_controlled_document(db, today, tmp_pa
     # an archived party is named once, under "Archived parties", with no section of its own
     assert text.count("Archived Supplier KG") == 1
     assert text.index("Archived parties") < text.index("Archived Supplier KG")
+    # when and by whom, from the audit trail
+    assert f"{today.isoformat()} by {db.user}" in text[text.index("Archived parties"):]
     assert "IP-0005 — Archived Supplier KG" not in text
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
     assert re.search(r"QMS-REG-4\.2 · Rev 1 · Page 1 of \d+ · Generated \d{4}-\d\d-\d\d \d\d:\d\d",

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from qmsdesk.models.audit import AuditEntry
 from qmsdesk.models.db import Database, DatabaseConflict
 from qmsdesk.models.parties import ACTIVE_NAME_KEYS, Engagement, Party, PartyRequirement
 from qmsdesk.services.batch import BATCH, add_error, check_new_refs, finish, new_refs, store_all
@@ -205,6 +206,16 @@ def set_party_status(db: Database, party_id: int, version: int, status: str,
                      today: date) -> PartyRecord:
     """Archive or restore a party (records referenced by history are never deleted)."""
     return save_party(db, with_status(get_party(db, party_id), version, status), today)
+
+
+def archive_events(db: Database) -> dict[str, tuple[date, str]]:
+    """Reference -> (day, who) of each party's latest archiving, from the audit trail."""
+    with db.read() as session:
+        rows = session.execute(
+            select(AuditEntry.ref, AuditEntry.at, AuditEntry.user)
+            .where(AuditEntry.entity == Party.audit_entity, AuditEntry.action == "archive")
+            .order_by(AuditEntry.id)).all()
+    return {ref: (at.date(), user) for ref, at, user in rows}
 
 
 def archive_party(db: Database, party_id: int, version: int, today: date) -> PartyRecord:
