@@ -120,10 +120,12 @@ def band_bars(by_band: Mapping[str, int], title: str, width_in: float = 3.4,
 
 
 def satisfaction_trend(series: Mapping[str, Sequence[tuple[date, float | None]]], title: str,
-                       width_in: float = 6.0, height_in: float = 2.3) -> Figure:
+                       width_in: float = 6.0, height_in: float = 2.3,
+                       counts: Sequence[int] | None = None) -> Figure:
     """Average satisfaction (1-5) per month, one line per series ("All parties",
     "Customers"): each series has its own marker and line style, so it reads in greyscale.
-    Months without a score leave a gap."""
+    Months without a score leave a gap. ``counts`` (of the first series, one a month) are
+    written under its points ("n=1"): an average of one score is one opinion."""
     fig = _new_figure(width_in, height_in)
     fig.subplots_adjust(left=0.10, right=0.98, bottom=0.18, top=0.80)
     ax = fig.add_subplot()
@@ -137,6 +139,12 @@ def satisfaction_trend(series: Mapping[str, Sequence[tuple[date, float | None]]]
         ax.plot(xs, ys, marker=marker, linestyle=line,  # type: ignore[arg-type]
                 color=colour, markersize=4, linewidth=1.3, label=name, markeredgecolor=INK,
                 markeredgewidth=0.5)
+        if index == 0 and counts is not None:
+            for when, value, count in zip(xs, ys, counts, strict=True):
+                if count and value == value:  # NaN (no score) is not equal to itself
+                    ax.annotate(f"n={count}", (when, value),
+                                xytext=(0, -9), textcoords="offset points", ha="center",
+                                fontsize=6, color=INK, fontfamily=FONT_FAMILY)
     ax.set_ylim(0.8, 5.2)
     ax.set_yticks([1, 2, 3, 4, 5])
     ax.set_ylabel("Average (1–5)", fontsize=7.5, color=INK, fontfamily=FONT_FAMILY)

@@ -243,7 +243,8 @@ def _satisfaction(data: Satisfaction) -> list[Flowable]:
         story.append(_chart(satisfaction_trend(
             {"All parties": [(m.month, m.average) for m in data.monthly],
              "Customers": [(m.month, m.average) for m in data.customer_monthly]},
-            "Average satisfaction per month (1–5)"), FRAME_WIDTH * 0.85))
+            "Average satisfaction per month (1–5); n: scores that month, all parties",
+            counts=[m.scored for m in data.monthly]), FRAME_WIDTH * 0.85))
     if data.declined:
         story += _subheading("Parties whose satisfaction fell")
         story.append(data_table(

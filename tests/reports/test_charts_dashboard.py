@@ -57,3 +57,11 @@ def test_satisfaction_series_differ_by_marker_and_line_style_and_gaps_stay_gaps(
     assert len(styles) == 2 and len({m for m, _ in styles}) == 2
     assert math.isnan(lines[0].get_ydata()[1])
     assert fig.axes[0].get_ylim() == (0.8, 5.2)
+
+
+def test_each_monthly_average_says_how_many_scores_it_is_made_of():
+    months = [date(2026, m, 1) for m in (1, 2, 3)]
+    fig = satisfaction_trend({"All parties": list(zip(months, [3.5, None, 4.0], strict=True))},
+                             "Average satisfaction", counts=[4, 0, 1])
+    notes = [text.get_text() for text in fig.axes[0].texts]
+    assert notes == ["n=4", "n=1"]  # no note for a month without a score
