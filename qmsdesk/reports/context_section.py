@@ -24,7 +24,7 @@ from qmsdesk.reports.layout import KeepTogether
 from qmsdesk.services.context import rules
 from qmsdesk.services.context.records import ContextIssueRecord, ContextIssueRow
 from qmsdesk.services.dates import is_overdue
-from qmsdesk.services.labels import label
+from qmsdesk.services.labels import label, plural
 from qmsdesk.services.review_inputs.context import (
     ADDED,
     ARCHIVED,
@@ -102,8 +102,8 @@ def context_changes_section(data: ContextChanges) -> list[Flowable]:
     """9.3.2 b, external and internal issues: what changed in the period and the issues
     as they stand now (management-review pack)."""
     st = styles()
-    counts = ", ".join(f"{n} {label(swot).lower()}{'s' if n != 1 else ''}"
-                       for swot, n in data.by_swot.items())
+    plurals = {"weakness": "weaknesses", "opportunity": "opportunities"}
+    counts = ", ".join(plural(n, swot, plurals.get(swot)) for swot, n in data.by_swot.items())
     story: list[Flowable] = [para(
         f"External and internal issues (4.1) now: {counts}. Changes recorded in the "
         f"period: {data.count(ADDED)} added, {data.count(CHANGED)} changed, "
