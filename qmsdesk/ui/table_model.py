@@ -15,6 +15,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from qmsdesk.ui import colours
+
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 Index = QModelIndex | QPersistentModelIndex
@@ -33,6 +35,9 @@ class Column(Generic[R]):
     foreground: Callable[[R], QColor | None] | None = None
     background: Callable[[R], QColor | None] | None = None
     searchable: bool = True
+    # A meaning from qmsdesk.ui.colours (bad, warning, good, ...): a tinted cell whose
+    # background and text both follow the light or dark palette; wins over the two above.
+    tone: Callable[[R], str | None] | None = None
 
     def key(self, row: R) -> str | int | float:
         return self.sort_key(row) if self.sort_key else self.text(row).casefold()
@@ -95,6 +100,13 @@ class RecordTableModel(QAbstractTableModel):
             return int(column.align)
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
             return column.tooltip(item)
+        if column.tone and role in (Qt.ItemDataRole.ForegroundRole,
+                                    Qt.ItemDataRole.BackgroundRole):
+            tone = column.tone(item)
+            if tone is not None:  # read at paint time: a palette change shows on repaint
+                background, foreground = colours.cell(tone)
+                return QBrush(background if role == Qt.ItemDataRole.BackgroundRole
+                              else foreground)
         if role == Qt.ItemDataRole.ForegroundRole and column.foreground:
             colour = column.foreground(item)
             return QBrush(colour) if colour is not None else None

@@ -23,7 +23,7 @@ from qmsdesk.ui.child_table import (
     ChildListModel,
     commit_open_editor,
 )
-from qmsdesk.ui.dialogs.record_dialog import ERROR_STYLE
+from qmsdesk.ui.dialogs.record_dialog import error_style
 
 
 @dataclass
@@ -108,7 +108,7 @@ class EvaluationSettingsPanel(QWidget):
             form.addRow(self.tr("Review %s suppliers every") % criticality, box)
         layout.addLayout(form)
         self.errors = QLabel()
-        self.errors.setStyleSheet(ERROR_STYLE)
+        self.errors.setStyleSheet(error_style())
         self.errors.setWordWrap(True)
         layout.addWidget(self.errors)
         self._show_total()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk.services import user_settings
-from qmsdesk.ui.dialogs.record_dialog import ERROR_STYLE
+from qmsdesk.ui.dialogs.record_dialog import error_style
 
 
 def role_box(current: str = "") -> QComboBox:
@@ -52,7 +52,7 @@ class IdentityDialog(QDialog):
         form.addRow(role_label, self.role)
         layout.addLayout(form)
         self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(error_style())
         self.error.hide()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)

@@ -18,13 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qmsdesk.ui.dialogs.record_dialog import error_style
+
 # Python's name of each encoding offered (spreadsheet_io.ENCODINGS) and what people call it.
 ENCODING_CHOICES = (
     ("utf-8", "UTF-8"),
     ("cp1252", "Windows-1252 (Western Europe)"),
     ("iso8859-1", "ISO-8859-1 (Latin-1)"),
 )
-ERROR_STYLE = "color: #b00020;"
 
 
 class EncodingPage(QWidget):
@@ -41,7 +42,7 @@ class EncodingPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setStyleSheet(error_style())
         layout.addWidget(self.message)
         layout.addWidget(QLabel(self.tr(
             "If you know the encoding the file was saved in, choose it and check that the "

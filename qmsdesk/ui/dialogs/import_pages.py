@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk.services.labels import plural
+from qmsdesk.ui.dialogs.record_dialog import error_style
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.table_model import Column, RecordFilterProxy, RecordTableModel
 
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
     from qmsdesk.services.exchange.adapters import Problem
 
 WARNING_STYLE = "color: #8a4b00;"
-ERROR_STYLE = "color: #b00020;"
 MUTED_STYLE = "color: #5f6368;"
 SAMPLE_CHARS = 40
 REFS_SHOWN = 12
@@ -113,7 +113,7 @@ class SheetMapping(QWidget):
                 % plural(len(unknown), "column"))
         self.unknown_label.setVisible(bool(unknown))
         layout.addWidget(self.unknown_label)
-        self.problem_label = text_label(style=ERROR_STYLE)
+        self.problem_label = text_label(style=error_style())
         self.problem_label.hide()
         layout.addWidget(self.problem_label)
         self.missing_label = text_label(style=WARNING_STYLE)
@@ -286,7 +286,7 @@ class ProblemsPage(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.heading = text_label(style="font-weight: 600;" + ERROR_STYLE)
+        self.heading = text_label(style="font-weight: 600;" + error_style())
         layout.addWidget(self.heading)
         layout.addWidget(text_label(self.tr(
             "Nothing was imported. Correct the file (row numbers are as your spreadsheet "

@@ -25,19 +25,16 @@ from PySide6.QtWidgets import (
 
 from qmsdesk.services.parties import rules
 from qmsdesk.services.parties.records import EngagementRecord, PartyRecord, RequirementRecord
+from qmsdesk.ui import colours
 from qmsdesk.ui.child_table import (
     ChildColumn,
     ChildDelegate,
     ChildListModel,
     commit_open_editor,
 )
-from qmsdesk.ui.dialogs.record_dialog import ERROR_STYLE, RecordDialog
+from qmsdesk.ui.dialogs.record_dialog import RecordDialog, error_style
 from qmsdesk.ui.formatting import to_qdate
 from qmsdesk.ui.widgets import DateEdit, choice_box, labelled, select_value
-
-QUADRANT_COLOURS = {rules.MANAGE_CLOSELY: "#fde2e2", rules.KEEP_SATISFIED: "#fff1cc",
-                    rules.KEEP_INFORMED: "#dbeafe", rules.MONITOR: "#e5e7eb"}
-
 
 REQUIREMENT_COLUMNS = (
     ChildColumn("description", "Need or expectation", width=250),
@@ -177,7 +174,7 @@ class PartyDialog(RecordDialog):
         layout.addWidget(view, 1)
         error = QLabel()
         error.setObjectName(f"error_{key}")
-        error.setStyleSheet(ERROR_STYLE)
+        error.setStyleSheet(error_style())
         error.setWordWrap(True)
         error.hide()
         layout.addWidget(error)
@@ -248,7 +245,8 @@ class PartyDialog(RecordDialog):
     def _update_quadrant(self) -> None:
         name = rules.quadrant(self.influence.value(), self.interest.value())
         self.quadrant.setText(f" {name} ")
-        self.quadrant.setStyleSheet(f"background: {QUADRANT_COLOURS[name]}; border-radius: 3px;"
+        tone = colours.QUADRANT_TONES.get(name, colours.NEUTRAL)
+        self.quadrant.setStyleSheet(colours.cell_style(tone) + " border-radius: 3px;"
                                     "padding: 2px 6px; font-weight: 600;")
 
     def value(self) -> PartyRecord:

@@ -25,7 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-ERROR_STYLE = "color: #b00020;"
+from qmsdesk.ui import colours
+
+
+def error_style() -> str:
+    """A message's style: the palette's readable red (light or dark), read when shown."""
+    return colours.text_style(colours.BAD)
 
 W = TypeVar("W", bound=QWidget)
 SAVED_MS = 5000
@@ -87,7 +92,7 @@ class RecordDialog(QDialog):
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.heading)
         self.general_error = QLabel()
-        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setStyleSheet(error_style())
         self.general_error.setWordWrap(True)
         self.general_error.hide()
         layout.addWidget(self.general_error)
@@ -131,7 +136,7 @@ class RecordDialog(QDialog):
         column.addWidget(widget)
         error = QLabel()
         error.setObjectName(f"error_{key}")
-        error.setStyleSheet(ERROR_STYLE)
+        error.setStyleSheet(error_style())
         error.setWordWrap(True)
         error.hide()
         column.addWidget(error)

@@ -28,7 +28,7 @@ from qmsdesk.services.suppliers.records import CriterionScore, ReviewRecord
 from qmsdesk.services.suppliers.reviews import summarise
 from qmsdesk.ui.chart_view import ChartView
 from qmsdesk.ui.child_table import ChildColumn, ChildDelegate, ChildListModel, commit_open_editor
-from qmsdesk.ui.dialogs.record_dialog import ERROR_STYLE, RecordDialog
+from qmsdesk.ui.dialogs.record_dialog import RecordDialog, error_style
 from qmsdesk.ui.linked_actions import LinkedActions
 from qmsdesk.ui.widgets import CountBox, DateEdit, choice_box, labelled, select_value
 
@@ -103,7 +103,7 @@ class ReviewDialog(RecordDialog):
         self.score_view.setMaximumHeight(190)
         layout.addWidget(self.score_view)
         self.score_error = QLabel()
-        self.score_error.setStyleSheet(ERROR_STYLE)
+        self.score_error.setStyleSheet(error_style())
         self.score_error.setWordWrap(True)
         self.score_error.hide()
         layout.addWidget(self.score_error)
@@ -119,7 +119,7 @@ class ReviewDialog(RecordDialog):
             kpis.addWidget(box, i // 2, (i % 2) * 2 + 1)
         layout.addLayout(kpis)
         self.kpi_error = QLabel()
-        self.kpi_error.setStyleSheet(ERROR_STYLE)
+        self.kpi_error.setStyleSheet(error_style())
         self.kpi_error.setWordWrap(True)
         self.kpi_error.hide()
         layout.addWidget(self.kpi_error)

@@ -21,14 +21,13 @@ from qmsdesk.services.labels import label
 from qmsdesk.services.risks import rules
 from qmsdesk.services.risks.choices import SourceChoices
 from qmsdesk.services.risks.records import RiskRecord
+from qmsdesk.ui import colours
 from qmsdesk.ui.dialogs.context_dialog import end_form, text_box
 from qmsdesk.ui.dialogs.record_dialog import RecordDialog
 from qmsdesk.ui.dialogs.review_fields import ReviewFields
 from qmsdesk.ui.pick_list import PickList
 from qmsdesk.ui.widgets import DateEdit, choice_box, labelled, select_value
 
-# The heat map's fills (reports.charts_risks): the word is always written beside them.
-RATING_COLOURS = {"low": "#c7e6c2", "medium": "#fddb8c", "high": "#f29e94"}
 LIKELIHOOD_WORDS = ("rare", "unlikely", "possible", "likely", "almost certain")
 IMPACT_WORDS = ("minor", "moderate", "significant", "major", "severe")
 NOT_RATED = 0  # a residual spin box's "—": not rated after treatment yet
@@ -44,8 +43,8 @@ def rating_text(likelihood: int | None, impact: int | None, matrix: rules.Matrix
 
 
 def rating_style(level: str) -> str:
-    colour = RATING_COLOURS.get(level, "#e5e7eb")
-    return (f"background: {colour}; border: 1px solid #9aa0a6; border-radius: 3px; "
+    tone = colours.RISK_TONES.get(level, colours.NEUTRAL)
+    return (colours.cell_style(tone) + " border: 1px solid palette(mid); border-radius: 3px; "
             "padding: 2px 8px; font-weight: 600;")
 
 

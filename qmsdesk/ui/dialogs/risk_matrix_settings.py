@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
 
 from qmsdesk.services.labels import label
 from qmsdesk.services.risks import rules
-from qmsdesk.ui.dialogs.record_dialog import ERROR_STYLE
-from qmsdesk.ui.dialogs.risk_dialog import IMPACT_WORDS, LIKELIHOOD_WORDS, RATING_COLOURS
+from qmsdesk.ui import colours
+from qmsdesk.ui.dialogs.record_dialog import error_style
+from qmsdesk.ui.dialogs.risk_dialog import IMPACT_WORDS, LIKELIHOOD_WORDS
 from qmsdesk.ui.widgets import select_value
 
 SCALE = tuple(rules.SCALE)
@@ -67,15 +68,15 @@ class RiskMatrixPanel(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.errors = QLabel()
-        self.errors.setStyleSheet(ERROR_STYLE)
+        self.errors.setStyleSheet(error_style())
         self.errors.setWordWrap(True)
         layout.addWidget(self.errors)
         layout.addStretch(1)
         self.set_matrix(matrix)
 
     def _colour(self, combo: QComboBox) -> None:
-        colour = RATING_COLOURS.get(combo.currentData(), "#ffffff")
-        combo.setStyleSheet(f"QComboBox {{ background: {colour}; }}")
+        tone = colours.RISK_TONES.get(combo.currentData(), colours.NEUTRAL)
+        combo.setStyleSheet(f"QComboBox {{ {colours.cell_style(tone)} }}")
 
     def set_matrix(self, matrix: rules.Matrix) -> None:
         for (likelihood, impact), combo in self.cells.items():
@@ -93,6 +94,6 @@ class RiskMatrixPanel(QWidget):
         self.errors.setText("\n".join(dict.fromkeys(errors.values())))
         for (likelihood, impact), combo in self.cells.items():
             wrong = f"matrix[{likelihood}][{impact}]" in errors
-            colour = RATING_COLOURS.get(combo.currentData(), "#ffffff")
-            combo.setStyleSheet(f"QComboBox {{ background: {colour};"
-                                + (" border: 2px solid #b00020; }" if wrong else " }"))
+            tone = colours.RISK_TONES.get(combo.currentData(), colours.NEUTRAL)
+            border = f" border: 2px solid {colours.text(colours.BAD).name()};" if wrong else ""
+            combo.setStyleSheet(f"QComboBox {{ {colours.cell_style(tone)}{border} }}")

@@ -30,7 +30,7 @@ from qmsdesk.ui.child_table import (
     ChildListModel,
     commit_open_editor,
 )
-from qmsdesk.ui.dialogs.record_dialog import ERROR_STYLE, RecordDialog
+from qmsdesk.ui.dialogs.record_dialog import RecordDialog, error_style
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.widgets import DateEdit, choice_box, labelled, select_value
 
@@ -121,7 +121,7 @@ class SupplierDialog(RecordDialog):
         self.certificate_view.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.certificate_view, 1)
         self.certificate_warnings = QLabel()
-        self.certificate_warnings.setStyleSheet(ERROR_STYLE)
+        self.certificate_warnings.setStyleSheet(error_style())
         self.certificate_warnings.setWordWrap(True)
         layout.addWidget(self.certificate_warnings)
         self._error_labels["certificates"] = self.certificate_warnings

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from qmsdesk.services.user_settings import os_login
 from qmsdesk.ui.dialogs.identity_dialog import role_box
-from qmsdesk.ui.dialogs.record_dialog import ERROR_STYLE
+from qmsdesk.ui.dialogs.record_dialog import error_style
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class WelcomeDialog(QDialog):
         hint.setStyleSheet("color: #5f6368;")
         layout.addWidget(hint)
         self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(error_style())
         self.error.hide()
         layout.addWidget(self.error)
         buttons = QHBoxLayout()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk.services.errors import ServiceError
+from qmsdesk.ui import colours
 from qmsdesk.ui.errors import show_error
 
 ALL = "all"
@@ -61,7 +62,7 @@ class RegisterPage(QWidget):
         heading = QLabel(title)
         heading.setStyleSheet("font-size: 18px; font-weight: 600;")
         sub = QLabel(subtitle)
-        sub.setStyleSheet("color: #5f6368;")
+        sub.setStyleSheet(colours.text_style(colours.MUTED))
         sub.setWordWrap(True)
         self.layout_.addWidget(heading)
         self.layout_.addWidget(sub)
