@@ -47,6 +47,11 @@ def _keep(value: Any) -> bool:
             and value[0] >= 1 and min(value) >= 0)
 
 
+def _text_map(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+
+
 def _mappings(value: Any) -> bool:
     """register -> sheet -> layout key -> {column: field}."""
     def strings(mapping: Any) -> bool:
@@ -76,6 +81,8 @@ IMPORT_MAPPINGS: Preference[dict[str, Any]] = Preference("import_mappings", {}, 
 # Window layout, as base64 of Qt's saved state.
 WINDOW_GEOMETRY: Preference[str] = Preference("window.geometry", "", _text)
 PARTIES_SPLITTER: Preference[str] = Preference("window.parties_splitter", "", _text)
+# Each register table's columns (widths, order, hidden, sort): table key -> header state.
+TABLE_STATES: Preference[dict[str, str]] = Preference("window.table_states", {}, _text_map)
 
 _lock = threading.Lock()  # the backup thread and the window may write at once
 

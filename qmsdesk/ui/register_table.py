@@ -1,32 +1,45 @@
-"""A register's table: generic model + filter proxy + view, empty state and a count line."""
+"""A register's table: generic model + filter proxy + view, empty state and a count line,
+and the habits every table has: remembered columns, a column chooser, a row menu, Ctrl+C."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QHideEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QMenu,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from qmsdesk.services import user_settings
 from qmsdesk.ui.table_model import Column, RecordFilterProxy, RecordTableModel
+from qmsdesk.ui.window_state import qt_state, state_text
+
+SAVE_DELAY_MS = 500  # a drag of a column edge is one write, not one per pixel
 
 
 class RegisterTable(QWidget):
-    """Rows are service dataclasses with an ``id``; double-click or Enter asks to open one."""
+    """Rows are service dataclasses with an ``id``; double-click or Enter asks to open one.
+
+    ``state_key`` names the table in the user's settings, where its columns (widths, order,
+    hidden ones, sort) are kept; empty means they are not remembered. ``row_actions`` are
+    the page's own actions offered in the row menu after Open and the copies.
+    """
 
     open_requested = Signal()
     current_changed = Signal()
 
     def __init__(self, columns: Sequence[Column[Any]], widths: Sequence[int], stretch: int,
-                 empty_text: str, noun: tuple[str, str], parent: QWidget | None = None) -> None:
+                 empty_text: str, noun: tuple[str, str], parent: QWidget | None = None,
+                 *, state_key: str = "") -> None:
         super().__init__(parent)
         self.model = RecordTableModel(columns, self)
         self.proxy = RecordFilterProxy(self)
@@ -34,6 +47,8 @@ class RegisterTable(QWidget):
         self._empty_text = empty_text
         self._noun = noun
         self.extra_count: Callable[[list[Any]], str] | None = None
+        self.state_key = state_key
+        self.row_actions: list[QAction] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.view = QTableView()
@@ -63,6 +78,170 @@ class RegisterTable(QWidget):
         layout.addWidget(self.body, 1)
         self.count_label = QLabel()
         layout.addWidget(self.count_label)
+        self._build_habits()
+
+    # --- columns remembered, chosen and reset --------------------------------------------------
+    def _build_habits(self) -> None:
+        header = self.view.horizontalHeader()
+        self._default_state = header.saveState()
+        self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.save_column_state)
+        self.restore_column_state()
+        if self.state_key:  # connected after the restore, which is not a change
+            header.sectionResized.connect(self._columns_changed)
+            header.sectionMoved.connect(self._columns_changed)
+            header.sortIndicatorChanged.connect(self._columns_changed)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._show_header_menu)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._show_row_menu)
+        self.copy_action = QAction(self.tr("&Copy rows"), self.view)
+        self.copy_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.copy_action.triggered.connect(self.copy_rows)
+        self.view.addAction(self.copy_action)  # shown in the row menu with its shortcut
+        # The view copies only the current cell on Ctrl+C, before any shortcut sees the key.
+        self.view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.view and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.matches(QKeySequence.StandardKey.Copy)):
+            self.copy_rows()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _columns_changed(self, *_: object) -> None:
+        self._save_timer.start()
+
+    def restore_column_state(self) -> None:
+        """Put back the columns as the user left them (a damaged or foreign state is
+        ignored: the page's own widths stay)."""
+        if not self.state_key:
+            return
+        state = qt_state(user_settings.get(user_settings.TABLE_STATES).get(self.state_key, ""))
+        header = self.view.horizontalHeader()
+        if state.isEmpty() or not header.restoreState(state):
+            return
+        if header.hiddenSectionCount() >= header.count():
+            header.showSection(header.logicalIndex(0))
+        # The header only remembers the sort indicator; the rows are sorted here.
+        self.view.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+
+    def save_column_state(self) -> None:
+        self._save_timer.stop()
+        if not self.state_key:
+            return
+        states = user_settings.get(user_settings.TABLE_STATES)
+        text = state_text(self.view.horizontalHeader().saveState())
+        if states.get(self.state_key) != text:
+            states[self.state_key] = text
+            user_settings.put(user_settings.TABLE_STATES, states)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        if self._save_timer.isActive():  # a change made just before the window closes
+            self.save_column_state()
+        super().hideEvent(event)
+
+    def reset_columns(self) -> None:
+        """The page's own widths and order, every column shown, sorted by the first."""
+        self.view.horizontalHeader().restoreState(self._default_state)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.save_column_state()
+
+    def set_column_visible(self, column: int, visible: bool) -> None:
+        """Show or hide a column (by model index); the last one shown stays."""
+        header = self.view.horizontalHeader()
+        if not visible and header.count() - header.hiddenSectionCount() <= 1:
+            return
+        header.setSectionHidden(column, not visible)
+        if self.state_key:
+            self._save_timer.start()
+
+    def header_menu(self) -> QMenu:
+        """The column chooser: every column in view order, ticked when shown."""
+        header = self.view.horizontalHeader()
+        menu = QMenu(self)
+        shown = header.count() - header.hiddenSectionCount()
+        for visual in range(header.count()):
+            column = header.logicalIndex(visual)
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            action = QAction(title or self.tr("Column %1").replace("%1", str(visual + 1)),
+                             menu)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.setEnabled(header.isSectionHidden(column) or shown > 1)
+            action.toggled.connect(
+                lambda checked, column=column: self.set_column_visible(column, checked))
+            menu.addAction(action)
+        menu.addSeparator()
+        reset = QAction(self.tr("&Reset columns"), menu)
+        reset.triggered.connect(self.reset_columns)
+        menu.addAction(reset)
+        return menu
+
+    def _show_header_menu(self, pos: QPoint) -> None:
+        menu = self.header_menu()
+        menu.exec(self.view.horizontalHeader().mapToGlobal(pos))
+        menu.deleteLater()
+
+    # --- the row menu and copying ---------------------------------------------------------------
+    def row_menu(self) -> QMenu:
+        """Open, the copies, then the page's own actions, for the selected row."""
+        menu = QMenu(self)
+        open_ = QAction(self.tr("&Open"), menu)
+        open_.triggered.connect(lambda: self.open_requested.emit())
+        menu.addAction(open_)
+        row = self.selected_row()
+        if getattr(row, "ref", ""):
+            copy_ref = QAction(self.tr("Copy &reference"), menu)
+            copy_ref.triggered.connect(self.copy_reference)
+            menu.addAction(copy_ref)
+        menu.addAction(self.copy_action)
+        if self.row_actions:
+            menu.addSeparator()
+            menu.addActions(self.row_actions)
+        return menu
+
+    def _show_row_menu(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        if not index.isValid():
+            return
+        self.view.setCurrentIndex(index)  # the menu acts on the row under the pointer
+        menu = self.row_menu()
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def copy_reference(self) -> None:
+        ref = getattr(self.selected_row(), "ref", "")
+        if ref:
+            QGuiApplication.clipboard().setText(ref)
+
+    def selection_text(self) -> str:
+        """The selected rows as tab-separated text: a header line, then one line a row, the
+        shown columns in the order on screen, as displayed ("" when nothing is selected)."""
+        header = self.view.horizontalHeader()
+        columns = [header.logicalIndex(v) for v in range(header.count())
+                   if not header.isSectionHidden(header.logicalIndex(v))]
+        rows = sorted({index.row() for index in self.view.selectionModel().selectedIndexes()})
+        if not rows and self.view.currentIndex().isValid():
+            rows = [self.view.currentIndex().row()]
+        if not rows:
+            return ""
+
+        def cell(value: object) -> str:  # a tab or line break inside a cell would split it
+            return " ".join(str(value or "").replace("\t", " ").splitlines())
+
+        lines = ["\t".join(cell(self.proxy.headerData(c, Qt.Orientation.Horizontal))
+                           for c in columns)]
+        lines += ["\t".join(cell(self.proxy.index(r, c).data()) for c in columns)
+                  for r in rows]
+        return "\n".join(lines)
+
+    def copy_rows(self) -> None:
+        text = self.selection_text()
+        if text:
+            QGuiApplication.clipboard().setText(text)
 
     # --- rows -----------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[Any], select_id: int | None = None) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QCheckBox, QComboBox
 
 from qmsdesk.services.actions import rules, service
 from qmsdesk.services.labels import label, plural
+from qmsdesk.ui import colours
 from qmsdesk.ui.action_editing import edit_action, open_action
 from qmsdesk.ui.exchange_actions import ExchangeActions
 from qmsdesk.ui.formatting import format_date
@@ -21,10 +22,6 @@ if TYPE_CHECKING:
     from qmsdesk.services.actions.records import ActionRow
     from qmsdesk.ui.main_window import MainWindow
 
-OVERDUE = QColor(176, 0, 32)
-DONE = QColor(110, 110, 110)
-STATUS_COLOURS = {"open": "#dbeafe", "in progress": "#fff1cc", "done": "#dcfce7",
-                  "cancelled": "#e5e7eb"}
 OPEN = "open+"
 
 
@@ -45,10 +42,10 @@ ACTION_COLUMNS: list[Column[ActionRow]] = [
     Column("Owner", lambda r: r.owner),
     Column("Due", _due_text, searchable=False,
            sort_key=lambda r: r.due_date.toordinal() if r.due_date else 0,
-           foreground=lambda r: OVERDUE if r.overdue else None),
+           foreground=lambda r: colours.text(colours.BAD) if r.overdue else None),
     Column("Status", lambda r: label(r.status),
            sort_key=lambda r: rules.STATUSES.index(r.status),
-           background=lambda r: QColor(STATUS_COLOURS.get(r.status, "#ffffff"))),
+           tone=lambda r: colours.ACTION_TONES.get(r.status)),
     Column("Progress", lambda r: f"{r.progress} %", sort_key=lambda r: r.progress,
            searchable=False, align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
     Column("Effectiveness", lambda r: label(r.effectiveness) or "—"),
@@ -68,7 +65,7 @@ class ActionsPage(RegisterPage):
             "for every register, with the check that it worked"))
         self.table = RegisterTable(ACTION_COLUMNS, ACTION_WIDTHS, 1, self.tr(
             "No actions yet.\n\nClick New action (Ctrl+N), or add one from an objective or "
-            "an interested party."), ("action", "actions"), self)
+            "an interested party."), ("action", "actions"), self, state_key="actions")
         self.table.extra_count = overdue_count
         self._build_actions()
         self._build_filters()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from qmsdesk.services.context import rules, service
 from qmsdesk.services.labels import label, plural
 from qmsdesk.services.risks import choices
+from qmsdesk.ui import colours
 from qmsdesk.ui.dialogs.context_dialog import ContextDialog
 from qmsdesk.ui.exchange_actions import ExchangeActions
 from qmsdesk.ui.formatting import format_date
@@ -29,15 +30,8 @@ if TYPE_CHECKING:
     from qmsdesk.services.context.records import ContextIssueRecord, ContextIssueRow
     from qmsdesk.ui.main_window import MainWindow
 
-OVERDUE = QColor(176, 0, 32)
-ARCHIVED = QColor(128, 128, 128)
-# Strengths and opportunities help, weaknesses and threats hinder; the word says which.
-SWOT_COLOURS = {"strength": "#dcfce7", "opportunity": "#dbeafe", "weakness": "#fff1cc",
-                "threat": "#fde2e2"}
-
-
 def _foreground(row: Any) -> QColor | None:
-    return ARCHIVED if row.status == "archived" else None
+    return colours.text(colours.MUTED) if row.status == "archived" else None
 
 
 def _next_review_text(row: Any) -> str:
@@ -49,7 +43,7 @@ def review_column() -> Column[Any]:
     """"Next review", marked overdue in words and colour (context issues and risks)."""
     return Column("Next review", _next_review_text, searchable=False,
                   sort_key=lambda r: r.next_review.toordinal() if r.next_review else 0,
-                  foreground=lambda r: OVERDUE if r.overdue else _foreground(r),
+                  foreground=lambda r: colours.text(colours.BAD) if r.overdue else _foreground(r),
                   tooltip=lambda r: "Review overdue" if r.overdue else None)
 
 
@@ -59,7 +53,7 @@ CONTEXT_COLUMNS: list[Column[ContextIssueRow]] = [
            foreground=_foreground, tooltip=lambda r: r.title),
     Column("Origin", lambda r: label(r.origin), foreground=_foreground),
     Column("SWOT", lambda r: label(r.swot), sort_key=lambda r: rules.SWOT.index(r.swot),
-           background=lambda r: QColor(SWOT_COLOURS.get(r.swot, "#ffffff"))),
+           tone=lambda r: colours.SWOT_TONES.get(r.swot)),
     Column("PESTLE", lambda r: label(r.pestle) or "—", foreground=_foreground),
     Column("Owner", lambda r: r.owner, foreground=_foreground),
     review_column(),
@@ -97,10 +91,11 @@ class ContextPage(RegisterPage):
         self.table = RegisterTable(CONTEXT_COLUMNS, CONTEXT_WIDTHS, 7, self.tr(
             "No context issues yet.\n\nClick New issue (Ctrl+N) to record a strength, "
             "weakness, opportunity or threat that affects the quality management system."),
-            ("issue", "issues"), self)
+            ("issue", "issues"), self, state_key="context")
         self.table.extra_count = overdue_reviews
         self.model, self.proxy = self.table.model, self.table.proxy
         self._build_actions()
+        self.table.row_actions = [self.archive_action, self.restore_action]
         self._build_filters()
         self.layout_.addWidget(self.table, 1)
         self.table.open_requested.connect(self.open_selected)

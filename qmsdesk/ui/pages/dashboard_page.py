@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 from qmsdesk.services import dashboard as service
 from qmsdesk.services import user_settings
 from qmsdesk.services.labels import plural
+from qmsdesk.ui import colours
 from qmsdesk.ui.chart_view import ChartView, build_figures_later
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.pages.base_page import RegisterPage
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from qmsdesk.services.workspace import Database
     from qmsdesk.ui.main_window import MainWindow
 
-OVERDUE = QColor(176, 0, 32)
 MINE = "mine"
 
 
@@ -50,9 +49,9 @@ def _when(item: DueItem) -> str:
 DUE_COLUMNS: list[Column[DueItem]] = [
     Column("Due", lambda i: format_date(i.due), searchable=False,
            sort_key=lambda i: i.due.toordinal(),
-           foreground=lambda i: OVERDUE if i.overdue else None),
+           foreground=lambda i: colours.text(colours.BAD) if i.overdue else None),
     Column("When", _when, sort_key=lambda i: i.days,
-           foreground=lambda i: OVERDUE if i.overdue else None),
+           foreground=lambda i: colours.text(colours.BAD) if i.overdue else None),
     Column("What", lambda i: i.kind),
     Column("Ref", lambda i: i.ref),
     Column("Title", lambda i: i.title, tooltip=lambda i: i.title),
@@ -85,14 +84,15 @@ class DashboardPage(RegisterPage):
             box = QLabel()
             box.setTextFormat(Qt.TextFormat.RichText)
             box.setWordWrap(True)  # six figures share a 1024-pixel window
-            box.setStyleSheet("QLabel { background: #f5f6f8; border: 1px solid #d9dce1; "
-                              "border-radius: 4px; padding: 6px 10px; }")
             self.figure_labels[key] = box
             self.figures.addWidget(box, 1)
+        self._figures: dict[str, tuple[str, str, bool]] = {}
+        self._style_figures()
         self.layout_.addLayout(self.figures)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.table = RegisterTable(DUE_COLUMNS, (90, 120, 165, 88, 300, 110), 4, self.tr(
-            "Nothing is overdue or due in the next 30 days."), ("item", "items"), self)
+            "Nothing is overdue or due in the next 30 days."), ("item", "items"), self,
+            state_key="dashboard")
         self.table.open_requested.connect(self.open_selected)
         # "My work": the items the user owns (actions, party reviews, measurements, risks).
         self.mine = QCheckBox(self.tr("&My work only"))
@@ -189,10 +189,30 @@ class DashboardPage(RegisterPage):
                 "them.").replace("%1", name).replace("%2", plural(mine, "item")), 20000)
 
     def _figure(self, key: str, number: str, text: str, alert: bool = False) -> None:
-        colour = "#b00020" if alert else "#1f2933"
+        self._figures[key] = (number, text, alert)
+        tone = colours.BAD if alert else colours.NEUTRAL
         self.figure_labels[key].setText(
-            f"<span style='font-size:20px; font-weight:600; color:{colour}'>{number}</span>"
-            f"<br>{text}")
+            f"<span style='font-size:20px; font-weight:600; "
+            f"color:{colours.text(tone).name()}'>{number}</span><br>{text}")
+
+    def _style_figures(self) -> None:
+        """Figure boxes in the palette's colours (a light or dark scheme, read again when
+        it changes), the caption in the window's own text colour."""
+        background, border, ink = colours.panel()
+        style = (f"QLabel {{ background: {background.name()}; color: {ink.name()}; "
+                 f"border: 1px solid {border.name()}; border-radius: 4px; "
+                 f"padding: 6px 10px; }}")
+        for key, box in self.figure_labels.items():
+            if box.styleSheet() != style:
+                box.setStyleSheet(style)
+            if key in self._figures:
+                self._figure(key, *self._figures[key])
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange,
+                            QEvent.Type.ThemeChange):
+            self._style_figures()
+        super().changeEvent(event)
 
     def rebuild_charts(self) -> None:
         """Build the charts on a worker (matplotlib loads there); show them together."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -22,6 +22,7 @@ from qmsdesk.services.objectives import rules, service
 from qmsdesk.services.objectives.rules import format_number
 from qmsdesk.services.parties.service import list_parties
 from qmsdesk.services.risks.choices import risk_choices
+from qmsdesk.ui import colours
 from qmsdesk.ui.dialogs.objective_dialog import ObjectiveContext, ObjectiveDialog
 from qmsdesk.ui.dialogs.policy_dialog import PolicyDialog
 from qmsdesk.ui.exchange_actions import ExchangeActions
@@ -35,11 +36,6 @@ if TYPE_CHECKING:
     from qmsdesk.services.objectives.records import ObjectiveRecord, ObjectiveRow
     from qmsdesk.ui.main_window import MainWindow
 
-HEALTH_COLOURS = {rules.ON_TRACK: "#dcfce7", rules.ACHIEVED: "#bbf7d0",
-                  rules.AT_RISK: "#fff1cc", rules.OFF_TRACK: "#fde2e2",
-                  rules.MEASUREMENT_OVERDUE: "#fecaca", rules.NO_DATA: "#e5e7eb",
-                  rules.NOT_TRACKED: "#f3f4f6"}
-
 OBJECTIVE_COLUMNS: list[Column[ObjectiveRow]] = [
     Column("Ref", lambda r: r.ref),
     Column("Title", lambda r: r.title if not r.segment or r.segment in r.title
@@ -52,7 +48,7 @@ OBJECTIVE_COLUMNS: list[Column[ObjectiveRow]] = [
            tooltip=lambda r: f"Measured {format_date(r.latest_date)}" if r.latest_date else
            "No measurement yet"),
     Column("Health", lambda r: label(r.health), sort_key=lambda r: rules.HEALTHS.index(r.health),
-           background=lambda r: QColor(HEALTH_COLOURS.get(r.health, "#ffffff"))),
+           tone=lambda r: colours.HEALTH_TONES.get(r.health)),
     Column("Due", lambda r: format_date(r.due_date), searchable=False,
            sort_key=lambda r: r.due_date.toordinal()),
     Column("Open actions", lambda r: str(r.open_actions), sort_key=lambda r: r.open_actions,
@@ -75,7 +71,8 @@ class ObjectivesPage(RegisterPage):
         self.table = RegisterTable(OBJECTIVE_COLUMNS, (98, 300, 120, 100, 90, 160, 95, 95), 1,
                                    self.tr("No objectives yet.\n\nClick New objective (Ctrl+N) "
                                            "to set the first one against the policy."),
-                                   ("objective", "objectives"), self)
+                                   ("objective", "objectives"), self,
+                                   state_key="objectives")
         self.table.extra_count = attention_count
         self._build_actions()
         self._build_filters()

@@ -24,8 +24,9 @@ from qmsdesk.services.errors import ServiceError
 from qmsdesk.services.labels import label, plural, trend_arrow
 from qmsdesk.services.parties import rules, service
 from qmsdesk.services.parties.records import PartyRow
+from qmsdesk.ui import colours
 from qmsdesk.ui.chart_view import ChartView
-from qmsdesk.ui.dialogs.party_dialog import QUADRANT_COLOURS, PartyDialog
+from qmsdesk.ui.dialogs.party_dialog import PartyDialog
 from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.exchange_actions import ExchangeActions
 from qmsdesk.ui.formatting import format_date
@@ -38,9 +39,7 @@ from qmsdesk.ui.window_state import qt_state, state_text
 if TYPE_CHECKING:
     from qmsdesk.ui.main_window import MainWindow
 
-OVERDUE = QColor(176, 0, 32)
 LOW_SATISFACTION = 2
-ARCHIVED = QColor(128, 128, 128)
 ALL = "all"
 
 
@@ -78,7 +77,7 @@ def overdue_reviews(rows: list[PartyRow]) -> str:
 
 
 def _foreground(row: PartyRow) -> QColor | None:
-    return ARCHIVED if row.status == "archived" else None
+    return colours.text(colours.MUTED) if row.status == "archived" else None
 
 
 COLUMNS: list[Column[PartyRow]] = [
@@ -88,17 +87,17 @@ COLUMNS: list[Column[PartyRow]] = [
     Column("Category", lambda r: label(r.category), foreground=_foreground),
     Column("Quadrant", lambda r: r.quadrant,
            sort_key=lambda r: rules.QUADRANTS.index(r.quadrant),
-           background=lambda r: QColor(QUADRANT_COLOURS[r.quadrant]),
+           tone=lambda r: colours.QUADRANT_TONES.get(r.quadrant),
            tooltip=lambda r: f"Influence {r.influence} / 5, interest {r.interest} / 5"),
     Column("Owner", lambda r: r.owner, foreground=_foreground),
     Column("Next review", _next_review_text, searchable=False,
            sort_key=lambda r: r.next_review.toordinal() if r.next_review else 0,
-           foreground=lambda r: OVERDUE if r.overdue else _foreground(r),
+           foreground=lambda r: colours.text(colours.BAD) if r.overdue else _foreground(r),
            tooltip=lambda r: "Review overdue" if r.overdue else None),
     Column("Satisf.", _satisfaction_text, searchable=False,
            sort_key=lambda r: r.latest_satisfaction or 0,
-           foreground=lambda r: OVERDUE if (r.latest_satisfaction or 5) <= LOW_SATISFACTION
-           else _foreground(r),
+           foreground=lambda r: colours.text(colours.BAD)
+           if (r.latest_satisfaction or 5) <= LOW_SATISFACTION else _foreground(r),
            tooltip=_satisfaction_tip),
     Column("Reqs.", lambda r: str(r.requirement_count), sort_key=lambda r: r.requirement_count,
            searchable=False,
@@ -116,7 +115,7 @@ class PartiesPage(RegisterPage):
             COLUMNS, (68, 220, 106, 104, 106, 146, 58, 42), 1, self.tr(
                 "No interested parties yet.\n\nClick New party (Ctrl+N) to record your first "
                 "stakeholder: customers, suppliers, employees, owners, regulators…"),
-            ("party", "parties"), self)
+            ("party", "parties"), self, state_key="parties")
         self.register.extra_count = overdue_reviews
         # The parts tests and other pages reach for, named as before.
         self.model, self.proxy, self.table = (self.register.model, self.register.proxy,
@@ -126,6 +125,7 @@ class PartiesPage(RegisterPage):
         self._chart_points: list[Any] = []
         self._chart_dirty = True  # the grid no longer shows the rows; drawn when visible
         self._build_actions()
+        self.register.row_actions = [self.archive_action, self.restore_action]
         self._build_filters()
         self._build_body()
         # Filter keystrokes within this time make one rebuild.

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -23,16 +23,16 @@ from qmsdesk import registers as catalogue
 from qmsdesk.services.actions import service as action_service
 from qmsdesk.services.labels import label, plural
 from qmsdesk.services.risks import choices, matrix, rules, service
+from qmsdesk.ui import colours
 from qmsdesk.ui.action_editing import edit_action, open_action
 from qmsdesk.ui.chart_view import ChartView
-from qmsdesk.ui.dialogs.risk_dialog import RATING_COLOURS, RiskContext, RiskDialog
+from qmsdesk.ui.dialogs.risk_dialog import RiskContext, RiskDialog
 from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.exchange_actions import ExchangeActions
 from qmsdesk.ui.linked_actions import ACTION_WIDTHS, LinkedActions
 from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS
 from qmsdesk.ui.pages.base_page import ALL, RegisterPage
 from qmsdesk.ui.pages.context_page import (
-    OVERDUE,
     _foreground,
     page_action,
     review_column,
@@ -63,14 +63,13 @@ RISK_COLUMNS: list[Column[RiskRow]] = [
            foreground=_foreground, tooltip=lambda r: r.title),
     Column("Rating", lambda r: f"{label(r.rating)} · {r.score}", searchable=False,
            sort_key=lambda r: _level_sort(r.rating, r.score),
-           background=lambda r: QColor(RATING_COLOURS.get(r.rating, "#ffffff")),
+           tone=lambda r: colours.RISK_TONES.get(r.rating),
            tooltip=lambda r: f"Likelihood {r.likelihood} × impact {r.impact} = {r.score}"),
     Column("Treatment", lambda r: label(r.treatment) or "Not decided", foreground=_foreground),
     Column("Residual", lambda r: f"{label(r.residual_rating)} · {r.residual_score}"
            if r.residual_rating else "—", searchable=False,
            sort_key=lambda r: _level_sort(r.residual_rating, r.residual_score),
-           background=lambda r: QColor(RATING_COLOURS[r.residual_rating])
-           if r.residual_rating in RATING_COLOURS else None,
+           tone=lambda r: colours.RISK_TONES.get(r.residual_rating or ""),
            tooltip=lambda r: "Rating after treatment" if r.residual_rating
            else "Not rated after treatment yet"),
     Column("Owner", lambda r: r.owner, foreground=_foreground),
@@ -78,7 +77,7 @@ RISK_COLUMNS: list[Column[RiskRow]] = [
     Column("Actions", lambda r: "None · Needs action" if _needs_action(r)
            else str(r.open_actions), sort_key=lambda r: r.open_actions, searchable=False,
            align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-           foreground=lambda r: OVERDUE if _needs_action(r) else _foreground(r),
+           foreground=lambda r: colours.text(colours.BAD) if _needs_action(r) else _foreground(r),
            tooltip=lambda r: "A high risk that no open action addresses"
            if _needs_action(r) else "Open actions raised from it"),
     Column("Effectiveness", lambda r: label(r.effectiveness) or "—", foreground=_foreground),
@@ -109,12 +108,14 @@ class RisksPage(RegisterPage):
         self.table = RegisterTable(RISK_COLUMNS, RISK_WIDTHS, 2, self.tr(
             "No risks or opportunities yet.\n\nClick New risk (Ctrl+N) to record one, and "
             "link it to the context issues and requirements it comes from."),
-            ("risk or opportunity", "risks and opportunities"), self)
+            ("risk or opportunity", "risks and opportunities"), self,
+            state_key="risks")
         self.table.extra_count = needing_action
         self.model, self.proxy = self.table.model, self.table.proxy
         self.matrix: rules.Matrix = rules.DEFAULT_MATRIX
         self._chart_dirty = True
         self._build_actions()
+        self.table.row_actions = [self.raise_action, self.archive_action, self.restore_action]
         self._build_filters()
         self._build_body()
         self._chart_timer = QTimer(self, singleShot=True, interval=250)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QToolButton
 
 from qmsdesk.services.labels import label, plural
 from qmsdesk.services.parties.service import list_parties
 from qmsdesk.services.suppliers import reviews as review_service
 from qmsdesk.services.suppliers import rules, service
+from qmsdesk.ui import colours
 from qmsdesk.ui.dialogs.review_dialog import ReviewDialog
 from qmsdesk.ui.dialogs.supplier_dialog import SupplierDialog
 from qmsdesk.ui.exchange_actions import ExchangeActions
@@ -24,9 +25,6 @@ if TYPE_CHECKING:
     from qmsdesk.services.suppliers.records import ReviewRow, SupplierRow
     from qmsdesk.ui.main_window import MainWindow
 
-OVERDUE = QColor(176, 0, 32)
-STATUS_COLOURS = {"preferred": "#bbf7d0", "approved": "#dcfce7", "conditional": "#fff1cc",
-                  "pending": "#e5e7eb", "suspended": "#fde2e2", "disqualified": "#fecaca"}
 
 
 def _score(row: SupplierRow) -> str:
@@ -51,16 +49,16 @@ SUPPLIER_COLUMNS: list[Column[SupplierRow]] = [
     Column("Criticality", lambda r: label(r.criticality),
            sort_key=lambda r: rules.CRITICALITIES.index(r.criticality)),
     Column("Status", lambda r: label(r.status),
-           background=lambda r: QColor(STATUS_COLOURS.get(r.status, "#ffffff"))),
+           tone=lambda r: colours.SUPPLIER_TONES.get(r.status)),
     Column("Score / band", _score, searchable=False,
            sort_key=lambda r: r.latest_total if r.latest_total is not None else -1.0,
            tooltip=lambda r: "Latest review; arrow against the previous one"),
     Column("Next review", lambda r: format_date(r.next_review) + (" · Overdue" if r.overdue
                                                                  else ""),
            searchable=False, sort_key=lambda r: r.next_review.toordinal() if r.next_review
-           else 0, foreground=lambda r: OVERDUE if r.overdue else None),
+           else 0, foreground=lambda r: colours.text(colours.BAD) if r.overdue else None),
     Column("Certificates", _certificates, searchable=False,
-           foreground=lambda r: OVERDUE if r.certificate_warnings else None,
+           foreground=lambda r: colours.text(colours.BAD) if r.certificate_warnings else None,
            tooltip=lambda r: "\n".join(r.certificate_warnings) or "All certificates valid"),
 ]
 REVIEW_COLUMNS: list[Column[ReviewRow]] = [
@@ -83,13 +81,15 @@ class SuppliersPage(RegisterPage):
         self.table = RegisterTable(SUPPLIER_COLUMNS, (80, 260, 90, 110, 110, 160, 130), 1,
                                    self.tr("No suppliers yet.\n\nClick New supplier (Ctrl+N) "
                                            "to start the approved supplier list."),
-                                   ("supplier", "suppliers"), self)
+                                   ("supplier", "suppliers"), self,
+                                   state_key="suppliers")
         self.table.extra_count = self._attention
         self.new_action, self.open_action, self.find_action = self.standard_actions(
             self.tr("&New supplier"), self.new, self.open_selected)
         self.review_action = QAction(self.tr("New re&view…"), self)
         self.review_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
         self.review_action.triggered.connect(self.new_review_for_selected)
+        self.table.row_actions = [self.review_action]
         self.report_action = QAction(self.tr("Approved &supplier list (PDF)…"), self)
         self.report_action.setShortcut(QKeySequence("Ctrl+P"))
         self.report_action.triggered.connect(self.run_report)
