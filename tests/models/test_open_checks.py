@@ -60,7 +60,7 @@ def test_a_damaged_last_page_is_seen_by_the_cheap_check(tmp_path: Path,
     data = bytearray(path.read_bytes())
     page_size = int.from_bytes(data[16:18], "big")
     start = (page - 1) * page_size
-    data[start + 8:start + page_size] = b"\xff" * (page_size - 8)  # its cells, not its header
+    data[start:start + page_size] = b"\xff" * page_size  # the whole page overwritten
     path.write_bytes(data)
     with pytest.raises(DatabaseRefused, match="damaged"):
         open_database(path, full_check=False)

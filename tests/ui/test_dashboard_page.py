@@ -17,8 +17,7 @@ EDITORS = {"parties": "PartyDialog", "objectives": "ObjectiveDialog",
            "actions": "ActionDialog", "suppliers": "SupplierDialog"}
 
 
-@pytest.fixture
-def demo_window(qtbot, demo_file, tmp_path, monkeypatch):
+def _open_demo(qtbot, demo_file, tmp_path) -> MainWindow:
     copy = tmp_path / "demo.db"
     copy.write_bytes(demo_file.read_bytes())
     init_settings()
@@ -28,6 +27,12 @@ def demo_window(qtbot, demo_file, tmp_path, monkeypatch):
     assert window.open_database(copy)
     page = window.page("dashboard")
     qtbot.waitUntil(lambda: not page.loading, timeout=10000)  # read on a worker
+    return window
+
+
+@pytest.fixture
+def demo_window(qtbot, demo_file, tmp_path, monkeypatch):
+    window = _open_demo(qtbot, demo_file, tmp_path)
     yield window
     QThreadPool.globalInstance().waitForDone(10000)
     if window.db is not None:
@@ -100,15 +105,8 @@ def test_my_work_shows_only_the_users_items_and_a_first_read_says_how_many_are_o
     from qmsdesk.services import user_settings
 
     user_settings.set_identity("Anna Kowalska", "Quality Manager")  # a demo owner
-    copy = tmp_path / "demo.db"
-    copy.write_bytes(demo_file.read_bytes())
-    init_settings()
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    assert window.open_database(copy)
+    window = _open_demo(qtbot, demo_file, tmp_path)
     page = window.page("dashboard")
-    qtbot.waitUntil(lambda: not page.loading, timeout=10000)
     everything = page.table.visible_rows()
     hers = [item for item in everything if item.owner == "Anna Kowalska"]
     assert 0 < len(hers) < len(everything)
