@@ -243,3 +243,15 @@ def test_file_export_calendar_writes_the_due_items(window, qtbot, tmp_path, monk
     summaries = [str(e["summary"]) for e in events]
     assert any(s.endswith("Interested-party review: Harland Automotive") for s in summaries)
     assert f"({len(events)} due items" in window.statusBar().currentMessage()
+
+
+def test_the_reports_menu_is_never_empty_and_offers_each_pages_report(window):
+    offered = {}
+    for key in ("dashboard", "parties", "context", "risks", "actions"):
+        window.show_page(key)
+        offered[key] = [(a.text(), a.isEnabled()) for a in window.reports_menu.actions()]
+    assert all(offered.values())
+    assert offered["dashboard"] == [("No report for this page: see the Reports page", False)]
+    assert offered["context"] == [("Context, risks and opportunities (PDF)…", True)]
+    assert ("Action &log (PDF)…", True) in offered["actions"]
+    assert ("Traceability matrix (PDF)…", True) in offered["risks"]

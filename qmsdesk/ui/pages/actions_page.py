@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QCheckBox, QComboBox
 
 from qmsdesk.services.actions import rules, service
@@ -79,9 +79,16 @@ class ActionsPage(RegisterPage):
         self.new_action, self.open_action, self.find_action = self.standard_actions(
             self.tr("&New action"), self.new, self.open_selected)
         self.exchange = ExchangeActions(self, "actions")
+        self.report_action = QAction(self.tr("Action &log (PDF)…"), self)
+        self.report_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.report_action.triggered.connect(lambda: self.write_report("actions"))
+        self.addAction(self.report_action)
 
     def register_actions(self) -> list[QAction]:
         return [self.new_action, self.open_action, self.find_action, *self.exchange.actions()]
+
+    def report_actions(self) -> list[QAction]:
+        return [self.report_action]
 
     def _build_filters(self) -> None:
         bar = self.toolbar((self.new_action, self.open_action),

@@ -80,7 +80,13 @@ class RegisterPage(QWidget):
         return []
 
     def report_actions(self) -> list[QAction]:
-        return []
+        """The page's reports for the Reports menu; a page without one says so there
+        rather than leaving the menu empty."""
+        if not hasattr(self, "_no_report"):
+            self._no_report = QAction(self.tr("No report for this page: see the Reports page"),
+                                      self)
+            self._no_report.setEnabled(False)
+        return [self._no_report]
 
     def activated(self) -> None:
         """Called when the page becomes visible: rows that changed meanwhile are re-read."""

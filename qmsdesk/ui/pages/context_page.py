@@ -118,10 +118,17 @@ class ContextPage(RegisterPage):
                                        QKeySequence.StandardKey.Find,
                                        self.tr("Search the register"))
         self.exchange = ExchangeActions(self, "context")
+        # Context issues are printed in the risks report (4.1 with 6.1): offered here too.
+        self.report_action = page_action(
+            self, self.tr("Context, risks and opportunities (PDF)…"),
+            lambda: self.write_report("risks"), "Ctrl+P", self.tr("Write the report as PDF"))
 
     def register_actions(self) -> list[QAction]:
         return [self.new_action, self.open_action, self.archive_action, self.restore_action,
                 self.find_action, *self.exchange.actions()]
+
+    def report_actions(self) -> list[QAction]:
+        return [self.report_action]
 
     def _build_filters(self) -> None:
         bar = self.toolbar((self.new_action, self.open_action, self.archive_action,
