@@ -197,9 +197,13 @@ def _plan(row: RiskRow, record: RiskRecord, actions: Sequence[ActionRow],
         ("Rating", _rating(row.score, row.rating)),
         ("After treatment", _rating(row.residual_score, row.residual_rating)),
     ]
-    if record.cause.strip() or record.consequence.strip():
-        facts += [("Cause", record.cause), ("Consequence", record.consequence)]
-    plan: list[tuple[str, Cell]] = [("Treatment", treatment)]
+    # Free text reads full width, one field a row, and splits across pages if long.
+    plan: list[tuple[str, Cell]] = [
+        (name, text) for name, text in (("Description", record.description),
+                                        ("Processes", record.processes),
+                                        ("Cause", record.cause),
+                                        ("Consequence", record.consequence)) if text.strip()]
+    plan.append(("Treatment", treatment))
     if objectives:
         plan.append(("Objectives addressing it", "\n".join(objectives)))
     story: list[Flowable] = [

@@ -8,12 +8,15 @@ from datetime import date
 
 from qmsdesk.models.db import Database
 from qmsdesk.services.actions import service as actions
+from qmsdesk.services.context import service as context
 from qmsdesk.services.dates import EARLIEST, LATEST
 from qmsdesk.services.objectives import service as objectives
 from qmsdesk.services.objectives.policy import revise_policy
 from qmsdesk.services.objectives.records import MeasurementRecord
 from qmsdesk.services.parties import service as parties
 from qmsdesk.services.parties.records import EngagementRecord, RequirementRecord
+from qmsdesk.services.risks import service as risks
+from qmsdesk.services.risks.records import RiskRecord
 from qmsdesk.services.suppliers import reviews
 from qmsdesk.services.suppliers import service as suppliers
 from qmsdesk.services.validation import DESCRIPTION_LIMIT, NAME_LIMIT, NOTE_LIMIT
@@ -44,6 +47,8 @@ class Hostile:
     party_ref: str
     objective_refs: tuple[str, ...]
     supplier_ref: str
+    risk_description: str = ""
+    risk_title: str = ""
 
 
 def build(db: Database, today: date) -> Hostile:
@@ -54,6 +59,7 @@ def build(db: Database, today: date) -> Hostile:
                        notes=prose(DESCRIPTION_LIMIT, "pn"), contact_person="C" * NAME_LIMIT,
                        owner="Quality Manager", last_review=EARLIEST, next_review=LATEST)
     party.requirements = [RequirementRecord(description=prose(NOTE_LIMIT, "rq"),
+                                            obligation="legal",  # traced in the matrix
                                             source=TOKEN, addressed_by=prose(NOTE_LIMIT, "ab"))]
     party.engagements = [EngagementRecord(on_date=EARLIEST, kind="meeting", satisfaction=4,
                                           summary=prose(NOTE_LIMIT, "es"), follow_up=EMAIL)]
@@ -95,5 +101,35 @@ def build(db: Database, today: date) -> Hostile:
     review.units_received, review.units_rejected = 999_999_999, 1
     review.decision, review.approved_by, review.approved_on = "approved", "Approver", today
     reviews.save_review(db, review, today)
+    risk = _risk(db, today, party.requirements[0].id, supplier.id)
     return Hostile(party.description, prose(DESCRIPTION_LIMIT, "od"), supplier.scope,
-                   review.strengths, party.ref, tuple(refs), supplier.ref)
+                   review.strengths, party.ref, tuple(refs), supplier.ref,
+                   risk.description, risk.title)
+
+
+RISK_TITLE = "توقف المورد الوحيد · 단일 공급업체 중단 · आपूर्ति रुकना 🚚"  # Arabic, Korean, Hindi
+
+
+def _risk(db: Database, today: date, requirement_id: int | None,
+          supplier_id: int | None) -> RiskRecord:
+    """A context issue and a risk at their limits, in three scripts, with an action."""
+    issue = context.new_issue(today)
+    issue.title, issue.description = "I" * NAME_LIMIT, prose(DESCRIPTION_LIMIT, "ci")
+    issue.effect, issue.owner = prose(DESCRIPTION_LIMIT, "ce"), EMAIL
+    issue = context.save_issue(db, issue, today)
+    record = risks.new_risk(today)
+    record.title, record.description = RISK_TITLE, prose(DESCRIPTION_LIMIT, "rd")
+    record.cause, record.consequence = prose(NOTE_LIMIT, "rc"), prose(NOTE_LIMIT, "rk")
+    record.processes, record.owner = TOKEN, "O" * NAME_LIMIT
+    record.likelihood, record.impact, record.treatment = 5, 5, "reduce"
+    record.treatment_rationale = prose(NOTE_LIMIT, "tr")
+    record.context_issue_ids = [issue.id] if issue.id else []
+    record.requirement_ids = [requirement_id] if requirement_id else []
+    record.supplier_ids = [supplier_id] if supplier_id else []
+    record.last_review, record.next_review = EARLIEST, LATEST
+    saved = risks.save_risk(db, record, today)
+    action = actions.new_action(today, risk_id=saved.id)
+    action.title, action.description = RISK_TITLE, prose(DESCRIPTION_LIMIT, "ra")
+    action.owner, action.due_date = EMAIL, LATEST
+    actions.save_action(db, action, today)
+    return saved
