@@ -133,7 +133,7 @@ def is_traced(obligation: str, quadrant: str) -> bool:
     return bool(obligation) or quadrant == party_rules.MANAGE_CLOSELY
 
 
-def needs_action(treatment: str) -> bool:
+def treatment_needs_action(treatment: str) -> bool:
     """Every treatment but accepting a risk or declining an opportunity (which ask for a
     rationale, not an action) is carried out by actions; so is an undecided one."""
     return treatment not in rules.NEEDS_RATIONALE
@@ -163,7 +163,7 @@ def _actions(session: Session, today: date) -> tuple[dict[int, list[TraceAction]
 
 def _risk_gaps(risk: Risk, actions: list[TraceAction], today: date) -> tuple[str, ...]:
     gaps = []
-    if not actions and needs_action(risk.treatment):
+    if not actions and treatment_needs_action(risk.treatment):
         gaps.append(NO_ACTION)
     if any(action.overdue for action in actions):
         gaps.append(ACTION_OVERDUE)

@@ -136,7 +136,6 @@ class TraceabilityDialog(QDialog):
             top = _item(self.tree, (f"{trace.party_ref} {trace.party_name} — "
                                     f"{trace.requirement}", why, _gaps(trace.gaps)),
                         trace.gaps)
-            top.setFirstColumnSpanned(False)
             if not trace.risks:
                 _item(top, (self.tr("No risk or opportunity cites this requirement"), "", ""))
             for risk in trace.risks:

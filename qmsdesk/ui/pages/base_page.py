@@ -66,6 +66,10 @@ class RegisterPage(QWidget):
         sub.setWordWrap(True)
         self.layout_.addWidget(heading)
         self.layout_.addWidget(sub)
+        # What the Reports menu shows for a page without a report of its own.
+        self._no_report = QAction(self.tr("No report for this page: see the Reports page"),
+                                  self)
+        self._no_report.setEnabled(False)
 
     @property
     def db(self) -> Database:
@@ -82,10 +86,6 @@ class RegisterPage(QWidget):
     def report_actions(self) -> list[QAction]:
         """The page's reports for the Reports menu; a page without one says so there
         rather than leaving the menu empty."""
-        if not hasattr(self, "_no_report"):
-            self._no_report = QAction(self.tr("No report for this page: see the Reports page"),
-                                      self)
-            self._no_report.setEnabled(False)
         return [self._no_report]
 
     def activated(self) -> None:
