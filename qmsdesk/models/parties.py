@@ -40,6 +40,9 @@ class Party(Audited, RegisterRecord, Base):
     next_review: Mapped[date | None] = mapped_column(Date, index=True)
     focus: Mapped[str] = mapped_column(String(20), nullable=False, default="long-term")
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="active", index=True)
+    # Why it was archived; empty while active (the audit trail keeps earlier reasons).
+    archive_reason: Mapped[str] = mapped_column(String(500), nullable=False, default="",
+                                                server_default="")
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
     requirements: Mapped[list[PartyRequirement]] = relationship(

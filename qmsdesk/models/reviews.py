@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Integer, String, Text
+from sqlalchemy import Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from qmsdesk.models.base import Audited, Base, RegisterRecord, UTCDateTime
+from qmsdesk.models.base import Audited, Base, RegisterRecord, UTCDateTime, VersionedMixin
 
 
 class ManagementReview(Audited, RegisterRecord, Base):
@@ -55,3 +55,25 @@ class ReportLogEntry(Base):
     path: Mapped[str] = mapped_column(Text, nullable=False)
     # For a report issued inside an auditor pack: ``path`` is the zip, this its name inside.
     member: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+
+
+class ReportApproval(Audited, VersionedMixin, Base):
+    """The approval of one revision of a report type (ISO 9001 7.5.2 c): who, in which
+    role, when, and what the revision changed in one line. Recorded once per revision,
+    on the audit trail; printed in the revision's control block from then on."""
+
+    __tablename__ = "report_approval"
+    __table_args__ = (UniqueConstraint("report_type", "revision"),)
+    audit_entity = "report approval"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_type: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
+    revision: Mapped[int] = mapped_column(Integer, nullable=False)
+    approved_by: Mapped[str] = mapped_column(String(200), nullable=False)
+    approved_role: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    change_note: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+
+    @property
+    def audit_ref(self) -> str:
+        return f"{self.report_type} revision {self.revision}"

@@ -35,6 +35,9 @@ class ContextIssue(Audited, RegisterRecord, Base):
     last_review: Mapped[date | None] = mapped_column(Date)
     next_review: Mapped[date | None] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="active", index=True)
+    # Why it was archived; empty while active (the audit trail keeps earlier reasons).
+    archive_reason: Mapped[str] = mapped_column(String(500), nullable=False, default="",
+                                                server_default="")
 
     parties: Mapped[list[ContextIssueParty]] = relationship(
         back_populates="issue", cascade="all, delete-orphan", order_by="ContextIssueParty.id")
@@ -90,6 +93,9 @@ class Risk(Audited, RegisterRecord, Base):
     effectiveness: Mapped[str] = mapped_column(String(20), nullable=False, default="")
     evaluation_notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="active", index=True)
+    # Why it was archived; empty while active (the audit trail keeps earlier reasons).
+    archive_reason: Mapped[str] = mapped_column(String(500), nullable=False, default="",
+                                                server_default="")
 
     sources: Mapped[list[RiskSource]] = relationship(
         back_populates="risk", cascade="all, delete-orphan", order_by="RiskSource.id")

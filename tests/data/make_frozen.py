@@ -318,10 +318,38 @@ def rows_0006(w: Writer) -> None:
     when 0007 was added; 0007 changes no table 0006 added)."""
 
 
+def rows_0007(w: Writer) -> None:
+    """The rows of revision 0006's tables (added when 0008 was made): a context issue, a
+    risk raised from it with its source, and an archived risk, whose reason 0008 adds."""
+    w.at = _utc("2026-08-10 10:00")
+    w.add("context_issue", "context issue", "CTX-0001",
+          {"id": 1, "ref": "CTX-0001", "title": "Fachkräftemangel in der Zerspanung",
+           "origin": "external", "swot": "threat", "pestle": "social",
+           "description": "Wenige Bewerbungen; 熟練工の不足", "effect": "Lieferzeiten",
+           "owner": "Jan Kowalczyk", "review_interval_months": 12,
+           "last_review": "2026-08-10", "next_review": "2027-08-10", "status": "active"})
+    risk = {"kind": "risk", "description": "", "processes": "Fertigung", "cause": "",
+            "consequence": "", "likelihood": 3, "impact": 4, "treatment": "mitigate",
+            "treatment_rationale": "", "owner": "Anna Schäfer", "review_interval_months": 12,
+            "last_review": "2026-08-10", "next_review": "2027-08-10",
+            "residual_likelihood": 2, "residual_impact": 3, "evaluation_due": "2027-02-10",
+            "evaluated_on": None, "evaluated_by": "", "effectiveness": "",
+            "evaluation_notes": ""}
+    w.add("risk", "risk", "RO-0001",
+          risk | {"id": 1, "ref": "RO-0001", "title": "Ausfall der CNC-Fachkraft",
+                  "status": "active"})
+    w.add("risk_source", "risk source", "RO-0001",
+          {"id": 1, "risk_id": 1, "context_issue_id": 1, "requirement_id": None,
+           "supplier_id": None})
+    w.add("risk", "risk", "RO-0002",
+          risk | {"id": 2, "ref": "RO-0002", "title": "Stromausfall (停電)",
+                  "status": "archived"})
+
+
 # What each revision added, in order; a file at revision N holds the rows of 0001..N.
 ROWS: dict[str, Callable[[Writer], None]] = {
     "0001": rows_0001, "0002": rows_0002, "0003": rows_0003, "0004": rows_0004,
-    "0005": rows_0005, "0006": rows_0006}
+    "0005": rows_0005, "0006": rows_0006, "0007": rows_0007}
 
 
 def make(revision: str) -> Path:
