@@ -81,6 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("kind", choices=list(REPORT_KINDS), help="which report")
     report.add_argument("--out", required=True, metavar="FILE.pdf", help="output PDF file")
     _add_period_options(report, required=False)
+    approve = command("approve", "record your approval of an issued report revision (the "
+                                 "approvers are named in the settings)")
+    approve.add_argument("kind", choices=list(REPORT_KINDS), help="which report")
+    approve.add_argument("--revision", type=int, metavar="N",
+                         help="which revision (default: the latest issued)")
+    approve.add_argument("--note", default="", metavar="TEXT",
+                         help="what the revision changed, in one line (default: the "
+                              "changes the audit trail shows)")
     pack = command("auditor-pack", "write every report, register and the audit trail "
                                    "for a period into one zip with a sha256 manifest")
     _add_period_options(pack, required=True)
@@ -250,6 +258,25 @@ def cmd_report(args: argparse.Namespace) -> int:
     if issued.log is None:
         print("Not logged: the database is read-only, so the report log could not record "
               "this issue.")
+    return EXIT_OK
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    from qmsdesk.services import approvals
+    from qmsdesk.services.errors import ValidationError
+    from qmsdesk.services.user_settings import USER_NAME, USER_ROLE, get
+
+    db = _open(args)
+    try:
+        revision = args.revision or approvals.latest_revision(db, args.kind)
+        approval = approvals.approve(db, args.kind, revision, get(USER_NAME), get(USER_ROLE),
+                                     args.note)
+    except ValidationError as refused:
+        raise CommandError(" ".join(refused.errors.values())) from None
+    finally:
+        db.close()
+    print(f"Approved: {REPORT_KINDS[args.kind].title} revision {approval.revision} by "
+          f"{approval.who} ({approval.change_note}); issue the report again to print it")
     return EXIT_OK
 
 
@@ -429,6 +456,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"gui": cmd_gui, "init": cmd_init, "demo": cmd_demo, "report": cmd_report,
+            "approve": cmd_approve,
             "auditor-pack": cmd_auditor_pack, "export": cmd_export, "template": cmd_template,
             "import": cmd_import, "verify": cmd_verify, "backup": cmd_backup,
             "restore": cmd_restore, "calendar": cmd_calendar, "server-setup": cmd_server_setup}

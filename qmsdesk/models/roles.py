@@ -6,7 +6,7 @@ each including the one before it, and grants them their rights:
 - qmsdesk_viewer: connect and read every table (auditors: read and report);
 - qmsdesk_editor: also insert, update and delete records, but the audit trail only grows:
   INSERT and SELECT on audit_entry, nothing else;
-- qmsdesk_approver: an editor who approves (for the application's checks);
+- qmsdesk_approver: an editor who may also approve: only it adds report approvals;
 - qmsdesk_admin: an approver who maintains settings (for the application's checks).
 
 A trigger on audit_entry refuses UPDATE, DELETE and TRUNCATE to everyone but the table's
@@ -36,6 +36,7 @@ VIEWER, EDITOR, APPROVER, ADMIN = ("qmsdesk_viewer", "qmsdesk_editor", "qmsdesk_
 ROLES = (VIEWER, EDITOR, APPROVER, ADMIN)  # each includes the rights of the one before
 APPEND_ONLY = ("audit_entry",)   # rows are added, never changed or removed
 OWNER_ONLY = ("alembic_version",)  # the schema revision: changed by an upgrade only
+APPROVER_ONLY = ("report_approval",)  # added by approvers, then never changed
 
 _GUARD_FUNCTION = """
 CREATE OR REPLACE FUNCTION qmsdesk_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -83,6 +84,7 @@ def _grant(conn: Connection, database: str, tables: Sequence[str]) -> list[str]:
     for table in OWNER_ONLY:
         if table in tables:
             conn.execute(text(f"REVOKE INSERT ON {table} FROM PUBLIC, {', '.join(ROLES)}"))
+    _approver_only(conn, tables)
     # Tables and sequences a later upgrade creates (as this owner) get the same rights.
     conn.execute(text(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES "
                       f"TO {VIEWER}"))
@@ -91,7 +93,23 @@ def _grant(conn: Connection, database: str, tables: Sequence[str]) -> list[str]:
     conn.execute(text(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, USAGE ON "
                       f"SEQUENCES TO {VIEWER}, {EDITOR}"))
     return [f"granted {VIEWER} read access, {EDITOR} changes to {len(tables)} tables "
-            f"(the audit trail: add and read only)"]
+            f"(the audit trail: add and read only; approvals: {APPROVER} adds them)"]
+
+
+def _approver_only(conn: Connection, tables: Sequence[str]) -> None:
+    for table in APPROVER_ONLY:
+        if table in tables:
+            conn.execute(text(f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {table} FROM "
+                              f"PUBLIC, {', '.join(ROLES)}"))
+            conn.execute(text(f"GRANT INSERT ON {table} TO {APPROVER}"))
+
+
+def restrict_new_tables(conn: Connection, tables: Sequence[str]) -> None:
+    """For an upgrade that creates approver-only tables on a server already set up: the
+    default privileges gave editors every right on them; take back what is not theirs."""
+    if conn.dialect.name == "postgresql" and conn.execute(
+            text("SELECT 1 FROM pg_roles WHERE rolname = :role"), {"role": APPROVER}).scalar():
+        _approver_only(conn, tables)
 
 
 def _guard_audit_trail(conn: Connection) -> list[str]:

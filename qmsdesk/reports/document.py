@@ -28,7 +28,6 @@ from reportlab.platypus import (
     Image,
     PageTemplate,
     Paragraph,
-    Spacer,
     Table,
 )
 
@@ -49,7 +48,6 @@ from qmsdesk.reports.layout import (
     fitted_style,
 )
 from qmsdesk.services.errors import ServiceError
-from qmsdesk.services.numbers import ROUNDING_NOTE
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -81,12 +79,25 @@ class DocumentControl:
     revision: str
     organisation: str
     prepared_by: str
-    approved_by: str
+    approved_by: str  # "Helen Whitfield, Managing Director, 2026-12-02" or "Not yet approved"
     issue_date: date
     period: str = ""
     subject: str = ""
     logo: bytes | None = None  # PNG, shown beside the title on the first page
     audit_trail: str = ""  # the trail's anchor when issued, "COUNT:HASH"
+    approval: str = ""  # the approval record in a sentence ("" prints none)
+    history: tuple[HistoryLine, ...] = ()  # the revision history, oldest first
+    earlier_revisions: int = 0  # revisions before the first history line (in the log)
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One row of the revision history on the control page, as printed."""
+
+    revision: str
+    issued: str
+    change: str
+    approved: str
 
 
 @dataclass(frozen=True)
@@ -221,78 +232,6 @@ def facts_table(pairs: Sequence[tuple[str, Cell]], columns: int = 2,
     commands += [("BACKGROUND", (c, 0), (c, -1), LABEL_FILL) for c in range(0, 2 * columns, 2)]
     table.setStyle(commands)
     return table
-
-
-def control_block(control: DocumentControl) -> Table:
-    """The document-control box of the first page, in the layout auditors expect."""
-    st = styles()
-    pairs: list[tuple[str, Cell]] = [
-        ("Organisation", control.organisation), ("Document number", control.document_number),
-        ("Document title", control.title), ("Revision", control.revision),
-        ("Prepared by", control.prepared_by), ("Issue date", control.issue_date.isoformat()),
-        ("Approved by", control.approved_by), ("Period", control.period or None),
-    ]
-    table = facts_table(pairs, columns=2)
-    parts: list[list[Flowable]] = [[table]]
-    if control.audit_trail:
-        count = control.audit_trail.partition(":")[0]
-        parts.append([facts_table([("Audit trail anchor", (
-            f"{control.audit_trail} ({count} entries when issued; 'qmsdesk verify --expect "
-            "COUNT:HASH' proves the trail still extends it)"))], columns=1,
-            label_weight=0.49)])  # its label column lines up with the grid above
-    signature = Table(
-        [[para("Approval signature", st.label), "", para("Approval date", st.label), ""]],
-        colWidths=_widths([1.3, 2.0, 1.3, 2.0], FRAME_WIDTH), rowHeights=[11 * mm],
-        hAlign="LEFT")
-    signature.setStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, RULE),
-        ("BACKGROUND", (0, 0), (0, 0), LABEL_FILL),
-        ("BACKGROUND", (2, 0), (2, 0), LABEL_FILL),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-    ])
-    outer = Table([*parts, [signature]], colWidths=[FRAME_WIDTH], hAlign="LEFT")
-    outer.setStyle([
-        ("BOX", (0, 0), (-1, -1), 1.0, INK),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-    ])
-    return outer
-
-
-LOGO_MAX = (45 * mm, 18 * mm)
-
-
-def _logo(png: bytes) -> Image:
-    """The organisation's logo, scaled to fit LOGO_MAX with its aspect ratio kept."""
-    from reportlab.lib.utils import ImageReader
-
-    width, height = ImageReader(BytesIO(png)).getSize()
-    scale = min(LOGO_MAX[0] / width, LOGO_MAX[1] / height)
-    image = Image(BytesIO(png), width=width * scale, height=height * scale)
-    image.fingerprint = hashlib.sha256(png).hexdigest()
-    return image
-
-
-def title_block(control: DocumentControl) -> list[Flowable]:
-    """Title, subject line (and logo) and the document-control box that open the first page."""
-    st = styles()
-    head: list[Flowable] = [para(control.title, st.title)]
-    if control.subject:
-        head.append(para(control.subject, st.subtitle))
-    if control.logo:
-        logo = _logo(control.logo)
-        table = Table([[head, logo]], colWidths=[FRAME_WIDTH - LOGO_MAX[0] - 4 * mm,
-                                                 LOGO_MAX[0] + 4 * mm], hAlign="LEFT")
-        table.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
-                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                        ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
-        head = [table]
-    # How numbers are written and rounded, stated once in every document.
-    return [*head, control_block(control), para(ROUNDING_NOTE, st.note), Spacer(1, 4 * mm)]
 
 
 def table_of_contents() -> Flowable:

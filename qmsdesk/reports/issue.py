@@ -17,10 +17,13 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable
 
+from qmsdesk import clock
 from qmsdesk.models.db import Database
 from qmsdesk.reports.catalog import REPORT_KINDS
-from qmsdesk.reports.document import DocumentControl, build_pdf, title_block
+from qmsdesk.reports.control import title_block
+from qmsdesk.reports.document import DocumentControl, HistoryLine, build_pdf
 from qmsdesk.reports.fingerprint import content_fingerprint
+from qmsdesk.services import approvals
 from qmsdesk.services.integrity import trail_anchor
 from qmsdesk.services.org_settings import load_settings
 from qmsdesk.services.progress import Progress
@@ -109,14 +112,17 @@ def issue(db: Database, content: ReportContent, out_path: Path, request: ReportR
         organisation=settings.organisation, prepared_by=request.prepared_by,
         approved_by=settings.approved_by, issue_date=request.today, period=content.period,
         subject=content.subject, logo=settings.logo, audit_trail=str(trail_anchor(db)))
+    # Who prepares, who approves and the history are not content: a copy of a revision
+    # names the person who prepared it, and approving must not make a new revision.
     identity = (kind.key, control.title, control.document_number, control.organisation,
-                control.prepared_by, control.approved_by, control.period, control.subject,
-                hashlib.sha256(control.logo or b"").hexdigest())
+                control.period, control.subject, hashlib.sha256(control.logo or b"").hexdigest())
     fingerprint = content_fingerprint(identity, content.body, content.volatile)
     for attempt in range(1, ISSUE_ATTEMPTS + 1):
         revision = revision_for(db, kind.key, fingerprint, request.today)
-        control = replace(control, revision=str(revision.number),
-                          issue_date=revision.issue_date)
+        control = with_approval(db, replace(
+            control, revision=str(revision.number), issue_date=revision.issue_date,
+            prepared_by=revision.prepared_by or request.prepared_by), kind.key,
+            settings.approvers())
         built = build_pdf(out_path, control, [*title_block(control), *content.body],
                           generated_at)
         issued = ReportIssue(
@@ -135,6 +141,32 @@ def issue(db: Database, content: ReportContent, out_path: Path, request: ReportR
             continue
         return IssuedReport(built.path, issued, log)
     raise AssertionError("unreachable")
+
+
+def _approval_record(approval: approvals.Approval | None, revision: str,
+                     approvers: tuple[str, ...]) -> str:
+    if approval is not None:
+        return (f"Approved in QMS Desk on {clock.stamp(approval.approved_at.astimezone())} "
+                f"by {approval.who}; the approval is on the audit trail.")
+    by = f" by {' or '.join(approvers)}" if approvers else ""
+    return (f"Revision {revision} awaits approval{by}: until it is approved in QMS Desk "
+            "(Reports › Report log › Approve), this document is not approved.")
+
+
+def with_approval(db: Database, control: DocumentControl, report_type: str,
+                  approvers: tuple[str, ...]) -> DocumentControl:
+    """The control block's approval and revision history for ``control.revision``."""
+    number = int(control.revision)
+    lines = approvals.revision_history(db, report_type, number, control.issue_date)
+    current = next((line.approval for line in lines if line.revision == number), None)
+    return replace(
+        control, approved_by=current.printed() if current else approvals.NOT_APPROVED,
+        approval=_approval_record(current, control.revision, approvers),
+        history=tuple(HistoryLine(str(line.revision), line.issue_date.isoformat(),
+                                  line.change,
+                                  line.approval.printed() if line.approval
+                                  else approvals.NOT_APPROVED) for line in lines),
+        earlier_revisions=approvals.earlier_revisions(lines))
 
 
 def content_builder(report_type: str) -> Callable[[Database, ReportRequest], ContentTask]:

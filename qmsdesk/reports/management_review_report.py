@@ -453,4 +453,6 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     story += _decisions()
     yield Progress(total - 1, total, "Writing the PDF")
     period = f"{start.isoformat()} to {end.isoformat()}"
-    return ReportContent(REPORT_KEY, SUBJECT, period, story)
+    # The trail's size moves with every change anywhere (an approval of this pack too): a
+    # state at issue, like the control block's anchor, not what the pack says.
+    return ReportContent(REPORT_KEY, SUBJECT, period, story, (inputs.audit_status,))

@@ -26,6 +26,11 @@ class OrgSettings:
     document_numbers: dict[str, str] = field(
         default_factory=lambda: dict(DEFAULT_DOCUMENT_NUMBERS))
 
+    def approvers(self) -> tuple[str, ...]:
+        """The people who may approve reports ("Helen Whitfield; Anna Kowalska")."""
+        return tuple(name for name in (" ".join(part.split()) for part in
+                                       self.approved_by.replace("\n", ";").split(";")) if name)
+
     def document_number(self, report: str) -> str:
         return self.document_numbers.get(report) or DEFAULT_DOCUMENT_NUMBERS.get(report, "")
 
@@ -48,8 +53,12 @@ def save_settings(db: Database, settings: OrgSettings) -> None:
         raise ValidationError({"organisation": "Organisation name is required."})
     if len(organisation) > 200:
         raise ValidationError({"organisation": "Organisation name is too long (200 at most)."})
+    too_long = [name for name in settings.approvers() if len(name) > 200]
+    if too_long:
+        raise ValidationError({"approved_by": f"An approver's name is too long "
+                                              f"({len(too_long[0])} characters; at most 200)."})
     wanted = {db_settings.ORGANISATION: organisation,
-              db_settings.APPROVED_BY: settings.approved_by.strip()}
+              db_settings.APPROVED_BY: "; ".join(settings.approvers())}
     if settings.logo:
         wanted[db_settings.LOGO] = base64.b64encode(settings.logo).decode("ascii")
     for report, number in settings.document_numbers.items():

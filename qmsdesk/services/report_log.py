@@ -38,6 +38,7 @@ class Revision:
     number: int
     issue_date: date
     is_new: bool
+    prepared_by: str = ""  # of an earlier issue: a copy of a revision names who prepared it
 
 
 @dataclass(frozen=True)
@@ -105,12 +106,14 @@ def revision_for(db: Database, report_type: str, fingerprint: str, today: date) 
     """The revision a report with this content gets: an earlier issue's, or the next one."""
     with db.session() as session:
         same = session.execute(
-            select(ReportLogEntry.revision, ReportLogEntry.issue_date)
+            select(ReportLogEntry.revision, ReportLogEntry.issue_date,
+                   ReportLogEntry.generated_by)
             .where(ReportLogEntry.report_type == report_type,
                    ReportLogEntry.fingerprint == fingerprint)
-            .order_by(ReportLogEntry.revision.desc()).limit(1)).first()
+            .order_by(ReportLogEntry.revision.desc(), ReportLogEntry.id).limit(1)).first()
         if same is not None:
-            return Revision(same.revision, same.issue_date, is_new=False)
+            return Revision(same.revision, same.issue_date, is_new=False,
+                            prepared_by=same.generated_by)
         last = session.scalar(select(func.max(ReportLogEntry.revision))
                               .where(ReportLogEntry.report_type == report_type))
     return Revision((last or 0) + 1, today, is_new=True)

@@ -78,13 +78,29 @@ def test_changed_data_gives_the_next_revision_and_going_back_its_old_one(registe
     assert _issue(register, tmp_path / "3.pdf", today).revision == 1
 
 
-def test_settings_and_the_preparer_are_part_of_the_content(register, today, tmp_path):
+def test_settings_are_part_of_the_content(register, today, tmp_path):
     assert _issue(register, tmp_path / "1.pdf", today).revision == 1
-    assert _issue(register, tmp_path / "2.pdf", today, prepared_by="Someone Else").revision == 2
+    settings = load_settings(register)
+    settings.organisation = "Renamed Ltd"
+    save_settings(register, settings)
+    assert _issue(register, tmp_path / "2.pdf", today).revision == 2
+
+
+def test_a_copy_of_a_revision_names_who_prepared_it(register, today, tmp_path):
+    _issue(register, tmp_path / "1.pdf", today, prepared_by="Anna Kowalska, Quality Manager")
+    copy = _issue(register, tmp_path / "2.pdf", today, prepared_by="Helen Whitfield")
+    assert (copy.revision, copy.new_revision) == (1, False)
+    assert "Prepared by Anna Kowalska, Quality Manager" in " ".join(pdf_text(copy.path)[1].split())
+    assert copy.issue.generated_by == "Helen Whitfield"  # the log says who made the copy
+
+
+def test_who_approves_is_not_content(register, today, tmp_path):
+    """Naming other approvers (or approving) must not make a new revision to approve."""
+    assert _issue(register, tmp_path / "1.pdf", today).revision == 1
     settings = load_settings(register)
     settings.approved_by = "New Approver"
     save_settings(register, settings)
-    assert _issue(register, tmp_path / "3.pdf", today).revision == 3
+    assert _issue(register, tmp_path / "2.pdf", today).revision == 1
 
 
 def test_each_report_type_counts_its_own_revisions(register, today, tmp_path):
@@ -133,8 +149,8 @@ def test_issuing_leaves_the_audit_trail_alone(register, today, tmp_path):
 def test_first_page_names_preparer_approver_and_revision(register, today, tmp_path):
     issued = _issue(register, tmp_path / "a.pdf", today)
     first_page = PdfReader(issued.path).pages[0].extract_text().replace("\n", " ")
-    for text in ("Prepared by Ines Quality", "Approved by Jana Nováková", "Revision 1",
-                 "Document number QMS-REG-4.2", "Approval signature"):
+    for text in ("Prepared by Ines Quality", "Approved by Not yet approved", "Revision 1",
+                 "Document number QMS-REG-4.2", "awaits approval by Jana Nováková"):
         assert text in first_page
 
 

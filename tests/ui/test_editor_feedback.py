@@ -213,7 +213,8 @@ def test_a_file_nothing_can_open_names_its_folder(qtbot, monkeypatch, tmp_path):
 def test_issued_files_follow_the_umask_not_0600(tmp_path, today):
     from qmsdesk import paths
     from qmsdesk.reports.auditor_pack import _zip
-    from qmsdesk.reports.document import DocumentControl, build_pdf, title_block
+    from qmsdesk.reports.control import title_block
+    from qmsdesk.reports.document import DocumentControl, build_pdf
 
     old = os.umask(0o022)
     try:

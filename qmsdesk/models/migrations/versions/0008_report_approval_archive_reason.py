@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from qmsdesk.models.base import UTCDateTime
+from qmsdesk.models.roles import restrict_new_tables
 
 revision = "0008"
 down_revision = "0007"
@@ -37,6 +38,7 @@ def upgrade() -> None:
     with op.batch_alter_table("report_approval") as batch_op:
         batch_op.create_index(batch_op.f("ix_report_approval_report_type"), ["report_type"],
                               unique=False)
+    restrict_new_tables(op.get_bind(), ["report_approval"])  # on a team's server: approvers'
     for table in ARCHIVED:
         with op.batch_alter_table(table) as batch_op:
             batch_op.add_column(sa.Column("archive_reason", sa.String(length=500),
