@@ -65,7 +65,7 @@ class RevisionLine:
     approval: Approval | None
 
 
-def _approval(row: ReportApproval) -> Approval:
+def as_approval(row: ReportApproval) -> Approval:
     return Approval(row.report_type, row.revision, row.approved_by, row.approved_role,
                     row.approved_at, row.change_note)
 
@@ -94,13 +94,13 @@ def approval_of(db: Database, report_type: str, revision: int) -> Approval | Non
     with db.read() as session:
         row = session.scalar(select(ReportApproval).where(
             ReportApproval.report_type == report_type, ReportApproval.revision == revision))
-        return _approval(row) if row is not None else None
+        return as_approval(row) if row is not None else None
 
 
 def approvals(db: Database) -> dict[tuple[str, int], Approval]:
     """Every approval, by (report type, revision): for the report log's Approval column."""
     with db.read() as session:
-        return {(row.report_type, row.revision): _approval(row)
+        return {(row.report_type, row.revision): as_approval(row)
                 for row in session.scalars(select(ReportApproval))}
 
 
@@ -139,7 +139,7 @@ def approve(db: Database, report_type: str, revision: int, name: str, role: str,
             ReportApproval.report_type == report_type, ReportApproval.revision == revision))
         if taken is not None:
             errors["revision"] = (f"Revision {revision} was approved already by "
-                                  f"{_approval(taken).printed()}.")
+                                  f"{as_approval(taken).printed()}.")
         if errors:
             raise ValidationError(errors)
         row = ReportApproval(report_type=report_type, revision=revision,
@@ -150,7 +150,7 @@ def approve(db: Database, report_type: str, revision: int, name: str, role: str,
                                                                 revision))
         session.add(row)
         session.flush()
-        return _approval(row)
+        return as_approval(row)
 
 
 def _entities(report_type: str) -> frozenset[str] | None:
@@ -226,7 +226,7 @@ def revision_history(db: Database, report_type: str, current: int, current_date:
     with db.read() as session:
         issues = _first_issues(session, report_type)
         issues.setdefault(current, (clock.now(), current_date))
-        approved = {row.revision: _approval(row) for row in session.scalars(
+        approved = {row.revision: as_approval(row) for row in session.scalars(
             select(ReportApproval).where(ReportApproval.report_type == report_type))}
         numbers = sorted(n for n in issues if n <= current)[-limit:]
         return [RevisionLine(

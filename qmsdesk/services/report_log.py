@@ -16,11 +16,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import IO
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from qmsdesk import clock
 from qmsdesk.models.db import Database
-from qmsdesk.models.reviews import ReportLogEntry
+from qmsdesk.models.reviews import ReportApproval, ReportLogEntry
+from qmsdesk.services import approvals
 from qmsdesk.services.errors import ServiceError
 
 AVAILABLE = "available"
@@ -59,6 +60,7 @@ class LoggedReport:
     sha256: str
     path: str
     member: str = ""
+    approved: str = ""  # "Helen Whitfield, Managing Director, 2026-12-02"; "" not yet
 
     @property
     def archive_member(self) -> tuple[Path, str] | None:
@@ -119,11 +121,12 @@ def revision_for(db: Database, report_type: str, fingerprint: str, today: date) 
     return Revision((last or 0) + 1, today, is_new=True)
 
 
-def _row(entry: ReportLogEntry) -> LoggedReport:
+def _row(entry: ReportLogEntry, approval: ReportApproval | None = None) -> LoggedReport:
+    approved = approvals.as_approval(approval).printed() if approval is not None else ""
     return LoggedReport(
         entry.id, entry.report_type, entry.title, entry.document_number, entry.period,
         entry.revision, entry.issue_date, entry.generated_at, entry.generated_by,
-        entry.pages, entry.fingerprint, entry.sha256, entry.path, entry.member)
+        entry.pages, entry.fingerprint, entry.sha256, entry.path, entry.member, approved)
 
 
 @dataclass(frozen=True)
@@ -177,10 +180,14 @@ def record_reports(db: Database, issues: Sequence[ReportIssue]) -> list[LoggedRe
 
 
 def list_report_log(db: Database, report_type: str | None = None) -> list[LoggedReport]:
-    """Every issued report, newest first (optionally of one type)."""
-    query = select(ReportLogEntry).order_by(ReportLogEntry.generated_at.desc(),
-                                            ReportLogEntry.id.desc())
+    """Every issued report with its revision's approval, newest first (optionally of one
+    type)."""
+    query = (select(ReportLogEntry, ReportApproval)
+             .outerjoin(ReportApproval, and_(
+                 ReportApproval.report_type == ReportLogEntry.report_type,
+                 ReportApproval.revision == ReportLogEntry.revision))
+             .order_by(ReportLogEntry.generated_at.desc(), ReportLogEntry.id.desc()))
     if report_type is not None:
         query = query.where(ReportLogEntry.report_type == report_type)
     with db.read() as session:
-        return [_row(entry) for entry in session.scalars(query)]
+        return [_row(entry, approval) for entry, approval in session.execute(query)]

@@ -14,7 +14,7 @@ from sqlalchemy.exc import ProgrammingError
 
 from qmsdesk import cli
 from qmsdesk.models.db import PermissionRefused, open_database
-from qmsdesk.models.roles import EDITOR, VIEWER, roles_of
+from qmsdesk.models.roles import APPROVER, EDITOR, VIEWER, roles_of
 from qmsdesk.services.integrity import verify_database
 from qmsdesk.services.parties import service as parties
 from tests.conftest import TODAY
@@ -95,6 +95,58 @@ def test_an_editor_writes_but_nobody_rewrites_the_audit_trail(team_url: str):
         assert report.ok and report.chain.entries > 0
     finally:
         db.close()
+
+
+def test_only_the_approver_role_may_approve_a_report(team_url: str, tmp_path):
+    from qmsdesk.reports.issue import ReportRequest, generate_report
+    from qmsdesk.services import approvals
+    from qmsdesk.services.progress import run_task
+
+    owner = open_database(team_url, user="owner")
+    try:
+        run_task(generate_report(owner, "parties", tmp_path / "p.pdf",
+                                 ReportRequest(TODAY, "Anna Kowalska")))
+    finally:
+        owner.close()
+    with login_role("editor2", "x", EDITOR) as editor, \
+            login_role("approver", "x", APPROVER) as approver:
+        db = open_database(_as(team_url, editor), user=editor)
+        try:
+            with pytest.raises(PermissionRefused) as caught:
+                approvals.approve(db, "parties", 1, "Anna Kowalska", "Quality Manager", "")
+            assert "permission denied for table report_approval" in str(caught.value)
+            assert approvals.approvals(db) == {}
+        finally:
+            db.close()
+        db = open_database(_as(team_url, approver), user=approver)
+        try:
+            approval = approvals.approve(db, "parties", 1, "Helen Whitfield", "", "")
+            assert approval.revision == 1
+        finally:
+            db.close()
+        engine = create_engine(_as(team_url, approver))
+        with pytest.raises(ProgrammingError, match="permission denied"), engine.begin() as c:
+            c.execute(text("UPDATE report_approval SET approved_by = 'Someone else'"))
+        engine.dispose()
+
+
+def test_an_upgrade_on_a_server_set_up_before_keeps_approvals_to_approvers():
+    from qmsdesk.models.roles import set_up_roles
+
+    with scratch_database() as url:
+        open_database(url, user="owner", create=True, revision="0007").close()
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            set_up_roles(conn)  # set up at 0007: editors get every right on new tables
+        open_database(url, user="owner").close()  # the upgrade adds report_approval
+        with engine.connect() as conn:
+            def may(role: str, right: str) -> bool:
+                return bool(conn.execute(text(
+                    "SELECT has_table_privilege(:role, 'report_approval', :right)"),
+                    {"role": role, "right": right}).scalar())
+            assert not may(EDITOR, "INSERT") and not may(EDITOR, "UPDATE")
+            assert may(APPROVER, "INSERT") and not may(APPROVER, "DELETE")
+        engine.dispose()
 
 
 def test_server_setup_by_a_login_that_may_not_is_one_sentence(team_url: str, capsys):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from qmsdesk import registers as catalogue
 from qmsdesk.models.audit import AuditEntry
@@ -151,3 +151,52 @@ def test_management_review_pack_and_auditor_pack_from_the_gui(window, qtbot, sav
     assert sorted(row.report_type for row in in_pack) == every
     assert {"management-review", "objectives", "parties", "suppliers", "actions"} <= set(every)
     assert all(row.archive_member[0] == pack for row in in_pack)
+
+
+def _approve_dialog(page, qtbot, interact) -> None:
+    drive_dialog(lambda: _click(qtbot, page.approve_button), interact)
+
+
+def test_an_approver_approves_a_revision_and_a_new_copy_prints_it(
+        window, qtbot, saved_to, monkeypatch):
+    from pypdf import PdfReader
+
+    from qmsdesk.services import user_settings
+    from qmsdesk.services.org_settings import load_settings, save_settings
+
+    settings = load_settings(window.db)
+    settings.organisation, settings.approved_by = "Northwind", "Helen Whitfield"
+    save_settings(window.db, settings)
+    page = _page(window)
+    _click(qtbot, page.findChild(type(page.open_button), "issue_parties"))
+    qtbot.waitUntil(lambda: len(saved_to) == 1, timeout=30000)
+    page.log.select_id(page.log.rows()[0].id)
+    assert page.approve_button.isEnabled()
+
+    user_settings.set_identity("Anna Kowalska", "Quality Manager")  # not an approver
+
+    def refused(dialog) -> None:
+        assert not dialog.approve_button.isEnabled()
+        assert "Only the report approvers named in Settings" in dialog.error.text()
+    _approve_dialog(page, qtbot, refused)
+
+    user_settings.set_identity("Helen Whitfield", "Managing Director")
+    asked: list[str] = []
+    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.question",
+                        lambda _parent, title, _text: asked.append(title)
+                        or QMessageBox.StandardButton.Yes)
+
+    def approve(dialog) -> None:
+        assert dialog.who.text() == "Helen Whitfield, Managing Director"
+        assert dialog.change.text() == "First issue"
+        _click(qtbot, dialog.approve_button)
+    _approve_dialog(page, qtbot, approve)
+
+    assert asked == ["Issue with the approval?"]
+    qtbot.waitUntil(lambda: len(saved_to) == 2, timeout=30000)
+    rows = page.log.rows()
+    assert [(r.revision, r.approved.rsplit(", ", 1)[0]) for r in rows] == \
+        [(1, "Helen Whitfield, Managing Director")] * 2
+    assert not page.approve_button.isEnabled()  # approved once
+    first_page = " ".join(PdfReader(saved_to[1]).pages[0].extract_text().split())
+    assert "Approved by Helen Whitfield, Managing Director" in first_page

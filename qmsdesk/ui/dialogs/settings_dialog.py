@@ -46,8 +46,12 @@ class SettingsDialog(RecordDialog):
         form = self.new_form_tab(self.tr("&Organisation"))
         self.organisation = self.add_field(form, self.tr("Organisation name *"), QLineEdit(
             value.organisation.organisation), "organisation")
-        self.approved_by = self.add_field(form, self.tr("Reports approved by"), QLineEdit(
+        self.approved_by = self.add_field(form, self.tr("Report approvers"), QLineEdit(
             value.organisation.approved_by), "approved_by")
+        self.approved_by.setPlaceholderText(self.tr("e.g. Helen Whitfield; Anna Kowalska"))
+        self.approved_by.setToolTip(self.tr(
+            "Who may approve issued reports (Reports › Report log › Approve revision), names "
+            "separated by semicolons. Empty: anyone who has given their name."))
         self._logo = value.organisation.logo
         self.add_field(form, self.tr("Logo on reports"), self._logo_row(), "logo")
         self._show_logo()

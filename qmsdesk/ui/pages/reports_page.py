@@ -55,9 +55,10 @@ LOG_COLUMNS: list[Column[LoggedReport]] = [
     Column("Period", lambda r: r.period),
     Column("Pages", lambda r: str(r.pages), sort_key=lambda r: r.pages, searchable=False),
     Column("By", lambda r: r.generated_by),
+    Column("Approval", lambda r: r.approved or "Not yet approved"),
     Column("File", _where, tooltip=lambda r: f"{r.location}\nsha256 {r.sha256}"),
 ]
-LOG_WIDTHS = (125, 270, 110, 45, 95, 190, 50, 110, 110)
+LOG_WIDTHS = (125, 270, 110, 45, 95, 190, 50, 110, 200, 110)
 
 
 class ReportsPage(RegisterPage):
@@ -75,18 +76,23 @@ class ReportsPage(RegisterPage):
         self.log.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
         log_tab = QWidget()
         column = QGridLayout(log_tab)
-        column.addWidget(self.log, 0, 0, 1, 3)
+        column.addWidget(self.log, 0, 0, 1, 4)
         self.open_button = QPushButton(self.tr("&Open report"))
         self.folder_button = QPushButton(self.tr("Show in &folder"))
+        self.approve_button = QPushButton(self.tr("A&pprove revision…"))
+        self.approve_button.setToolTip(self.tr(
+            "Record your approval of the selected report's revision (ISO 9001 7.5.2)"))
         column.addWidget(self.open_button, 1, 0)
         column.addWidget(self.folder_button, 1, 1)
-        column.setColumnStretch(2, 1)
+        column.addWidget(self.approve_button, 1, 2)
+        column.setColumnStretch(3, 1)
         self.tabs.addTab(log_tab, self.tr("Report &log"))
         self.meetings = MeetingsPanel(self)
         self.tabs.addTab(self.meetings, self.tr("&Management reviews"))
         self.layout_.addWidget(self.tabs, 1)
         self.open_button.clicked.connect(self.open_selected)
         self.folder_button.clicked.connect(self.show_folder)
+        self.approve_button.clicked.connect(self.approve_selected)
         self.log.open_requested.connect(self.open_selected)
         self.log.current_changed.connect(self._update_buttons)
         self.meetings.changed.connect(self._default_period)
@@ -197,6 +203,30 @@ class ReportsPage(RegisterPage):
         present = entry is not None and entry.file_present
         self.open_button.setEnabled(present)
         self.folder_button.setEnabled(present)
+        self.approve_button.setEnabled(entry is not None and not entry.approved
+                                       and not self.db.readonly)
+
+    def approve_selected(self) -> None:
+        entry: LoggedReport | None = self.log.selected_row()
+        if entry is None or entry.approved:
+            return
+        from qmsdesk.ui.dialogs.approval_dialog import ApprovalDialog
+
+        dialog = ApprovalDialog(self.db, entry, self)
+        if dialog.exec() != ApprovalDialog.DialogCode.Accepted or dialog.approval is None:
+            return
+        self.refresh(entry.id)
+        kind = REPORT_KINDS[entry.report_type]
+        self.window_.statusBar().showMessage(self.tr("Approved %1 revision %2")
+                                            .replace("%1", kind.title)
+                                            .replace("%2", str(entry.revision)), 5000)
+        if not kind.periodic and QMessageBox.question(
+                self, self.tr("Issue with the approval?"), self.tr(
+                    "Revision %s is approved. Issue the report again now, so that a copy "
+                    "prints the approval? (If the registers changed since, it becomes the "
+                    "next revision, to be approved in turn.)") % entry.revision) \
+                == QMessageBox.StandardButton.Yes:
+            self.issue(kind.key)
 
     def open_selected(self) -> None:
         entry: LoggedReport | None = self.log.selected_row()
