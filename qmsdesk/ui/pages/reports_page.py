@@ -23,6 +23,7 @@ from qmsdesk.reports.catalog import REPORT_KINDS
 from qmsdesk.services import report_log
 from qmsdesk.services.review_inputs import validate_period
 from qmsdesk.ui import report_runner
+from qmsdesk.ui.dialogs.record_dialog import error_style
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.meetings_panel import MeetingsPanel
 from qmsdesk.ui.pages.base_page import RegisterPage
@@ -62,6 +63,7 @@ LOG_WIDTHS = (125, 270, 110, 45, 95, 190, 50, 110, 200, 110)
 
 
 class ReportsPage(RegisterPage):
+    BUTTONS_PER_ROW = 3
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window, self.tr("Reports"), self.tr(
             "ISO 9001 clauses 7.5 and 9.3 — controlled reports with their revisions, the "
@@ -112,16 +114,18 @@ class ReportsPage(RegisterPage):
     def _build_issue_box(self) -> None:
         box = QGroupBox(self.tr("Issue a report"))
         grid = QGridLayout(box)
-        grid.addWidget(QLabel(self.tr("Registers, as of today:")), 0, 0)
-        row = QHBoxLayout()
-        for key, kind in REPORT_KINDS.items():
-            if not kind.periodic:
-                button = QPushButton(kind.title)
-                button.setObjectName(f"issue_{key}")
-                button.clicked.connect(lambda _=False, k=key: self.issue(k))
-                row.addWidget(button)
-        row.addStretch(1)
-        grid.addLayout(row, 0, 1)
+        grid.addWidget(QLabel(self.tr("Registers, as of today:")), 0, 0,
+                       Qt.AlignmentFlag.AlignTop)
+        buttons = QGridLayout()  # rows of three: every title readable on a small screen
+        snapshots = [(key, kind) for key, kind in REPORT_KINDS.items() if not kind.periodic]
+        for n, (key, kind) in enumerate(snapshots):
+            button = QPushButton(kind.title)
+            button.setObjectName(f"issue_{key}")
+            button.setToolTip(self.tr("Issue the %s as a controlled PDF") % kind.title)
+            button.clicked.connect(lambda _=False, k=key: self.issue(k))
+            buttons.addWidget(button, n // self.BUTTONS_PER_ROW, n % self.BUTTONS_PER_ROW)
+        buttons.setColumnStretch(self.BUTTONS_PER_ROW, 1)
+        grid.addLayout(buttons, 0, 1)
         grid.addWidget(QLabel(self.tr("For the period:")), 1, 0)
         period = QHBoxLayout()
         self.period_from, self.period_to = DateEdit(), DateEdit()
@@ -138,7 +142,7 @@ class ReportsPage(RegisterPage):
         period.addStretch(1)
         grid.addLayout(period, 1, 1)
         self.period_error = QLabel()
-        self.period_error.setStyleSheet("color: #b00020;")
+        self.period_error.setStyleSheet(error_style())
         self.period_error.hide()
         grid.addWidget(self.period_error, 2, 1)
         grid.setColumnStretch(1, 1)
