@@ -56,7 +56,7 @@ BUSY_TIMEOUT_MS = 10_000
 # Every schema revision this build knows, oldest first. tests/models/test_migrations.py
 # checks this list against the Alembic scripts, so a new revision must be added here.
 KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006",
-                                   "0007", "0008")
+                                   "0007", "0008", "0009")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -385,7 +385,9 @@ def open_database(
     An older schema is backed up and upgraded; a foreign, newer or damaged file is refused
     with DatabaseRefused and left exactly as it was. ``readonly`` opens a file for reading
     only (a read-only file or folder, a copy on a CD): nothing is written in it or beside
-    it, and every write is refused with DatabaseWriteFailed.
+    it, and every write is refused with DatabaseWriteFailed. On a server, ``readonly``
+    reads a database only as it is: one without QMS Desk tables or at an older schema is
+    refused instead of set up or upgraded.
 
     ``full_check``: run SQLite's quick_check over the whole file before opening it; by
     default only for files up to FULL_CHECK_MAX_BYTES (the result says so in
@@ -431,6 +433,15 @@ def open_database(
         engine = _make_engine(url)
     else:
         engine, current = _open_server(url)
+        if readonly and current != HEAD_REVISION:  # read as it is: never set up or upgrade
+            engine.dispose()
+            raise DatabaseRefused(
+                f"{safe_address(url)} " + ("holds no QMS Desk database" if current is None
+                                           else f"was made by an older QMS Desk (schema "
+                                                f"{current}) and must be upgraded before it "
+                                                "can be read; open it once with QMS Desk as "
+                                                "the database's owner") +
+                ". It has not been changed.")
     if current != (HEAD_REVISION if revision == "head" else revision):
         try:
             upgrade_schema(engine, revision)

@@ -40,6 +40,14 @@ def _utc(stamp: str) -> datetime:
     return datetime.fromisoformat(stamp).replace(tzinfo=UTC)
 
 
+def _stored(value: Any) -> Any:
+    """How SQLAlchemy's UTC DateTime stores an aware moment in SQLite (naive UTC)."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(
+            sep=" ", timespec="microseconds")
+    return value
+
+
 class Writer:
     """Inserts rows with plain SQL and chains the audit entries the session hook writes."""
 
@@ -58,7 +66,7 @@ class Writer:
         """Insert one record (timestamps and version filled in where the table has them)."""
         columns = {info[1] for info in self.conn.exec_driver_sql(
             f'PRAGMA table_info("{table}")')}
-        values = dict(row)
+        values = {key: _stored(value) for key, value in row.items()}
         for stamp in ("created_at", "updated_at"):
             if stamp in columns:
                 values[stamp] = self.stored_at
@@ -346,10 +354,21 @@ def rows_0007(w: Writer) -> None:
                   "status": "archived"})
 
 
+def rows_0008(w: Writer) -> None:
+    """An approval of the parties report's revision 1 and an archived party's reason."""
+    w.at = _utc("2026-08-12 09:00")
+    w.add("report_approval", "report approval", "parties revision 1",
+          {"id": 1, "report_type": "parties", "revision": 1, "approved_by": "Dr. Henrike Groß",
+           "approved_role": "Geschäftsführerin", "approved_at": w.at,
+           "change_note": "Erstausgabe"})
+    w.update("risk", "risk", "RO-0002", 2, "archive_reason", "Notstromaggregat installiert")
+
+
 # What each revision added, in order; a file at revision N holds the rows of 0001..N.
 ROWS: dict[str, Callable[[Writer], None]] = {
     "0001": rows_0001, "0002": rows_0002, "0003": rows_0003, "0004": rows_0004,
-    "0005": rows_0005, "0006": rows_0006, "0007": rows_0007}
+    "0005": rows_0005, "0006": rows_0006, "0007": rows_0007,
+    "0008": rows_0008}
 
 
 def make(revision: str) -> Path:

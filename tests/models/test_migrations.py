@@ -67,6 +67,9 @@ FROZEN_ROWS["0006"] = FROZEN_ROWS["0005"] | dict.fromkeys(
 FROZEN_ROWS["0007"] = FROZEN_ROWS["0006"] | {
     "context_issue": 1, "risk": 2, "risk_source": 1,
     "audit_entry": FROZEN_ROWS["0006"]["audit_entry"] + 44}
+# rows_0008: an approval (6 audited fields) and a risk's archive reason (1)
+FROZEN_ROWS["0008"] = FROZEN_ROWS["0007"] | {
+    "report_approval": 1, "audit_entry": FROZEN_ROWS["0007"]["audit_entry"] + 7}
 # Names as written, read back through the head models once their table is in the file.
 FROZEN_NAMES = {
     Party.name: ("Müller Präzisionsteile GmbH", "株式会社サンプル精工", "Belegschaft Werk Süd"),
