@@ -6,9 +6,9 @@ prefix of FAMILIES followed by its member (``document_number.suppliers``). The s
 evaluation criteria are the one database setting with rows of their own
 (models.suppliers.ReviewCriterion), as earlier reviews keep their copy of them.
 Reading and writing go through ``read``/``write`` here; what the values mean (and their
-checks) belongs to the services that use them: org_settings (the organisation, its logo
-and document numbers), suppliers.reviews (bands and review intervals) and risks.matrix
-(the rating matrix).
+checks) belongs to the services that use them: org_settings (the organisation, its logo,
+report approvers and document numbers), suppliers.reviews (bands and review intervals),
+risks.matrix (the rating matrix) and evidence (the file size limit).
 The per-user settings are in services.user_settings.
 """
 
@@ -22,11 +22,13 @@ from sqlalchemy.orm import Session
 from qmsdesk.models.settings import Setting
 
 ORGANISATION = "organisation"  # the organisation's name, on every report
-APPROVED_BY = "approved_by"  # the default approver printed in the control block
+APPROVED_BY = "approved_by"  # who may approve reports: names separated by ";"
 LOGO = "logo"  # a small PNG, base64
 SUPPLIER_BANDS = "supplier.bands"  # JSON [[name, minimum score], ...], best first
 RISK_MATRIX = "risk.matrix"  # JSON 5 x 5 levels, [likelihood - 1][impact - 1]
-KEYS = frozenset({ORGANISATION, APPROVED_BY, LOGO, SUPPLIER_BANDS, RISK_MATRIX})
+EVIDENCE_LIMIT_MB = "evidence.limit_mb"  # the largest evidence file, in MB
+KEYS = frozenset({ORGANISATION, APPROVED_BY, LOGO, SUPPLIER_BANDS, RISK_MATRIX,
+                  EVIDENCE_LIMIT_MB})
 
 DOCUMENT_NUMBER = "document_number."  # + report key: the number printed on that report
 SUPPLIER_INTERVAL = "supplier.interval."  # + criticality: months between reviews
