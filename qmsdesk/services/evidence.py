@@ -222,14 +222,18 @@ def content(db: Database, sha256: str) -> bytes:
         return bytes(blob.data)
 
 
-def save_copy(db: Database, item: EvidenceFile, folder: Path) -> Path:
-    """Write the attachment to ``folder`` under its own name (for a viewer or a pack),
-    checking the bytes still hash to what was recorded."""
+def write_copy(db: Database, item: EvidenceFile, target: Path) -> Path:
+    """Write the attachment's bytes to ``target``, checking they still hash to what was
+    recorded."""
     data = content(db, item.sha256)
     if hashlib.sha256(data).hexdigest() != item.sha256:
         raise ValidationError({"file": f"{item.file_name} no longer matches its recorded "
                                        "sha256: the database was changed outside QMS Desk."})
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / Path(item.file_name).name
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return target
+
+
+def save_copy(db: Database, item: EvidenceFile, folder: Path) -> Path:
+    """The attachment in ``folder`` under its own name (for a viewer or a pack)."""
+    return write_copy(db, item, folder / Path(item.file_name).name)
