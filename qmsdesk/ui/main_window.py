@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from qmsdesk import clock, paths, registers
 from qmsdesk.services import user_settings
+from qmsdesk.ui import server_connect
 from qmsdesk.ui.calendar_export import export_calendar_dialog
 from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.window_state import qt_state, state_text
@@ -108,6 +109,8 @@ class MainWindow(QMainWindow):
                          QKeySequence.StandardKey.Open)
         self.recent_menu = file_menu.addMenu(self.tr("Open &recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._add_action(file_menu, self.tr("Connect to &server…"),
+                         lambda: server_connect.connect_to_server(self))
         file_menu.addSeparator()
         self.backup_action = self._add_action(file_menu, self.tr("&Backups…"), self.backup,
                                               None, "Ctrl+B")
@@ -343,7 +346,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"QMS Desk — {db.display_name}")
         self.statusBar().showMessage(self.tr("Opened %s") % db.display_name, 5000)
         if db.path is not None:
-            self._remember(str(db.path))
+            self.remember(str(db.path))
         self.install_shortcuts()
         self._build_pages()
         self._set_database_actions_enabled(True)
@@ -468,19 +471,12 @@ class MainWindow(QMainWindow):
     def recent_databases(self) -> list[str]:
         return user_settings.get(user_settings.RECENT_DATABASES)
 
-    def _remember(self, path: str) -> None:
+    def remember(self, path: str) -> None:
         recent = [p for p in self.recent_databases() if p != path]
         user_settings.put(user_settings.RECENT_DATABASES, [path, *recent][:MAX_RECENT])
 
     def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = self.recent_databases()
-        if not recent:
-            self.recent_menu.addAction(self.tr("(none)")).setEnabled(False)
-        for number, path in enumerate(recent, start=1):
-            action = self.recent_menu.addAction(f"&{number} {path}")
-            action.setEnabled(Path(path).exists())
-            action.triggered.connect(lambda _=False, p=path: self.open_database(p))
+        server_connect.fill_recent_menu(self, self.recent_menu, self.recent_databases())
 
     def _restore_geometry(self) -> None:
         geometry = qt_state(user_settings.get(user_settings.WINDOW_GEOMETRY))
