@@ -135,6 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
     command("server-setup", "on a PostgreSQL server, as the database's owner: create or "
                             "upgrade the tables, the group roles qmsdesk_viewer, _editor, "
                             "_approver and _admin and their rights; the audit trail only grows")
+    copy = command("copy", "copy a whole QMS with its audit trail into a new or empty database "
+                           "(a file to a server and back), verified on both sides")
+    copy.add_argument("--from", dest="source", required=True, metavar="FILE|URL")
+    copy.add_argument("--to", dest="destination", required=True, metavar="FILE|URL")
     return parser
 
 
@@ -444,6 +448,14 @@ def cmd_server_setup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_copy(args: argparse.Namespace) -> int:
+    from qmsdesk.services.progress import run_task
+    from qmsdesk.services.transfer import copy_database
+
+    print(run_task(copy_database(args.source, args.destination)).summary())
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from qmsdesk.ui.app import run_gui
 
@@ -459,7 +471,8 @@ COMMANDS = {"gui": cmd_gui, "init": cmd_init, "demo": cmd_demo, "report": cmd_re
             "approve": cmd_approve,
             "auditor-pack": cmd_auditor_pack, "export": cmd_export, "template": cmd_template,
             "import": cmd_import, "verify": cmd_verify, "backup": cmd_backup,
-            "restore": cmd_restore, "calendar": cmd_calendar, "server-setup": cmd_server_setup}
+            "restore": cmd_restore, "calendar": cmd_calendar, "server-setup": cmd_server_setup,
+            "copy": cmd_copy}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

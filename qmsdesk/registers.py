@@ -162,7 +162,9 @@ REGISTERS: tuple[Register, ...] = (
              models="qmsdesk.models.objectives", tables="qmsdesk.services.actions.sheets:TABLES",
              due="qmsdesk.services.actions.due:DUE"),
     Register("reports", "Reports", "qmsdesk.ui.pages.reports_page:ReportsPage",
-             "SP_FileDialogContentsView", _entities("management review"),
+             # documented information (7.5): meetings, report approvals, evidence files
+             "SP_FileDialogContentsView",
+             _entities("management review", "report approval", "evidence"),
              shows=frozenset({"actions", "settings"}),
              reports=(Report("management-review", "Management review input pack",
                              "qmsdesk.reports.management_review_report", "management-review",

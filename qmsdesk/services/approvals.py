@@ -161,8 +161,8 @@ def _entities(report_type: str) -> frozenset[str] | None:
                 if report.periodic:
                     return None
                 keys = {register.key, *register.shows, "actions"} - {"settings", "reports"}
-                return frozenset().union(*(catalogue.BY_KEY[key].entities
-                                           for key in keys))
+                return frozenset({"evidence"}).union(*(catalogue.BY_KEY[key].entities
+                                                       for key in keys))
     return None
 
 
@@ -188,7 +188,8 @@ def _summary(entries: Iterable[tuple[str, str, str]]) -> str:
     words: dict[str, dict[str, str]] = defaultdict(dict)
     for entity, action, ref in entries:
         owners = catalogue.registers_of({entity})
-        register = catalogue.BY_KEY[min(owners)].label if owners else entity
+        register = ("Evidence files" if entity == "evidence" else
+                    catalogue.BY_KEY[min(owners)].label if owners else entity)
         word = _WORDS.get(action, "changed")
         if _STRONGER[word] >= _STRONGER[words[register].get(ref, "changed")]:
             words[register][ref] = word

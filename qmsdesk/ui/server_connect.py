@@ -6,7 +6,7 @@ in File › Open recent."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote, unquote, urlsplit
 
 from PySide6.QtWidgets import (
@@ -26,9 +26,17 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMenu
 
     from qmsdesk.models.db import Database
-    from qmsdesk.ui.main_window import MainWindow
 
 SCHEME = "postgresql+psycopg"
+
+
+class Opener(Protocol):
+    """What opening a database needs of the window (the main window provides it)."""
+
+    def open_database(self, target: str | Path, create: bool = False) -> bool: ...
+    def set_database(self, db: Database) -> None: ...
+    def remember(self, path: str) -> None: ...
+    def tr(self, text: str) -> str: ...
 DEFAULT_PORT = 5432
 
 
@@ -128,8 +136,9 @@ class ConnectDialog(QDialog):
         self.error.show()
 
 
-def connect_to_server(window: MainWindow, address: str = "", error: str = "") -> bool:
+def connect_to_server(window: Opener, address: str = "", error: str = "") -> bool:
     """Ask for a server and open it in ``window``; remembered (without password)."""
+    assert isinstance(window, QWidget)  # the dialog's parent; a Protocol cannot say so
     dialog = ConnectDialog(window, address, error)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.db is None:
         return False
@@ -138,7 +147,7 @@ def connect_to_server(window: MainWindow, address: str = "", error: str = "") ->
     return True
 
 
-def open_recent(window: MainWindow, target: str) -> None:
+def open_recent(window: Opener, target: str) -> None:
     """A recent file opens as before; a server is tried with what PostgreSQL knows (.pgpass)
     and, if it needs more, asked for with the reason shown."""
     if not is_server(target):
@@ -155,7 +164,7 @@ def open_recent(window: MainWindow, target: str) -> None:
     window.remember(target)
 
 
-def fill_recent_menu(window: MainWindow, menu: QMenu, recent: list[str]) -> None:
+def fill_recent_menu(window: Opener, menu: QMenu, recent: list[str]) -> None:
     menu.clear()
     if not recent:
         menu.addAction(window.tr("(none)")).setEnabled(False)
