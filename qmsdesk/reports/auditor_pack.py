@@ -9,6 +9,8 @@ Layout (one top folder, so unzipping never scatters files)::
         registers/*.csv                 each register table (UTF-8 with BOM)
         audit-trail/audit-trail-<period>.csv   to read (spreadsheet-safe)
         audit-trail/audit-trail-<period>.jsonl raw values as hashed, and verify_trail.py
+        evidence/<REF>/*                the files attached to records in the period
+        evidence/index.csv              each file's record, name, size, sha256, who, when
 
 Register reports are snapshots as of the day the pack is made; the management-review
 pack and the audit trail cover the period asked for.
@@ -31,6 +33,7 @@ from qmsdesk import __version__, clock, paths
 from qmsdesk.models.db import Database
 from qmsdesk.reports.catalog import REPORT_KINDS
 from qmsdesk.reports.issue import ReportRequest, generate_report
+from qmsdesk.reports.pack_evidence import write_evidence
 from qmsdesk.services.dates import period_slug
 from qmsdesk.services.errors import ServiceError, ValidationError
 from qmsdesk.services.exchange.columns import all_tables
@@ -101,6 +104,11 @@ def _readme(db: Database, request: ReportRequest, start: date, end: date,
         "                *.csv    to read (text starting with = + - @ prefixed with ')",
         "                *.jsonl  one entry a line with its values exactly as hashed",
         f"                {VERIFIER}  recomputes the chain from the .jsonl file",
+        "evidence/     the files attached to records in the period (certificates, reports,",
+        "              minutes), one folder per record reference; index.csv gives each",
+        "              file's record, original name, size, sha256, who attached it and",
+        "              when. The reports list every record's current files by name and",
+        "              sha256, also those attached before the period.",
         "",
         "To check that no file was changed since the pack was made:",
         f"    sha256sum -c {MANIFEST}",
@@ -158,6 +166,7 @@ def write_auditor_pack(db: Database, out_path: Path,
         write_audit_jsonl(db, start, end, root / f"{audit}.jsonl")
         shutil.copyfile(paths.resource_path("pack", VERIFIER), root / "audit-trail" / VERIFIER)
         files += [f"{audit}.csv", f"{audit}.jsonl", f"audit-trail/{VERIFIER}"]
+        files += write_evidence(db, start, end, root)
         (root / "README.txt").write_text(
             _readme(db, request, start, end, [f"{k.file_stem}.pdf  {k.title}"
                                               for k in REPORT_KINDS.values()]),

@@ -22,7 +22,7 @@ from qmsdesk.models.db import open_database
 from qmsdesk.reports.auditor_pack import write_auditor_pack
 from qmsdesk.reports.catalog import REPORT_KINDS
 from qmsdesk.reports.issue import ReportRequest
-from qmsdesk.services import report_log
+from qmsdesk.services import evidence, report_log
 from qmsdesk.services.errors import ServiceError, ValidationError
 from qmsdesk.services.exchange.columns import all_tables
 from qmsdesk.services.progress import run_task
@@ -39,12 +39,35 @@ def written(demo_file: Path, tmp_path_factory: pytest.TempPathFactory):
     copy = folder / "demo.db"
     shutil.copyfile(demo_file, copy)
     db = open_database(copy, user="Helen Whitfield")
+    for ref, name, data in EVIDENCE:  # files attached in the period, one replaced
+        (folder / name).write_bytes(data)
+        entity, record_id = _record(db, ref)
+        older = evidence.list_evidence(db, entity, record_id)
+        evidence.attach(db, entity, record_id, folder / name,
+                        supersedes=older[0].id if older and name.endswith("2027.pdf") else None)
     progress = []
     pack = run_task(write_auditor_pack(db, folder / f"{TOP}.zip",
                                        ReportRequest(TODAY, "Helen Whitfield", *PERIOD)),
                     progress.append)
     db.close()
     return pack, copy, progress
+
+
+EVIDENCE = (("SUP-0001", "ISO 9001 certificate 2024.pdf", b"%PDF old certificate"),
+            ("SUP-0001", "ISO 9001 certificate 2027.pdf", b"%PDF renewed certificate"),
+            ("ACT-0001", "8D report ..\\\\draft.pdf", b"%PDF 8D report"))
+EVIDENCE_FILES = ["evidence/SUP-0001/0001-ISO 9001 certificate 2024.pdf",
+                  "evidence/SUP-0001/0002-ISO 9001 certificate 2027.pdf",
+                  "evidence/ACT-0001/0003-draft.pdf", "evidence/index.csv"]
+
+
+def _record(db, ref: str) -> tuple[str, int]:
+    from qmsdesk.models.objectives import Action
+    from qmsdesk.models.suppliers import Supplier
+
+    model = Supplier if ref.startswith("SUP") else Action
+    with db.read() as session:
+        return model.audit_entity, session.scalar(select(model.id).where(model.ref == ref))
 
 
 def _names(pack) -> list[str]:
@@ -63,7 +86,7 @@ def test_the_zip_holds_reports_registers_audit_trail_readme_and_manifest(written
         *(f"registers/{table.name}.csv" for table in all_tables()),
         "audit-trail/audit-trail-2026-01-01-to-2026-11-21.csv",
         "audit-trail/audit-trail-2026-01-01-to-2026-11-21.jsonl",
-        "audit-trail/verify_trail.py"])
+        "audit-trail/verify_trail.py", *EVIDENCE_FILES])
     for name in ("interested-parties", "quality-objectives", "suppliers", "management-review",
                  "risks", "traceability"):  # every report of the catalogue, new ones too
         assert f"{TOP}/reports/{name}.pdf" in names
@@ -229,3 +252,20 @@ def test_the_packs_own_verifier_recomputes_the_chain_and_finds_any_change(writte
     checked = _verify(folder)
     assert checked.returncode == 1 and "an entry was removed, added or reordered" in \
         checked.stdout
+
+
+def test_the_evidence_of_the_period_is_in_the_pack_with_its_index(written):
+    pack, _, _ = written
+    with zipfile.ZipFile(pack.path) as archive:
+        index = list(csv.DictReader(io.StringIO(
+            archive.read(f"{TOP}/evidence/index.csv").decode("utf-8-sig"))))
+        for row in index:
+            data = archive.read(f"{TOP}/{row['File in this pack']}")
+            assert hashlib.sha256(data).hexdigest() == row["sha256"]
+            assert int(row["Size (bytes)"]) == len(data)
+    assert [(r["Record"], r["Original name"], r["State"]) for r in index] == [
+        ("SUP-0001", "ISO 9001 certificate 2024.pdf",
+         "replaced by ISO 9001 certificate 2027.pdf"),
+        ("SUP-0001", "ISO 9001 certificate 2027.pdf", "current"),
+        ("ACT-0001", "8D report ..\\\\draft.pdf", "current")]
+    assert {r["Attached by"] for r in index} == {"Helen Whitfield"}
