@@ -11,6 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from qmsdesk.models.db import Database
+from qmsdesk.reports.chart_images import chart_image
 from qmsdesk.reports.charts_dashboard import count_bars, opened_closed
 from qmsdesk.reports.document import (
     FRAME_WIDTH,
@@ -18,7 +19,6 @@ from qmsdesk.reports.document import (
     data_table,
     empty_note,
     facts_table,
-    figure_image,
     heading,
     para,
     rich,
@@ -107,17 +107,17 @@ def _summary(log: ActionLog) -> list[Flowable]:
 
 def _charts(log: ActionLog) -> list[Flowable]:
     months = log.months
-    flow = opened_closed([m.label.replace(" ", "\n") for m in months],
-                         [m.opened for m in months], [m.closed for m in months],
-                         title="Actions opened, closed and overdue per month",
-                         width_in=6.6, height_in=2.6, overdue=[m.overdue for m in months])
+    flow = chart_image(opened_closed, [m.label.replace(" ", "\n") for m in months],
+                       [m.opened for m in months], [m.closed for m in months],
+                       title="Actions opened, closed and overdue per month",
+                       width_in=6.6, height_in=2.6, overdue=[m.overdue for m in months],
+                       width=FRAME_WIDTH)
     sources = {label(source) if source != rules.NO_SOURCE else "No source": count
                for source, count in sorted(log.by_source().items())}
-    by_source = count_bars(sources or {"No actions": 0}, "Actions by source", width_in=6.6,
-                           height_in=2.4, what="Actions")
+    by_source = chart_image(count_bars, sources or {"No actions": 0}, "Actions by source",
+                            width_in=6.6, height_in=2.4, what="Actions", width=FRAME_WIDTH)
     return [CondPageBreak(80 * mm), *heading("2. The flow of actions", styles().h1),
-            KeepTogether([figure_image(flow, FRAME_WIDTH)]), Spacer(1, 3 * mm),
-            KeepTogether([figure_image(by_source, FRAME_WIDTH)])]
+            KeepTogether([flow]), Spacer(1, 3 * mm), KeepTogether([by_source])]
 
 
 def _section(title: str, header: Sequence[str], rows: list[list[Cell]],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from collections.abc import Sequence
@@ -10,7 +9,6 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -25,7 +23,6 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
-    Image,
     PageTemplate,
     Paragraph,
     Table,
@@ -265,16 +262,12 @@ def empty_note(text: str) -> Paragraph:
     return para(text, styles().note)
 
 
-def figure_image(fig: Figure, width: float = FRAME_WIDTH, dpi: int = 200) -> Image:
-    """A matplotlib Figure as a PNG Image flowable ``width`` points wide, aspect ratio kept."""
-    buffer = BytesIO()
-    # No "Software" stamp: the same chart gives the same bytes, and so the same fingerprint.
-    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white", metadata={"Software": None})
-    fig_w, fig_h = fig.get_size_inches()
-    image = Image(BytesIO(buffer.getvalue()), width=width, height=width * fig_h / fig_w)
-    image.hAlign = "CENTER"
-    image.fingerprint = hashlib.sha256(buffer.getvalue()).hexdigest()
-    return image
+def figure_image(fig: Figure, width: float = FRAME_WIDTH) -> Flowable:
+    """A Figure already built as a chart flowable ``width`` points wide (aspect ratio kept);
+    reports hand chart_images.chart_image the data instead, so it can be cached."""
+    from qmsdesk.reports.chart_images import figure_chart
+
+    return figure_chart(fig, width)
 
 
 def _draw_frame(canvas: Canvas, control: DocumentControl, generated_at: datetime, page: int,

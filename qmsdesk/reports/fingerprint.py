@@ -34,7 +34,9 @@ def _parts(item: object) -> Iterator[str]:
     elif isinstance(item, Spacer) and type(item) is Spacer:  # subclasses carry no width
         yield f"S:{item.width:.1f}x{item.height:.1f}"
     elif isinstance(item, Flowable):
-        yield type(item).__name__
+        # A flowable that stands in for another (a chart for the PNG Image it replaced)
+        # names that one, so the same content keeps its fingerprint.
+        yield getattr(item, "fingerprint_kind", type(item).__name__)
         marker = getattr(item, "fingerprint", None)
         if marker is not None:
             yield str(marker)

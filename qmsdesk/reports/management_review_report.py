@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
 
 from qmsdesk.models.db import Database
+from qmsdesk.reports.chart_images import chart_image
 from qmsdesk.reports.charts import GridPoint, power_interest_grid
 from qmsdesk.reports.charts_dashboard import band_bars, count_bars, health_bars, satisfaction_trend
 from qmsdesk.reports.context_section import context_changes_section
@@ -25,7 +26,6 @@ from qmsdesk.reports.document import (
     data_table,
     empty_note,
     facts_table,
-    figure_image,
     heading,
     para,
     rich,
@@ -91,10 +91,10 @@ def _date(value: date | None) -> str:
     return value.isoformat() if value is not None else ""
 
 
-def _chart(fig: Figure, width: float = CHART_WIDTH) -> Flowable:
-    image = figure_image(fig, width=width)
-    image.spaceBefore = image.spaceAfter = 3 * mm  # clear of the table above and below
-    return image
+def _chart(builder: Callable[..., Figure], *args: Any, width: float = CHART_WIDTH,
+           **kwargs: Any) -> Flowable:
+    # Clear of the table above and below.
+    return chart_image(builder, *args, width=width, **kwargs).spaced(3 * mm)
 
 
 def _section(index: int, intro: str) -> list[Flowable]:
@@ -119,9 +119,8 @@ def _previous_reviews(data: PreviousReviews) -> list[Flowable]:
     story.append(para(f"{plural(total, 'action')} from {plural(len(data.reviews), 'review')}; "
                       f"{plural(data.overdue, 'action')} overdue.", st.body))
     if total:
-        story.append(_chart(count_bars({label(k): v for k, v in data.by_status.items()},
-                                       "Actions from previous reviews by status",
-                                       what="Actions")))
+        story.append(_chart(count_bars, {label(k): v for k, v in data.by_status.items()},
+                            "Actions from previous reviews by status", what="Actions"))
     for review in data.reviews:
         block = _subheading(f"{review.ref} — held {review.held_on.isoformat()} (period "
                             f"{review.period_from.isoformat()} to "
@@ -179,8 +178,8 @@ def _parties(data: PartyChanges, overdue: Sequence[DueReview],
         story += [Spacer(1, 2 * mm), KeepTogether([
             para("Power/interest grid of the active parties as the register stands today; "
                  "the marker shape shows the quadrant.", st.note),
-            _chart(power_interest_grid([GridPoint(p.ref, p.name, p.influence, p.interest)
-                                        for p in data.grid]), 100 * mm)])]
+            _chart(power_interest_grid, [GridPoint(p.ref, p.name, p.influence, p.interest)
+                                         for p in data.grid], width=100 * mm)])]
     events = [*data.added, *data.archived_or_restored]
     if events:
         story += _subheading("Parties added, archived or restored")
@@ -240,11 +239,12 @@ def _satisfaction(data: Satisfaction) -> list[Flowable]:
         ("With a score", str(data.overall.scored)),
     ]))
     if any(m.scored for m in data.monthly):
-        story.append(_chart(satisfaction_trend(
+        story.append(_chart(
+            satisfaction_trend,
             {"All parties": [(m.month, m.average) for m in data.monthly],
              "Customers": [(m.month, m.average) for m in data.customer_monthly]},
             "Average satisfaction per month (1–5); n: scores that month, all parties",
-            counts=[m.scored for m in data.monthly]), FRAME_WIDTH * 0.85))
+            counts=[m.scored for m in data.monthly], width=FRAME_WIDTH * 0.85))
     if data.declined:
         story += _subheading("Parties whose satisfaction fell")
         story.append(data_table(
@@ -271,8 +271,8 @@ def _objectives(data: ObjectivesMet) -> list[Flowable]:
                         "objective can be on track while still short of its final target.")
     if not data.objectives:
         return [*story, empty_note("No quality objectives were active in the period.")]
-    story.append(_chart(health_bars(data.by_health, "Objectives by health at the end of the "
-                                                    "period")))
+    story.append(_chart(health_bars, dict(data.by_health),
+                        "Objectives by health at the end of the period"))
     story.append(data_table(
         ["Ref", "Objective", "Target", "Latest", "Health", "Open actions"],
         [[o.ref, o.title, o.target_text,
@@ -289,7 +289,7 @@ def _providers(data: ProviderPerformance, overdue: Sequence[DueReview]) -> list[
                         "stand at its end, status changes and certificates needing attention. "
                         "A supplier's band is decided on its score as printed.")
     if any(data.by_band.values()):
-        story.append(_chart(band_bars(data.by_band, "Suppliers by band (latest review)")))
+        story.append(_chart(band_bars, dict(data.by_band), "Suppliers by band (latest review)"))
         story.append(para("Band of each supplier's latest signed-off evaluation; "
                           "disqualified suppliers are not counted.", st.note))
     story += _subheading("Evaluations signed off in the period")
@@ -336,8 +336,8 @@ def _effectiveness(data: ActionEffectiveness) -> list[Flowable]:
                         "corrections and corrective actions still open, and actions completed "
                         "in the period that still await their check.")
     if data.checks:
-        story.append(_chart(count_bars({label(k): v for k, v in data.by_result.items()},
-                                       "Effectiveness checks in the period", what="Checks")))
+        story.append(_chart(count_bars, {label(k): v for k, v in data.by_result.items()},
+                            "Effectiveness checks in the period", what="Checks"))
         story.append(data_table(
             ["Checked", "Action", "Source", "Result", "Checked by"],
             [[_date(c.checked_on), f"{c.ref} {c.title}", _source(c.source_ref, c.source),
@@ -373,9 +373,9 @@ def _opportunities(inputs: ReviewInputs) -> list[Flowable]:
         return [*story, empty_note("Nothing in the records points to an opportunity for "
                                    "improvement in this period.")]
     origins = Counter(ORIGINS.get(item.source_ref.split("-")[0], "Other") for item in items)
-    story.append(_chart(count_bars({k: origins[k] for k in (*ORIGINS.values(), "Other")
-                                    if origins[k]}, "Opportunities by register",
-                                   what="Opportunities")))
+    story.append(_chart(count_bars, {k: origins[k] for k in (*ORIGINS.values(), "Other")
+                                     if origins[k]}, "Opportunities by register",
+                        what="Opportunities"))
     story.append(data_table(["No.", "Source", "Opportunity", "Why"],
                             [[str(n), i.source_ref, i.what, i.why]
                              for n, i in enumerate(items, start=1)],

@@ -8,12 +8,12 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
+from qmsdesk.reports.chart_images import chart_image
 from qmsdesk.reports.charts_dashboard import count_bars
 from qmsdesk.reports.document import (
     data_table,
     empty_note,
     facts_table,
-    figure_image,
     heading,
     para,
     styles,
@@ -52,11 +52,9 @@ def risks_section(title: str, data: RiskEffectiveness) -> list[Flowable]:
                                                f"({data.actions_overdue} overdue)"),
     ]))
     if data.evaluations:
-        image = figure_image(count_bars({label(k): v for k, v in data.by_result.items()},
-                                        "Treatment evaluations in the period",
-                                        what="Evaluations"), width=CHART_WIDTH)
-        image.spaceBefore = image.spaceAfter = 3 * mm
-        story.append(image)
+        story.append(chart_image(count_bars, {label(k): v for k, v in data.by_result.items()},
+                                 "Treatment evaluations in the period", what="Evaluations",
+                                 width=CHART_WIDTH).spaced(3 * mm))
         story.append(data_table(
             ["Evaluated", "Risk or opportunity", "Treatment", "Rating", "Result", "By"],
             [[_date(e.evaluated_on), f"{e.ref} {e.title}\n{label(e.kind)}",

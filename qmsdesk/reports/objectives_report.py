@@ -12,6 +12,7 @@ from reportlab.platypus import CondPageBreak, Flowable, ListFlowable, Spacer
 from reportlab.platypus.flowables import HRFlowable
 
 from qmsdesk.models.db import Database
+from qmsdesk.reports.chart_images import chart_image
 from qmsdesk.reports.charts import objective_trend
 from qmsdesk.reports.document import (
     FRAME_WIDTH,
@@ -20,7 +21,6 @@ from qmsdesk.reports.document import (
     data_table,
     empty_note,
     facts_table,
-    figure_image,
     heading,
     para,
     rich,
@@ -173,11 +173,12 @@ def _chart(record: ObjectiveRecord) -> list[Flowable]:
         return [empty_note("No trend chart: the objective has no baseline, target or dates.")]
     points = [(m.on_date, float(m.value)) for m in record.measurements
               if m.on_date is not None and m.value is not None]
-    fig = objective_trend(points, record.baseline, record.target, record.target_max,
-                          record.direction, record.start_date, record.due_date, record.unit,
-                          title=f"{record.ref} · {record.kpi_name} against target",
-                          width_in=FRAME_WIDTH / 72, height_in=2.6)
-    return [Spacer(1, 3 * mm), figure_image(fig, width=FRAME_WIDTH)]
+    chart = chart_image(objective_trend, points, record.baseline, record.target,
+                        record.target_max, record.direction, record.start_date,
+                        record.due_date, record.unit,
+                        title=f"{record.ref} · {record.kpi_name} against target",
+                        width_in=FRAME_WIDTH / 72, height_in=2.6, width=FRAME_WIDTH)
+    return [Spacer(1, 3 * mm), chart]
 
 
 def _measurements(record: ObjectiveRecord) -> list[Flowable]:

@@ -11,6 +11,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table
 from reportlab.platypus.flowables import HRFlowable
 
 from qmsdesk.models.db import Database
+from qmsdesk.reports.chart_images import chart_image
 from qmsdesk.reports.charts import GridPoint, power_interest_grid
 from qmsdesk.reports.document import (
     FRAME_WIDTH,
@@ -19,7 +20,6 @@ from qmsdesk.reports.document import (
     data_table,
     empty_note,
     facts_table,
-    figure_image,
     heading,
     para,
     rich,
@@ -99,14 +99,15 @@ def _chart(rows: Sequence[PartyRow]) -> list[Flowable]:
     if not rows:
         return [para("3. Power/interest grid", st.h1),
                 empty_note("No active interested parties to place on the grid.")]
-    fig = power_interest_grid([GridPoint(r.ref, r.name, r.influence, r.interest) for r in rows])
     return [CondPageBreak(150 * mm), KeepTogether([
         para("3. Power/interest grid", st.h1),
         para(f"Each party is placed by its influence (vertical) and interest (horizontal) on a "
              f"1–5 scale; {rules.HIGH_FROM} and above counts as high. The marker shape shows "
              "the quadrant, the label the party's reference.", st.note),
         Spacer(1, 2 * mm),
-        figure_image(fig, width=125 * mm),
+        chart_image(power_interest_grid,
+                    [GridPoint(r.ref, r.name, r.influence, r.interest) for r in rows],
+                    width=125 * mm),
     ])]
 
 

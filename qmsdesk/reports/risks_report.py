@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, Spacer, Table
 
 from qmsdesk.models.db import Database
+from qmsdesk.reports.chart_images import chart_image
 from qmsdesk.reports.charts_risks import heat_map
 from qmsdesk.reports.context_section import context_section, due_cell
 from qmsdesk.reports.document import (
@@ -26,7 +27,6 @@ from qmsdesk.reports.document import (
     data_table,
     empty_note,
     facts_table,
-    figure_image,
     heading,
     para,
     rich,
@@ -131,10 +131,11 @@ def _heat_maps(data: RiskData) -> list[Flowable]:
             story.append(empty_note("No opportunities recorded."))
             continue
         unrated = sum(1 for row in rows if row.residual_likelihood is None)
-        figures = [heat_map(rules.heat_cells(rows), data.matrix, f"{name} before treatment"),
-                   heat_map(rules.heat_cells(rows, residual=True), data.matrix,
-                            f"{name} after treatment", residual=True)]
-        pair = Table([[figure_image(fig, width=CHART_WIDTH) for fig in figures]],
+        charts = [chart_image(heat_map, rules.heat_cells(rows), data.matrix,
+                              f"{name} before treatment", width=CHART_WIDTH),
+                  chart_image(heat_map, rules.heat_cells(rows, residual=True), data.matrix,
+                              f"{name} after treatment", residual=True, width=CHART_WIDTH)]
+        pair = Table([charts],
                      colWidths=[CHART_WIDTH + 3 * mm] * 2, hAlign="LEFT")
         pair.setStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
                        ("RIGHTPADDING", (0, 0), (-1, -1), 0)])

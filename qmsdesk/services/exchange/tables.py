@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from qmsdesk.models.audit import AuditEntry, format_value
 from qmsdesk.models.db import Database
@@ -109,6 +109,9 @@ def table_by_name(name: str) -> Table:
     raise KeyError(f"no register table named {name!r}")
 
 
+AUDIT_BATCH = 5000  # audit entries read at a time for a file
+
+
 def _fetch(db: Database, query: Select[Any]) -> Sequence[Any]:
     # One select, fetched whole and the session closed before any row is handed out:
     # a generator that keeps a session open is how "database is locked" happens.
@@ -136,33 +139,51 @@ def table_rows(db: Database, table: Table) -> Iterator[list[str]]:
     return _formatted(_fetch(db, table.query()), table.columns)
 
 
+def _audit_batches(db: Database, query: Select[Any]) -> Iterator[Sequence[Any]]:
+    """The rows of ``query`` (audit entries by id, the id first), AUDIT_BATCH at a time,
+    each batch read in its own short session: a trail of millions of entries never sits
+    in memory whole, and no session stays open while the caller writes. Entries added
+    meanwhile are left out (the trail as it stood when reading began)."""
+    with db.read() as session:
+        last_id = session.scalar(select(func.max(AuditEntry.id))) or 0
+    after = 0
+    while True:
+        batch = _fetch(db, query.where(AuditEntry.id > after, AuditEntry.id <= last_id)
+                       .limit(AUDIT_BATCH))
+        yield from batch
+        if len(batch) < AUDIT_BATCH:
+            return
+        after = batch[-1][0]
+
+
+def _audit_query(query: Select[Any], date_from: date, date_to: date) -> Select[Any]:
+    if date_to < date_from:
+        raise ValidationError({"date_to": "The end date cannot be before the start date."})
+    start, end = utc_window(date_from, date_to)
+    return query.where(AuditEntry.at >= start, AuditEntry.at < end)
+
+
 def audit_rows(db: Database, date_from: date, date_to: date) -> Iterator[list[str]]:
-    """Audit entries recorded from ``date_from`` to ``date_to`` inclusive, by entry id.
+    """Audit entries recorded from ``date_from`` to ``date_to`` inclusive, by entry id,
+    read in batches as they are consumed.
 
     Whole days in UTC, as ``at`` is stored: an entry made at 00:30 local time in Berlin
     on 1 April belongs to 31 March. Raises ValidationError when the range ends before
     it starts.
     """
-    if date_to < date_from:
-        raise ValidationError({"date_to": "The end date cannot be before the start date."})
-    start, end = utc_window(date_from, date_to)
-    query = AUDIT_TRAIL.query().where(AuditEntry.at >= start, AuditEntry.at < end)
-    return _formatted(_fetch(db, query), AUDIT_TRAIL.columns)
+    query = _audit_query(AUDIT_TRAIL.query(), date_from, date_to)
+    return _formatted(_audit_batches(db, query), AUDIT_TRAIL.columns)
 
 
 def audit_entries(db: Database, date_from: date, date_to: date) -> Iterator[dict[str, Any]]:
     """The audit entries of ``date_from``..``date_to`` (as audit_rows) with their values
     exactly as hashed (models.audit.entry_hash): what a pack's verifier recomputes."""
-    if date_to < date_from:
-        raise ValidationError({"date_to": "The end date cannot be before the start date."})
-    start, end = utc_window(date_from, date_to)
     names = ("id", "at", "user", "action", "entity", "record_id", "ref", "field",
              "old_value", "new_value", "prev_hash", "hash")
-    query = (select(*(getattr(AuditEntry, name) for name in names))
-             .where(AuditEntry.at >= start, AuditEntry.at < end).order_by(AuditEntry.id))
-    rows = [dict(zip(names, (*row[:1], format_value(row[1]), *row[2:]), strict=True))
-            for row in _fetch(db, query)]
-    return iter(rows)
+    query = _audit_query(select(*(getattr(AuditEntry, name) for name in names))
+                         .order_by(AuditEntry.id), date_from, date_to)
+    return (dict(zip(names, (*row[:1], format_value(row[1]), *row[2:]), strict=True))
+            for row in _audit_batches(db, query))
 
 
 def write_audit_jsonl(db: Database, date_from: date, date_to: date, target: Path) -> int:

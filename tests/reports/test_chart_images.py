@@ -1,0 +1,135 @@
+"""Charts in PDFs: drawn once per data (cached), cleared after drawing, the same picture
+from a worker process, embedded without ASCII85; the audit trail written in batches."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from reportlab.platypus import SimpleDocTemplate
+
+from qmsdesk.reports import chart_cache, chart_images, chart_pool
+from qmsdesk.reports.charts_dashboard import count_bars
+from qmsdesk.reports.fingerprint import _parts
+from qmsdesk.services.exchange import tables
+
+COUNTS = {"Open": 3, "Done": 5, "Cancelled": 1}
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    chart_cache.clear_memory()
+    yield
+    chart_cache.clear_memory()
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """The figures drawn in this process, counted (no worker processes)."""
+    monkeypatch.setattr(chart_pool, "workers", lambda: 0)
+    calls: list[object] = []
+    render = chart_images.render_figure
+
+    def counting(fig, dpi=chart_images.DPI):
+        calls.append(fig)
+        return render(fig, dpi)
+
+    monkeypatch.setattr(chart_images, "render_figure", counting)
+    return calls
+
+
+def test_an_unchanged_chart_is_drawn_once_then_read_from_memory_and_disk(drawn):
+    first = chart_images.chart_image(count_bars, COUNTS, "Actions", width=200)
+    again = chart_images.chart_image(count_bars, dict(COUNTS), "Actions", width=200)
+    assert first.fingerprint == again.fingerprint
+    assert len(drawn) == 1
+    chart_cache.clear_memory()  # a later run of the app: only the disk cache is left
+    later = chart_images.chart_image(count_bars, COUNTS, "Actions", width=200)
+    assert later.fingerprint == first.fingerprint
+    assert len(drawn) == 1
+    other = chart_images.chart_image(count_bars, {**COUNTS, "Open": 4}, "Actions", width=200)
+    assert other.fingerprint != first.fingerprint
+    assert len(drawn) == 2
+
+
+def test_a_damaged_cache_file_is_drawn_again(drawn, data_dir):
+    chart_images.chart_image(count_bars, COUNTS, "Actions", width=200).fingerprint  # noqa: B018
+    chart_cache.clear_memory()
+    (cached,) = (data_dir / "cache" / "charts").glob("*.chart")
+    cached.write_bytes(cached.read_bytes()[:-10])  # cut short, as by a full disk
+    chart_images.chart_image(count_bars, COUNTS, "Actions", width=200).fingerprint  # noqa: B018
+    assert len(drawn) == 2
+
+
+def test_a_figure_is_cleared_once_drawn():
+    fig = count_bars(COUNTS, "Actions")
+    assert fig.axes
+    chart = chart_images.render_figure(fig)
+    assert not fig.axes and not fig.texts  # its artists and their data are let go
+    assert chart.pixels == (round(fig.get_size_inches()[0] * 200),
+                            round(fig.get_size_inches()[1] * 200))
+
+
+def test_the_fingerprint_is_still_the_png_of_the_image_it_replaces():
+    """Same bytes as the PNG Image flowable the reports embedded before, named "Image",
+    so a report reissued on unchanged data keeps its revision."""
+    buffer = BytesIO()
+    count_bars(COUNTS, "Actions").savefig(buffer, format="png", dpi=200, facecolor="white",
+                                          metadata={"Software": None})
+    image = chart_images.chart_image(count_bars, COUNTS, "Actions", width=200)
+    assert list(_parts(image)) == ["Image", hashlib.sha256(buffer.getvalue()).hexdigest()]
+
+
+def test_a_worker_process_draws_the_same_picture(drawn, monkeypatch):
+    monkeypatch.setattr(chart_pool, "workers", lambda: 2)
+    job = chart_images.ChartJob(count_bars.__module__, count_bars.__qualname__,
+                                (COUNTS, "Actions"), ())
+    future = chart_pool.submit(chart_images.draw_job, job)
+    try:
+        if future is None:
+            pytest.skip("a single core: charts are drawn in this process")
+        assert future.result(timeout=120) == chart_images.draw_job(job)
+    finally:
+        chart_pool.shutdown()
+    assert len(drawn) == 1  # only the one drawn here
+
+
+def test_charts_are_embedded_as_flate_rgb_without_ascii85(tmp_path: Path):
+    out = tmp_path / "chart.pdf"
+    charts = [chart_images.chart_image(count_bars, COUNTS, title, width=300)
+              for title in ("One", "Two", "One")]  # the third is the first again
+    SimpleDocTemplate(str(out)).build(charts)
+    images = {ref.idnum: ref.get_object() for page in PdfReader(out).pages
+              for ref in page["/Resources"]["/XObject"].values()}
+    assert len(images) == 2  # the same chart is stored once
+    for image in images.values():
+        assert image["/Filter"] == ["/FlateDecode"]  # no /ASCII85Decode
+        assert "/SMask" not in image
+        assert image["/ColorSpace"] == "/DeviceRGB"
+        assert len(image.get_data()) == image["/Width"] * image["/Height"] * 3
+
+
+def test_the_audit_trail_is_written_in_batches(shared_demo, today, tmp_path, monkeypatch):
+    fetched: list[int] = []
+    fetch = tables._fetch
+
+    def counting(db, query):
+        rows = fetch(db, query)
+        fetched.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(tables, "AUDIT_BATCH", 500)
+    monkeypatch.setattr(tables, "_fetch", counting)
+    start = today.replace(year=today.year - 5)
+    written = tables.write_audit_jsonl(shared_demo, start, today, tmp_path / "trail.jsonl")
+    ids = [json.loads(line)["id"] for line in
+           (tmp_path / "trail.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert written == len(ids) > 1000
+    assert ids == sorted(set(ids))  # every entry once, in order, across the batches
+    assert max(fetched) <= 500 and len(fetched) >= written // 500
+    rows = list(tables.audit_rows(shared_demo, start, today))
+    assert [int(row[0]) for row in rows] == ids
