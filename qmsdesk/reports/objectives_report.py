@@ -154,7 +154,9 @@ def _facts(record: ObjectiveRecord, row: ObjectiveRow,
         ("Frequency", label(record.frequency)),
         ("Start / due", f"{_iso(record.start_date)} – {_iso(record.due_date)}"),
         ("Owner", record.owner), ("Process", record.process),
-        ("Segment", row.segment or "Whole organisation"),
+        # A segment is an interested party; an objective per site or process has none,
+        # which does not make it the whole organisation's (its title and process say).
+        ("Segment", row.segment or "None (not tied to one interested party)"),
         ("Status", label(record.status)), ("Health", _health_cell(row.health)),
     ]
     long: list[tuple[str, Cell]] = [
