@@ -49,12 +49,19 @@ def _report_shown_and_quit(app: QApplication) -> None:
     app.quit()
 
 
+GUI_SWITCH_INTERVAL = 0.001  # seconds
+
+
 def run_gui(target: str | Path | None, demo: bool = False) -> int:
     from qmsdesk.ui.errors import install_excepthook, setup_logging
     from qmsdesk.ui.main_window import MainWindow
     from qmsdesk.ui.widgets import install_button_enter
 
     skip_feature_source_scan()
+    # Workers read registers and draw charts in Python; the GUI thread waits for the
+    # interpreter lock each time it calls into Python (a repaint, a keystroke). The default
+    # 5 ms switch interval stretched each such call; 1 ms keeps the window responsive.
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setWindowIcon(QIcon(str(paths.resource_path("icons", "qmsdesk.png"))))

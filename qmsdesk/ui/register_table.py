@@ -20,10 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk.services import user_settings
-from qmsdesk.ui.table_model import Column, RecordFilterProxy, RecordTableModel
+from qmsdesk.ui.table_model import Column, Prepared, RecordFilterProxy, RecordTableModel, prepare
 from qmsdesk.ui.window_state import qt_state, state_text
 
 SAVE_DELAY_MS = 500  # a drag of a column edge is one write, not one per pixel
+# A read finished within this is shown before load() returns, as if read inline: a small
+# register refreshes at once (a save shows its row); a big one arrives when read, the
+# table staying usable meanwhile. Below the 100 ms the GUI thread may ever be blocked.
+INLINE_WAIT_S = 0.06
 
 
 class RegisterTable(QWidget):
@@ -49,6 +53,9 @@ class RegisterTable(QWidget):
         self.extra_count: Callable[[list[Any]], str] | None = None
         self.state_key = state_key
         self.row_actions: list[QAction] = []
+        self.loading = False  # a read is on its way from a worker
+        self._wanted = 0
+        self._extra = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.view = QTableView()
@@ -60,7 +67,11 @@ class RegisterTable(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().hide()
+        # Fixed heights: the view never measures rows, so a jump to the end of 200 000 rows
+        # is arithmetic, not a pass over every row.
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.verticalHeader().setDefaultSectionSize(26)
+        self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for i, width in enumerate(widths):
@@ -244,20 +255,64 @@ class RegisterTable(QWidget):
             QGuiApplication.clipboard().setText(text)
 
     # --- rows -----------------------------------------------------------------------------
-    def set_rows(self, rows: Sequence[Any], select_id: int | None = None) -> None:
+    def load(self, read: Callable[[], Sequence[Any]], select_id: int | None = None,
+             then: Callable[[list[Any]], object] | None = None) -> None:
+        """Read the rows on a worker, with their search texts and order, and show them in
+        one step (keeping the selection, or selecting ``select_id``); ``then(rows)`` runs
+        once they are shown. A newer load makes an older one's rows moot."""
+        from qmsdesk.ui.errors import show_error
+        from qmsdesk.ui.tasks import READS, call, own_pool, start_task
+
+        self._wanted += 1
+        wanted, columns = self._wanted, self.model.columns
+        order = self.model.sort_order
+        done: list[tuple[list[Any], Prepared]] = []
+
+        def work() -> tuple[list[Any], Prepared]:
+            rows = list(read())
+            done.append((rows, prepare(columns, rows, order[0] if order else None)))
+            return done[-1]
+
+        def arrived(result: tuple[list[Any], Prepared]) -> None:
+            if wanted != self._wanted:  # shown already, or a newer read is on its way
+                return
+            self._wanted += 1
+            self.loading = False
+            rows, prepared = result
+            self.set_rows(rows, select_id, prepared)
+            if then is not None:
+                then(rows)
+
+        def failed(exc: BaseException) -> None:
+            if wanted == self._wanted:
+                self.loading = False
+                self.update_counts()
+                show_error(self, self.tr("Cannot read the register"), str(exc))
+
+        self.loading = True
+        if not self.model.rowCount():
+            self.count_label.setText(self.tr("Loading…"))
+        task = start_task(lambda: call(work), arrived, failed, owner=self, group=READS,
+                          pool=own_pool("registers"))
+        if task.done.wait(INLINE_WAIT_S) and done:
+            arrived(done[-1])
+
+    def set_rows(self, rows: Sequence[Any], select_id: int | None = None,
+                 prepared: Prepared | None = None) -> None:
         current = select_id if select_id is not None else self.selected_id()
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, prepared)
         selected = current is not None and self.select_id(current)
         if not selected and self.proxy.rowCount():
             self.view.setCurrentIndex(self.proxy.index(0, 0))
+        self._extra = self.extra_count(self.model.base_rows()) if self.extra_count else ""
         self.update_counts()
 
     def rows(self) -> list[Any]:
         return self.model.rows()
 
     def visible_rows(self) -> list[Any]:
-        return [self.model.row_at(self.proxy.mapToSource(self.proxy.index(i, 0)).row())
-                for i in range(self.proxy.rowCount())]
+        row_at = self.model.row_at
+        return [row_at(row) for row in self.proxy.source_rows()]
 
     def selected_row(self) -> Any:
         index = self.view.currentIndex()
@@ -288,11 +343,19 @@ class RegisterTable(QWidget):
     # --- filters and counts -------------------------------------------------------------------
     def set_search_text(self, text: str) -> None:
         self.proxy.set_search_text(text)
+        self._keep_a_current_row()
         self.update_counts()
 
     def set_predicate(self, name: str, predicate: Callable[[Any], bool] | None) -> None:
         self.proxy.set_predicate(name, predicate)
+        self._keep_a_current_row()
         self.update_counts()
+
+    def _keep_a_current_row(self) -> None:
+        """A filter that hid the current row leaves the first row shown current (as the
+        view did when a QSortFilterProxyModel removed rows), so the row actions still act."""
+        if not self.view.currentIndex().isValid() and self.proxy.rowCount():
+            self.view.setCurrentIndex(self.proxy.index(0, 0))
 
     def update_counts(self) -> None:
         from qmsdesk.services.labels import plural
@@ -310,10 +373,8 @@ class RegisterTable(QWidget):
         text = plural(total, singular, plural_form) if shown == total else self.tr(
             "%1 of %2 shown").replace("%1", str(shown)).replace(
             "%2", plural(total, singular, plural_form))
-        if self.extra_count is not None:
-            extra = self.extra_count(self.model.rows())
-            if extra:
-                text += " · " + extra
+        if self._extra:  # counted when the rows arrive: the filters do not change it
+            text += " · " + self._extra
         self.count_label.setText(text)
 
     def current_index(self) -> QModelIndex:

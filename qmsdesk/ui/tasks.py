@@ -89,6 +89,17 @@ _running: set[BackgroundTask] = set()
 # read still under way would keep the file open, its -wal and -shm beside it).
 READS = "reads"
 _groups: dict[str, set[BackgroundTask]] = {}
+_pools: dict[str, QThreadPool] = {}
+
+
+def own_pool(name: str, threads: int = 2) -> QThreadPool:
+    """A thread pool of its own, for quick work that must not queue behind long work on
+    the global pool (charts, whole-file checks, reports): a register's rows, say."""
+    pool = _pools.get(name)
+    if pool is None:
+        pool = _pools[name] = QThreadPool(QCoreApplication.instance())
+        pool.setMaxThreadCount(threads)
+    return pool
 
 
 def wait_for(group: str, timeout_s: float = 30.0) -> None:
@@ -118,9 +129,11 @@ def start_task(factory: Callable[[], Generator[Any, None, Any]],
                on_error: Callable[[BaseException], None],
                on_progress: Callable[[int, int, str], None] | None = None,
                on_cancelled: Callable[[], object] | None = None,
-               owner: QObject | None = None, group: str | None = None) -> BackgroundTask:
+               owner: QObject | None = None, group: str | None = None,
+               pool: QThreadPool | None = None) -> BackgroundTask:
     """Start a task; the callbacks run on the GUI thread (queued signal connections).
-    With an ``owner`` (the widget that asked), they are dropped once it has been deleted."""
+    With an ``owner`` (the widget that asked), they are dropped once it has been deleted.
+    ``pool``: where it runs (the global pool by default)."""
     if owner is not None:
         on_done, on_error = _while_alive(owner, on_done), _while_alive(owner, on_error)
     task = BackgroundTask(factory)
@@ -141,7 +154,7 @@ def start_task(factory: Callable[[], Generator[Any, None, Any]],
     # Connected last, so it runs after the caller's callback of the same signal.
     for signal in (task.signals.finished, task.signals.failed, task.signals.cancelled):
         signal.connect(lambda *_: _release(task), queued)
-    QThreadPool.globalInstance().start(task.run)
+    (pool or QThreadPool.globalInstance()).start(task.run)
     return task
 
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from qmsdesk.models.db import open_database
 from qmsdesk.services.parties import service
+from qmsdesk.ui import register_table
 from qmsdesk.ui.app import init_settings
 from qmsdesk.ui.main_window import MainWindow
 
@@ -33,6 +34,14 @@ def make_sample_db(path: Path, today: date) -> None:
         record.owner = "Anna Kowalska"
         service.save_party(db, record, today)
     db.close()
+
+
+@pytest.fixture(autouse=True)
+def register_reads_finish_in_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Registers read their rows on a worker and wait a moment for them, so a small
+    register shows them at once; a busy test machine may need longer than that moment.
+    (tests/ui/test_register_loading.py drives the rows arriving later.)"""
+    monkeypatch.setattr(register_table, "INLINE_WAIT_S", 30.0)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from qmsdesk.ui.exchange_actions import ExchangeActions
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.pages.base_page import ALL, RegisterPage
 from qmsdesk.ui.register_table import RegisterTable
-from qmsdesk.ui.table_model import Column
+from qmsdesk.ui.table_model import Column, attribute_is
 
 if TYPE_CHECKING:
     from qmsdesk.services.actions.records import ActionRow
@@ -53,6 +53,10 @@ ACTION_COLUMNS: list[Column[ActionRow]] = [
 ACTION_WIDTHS = (78, 260, 95, 105, 120, 150, 90, 70, 105)
 
 
+def _is_open(row: ActionRow) -> bool:
+    return row.status in rules.OPEN_STATUSES
+
+
 def overdue_count(rows: list[ActionRow]) -> str:
     overdue = sum(1 for row in rows if row.overdue)
     return f"{plural(overdue, 'action')} overdue" if overdue else ""
@@ -72,6 +76,7 @@ class ActionsPage(RegisterPage):
         self.layout_.addWidget(self.table, 1)
         self.table.open_requested.connect(self.open_selected)
         self.table.current_changed.connect(self._update_actions)
+        self._filters_changed()  # set before any rows: they arrive through them once
         # filled by activated() when the page is first shown: opening a database loads
         # only the page in view, not every register
 
@@ -117,22 +122,25 @@ class ActionsPage(RegisterPage):
         self.exchange.add_button(bar)
 
     def refresh(self, select_id: int | None = None) -> None:
+        """Read the log on a worker; the rows, owners and filters arrive in one step."""
         self.stale = False
-        rows = service.list_actions(self.db, self.today)
+        db, today = self.db, self.today
+        self.table.load(lambda: service.list_actions(db, today), select_id, self._arrived)
+
+    def _arrived(self, rows: list[ActionRow]) -> None:
         self.refill(self.owner, self.tr("All owners"), (r.owner for r in rows if r.owner))
-        self.table.set_rows(rows, select_id)
         self._filters_changed()
 
     def _filters_changed(self) -> None:
         status, owner, source = (self.status.currentData(), self.owner.currentData(),
                                  self.source.currentData())
+        # Predicates that compare equal when unchanged: setting them again costs nothing.
         preds: dict[str, Any] = {
             "status": None if status == ALL else (
-                (lambda r: r.status in rules.OPEN_STATUSES) if status == OPEN
-                else (lambda r, s=status: r.status == s)),
-            "owner": None if owner in (ALL, None) else (lambda r, o=owner: r.owner == o),
-            "source": None if source == ALL else (lambda r, s=source: r.source == s),
-            "overdue": (lambda r: r.overdue) if self.overdue_only.isChecked() else None,
+                _is_open if status == OPEN else attribute_is("status", status)),
+            "owner": None if owner in (ALL, None) else attribute_is("owner", owner),
+            "source": None if source == ALL else attribute_is("source", source),
+            "overdue": attribute_is("overdue", True) if self.overdue_only.isChecked() else None,
         }
         for name, predicate in preds.items():
             self.table.set_predicate(name, predicate)

@@ -167,9 +167,9 @@ class ContextPage(RegisterPage):
     # --- data -----------------------------------------------------------------------------
     def refresh(self, select_id: int | None = None) -> None:
         self.stale = False
-        rows = service.list_issues(self.db, self.today, self.show_archived.isChecked())
-        self.table.set_rows(rows, select_id)
-        self._filters_changed()
+        db, today, archived = self.db, self.today, self.show_archived.isChecked()
+        self.table.load(lambda: service.list_issues(db, today, archived), select_id,
+                        lambda _rows: self._filters_changed())
 
     def _filters_changed(self) -> None:
         for name, combo in (("origin", self.origin), ("swot", self.swot),

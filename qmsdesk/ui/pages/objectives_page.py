@@ -139,10 +139,12 @@ class ObjectivesPage(RegisterPage):
     # --- data --------------------------------------------------------------------------------
     def refresh(self, select_id: int | None = None) -> None:
         self.stale = False
-        self._show_policy(policy_service.current_policy(self.db))
-        rows = service.list_objectives(self.db, self.today)
+        self._show_policy(policy_service.current_policy(self.db))  # one row: read here
+        db, today = self.db, self.today
+        self.table.load(lambda: service.list_objectives(db, today), select_id, self._arrived)
+
+    def _arrived(self, rows: list[ObjectiveRow]) -> None:
         self.refill(self.owner, self.tr("All owners"), (r.owner for r in rows if r.owner))
-        self.table.set_rows(rows, select_id)
         self._filters_changed()
 
     def activated(self) -> None:

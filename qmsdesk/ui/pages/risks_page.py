@@ -275,9 +275,9 @@ class RisksPage(RegisterPage):
     def refresh(self, select_id: int | None = None) -> None:
         self.stale = False
         self.matrix = matrix.load_matrix(self.db)
-        rows = service.list_risks(self.db, self.today, self.show_archived.isChecked())
-        self.table.set_rows(rows, select_id)
-        self._filters_changed()
+        db, today, archived = self.db, self.today, self.show_archived.isChecked()
+        self.table.load(lambda: service.list_risks(db, today, archived), select_id,
+                        lambda _rows: self._filters_changed())
 
     def _filters_changed(self) -> None:
         kind, rating = self.kind.currentData(), self.rating.currentData()

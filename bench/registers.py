@@ -1,0 +1,225 @@
+"""Registers at scale: opening a page, a filter keystroke, a sort, Ctrl+End, and the longest
+time the GUI thread was blocked meanwhile, on the realistic org, 10x and 100x.
+
+Each scale runs in the main window on a copy of its org (bench/orgs.py builds and caches
+them). A run builds the page anew, opens it through the navigation and waits for its first
+rows, types a search one key at a time (the slowest key counts), clears it, sorts by the
+second column (a text: the slowest kind) by clicking its header, and presses Ctrl+End. A
+heartbeat timer (5 ms) records the longest gap of the event loop over the whole run.
+
+The baseline, measured in the same process for the same row count: Qt's own C++ models
+doing the same (a QStringListModel of that many rows behind a QSortFilterProxyModel in a
+plain QTableView: shown, a fixed-string filter, a sort, Ctrl+End). Ratios are to its
+median; absolute times are checked against issue 16's goals.
+
+    python bench/registers.py [--runs 5] [--scale 1 10 100] [--pages parties actions ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+PAGES = ("parties", "objectives", "suppliers", "actions")
+GOALS_MS = {"open": 300, "keystroke": 50, "sort": 200, "ctrl_end": 50, "gap": 100}
+SEARCH = "ca"  # typed key by key; matches many rows of every register
+
+
+class Heart:
+    """The longest gap between 5 ms ticks of the event loop since ``reset``."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.timer = QTimer()
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self._beat)
+        self.last = time.perf_counter()
+        self.gap = 0.0
+        self.timer.start()
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        self.gap = max(self.gap, now - self.last)
+        self.last = now
+
+    def reset(self) -> None:
+        self.last, self.gap = time.perf_counter(), 0.0
+
+
+def settle(app: Any, until: Callable[[], bool] = lambda: True, timeout: float = 600) -> None:
+    """Turn the event loop until ``until()`` holds, then once more (painted)."""
+    end = time.perf_counter() + timeout
+    app.processEvents()
+    while not until():
+        if time.perf_counter() > end:
+            raise TimeoutError("the page never showed its rows")
+        time.sleep(0.001)
+        app.processEvents()
+    app.processEvents()
+
+
+def timed(app: Any, action: Callable[[], object],
+          until: Callable[[], bool] = lambda: True) -> float:
+    start = time.perf_counter()
+    action()
+    settle(app, until)
+    return time.perf_counter() - start
+
+
+def click_header(view: Any, column: int) -> None:
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    header = view.horizontalHeader()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, QPoint(x, header.height() // 2))
+
+
+def ctrl_end(view: Any) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    QTest.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+
+
+def type_search(app: Any, box: Any) -> float:
+    """Type SEARCH into the box key by key; the slowest key's time."""
+    from PySide6.QtTest import QTest
+
+    return max(timed(app, lambda key=key: QTest.keyClicks(box, key)) for key in SEARCH)
+
+
+def measure_page(app: Any, window: Any, key: str, heart: Heart) -> dict[str, float]:
+    from qmsdesk.ui.register_table import RegisterTable
+
+    old = window.pages.pop(key, None)
+    window.show_page("context")  # empty in these orgs: nothing else draws meanwhile
+    if old is not None:  # built anew each run: its first rows are read as on first use
+        window.stack.removeWidget(old)
+        old.deleteLater()
+    settle(app)
+    heart.reset()
+    holder: dict[str, Any] = {}
+
+    def shown() -> bool:
+        page = window.pages.get(key)
+        table = page.findChild(RegisterTable) if page is not None else None
+        holder["table"], holder["page"] = table, page
+        return table is not None and not table.loading and table.proxy.rowCount() > 0
+
+    result = {"open": timed(app, lambda: window.show_page(key), shown)}
+    table, page = holder["table"], holder["page"]
+    rows = table.model.rowCount()
+    page.search.setFocus()
+    result["keystroke"] = type_search(app, page.search)
+    result["keystroke"] = max(result["keystroke"], timed(app, page.search.clear))
+    result["sort"] = timed(app, lambda: click_header(table.view, 1))
+    table.view.setFocus()
+    result["ctrl_end"] = timed(app, lambda: ctrl_end(table.view))
+    result["gap"] = heart.gap
+    result["rows"] = rows
+    return result
+
+
+def measure_baseline(app: Any, rows: int, heart: Heart) -> dict[str, float]:
+    from PySide6.QtCore import QSortFilterProxyModel, QStringListModel, Qt
+    from PySide6.QtWidgets import QTableView
+
+    model = QStringListModel([f"ACT-{i:06d} calibration check {i}" for i in range(rows)])
+    proxy = QSortFilterProxyModel()
+    view = QTableView()
+    view.resize(1000, 600)
+    view.show()
+    settle(app)
+    heart.reset()
+    result = {"open": timed(app, lambda: (proxy.setSourceModel(model), view.setModel(proxy)))}
+    result["keystroke"] = max(timed(app, lambda n=n: proxy.setFilterFixedString(SEARCH[:n]))
+                              for n in range(1, len(SEARCH) + 1))
+    cleared = timed(app, lambda: proxy.setFilterFixedString(""))
+    result["keystroke"] = max(result["keystroke"], cleared)
+    result["sort"] = timed(app, lambda: proxy.sort(0, Qt.SortOrder.DescendingOrder))
+    view.setFocus()
+    result["ctrl_end"] = timed(app, lambda: ctrl_end(view))
+    result["gap"] = heart.gap
+    view.close()
+    view.deleteLater()
+    return result
+
+
+def summary(name: str, values: list[float], base: float, goal: float | None) -> str:
+    ms = sorted(v * 1000 for v in values)
+    ratios = sorted(v / base for v in values) if base > 0 else [float("nan")]
+    verdict = "" if goal is None else ("  ok" if ms[len(ms) // 2] < goal else "  OVER")
+    goal_text = f"goal < {goal:.0f}" if goal else ""
+    return (f"    {name:10s} ms min {ms[0]:7.1f} med {statistics.median(ms):7.1f} "
+            f"max {ms[-1]:7.1f}   ratio med {statistics.median(ratios):6.2f} "
+            f"(min {ratios[0]:.2f} max {ratios[-1]:.2f})   {goal_text}{verdict}")
+
+
+def run_scale(app: Any, scale: int, runs: int, pages: list[str], tmp: Path) -> None:
+    from orgs import org_copy
+
+    from qmsdesk import paths
+    from qmsdesk.ui.app import init_settings
+    from qmsdesk.ui.main_window import MainWindow
+
+    paths.set_data_dir(tmp / f"data-{scale}")
+    init_settings()
+    db = org_copy(scale, tmp / f"org-{scale}.db")
+    window = MainWindow()
+    window.resize(1280, 800)
+    window.show()
+    assert window.open_database(db)
+    dashboard = window.page("dashboard")
+    settle(app, lambda: not dashboard.loading)
+    heart = Heart()
+    label = {1: "realistic", 10: "10x", 100: "100x"}.get(scale, f"x{scale}")
+    print(f"\n== {label} org ({db.stat().st_size / 1e6:.0f} MB) ==", flush=True)
+    for key in pages:
+        measured = [measure_page(app, window, key, heart) for _ in range(runs)]
+        rows = int(measured[0]["rows"])
+        base = [measure_baseline(app, rows, heart) for _ in range(runs)]
+        print(f"  {key}: {rows} rows; baseline (QStringListModel + QSortFilterProxyModel) "
+              "median ms: " + ", ".join(
+                  f"{m} {statistics.median(b[m] for b in base) * 1000:.1f}" for m in GOALS_MS),
+              flush=True)
+        for metric, goal in GOALS_MS.items():
+            baseline = statistics.median(b[metric] for b in base)
+            print(summary(metric, [m[metric] for m in measured], baseline, goal), flush=True)
+    from qmsdesk.ui.tasks import READS, wait_for
+
+    wait_for(READS)
+    window.close()
+    window.deleteLater()
+    settle(app)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--scale", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--pages", nargs="+", default=list(PAGES), choices=PAGES)
+    args = parser.parse_args()
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory() as tmp:
+        for scale in args.scale:
+            run_scale(app, scale, args.runs, args.pages, Path(tmp))
+    print(f"\nmin/median/max over {args.runs} runs; 'ok' when the median is under the goal")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""Registers that hold at 200 000 rows: rows read on a worker and shown in one step, a
+filter made of list passes (a longer search looks only at the rows already shown), sorts
+kept per column, fixed row heights, and the selection kept through all of it."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView
+
+from qmsdesk.ui import register_table
+from qmsdesk.ui.register_table import RegisterTable
+from qmsdesk.ui.table_model import Column, attribute_is
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    ref: str
+    name: str
+    size: int
+
+
+COLUMNS = [Column("Ref", lambda r: r.ref), Column("Name", lambda r: r.name),
+           Column("Size", lambda r: str(r.size), sort_key=lambda r: r.size, searchable=False)]
+NAMES = ("Acme Tools", "Beta Foundry", "Gamma Castings", "acme logistics", "Delta Tools")
+
+
+def rows(count: int = 5) -> list[Row]:
+    return [Row(i, f"IP-{i:04d}", f"{NAMES[i % len(NAMES)]} {i}", (i * 37) % 11)
+            for i in range(1, count + 1)]
+
+
+@pytest.fixture
+def table(qtbot) -> RegisterTable:
+    widget = RegisterTable(COLUMNS, (80, 200, 60), 1, "Nothing yet", ("row", "rows"))
+    qtbot.addWidget(widget)
+    widget.resize(500, 300)
+    widget.show()
+    return widget
+
+
+def shown(table: RegisterTable) -> list[str]:
+    return [row.ref for row in table.visible_rows()]
+
+
+def test_rows_are_read_on_a_worker_and_arrive_in_one_step(table, qtbot, monkeypatch):
+    monkeypatch.setattr(register_table, "INLINE_WAIT_S", 0.0)
+    table.set_rows(rows(2))
+    release, readers = threading.Event(), []
+
+    def read() -> list[Row]:
+        readers.append(threading.get_ident())
+        release.wait(10)
+        return rows(5)
+
+    resets: list[int] = []
+    table.model.modelReset.connect(lambda: resets.append(table.proxy.rowCount()))
+    arrived: list[int] = []
+    table.load(read, then=lambda got: arrived.append(len(got)))
+    qtbot.waitUntil(lambda: bool(readers), timeout=5000)
+    assert table.loading and shown(table) == ["IP-0001", "IP-0002"]  # still usable
+    release.set()
+    qtbot.waitUntil(lambda: not table.loading, timeout=5000)
+    assert readers[0] != threading.get_ident()
+    assert resets == [5] and arrived == [5]  # one reset, then the page's own step
+    assert table.count_label.text() == "5 rows"
+
+
+def test_a_quick_read_is_shown_before_load_returns(table):
+    table.load(lambda: rows(3))
+    assert not table.loading and shown(table) == ["IP-0001", "IP-0002", "IP-0003"]
+
+
+def test_a_newer_load_wins_over_an_older_one_still_reading(table, qtbot, monkeypatch):
+    monkeypatch.setattr(register_table, "INLINE_WAIT_S", 0.0)
+    slow = threading.Event()
+    table.load(lambda: (slow.wait(10), rows(2))[1])
+    table.load(lambda: rows(4))
+    qtbot.waitUntil(lambda: table.model.rowCount() == 4, timeout=5000)
+    slow.set()
+    qtbot.wait(200)  # the older read arrives and is dropped
+    assert table.model.rowCount() == 4 and not table.loading
+
+
+def test_the_selection_survives_a_refresh_a_filter_and_a_sort(table):
+    table.set_rows(rows(20))
+    assert table.select_id(7)  # "Gamma Castings 7"
+    table.load(lambda: rows(25))  # re-read
+    assert table.selected_id() == 7
+    table.set_search_text("gamma")
+    assert table.selected_id() == 7
+    table.view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+    assert table.selected_id() == 7
+    table.set_search_text("beta")  # hides it: the first row shown is current instead
+    assert table.selected_row().name.startswith("Beta")
+    table.set_search_text("")
+    assert table.select_id(7)
+    table.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert table.selected_id() == 7 and table.view.currentIndex().row() == 6
+
+
+@pytest.mark.parametrize("typed", [["a", "ac", "acm", "acme"], ["t", "to", "o"],
+                                   ["acme", "acm", "", "ools 1"]])
+def test_each_keystroke_gives_the_rows_a_fresh_search_gives(table, typed):
+    data = rows(60)
+    table.set_rows(data)
+    table.set_predicate("small", lambda r: r.size < 8)
+    for text in typed:
+        table.set_search_text(text)
+        expected = [r.ref for r in data if r.size < 8
+                    and text in f"{r.ref}\x1f{r.name}".casefold()]
+        assert shown(table) == expected
+
+
+def test_sorting_orders_the_filtered_rows_and_back(table):
+    data = rows(40)
+    table.set_rows(data)
+    table.set_search_text("tools")
+    table.view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+    tools = [r for r in data if "tools" in r.name.casefold()]
+    by_size = sorted(tools, key=lambda r: r.size)  # stable among equal sizes
+    assert shown(table) == [r.ref for r in reversed(by_size)]
+    table.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert shown(table) == [r.ref for r in tools]
+
+
+def test_setting_the_same_filter_again_moves_nothing(table):
+    table.set_rows(rows(30))
+    table.set_predicate("name", attribute_is("size", 3))
+    moves: list[int] = []
+    table.proxy.layoutChanged.connect(lambda: moves.append(1))
+    table.set_predicate("name", attribute_is("size", 3))
+    table.set_search_text("")
+    assert moves == []
+    table.set_predicate("name", attribute_is("size", 4))
+    assert moves == [1]
+
+
+def test_rows_have_one_fixed_height_and_ctrl_end_reaches_the_last(table, qtbot):
+    header = table.view.verticalHeader()
+    assert header.sectionResizeMode(0) == QHeaderView.ResizeMode.Fixed
+    table.set_rows(rows(5000))
+    table.view.setFocus()
+    qtbot.keyClick(table.view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert table.selected_id() == 5000
