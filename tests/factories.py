@@ -13,9 +13,10 @@ from qmsdesk.services.suppliers.records import SupplierRecord
 
 
 def make_party(today: date, name: str = "Acme Tools", **values: object) -> PartyRecord:
-    """A valid new party record, with any field overridden."""
+    """A valid new party record, with any field overridden (rated 3/3: a new party starts
+    unrated, and the rules ask for both ratings)."""
     record = parties.new_party(today)
-    record.name = name
+    record.name, record.influence, record.interest = name, 3, 3
     for key, value in values.items():
         setattr(record, key, value)
     return record

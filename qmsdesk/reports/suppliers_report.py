@@ -12,6 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, Spacer
 
 from qmsdesk.models.db import Database
+from qmsdesk.reports.chart_images import chart_image
 from qmsdesk.reports.charts_suppliers import score_text, score_trend, scorecard, suppliers_by_band
 from qmsdesk.reports.document import (
     FRAME_WIDTH,
@@ -20,7 +21,6 @@ from qmsdesk.reports.document import (
     data_table,
     empty_note,
     facts_table,
-    figure_image,
     heading,
     para,
     rich,
@@ -148,6 +148,14 @@ def _certificates_cell(record: SupplierRecord, today: date) -> Cell:
     return rich("<br/>".join(lines), styles().cell)
 
 
+def _status_cell(d: SupplierData) -> Cell:
+    """The status, and in words when it contradicts an expired certificate
+    (rules.expired_while_approved, as the register and the dashboard flag it)."""
+    if not d.row.approved_expired:
+        return label(d.row.status)
+    return rich(f"{label(d.row.status)}<br/><b>certificate expired</b>", styles().cell)
+
+
 def _latest_cell(d: SupplierData) -> str:
     if not d.results:
         return "Draft only" if d.reviews else "Not reviewed"
@@ -164,7 +172,9 @@ def _counts_line(data: Sequence[SupplierData], today: date) -> str:
     overdue = sum(d.row.overdue for d in data)
     return (f"{plural(len(data), 'supplier')} as of {today.isoformat()}: {by_status}. "
             f"Reviews overdue: {overdue}. Certificates expired: {states[rules.EXPIRED]}; "
-            f"expiring within {rules.CERTIFICATE_WARNING_DAYS} days: {states[rules.EXPIRING]}.")
+            f"expiring within {rules.CERTIFICATE_WARNING_DAYS} days: {states[rules.EXPIRING]}; "
+            "suppliers approved or preferred with an expired certificate: "
+            f"{sum(bool(d.row.approved_expired) for d in data)}.")
 
 
 def _supplier_list(data: Sequence[SupplierData], bands: Sequence[str],
@@ -181,7 +191,7 @@ def _supplier_list(data: Sequence[SupplierData], bands: Sequence[str],
         scope = " · ".join(part for part in (d.record.category, short) if part)
         name = f"<b>{markup(d.row.name)}</b>" + (f"<br/>{markup(scope)}" if scope else "")
         rows.append([d.row.ref, rich(name, st.cell), label(d.row.criticality),
-                     label(d.row.status), _latest_cell(d),
+                     _status_cell(d), _latest_cell(d),
                      _next_review(d),
                      _certificates_cell(d.record, today)])
     story.append(data_table(["Ref", "Supplier · category · scope", "Criticality", "Status",
@@ -192,9 +202,10 @@ def _supplier_list(data: Sequence[SupplierData], bands: Sequence[str],
         "Scopes are shortened here, in full in section 2. Certificates expiring within "
         f"{rules.CERTIFICATE_WARNING_DAYS} days are marked in words.", st.note))
     counts = Counter((d.results[-1].band if d.results else "") or rules.NO_DATA for d in data)
-    fig = suppliers_by_band(counts, bands, title="Suppliers by band (latest approved review)",
-                            width_in=CHART_IN, height_in=2.3)
-    story += [CondPageBreak(70 * mm), Spacer(1, 3 * mm), figure_image(fig)]
+    chart = chart_image(suppliers_by_band, counts, list(bands), width=FRAME_WIDTH,
+                        title="Suppliers by band (latest approved review)", width_in=CHART_IN,
+                        height_in=2.3)
+    story += [CondPageBreak(70 * mm), Spacer(1, 3 * mm), chart]
     return story
 
 
@@ -264,9 +275,9 @@ def _reviews(d: SupplierData, bands: list[tuple[str, float]]) -> list[Flowable]:
                              "Approved on"], rows, [1.1, 1.3, 1.3, 0.9, 1.1, 1.5, 1.4]))
     title = f"{d.row.ref} · total score over its " + (
         "approved reviews" if d.results else "draft reviews (not yet approved)")
-    fig = score_trend([(r.review_date, r.total) for r in d.charted], bands, title=title,
-                      width_in=CHART_IN)
-    story += [CondPageBreak(62 * mm), Spacer(1, 2 * mm), figure_image(fig)]
+    chart = chart_image(score_trend, [(r.review_date, r.total) for r in d.charted], bands,
+                        title=title, width_in=CHART_IN, width=FRAME_WIDTH)
+    story += [CondPageBreak(62 * mm), Spacer(1, 2 * mm), chart]
     return story
 
 
@@ -326,8 +337,8 @@ def _latest_review(d: SupplierData) -> list[Flowable]:
     st = styles()
     rows = [(s.criterion, float(s.weight), None if s.score is None else float(s.score))
             for s in review.scores]
-    fig = scorecard(rows, summary.score.total, summary.band, title=review.ref,
-                    width_in=CHART_IN)
+    chart = chart_image(scorecard, rows, summary.score.total, summary.band, title=review.ref,
+                        width_in=CHART_IN, width=FRAME_WIDTH)
     title = f"Latest scorecard: {markup(review.ref)} of {_iso(review.review_date)}"
     if review.approved_on is None:
         title += " (draft, not yet approved)"
@@ -335,7 +346,7 @@ def _latest_review(d: SupplierData) -> list[Flowable]:
     drafts = [para(f"{r.ref} of {_iso(r.review_date)} is a draft, not yet approved; the "
                    "scorecard shows the latest approved review.", st.note) for r in later]
     # The chart reads with its table: both move to the next page rather than split.
-    return [KeepTogether([rich(title, st.h3), *drafts, figure_image(fig), Spacer(1, 2 * mm),
+    return [KeepTogether([rich(title, st.h3), *drafts, chart, Spacer(1, 2 * mm),
                           *_scores(review, summary)]),
             *heading(f"KPIs in the period ({markup(review.ref)})", st.h3, 30 * mm),
             _kpis(review, summary),

@@ -55,6 +55,8 @@ class Overview:
     weak_bands: tuple[str, ...] = ()  # the lowest standings, as the bands are named now
     weak_suppliers: int = 0  # suppliers whose latest approved result is in one of them
     high_risks_without_action: int = 0  # risks.rules.needs_action: rated high, no open action
+    # suppliers approved or preferred with an expired certificate (expired_while_approved)
+    approved_expired: int = 0
 
     @property
     def objectives_needing_attention(self) -> int:
@@ -111,8 +113,9 @@ def overview(db: Database, today: date, months: int = 12) -> Overview:
     standings = supplier_rules.ranked(load_bands(db))
     bands = {band.name: 0 for band in standings}
     bands["No data"] = 0
-    weak = 0
+    weak = approved_expired = 0
     for supplier in list_suppliers(db, today):
+        approved_expired += bool(supplier.approved_expired)
         # The chart counts every supplier, as the register and its report do; the key
         # figure only those still in use (a disqualified one is no longer a risk to manage).
         band = supplier_rules.current_band(supplier.latest_band, supplier.latest_total,
@@ -129,4 +132,4 @@ def overview(db: Database, today: date, months: int = 12) -> Overview:
                        if supplier_rules.is_weak_band(band.name, standings))
     unaddressed = sum(map(risk_rules.row_needs_action, list_risks(db, today)))
     return Overview(health, bands, statuses, labels, tuple(opened), tuple(closed),
-                    weak_bands, weak, unaddressed)
+                    weak_bands, weak, unaddressed, approved_expired)

@@ -7,7 +7,7 @@ from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from typing import Any
 
-from qmsdesk.services.dates import range_problem
+from qmsdesk.services.dates import add_months, range_problem
 
 # The longest text each kind of field keeps. A name or title is read in one line of a table;
 # a note, scope or comment in one cell of a report that may run to a page; a description at
@@ -74,6 +74,50 @@ def check_reviewed_record(errors: dict[str, str], record: Any, today: date,
         errors["next_review"] = "Next review date is required."
     elif record.last_review is not None and record.next_review < record.last_review:
         errors["next_review"] = "Next review cannot be before the last review."
+
+
+# --- plausibility: values the rules accept that are probably wrong ---------------------------
+# A register's warnings map field -> message like its errors, but never refuse a save: the
+# editor shows them by the field once and saves on "Save anyway"; an import lists them.
+
+
+def entered(record: Any, before: Any, *names: str) -> bool:
+    """Whether the record is new (``before`` None) or one of the fields changed since
+    ``before``: a date already stored is not warned about again at every save."""
+    return before is None or any(getattr(record, n) != getattr(before, n) for n in names)
+
+
+def days_ago(day: date, today: date) -> str:
+    """"yesterday", "12 days ago"."""
+    days = (today - day).days
+    return "yesterday" if days == 1 else f"{days} days ago"
+
+
+def past_date_warning(warnings: dict[str, str], key: str, day: object, today: date,
+                      label: str, consequence: str) -> None:
+    """``label`` (a date still to come: a next review, a due date) lies in the past."""
+    if isinstance(day, date) and day < today:
+        warnings[key] = (f"{label} {day.isoformat()} is {days_ago(day, today)}; "
+                         f"{consequence}.")
+
+
+def check_review_plan(warnings: dict[str, str], record: Any, before: Any, today: date,
+                      noun: str) -> None:
+    """The next review of an active record reviewed on a schedule (the counterpart of
+    :func:`check_reviewed_record`), when entered: in the past it is overdue at once; more
+    than one review interval ahead, the schedule is skipped."""
+    nxt, interval = record.next_review, record.review_interval_months
+    if record.status != "active" or not isinstance(nxt, date) \
+            or not entered(record, before, "next_review", "status"):
+        return
+    past_date_warning(warnings, "next_review", nxt, today, "The next review",
+                      f"{noun} would show as overdue at once")
+    if "next_review" not in warnings and isinstance(interval, int) and interval > 0 \
+            and nxt > add_months(today, interval):
+        warnings["next_review"] = (
+            f"The next review {nxt.isoformat()} is more than one review interval "
+            f"({interval} months) away; {noun} would go unreviewed for longer than its "
+            "interval.")
 
 
 def check_dates(errors: dict[str, str], record: Any) -> None:

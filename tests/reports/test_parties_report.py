@@ -50,7 +50,7 @@ def add_parties(db: Database, today: date) -> None:
             ]
         save_party(db, record, today)
     gone = save_party(db, PartyRecord(name="Archived Supplier KG", category="supplier",
-                                      next_review=today), today)
+                                      influence=2, interest=2, next_review=today), today)
     archive_party(db, gone.id, gone.version, today)
 
 

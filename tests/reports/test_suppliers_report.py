@@ -50,7 +50,8 @@ def add_suppliers(db: Database, today: date) -> Refs:
     muller = suppliers.save_supplier(db, make_supplier(
         today, NAMES[0], scope="Turned parts", category="Machining", criticality="critical",
         contact_person="Anna Kowalska", email="anna@mueller.example", status="approved",
-        status_reason="Initial audit passed", certificates=certificates), today)
+        status_reason="Initial audit passed", certificates=certificates),
+        today - timedelta(days=400))  # registered before its first review was approved
     lodz = suppliers.save_supplier(db, make_supplier(
         today, NAMES[1], scope="Road freight", category="Logistics", status="conditional",
         status_reason="Trial period",
@@ -122,7 +123,10 @@ def test_report_prints_list_scorecards_kpis_and_open_actions(db, today, tmp_path
         assert ref in text, ref
     assert refs.done_action in text  # closed actions are listed with their check too
     assert "3 suppliers as of 2026-11-21: 1 pending, 1 conditional, 1 preferred." in text
-    assert "Certificates expired: 1; expiring within 60 days: 1." in text
+    # Müller is preferred with its ISO 14001 expired: one rule flags it (expired_while_approved)
+    assert ("Certificates expired: 1; expiring within 60 days: 1; suppliers approved or "
+            "preferred with an expired certificate: 1.") in text
+    assert "certificate expired" in text
     assert "Preferred" in text and "Conditional" in text and "Pending" in text
     assert "90.0 · A ↑" in text  # latest total, band and trend in the list
     assert "Not reviewed" in text and "56.4 · C" not in text  # R&D; Łódź has a draft only

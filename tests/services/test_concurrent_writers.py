@@ -33,6 +33,7 @@ for n in range(max(creates, edits)):
     if n < creates:
         record = service.new_party(today)
         record.name = f"Writer {me} party {n}"
+        record.influence, record.interest = 3, 3  # a new party starts unrated
         service.save_party(db, record, today)
     if n < edits:
         while True:
@@ -54,6 +55,7 @@ def test_four_writers_at_once_lose_nothing_and_collide_on_nothing(empty_file, tm
     seed = open_database(path, user="seed")
     first = parties.new_party(TODAY)
     first.name = "Shared party"
+    first.influence, first.interest = 3, 3  # a new party starts unrated
     parties.save_party(seed, first, TODAY)
     seed.close()
     children = [subprocess.Popen(

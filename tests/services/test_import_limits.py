@@ -95,6 +95,7 @@ def test_the_bounds_are_kept_in_one_place():
 def test_a_party_form_or_command_saving_a_date_outside_is_refused_by_field(db):
     record = party_service.new_party(TODAY)
     record.name, record.next_review = "Acme", date(2101, 1, 1)
+    record.influence, record.interest = 3, 3  # a new party starts unrated
     record.engagements = [EngagementRecord(on_date=date(1899, 1, 1), summary="Old")]
     with pytest.raises(ValidationError) as caught:
         party_service.save_party(db, record, TODAY)
@@ -128,6 +129,7 @@ def test_every_register_s_rules_refuse_dates_outside(db):
         "held_on", "period_from", "period_to"}
     party = party_service.new_party(TODAY)
     party.name, party.last_review = "Acme", early
+    party.influence, party.interest = 3, 3
     assert party_rules.validate_party(party, TODAY) == {"last_review": dates.range_problem(early)}
 
 

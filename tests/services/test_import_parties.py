@@ -131,7 +131,7 @@ def test_a_file_with_problems_imports_nothing_and_says_where(demo_db, tmp_path):
 
 def test_an_active_name_may_not_come_twice(db, tmp_path):
     party_service.save_party(db, party_service.PartyRecord(
-        name="Harland Automotive", next_review=date(2027, 1, 1)), TODAY)
+        name="Harland Automotive", influence=3, interest=3, next_review=date(2027, 1, 1)), TODAY)
     path = _write(tmp_path / "p.xlsx", {"parties": [
         ["Name", "Next review"], ["harland automotive", "2027-02-01"]]})
     with pytest.raises(ImportRefused, match="1 problem") as caught:
@@ -247,6 +247,7 @@ def _blank_notes_party() -> party_service.PartyRecord:
     """The example Hypothesis found: notes of spaces alone, in the last column of a sheet."""
     record = party_service.new_party(TODAY)
     record.name, record.notes = "0", " "
+    record.influence, record.interest = 3, 3  # a new party starts unrated
     return record
 
 

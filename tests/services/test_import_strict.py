@@ -56,7 +56,7 @@ def _refused(db: Database, key: str, path: Path, **options) -> ImportRefused:
 def _two_parties(db: Database) -> None:
     for name in ("Zoe Ltd", "Mueller GmbH"):
         party_service.save_party(db, party_service.PartyRecord(
-            name=name, next_review=date(2027, 1, 1)), TODAY)
+            name=name, influence=3, interest=3, next_review=date(2027, 1, 1)), TODAY)
 
 
 # --- 1. encodings ----------------------------------------------------------------------
@@ -198,7 +198,7 @@ def test_a_reference_beyond_the_numbering_is_refused_and_numbering_goes_on(db, t
         "IP-0001 (IP- and 4 to 6 digits); leave it empty for a new record."]
     assert _count(db, Party) == 0
     party_service.save_party(db, party_service.PartyRecord(
-        name="Gamma", next_review=date(2027, 1, 1)), TODAY)
+        name="Gamma", influence=3, interest=3, next_review=date(2027, 1, 1)), TODAY)
     with db.session() as session:
         assert session.scalars(select(Party.ref)).all() == ["IP-0001"]
 
@@ -215,7 +215,7 @@ def test_an_out_of_numbering_reference_already_stored_does_not_stop_new_records(
         session.add(Party(ref="IP-99999999999999999999", name="Old slip", category="customer",
                           influence=3, interest=3, next_review=date(2027, 1, 1)))
     party_service.save_party(db, party_service.PartyRecord(
-        name="New", next_review=date(2027, 1, 1)), TODAY)
+        name="New", influence=3, interest=3, next_review=date(2027, 1, 1)), TODAY)
     with db.session() as session:
         assert "IP-0001" in session.scalars(select(Party.ref)).all()
 

@@ -55,7 +55,8 @@ INVALID: dict[str, tuple[Callable[[PartyRecord], None], str, str]] = {
     "influence text": (_set(influence="4"), "influence", f"Influence {SCALE_MESSAGE}"),
     "influence float": (_set(influence=2.5), "influence", f"Influence {SCALE_MESSAGE}"),
     "influence bool": (_set(influence=True), "influence", f"Influence {SCALE_MESSAGE}"),
-    "influence None": (_set(influence=None), "influence", f"Influence {SCALE_MESSAGE}"),
+    "influence None": (_set(influence=None), "influence", "Rate the influence from 1 to 5: "
+                       "with the interest it places the party on the power/interest grid."),
     "interest 0": (_set(interest=0), "interest", f"Interest {SCALE_MESSAGE}"),
     "interest 6": (_set(interest=6), "interest", f"Interest {SCALE_MESSAGE}"),
     "interest text": (_set(interest="high"), "interest", f"Interest {SCALE_MESSAGE}"),

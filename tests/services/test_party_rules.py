@@ -112,7 +112,8 @@ def test_a_new_party_starts_with_a_review_due_in_a_year(today: date) -> None:
     record = new_party(today)
     assert record.next_review == date(2027, 11, 21)
     assert record.id is None and record.ref == "" and record.status == "active"
-    assert record.quadrant == MC  # the 3/3 default is high on both scales
+    # Unrated: the user places it on the grid (a 3/3 default made every party MC).
+    assert record.influence is None and record.interest is None and record.quadrant == ""
 
 
 def test_overdue_means_strictly_before_today(today: date) -> None:

@@ -57,11 +57,13 @@ def attempt(write):
 def contested():
     record = parties.new_party(today)
     record.name = "Contested name"
+    record.influence, record.interest = 3, 3  # a new party starts unrated
     return parties.save_party(db, record, today).ref
 for n in range(max(creates, edits)):
     if n < creates:
         record = parties.new_party(today)
         record.name = f"Client {me} party {n}"
+        record.influence, record.interest = 3, 3  # a new party starts unrated
         attempt(lambda: parties.save_party(db, record, today))
         action = actions.new_action(today)
         action.title = f"Client {me} action {n}"
@@ -98,6 +100,7 @@ def pg(pg_url: str) -> Iterator[Database]:
 def test_four_clients_at_once_collide_on_nothing_and_lose_nothing(pg: Database, pg_url: str):
     first = parties.new_party(TODAY)
     first.name = "Shared party"
+    first.influence, first.interest = 3, 3  # a new party starts unrated
     parties.save_party(pg, first, TODAY)
     clients = [subprocess.Popen(
         [sys.executable, "-c", CLIENT, pg_url, str(me), str(CREATES), str(EDITS)],

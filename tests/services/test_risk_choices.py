@@ -14,6 +14,7 @@ from qmsdesk.services.risks import service as risks
 def _party(db, today, name: str, requirement: str) -> int:
     record = parties.new_party(today)
     record.name, record.category = name, "customer"
+    record.influence, record.interest = 3, 3  # a new party starts unrated
     record.requirements = [RequirementRecord(description=requirement)]
     return parties.save_party(db, record, today).id or 0
 

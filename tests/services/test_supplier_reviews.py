@@ -34,8 +34,11 @@ def _counts(db: Database) -> tuple[int, ...]:
                                    SupplierStatusChange, AuditEntry))
 
 
-def _supplier(db: Database, today: date, **values: object) -> SupplierRecord:
-    return suppliers.save_supplier(db, make_supplier(today, **values), today)
+def _supplier(db: Database, today: date, registered: date | None = None,
+              **values: object) -> SupplierRecord:
+    """A saved supplier, registered ``registered`` (today when None): its reviews are
+    approved on that day or later."""
+    return suppliers.save_supplier(db, make_supplier(today, **values), registered or today)
 
 
 def _draft(db: Database, supplier_id: int, today: date,
@@ -186,7 +189,7 @@ def test_editing_a_draft_rescores_it_without_duplicating_scores(db: Database,
 
 
 def test_latest_total_band_and_trend_after_two_reviews(db: Database, today: date) -> None:
-    supplier = _supplier(db, today)
+    supplier = _supplier(db, today, today - 365 * DAY)
     _save(db, supplier.id, today - 200 * DAY, period_to=today - 200 * DAY, decision="approved",
           approved_on=today - 200 * DAY, **APPROVAL)
     _save(db, supplier.id, today, SECOND, decision="preferred", approved_on=today, **APPROVAL)
@@ -199,7 +202,7 @@ def test_latest_total_band_and_trend_after_two_reviews(db: Database, today: date
 
 
 def test_a_draft_review_is_not_yet_the_suppliers_result(db: Database, today: date) -> None:
-    supplier = _supplier(db, today)
+    supplier = _supplier(db, today, today - 365 * DAY)
     _save(db, supplier.id, today - 30 * DAY, period_to=today - 30 * DAY, decision="approved",
           approved_on=today - 30 * DAY, **APPROVAL)
     _save(db, supplier.id, today, SECOND)  # a draft, not signed off
@@ -209,7 +212,7 @@ def test_a_draft_review_is_not_yet_the_suppliers_result(db: Database, today: dat
 
 
 def test_a_falling_total_trends_down(db: Database, today: date) -> None:
-    supplier = _supplier(db, today)
+    supplier = _supplier(db, today, today - 365 * DAY)
     _save(db, supplier.id, today - 30 * DAY, SECOND, period_to=today - 30 * DAY,
           decision="preferred", approved_on=today - 30 * DAY, **APPROVAL)
     _save(db, supplier.id, today, FIRST, decision="approved", approved_on=today, **APPROVAL)

@@ -31,6 +31,7 @@ def test_backup_is_a_complete_consistent_copy(tmp_path: Path, today: date):
     db = create_new_database(tmp_path / "live.db", "Acme Ltd")
     record = parties.new_party(today)
     record.name = "Łódź Logistics Sp. z o.o."
+    record.influence, record.interest = 3, 3  # a new party starts unrated
     parties.save_party(db, record, today)
     steps: list[int] = []
     target = run_task(backups.backup_task(db), lambda p: steps.append(p.done)).path

@@ -42,6 +42,7 @@ def test_a_hidden_page_never_draws_its_chart(window, qtbot):
     window.show_page("dashboard")
     record = parties.new_party(window.today)
     record.name, record.category, record.owner = "Harbour Authority", "regulator", "Anna"
+    record.influence, record.interest = 3, 3  # a new party starts unrated
     parties.save_party(window.db, record, window.today)
     page.refresh()  # even asked to, a hidden page only marks its grid for later
     qtbot.wait(400)

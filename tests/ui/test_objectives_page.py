@@ -137,6 +137,7 @@ def test_action_added_from_the_objective_editor(window, qtbot):
     def add_action(action: ActionDialog) -> None:
         assert action.source.currentData() == "objective"
         qtbot.keyClicks(action.title, "Daily call-off review with logistics")
+        qtbot.keyClicks(action.owner, "Sofia Ricci")  # else: "nobody owns it" first
         _save(action, qtbot)
 
     def edit(dialog: ObjectiveDialog) -> None:

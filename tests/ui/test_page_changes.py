@@ -72,6 +72,7 @@ def test_a_write_elsewhere_refreshes_the_page_on_screen(window, qtbot):
     page = window.show_page("parties")
     record = party_service.new_party(window.today)
     record.name = "Harbour Authority"
+    record.influence, record.interest = 3, 3  # a new party starts unrated
     party_service.save_party(window.db, record, window.today)  # e.g. an import finishing
     qtbot.waitUntil(lambda: "Harbour Authority" in _names(page), timeout=2000)
     assert not page.stale

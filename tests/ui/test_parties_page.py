@@ -71,6 +71,7 @@ def test_new_party_through_the_editor(window, qtbot):
         qtbot.keyClicks(dialog.name, " Components A/S")
         dialog.category.setCurrentText("Partner")
         dialog.influence.setValue(4)
+        dialog.interest.setValue(3)  # a new party starts unrated
         qtbot.keyClicks(dialog.email, "quality@orsted.example")
         assert dialog.quadrant.text().strip() == "Manage closely"
         qtbot.mouseClick(_save_button(dialog), Qt.MouseButton.LeftButton)
@@ -305,6 +306,7 @@ def test_party_editor_lists_and_adds_its_actions(window, qtbot):
     def add_action(dialog) -> None:
         assert dialog.source.currentData() == "party"
         qtbot.keyClicks(dialog.title, "Send 8D for the bore complaint")
+        qtbot.keyClicks(dialog.owner, "Anna Kowalska")  # else: "nobody owns it" first
         qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save),
                          Qt.MouseButton.LeftButton)
 

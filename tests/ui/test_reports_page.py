@@ -103,6 +103,7 @@ def test_actions_decided_at_a_review_are_added_from_its_editor(window, qtbot, to
 
     def add_action(action_dialog) -> None:
         qtbot.keyClicks(action_dialog.title, "Second supplier for castings")
+        qtbot.keyClicks(action_dialog.owner, "Sofia Ricci")  # else: "nobody owns it" first
         _click(qtbot, action_dialog.buttons.button(QDialogButtonBox.StandardButton.Save))
 
     def in_meeting(dialog) -> None:

@@ -186,6 +186,7 @@ def test_an_action_raised_from_the_risk_is_listed_in_its_editor(window, qtbot):
     def add_action(action: ActionDialog) -> None:
         add_action.source = action.source.currentData()
         qtbot.keyClicks(action.title, "Cross-train a second programmer")
+        qtbot.keyClicks(action.owner, "Tomas Herrera")  # else: "nobody owns it" first
         _save(action, qtbot)
 
     def edit(dialog: RiskDialog) -> None:
@@ -217,6 +218,7 @@ def test_raise_action_from_the_page_and_the_dashboard_figure(window, qtbot):
 
     def add_action(action: ActionDialog) -> None:
         qtbot.keyClicks(action.title, "Document the programs")
+        qtbot.keyClicks(action.owner, "Tomas Herrera")  # else: "nobody owns it" first
         _save(action, qtbot)
 
     drive_dialog(page.raise_action.trigger, add_action)

@@ -26,6 +26,8 @@ from qmsdesk.services.parties import service as party_service
 from qmsdesk.services.parties.records import EngagementRecord, PartyRecord, RequirementRecord
 from qmsdesk.services.records import ref_format
 
+IMPORT_RATING = 3  # influence and interest of a new party whose row leaves them out
+
 
 class PartiesAdapter(Adapter):
     key = "parties"
@@ -65,7 +67,11 @@ class PartiesAdapter(Adapter):
         return self._ALIASES.get(sheet, {})
 
     def new_record(self, today: date) -> Any:
-        return party_service.new_party(today)
+        # A row without ratings keeps the import's long-standing 3 and 3; the editor starts
+        # unrated so that a person chooses (a file's blank ratings are the file's choice).
+        record = party_service.new_party(today)
+        record.influence, record.interest = IMPORT_RATING, IMPORT_RATING
+        return record
 
     def child_record(self, sheet: str) -> Any:
         return (RequirementRecord() if sheet == "requirements"

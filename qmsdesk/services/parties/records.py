@@ -62,8 +62,10 @@ class PartyRecord:
     contact_person: str = ""
     email: str = ""
     phone: str = ""
-    influence: int = 3
-    interest: int = 3
+    # Unrated until the user rates them (the rules require both): a default would
+    # pre-judge the party's place on the grid (3 and 3 made every new party "Manage closely").
+    influence: int | None = None
+    interest: int | None = None
     owner: str = ""
     monitoring_method: str = ""
     monitoring_frequency: str = ""
@@ -82,7 +84,10 @@ class PartyRecord:
 
     @property
     def quadrant(self) -> str:
-        """Where the ratings put the party on the grid, as they stand while it is edited."""
+        """Where the ratings put the party on the grid, as they stand while it is edited
+        ("" until both are rated)."""
+        if self.influence is None or self.interest is None:
+            return ""
         return quadrant(self.influence, self.interest)
 
 

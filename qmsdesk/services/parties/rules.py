@@ -54,7 +54,11 @@ def on_scale(value: object) -> bool:
 
 
 def _check_scale(errors: dict[str, str], key: str, value: object, label: str) -> None:
-    if not on_scale(value):
+    if value is None:  # a new party starts unrated: the grid is the user's judgement
+        errors[key] = (f"Rate the {label.lower()} from 1 to 5: with the "
+                       f"{'interest' if key == 'influence' else 'influence'} it places the "
+                       "party on the power/interest grid.")
+    elif not on_scale(value):
         errors[key] = f"{label} must be a whole number from 1 to 5."
 
 
@@ -100,6 +104,13 @@ def validate_party(record: PartyRecord, today: date) -> dict[str, str]:
         key = f"engagements[{i}]"
         if not isinstance(eng.on_date, date):
             errors[f"{key}.on_date"] = f"Engagement {i + 1}: a date is required."
+        elif eng.on_date > today:
+            # The log records exchanges that happened; a planned one is the next review
+            # or an action. A future date would print as the latest exchange.
+            errors[f"{key}.on_date"] = (
+                f"Engagement {i + 1}: {eng.on_date.isoformat()} is in the future; the log "
+                "records exchanges that took place (plan one as the next review or an "
+                "action).")
         if eng.kind not in ENGAGEMENT_KINDS:
             errors[f"{key}.kind"] = f"Engagement {i + 1}: kind must be one of " \
                                     f"{', '.join(ENGAGEMENT_KINDS)}."

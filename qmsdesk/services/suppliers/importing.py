@@ -274,18 +274,19 @@ class SuppliersAdapter(Adapter):
             problems.append(Problem(row.sheet, row.number, _column(row, "Approved on"),
                                     f"{ref} is a draft here: approve it in the review editor, "
                                     "which applies its decision to the supplier's status."))
-        self._check_review(review, row, score_rows or [], problems)
+        on = item.record.history[0].changed_on if item.original and item.record.history else None
+        self._check_review(review, row, score_rows or [], problems, on)
         if stored is None:
             reviews.append(review)
         else:
             reviews[reviews.index(stored)] = review
 
     def _check_review(self, review: ImportedReview, row: Row, score_rows: list[Row],
-                      problems: list[Problem]) -> None:
+                      problems: list[Problem], registered_on: date | None) -> None:
         """The review form's rules; the total and band as the scores give them."""
         # A new supplier's id comes when it is saved; the rules only ask that it has one.
         errors = rules.validate_review(replace(review, supplier_id=review.supplier_id or 1),
-                                       self.today, locked_before=False)
+                                       self.today, False, registered_on)
         if unreadable := any((s.sheet, s.number) in self.unreadable for s in score_rows):
             errors.pop("scores", None)  # a score that could not be read is reported already
         for index, score in enumerate(review.scores):
@@ -335,6 +336,9 @@ class SuppliersAdapter(Adapter):
                 errors["Changed on"] = "The date of a change cannot be in the future."
             elif when < on:
                 errors["Changed on"] = f"The changes go oldest first: this is before {on}."
+            elif on == date.min and (early := [r.ref for r in reviews.values() if r.approved_on
+                                               and r.approved_on < when]):
+                errors["Changed on"] = f"{', '.join(early)} approved before this first change."
             if change.from_status != before:
                 errors["From status"] = (f"From status must be {before}, where the row above "
                                          "ends." if before else "A new supplier's history "

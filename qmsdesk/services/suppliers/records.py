@@ -110,6 +110,8 @@ class SupplierRow:
     certificate_warnings: tuple[str, ...]
     trend: str  # ↑ ↓ → from the previous total to the latest: rules.trend, by list_suppliers
     party_ref: str = ""
+    # Its expired certificates while it is approved or preferred (rules.expired_while_approved)
+    approved_expired: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from qmsdesk.services.errors import NotFoundError, ValidationError
 from qmsdesk.services.records import conflict_guard, load_for_update, next_ref, sync_children
 from qmsdesk.services.suppliers import rules
 from qmsdesk.services.suppliers.records import CriterionScore, ReviewRecord, ReviewRow
-from qmsdesk.services.suppliers.status import record_status_change
+from qmsdesk.services.suppliers.status import record_status_change, registered_on
 from qmsdesk.services.validation import tidy_text
 
 
@@ -219,8 +219,10 @@ def save_review(db: Database, record: ReviewRecord, today: date) -> ReviewRecord
         # A locked review is judged as stored (its ref and approval date name it).
         checked = replace(record, ref=review.ref, approved_on=review.approved_on) \
             if locked and review is not None else record
-        errors = rules.validate_review(checked, today, locked_before=locked)
         supplier = session.get(Supplier, record.supplier_id) if record.supplier_id else None
+        errors = rules.validate_review(
+            checked, today, locked_before=locked,
+            registered_on=registered_on(session, supplier.id) if supplier else None)
         if supplier is None and "supplier_id" not in errors:
             errors["supplier_id"] = "Choose the supplier this review evaluates."
         elif supplier is not None and record.approved_on is not None and record.decision \

@@ -31,6 +31,7 @@ from qmsdesk.services.validation import (
 
 CRITICALITIES = ("critical", "major", "minor")
 STATUSES = ("pending", "approved", "conditional", "preferred", "suspended", "disqualified")
+APPROVED_STATUSES = ("approved", "preferred")  # used without conditions
 REVIEW_KINDS = ("initial", "periodic", "ad hoc", "re-evaluation")
 DEFAULT_INTERVALS: Mapping[str, int] = {"critical": 6, "major": 12, "minor": 24}
 MAX_INTERVAL_MONTHS = 60
@@ -345,6 +346,18 @@ def certificate_warning(cert: CertificateRecord, today: date,
     return f"{name} expires {when} ({until.isoformat()})"
 
 
+def expired_while_approved(status: str, certificates: Sequence[CertificateRecord],
+                           today: date) -> tuple[str, ...]:
+    """The expired certificates (:func:`certificate_warning`) of a supplier approved or
+    preferred: states that contradict each other until the certificate is renewed, the
+    status changed or an action raised. The editors, the register, the dashboard and the
+    report all ask this."""
+    if status not in APPROVED_STATUSES:
+        return ()
+    return tuple(certificate_warning(c, today) for c in certificates
+                 if certificate_state(c.valid_until, today) == EXPIRED)
+
+
 def review_interval(criticality: str, override: int | None,
                     intervals: Mapping[str, int] = DEFAULT_INTERVALS) -> int:
     """Months between reviews: the override, else the criticality's (KeyError if unknown)."""
@@ -408,10 +421,11 @@ def validate_supplier(record: SupplierRecord, today: date) -> dict[str, str]:
     return errors
 
 
-def validate_review(record: ReviewRecord, today: date,
-                    locked_before: bool) -> dict[str, str]:
+def validate_review(record: ReviewRecord, today: date, locked_before: bool,
+                    registered_on: date | None = None) -> dict[str, str]:
     """Rules checked without the database; ``locked_before`` (the stored review was approved)
-    gives the one key ``locked``. KPI keys: :func:`validate_kpis`."""
+    gives the one key ``locked``; ``registered_on``: the day the supplier's status history
+    starts, when known (no approval before it). KPI keys: :func:`validate_kpis`."""
     if locked_before:
         when = f" on {record.approved_on}" if record.approved_on else ""
         return {"locked": f"{record.ref or 'This review'} was approved{when} and cannot be "
@@ -455,6 +469,10 @@ def validate_review(record: ReviewRecord, today: date,
         errors["approved_on"] = "The approval date cannot be in the future."
     elif on is not None and isinstance(reviewed, date) and on < reviewed:
         errors["approved_on"] = f"The approval cannot be before the review date ({reviewed})."
+    elif on is not None and registered_on is not None and on < registered_on:
+        errors["approved_on"] = (f"The approval ({on}) cannot be before the supplier was "
+                                 f"registered ({registered_on}, where its status history "
+                                 "starts).")
     if (by or on is not None) and not record.decision:
         errors["decision"] = "Choose the final decision before approving the review."
     errors.update(validate_kpis(record))

@@ -42,6 +42,10 @@ _SUPPLIER_FIELDS = ("name", "scope", "category", "criticality", "contact_person"
                     "phone", "party_id", "status", "review_interval_months", "next_review",
                     "notes")
 _CERT_FIELDS = ("standard", "number", "issuer", "valid_until")
+# Where the party a supplier becomes starts on the power/interest grid: its influence follows
+# its criticality (how much its supply affects conformity), its interest is rated low to
+# medium; the user rates both in the parties register (a new party has no default rating).
+PARTY_RATINGS = {"critical": (4, 3), "major": (3, 2), "minor": (2, 2)}
 
 
 def new_supplier(today: date) -> SupplierRecord:
@@ -77,7 +81,8 @@ def list_suppliers(db: Database, today: date) -> list[SupplierRow]:
             sid, ref, name, category, criticality, status, next_review,
             status != "disqualified" and is_overdue(next_review, today),
             latest, history[0][1] if history else "", previous, warnings,
-            rules.trend(latest, previous), party_ref or ""))
+            rules.trend(latest, previous), party_ref or "",
+            rules.expired_while_approved(status, certificates.get(sid, []), today)))
     return rows
 
 
@@ -119,6 +124,7 @@ def _party_for(session: Session, record: SupplierRecord, today: date, user: str)
     party.name, party.category, party.internal = record.name, "supplier", False
     party.description, party.contact_person = record.scope, record.contact_person
     party.email, party.phone, party.owner = record.email, record.phone, user
+    party.influence, party.interest = PARTY_RATINGS.get(record.criticality, (None, None))
     try:
         return finish(save_parties(session, [party], today))[0].id
     except BatchValidationError as exc:

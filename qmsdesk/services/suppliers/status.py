@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qmsdesk.models.suppliers import Supplier, SupplierStatusChange
@@ -19,3 +20,10 @@ def record_status_change(session: Session, supplier: Supplier, new_status: str, 
         changed_on=today, from_status=old, to_status=new_status, reason=reason.strip(),
         changed_by=user, review_id=review_id))
     supplier.status = new_status
+
+
+def registered_on(session: Session, supplier_id: int) -> date | None:
+    """The day the supplier was registered: where its status history starts (the app writes
+    the first line on the day it is added; an import brings the line from the file)."""
+    return session.scalar(select(func.min(SupplierStatusChange.changed_on))
+                          .where(SupplierStatusChange.supplier_id == supplier_id))

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
 
 from qmsdesk.services.actions import rules
+from qmsdesk.services.actions.plausibility import action_warnings
 from qmsdesk.services.actions.records import ActionRecord
 from qmsdesk.services.labels import label
 from qmsdesk.ui.dialogs.record_dialog import RecordDialog
@@ -133,6 +134,9 @@ class ActionDialog(RecordDialog):
         self.checked_by.setText(record.effectiveness_by)
         self.checked_on.set_value(record.effectiveness_on)
         self.evidence.setPlainText(record.evidence)
+
+    def plausibility(self, record: ActionRecord) -> dict[str, str]:
+        return action_warnings(record, self.stored(), self._today)
 
     def value(self) -> ActionRecord:
         source = self.source.currentData()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from qmsdesk.services.labels import label
 from qmsdesk.services.objectives import rules
+from qmsdesk.services.objectives.plausibility import objective_warnings
 from qmsdesk.services.objectives.records import MeasurementRecord, ObjectiveRecord
 from qmsdesk.ui.chart_view import ChartView
 from qmsdesk.ui.child_table import (
@@ -254,6 +255,9 @@ class ObjectiveDialog(RecordDialog):
             resources=self.resources.toPlainText(), evaluation=self.evaluation.toPlainText(),
             segment_party_id=self.segment.currentData(), status=self.status.currentData(),
             measurements=self.measurements.items(), risk_ids=self.risks.ids())
+
+    def plausibility(self, record: ObjectiveRecord) -> dict[str, str]:
+        return objective_warnings(record, self.stored(), self._today)
 
     def show_child_errors(self, errors: dict[str, str]) -> None:
         rows, rest = self.row_errors(errors, "measurements")

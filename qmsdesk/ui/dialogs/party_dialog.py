@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk.services.parties import rules
+from qmsdesk.services.parties.plausibility import party_warnings
 from qmsdesk.services.parties.records import EngagementRecord, PartyRecord, RequirementRecord
 from qmsdesk.ui import colours
 from qmsdesk.ui.child_table import (
@@ -95,7 +96,8 @@ class PartyDialog(RecordDialog):
         row.setContentsMargins(0, 0, 0, 0)
         self.influence, self.interest = QSpinBox(), QSpinBox()
         for spin in (self.influence, self.interest):
-            spin.setRange(1, 5)
+            spin.setRange(0, 5)  # 0: not rated yet, as a new party starts (the user rates)
+            spin.setSpecialValueText(self.tr("Not rated"))
             spin.valueChanged.connect(self._update_quadrant)
         self.quadrant = QLabel()
         row.addWidget(QLabel(self.tr("Influence (1–5)")))
@@ -221,8 +223,8 @@ class PartyDialog(RecordDialog):
         self.contact_person.setText(record.contact_person)
         self.email.setText(record.email)
         self.phone.setText(record.phone)
-        self.influence.setValue(record.influence)
-        self.interest.setValue(record.interest)
+        self.influence.setValue(record.influence or 0)
+        self.interest.setValue(record.interest or 0)
         self.owner.setText(record.owner)
         self.monitoring_method.setText(record.monitoring_method)
         select_value(self.monitoring_frequency, record.monitoring_frequency)
@@ -243,8 +245,9 @@ class PartyDialog(RecordDialog):
         self.next_review.setDate(to_qdate(suggested))
 
     def _update_quadrant(self) -> None:
-        name = rules.quadrant(self.influence.value(), self.interest.value())
-        self.quadrant.setText(f" {name} ")
+        influence, interest = self.influence.value(), self.interest.value()
+        name = rules.quadrant(influence, interest) if influence and interest else ""
+        self.quadrant.setText(f" {name or self.tr('Rate both to place it on the grid')} ")
         tone = colours.QUADRANT_TONES.get(name, colours.NEUTRAL)
         self.quadrant.setStyleSheet(colours.cell_style(tone) + " border-radius: 3px;"
                                     "padding: 2px 6px; font-weight: 600;")
@@ -261,8 +264,8 @@ class PartyDialog(RecordDialog):
             contact_person=self.contact_person.text(),
             email=self.email.text(),
             phone=self.phone.text(),
-            influence=self.influence.value(),
-            interest=self.interest.value(),
+            influence=self.influence.value() or None,
+            interest=self.interest.value() or None,
             owner=self.owner.text(),
             monitoring_method=self.monitoring_method.text(),
             monitoring_frequency=self.monitoring_frequency.currentData() or "",
@@ -274,6 +277,9 @@ class PartyDialog(RecordDialog):
             requirements=self.requirements.items(),
             engagements=self.engagements.items(),
         )
+
+    def plausibility(self, record: PartyRecord) -> dict[str, str]:
+        return party_warnings(record, self.stored(), self._today)
 
     def show_child_errors(self, errors: dict[str, str]) -> None:
         for key, model in (("requirements", self.requirements),

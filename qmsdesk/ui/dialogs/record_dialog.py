@@ -32,6 +32,21 @@ def error_style() -> str:
     """A message's style: the palette's readable red (light or dark), read when shown."""
     return colours.text_style(colours.BAD)
 
+
+def warning_style() -> str:
+    """A plausibility warning's style: the palette's readable amber, not the error red."""
+    return colours.text_style(colours.WARNING)
+
+
+def message_label(key: str, kind: str, style: str) -> QLabel:
+    """The hidden, wrapping line under a field for its ``kind`` of message (error, warning)."""
+    label = QLabel()
+    label.setObjectName(f"{kind}_{key}")
+    label.setStyleSheet(style)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
 W = TypeVar("W", bound=QWidget)
 SAVED_MS = 5000
 # Switch tabs from anywhere in the editor, a child table included (a table view takes
@@ -82,6 +97,8 @@ class RecordDialog(QDialog):
         self.setWindowTitle(title)
         self._save = save
         self._error_labels: dict[str, QLabel] = {}
+        self._warning_labels: dict[str, QLabel] = {}
+        self._warned: dict[str, str] = {}  # the warnings shown at the last Save
         self._field_tabs: dict[str, int] = {}
         self._initial: Any = None
         self.saved: Any = None
@@ -96,6 +113,8 @@ class RecordDialog(QDialog):
         self.general_error.setWordWrap(True)
         self.general_error.hide()
         layout.addWidget(self.general_error)
+        self.general_warning = message_label("general", "warning", warning_style())
+        layout.addWidget(self.general_warning)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
         self.buttons = QDialogButtonBox(
@@ -134,12 +153,10 @@ class RecordDialog(QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(widget)
-        error = QLabel()
-        error.setObjectName(f"error_{key}")
-        error.setStyleSheet(error_style())
-        error.setWordWrap(True)
-        error.hide()
+        error = message_label(key, "error", error_style())
         column.addWidget(error)
+        self._warning_labels[key] = message_label(key, "warning", warning_style())
+        column.addWidget(self._warning_labels[key])
         # The caption's Alt+letter goes to the field itself: a label made by addRow(text, box)
         # has the box, which takes no focus, as its buddy.
         caption = QLabel(label)
@@ -153,11 +170,11 @@ class RecordDialog(QDialog):
         return widget
 
     def clear_error(self, key: str) -> None:
-        """The field was edited: its message no longer describes what it holds."""
-        label = self._error_labels.get(key)
-        if label is not None and not label.isHidden():
-            label.clear()
-            label.hide()
+        """The field was edited: its messages no longer describe what it holds."""
+        for label in (self._error_labels.get(key), self._warning_labels.get(key)):
+            if label is not None and not label.isHidden():
+                label.clear()
+                label.hide()
 
     def add_actions_tab(self, panel: QWidget, title: str) -> None:
         """The page-supplied list of the record's actions, as the last tab."""
@@ -222,6 +239,52 @@ class RecordDialog(QDialog):
             self.general_error.setText("\n".join(errors.values()))
             self.general_error.show()
 
+    # --- plausibility warnings ---------------------------------------------------------------
+    def plausibility(self, record: Any) -> dict[str, str]:
+        """Values the rules accept but that are probably wrong (field -> message): the
+        register's plausibility rules, asked by the editor that has them; none here."""
+        return {}
+
+    def stored(self) -> Any:
+        """The record as loaded when it is a stored one (None for a new record): what the
+        plausibility rules compare with, so a date already stored is not warned about again."""
+        return self._initial if getattr(self._initial, "id", None) is not None else None
+
+    def warning_text(self, key: str) -> str:
+        label = self._warning_labels.get(key)
+        return label.text() if label is not None and not label.isHidden() else ""
+
+    def clear_warnings(self) -> None:
+        for label in self._warning_labels.values():
+            label.clear()
+            label.hide()
+        self.general_warning.hide()
+        self._warned = {}
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Save"))
+
+    def show_warnings(self, warnings: dict[str, str]) -> None:
+        """Each warning by its field (in the warning tone, not as a popup), the rest and what
+        to do above the tabs; Save becomes "Save anyway", which saves them as they are."""
+        self.clear_warnings()
+        self._warned = dict(warnings)
+        unplaced = []
+        for key, message in warnings.items():
+            label = self._warning_labels.get(key)
+            if label is None:
+                unplaced.append(f"⚠ {message}")
+            else:
+                label.setText(f"⚠ {message}")
+                label.show()
+        self.general_warning.setText("\n".join([self.tr(
+            "Some values look unusual (marked ⚠). Correct them, or press Save anyway to keep "
+            "them as they are."), *unplaced]))
+        self.general_warning.show()
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(
+            self.tr("Save anyway"))
+        tabs = [self._field_tabs[key] for key in warnings if key in self._field_tabs]
+        if tabs:
+            self.tabs.setCurrentIndex(tabs[0])
+
     # --- saving and leaving ----------------------------------------------------------------
     def value(self) -> Any:
         raise NotImplementedError
@@ -233,8 +296,15 @@ class RecordDialog(QDialog):
         from qmsdesk.errors import UserFacingError
         from qmsdesk.services.errors import ConflictError, NotFoundError, ValidationError
 
+        record = self.value()
+        warnings = self.plausibility(record)
+        if warnings != self._warned:  # new warnings are shown once; the same ones save
+            if warnings:
+                self.show_warnings(warnings)
+                return
+            self.clear_warnings()
         try:
-            self.saved = self._save(self.value())
+            self.saved = self._save(record)
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 from qmsdesk.services.labels import label
 from qmsdesk.services.numbers import format_count, format_number
 from qmsdesk.services.suppliers import rules
-from qmsdesk.services.suppliers.records import CriterionScore, ReviewRecord
+from qmsdesk.services.suppliers.plausibility import review_warnings
+from qmsdesk.services.suppliers.records import CertificateRecord, CriterionScore, ReviewRecord
 from qmsdesk.services.suppliers.reviews import summarise
 from qmsdesk.ui.chart_view import ChartView
 from qmsdesk.ui.child_table import ChildColumn, ChildDelegate, ChildListModel, commit_open_editor
@@ -53,9 +54,11 @@ def _ppm(value: float | None) -> str:
 class ReviewDialog(RecordDialog):
     def __init__(self, record: ReviewRecord, save: Callable[[ReviewRecord], object],
                  today: date, supplier_label: str, bands: Sequence[rules.Band],
-                 actions: LinkedActions | None = None, parent: QWidget | None = None) -> None:
+                 actions: LinkedActions | None = None, parent: QWidget | None = None,
+                 certificates: Sequence[CertificateRecord] = ()) -> None:
         super().__init__(self.tr("Supplier review"), save, parent)
         self._record = record
+        self._certificates = tuple(certificates)  # the supplier's, for the warnings
         self._today = today
         self._bands = list(bands)
         self.resize(900, 720)
@@ -213,6 +216,10 @@ class ReviewDialog(RecordDialog):
             strengths=self.strengths.toPlainText(), weaknesses=self.weaknesses.toPlainText(),
             comments=self.comments.toPlainText(), approved_by=self.approved_by.text(),
             approved_on=self.approved_on.value())
+
+    def plausibility(self, record: ReviewRecord) -> dict[str, str]:
+        return {} if record.locked else review_warnings(record, self._certificates,
+                                                         self._bands, self._today)
 
     def show_child_errors(self, errors: dict[str, str]) -> None:
         rows, rest = self.row_errors(errors, "scores")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk.services.suppliers import rules
+from qmsdesk.services.suppliers.plausibility import supplier_warnings
 from qmsdesk.services.suppliers.records import CertificateRecord, SupplierRecord
 from qmsdesk.ui.child_table import (
     ChildColumn,
@@ -201,6 +202,9 @@ class SupplierDialog(RecordDialog):
             review_interval_months=self.interval.value() or None,
             next_review=self.next_review.value(), notes=self.notes.toPlainText(),
             certificates=self.certificates.items())
+
+    def plausibility(self, record: SupplierRecord) -> dict[str, str]:
+        return supplier_warnings(record, self.stored(), self._today)
 
     def show_child_errors(self, errors: dict[str, str]) -> None:
         rows, rest = self.row_errors(errors, "certificates")

@@ -163,8 +163,11 @@ class DashboardPage(RegisterPage):
                      self.tr("open actions"))
         self._figure("objectives", str(attention), self.tr("objectives need attention"),
                      attention > 0)
-        self._figure("suppliers", str(weak), self.tr("suppliers in use in band %1").replace(
-            "%1", self.tr(" or ").join(self.overview.weak_bands)), weak > 0)
+        caption = self.tr("suppliers in use in band %1").replace(
+            "%1", self.tr(" or ").join(self.overview.weak_bands))
+        if expired := self.overview.approved_expired:  # supplier_rules.expired_while_approved
+            caption += "<br>" + self.tr("%n approved with an expired certificate", "", expired)
+        self._figure("suppliers", str(weak), caption, weak > 0 or expired > 0)
         risks = self.overview.high_risks_without_action
         self._figure("risks", str(risks), self.tr("high risks without an open action"),
                      risks > 0)

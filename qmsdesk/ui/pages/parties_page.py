@@ -237,9 +237,13 @@ class PartiesPage(RegisterPage):
 
     # --- data -----------------------------------------------------------------------------
     def refresh(self, select_id: int | None = None) -> None:
+        """Read the parties on a worker; the rows and then the grid arrive in one step."""
         self.stale = False
-        rows = service.list_parties(self.db, self.today, self.show_archived.isChecked())
-        self.register.set_rows(rows, select_id)
+        db, today, archived = self.db, self.today, self.show_archived.isChecked()
+        self.register.load(lambda: service.list_parties(db, today, archived), select_id,
+                           self._arrived)
+
+    def _arrived(self, _rows: list[PartyRow]) -> None:
         self._update_actions()
         self._chart_changed()
 

@@ -40,7 +40,8 @@ def _certificates(row: SupplierRow) -> str:
     expiring = len(row.certificate_warnings) - expired
     parts = [f"{expired} expired"] if expired else []
     parts += [f"{expiring} expiring"] if expiring else []
-    return "⚠ " + ", ".join(parts)
+    approved = f" while {row.status}" if row.approved_expired else ""
+    return "⚠ " + ", ".join(parts) + approved
 
 
 SUPPLIER_COLUMNS: list[Column[SupplierRow]] = [
@@ -137,8 +138,9 @@ class SuppliersPage(RegisterPage):
 
     def refresh(self, select_id: int | None = None) -> None:
         self.stale = False
-        self.table.set_rows(service.list_suppliers(self.db, self.today), select_id)
-        self._filters_changed()
+        db, today = self.db, self.today
+        self.table.load(lambda: service.list_suppliers(db, today), select_id,
+                        lambda _rows: self._filters_changed())
 
     def activated(self) -> None:
         self.refresh()
@@ -191,9 +193,10 @@ class SuppliersPage(RegisterPage):
     def edit_review(self, record: Any, supplier_label: str) -> bool:
         db, today = self.db, self.today
         actions = actions_of(self, db, today, "supplier_review_id", record.id)
+        certificates = service.get_supplier(db, record.supplier_id).certificates
         dialog = ReviewDialog(record, lambda rec: review_service.save_review(db, rec, today),
                               today, supplier_label, review_service.load_bands(db), actions,
-                              self)
+                              self, certificates)
         saved = bool(dialog.exec()) and dialog.saved is not None
         if dialog.reload_requested and record.id is not None:
             return self.edit_review(review_service.get_review(db, record.id), supplier_label)
