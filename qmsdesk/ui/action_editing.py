@@ -12,6 +12,7 @@ from qmsdesk.services.actions import service
 from qmsdesk.services.errors import ServiceError
 from qmsdesk.ui.dialogs.action_dialog import ActionDialog, SourceChoices
 from qmsdesk.ui.errors import show_error
+from qmsdesk.ui.evidence_panel import add_evidence_tab
 
 if TYPE_CHECKING:
     from qmsdesk.services.workspace import Database
@@ -30,6 +31,7 @@ def edit_action(parent: QWidget, db: Database, today: date,
     owners = sorted({row.owner for row in service.list_actions(db, today) if row.owner})
     dialog = ActionDialog(record, lambda rec: service.save_action(db, rec, today), today,
                           source_choices(db, today), owners, parent)
+    add_evidence_tab(dialog, db, "action", record.id)  # the 8D report behind a closure
     if dialog.exec() and dialog.saved is not None:
         return dialog.saved
     if dialog.reload_requested and record.id is not None:

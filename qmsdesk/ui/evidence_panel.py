@@ -27,7 +27,7 @@ from qmsdesk.services import evidence
 from qmsdesk.services.errors import ServiceError, ValidationError
 from qmsdesk.services.evidence import EvidenceFile
 from qmsdesk.ui.colours import MUTED, text_style
-from qmsdesk.ui.dialogs.record_dialog import error_style
+from qmsdesk.ui.dialogs.record_dialog import RecordDialog, error_style
 
 HEADERS = ("File", "Size", "Attached", "Note", "State")
 
@@ -76,7 +76,7 @@ class EvidencePanel(QWidget):
         buttons = QHBoxLayout()
         self.attach_button = QPushButton(self.tr("Attach &files…"))
         self.replace_button = QPushButton(self.tr("Replace with &newer…"))
-        self.open_button = QPushButton(self.tr("&View"))
+        self.open_button = QPushButton(self.tr("Vie&w"))
         self.copy_button = QPushButton(self.tr("Save a cop&y…"))
         for button in (self.attach_button, self.replace_button, self.open_button,
                        self.copy_button):
@@ -212,3 +212,12 @@ class EvidencePanel(QWidget):
         except (ServiceError, OSError) as fault:
             self._refused(str(fault))
 
+
+
+def add_evidence_tab(dialog: RecordDialog, db: Database, entity: str,
+                     record_id: int | None) -> EvidencePanel:
+    """Give an editor its record's evidence tab (disabled with a note until it is saved)."""
+    panel = EvidencePanel(db, entity)
+    panel.set_record(record_id)
+    dialog.add_evidence_tab(panel, panel.tr("E&vidence"))
+    return panel

@@ -77,9 +77,12 @@ class MeetingsPanel(QWidget):
                                                       None)
 
     def edit(self, record: ReviewMeeting) -> None:
+        from qmsdesk.ui.evidence_panel import add_evidence_tab
+
         db, today = self.page.db, self.page.today
         dialog = MeetingDialog(record, lambda rec: service.save_meeting(db, rec, today), today,
                                self._actions(record), self)
+        add_evidence_tab(dialog, db, "management review", record.id)  # minutes, slides
         accepted = dialog.exec()
         if dialog.reload_requested and record.id is not None:
             self.edit(service.get_meeting(db, record.id))

@@ -109,3 +109,62 @@ def test_view_opens_a_checked_copy_and_save_writes_where_asked(
                         lambda *_args: (str(target), ""))
     qtbot.mouseClick(panel.copy_button, Qt.MouseButton.LeftButton)
     assert target.read_bytes() == b"%PDF 8D"
+
+
+def _drop_on(widget, files: list[Path]) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in files])
+    enter = QDragEnterEvent(widget.rect().center(), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    widget.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    widget.dropEvent(QDropEvent(QPointF(widget.rect().center()), Qt.DropAction.CopyAction,
+                                mime, Qt.MouseButton.LeftButton,
+                                Qt.KeyboardModifier.NoModifier))
+
+
+def test_the_party_editor_has_an_evidence_tab_that_takes_files_dropped_anywhere(
+        window, qtbot, tmp_path):
+    from tests.ui.conftest import drive_dialog
+
+    page = window.show_page("parties")
+    party_id = page.rows()[0].id if hasattr(page, "rows") else 1
+    assert page.select_record(party_id)
+    minutes = _file(tmp_path, "minutes.pdf", b"%PDF minutes")
+
+    def drop(dialog) -> None:
+        panel = dialog.evidence_panel
+        assert dialog.tabs.tabText(dialog.tabs.indexOf(panel)) == "E&vidence"
+        _drop_on(dialog, [minutes])  # anywhere on the editor
+        assert dialog.tabs.currentWidget() is panel
+        assert _cells(panel) == [("minutes.pdf", "Current")]
+    drive_dialog(page.open_selected, drop)
+    assert [f.file_name for f in evidence.list_evidence(window.db, "party", party_id)] == \
+        ["minutes.pdf"]
+
+
+def test_the_action_editor_takes_the_8d_report(qtbot, db, today, tmp_path, monkeypatch):
+    from qmsdesk.services.actions import service as actions
+    from qmsdesk.ui.action_editing import edit_action
+    from tests.ui.conftest import drive_dialog
+
+    record = actions.new_action(today)
+    record.title, record.owner, record.due_date = "Fix burrs", "Anna", today
+    saved = actions.save_action(db, record, today)
+    report = _file(tmp_path, "8D report.pdf", b"%PDF 8D")
+
+    def attach(dialog) -> None:
+        dialog.evidence_panel.attach([report])
+    drive_dialog(lambda: edit_action(None, db, today, actions.get_action(db, saved.id)), attach)
+    assert [f.file_name for f in evidence.list_evidence(db, "action", saved.id)] == \
+        ["8D report.pdf"]
+
+
+def test_every_page_attaches_evidence_to_a_kind_of_record_that_exists():
+    from qmsdesk import registers as catalogue
+
+    kinds = evidence.record_models()
+    pages = [catalogue.load(register.page) for register in catalogue.with_pages()]
+    named = {page.evidence_entity for page in pages if page.evidence_entity}
+    assert named == {"party", "context issue", "risk", "objective", "supplier"}
+    assert named | {"action", "supplier review", "management review"} == set(kinds)

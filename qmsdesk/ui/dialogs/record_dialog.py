@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -182,6 +182,25 @@ class RecordDialog(QDialog):
         self.tabs.addTab(panel, title)
         # Tests reach the panel as ``dialog.actions``, which shadows QWidget.actions().
         self.actions = panel  # type: ignore[method-assign,assignment]
+
+    def add_evidence_tab(self, panel: QWidget, title: str) -> None:
+        """The page-supplied evidence files of the record; files dropped anywhere on the
+        editor go there."""
+        panel.setParent(self)
+        self.tabs.addTab(panel, title)
+        self.evidence_panel: QWidget | None = panel
+        self.setAcceptDrops(True)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        panel = getattr(self, "evidence_panel", None)
+        if panel is not None:
+            panel.dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        panel = getattr(self, "evidence_panel", None)
+        if panel is not None:
+            self.tabs.setCurrentWidget(panel)
+            panel.dropEvent(event)
 
     def watch_tab(self, key_prefix: str, tab: int) -> None:
         self._field_tabs[key_prefix] = tab

@@ -52,6 +52,8 @@ class RegisterPage(QWidget):
     # and whether a change has landed since the page last read its rows.
     watched: frozenset[str] = frozenset()
     stale = False
+    # The kind of record (audit entity) its editor attaches evidence files to, if any.
+    evidence_entity = ""
 
     def __init__(self, window: Shell, title: str, subtitle: str) -> None:
         assert isinstance(window, QWidget)  # the page's parent; a Protocol cannot say so
@@ -133,6 +135,10 @@ class RegisterPage(QWidget):
         editor (its actions, reviews) mark the page stale through data_changed; it is re-read
         as the editor closes, with the record still selected."""
         dialog = dialog_for(record)
+        if self.evidence_entity:
+            from qmsdesk.ui.evidence_panel import add_evidence_tab
+
+            add_evidence_tab(dialog, self.db, self.evidence_entity, record.id)
         if dialog.exec() and dialog.saved is not None:
             self.refresh(select_id=dialog.saved.id)
             self.window_.statusBar().showMessage(self.tr("Saved %s") % dialog.saved.ref, 5000)

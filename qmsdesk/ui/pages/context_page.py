@@ -84,6 +84,8 @@ def page_action(page: QWidget, text: str, slot: Callable[[], object],
 
 
 class ContextPage(RegisterPage):
+    evidence_entity = "context issue"
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window, self.tr("Context of the organisation"), self.tr(
             "ISO 9001 clause 4.1 — the internal and external issues that affect the QMS, "

@@ -63,6 +63,8 @@ def attention_count(rows: list[ObjectiveRow]) -> str:
 
 
 class ObjectivesPage(RegisterPage):
+    evidence_entity = "objective"
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window, self.tr("Quality objectives"), self.tr(
             "ISO 9001 clauses 5.2 and 6.2 — the quality policy and the measurable objectives "

@@ -107,6 +107,8 @@ COLUMNS: list[Column[PartyRow]] = [
 
 
 class PartiesPage(RegisterPage):
+    evidence_entity = "party"
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window, self.tr("Interested parties"), self.tr(
             "ISO 9001 clause 4.2 — who matters to the QMS, what they need, "

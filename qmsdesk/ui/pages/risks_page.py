@@ -101,6 +101,8 @@ def _heat_map(cells: dict[tuple[int, int], int], levels: rules.Matrix, title: st
 
 
 class RisksPage(RegisterPage):
+    evidence_entity = "risk"
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window, self.tr("Risks and opportunities"), self.tr(
             "ISO 9001 clause 6.1 — what could go wrong or better, rated on the "

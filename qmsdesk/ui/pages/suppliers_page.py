@@ -75,6 +75,8 @@ REVIEW_COLUMNS: list[Column[ReviewRow]] = [
 
 
 class SuppliersPage(RegisterPage):
+    evidence_entity = "supplier"
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window, self.tr("Suppliers"), self.tr(
             "ISO 9001 clause 8.4 — the approved supplier list, certificates and periodic "
@@ -191,12 +193,15 @@ class SuppliersPage(RegisterPage):
 
     # --- reviews -----------------------------------------------------------------------------
     def edit_review(self, record: Any, supplier_label: str) -> bool:
+        from qmsdesk.ui.evidence_panel import add_evidence_tab
+
         db, today = self.db, self.today
         actions = actions_of(self, db, today, "supplier_review_id", record.id)
         certificates = service.get_supplier(db, record.supplier_id).certificates
         dialog = ReviewDialog(record, lambda rec: review_service.save_review(db, rec, today),
                               today, supplier_label, review_service.load_bands(db), actions,
                               self, certificates)
+        add_evidence_tab(dialog, db, "supplier review", record.id)
         saved = bool(dialog.exec()) and dialog.saved is not None
         if dialog.reload_requested and record.id is not None:
             return self.edit_review(review_service.get_review(db, record.id), supplier_label)
