@@ -24,6 +24,7 @@ from qmsdesk.reports.document import (
     rich,
     styles,
 )
+from qmsdesk.reports.evidence_section import evidence_section
 from qmsdesk.reports.fonts import markup
 from qmsdesk.reports.issue import ContentTask, ReportContent, ReportRequest, as_of, as_of_phrases
 from qmsdesk.reports.layout import KeepTogether
@@ -145,6 +146,7 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     story.append(para("A corrective action is checked for effectiveness once done "
                       "(ISO 9001 10.2.1 d); one done without that check reads “Not "
                       "checked”. Overdue: open and past its due date.", styles().note))
+    story += evidence_section(db, ["action"], "6.")
     yield Progress(2, 3, "Writing the PDF")
     return ReportContent(REPORT_KEY, SUBJECT, as_of(request.today), story,
                          as_of_phrases(request.today))

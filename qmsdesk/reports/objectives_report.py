@@ -26,6 +26,7 @@ from qmsdesk.reports.document import (
     rich,
     styles,
 )
+from qmsdesk.reports.evidence_section import evidence_section
 from qmsdesk.reports.fonts import FONT, markup
 from qmsdesk.reports.issue import (
     ContentTask,
@@ -269,5 +270,6 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
         record = get_objective(db, row.id)
         story += _objective_section(record, row, list_actions(db, today, objective_id=row.id),
                                     policy)
+    story += evidence_section(db, ["objective"], "4.")
     yield Progress(total - 1, total, "Writing the PDF")
     return ReportContent(REPORT_KEY, SUBJECT, as_of(today), story, as_of_phrases(today))

@@ -25,6 +25,7 @@ from qmsdesk.reports.document import (
     rich,
     styles,
 )
+from qmsdesk.reports.evidence_section import evidence_section
 from qmsdesk.reports.fonts import markup
 from qmsdesk.reports.issue import (
     ContentTask,
@@ -238,6 +239,7 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     for index, row in enumerate(rows):
         yield Progress(2 + index, total, f"Section {row.ref} {row.name}")
         story += _party_section(get_party(db, row.id), today)
+    story += evidence_section(db, ["party"], "5.")
     yield Progress(total - 1, total, "Writing the PDF")
     # The as-of date and the engagement window's start move every day; what the register
     # says (which engagements fall inside the window) is in the rest of the text.

@@ -32,6 +32,7 @@ from qmsdesk.reports.document import (
     rich,
     styles,
 )
+from qmsdesk.reports.evidence_section import evidence_section
 from qmsdesk.reports.fonts import markup
 from qmsdesk.reports.issue import (
     ContentTask,
@@ -306,6 +307,7 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
                              *context_section(2, issues, issue_records, today),
                              *_heat_maps(data)]
     yield Progress(3, total, "Treatment plans")
-    story += [*_register(data, today), *_archived(data.archived), *_plans(data)]
+    story += [*_register(data, today), *_archived(data.archived), *_plans(data),
+              *evidence_section(db, ["context issue", "risk"], "6.")]
     yield Progress(4, total, "Writing the PDF")
     return ReportContent(REPORT_KEY, SUBJECT, as_of(today), story, as_of_phrases(today))

@@ -26,6 +26,7 @@ from qmsdesk.reports.document import (
     rich,
     styles,
 )
+from qmsdesk.reports.evidence_section import evidence_section
 from qmsdesk.reports.fonts import markup
 from qmsdesk.reports.issue import (
     ContentTask,
@@ -466,4 +467,5 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
                              *_method(load_criteria(db), bands, intervals),
                              CondPageBreak(90 * mm), para("3. Supplier evaluations", styles().h1)]
     story += sections or [empty_note("No suppliers recorded.")]
+    story += evidence_section(db, ["supplier", "supplier review"], "4.")
     return ReportContent(REPORT_KEY, SUBJECT, as_of(today), story, as_of_phrases(today))
