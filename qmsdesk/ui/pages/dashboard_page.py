@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -21,6 +22,7 @@ from qmsdesk.services.labels import plural
 from qmsdesk.ui import colours
 from qmsdesk.ui.chart_view import ChartView, build_figures_later
 from qmsdesk.ui.formatting import format_date
+from qmsdesk.ui.notices import notify
 from qmsdesk.ui.pages.base_page import RegisterPage
 from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column
@@ -180,16 +182,17 @@ class DashboardPage(RegisterPage):
         self.table.set_predicate(MINE, (lambda item: is_mine(item, name)) if only else None)
 
     def _tell_overdue(self, items: list[DueItem]) -> None:
-        """Once a session: how many of the user's own items are overdue (status bar)."""
+        """Once a session: how many of the user's own items are overdue (a tray message
+        where the desktop has a tray, and the status bar)."""
         if self._told:
             return
         self._told = True
         name = user_settings.user_name()
         mine = sum(1 for item in items if item.overdue and is_mine(item, name))
-        if mine:
-            self.window_.statusBar().showMessage(self.tr(
+        if mine and isinstance(self.window_, QMainWindow):
+            notify(self.window_, self.tr("QMS Desk: your overdue items"), self.tr(
                 "%1, %2 of yours overdue: tick “My work only” on the dashboard to see "
-                "them.").replace("%1", name).replace("%2", plural(mine, "item")), 20000)
+                "them.").replace("%1", name).replace("%2", plural(mine, "item")))
 
     def _figure(self, key: str, number: str, text: str, alert: bool = False) -> None:
         self._figures[key] = (number, text, alert)
