@@ -91,3 +91,20 @@ def test_your_name_and_role_are_changed_in_settings_and_print_on_reports(window,
     drive_dialog(window.edit_settings, edit)
     assert user_settings.prepared_by() == "Grace Adeyemi, HR Manager"
     assert window.db.user == "Grace Adeyemi"
+
+
+def test_approvers_and_the_evidence_file_limit_are_set_here(window, qtbot):
+    from qmsdesk.services import evidence
+
+    assert evidence.limit_mb(window.db) == 25
+
+    def edit(dialog) -> None:
+        dialog.organisation.setText("Northwind Precision Ltd")
+        dialog.approved_by.setText(" Helen  Whitfield ;; Anna Kowalska ")
+        dialog.evidence_limit.setValue(10)
+        _save(dialog, qtbot)
+
+    drive_dialog(window.edit_settings, edit)
+    assert evidence.limit_mb(window.db) == 10
+    assert org_settings.load_settings(window.db).approvers() == ("Helen Whitfield",
+                                                                 "Anna Kowalska")

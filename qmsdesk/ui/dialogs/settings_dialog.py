@@ -1,4 +1,5 @@
-"""Settings: organisation, logo and document numbers (per database), your name (per user)."""
+"""Settings: organisation, logo, evidence file size and document numbers (per database),
+your name (per user)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,18 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
 
 from qmsdesk.reports.catalog import REPORT_KINDS
-from qmsdesk.services import org_settings, user_settings
+from qmsdesk.services import evidence, org_settings, user_settings
 from qmsdesk.services.errors import ValidationError
 from qmsdesk.services.risks import matrix as risk_matrix
 from qmsdesk.services.risks import rules as risk_rules
@@ -35,6 +44,7 @@ class SettingsValue:
     evaluation: EvaluationSettings
     risk_matrix: risk_rules.Matrix = risk_rules.DEFAULT_MATRIX
     user_role: str = ""
+    evidence_limit_mb: int = evidence.DEFAULT_LIMIT_MB
 
 
 class SettingsDialog(RecordDialog):
@@ -55,6 +65,15 @@ class SettingsDialog(RecordDialog):
         self._logo = value.organisation.logo
         self.add_field(form, self.tr("Logo on reports"), self._logo_row(), "logo")
         self._show_logo()
+        self.evidence_limit = QSpinBox()
+        self.evidence_limit.setRange(1, evidence.MAX_LIMIT_MB)
+        self.evidence_limit.setSuffix(" MB")
+        self.evidence_limit.setValue(value.evidence_limit_mb)
+        self.evidence_limit.setToolTip(self.tr(
+            "The largest file that may be attached to a record as evidence; the files are "
+            "kept inside the database, so keep it small enough for backups."))
+        self.add_field(form, self.tr("Largest evidence file"), self.evidence_limit,
+                       "evidence_limit")
         self.numbers: dict[str, QLineEdit] = {}
         for report, kind in REPORT_KINDS.items():
             edit = QLineEdit(value.organisation.document_number(report))
@@ -136,7 +155,8 @@ class SettingsDialog(RecordDialog):
             approved_by=self.approved_by.text(),
             document_numbers={k: e.text() for k, e in self.numbers.items()})
         return SettingsValue(organisation, self.user_name.text(), self.evaluation.value(),
-                             self.risk_matrix.value(), self.user_role.currentText())
+                             self.risk_matrix.value(), self.user_role.currentText(),
+                             self.evidence_limit.value())
 
     def show_child_errors(self, errors: dict[str, str]) -> None:
         mine = {k: v for k, v in errors.items()
@@ -165,6 +185,8 @@ def edit_settings(parent: QWidget, db: Database) -> bool:
                                                   evaluation.intervals)
         org_settings.save_settings(db, value.organisation)
         risk_matrix.save_matrix(db, value.risk_matrix)
+        if value.evidence_limit_mb != evidence.limit_mb(db):
+            evidence.set_limit_mb(db, value.evidence_limit_mb)
         user_settings.set_identity(value.user_name, value.user_role)
         db.user = value.user_name.strip()
         return value
@@ -174,6 +196,7 @@ def edit_settings(parent: QWidget, db: Database) -> bool:
                                                supplier_reviews.load_bands(db),
                                                supplier_reviews.load_intervals(db)),
                             risk_matrix.load_matrix(db),
-                            user_settings.get(user_settings.USER_ROLE))
+                            user_settings.get(user_settings.USER_ROLE),
+                            evidence.limit_mb(db))
     dialog = SettingsDialog(current, save, parent)
     return bool(dialog.exec())
