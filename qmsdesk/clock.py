@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 _frozen: datetime | None = None
+_thread = threading.local()  # a moment set for this thread only (story_time)
 
 
 def now() -> datetime:
     """The current moment, timezone-aware in UTC (audit entries, timestamps, report log)."""
+    story: datetime | None = getattr(_thread, "at", None)
+    if story is not None:
+        return story
     return _frozen if _frozen is not None else datetime.now(UTC)
+
+
+@contextmanager
+def story_time(at: datetime) -> Iterator[None]:
+    """Within the block, on this thread only, "now" is ``at`` (aware): the demo writes its
+    history on the days of its story while the window's own clock runs on."""
+    if at.tzinfo is None:
+        raise ValueError("story time is an aware datetime")
+    before = getattr(_thread, "at", None)
+    _thread.at = at.astimezone(UTC)
+    try:
+        yield
+    finally:
+        _thread.at = before
 
 
 def local_now() -> datetime:

@@ -269,14 +269,17 @@ def test_an_objectives_file_with_problems_imports_nothing_and_says_where(demo_db
 
 
 def test_an_actions_file_with_problems_imports_nothing_and_says_where(demo_db, tmp_path):
-    path = _edit(_export(demo_db, "actions", tmp_path / "a.xlsx"), [
+    path = _export(demo_db, "actions", tmp_path / "a.xlsx")
+    header, *rows = _rows(path)["actions"]
+    unlinked = 2 + next(n for n, row in enumerate(rows) if row[header.index("Source")] == "none")
+    path = _edit(path, [
         ("actions", 2, "Source reference", "IP-9999"),
         ("actions", 3, "Completed on", None),  # ACT-0002 stays done
         ("actions", 4, "Type", "fix"),
         ("actions", 5, "Progress (%)", "half"),
-        ("actions", 6, "Source reference", None),  # an objective's action, but which?
+        ("actions", 6, "Source reference", None),  # a review's action, but which review?
         ("actions", 10, "Source", "audit"),
-        ("actions", 20, "Source reference", "OBJ-2026-01"),  # source "none", yet a link
+        ("actions", unlinked, "Source reference", "OBJ-2026-01"),  # source "none", a link
     ])
     before = _audit_count(demo_db)
     with pytest.raises(ImportRefused) as caught:
@@ -285,14 +288,16 @@ def test_an_actions_file_with_problems_imports_nothing_and_says_where(demo_db, t
         ("actions", 2, "Source reference"), ("actions", 3, "Completed on"),
         ("actions", 4, "Type"), ("actions", 5, "Progress (%)"),
         ("actions", 6, "Source reference"), ("actions", 10, "Source"),
-        ("actions", 20, "Source reference")}
+        ("actions", unlinked, "Source reference")}
     messages = {p.row: p.message for p in caught.value.problems}
-    assert messages[2].startswith("'IP-9999' is not a party in this database")
+    # ACT-0001, the demo's oldest action, comes from a supplier review: not IP-9999
+    assert messages[2].startswith("'IP-9999' is not a supplier review in this database")
     assert messages[3] == "Enter the completion date to mark the action done."
-    assert messages[6] == "Which objective does this action come from? Enter its reference."
+    assert messages[6] == ("Which management review does this action come from? Enter its "
+                           "reference.")
     assert messages[10].startswith(
         "Source must be one of: none, party, risk or opportunity, objective")
-    assert messages[20] == "The source is none: clear the reference, or give its source."
+    assert messages[unlinked] == "The source is none: clear the reference, or give its source."
     assert _audit_count(demo_db) == before
 
 

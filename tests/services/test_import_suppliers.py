@@ -123,7 +123,7 @@ def test_reimporting_the_same_file_writes_nothing(demo_db, tmp_path):
 def test_a_file_with_bad_rows_imports_nothing_and_says_where(demo_db, db, tmp_path):
     _with_parties(demo_db, db, tmp_path)
     path = _export(demo_db, "suppliers", tmp_path / "s.xlsx")
-    score = _row_of(path, "review_scores", "REV-0001", "SUP-0015", "Delivery")
+    score = _row_of(path, "review_scores", "REV-0001", "SUP-0013", "Delivery")  # Bowland
     path = _edit(path, [
         ("suppliers", 2, "Status", "approved"),  # SUP-0001's history ends in preferred
         ("suppliers", 3, "Criticality", "vital"),

@@ -10,21 +10,25 @@ management reviews held in that time with the actions they decided.
 ``create_demo`` is one orchestrating task; each register contributes a section with its
 own builder, named by its catalogue entry (``Register.demo``: a function returning its
 ``DemoSection``). Because each section draws from its own seeded generator, adding one
-never changes the data of the others.
+never changes the data of the others. The history is written as it happened: the
+organisation set up its QMS ``history.QMS_MONTHS`` months ago, and each builder names the
+day of each write, so the audit trail holds the story in order, each entry on its day.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Generator, Mapping
 from datetime import date
 
 from sqlalchemy import func, select
 
+from qmsdesk import clock
 from qmsdesk import registers as catalogue
 from qmsdesk.models.base import Audited, Base
 from qmsdesk.models.db import Database
 from qmsdesk.models.registry import metadata
+from qmsdesk.services.demo.history import Story, play, started_on
 from qmsdesk.services.demo.spec import DemoSection, in_order
 from qmsdesk.services.errors import ServiceError
 from qmsdesk.services.org_settings import OrgSettings, save_settings
@@ -48,7 +52,8 @@ STAFF: Mapping[str, str] = {
 _NOT_RECORDS = frozenset({"settings"})
 
 def _build_settings(db: Database, today: date, rng: random.Random,
-                    staff: Mapping[str, str]) -> Iterator[str]:
+                    staff: Mapping[str, str]) -> Story:
+    yield started_on(today)
     save_settings(db, OrgSettings(organisation=ORGANISATION, approved_by=staff["md"]))
     yield ORGANISATION
 
@@ -94,22 +99,31 @@ def ensure_empty(db: Database) -> None:
                     "nothing was changed.")
 
 
+def _titled(title: str, story: Story) -> Story:
+    """The story with its section's title before each label."""
+    for item in story:
+        yield f"{title}: {item}" if isinstance(item, str) else item
+
+
 def create_demo(db: Database, today: date) -> Generator[Progress, None, None]:
     """Fill an empty database with the demo organisation; a task for progress.run_task.
 
     Raises ServiceError before writing anything when the database already holds records.
     The whole demo is one transaction: stopped half-way (an error, a cancel, a server that
-    goes away), nothing of it is left, and it can simply be run again.
+    goes away), nothing of it is left, and it can simply be run again. Its records are
+    written in the order of their story, each dated on its day (see history.play).
     """
+    started = clock.now()  # nothing of the story is dated after this moment
     plan = sections()
     total = sum(section.steps for section in plan)
     with db.one_transaction():
         ensure_empty(db)
         done = 0
         yield Progress(done, total, "Creating demo data")
-        for section in plan:
-            rng = section_rng(section.key)
-            for label in section.build(db, today, rng, STAFF):
-                done += 1
-                yield Progress(min(done, total), total, f"{section.title}: {label}")
+        stories = [_titled(section.title, section.build(db, today, section_rng(section.key),
+                                                        STAFF))
+                   for section in plan]
+        for label in play(stories, started):
+            done += 1
+            yield Progress(min(done, total), total, label)
     yield Progress(total, total, "Demo data ready")

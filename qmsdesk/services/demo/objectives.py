@@ -24,21 +24,23 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from qmsdesk.models.db import Database
 from qmsdesk.services.actions.records import ActionRecord
-from qmsdesk.services.actions.service import new_action, save_action
+from qmsdesk.services.actions.service import new_action
 from qmsdesk.services.dates import add_months
+from qmsdesk.services.demo.history import Story, Timeline, save_in_stages
 from qmsdesk.services.demo.spec import DemoSection, build_spec
 from qmsdesk.services.objectives import rules
 from qmsdesk.services.objectives.policy import revise_policy
 from qmsdesk.services.objectives.records import MeasurementRecord, ObjectiveRecord
-from qmsdesk.services.objectives.service import new_objective, save_objective
+from qmsdesk.services.objectives.service import get_objective, new_objective, save_objective
 from qmsdesk.services.parties.service import list_parties
 
 DATA_FILE = Path(__file__).parent / "data" / "objectives.json"
@@ -254,8 +256,10 @@ def measurements(spec: ObjectiveSpec, start: date, due: date, today: date,
 
 
 def objective_record(spec: ObjectiveSpec, today: date, rng: random.Random,
-                     staff: Mapping[str, str], party_ids: Mapping[str, int]) -> ObjectiveRecord:
-    """The record the demo saves for one spec; ``party_ids`` maps party names to ids."""
+                     staff: Mapping[str, str],
+                     party_ids: Mapping[str, int] | None) -> ObjectiveRecord:
+    """The record as it ends for one spec; ``party_ids`` maps party names to ids (None:
+    the segment is linked later, by ``link_segment``)."""
     start, due = objective_window(spec, today)
     record = new_objective(today)
     record.title, record.description, record.process = spec.title, spec.description, \
@@ -267,14 +271,21 @@ def objective_record(spec: ObjectiveSpec, today: date, rng: random.Random,
     record.start_date, record.due_date = start, due
     record.owner, record.resources, record.evaluation = staff[spec.owner], spec.resources, \
         spec.evaluation
+    if party_ids is not None:
+        link_segment(record, spec, party_ids)
+    record.status = STORIES[spec.story][0]
+    record.measurements = measurements(spec, start, due, today, rng, staff[spec.owner])
+    return record
+
+
+def link_segment(record: ObjectiveRecord, spec: ObjectiveSpec,
+                 party_ids: Mapping[str, int]) -> None:
+    """Link the objective to its segment's interested party, if it has one."""
     if spec.segment is not None:
         if spec.segment not in party_ids:
             raise ValueError(f"demo objective {spec.key!r}: no interested party named "
                              f"{spec.segment!r}")
         record.segment_party_id = party_ids[spec.segment]
-    record.status = STORIES[spec.story][0]
-    record.measurements = measurements(spec, start, due, today, rng, staff[spec.owner])
-    return record
 
 
 def action_record(spec: ActionSpec, today: date, staff: Mapping[str, str],
@@ -297,25 +308,70 @@ def action_record(spec: ActionSpec, today: date, staff: Mapping[str, str],
 
 
 def build(db: Database, today: date, rng: random.Random,
-          staff: Mapping[str, str]) -> Iterator[str]:
-    """Save the policy revisions, the objectives, then the actions; one label a step."""
+          staff: Mapping[str, str]) -> Story:
+    """The policy revisions on their approval dates; each objective set on its start date,
+    measured on each measurement's date and closed once due; the actions opened, closed and
+    checked on their days (see history.play)."""
+    timeline = Timeline()
     for policy in POLICY:
-        revision = revise_policy(db, policy.statement, list(policy.commitments),
-                                 staff[policy.approved_by], policy_date(policy, today), today)
-        yield f"Quality policy revision {revision.revision}"
-    party_ids = {row.name: row.id for row in list_parties(db, today, include_archived=True)}
+        timeline.add(policy_date(policy, today), partial(_revise, db, policy, today, staff))
     objective_ids: dict[str, int] = {}
     for objective in OBJECTIVES:
-        saved = save_objective(db, objective_record(objective, today, rng, staff, party_ids),
-                               today)
-        assert saved.id is not None
-        objective_ids[objective.key] = saved.id
-        yield f"{saved.ref} {saved.title}"
-    # Entered in the order they were raised, so the references follow the calendar.
+        final = objective_record(objective, today, rng, staff, None)
+        assert final.start_date is not None
+        timeline.add(final.start_date, partial(_set_objective, timeline, db, objective, final,
+                                               objective_ids, today))
+    # Raised in this order, so the references follow the calendar.
     for planned in sorted(ACTIONS, key=lambda action: action.start):
-        action = save_action(db, action_record(planned, today, staff, objective_ids, party_ids),
-                             today)
-        yield f"{action.ref} {action.title}"
+        start = _day(today, planned.start) or today
+        timeline.add(start, partial(_raise, timeline, db, planned, objective_ids, today, staff))
+    yield from timeline.run()
+
+
+def _revise(db: Database, policy: PolicySpec, today: date, staff: Mapping[str, str]) -> str:
+    revision = revise_policy(db, policy.statement, list(policy.commitments),
+                             staff[policy.approved_by], policy_date(policy, today), today)
+    return f"Quality policy revision {revision.revision}"
+
+
+def _party_ids(db: Database, today: date) -> dict[str, int]:
+    return {row.name: row.id for row in list_parties(db, today, include_archived=True)}
+
+
+def _set_objective(timeline: Timeline, db: Database, spec: ObjectiveSpec,
+                   final: ObjectiveRecord, objective_ids: dict[str, int], today: date) -> str:
+    """Save the objective as set (active, not yet measured); its measurements and its
+    closing follow on their days."""
+    first = replace(final, status="active", measurements=[])
+    link_segment(first, spec, _party_ids(db, today))
+    saved = save_objective(db, first, today)
+    assert saved.id is not None and final.due_date is not None
+    objective_ids[spec.key] = saved.id
+    for measurement in final.measurements:
+        assert measurement.on_date is not None
+        timeline.add(measurement.on_date, partial(_update_objective, db, saved.id, today,
+                                                  measurement=measurement))
+    if final.status != "active":
+        closed = max([final.due_date, *(m.on_date for m in final.measurements if m.on_date)])
+        timeline.add(min(closed + timedelta(days=7), today), partial(
+            _update_objective, db, saved.id, today, status=final.status))
+    return f"{saved.ref} {saved.title}"
+
+
+def _update_objective(db: Database, objective_id: int, today: date,
+                      measurement: MeasurementRecord | None = None, status: str = "") -> None:
+    record = get_objective(db, objective_id)
+    if measurement is not None:
+        record.measurements.append(measurement)
+    record.status = status or record.status
+    save_objective(db, record, today)
+
+
+def _raise(timeline: Timeline, db: Database, spec: ActionSpec, objective_ids: dict[str, int],
+           today: date, staff: Mapping[str, str]) -> None:
+    """Add the action's stages, linked to its objective or party as they are now."""
+    save_in_stages(timeline, db, action_record(spec, today, staff, objective_ids,
+                                               _party_ids(db, today)), today)
 
 
 def section() -> DemoSection:

@@ -19,18 +19,20 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from qmsdesk.models.db import Database
 from qmsdesk.services.dates import add_months
+from qmsdesk.services.demo.history import Story, Timeline, started_on
 from qmsdesk.services.demo.spec import DemoSection
 from qmsdesk.services.parties import rules
 from qmsdesk.services.parties.records import EngagementRecord, PartyRecord, RequirementRecord
-from qmsdesk.services.parties.service import archive_party, save_party
+from qmsdesk.services.parties.service import archive_party, get_party, save_party
 
 # Where a party's next review falls relative to today.
 ON_PLAN = "on plan"       # reviewed recently, next review more than a month away
@@ -49,6 +51,8 @@ REQUIREMENT_KEYS = ("description", "kind", "obligation", "source", "addressed_by
 ENGAGEMENT_KEYS = ("months_ago", "kind", "summary", "satisfaction", "follow_up")
 
 DATA_FILE = Path(__file__).parent / "data" / "parties.json"
+# The fields a change in the story may give earlier values: what makes a party relevant.
+CHANGEABLE = ("category", "internal", "influence", "interest")
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,25 @@ class PartySpec:
     review: str = ON_PLAN
     focus: str = "long-term"
     notes: str = ""
-    archived: bool = False
+    added_months_ago: int | None = None  # None: in the register since it was set up
+    changes: tuple[PartyChange, ...] = ()  # oldest first
+    archived_months_ago: int | None = None  # None: still active
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_months_ago is not None
+
+
+@dataclass(frozen=True)
+class PartyChange:
+    """A change of the party's record in the story, ``months_ago``: relevance fields that
+    had other values before (``was``, field -> value) and requirements added then (their
+    descriptions, among the party's requirements)."""
+
+    months_ago: int
+    was: Mapping[str, Any] = field(default_factory=dict)
+    adds: tuple[str, ...] = ()
+    why: str = ""  # the story, for whoever edits the data file
 
 
 @dataclass(frozen=True)
@@ -101,9 +123,16 @@ def _party(item: dict[str, Any], pools: Mapping[str, object]) -> PartySpec:
     if "satisfaction" in fields:
         fields["satisfaction"] = tuple(fields["satisfaction"])
     try:
+        fields["changes"] = tuple(PartyChange(**{**change, "adds": tuple(change.get("adds", ()))})
+                                  for change in fields.get("changes", ()))
         spec = PartySpec(**fields)
     except TypeError as exc:
         raise ValueError(f"{DATA_FILE.name}: {where}: {exc}") from exc
+    descriptions = {requirement[0] for requirement in spec.requirements}
+    for change in spec.changes:
+        if set(change.was) - set(CHANGEABLE) or set(change.adds) - descriptions:
+            raise ValueError(f"{DATA_FILE.name}: {where}: a change names fields other than "
+                             f"{', '.join(CHANGEABLE)} or requirements the party does not have")
     if spec.review not in _REVIEWS:
         raise ValueError(f"{DATA_FILE.name}: {where}: unknown review {spec.review!r}")
     if spec.pool and spec.pool not in pools:
@@ -223,18 +252,94 @@ def party_record(spec: PartySpec, today: date, rng: random.Random,
     )
 
 
+def added_on(spec: PartySpec, number: int, today: date) -> date:
+    """When the party entered the register: the founding parties over the first weeks of
+    the QMS (four a day, in file order), a later one ``added_months_ago`` months ago."""
+    if spec.added_months_ago is None:
+        return _weekday(started_on(today) + timedelta(days=number // 4))
+    return _weekday(add_months(today, -spec.added_months_ago))
+
+
+def _as_added(final: PartyRecord, spec: PartySpec, added: date) -> PartyRecord:
+    """The record as first saved: relevance as it was before any change, without the
+    requirements added later or the engagements after that day, reviewed that day."""
+    later = {text for change in spec.changes for text in change.adds}
+    first = replace(final, requirements=[r for r in final.requirements
+                                         if r.description not in later],
+                    engagements=[e for e in final.engagements if e.on_date and e.on_date <= added],
+                    last_review=added, next_review=add_months(added, spec.interval))
+    for change in reversed(spec.changes):  # the earliest change holds the first values
+        for name, value in change.was.items():
+            setattr(first, name, value)
+    return first
+
+
+def _values_after(spec: PartySpec, index: int, final: PartyRecord) -> dict[str, Any]:
+    """The fields a change sets: as the next change of each found them, else as final."""
+    def after(name: str) -> Any:
+        return next((later.was[name] for later in spec.changes[index + 1:]
+                     if name in later.was), getattr(final, name))
+
+    return {name: after(name) for name in spec.changes[index].was}
+
+
+def plan_party(timeline: Timeline, db: Database, spec: PartySpec, final: PartyRecord,
+               added: date, today: date) -> None:
+    """Add one party's history to ``timeline``: added, engagements logged, changes of
+    relevance and requirements, its latest review, archived; each on its day."""
+    saved: list[PartyRecord] = []
+
+    def create() -> str:
+        saved.append(save_party(db, _as_added(final, spec, added), today))
+        return f"{saved[-1].ref} {saved[-1].name}"
+
+    def change(edit: Callable[[PartyRecord], None]) -> None:
+        assert saved[-1].id is not None
+        record = get_party(db, saved[-1].id)
+        edit(record)
+        saved.append(save_party(db, record, today))
+
+    def archive() -> str:
+        assert saved[-1].id is not None
+        archived = archive_party(db, saved[-1].id, saved[-1].version, today)
+        return f"{archived.ref} {archived.name} archived"
+
+    timeline.add(added, create)
+    for engagement in final.engagements:
+        if engagement.on_date is not None and engagement.on_date > added:
+            timeline.add(engagement.on_date, partial(change, partial(_log, engagement)))
+    for index, story in enumerate(spec.changes):
+        values = _values_after(spec, index, final)
+        adds = [r for r in final.requirements if r.description in story.adds]
+        timeline.add(max(added, _weekday(add_months(today, -story.months_ago))),
+                     partial(change, partial(_apply, values, adds)))
+    if final.last_review is not None and final.last_review > added:
+        timeline.add(final.last_review, partial(change, partial(
+            _apply, {"last_review": final.last_review, "next_review": final.next_review}, [])))
+    if spec.archived_months_ago is not None:
+        timeline.add(max(added, _weekday(add_months(today, -spec.archived_months_ago))),
+                     archive)
+
+
+def _log(engagement: EngagementRecord, record: PartyRecord) -> None:
+    record.engagements.append(engagement)
+
+
+def _apply(values: Mapping[str, Any], requirements: list[RequirementRecord],
+           record: PartyRecord) -> None:
+    for name, value in values.items():
+        setattr(record, name, value)
+    record.requirements.extend(requirements)
+
+
 def build(db: Database, today: date, rng: random.Random,
-          staff: Mapping[str, str]) -> Iterator[str]:
-    """Save every party through the service, then archive the former ones; one label a step."""
-    to_archive: list[tuple[int, int]] = []
-    for spec in PARTIES:
-        saved = save_party(db, party_record(spec, today, rng, staff), today)
-        if spec.archived and saved.id is not None:
-            to_archive.append((saved.id, saved.version))
-        yield f"{saved.ref} {saved.name}"
-    for party_id, version in to_archive:
-        archived = archive_party(db, party_id, version, today)
-        yield f"{archived.ref} {archived.name} archived"
+          staff: Mapping[str, str]) -> Story:
+    """Each party's history, in the order of the days (see history.play)."""
+    timeline = Timeline()
+    for number, spec in enumerate(PARTIES):
+        plan_party(timeline, db, spec, party_record(spec, today, rng, staff),
+                   added_on(spec, number, today), today)
+    yield from timeline.run()
 
 
 def section() -> DemoSection:

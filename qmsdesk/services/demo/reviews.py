@@ -18,14 +18,16 @@ in days from their meeting, so every record is valid whatever day the demo is cr
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 from qmsdesk.models.db import Database
 from qmsdesk.services.actions.records import ActionRecord
-from qmsdesk.services.actions.service import new_action, save_action
+from qmsdesk.services.actions.service import new_action
 from qmsdesk.services.dates import add_months
+from qmsdesk.services.demo.history import Story, Timeline, save_in_stages
 from qmsdesk.services.demo.spec import DemoSection
 from qmsdesk.services.management_reviews import ReviewMeeting, save_meeting
 
@@ -179,16 +181,26 @@ def action_record(spec: ActionSpec, held_on: date, meeting_id: int, today: date,
 
 
 def build(db: Database, today: date, rng: random.Random,
-          staff: Mapping[str, str]) -> Iterator[str]:
-    """Save the meetings, oldest first, each followed by its actions; one label a step."""
+          staff: Mapping[str, str]) -> Story:
+    """Each meeting on the day it was held, its actions opened, closed and checked on
+    their days (see history.play)."""
+    timeline = Timeline()
     for spec in sorted(MEETINGS, key=lambda meeting: -meeting.months_ago):
-        meeting = save_meeting(db, meeting_record(spec, today, staff), today)
-        assert meeting.id is not None and meeting.held_on is not None
-        yield f"{meeting.ref} management review"
-        for action_spec in sorted(spec.actions, key=lambda action: action.start):
-            action = save_action(db, action_record(action_spec, meeting.held_on, meeting.id,
+        record = meeting_record(spec, today, staff)
+        assert record.held_on is not None
+        timeline.add(record.held_on, partial(_hold, timeline, db, spec, record, today, staff))
+    yield from timeline.run()
+
+
+def _hold(timeline: Timeline, db: Database, spec: MeetingSpec, record: ReviewMeeting,
+          today: date, staff: Mapping[str, str]) -> str:
+    """Save the meeting and add its actions, in the order they were raised."""
+    meeting = save_meeting(db, record, today)
+    assert meeting.id is not None and meeting.held_on is not None
+    for action_spec in sorted(spec.actions, key=lambda action: action.start):
+        save_in_stages(timeline, db, action_record(action_spec, meeting.held_on, meeting.id,
                                                    today, staff), today)
-            yield f"{action.ref} {action.title}"
+    return f"{meeting.ref} management review"
 
 
 def section() -> DemoSection:

@@ -25,22 +25,24 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from qmsdesk.models.db import Database
 from qmsdesk.services.actions.records import ActionRecord
-from qmsdesk.services.actions.service import new_action, save_actions
+from qmsdesk.services.actions.service import new_action
 from qmsdesk.services.batch import finish
 from qmsdesk.services.context.records import ContextIssueRecord
-from qmsdesk.services.context.service import save_issues
+from qmsdesk.services.context.service import get_issue, save_issue, save_issues
 from qmsdesk.services.dates import add_months
 from qmsdesk.services.demo import objectives as demo_objectives
 from qmsdesk.services.demo import parties as demo_parties
 from qmsdesk.services.demo import suppliers as demo_suppliers
+from qmsdesk.services.demo.history import Story, Timeline, save_in_stages
 from qmsdesk.services.demo.spec import DemoSection, build_spec
 from qmsdesk.services.objectives.service import get_objective, list_objectives, save_objectives
 from qmsdesk.services.parties.service import get_party, list_parties
@@ -51,6 +53,9 @@ from qmsdesk.services.suppliers.service import list_suppliers
 DATA_FILE = Path(__file__).parent / "data" / "risks.json"
 
 ON_PLAN, DUE_SOON, OVERDUE = "on plan", "due soon", "overdue"
+# The context and risk registers were set up this many days before ``today``: before the
+# first action a risk raised (480 days), after the suppliers the risks name (526 days).
+SET_UP_DAYS = 500
 REVIEWS = (ON_PLAN, DUE_SOON, OVERDUE)
 
 
@@ -299,68 +304,115 @@ def _save_risks(db: Database, today: date, records: Sequence[RiskRecord]) -> lis
         return [(risk.id, risk.ref) for risk in finish(save_risks(session, records, today))]
 
 
+def set_up_on(today: date) -> date:
+    """The day the context and risk registers were set up: before the first action any
+    risk raised, after every supplier and party the risks name was registered."""
+    return _weekday(today - timedelta(days=SET_UP_DAYS))
+
+
 def build(db: Database, today: date, rng: random.Random,
-          staff: Mapping[str, str]) -> Iterator[str]:
-    """Save the issues, the risks, their actions (in the order raised), the re-evaluations
-    and the objectives' citations, each kind in one batch; one label a record."""
+          staff: Mapping[str, str]) -> Story:
+    """The issues and risks as first assessed on the day the registers were set up; then
+    on their days the actions they raised (opened, closed, checked), the evaluations of
+    the treatments, the latest reviews and the objectives citing them (see history.play).
+    """
+    set_up = set_up_on(today)
+    timeline = Timeline()
+    ids: dict[str, dict[Any, int]] = {}
+    timeline.add(set_up, partial(_set_up, timeline, db, today, rng, staff, ids))
+    yield from timeline.run()
+
+
+def _set_up(timeline: Timeline, db: Database, today: date, rng: random.Random,
+            staff: Mapping[str, str], ids: dict[str, dict[Any, int]]) -> list[str]:
+    """Save every issue, then every risk, each in one batch as first assessed (reviewed on
+    the day, the treatment not yet evaluated); add what happened to them later."""
+    set_up = set_up_on(today)
     party_ids = {row.name: row.id for row in list_parties(db, today, include_archived=True)}
+    issues = [issue_record(spec, today, rng, staff, party_ids) for spec in ISSUES]
     with db.session() as session:
-        issues = finish(save_issues(session, [issue_record(spec, today, rng, staff, party_ids)
-                                              for spec in ISSUES], today))
-        saved_issues = [(issue.id, issue.ref, issue.title) for issue in issues]
-    for _id, ref, title in saved_issues:
-        yield f"{ref} {title}"
-    ids: dict[str, Mapping[Any, int]] = {
-        "issues": {spec.key: issue_id for spec, (issue_id, _, _) in
-                   zip(ISSUES, saved_issues, strict=True)},
-        "requirements": _requirement_ids(db, today, party_ids),
-        "suppliers": {row.name: row.id for row in list_suppliers(db, today)}}
-    saved = _save_risks(db, today, [risk_record(spec, today, rng, staff, ids)
-                                    for spec in RISKS])
-    risk_ids = {spec.key: risk_id for spec, (risk_id, _) in zip(RISKS, saved, strict=True)}
-    for spec, (_id, ref) in zip(RISKS, saved, strict=True):
-        yield f"{ref} {spec.title}"
-    # Entered in the order they were raised, so the references follow the calendar.
-    planned = sorted(((action.start, index, action, risk_ids[spec.key])
-                      for index, (spec, action) in enumerate(
-                          (spec, action) for spec in RISKS for action in spec.actions)),
-                     key=lambda item: item[:2])
-    with db.session() as session:
-        actions = finish(save_actions(session, [action_record(action, today, staff, risk_id)
-                                                for _, _, action, risk_id in planned], today))
-        labels = [f"{action.ref} {action.title}" for action in actions]
-    yield from labels
-    yield from _reevaluate(db, today, staff, risk_ids)
-    yield from _cite(db, today, risk_ids)
-
-
-def _reevaluate(db: Database, today: date, staff: Mapping[str, str],
-                risk_ids: Mapping[str, int]) -> Iterator[str]:
-    """The risks re-treated after an evaluation found the first treatment not effective:
-    evaluated again once the second action was checked."""
-    records = []
-    for spec in RISKS:
-        if spec.reevaluation is not None:
-            record = get_risk(db, risk_ids[spec.key])
-            _evaluate(record, spec.reevaluation, today, staff)
-            records.append(record)
-    for _id, ref in _save_risks(db, today, records):
-        yield f"{ref} re-evaluated"
-
-
-def _cite(db: Database, today: date, risk_ids: Mapping[str, int]) -> Iterator[str]:
-    """The objectives that address risks or opportunities cite them."""
-    titles = {spec.key: spec.title for spec in demo_objectives.OBJECTIVES}
-    by_title = {row.title: row.id for row in list_objectives(db, today)}
-    records = []
+        saved_issues = [(issue.id, issue.ref, issue.title) for issue in finish(save_issues(
+            session, [_first_review(issue, set_up) for issue in issues], today))]
+    ids["issues"] = {spec.key: issue_id for spec, (issue_id, _, _) in
+                     zip(ISSUES, saved_issues, strict=True)}
+    ids["requirements"] = _requirement_ids(db, today, party_ids)
+    ids["suppliers"] = {row.name: row.id for row in list_suppliers(db, today)}
+    risks = [risk_record(spec, today, rng, staff, ids) for spec in RISKS]
+    saved = _save_risks(db, today, [_as_assessed(risk, set_up) for risk in risks])
+    labels = [*(f"{ref} {title}" for _, ref, title in saved_issues),
+              *(f"{ref} {spec.title}" for spec, (_, ref) in zip(RISKS, saved, strict=True))]
+    ids["risks"] = {spec.key: risk_id for spec, (risk_id, _) in zip(RISKS, saved, strict=True)}
+    for issue, (issue_id, _, _) in zip(issues, saved_issues, strict=True):
+        if issue.last_review is not None and issue.last_review > set_up:
+            timeline.add(issue.last_review, partial(_review_issue, db, issue_id, issue, today))
+    for spec, risk in zip(RISKS, risks, strict=True):
+        risk_id = ids["risks"][spec.key]
+        if risk.last_review is not None and risk.last_review > set_up:
+            timeline.add(risk.last_review, partial(_update_risk, db, risk_id, today, {
+                "last_review": risk.last_review, "next_review": risk.next_review}))
+        for evaluation, label in ((spec.evaluation, ""), (spec.reevaluation, "re-evaluated")):
+            if evaluation is not None and evaluation.on is not None:
+                timeline.add(_day(today, evaluation.on) or today, partial(
+                    _evaluate_risk, db, risk_id, evaluation, today, staff, label))
+    # Raised in this order, so the references follow the calendar.
+    for action, risk_key in sorted(((action, spec.key) for spec in RISKS
+                                    for action in spec.actions),
+                                   key=lambda item: item[0].start):
+        save_in_stages(timeline, db, action_record(action, today, staff,
+                                                   ids["risks"][risk_key]), today)
+    windows = {spec.key: demo_objectives.objective_window(spec, today)
+               for spec in demo_objectives.OBJECTIVES}
     for key, cited in OBJECTIVES.items():
-        record = get_objective(db, by_title[titles[key]])
-        record.risk_ids = [*record.risk_ids, *(risk_ids[risk] for risk in cited)]
-        records.append(record)
+        timeline.add(max(set_up, windows[key][0]),
+                     partial(_cite, db, today, key, [ids["risks"][r] for r in cited]))
+    return labels
+
+
+def _first_review(issue: ContextIssueRecord, set_up: date) -> ContextIssueRecord:
+    return replace(issue, last_review=set_up,
+                   next_review=add_months(set_up, issue.review_interval_months))
+
+
+def _as_assessed(risk: RiskRecord, set_up: date) -> RiskRecord:
+    """The risk on the day it was first assessed: reviewed then, not yet evaluated."""
+    return replace(risk, last_review=set_up,
+                   next_review=add_months(set_up, risk.review_interval_months),
+                   evaluated_on=None, evaluated_by="", effectiveness="", evaluation_notes="")
+
+
+def _review_issue(db: Database, issue_id: int, final: ContextIssueRecord, today: date) -> None:
+    record = get_issue(db, issue_id)
+    record.last_review, record.next_review = final.last_review, final.next_review
+    save_issue(db, record, today)
+
+
+def _update_risk(db: Database, risk_id: int, today: date, values: Mapping[str, Any]) -> None:
+    record = get_risk(db, risk_id)
+    for name, value in values.items():
+        setattr(record, name, value)
+    _save_risks(db, today, [record])
+
+
+def _evaluate_risk(db: Database, risk_id: int, evaluation: EvaluationSpec, today: date,
+                   staff: Mapping[str, str], label: str) -> str | None:
+    """The treatment evaluated (again, after a re-treatment) on the day of the check; a
+    re-evaluation is a step of its own (``label``)."""
+    record = get_risk(db, risk_id)
+    _evaluate(record, evaluation, today, staff)
+    ref = _save_risks(db, today, [record])[0][1]
+    return f"{ref} {label}" if label else None
+
+
+def _cite(db: Database, today: date, key: str, risk_ids: list[int]) -> str:
+    """The objective ``key`` cites the risks it addresses, from the day it is set (or the
+    day the risks are, for an objective older than them)."""
+    title = next(spec.title for spec in demo_objectives.OBJECTIVES if spec.key == key)
+    by_title = {row.title: row for row in list_objectives(db, today)}
+    record = get_objective(db, by_title[title].id)
+    record.risk_ids = [*record.risk_ids, *risk_ids]
     with db.session() as session:
-        refs = [objective.ref for objective in finish(save_objectives(session, records, today))]
-    for ref in refs:
-        yield f"{ref} cites the risks it addresses"
+        ref = finish(save_objectives(session, [record], today))[0].ref
+    return f"{ref} cites the risks it addresses"
 
 
 def section() -> DemoSection:

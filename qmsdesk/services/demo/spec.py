@@ -4,23 +4,25 @@ builders' frozen dataclasses."""
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from qmsdesk.models.db import Database
+from qmsdesk.services.demo.history import Story
 
-Builder = Callable[[Database, date, random.Random, Mapping[str, str]], Iterator[str]]
+Builder = Callable[[Database, date, random.Random, Mapping[str, str]], Story]
 
 
 @dataclass(frozen=True)
 class DemoSection:
     """One register's share of the demo: how many steps it takes and how to build it.
 
-    ``build`` yields one short label per step (one record saved). ``after`` names the
-    sections whose records it refers to, which must be created first (``in_order``).
+    ``build`` yields the day of each write before making it and one short label per step
+    (one record saved; see history.play). ``after`` names the sections whose records it
+    refers to: on one day they are written first (``in_order``).
     """
 
     key: str

@@ -18,24 +18,28 @@ A linked supplier (``"party": true``) takes its contact from the parties data. S
 delivery entries. Dates are relative to ``today``: the latest review ``last`` days ago, each
 earlier one ``gap`` months (default: the criticality's interval) before the next;
 certificates expire ``valid_days`` from today; actions are dated in days from their review.
-Reviews and actions are saved in calendar order so that their references follow it.
+Everything is written on its day, in calendar order (see history.play), so the references
+of reviews and actions follow the calendar; the suppliers on the register as first drawn up
+keep the file's order (``registration_days``).
 """
 
 from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, TypedDict
 
 from qmsdesk.models.db import Database
 from qmsdesk.services.actions.records import ActionRecord
-from qmsdesk.services.actions.service import new_action, save_action
+from qmsdesk.services.actions.service import new_action
 from qmsdesk.services.dates import add_months
 from qmsdesk.services.demo import parties as demo_parties
+from qmsdesk.services.demo.history import Story, Timeline, save_in_stages
 from qmsdesk.services.demo.spec import DemoSection, build_spec
 from qmsdesk.services.parties.service import list_parties
 from qmsdesk.services.suppliers import rules
@@ -45,13 +49,14 @@ from qmsdesk.services.suppliers.records import (
     ReviewRecord,
     SupplierRecord,
 )
-from qmsdesk.services.suppliers.reviews import new_review, save_review
+from qmsdesk.services.suppliers.reviews import get_review, new_review, save_review
 from qmsdesk.services.suppliers.service import new_supplier, save_supplier
 
 DATA_FILE = Path(__file__).parent / "data" / "suppliers.json"
 CRITERIA = tuple(criterion.name for criterion in rules.DEFAULT_CRITERIA)
 QUALITY, DELIVERY = 0, 1  # positions of the two criteria the KPIs evidence
 JITTER_DAYS = 7  # earlier reviews are held up to a week either side of their due month
+NEW_SUPPLIER_MONTHS = 24  # first reviewed since then: not on the register as first drawn up
 
 # A quality or delivery entry (1-5) -> the range its period's KPI is drawn from.
 _ON_TIME = {5: (97.0, 100.0), 4: (93.0, 97.0), 3: (86.0, 93.0), 2: (75.0, 86.0),
@@ -377,34 +382,69 @@ def _copy_review(target: ReviewRecord, source: ReviewRecord) -> None:
         setattr(target, name, getattr(source, name))
 
 
+def registration_days(planned: Sequence[PlannedSupplier], today: date) -> list[date]:
+    """When each supplier was registered. The suppliers in use when the register was drawn
+    up (first reviewed more than ``NEW_SUPPLIER_MONTHS`` ago) were entered in file order,
+    each on or before its first review (so their references follow the file); a newer one
+    on the day of its first review (or of its registration, never reviewed)."""
+    newer_than = add_months(today, -NEW_SUPPLIER_MONTHS)
+    days = [p.created_on for p in planned]
+    latest = max(days)
+    for index in reversed(range(len(planned))):
+        if days[index] <= newer_than:
+            days[index] = latest = min(days[index], latest)
+    return days
+
+
 def build(db: Database, today: date, rng: random.Random,
-          staff: Mapping[str, str]) -> Iterator[str]:
-    """Save the suppliers, then their reviews and the actions, each in calendar order."""
-    party_ids = {row.name: row.id for row in list_parties(db, today, include_archived=True)}
-    reviews: list[tuple[date, int, str, PlannedReview]] = []
-    for planned in [plan(spec, today, rng, staff) for spec in SUPPLIERS]:
-        if planned.spec.party:  # the loader checked that the parties demo holds the name
-            planned.record.party_id = party_ids[planned.spec.name]
-        # Registered on the day of its first review, so its status history starts there.
-        saved = save_supplier(db, planned.record, planned.created_on)
-        assert saved.id is not None
-        for r in planned.reviews:
-            assert r.record.review_date is not None  # _review_record dates every review
-            reviews.append((r.record.review_date, saved.id, saved.name, r))
-        yield f"{saved.ref} {saved.name}"
-    actions: list[ActionRecord] = []
-    for on, supplier_id, name, review in sorted(reviews, key=lambda item: item[0]):
-        record = new_review(db, supplier_id, on)
-        _copy_review(record, review.record)
-        record.supplier_id = supplier_id
-        saved_review = save_review(db, record, today)
-        assert saved_review.id is not None
-        actions += [action_record(spec, on, saved_review.id, today, staff)
-                    for spec in review.actions]
-        yield f"{saved_review.ref} {name}"
-    for action in sorted(actions, key=lambda a: a.start_date or today):
-        saved_action = save_action(db, action, today)
-        yield f"{saved_action.ref} {saved_action.title}"
+          staff: Mapping[str, str]) -> Story:
+    """Each supplier registered (see registration_days), each review written on its date
+    and approved on its approval date, the actions opened, closed and checked on their
+    days (see history.play)."""
+    timeline = Timeline()
+    planned = [plan(spec, today, rng, staff) for spec in SUPPLIERS]
+    for supplier, day in zip(planned, registration_days(planned, today), strict=True):
+        timeline.add(day, partial(_register, timeline, db, supplier, day, today, staff))
+    yield from timeline.run()
+
+
+def _register(timeline: Timeline, db: Database, planned: PlannedSupplier, day: date,
+              today: date, staff: Mapping[str, str]) -> str:
+    if planned.spec.party:  # the loader checked that the parties demo holds the name
+        parties = {row.name: row.id for row in list_parties(db, today, include_archived=True)}
+        planned.record.party_id = parties[planned.spec.name]
+    saved = save_supplier(db, planned.record, day)  # its status history starts that day
+    assert saved.id is not None
+    for review in planned.reviews:
+        assert review.record.review_date is not None  # _review_record dates every review
+        timeline.add(review.record.review_date, partial(
+            _write_review, timeline, db, saved.id, saved.name, review, today, staff))
+    return f"{saved.ref} {saved.name}"
+
+
+def _write_review(timeline: Timeline, db: Database, supplier_id: int, name: str,
+                  review: PlannedReview, today: date, staff: Mapping[str, str]) -> str:
+    """Save the review as its reviewer wrote it; its approval and actions follow."""
+    on = review.record.review_date
+    assert on is not None
+    record = new_review(db, supplier_id, on)
+    _copy_review(record, replace(review.record, approved_by="", approved_on=None))
+    record.supplier_id = supplier_id
+    saved = save_review(db, record, today)
+    assert saved.id is not None
+    if review.record.approved_on is not None:
+        timeline.add(review.record.approved_on, partial(
+            _approve, db, saved, review.record, today))
+    for spec in review.actions:
+        save_in_stages(timeline, db, action_record(spec, on, saved.id, today, staff), today)
+    return f"{saved.ref} {name}"
+
+
+def _approve(db: Database, saved: ReviewRecord, planned: ReviewRecord, today: date) -> None:
+    assert saved.id is not None
+    record = get_review(db, saved.id)
+    record.approved_by, record.approved_on = planned.approved_by, planned.approved_on
+    save_review(db, record, today)
 
 
 def section() -> DemoSection:
