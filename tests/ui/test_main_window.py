@@ -88,21 +88,6 @@ def test_menu_shortcuts_are_attached_once_a_database_is_open(window):
     assert window.settings_action.shortcut().toString() == "Ctrl+,"
 
 
-def test_demo_is_created_in_the_data_folder_on_first_run(qtbot):
-    init_settings()
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    window.open_initial(None, demo=True)
-    qtbot.waitUntil(lambda: window.db is not None, timeout=60000)
-    assert window.db.path == paths.demo_database_path()
-    page = window.page("parties")
-    assert page.model.rowCount() >= 30
-    assert "Müller Präzisionsteile GmbH" in [r.name for r in page.model.rows()]
-    assert not list(paths.data_dir().glob("*.partial*"))
-    window.db.close()
-
-
 def test_help_about_shows_the_version_and_where_the_data_is(window, sample_db: Path):
     from qmsdesk import __version__
 
@@ -168,7 +153,7 @@ def test_what_an_earlier_version_kept_in_qsettings_is_moved_to_the_user_settings
     assert window.recent_databases() == ["/qms/main.db", "/qms/old.db"]
 
 
-def test_a_first_start_on_the_demo_asks_who_you_are_and_reports_name_you(qtbot):
+def test_a_first_start_makes_the_demo_in_the_data_folder_and_asks_who_you_are(qtbot):
     init_settings()
     window = MainWindow()
     qtbot.addWidget(window)
@@ -177,6 +162,12 @@ def test_a_first_start_on_the_demo_asks_who_you_are_and_reports_name_you(qtbot):
     dialog = window.identity_dialog
     assert dialog is not None and dialog.isVisible()
     qtbot.waitUntil(lambda: window.db is not None, timeout=60000)  # opens behind the question
+    # the demo is made in the data folder, whole
+    assert window.db.path == paths.demo_database_path()
+    page = window.page("parties")
+    assert page.model.rowCount() >= 30
+    assert "Müller Präzisionsteile GmbH" in [r.name for r in page.model.rows()]
+    assert not list(paths.data_dir().glob("*.partial*"))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.error.isVisible() and dialog.isVisible()  # a name is needed
     qtbot.keyClicks(dialog.name, "Anna  Kowalska ")
