@@ -103,17 +103,23 @@ def test_verify_on_the_command_line_prints_and_checks_the_anchor(demo_file, tmp_
     assert len(bad.stderr.strip().splitlines()) == 1
 
 
-def test_reports_and_packs_from_a_database_that_may_only_be_read(demo_file, tmp_path):
+def test_reports_and_packs_from_a_database_that_may_only_be_read(empty_file, tmp_path):
     from datetime import date
 
     from qmsdesk.reports.auditor_pack import write_auditor_pack
     from qmsdesk.reports.issue import ReportRequest, generate_report
+    from qmsdesk.services.parties.service import save_party
     from qmsdesk.services.progress import run_task
     from qmsdesk.services.report_log import list_report_log
+    from tests.factories import make_party
 
-    path = tmp_path / "archive" / "demo.db"
+    path = tmp_path / "archive" / "register.db"
     path.parent.mkdir()
-    shutil.copyfile(demo_file, path)
+    shutil.copyfile(empty_file, path)
+    writable = open_database(path, user="Anna")  # a small register: every report, quickly
+    for name in ("Müller Präzisionsteile GmbH", "株式会社サンプル精工"):
+        save_party(writable, make_party(date(2026, 11, 21), name), date(2026, 11, 21))
+    writable.close()
     db = open_database(path, readonly=True)  # a file on a read-only share, say
     try:
         request = ReportRequest(date(2026, 11, 21), "Auditor")
@@ -125,4 +131,4 @@ def test_reports_and_packs_from_a_database_that_may_only_be_read(demo_file, tmp_
         assert verify_database(db).ok
     finally:
         db.close()
-    assert sorted(p.name for p in path.parent.iterdir()) == ["demo.db"]  # nothing beside it
+    assert sorted(p.name for p in path.parent.iterdir()) == ["register.db"]  # nothing beside
