@@ -83,7 +83,7 @@ def build_chains(db: Database, today: date) -> Chains:
     archived = parties.save_party(db, make_party(
         today, "Archived Partner", requirements=[RequirementRecord("Old law", obligation="legal")]),
         today)
-    parties.set_party_status(db, archived.id, archived.version, "archived", today)
+    parties.set_party_status(db, archived.id, archived.version, "archived", today, "Gone")
     issue = context.new_issue(today)
     issue.title, issue.swot, issue.pestle = "Energy prices double", "threat", "economic"
     issue.effect = "Heat treatment costs rise; margins on small lots vanish."

@@ -201,7 +201,7 @@ def _party_section(record: PartyRecord, today: date) -> list[Flowable]:
 
 
 def _archived(rows: Sequence[PartyRow],
-              events: dict[str, tuple[date, str]]) -> list[Flowable]:
+              events: dict[str, tuple[date, str, str]]) -> list[Flowable]:
     """Archived parties are named, so a gap in the references is never unexplained."""
     if not rows:
         return []
@@ -212,11 +212,11 @@ def _archived(rows: Sequence[PartyRow],
         "each is kept with its requirements, engagements and audit history. When and by "
         "whom it was archived comes from the audit trail."))
     story.append(data_table(
-        ["Ref", "Name", "Category", "Owner", "Archived"],
-        [[r.ref, r.name, label(r.category), r.owner,
+        ["Ref", "Name", "Category", "Archived", "Why"],
+        [[r.ref, r.name, label(r.category),
           f"{events[r.ref][0].isoformat()} by {events[r.ref][1]}" if r.ref in events
-          else "—"] for r in rows],
-        [1.2, 3.6, 1.6, 1.8, 2.4]))
+          else "—", events[r.ref][2] if r.ref in events else ""] for r in rows],
+        [1.1, 2.8, 1.4, 2.2, 3.3]))
     return story
 
 

@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, Spacer, Table
 
 from qmsdesk.models.db import Database
+from qmsdesk.models.risks import Risk
 from qmsdesk.reports.chart_images import chart_image
 from qmsdesk.reports.charts_risks import heat_map
 from qmsdesk.reports.context_section import context_section, due_cell
@@ -47,6 +48,7 @@ from qmsdesk.services.actions.service import list_actions
 from qmsdesk.services.context.service import get_issue, list_issues
 from qmsdesk.services.labels import label, plural
 from qmsdesk.services.progress import Progress
+from qmsdesk.services.records import archive_reasons
 from qmsdesk.services.risks import rules
 from qmsdesk.services.risks.matrix import load_matrix
 from qmsdesk.services.risks.records import RiskRecord, RiskRow
@@ -250,7 +252,12 @@ def _plans(data: RiskData) -> list[Flowable]:
     return story
 
 
-def _archived(rows: Sequence[RiskRow]) -> list[Flowable]:
+def _reasons(db: Database) -> dict[str, str]:
+    with db.read() as session:
+        return archive_reasons(session, Risk)
+
+
+def _archived(rows: Sequence[RiskRow], reasons: dict[str, str]) -> list[Flowable]:
     """Archived records are named, so a gap in the references is never unexplained."""
     if not rows:
         return []
@@ -258,9 +265,10 @@ def _archived(rows: Sequence[RiskRow]) -> list[Flowable]:
     return [*heading("Archived risks and opportunities", st.h2, 30 * mm),
             empty_note(f"{plural(len(rows), 'record')} no longer in the active register; each "
                        "is kept with its actions and audit history."),
-            data_table(["Ref", "Kind", "Title", "Owner"],
-                       [[r.ref, label(r.kind), r.title, r.owner] for r in rows],
-                       [1.1, 1.2, 5.2, 2.0])]
+            data_table(["Ref", "Kind", "Title", "Owner", "Why archived"],
+                       [[r.ref, label(r.kind), r.title, r.owner, reasons.get(r.ref, "")]
+                        for r in rows],
+                       [1.1, 1.2, 3.6, 1.6, 2.8])]
 
 
 def _summary(data: RiskData, issues: int, today: date) -> list[Flowable]:
@@ -307,7 +315,8 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
                              *context_section(2, issues, issue_records, today),
                              *_heat_maps(data)]
     yield Progress(3, total, "Treatment plans")
-    story += [*_register(data, today), *_archived(data.archived), *_plans(data),
-              *evidence_section(db, ["context issue", "risk"], "6.")]
+    story += [*_register(data, today),
+              *_archived(data.archived, _reasons(db) if data.archived else {}),
+              *_plans(data), *evidence_section(db, ["context issue", "risk"], "6.")]
     yield Progress(4, total, "Writing the PDF")
     return ReportContent(REPORT_KEY, SUBJECT, as_of(today), story, as_of_phrases(today))

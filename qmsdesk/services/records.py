@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from qmsdesk import clock
 from qmsdesk.models.base import RegisterRecord
-from qmsdesk.services.errors import ConflictError, NotFoundError
+from qmsdesk.services.errors import ConflictError, NotFoundError, ValidationError
 
 R = TypeVar("R", bound=RegisterRecord)
 
@@ -124,17 +124,33 @@ class StatusRecord(Protocol):
     ref: str
     version: int
     status: str
+    archive_reason: str
 
 
 S = TypeVar("S", bound=StatusRecord)
 
 
-def with_status(record: S, version: int, status: str) -> S:
-    """``record`` (as just loaded) set to ``status`` (archive or restore), or ConflictError
-    when it changed since the user's copy (``version``) was read."""
+ARCHIVE_REASON_LIMIT = 500
+
+
+def with_status(record: S, version: int, status: str, reason: str = "") -> S:
+    """``record`` (as just loaded) archived with its ``reason`` or restored (the reason
+    cleared; the audit trail keeps it); ConflictError when it changed since the user's
+    copy (``version``) was read, ValidationError when an archiving gives no reason."""
     if record.version != version:
         raise ConflictError(f"{record.ref} was changed elsewhere. Reload; nothing was changed.")
+    reason = " ".join(reason.split())
+    if status == "archived":
+        if not reason:
+            raise ValidationError({"archive_reason": (
+                f"Say why {record.ref} is archived: the reason stays with the record and "
+                "is printed in the register's report.")})
+        if len(reason) > ARCHIVE_REASON_LIMIT:
+            raise ValidationError({"archive_reason": (
+                f"The reason is too long ({len(reason)} characters; at most "
+                f"{ARCHIVE_REASON_LIMIT}).")})
     record.status = status
+    record.archive_reason = reason if status == "archived" else ""
     return record
 
 
@@ -144,3 +160,11 @@ def touch(parent: Any) -> None:
     since the last save (a frozen or coarse clock)."""
     parent.updated_at = clock.now()
     flag_modified(parent, "updated_at")
+
+
+def archive_reasons(session: Session, model: Any) -> dict[str, str]:
+    """Reference -> why it was archived, for the archived records of ``model`` (a register
+    whose records are archived: Party, ContextIssue, Risk)."""
+    rows = session.execute(select(model.ref, model.archive_reason).where(
+        model.status == "archived"))
+    return {ref: reason for ref, reason in rows}

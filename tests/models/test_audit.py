@@ -101,13 +101,15 @@ def test_saving_an_unchanged_party_writes_nothing(db: Database, today: date) -> 
 def test_archive_and_restore_are_named_as_such(db: Database, today: date) -> None:
     saved = parties.save_party(db, _party(today), today)
     mark = _last_id(db)
-    archived = parties.archive_party(db, saved.id, saved.version, today)
+    archived = parties.archive_party(db, saved.id, saved.version, today, "No longer relevant")
     assert _rows(_entries(db, after=mark)) == {
-        ("tester", "archive", "party", "IP-0001", "status", "active", "archived")}
+        ("tester", "archive", "party", "IP-0001", "status", "active", "archived"),
+        ("tester", "update", "party", "IP-0001", "archive_reason", "", "No longer relevant")}
     mark = _last_id(db)
     parties.restore_party(db, archived.id, archived.version, today)
-    assert _rows(_entries(db, after=mark)) == {
-        ("tester", "restore", "party", "IP-0001", "status", "archived", "active")}
+    assert _rows(_entries(db, after=mark)) == {  # the reason stays on the trail
+        ("tester", "restore", "party", "IP-0001", "status", "archived", "active"),
+        ("tester", "update", "party", "IP-0001", "archive_reason", "No longer relevant", "")}
 
 
 def test_entries_name_the_user_of_the_database(tmp_path: Path, today: date) -> None:
@@ -192,7 +194,7 @@ def busy_db(db: Database, today: date) -> Database:
         saved.requirements[0].source = "contract"
         saved = parties.save_party(db, saved, today)
         if n % 2:
-            parties.archive_party(db, saved.id, saved.version, today)
+            parties.archive_party(db, saved.id, saved.version, today, "No longer relevant")
     return db
 
 

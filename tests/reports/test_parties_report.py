@@ -51,7 +51,7 @@ def add_parties(db: Database, today: date) -> None:
         save_party(db, record, today)
     gone = save_party(db, PartyRecord(name="Archived Supplier KG", category="supplier",
                                       influence=2, interest=2, next_review=today), today)
-    archive_party(db, gone.id, gone.version, today)
+    archive_party(db, gone.id, gone.version, today, "Insolvent; orders moved to Müller")
 
 
 def image_xobjects(reader: PdfReader) -> list[tuple[int, int]]:
@@ -85,6 +85,8 @@ def test_report_prints_every_name_and_is_a_controlled_document(db, today, tmp_pa
     assert text.index("Archived parties") < text.index("Archived Supplier KG")
     # when and by whom, from the audit trail
     assert f"{today.isoformat()} by {db.user}" in text[text.index("Archived parties"):]
+    assert "Insolvent; orders moved to Müller" in " ".join(
+        text[text.index("Archived parties"):].split())
     assert "IP-0005 — Archived Supplier KG" not in text
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
     assert re.search(r"QMS-REG-4\.2 · Rev 1 · Page 1 of \d+ · Generated \d{4}-\d\d-\d\d \d\d:\d\d",

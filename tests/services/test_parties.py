@@ -193,7 +193,7 @@ def test_a_party_may_keep_or_recase_its_own_name(db: Database, today: date) -> N
 def test_archived_duplicates_are_allowed_but_block_restore(db: Database,
                                                            today: date) -> None:
     old = parties.save_party(db, _party(today, name="Müller GmbH"), today)
-    old = parties.archive_party(db, old.id, old.version, today)
+    old = parties.archive_party(db, old.id, old.version, today, "Gone")
     new = parties.save_party(db, _party(today, name="MÜLLER GMBH"), today)
     assert (new.ref, new.status) == ("IP-0002", "active")
     with pytest.raises(ValidationError) as caught:
@@ -271,9 +271,9 @@ def test_archiving_a_stale_copy_is_a_conflict(db: Database, today: date) -> None
     newer = parties.save_party(db, _party(today, id=saved.id, ref=saved.ref,
                                           version=saved.version, owner="QA"), today)
     with pytest.raises(ConflictError):
-        parties.archive_party(db, saved.id, saved.version, today)
+        parties.archive_party(db, saved.id, saved.version, today, "Gone")
     assert parties.get_party(db, saved.id).status == "active"
-    assert parties.archive_party(db, newer.id, newer.version, today).status == "archived"
+    assert parties.archive_party(db, newer.id, newer.version, today, "Gone").status == "archived"
 
 
 def test_missing_party_is_not_found(db: Database, today: date) -> None:
@@ -334,7 +334,7 @@ def test_list_hides_archived_counts_requirements_and_flags_overdue(db: Database,
                                                 for n in range(3)]), today)
     gone = parties.save_party(db, _party(today, name="Gone Ltd", next_review=yesterday),
                               today)
-    parties.archive_party(db, gone.id, gone.version, today)
+    parties.archive_party(db, gone.id, gone.version, today, "Gone")
 
     rows = parties.list_parties(db, today)
     assert [(r.ref, r.name, r.requirement_count, r.overdue, r.status) for r in rows] == [
@@ -359,7 +359,7 @@ def test_empty_register_lists_nothing(db: Database, today: date) -> None:
 
 def test_archive_and_restore(db: Database, today: date) -> None:
     saved = parties.save_party(db, _party(today), today)
-    archived = parties.archive_party(db, saved.id, saved.version, today)
+    archived = parties.archive_party(db, saved.id, saved.version, today, "Gone")
     assert (archived.status, archived.version) == ("archived", 2)
     assert parties.list_parties(db, today) == []
     restored = parties.restore_party(db, archived.id, archived.version, today)
@@ -372,7 +372,7 @@ def test_refs_are_sequential_and_never_reused(db: Database, today: date) -> None
             for n in range(3)]
     assert refs == ["IP-0001", "IP-0002", "IP-0003"]
     third = parties.get_party(db, 3)
-    parties.archive_party(db, third.id, third.version, today)
+    parties.archive_party(db, third.id, third.version, today, "Gone")
     assert parties.save_party(db, _party(today, name="Party 4"), today).ref == "IP-0004"
     assert [r.ref for r in parties.list_parties(db, today)] == ["IP-0001", "IP-0002",
                                                                "IP-0004"]

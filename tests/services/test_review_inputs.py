@@ -101,7 +101,7 @@ def _party_history(db: Database, clock: Clock) -> None:
     record.requirements[0].source = "Customer manual rev C"
     record.requirements.append(RequirementRecord("8D report within 10 working days"))
     harland = parties.save_party(db, record, TODAY)
-    parties.archive_party(db, former.id, former.version, TODAY)
+    parties.archive_party(db, former.id, former.version, TODAY, "No longer relevant")
     clock(date(2026, 6, 30), time(23, 59))  # the last minute of the period (UTC) counts
     record = parties.get_party(db, harland.id)
     record.requirements = record.requirements[:1]

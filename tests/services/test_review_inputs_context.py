@@ -26,7 +26,7 @@ def test_issues_added_changed_and_archived_in_the_period_are_listed(db):
                                 TODAY)
     energy = context.save_issue(db, replace(energy, effect="Margins fall 2 points",
                                             next_review=TODAY + timedelta(days=90)), TODAY)
-    context.set_issue_status(db, skills.id, skills.version, "archived", TODAY)
+    context.set_issue_status(db, skills.id, skills.version, "archived", TODAY, "No longer relevant")
     with db.read() as session:
         found = ri.context_changes(session, TODAY - timedelta(days=30), TODAY)
     assert [(c.ref, c.change, c.fields) for c in found.changes] == [

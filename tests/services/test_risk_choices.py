@@ -23,7 +23,7 @@ def test_archived_records_are_offered_only_where_already_linked(db, today):
     kept = _party(db, today, "Müller GmbH", "Parts   delivered\nwith 3.1 certificates " * 6)
     gone = _party(db, today, "Old Customer", "Anything")
     record = parties.get_party(db, gone)
-    parties.archive_party(db, gone, record.version, today)
+    parties.archive_party(db, gone, record.version, today, "Gone")
     offered = choices.party_choices(db)
     assert [text for _id, text in offered] == ["IP-0001 — Müller GmbH"]
     assert choices.party_choices(db, [gone])[1] == (gone, "IP-0002 — Old Customer (archived)")
@@ -36,7 +36,7 @@ def test_archived_records_are_offered_only_where_already_linked(db, today):
     issue = context.new_issue(today)
     issue.title, issue.party_ids = "Skilled machinists are scarce", [kept]
     saved = context.save_issue(db, issue, today)
-    context.set_issue_status(db, saved.id or 0, saved.version, "archived", today)
+    context.set_issue_status(db, saved.id or 0, saved.version, "archived", today, "Gone")
     assert choices.issue_choices(db) == []
     assert choices.issue_choices(db, [saved.id or 0]) == [
         (saved.id, "CTX-0001 — Skilled machinists are scarce (archived)")]

@@ -91,7 +91,7 @@ def test_a_stale_copy_of_an_issue_is_a_conflict(db: Database, today: date) -> No
     context.save_issue(db, replace(saved, title="Energy prices up 80 %"), today)
     with pytest.raises(ConflictError):
         context.save_issue(db, replace(saved, title="Other"), today)
-    archived = context.set_issue_status(db, saved.id, saved.version + 1, "archived", today)
+    archived = context.set_issue_status(db, saved.id, saved.version + 1, "archived", today, "Gone")
     assert context.list_issues(db, today) == []
     assert [r.ref for r in context.list_issues(db, today, include_archived=True)] == [
         archived.ref]

@@ -100,7 +100,7 @@ def test_an_evaluation_that_fell_due_without_a_result_is_not_checked(db: Databas
     row = _by_requirement(trace.traceability(db, today))["Free coffee at audits"]
     assert row.gaps == (trace.NOT_CHECKED,)
     # An archived risk no longer answers the requirement.
-    risks.set_risk_status(db, record.id, record.version + 1, "archived", today)
+    risks.set_risk_status(db, record.id, record.version + 1, "archived", today, "Gone")
     row = _by_requirement(trace.traceability(db, today))["Free coffee at audits"]
     assert row.gaps == (trace.NO_RISK,)
 

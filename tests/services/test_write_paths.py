@@ -81,7 +81,7 @@ def test_a_name_twice_in_one_file_names_the_party_the_first_row_makes(db, tmp_pa
 
 def test_an_archived_party_or_an_archived_row_leaves_the_name_free(db, tmp_path):
     old = parties.save_party(db, make_party(TODAY, name="Harland Automotive"), TODAY)
-    parties.archive_party(db, old.id, old.version, TODAY)
+    parties.archive_party(db, old.id, old.version, TODAY, "No longer relevant")
     path = write_workbook(tmp_path / "p.xlsx", {"parties": [
         ["Name", "Next review", "Status"], ["Harland Automotive", "2027-02-01", "active"],
         ["Harland Automotive", "2027-02-01", "archived"]]})
@@ -119,7 +119,7 @@ def test_the_supplier_editor_cannot_make_a_second_active_party_of_a_name(db, tod
 
 def test_the_supplier_editor_makes_its_party_when_the_name_is_only_archived(db, today):
     old = parties.save_party(db, make_party(today, name="Precision Castings Ltd"), today)
-    parties.archive_party(db, old.id, old.version, today)
+    parties.archive_party(db, old.id, old.version, today, "No longer relevant")
     saved = suppliers.save_supplier(db, make_supplier(today), today, create_party=True)
     party = parties.get_party(db, saved.party_id)
     assert (party.ref, party.name, party.category, party.status) == (

@@ -114,6 +114,8 @@ def test_archive_with_a_search_active_then_restore(window, qtbot, monkeypatch):
     assert _titles(page) == ["Ageing ERP system"]
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr("PySide6.QtWidgets.QInputDialog.getText",
+                        lambda *_a, **_k: ("No longer relevant", True))
     page.table.view.setFocus()
     qtbot.keyClick(page.table.view, Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier)
     assert _titles(page) == []

@@ -24,6 +24,8 @@ def _save(dialog, qtbot) -> None:
 def test_archiving_with_a_search_active_leaves_only_matching_rows(window, qtbot, monkeypatch):
     page = window.show_page("parties")
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr("PySide6.QtWidgets.QInputDialog.getText",
+                        lambda *_a, **_k: ("No longer relevant", True))
     qtbot.keyClicks(page.search, "city")
     assert _names(page) == ["City Council"]
     page.archive_action.trigger()

@@ -198,15 +198,19 @@ def test_archive_and_restore(window, qtbot, monkeypatch):
     page = _page(window)
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr("PySide6.QtWidgets.QInputDialog.getText",
+                        lambda *_a, **_k: ("No longer relevant", True))
     page.select_party(4)
     qtbot.mouseClick(_button_for(page, page.archive_action), Qt.MouseButton.LeftButton)
     assert "City Council" not in _names(page)
-    assert service.get_party(window.db, 4).status == "archived"
+    archived = service.get_party(window.db, 4)
+    assert (archived.status, archived.archive_reason) == ("archived", "No longer relevant")
     qtbot.mouseClick(page.show_archived, Qt.MouseButton.LeftButton)
     assert "City Council (archived)" in [page.model.column(1).text(r) for r in page.visible_rows()]
     page.select_party(4)
     page.restore_action.trigger()
-    assert service.get_party(window.db, 4).status == "active"
+    restored = service.get_party(window.db, 4)
+    assert (restored.status, restored.archive_reason) == ("active", "")
     with window.db.session() as session:
         actions = [e.action for e in session.query(AuditEntry).filter_by(ref="IP-0004",
                                                                          field="status")]
@@ -292,6 +296,8 @@ def test_archive_and_restore_follow_the_selection(window, qtbot, monkeypatch):
     assert page.archive_action.isEnabled() and not page.restore_action.isEnabled()
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr("PySide6.QtWidgets.QInputDialog.getText",
+                        lambda *_a, **_k: ("No longer relevant", True))
     page.archive_action.trigger()
     page.show_archived.setChecked(True)
     page.select_party(1)
@@ -331,3 +337,24 @@ def test_new_party_cannot_add_actions_until_saved(window, qtbot):
     drive_dialog(page.new_action.trigger, lambda dialog: states.append(
         any("Actions" in dialog.tabs.tabText(i) for i in range(dialog.tabs.count()))))
     assert states == [False]
+
+
+def test_archiving_asks_why_until_told_and_cancel_archives_nothing(window, monkeypatch):
+    page = _page(window)
+    answers = iter([("  ", True), ("Merged into the county's authority", True)])
+    prompts: list[str] = []
+
+    def ask(_parent, _title, prompt, *_args, **_kwargs):
+        prompts.append(prompt)
+        return next(answers)
+    monkeypatch.setattr("PySide6.QtWidgets.QInputDialog.getText", ask)
+    page.select_party(4)
+    page.archive_action.trigger()
+    assert "Why is it archived?" in prompts[0] and "A reason is needed" in prompts[1]
+    assert service.get_party(window.db, 4).archive_reason == \
+        "Merged into the county's authority"
+    monkeypatch.setattr("PySide6.QtWidgets.QInputDialog.getText",
+                        lambda *_a, **_k: ("", False))  # Cancel
+    page.select_party(1)
+    page.archive_action.trigger()
+    assert service.get_party(window.db, 1).status == "active"

@@ -169,6 +169,8 @@ def test_filters_and_archive_with_a_search_active(window, qtbot, monkeypatch):
     assert _titles(page) == ["Scrap from worn tooling"]
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr("PySide6.QtWidgets.QInputDialog.getText",
+                        lambda *_a, **_k: ("No longer relevant", True))
     page.archive_action.trigger()
     assert _titles(page) == [] and page.search.text() == "tooling"
     assert [r.title for r in service.list_risks(window.db, window.today)] == [

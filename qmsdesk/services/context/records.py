@@ -21,6 +21,7 @@ class ContextIssueRecord:
     last_review: date | None = None
     next_review: date | None = None
     status: str = "active"
+    archive_reason: str = ""  # why it was archived (set by archiving, cleared by restoring)
     party_ids: list[int] = field(default_factory=list)
     id: int | None = None
     ref: str = ""

@@ -29,7 +29,8 @@ from qmsdesk.services.records import conflict_guard, sync_links, touch, with_sta
 from qmsdesk.services.validation import tidy_text
 
 _FIELDS = ("title", "origin", "swot", "pestle", "description", "effect", "owner",
-           "review_interval_months", "last_review", "next_review", "status")
+           "review_interval_months", "last_review", "next_review", "status",
+           "archive_reason")
 
 
 def new_issue(today: date) -> ContextIssueRecord:
@@ -145,6 +146,8 @@ def store_issue(session: Session, issue: ContextIssue, record: ContextIssueRecor
 
 
 def set_issue_status(db: Database, issue_id: int, version: int, status: str,
-                     today: date) -> ContextIssueRecord:
-    """Archive or restore an issue (never deleted: risks and the trail refer to it)."""
-    return save_issue(db, with_status(get_issue(db, issue_id), version, status), today)
+                     today: date, reason: str = "") -> ContextIssueRecord:
+    """Archive (with the reason) or restore an issue (never deleted: risks and the trail
+    refer to it)."""
+    return save_issue(db, with_status(get_issue(db, issue_id), version, status, reason),
+                      today)

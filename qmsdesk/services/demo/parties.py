@@ -80,6 +80,7 @@ class PartySpec:
     added_months_ago: int | None = None  # None: in the register since it was set up
     changes: tuple[PartyChange, ...] = ()  # oldest first
     archived_months_ago: int | None = None  # None: still active
+    archive_reason: str = ""  # why it was archived (required when archived)
 
     @property
     def archived(self) -> bool:
@@ -301,7 +302,8 @@ def plan_party(timeline: Timeline, db: Database, spec: PartySpec, final: PartyRe
 
     def archive() -> str:
         assert saved[-1].id is not None
-        archived = archive_party(db, saved[-1].id, saved[-1].version, today)
+        archived = archive_party(db, saved[-1].id, saved[-1].version, today,
+                                 spec.archive_reason)
         return f"{archived.ref} {archived.name} archived"
 
     timeline.add(added, create)

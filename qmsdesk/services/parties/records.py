@@ -74,6 +74,7 @@ class PartyRecord:
     next_review: date | None = None
     focus: str = "long-term"
     status: str = "active"
+    archive_reason: str = ""  # why it was archived (set by archiving, cleared by restoring)
     notes: str = ""
     requirements: list[RequirementRecord] = field(default_factory=list)
     engagements: list[EngagementRecord] = field(default_factory=list)

@@ -27,13 +27,19 @@ from qmsdesk.services.parties.records import (
     PartyRow,
     RequirementRecord,
 )
-from qmsdesk.services.records import conflict_guard, sync_children, touch, with_status
+from qmsdesk.services.records import (
+    archive_reasons,
+    conflict_guard,
+    sync_children,
+    touch,
+    with_status,
+)
 from qmsdesk.services.validation import tidy_text
 
 _PARTY_FIELDS = ("name", "category", "internal", "description", "contact_person", "email",
                  "phone", "influence", "interest", "owner", "monitoring_method",
                  "monitoring_frequency", "review_interval_months", "last_review", "next_review",
-                 "focus", "status", "notes")
+                 "focus", "status", "archive_reason", "notes")
 _REQ_FIELDS = tuple(f.name for f in fields(RequirementRecord) if f.name != "id")
 _ENG_FIELDS = tuple(f.name for f in fields(EngagementRecord) if f.name != "id")
 
@@ -203,23 +209,27 @@ def store_party(session: Session, party: Party, record: PartyRecord) -> None:
 
 
 def set_party_status(db: Database, party_id: int, version: int, status: str,
-                     today: date) -> PartyRecord:
-    """Archive or restore a party (records referenced by history are never deleted)."""
-    return save_party(db, with_status(get_party(db, party_id), version, status), today)
+                     today: date, reason: str = "") -> PartyRecord:
+    """Archive (with the reason) or restore a party (records referenced by history are
+    never deleted)."""
+    return save_party(db, with_status(get_party(db, party_id), version, status, reason), today)
 
 
-def archive_events(db: Database) -> dict[str, tuple[date, str]]:
-    """Reference -> (day, who) of each party's latest archiving, from the audit trail."""
+def archive_events(db: Database) -> dict[str, tuple[date, str, str]]:
+    """Reference -> (day, who, why) of each archived party's latest archiving: when and by
+    whom from the audit trail, the reason from the record."""
     with db.read() as session:
         rows = session.execute(
             select(AuditEntry.ref, AuditEntry.at, AuditEntry.user)
             .where(AuditEntry.entity == Party.audit_entity, AuditEntry.action == "archive")
             .order_by(AuditEntry.id)).all()
-    return {ref: (at.date(), user) for ref, at, user in rows}
+        reasons = archive_reasons(session, Party)
+    return {ref: (at.date(), user, reasons.get(ref, "")) for ref, at, user in rows}
 
 
-def archive_party(db: Database, party_id: int, version: int, today: date) -> PartyRecord:
-    return set_party_status(db, party_id, version, "archived", today)
+def archive_party(db: Database, party_id: int, version: int, today: date,
+                  reason: str) -> PartyRecord:
+    return set_party_status(db, party_id, version, "archived", today, reason)
 
 
 def restore_party(db: Database, party_id: int, version: int, today: date) -> PartyRecord:

@@ -28,6 +28,7 @@ PARTIES = Table("parties", "Interested parties", (
     col("Next review", Party.next_review, "date"),
     col("Focus", Party.focus, "code"),
     col("Status", Party.status, "code"),
+    col("Archive reason", Party.archive_reason),
     col("Notes", Party.notes),
     *stamps(Party),
 ), Party, (Party.ref, Party.id))

@@ -32,6 +32,7 @@ class RiskRecord:
     effectiveness: str = ""
     evaluation_notes: str = ""
     status: str = "active"
+    archive_reason: str = ""  # why it was archived (set by archiving, cleared by restoring)
     context_issue_ids: list[int] = field(default_factory=list)
     requirement_ids: list[int] = field(default_factory=list)
     supplier_ids: list[int] = field(default_factory=list)

@@ -35,7 +35,7 @@ _FIELDS = ("kind", "title", "description", "processes", "cause", "consequence", 
            "impact", "treatment", "treatment_rationale", "owner", "review_interval_months",
            "last_review", "next_review", "residual_likelihood", "residual_impact",
            "evaluation_due", "evaluated_on", "evaluated_by", "effectiveness",
-           "evaluation_notes", "status")
+           "evaluation_notes", "status", "archive_reason")
 # Record field -> the source kind and the RiskSource column it fills.
 _SOURCE_FIELDS = (("context_issue_ids", "context issue", "context_issue_id"),
                   ("requirement_ids", "requirement", "requirement_id"),
@@ -199,6 +199,7 @@ def store_risk(session: Session, risk: Risk, record: RiskRecord) -> None:
 
 
 def set_risk_status(db: Database, risk_id: int, version: int, status: str,
-                    today: date) -> RiskRecord:
-    """Archive or restore (never deleted: actions, objectives and the trail refer to it)."""
-    return save_risk(db, with_status(get_risk(db, risk_id), version, status), today)
+                    today: date, reason: str = "") -> RiskRecord:
+    """Archive (with the reason) or restore (never deleted: actions, objectives and the
+    trail refer to it)."""
+    return save_risk(db, with_status(get_risk(db, risk_id), version, status, reason), today)

@@ -164,28 +164,47 @@ class RegisterPage(QWidget):
 
     # --- the parts every register page has ---------------------------------------------------
     def change_status(self, row: Any, archive: bool, get: Callable[[int], Any],
-                      set_status: Callable[[int, int, str], Any], noun: str) -> None:
-        """Archive (or restore) the record of ``row`` once the user confirms: ``get`` loads
-        it (for its reference, title and version), ``set_status(id, version, status)``
-        writes; a refusal is one message; the page refreshes with the record selected."""
+                      set_status: Callable[[int, int, str, str], Any], noun: str) -> None:
+        """Archive (asking why) or restore the record of ``row`` once the user confirms:
+        ``get`` loads it (for its reference, name and version), ``set_status(id, version,
+        status, reason)`` writes; a refusal is one message; the page refreshes with the
+        record selected."""
         if row is None or (row.status == "archived") == archive:
             return
         try:
             record = get(row.id)
-            if not self._confirm_status(archive, record.ref, record.title, noun):
+            name = str(getattr(record, "title", None) or getattr(record, "name", ""))
+            reason = (self._archive_reason(record.ref, name, noun) if archive
+                      else "" if self._confirm_restore(record.ref, name, noun) else None)
+            if reason is None:
                 return
-            set_status(row.id, record.version, "archived" if archive else "active")
+            set_status(row.id, record.version, "archived" if archive else "active", reason)
         except ServiceError as exc:
             show_error(self, self.tr("Not changed"), str(exc))
         self.refresh(select_id=row.id)
 
-    def _confirm_status(self, archive: bool, ref: str, title: str, noun: str) -> bool:
-        question = (self.tr("Archive %1 %2?\n\nIt leaves the register but keeps its history "
-                            "and links; you can restore it later.") if archive else
-                    self.tr("Restore %1 %2 to the active register?"))
+    def _archive_reason(self, ref: str, name: str, noun: str) -> str | None:
+        """Why the record is archived, asked until given (None: the user cancelled)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        prompt = self.tr("Archive %1 %2?\n\nIt leaves the register but keeps its history "
+                         "and links; you can restore it later. Why is it archived? (Kept "
+                         "with the record and printed in the register's report.)") \
+            .replace("%1", ref).replace("%2", name)
+        while True:
+            reason, ok = QInputDialog.getText(self, self.tr("Archive %s") % noun, prompt)
+            if not ok:
+                return None
+            if reason.strip():
+                return reason
+            prompt = self.tr("A reason is needed to archive %s: why does it leave the "
+                             "register?") % ref
+
+    def _confirm_restore(self, ref: str, name: str, noun: str) -> bool:
         answer = QMessageBox.question(
-            self, (self.tr("Archive %s") if archive else self.tr("Restore %s")) % noun,
-            question.replace("%1", ref).replace("%2", title))
+            self, self.tr("Restore %s") % noun,
+            self.tr("Restore %1 %2 to the active register?").replace("%1", ref)
+            .replace("%2", name))
         return answer == QMessageBox.StandardButton.Yes
 
     def standard_actions(self, new_text: str, new: Callable[[], None],

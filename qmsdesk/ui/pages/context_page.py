@@ -224,7 +224,8 @@ class ContextPage(RegisterPage):
         db, today = self.db, self.today
         self.change_status(
             self.table.selected_row(), archive, lambda i: service.get_issue(db, i),
-            lambda i, version, status: service.set_issue_status(db, i, version, status, today),
+            lambda i, version, status, reason: service.set_issue_status(
+                db, i, version, status, today, reason),
             self.tr("context issue"))
 
     def archive_selected(self) -> None:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -20,14 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk.services import user_settings
-from qmsdesk.services.errors import ServiceError
 from qmsdesk.services.labels import label, plural, trend_arrow
 from qmsdesk.services.parties import rules, service
 from qmsdesk.services.parties.records import PartyRow
 from qmsdesk.ui import colours
 from qmsdesk.ui.chart_view import ChartView
 from qmsdesk.ui.dialogs.party_dialog import PartyDialog
-from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.exchange_actions import ExchangeActions
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.linked_actions import actions_of
@@ -376,24 +373,12 @@ class PartiesPage(RegisterPage):
                                self._edit)
 
     def _set_status(self, archive: bool) -> None:
-        row = self.selected_row()
-        if row is None or (row.status == "archived") == archive:
-            return
-        record = service.get_party(self.db, row.id)
-        question = (self.tr("Archive %1 %2?\n\nIt leaves the register and its report but "
-                            "keeps its history; you can restore it later.") if archive else
-                    self.tr("Restore %1 %2 to the active register?"))
-        answer = QMessageBox.question(
-            self, self.tr("Archive party") if archive else self.tr("Restore party"),
-            question.replace("%1", record.ref).replace("%2", record.name))
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        change = service.archive_party if archive else service.restore_party
-        try:
-            change(self.db, row.id, record.version, self.today)
-        except ServiceError as exc:
-            show_error(self, self.tr("Not changed"), str(exc))
-        self.refresh(select_id=row.id)
+        db, today = self.db, self.today
+        self.change_status(
+            self.selected_row(), archive, lambda i: service.get_party(db, i),
+            lambda i, version, status, reason: service.set_party_status(
+                db, i, version, status, today, reason),
+            self.tr("party"))
 
     def archive_selected(self) -> None:
         self._set_status(archive=True)

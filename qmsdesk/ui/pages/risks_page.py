@@ -404,7 +404,8 @@ class RisksPage(RegisterPage):
         db, today = self.db, self.today
         self.change_status(
             self.table.selected_row(), archive, lambda i: service.get_risk(db, i),
-            lambda i, version, status: service.set_risk_status(db, i, version, status, today),
+            lambda i, version, status, reason: service.set_risk_status(
+                db, i, version, status, today, reason),
             self.tr("risk or opportunity"))
 
     def archive_selected(self) -> None:
