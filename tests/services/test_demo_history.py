@@ -3,7 +3,9 @@ management review of the past year finds the changes in interested parties it ma
 
 from __future__ import annotations
 
+import tempfile
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -197,3 +199,21 @@ def test_story_time_holds_for_its_own_thread_only():
         assert clock.today() == story.astimezone().date()
     assert seen == [outside]  # another thread (the window) keeps its own clock
     assert clock.now() == outside
+
+
+def test_the_demo_shows_evidence_files_on_their_records(demo_db):
+    from pypdf import PdfReader
+
+    from qmsdesk.services import evidence
+
+    found = evidence.evidence_by_ref(demo_db, evidence.record_models())
+    names = sorted(f.file_name for files in found.values() for f in files)
+    assert [n for n in names if n.endswith("minutes.pdf")] == [
+        "MR-2025-01 minutes.pdf", "MR-2026-01 minutes.pdf"]
+    assert any(n.startswith("ISO 9001 certificate SUP-") for n in names)
+    assert any(n.startswith("8D report ACT-") for n in names)
+    item = next(f for files in found.values() for f in files if f.file_name.startswith("8D"))
+    copy = evidence.save_copy(demo_db, item, Path(tempfile.mkdtemp()))
+    assert "8D report" in PdfReader(copy).pages[0].extract_text()
+    entries = _entries(demo_db)
+    assert entries[-1].at <= clock.now()  # attached on their story days, in order

@@ -27,6 +27,7 @@ from qmsdesk.models.db import Database
 from qmsdesk.services.actions.records import ActionRecord
 from qmsdesk.services.actions.service import new_action
 from qmsdesk.services.dates import add_months
+from qmsdesk.services.demo import evidence as demo_evidence
 from qmsdesk.services.demo.history import Story, Timeline, save_in_stages
 from qmsdesk.services.demo.spec import DemoSection
 from qmsdesk.services.management_reviews import ReviewMeeting, save_meeting
@@ -137,8 +138,8 @@ MEETINGS = (
 
 
 def step_count() -> int:
-    """One step per meeting and per action saved."""
-    return sum(1 + len(meeting.actions) for meeting in MEETINGS)
+    """One step per meeting, its minutes and each action saved, and the other evidence."""
+    return sum(2 + len(meeting.actions) for meeting in MEETINGS) + demo_evidence.STEPS
 
 
 def _working_day_from(day: date) -> date:
@@ -189,6 +190,7 @@ def build(db: Database, today: date, rng: random.Random,
         record = meeting_record(spec, today, staff)
         assert record.held_on is not None
         timeline.add(record.held_on, partial(_hold, timeline, db, spec, record, today, staff))
+    demo_evidence.plan(timeline, db, today)
     yield from timeline.run()
 
 
@@ -200,7 +202,16 @@ def _hold(timeline: Timeline, db: Database, spec: MeetingSpec, record: ReviewMee
     for action_spec in sorted(spec.actions, key=lambda action: action.start):
         save_in_stages(timeline, db, action_record(action_spec, meeting.held_on, meeting.id,
                                                    today, staff), today)
+    circulated = min(_weekday(meeting.held_on + timedelta(days=2)), today)
+    timeline.add(circulated, partial(demo_evidence.attach_minutes, db, meeting.id, meeting.ref,
+                                     meeting.held_on, _minutes(spec, record)))
     return f"{meeting.ref} management review"
+
+
+def _minutes(spec: MeetingSpec, record: ReviewMeeting) -> list[str]:
+    return [f"Chair: {record.chair}", "Attendees:", *record.attendees.splitlines(), "",
+            "Conclusions:", *record.conclusions.splitlines()[:20],
+            "", f"Actions decided: {len(spec.actions)}"]
 
 
 def section() -> DemoSection:
