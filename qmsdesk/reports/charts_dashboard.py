@@ -24,10 +24,10 @@ FILL = ((0.16, 0.45, 0.71, 1.0), (0.55, 0.75, 0.90, 1.0), (0.95, 0.76, 0.25, 1.0
 HEALTH_FILL = {"measurement overdue": (0.80, 0.25, 0.25, 1.0),
                "off track": (0.91, 0.45, 0.42, 1.0), "at risk": (0.96, 0.78, 0.30, 1.0),
                "no data": (0.75, 0.75, 0.75, 1.0), "on track": (0.52, 0.78, 0.52, 1.0),
-               "achieved": (0.23, 0.58, 0.33, 1.0)}
+               "achieved": (0.23, 0.58, 0.33, 1.0), "missed": (0.55, 0.35, 0.35, 1.0)}
 # ... and hatches that differ in kind, not just direction (off track // vs on track --).
 HEALTH_HATCH = {"measurement overdue": "xx", "off track": "//", "at risk": "..",
-                "no data": "", "on track": "--", "achieved": "++"}
+                "no data": "", "on track": "--", "achieved": "++", "missed": "\\\\"}
 OTHER_FILL = (0.6, 0.6, 0.6, 1.0)
 
 

@@ -409,7 +409,8 @@ def _summary(inputs: ReviewInputs) -> list[Flowable]:
         ("Customer satisfaction", _trend_text(inputs.satisfaction.customers)),
         ("Objectives", f"{len(inputs.objectives.objectives)}: "
                        f"{health.get(objective_rules.ACHIEVED, 0)} achieved, "
-                       f"{health.get(objective_rules.ON_TRACK, 0)} on track"),
+                       f"{health.get(objective_rules.ON_TRACK, 0)} on track, "
+                       f"{health.get(objective_rules.MISSED, 0)} missed"),
         ("Supplier evaluations signed off", str(len(inputs.providers.reviews))),
         ("Effectiveness checks", f"{len(inputs.effectiveness.checks)} of actions, "
                                  f"{len(inputs.risks.evaluations)} of risk treatments"),

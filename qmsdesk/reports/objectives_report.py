@@ -62,6 +62,7 @@ HEALTH_FILL = {
     rules.AT_RISK: colors.HexColor("#FDF1D6"),
     rules.ON_TRACK: colors.HexColor("#E3F1E5"),
     rules.ACHIEVED: colors.HexColor("#E3F1E5"),
+    rules.MISSED: colors.HexColor("#EDE0E0"),
 }
 NEEDS_ATTENTION = (rules.MEASUREMENT_OVERDUE, rules.OFF_TRACK, rules.AT_RISK)
 DIRECTION_TEXT = {

@@ -52,6 +52,7 @@ ACTION_TONES = {"open": INFO, "in progress": WARNING, "done": GOOD, "cancelled":
 SUPPLIER_TONES = {"preferred": GOOD, "approved": GOOD, "conditional": WARNING,
                   "pending": NEUTRAL, "suspended": BAD, "disqualified": BAD}
 HEALTH_TONES = {"on track": GOOD, "achieved": GOOD, "at risk": WARNING, "off track": BAD,
+                "missed": BAD,
                 "measurement overdue": BAD, "no data": NEUTRAL, "not tracked": NEUTRAL}
 # Strengths and opportunities help, weaknesses and threats hinder; the word says which.
 SWOT_TONES = {"strength": GOOD, "opportunity": INFO, "weakness": WARNING, "threat": BAD}

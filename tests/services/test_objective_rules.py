@@ -36,9 +36,9 @@ def d(text: str) -> date:
 
 
 def test_health_words_are_listed_worst_first() -> None:
-    assert rules.HEALTHS == (OVERDUE, OFF, RISK, NODATA, ON, DONE, UNTRACKED)
+    assert rules.HEALTHS == (OVERDUE, OFF, RISK, NODATA, ON, DONE, "missed", UNTRACKED)
     assert (rules.MEASUREMENT_OVERDUE, rules.OFF_TRACK, rules.AT_RISK, rules.NO_DATA,
-            rules.ON_TRACK, rules.ACHIEVED, rules.NOT_TRACKED) == rules.HEALTHS
+            rules.ON_TRACK, rules.ACHIEVED, rules.MISSED, rules.NOT_TRACKED) == rules.HEALTHS
     assert rules.DIRECTIONS == ("increase", "decrease", "band")
     assert rules.FREQUENCIES == ("monthly", "quarterly", "half-yearly", "yearly")
     assert rules.STATUSES == ("draft", "active", "achieved", "missed", "cancelled")
@@ -251,7 +251,9 @@ HEALTH_CASES = [
     ("cancelled, even if overdue", UP, [], d("2026-09-01"), "cancelled", UNTRACKED),
     ("closed as achieved, whatever the data", UP, pts(("2026-07-01", 70.0)), MID_JULY,
      "achieved", DONE),
-    ("closed as missed, even if met", UP, pts(("2026-07-01", 95.0)), MID_JULY, "missed", OFF),
+    # a closed outcome, not "off track": the 2025 objective the auditor found both
+    ("closed as missed, even if met", UP, pts(("2026-07-01", 95.0)), MID_JULY, "missed",
+     "missed"),
     ("unknown status counts as active", UP, pts(("2026-07-02", 85.0)), MID_JULY, "paused", ON),
     ("nothing measured yet", UP, [], d("2026-02-15"), "active", NODATA),
     ("not started", UP, [], d("2025-12-01"), "active", NODATA),

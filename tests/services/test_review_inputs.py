@@ -242,7 +242,7 @@ def test_objectives_are_judged_on_the_period_end_not_today(db):
     assert (ppm.health, ppm.latest_text, ppm.target_text) == (
         objective_rules.OFF_TRACK, "7 ppm", "≤ 5 ppm")
     assert section.by_health == {"measurement overdue": 0, "off track": 1, "at risk": 0,
-                                 "no data": 0, "on track": 1, "achieved": 0}
+                                 "no data": 0, "on track": 1, "achieved": 0, "missed": 0}
     assert _inputs(db).opportunities[0] == ri.Opportunity(
         "OBJ-2025-02", "Defect ppm",
         "Off track on 2026-06-30: latest value 7 ppm (2026-02-27) against a target of ≤ 5 ppm.")

@@ -53,7 +53,7 @@ STORIES: dict[str, tuple[str, str]] = {
     "off track": ("active", rules.OFF_TRACK),
     "overdue": ("active", rules.MEASUREMENT_OVERDUE),
     "achieved": ("achieved", rules.ACHIEVED),
-    "missed": ("missed", rules.OFF_TRACK),
+    "missed": ("missed", rules.MISSED),
 }
 DURATION_MONTHS = 12
 

@@ -28,11 +28,14 @@ OFF_TRACK = "off track"
 ACHIEVED = "achieved"
 NO_DATA = "no data"
 MEASUREMENT_OVERDUE = "measurement overdue"
+MISSED = "missed"  # closed as missed: a final outcome, no longer "off track"
 NOT_TRACKED = "not tracked"  # draft and cancelled objectives
 # Worst first, so sorting by HEALTHS.index puts what needs attention on top: a missing
 # measurement (nobody knows), then off track, at risk, no data yet (nothing was due),
-# on track, achieved, and last the objectives nobody tracks.
-HEALTHS = (MEASUREMENT_OVERDUE, OFF_TRACK, AT_RISK, NO_DATA, ON_TRACK, ACHIEVED, NOT_TRACKED)
+# on track; then the closed outcomes, achieved and missed, and last the objectives
+# nobody tracks.
+HEALTHS = (MEASUREMENT_OVERDUE, OFF_TRACK, AT_RISK, NO_DATA, ON_TRACK, ACHIEVED, MISSED,
+           NOT_TRACKED)
 NEEDS_ATTENTION = frozenset({MEASUREMENT_OVERDUE, OFF_TRACK, AT_RISK})
 
 
@@ -53,7 +56,7 @@ _EPSILON = 1e-9
 
 # The health a status other than active gives, whatever was measured.
 _CLOSED = {"draft": NOT_TRACKED, "cancelled": NOT_TRACKED, "achieved": ACHIEVED,
-           "missed": OFF_TRACK}
+           "missed": MISSED}
 _MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
 _PERIOD = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4])|-H([12]))?$")
 _TEXT_LIMITS = (("title", "Title", 200, True), ("kpi_name", "KPI name", 200, True),
@@ -253,7 +256,9 @@ def health(target: Target, start: date, due: date, frequency: str, points: Seque
            today: date, status: str = "active") -> str:
     """The one health word of an objective on ``today``. First match wins:
 
-    1. status draft or cancelled -> NOT_TRACKED; achieved -> ACHIEVED; missed -> OFF_TRACK.
+    1. status draft or cancelled -> NOT_TRACKED; achieved -> ACHIEVED; missed -> MISSED
+       (a closed outcome: an active objective past its due date is OFF_TRACK until
+       someone closes it as achieved or missed).
        Any other status is treated as active.
     2. :func:`measurement_overdue` (grace ``GRACE_DAYS`` = 15 days) -> MEASUREMENT_OVERDUE.
        It beats ACHIEVED too: a value that met the target periods ago is no evidence it
