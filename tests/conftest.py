@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
+# The suite already runs a process per core: reports (and the programs the CLI tests start)
+# draw their charts in-process instead of starting chart workers of their own.
+os.environ.setdefault("QMSDESK_CHART_WORKERS", "0")
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -20,13 +20,20 @@ def run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def data_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder where `init` and `demo` made their default files (one demo build, as
+    of the real today, for the module: the programs run in processes of their own)."""
     folder = tmp_path_factory.mktemp("cli")
-    path = folder / "demo.db"
-    result = run("demo", "--db", str(path), data_dir=folder)
+    assert run("init", data_dir=folder).returncode == 0
+    result = run("demo", data_dir=folder)
     assert result.returncode == 0, result.stderr
     assert "Created demo database" in result.stdout
-    return path
+    return folder
+
+
+@pytest.fixture(scope="module")
+def demo_db(data_folder: Path) -> Path:
+    return data_folder / "demo.db"
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
@@ -52,14 +59,12 @@ def test_init_creates_an_empty_database_and_refuses_to_overwrite(tmp_path: Path)
     assert path.read_bytes() == before
 
 
-def test_init_and_demo_default_to_the_data_folder_and_the_gui_opens_them(tmp_path: Path):
-    assert run("init", data_dir=tmp_path).returncode == 0
-    assert run("demo", data_dir=tmp_path).returncode == 0
-    assert (tmp_path / "qmsdesk.db").is_file()
-    assert (tmp_path / "demo.db").is_file()
+def test_init_and_demo_default_to_the_data_folder_and_the_gui_opens_them(data_folder: Path):
+    assert (data_folder / "qmsdesk.db").is_file()
+    assert (data_folder / "demo.db").is_file()
     # a plain `qmsdesk verify` and `qmsdesk --demo` use the same files
-    assert "chain intact" in run("verify", data_dir=tmp_path).stdout
-    assert_one_line_error(run("demo", data_dir=tmp_path), "demo.db already exists")
+    assert "chain intact" in run("verify", data_dir=data_folder).stdout
+    assert_one_line_error(run("demo", data_dir=data_folder), "demo.db already exists")
 
 
 def test_demo_report_and_verify(demo_db: Path, tmp_path: Path):

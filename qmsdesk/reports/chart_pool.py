@@ -18,13 +18,19 @@ from qmsdesk import paths
 
 T = TypeVar("T")
 
+WORKERS_VARIABLE = "QMSDESK_CHART_WORKERS"
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
 
 
 def workers() -> int:
     """One worker per core this process may use; none where there is a single core or in
-    a frozen bundle (whose entry point would have to hand over to each worker it starts)."""
+    a frozen bundle (whose entry point would have to hand over to each worker it starts).
+    QMSDESK_CHART_WORKERS sets the number (0: draw in this process), e.g. for a test run
+    that already uses every core."""
+    chosen = os.environ.get(WORKERS_VARIABLE, "")
+    if chosen.isdigit():
+        return int(chosen)
     if getattr(sys, "frozen", False):
         return 0
     if hasattr(os, "sched_getaffinity"):
