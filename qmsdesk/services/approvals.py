@@ -201,15 +201,20 @@ def _summary(entries: Iterable[tuple[str, str, str]]) -> str:
     return "; ".join(parts)
 
 
-def change_summary(session: Session, report_type: str, revision: int,
-                   until: datetime | None = None) -> str:
+def change_summary(session: Session, report_type: str, revision: int) -> str:
     """What changed in the records a report draws on between the first issue of the
-    revision before and the first issue of this one (or ``until``), in one line."""
-    issues = _first_issues(session, report_type)
+    revision before and the first issue of this one (now, if it is being issued), in one
+    line."""
+    return _changes(session, report_type, revision, _first_issues(session, report_type))
+
+
+def _changes(session: Session, report_type: str, revision: int,
+             issues: dict[int, tuple[datetime, date]]) -> str:
+    """``change_summary`` given the first issues of every revision (read once)."""
     if revision <= 1 or revision - 1 not in issues:
         return FIRST_ISSUE
     since = issues[revision - 1][0]
-    end = until or issues.get(revision, (clock.now(), None))[0]
+    end = issues.get(revision, (clock.now(), None))[0]
     query = (select(AuditEntry.entity, AuditEntry.action, AuditEntry.ref)
              .where(AuditEntry.at > since, AuditEntry.at <= end,
                     AuditEntry.entity != ReportApproval.audit_entity))
@@ -233,7 +238,7 @@ def revision_history(db: Database, report_type: str, current: int, current_date:
         return [RevisionLine(
             n, issues[n][1],
             (approved[n].change_note if n in approved and approved[n].change_note
-             else change_summary(session, report_type, n, until=issues[n][0])),
+             else _changes(session, report_type, n, issues)),
             approved.get(n)) for n in numbers]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,10 +22,6 @@ from qmsdesk.services.report_log import LoggedReport
 from qmsdesk.ui.dialogs.record_dialog import error_style
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 class ApprovalDialog(QDialog):
     """Records the approval of ``entry``'s revision; ``approval`` holds it once accepted."""
 
@@ -38,7 +36,7 @@ class ApprovalDialog(QDialog):
             "<b>%1</b>, revision %2 (issued %3).<br>Approving records your name, role and "
             "the time on the audit trail; every later issue of this revision prints the "
             "approval in its control block.")
-            .replace("%1", _escape(entry.title)).replace("%2", str(entry.revision))
+            .replace("%1", escape(entry.title)).replace("%2", str(entry.revision))
             .replace("%3", entry.issue_date.isoformat()))
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -46,7 +44,7 @@ class ApprovalDialog(QDialog):
         self.name = user_settings.get(user_settings.USER_NAME).strip()
         self.role = user_settings.get(user_settings.USER_ROLE).strip()
         who = ", ".join(part for part in (self.name, self.role) if part)
-        self.who = QLabel(_escape(who) if who else self.tr("<i>Not set (Settings › You)</i>"))
+        self.who = QLabel(escape(who) if who else self.tr("<i>Not set (Settings › You)</i>"))
         form.addRow(self.tr("Approved by"), self.who)
         with db.read() as session:
             summary = approvals.change_summary(session, entry.report_type, entry.revision)
