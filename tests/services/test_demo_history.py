@@ -212,6 +212,10 @@ def test_the_demo_shows_evidence_files_on_their_records(demo_db):
         "MR-2025-01 minutes.pdf", "MR-2026-01 minutes.pdf"]
     assert any(n.startswith("ISO 9001 certificate SUP-") for n in names)
     assert any(n.startswith("8D report ACT-") for n in names)
+    from qmsdesk.services.demo.builder import STAFF
+
+    # filed by the people of the story, not by whoever's login built the demo
+    assert {f.attached_by for files in found.values() for f in files} <= set(STAFF.values())
     item = next(f for files in found.values() for f in files if f.file_name.startswith("8D"))
     copy = evidence.save_copy(demo_db, item, Path(tempfile.mkdtemp()))
     assert "8D report" in PdfReader(copy).pages[0].extract_text()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import tempfile
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -46,16 +46,16 @@ def _pdf(folder: Path, name: str, title: str, lines: Sequence[str]) -> Path:
 
 
 def attach_minutes(db: Database, meeting_id: int, ref: str, held_on: date,
-                   lines: Sequence[str]) -> str:
+                   lines: Sequence[str], by: str) -> str:
     with tempfile.TemporaryDirectory() as folder:
         path = _pdf(Path(folder), f"{ref} minutes.pdf", f"Management review {ref}: minutes",
                     [ORGANISATION_LINE, f"Held on {held_on.isoformat()}", "", *lines])
         evidence.attach(db, "management review", meeting_id, path,
-                        note="Signed minutes, as circulated")
+                        note="Signed minutes, as circulated", attached_by=by)
     return f"{ref} minutes attached"
 
 
-def _certificate(db: Database) -> str:
+def _certificate(db: Database, by: str) -> str:
     """The ISO 9001 certificate of the first approved supplier that holds one."""
     with db.read() as session:
         row = session.execute(
@@ -73,11 +73,12 @@ def _certificate(db: Database) -> str:
                     "Certificate of registration — ISO 9001:2015",
                     [row.name, f"Certificate number {row.number}", f"Issued by {row.issuer}",
                      f"Valid until {until}"])
-        evidence.attach(db, "supplier", row.id, path, note="Scan of the certificate")
+        evidence.attach(db, "supplier", row.id, path, note="Scan of the certificate",
+                        attached_by=by)
     return f"{row.ref} certificate attached"
 
 
-def _eight_d(db: Database) -> str:
+def _eight_d(db: Database, by: str) -> str:
     """The 8D report of the latest corrective action closed as effective."""
     with db.read() as session:
         row = session.execute(
@@ -92,12 +93,13 @@ def _eight_d(db: Database) -> str:
                     [row.title, "D1 team  D2 problem  D3 containment  D4 root cause",
                      "D5 corrective action  D6 implemented  D7 prevention  D8 closure",
                      f"Closed on {row.completed_on}"])
-        evidence.attach(db, "action", row.id, path, note="8D report, signed off")
+        evidence.attach(db, "action", row.id, path, note="8D report, signed off",
+                        attached_by=by)
     return f"{row.ref} 8D report attached"
 
 
-def plan(timeline: Timeline, db: Database, today: date) -> None:
-    """The certificate a month ago (at the supplier's last check), the 8D report a week
-    ago (once the action's effectiveness was checked)."""
-    timeline.add(today - timedelta(days=30), lambda: _certificate(db))
-    timeline.add(today - timedelta(days=7), lambda: _eight_d(db))
+def plan(timeline: Timeline, db: Database, today: date, staff: Mapping[str, str]) -> None:
+    """The certificate a month ago (filed by purchasing at the supplier's last check), the
+    8D report a week ago (by quality, once the action's effectiveness was checked)."""
+    timeline.add(today - timedelta(days=30), lambda: _certificate(db, staff["purchasing"]))
+    timeline.add(today - timedelta(days=7), lambda: _eight_d(db, staff["quality"]))

@@ -190,7 +190,7 @@ def build(db: Database, today: date, rng: random.Random,
         record = meeting_record(spec, today, staff)
         assert record.held_on is not None
         timeline.add(record.held_on, partial(_hold, timeline, db, spec, record, today, staff))
-    demo_evidence.plan(timeline, db, today)
+    demo_evidence.plan(timeline, db, today, staff)
     yield from timeline.run()
 
 
@@ -204,7 +204,8 @@ def _hold(timeline: Timeline, db: Database, spec: MeetingSpec, record: ReviewMee
                                                    today, staff), today)
     circulated = min(_weekday(meeting.held_on + timedelta(days=2)), today)
     timeline.add(circulated, partial(demo_evidence.attach_minutes, db, meeting.id, meeting.ref,
-                                     meeting.held_on, _minutes(spec, record)))
+                                     meeting.held_on, _minutes(spec, record),
+                                     staff["quality"]))
     return f"{meeting.ref} management review"
 
 
