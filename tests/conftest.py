@@ -92,15 +92,27 @@ def db(empty_file: Path, tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture(scope="session")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A demo database built once per test run (as of TODAY), to copy from."""
+def demo_file(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A demo database built once per test run (as of TODAY), to copy from: by the first
+    worker that needs it, the others wait for it (a demo takes seconds to build)."""
+    from filelock import FileLock
+
     from qmsdesk.services.demo.builder import create_demo
     from qmsdesk.services.progress import run_task
 
-    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
-    database = open_database(path, user="Helen Whitfield", create=True)
-    run_task(create_demo(database, TODAY))
-    database.close()
+    root = tmp_path_factory.getbasetemp()
+    if worker_id != "master":  # the workers' folders share the run's folder
+        root = root.parent
+    path = root / "demo-template" / "demo.db"
+    with FileLock(root / "demo-template.lock"):
+        if not path.exists():
+            building = root / "demo-building" / "demo.db"
+            shutil.rmtree(building.parent, ignore_errors=True)
+            building.parent.mkdir()
+            database = open_database(building, user="Helen Whitfield", create=True)
+            run_task(create_demo(database, TODAY))
+            database.close()
+            building.parent.rename(path.parent)
     return path
 
 
