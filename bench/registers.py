@@ -31,7 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 PAGES = ("parties", "objectives", "suppliers", "actions")
-GOALS_MS = {"open": 300, "keystroke": 50, "sort": 200, "ctrl_end": 50, "gap": 100}
+# open: to the first rows shown (the page usable); all_rows: until every row is read, after
+# which the keystroke, sort and Ctrl+End are measured on the whole register.
+GOALS_MS: dict[str, float | None] = {"open": 300, "all_rows": None, "keystroke": 50,
+                                     "sort": 200, "ctrl_end": 50, "gap": 100}
 SEARCH = "ca"  # typed key by key; matches many rows of every register
 
 
@@ -117,10 +120,13 @@ def measure_page(app: Any, window: Any, key: str, heart: Heart) -> dict[str, flo
         page = window.pages.get(key)
         table = page.findChild(RegisterTable) if page is not None else None
         holder["table"], holder["page"] = table, page
-        return table is not None and not table.loading and table.proxy.rowCount() > 0
+        return table is not None and table.proxy.rowCount() > 0
 
+    start = time.perf_counter()
     result = {"open": timed(app, lambda: window.show_page(key), shown)}
     table, page = holder["table"], holder["page"]
+    settle(app, lambda: not table.loading)
+    result["all_rows"] = time.perf_counter() - start
     rows = table.model.rowCount()
     page.search.setFocus()
     result["keystroke"] = type_search(app, page.search)
@@ -145,6 +151,7 @@ def measure_baseline(app: Any, rows: int, heart: Heart) -> dict[str, float]:
     settle(app)
     heart.reset()
     result = {"open": timed(app, lambda: (proxy.setSourceModel(model), view.setModel(proxy)))}
+    result["all_rows"] = result["open"]
     result["keystroke"] = max(timed(app, lambda n=n: proxy.setFilterFixedString(SEARCH[:n]))
                               for n in range(1, len(SEARCH) + 1))
     cleared = timed(app, lambda: proxy.setFilterFixedString(""))
@@ -159,6 +166,7 @@ def measure_baseline(app: Any, rows: int, heart: Heart) -> dict[str, float]:
 
 
 def summary(name: str, values: list[float], base: float, goal: float | None) -> str:
+    """One metric's line: milliseconds and ratios to the baseline, min/median/max."""
     ms = sorted(v * 1000 for v in values)
     ratios = sorted(v / base for v in values) if base > 0 else [float("nan")]
     verdict = "" if goal is None else ("  ok" if ms[len(ms) // 2] < goal else "  OVER")

@@ -28,6 +28,9 @@ SAVE_DELAY_MS = 500  # a drag of a column edge is one write, not one per pixel
 # register refreshes at once (a save shows its row); a big one arrives when read, the
 # table staying usable meanwhile. Below the 100 ms the GUI thread may ever be blocked.
 INLINE_WAIT_S = 0.06
+# A page opened on a big register shows this many of its first rows (by reference) while the
+# rest are read: a screenful and more, in tens of milliseconds at any size.
+FIRST_ROWS = 100
 
 
 class RegisterTable(QWidget):
@@ -54,6 +57,7 @@ class RegisterTable(QWidget):
         self.state_key = state_key
         self.row_actions: list[QAction] = []
         self.loading = False  # a read is on its way from a worker
+        self.partial = False  # only the first rows are shown; the rest are being read
         self._wanted = 0
         self._extra = ""
         layout = QVBoxLayout(self)
@@ -256,10 +260,16 @@ class RegisterTable(QWidget):
 
     # --- rows -----------------------------------------------------------------------------
     def load(self, read: Callable[[], Sequence[Any]], select_id: int | None = None,
-             then: Callable[[list[Any]], object] | None = None) -> None:
+             then: Callable[[list[Any]], object] | None = None,
+             first: Callable[[int], Sequence[Any]] | None = None) -> None:
         """Read the rows on a worker, with their search texts and order, and show them in
         one step (keeping the selection, or selecting ``select_id``); ``then(rows)`` runs
-        once they are shown. A newer load makes an older one's rows moot."""
+        once they are shown. A newer load makes an older one's rows moot.
+
+        ``first(n)`` reads the register's first ``n`` rows: on a table still empty (a page
+        opened), they are read beside the whole register and shown while it is read, so a
+        register of any size shows rows at once; filters and sorting apply to what is
+        shown, and the count line says the rest is on its way."""
         from qmsdesk.ui.errors import show_error
         from qmsdesk.ui.tasks import READS, call, own_pool, start_task
 
@@ -267,35 +277,52 @@ class RegisterTable(QWidget):
         wanted, columns = self._wanted, self.model.columns
         order = self.model.sort_order
         done: list[tuple[list[Any], Prepared]] = []
+        head: list[tuple[list[Any], Prepared]] = []
 
-        def work() -> tuple[list[Any], Prepared]:
-            rows = list(read())
-            done.append((rows, prepare(columns, rows, order[0] if order else None)))
-            return done[-1]
+        def work(reading: Callable[[], Sequence[Any]],
+                 into: list[tuple[list[Any], Prepared]]) -> tuple[list[Any], Prepared]:
+            rows = list(reading())
+            into.append((rows, prepare(columns, rows, order[0] if order else None)))
+            return into[-1]
 
         def arrived(result: tuple[list[Any], Prepared]) -> None:
             if wanted != self._wanted:  # shown already, or a newer read is on its way
                 return
             self._wanted += 1
-            self.loading = False
+            self.loading = self.partial = False
             rows, prepared = result
             self.set_rows(rows, select_id, prepared)
             if then is not None:
                 then(rows)
 
+        def first_arrived(result: tuple[list[Any], Prepared]) -> None:
+            if wanted != self._wanted or self.partial:  # all arrived first, or moot
+                return
+            self.partial = True
+            rows, prepared = result
+            self.set_rows(rows, select_id, prepared)
+
         def failed(exc: BaseException) -> None:
             if wanted == self._wanted:
-                self.loading = False
+                self.loading = self.partial = False
                 self.update_counts()
                 show_error(self, self.tr("Cannot read the register"), str(exc))
 
         self.loading = True
+        pool = own_pool("registers")
+        quick = None
         if not self.model.rowCount():
             self.count_label.setText(self.tr("Loading…"))
-        task = start_task(lambda: call(work), arrived, failed, owner=self, group=READS,
-                          pool=own_pool("registers"))
+            if first is not None:
+                quick = start_task(lambda: call(lambda: work(lambda: first(FIRST_ROWS), head)),
+                                   first_arrived, lambda _exc: None, owner=self,
+                                   group=READS, pool=pool)
+        task = start_task(lambda: call(lambda: work(read, done)), arrived, failed, owner=self,
+                          group=READS, pool=pool)
         if task.done.wait(INLINE_WAIT_S) and done:
             arrived(done[-1])
+        elif quick is not None and quick.done.wait(INLINE_WAIT_S) and head:
+            first_arrived(head[-1])
 
     def set_rows(self, rows: Sequence[Any], select_id: int | None = None,
                  prepared: Prepared | None = None) -> None:
@@ -304,7 +331,8 @@ class RegisterTable(QWidget):
         selected = current is not None and self.select_id(current)
         if not selected and self.proxy.rowCount():
             self.view.setCurrentIndex(self.proxy.index(0, 0))
-        self._extra = self.extra_count(self.model.base_rows()) if self.extra_count else ""
+        self._extra = (self.extra_count(self.model.base_rows())
+                       if self.extra_count and not self.partial else "")
         self.update_counts()
 
     def rows(self) -> list[Any]:
@@ -370,6 +398,11 @@ class RegisterTable(QWidget):
         else:
             self.body.setCurrentWidget(self.view)
         singular, plural_form = self._noun
+        if self.partial:
+            self.count_label.setText(self.tr(
+                "The first %1 shown; reading the rest of the register…").replace(
+                "%1", plural(total, singular, plural_form)))
+            return
         text = plural(total, singular, plural_form) if shown == total else self.tr(
             "%1 of %2 shown").replace("%1", str(shown)).replace(
             "%2", plural(total, singular, plural_form))

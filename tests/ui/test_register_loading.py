@@ -75,6 +75,60 @@ def test_a_quick_read_is_shown_before_load_returns(table):
     assert not table.loading and shown(table) == ["IP-0001", "IP-0002", "IP-0003"]
 
 
+def test_an_empty_table_shows_the_first_rows_while_the_rest_are_read(table, qtbot,
+                                                                      monkeypatch):
+    monkeypatch.setattr(register_table, "INLINE_WAIT_S", 0.0)
+    monkeypatch.setattr(register_table, "FIRST_ROWS", 3)
+    release, asked = threading.Event(), []
+
+    def read_all() -> list[Row]:
+        release.wait(10)
+        return rows(50)
+
+    def first(n: int) -> list[Row]:
+        asked.append(n)
+        return rows(50)[:n]
+
+    arrived: list[int] = []
+    table.load(read_all, then=lambda got: arrived.append(len(got)), first=first)
+    qtbot.waitUntil(lambda: table.partial, timeout=5000)
+    assert asked == [3] and shown(table) == ["IP-0001", "IP-0002", "IP-0003"]
+    assert table.loading and not arrived  # the page's own step waits for every row
+    assert table.count_label.text() == "The first 3 rows shown; reading the rest of the " \
+                                       "register…"
+    table.set_search_text("gamma")  # usable meanwhile: a filter applies to what is shown
+    assert shown(table) == ["IP-0002"]
+    release.set()
+    qtbot.waitUntil(lambda: not table.loading, timeout=5000)
+    assert not table.partial and arrived == [50]
+    assert shown(table) == [r.ref for r in rows(50) if "gamma" in r.name.casefold()]
+    assert table.selected_id() == 2  # the row chosen among the first is still current
+    assert table.count_label.text() == "10 of 50 rows shown"
+
+
+def test_the_first_rows_are_read_only_on_an_empty_table_and_never_replace_all(
+        table, qtbot, monkeypatch):
+    monkeypatch.setattr(register_table, "INLINE_WAIT_S", 0.0)
+    table.set_rows(rows(5))  # a refresh: the rows shown stay until all are read again
+    asked: list[int] = []
+    table.load(lambda: rows(8), first=lambda n: asked.append(n) or rows(1))
+    qtbot.waitUntil(lambda: not table.loading, timeout=5000)
+    assert asked == [] and table.model.rowCount() == 8
+    empty = RegisterTable(COLUMNS, (80, 200, 60), 1, "Nothing yet", ("row", "rows"))
+    qtbot.addWidget(empty)
+    late = threading.Event()
+
+    def first(n: int) -> list[Row]:  # the first rows arrive after the whole register
+        late.wait(10)
+        return rows(n)
+
+    empty.load(lambda: rows(8), first=first)
+    qtbot.waitUntil(lambda: not empty.loading, timeout=5000)
+    late.set()
+    qtbot.wait(200)
+    assert empty.model.rowCount() == 8 and not empty.partial
+
+
 def test_a_newer_load_wins_over_an_older_one_still_reading(table, qtbot, monkeypatch):
     monkeypatch.setattr(register_table, "INLINE_WAIT_S", 0.0)
     slow = threading.Event()

@@ -70,9 +70,10 @@ def new_action(today: date, **links: int | None) -> ActionRecord:
 
 
 def list_actions(db: Database, today: date, include_closed: bool = True,
-                 **only: int | None) -> list[ActionRow]:
+                 limit: int | None = None, **only: int | None) -> list[ActionRow]:
     """The log in the order entered; ``only`` narrows it to the actions raised from one
-    record (``objective_id=3``), ``include_closed=False`` to open actions."""
+    record (``objective_id=3``), ``include_closed=False`` to open actions, ``limit`` to its
+    first rows (a page shows them while the rest are read)."""
     _check_link_names(only)
     links = [getattr(Action, link) for link in rules.LINK_FIELDS]
     query = select(Action.id, Action.ref, Action.title, Action.kind, Action.owner,
@@ -89,7 +90,7 @@ def list_actions(db: Database, today: date, include_closed: bool = True,
         query = query.where(Action.status.in_(rules.OPEN_STATUSES))
     with db.read() as session:
         # Core rows, not ORM entities, as in list_parties: the log grows with every register.
-        rows = session.connection().execute(query.order_by(Action.id)).all()
+        rows = session.connection().execute(query.order_by(Action.id).limit(limit)).all()
     n_links = len(links)
     result = []
     for row in rows:

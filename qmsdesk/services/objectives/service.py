@@ -57,7 +57,10 @@ def health_of(record: ObjectiveRecord, today: date) -> str:
                         record.frequency, points, today, record.status)
 
 
-def list_objectives(db: Database, today: date) -> list[ObjectiveRow]:
+def list_objectives(db: Database, today: date, limit: int | None = None
+                    ) -> list[ObjectiveRow]:
+    """The register by reference; ``limit``: its first rows only (a page shows them while
+    the rest are read)."""
     with db.read() as session:
         objectives = session.execute(
             select(Objective.id, Objective.ref, Objective.title, Objective.kpi_name,
@@ -65,16 +68,20 @@ def list_objectives(db: Database, today: date) -> list[ObjectiveRow]:
                    Objective.target, Objective.target_max, Objective.due_date,
                    Objective.status, Party.name, Objective.start_date, Objective.frequency)
             .outerjoin(Party, Party.id == Objective.segment_party_id)
-            .order_by(Objective.ref)).all()
+            .order_by(Objective.ref).limit(limit)).all()
+        measured = (select(Measurement.objective_id, Measurement.on_date, Measurement.value)
+                    .order_by(Measurement.on_date))
+        acted = (select(Action.objective_id, func.count())
+                 .where(Action.objective_id.is_not(None), Action.status.in_(OPEN_STATUSES))
+                 .group_by(Action.objective_id))
+        if limit is not None:
+            ids = [row[0] for row in objectives]
+            measured = measured.where(Measurement.objective_id.in_(ids))
+            acted = acted.where(Action.objective_id.in_(ids))
         points: dict[int, list[rules.Point]] = defaultdict(list)
-        for objective_id, on_date, value in session.execute(
-                select(Measurement.objective_id, Measurement.on_date, Measurement.value)
-                .order_by(Measurement.on_date)):
+        for objective_id, on_date, value in session.execute(measured):
             points[objective_id].append(rules.Point(on_date, value))
-        open_actions = dict(session.execute(
-            select(Action.objective_id, func.count())
-            .where(Action.objective_id.is_not(None), Action.status.in_(OPEN_STATUSES))
-            .group_by(Action.objective_id)).all())
+        open_actions = dict(session.execute(acted).all())
     rows = []
     for (oid, ref, title, kpi, owner, unit, direction, baseline, target, target_max, due,
          status, segment, start, frequency) in objectives:

@@ -51,21 +51,24 @@ def new_party(today: date) -> PartyRecord:
     return record
 
 
-def list_parties(db: Database, today: date, include_archived: bool = False) -> list[PartyRow]:
+def list_parties(db: Database, today: date, include_archived: bool = False,
+                 limit: int | None = None) -> list[PartyRow]:
+    """The register by reference; ``limit``: its first rows only (a page shows them while
+    the rest are read)."""
     counts = (select(PartyRequirement.party_id, func.count().label("n"))
               .group_by(PartyRequirement.party_id).subquery())
     query = (select(Party.id, Party.ref, Party.name, Party.category, Party.internal,
                     Party.influence, Party.interest, Party.owner, Party.next_review,
                     func.coalesce(counts.c.n, 0), Party.status)
              .outerjoin(counts, counts.c.party_id == Party.id)
-             .order_by(Party.ref))
+             .order_by(Party.ref).limit(limit))
     if not include_archived:
         query = query.where(Party.status == "active")
     with db.read() as session:
         # Core rows, not ORM entities: this runs on every refresh of a 100 000-row register.
         # Eleven columns: more than SQLAlchemy's typed select() overloads name.
         rows: Sequence[tuple[Any, ...]] = session.connection().execute(query).all()
-        scores = _last_two_scores(session)
+        scores = _last_two_scores(session, [row[0] for row in rows] if limit else None)
     none = (None, None)
     return [PartyRow(*(*row, row[10] == "active" and is_overdue(row[8], today),
                        rules.quadrant(row[5], row[6]), *scores.get(row[0], none)))
@@ -77,11 +80,15 @@ def party_choices(db: Database, today: date) -> list[tuple[int, str]]:
     return [(row.id, f"{row.ref} — {row.name}") for row in list_parties(db, today)]
 
 
-def _last_two_scores(session: Session) -> dict[int, tuple[int | None, int | None]]:
-    """Per party, its latest and previous satisfaction scores (how the relationship goes)."""
+def _last_two_scores(session: Session, party_ids: Sequence[int] | None = None
+                     ) -> dict[int, tuple[int | None, int | None]]:
+    """Per party (of ``party_ids``; None: every party), its latest and previous
+    satisfaction scores (how the relationship goes)."""
     query = (select(Engagement.party_id, Engagement.satisfaction)
              .where(Engagement.satisfaction.is_not(None))
              .order_by(Engagement.party_id, Engagement.on_date, Engagement.id))
+    if party_ids is not None:
+        query = query.where(Engagement.party_id.in_(party_ids))
     scores: dict[int, tuple[int | None, int | None]] = {}
     for party_id, score in session.connection().execute(query):
         scores[party_id] = (score, scores.get(party_id, (None, None))[0])

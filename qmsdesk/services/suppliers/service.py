@@ -53,22 +53,29 @@ def new_supplier(today: date) -> SupplierRecord:
     return SupplierRecord()
 
 
-def list_suppliers(db: Database, today: date) -> list[SupplierRow]:
+def list_suppliers(db: Database, today: date, limit: int | None = None) -> list[SupplierRow]:
+    """The register by reference; ``limit``: its first rows only (a page shows them while
+    the rest are read)."""
     with db.read() as session:
         suppliers = session.execute(
             select(Supplier.id, Supplier.ref, Supplier.name, Supplier.category,
                    Supplier.criticality, Supplier.status, Supplier.next_review, Party.ref)
-            .outerjoin(Party, Party.id == Supplier.party_id).order_by(Supplier.ref)).all()
+            .outerjoin(Party, Party.id == Supplier.party_id).order_by(Supplier.ref)
+            .limit(limit)).all()
+        reviews = (select(SupplierReview.supplier_id, SupplierReview.total_score,
+                          SupplierReview.band)
+                   .where(SupplierReview.approved_on.is_not(None))  # drafts are no result
+                   .order_by(SupplierReview.review_date.desc(), SupplierReview.id.desc()))
+        held = select(Certificate.supplier_id, Certificate.standard, Certificate.valid_until)
+        if limit is not None:
+            ids = [row[0] for row in suppliers]
+            reviews = reviews.where(SupplierReview.supplier_id.in_(ids))
+            held = held.where(Certificate.supplier_id.in_(ids))
         totals: dict[int, list[tuple[float | None, str]]] = defaultdict(list)
-        for supplier_id, total, band in session.execute(
-                select(SupplierReview.supplier_id, SupplierReview.total_score,
-                       SupplierReview.band)
-                .where(SupplierReview.approved_on.is_not(None))  # drafts are not yet a result
-                .order_by(SupplierReview.review_date.desc(), SupplierReview.id.desc())):
+        for supplier_id, total, band in session.execute(reviews):
             totals[supplier_id].append((total, band))
         certificates: dict[int, list[CertificateRecord]] = defaultdict(list)
-        for supplier_id, standard, valid_until in session.execute(
-                select(Certificate.supplier_id, Certificate.standard, Certificate.valid_until)):
+        for supplier_id, standard, valid_until in session.execute(held):
             certificates[supplier_id].append(CertificateRecord(standard, valid_until=valid_until))
     rows = []
     for sid, ref, name, category, criticality, status, next_review, party_ref in suppliers:

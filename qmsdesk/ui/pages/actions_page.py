@@ -125,7 +125,8 @@ class ActionsPage(RegisterPage):
         """Read the log on a worker; the rows, owners and filters arrive in one step."""
         self.stale = False
         db, today = self.db, self.today
-        self.table.load(lambda: service.list_actions(db, today), select_id, self._arrived)
+        self.table.load(lambda: service.list_actions(db, today), select_id, self._arrived,
+                        lambda n: service.list_actions(db, today, limit=n))
 
     def _arrived(self, rows: list[ActionRow]) -> None:
         self.refill(self.owner, self.tr("All owners"), (r.owner for r in rows if r.owner))

@@ -143,7 +143,8 @@ class ObjectivesPage(RegisterPage):
         self.stale = False
         self._show_policy(policy_service.current_policy(self.db))  # one row: read here
         db, today = self.db, self.today
-        self.table.load(lambda: service.list_objectives(db, today), select_id, self._arrived)
+        self.table.load(lambda: service.list_objectives(db, today), select_id, self._arrived,
+                        lambda n: service.list_objectives(db, today, limit=n))
 
     def _arrived(self, rows: list[ObjectiveRow]) -> None:
         self.refill(self.owner, self.tr("All owners"), (r.owner for r in rows if r.owner))

@@ -240,7 +240,8 @@ class PartiesPage(RegisterPage):
         self.stale = False
         db, today, archived = self.db, self.today, self.show_archived.isChecked()
         self.register.load(lambda: service.list_parties(db, today, archived), select_id,
-                           self._arrived)
+                           self._arrived,
+                           lambda n: service.list_parties(db, today, archived, limit=n))
 
     def _arrived(self, _rows: list[PartyRow]) -> None:
         self._update_actions()

@@ -142,7 +142,8 @@ class SuppliersPage(RegisterPage):
         self.stale = False
         db, today = self.db, self.today
         self.table.load(lambda: service.list_suppliers(db, today), select_id,
-                        lambda _rows: self._filters_changed())
+                        lambda _rows: self._filters_changed(),
+                        lambda n: service.list_suppliers(db, today, limit=n))
 
     def activated(self) -> None:
         self.refresh()
