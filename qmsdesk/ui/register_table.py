@@ -319,9 +319,11 @@ class RegisterTable(QWidget):
                                    group=READS, pool=pool)
         task = start_task(lambda: call(lambda: work(read, done)), arrived, failed, owner=self,
                           group=READS, pool=pool)
+        # One wait in all: the whole register if it comes quickly, else its first rows if
+        # they have come meanwhile.
         if task.done.wait(INLINE_WAIT_S) and done:
             arrived(done[-1])
-        elif quick is not None and quick.done.wait(INLINE_WAIT_S) and head:
+        elif quick is not None and quick.done.is_set() and head:
             first_arrived(head[-1])
 
     def set_rows(self, rows: Sequence[Any], select_id: int | None = None,
