@@ -224,17 +224,35 @@ def chain_head(session: Session) -> Anchor:
     return Anchor(count, last or GENESIS_HASH)
 
 
-def verify_chain(session: Session, batch: int = 5000, expect: Anchor | None = None
-                 ) -> ChainReport:
+def verify_chain(session: Session, batch: int = 5000, expect: Anchor | None = None,
+                 since: Anchor | None = None) -> ChainReport:
     """Recompute every entry's hash in order; name the first entry that does not match.
 
     With ``expect``, the chain must also extend that anchor: its entry number
     ``expect.entries`` must carry ``expect.head``, so entries removed from the end (or all
     of them), or a trail rewritten and re-hashed since the anchor was taken, are found.
+
+    With ``since`` (an anchor a full check verified), only the entries after it are
+    recomputed: the chain must still carry the anchor's hash at its place, and every later
+    entry must follow from it. A rewrite that re-hashed the chain changes that hash and is
+    found; an entry before the anchor altered without re-hashing is left to a full check.
     """
     expected_prev = GENESIS_HASH
     count = 0
     last_id = 0
+    if since is not None and since.entries:
+        at = session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id)
+                             .offset(since.entries - 1).limit(1)).first()
+        if at is None:
+            total = session.scalar(select(func.count(AuditEntry.id))) or 0
+            return ChainReport(total, None, (
+                f"the trail holds {total} entries, fewer than the {since.entries} of the "
+                f"anchor {since}: entries were removed since it was verified"))
+        if at.hash != since.head:
+            return ChainReport(since.entries, at.id, (
+                f"audit entry #{at.id} is not the entry the anchor {since} names: the trail "
+                "was rewritten since that anchor was verified"), at.hash)
+        expected_prev, count, last_id = since.head, since.entries, at.id
     while True:
         entries: Iterable[AuditEntry] = session.scalars(
             select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from qmsdesk.models.audit import GENESIS_HASH, AuditEntry, entry_hash, verify_chain
+from qmsdesk.models import audit
+from qmsdesk.models.audit import GENESIS_HASH, Anchor, AuditEntry, entry_hash, verify_chain
 from qmsdesk.models.db import Database, open_database
 from qmsdesk.models.parties import Party
 from qmsdesk.services.integrity import verify_database
@@ -291,3 +292,44 @@ def test_verify_database_reports_a_dangling_child_row(db: Database, today: date)
     # ... and, the row being written outside the app, the trail replay names it too
     assert report.problems[1:] == [
         "party requirement #1 is not in the audit trail: it was added outside QMS Desk"]
+
+
+def test_a_check_from_a_verified_anchor_recomputes_only_the_entries_after_it(
+        busy_db: Database, monkeypatch) -> None:
+    with busy_db.session() as session:
+        full = verify_chain(session)
+        half = Anchor(full.entries // 2, session.scalars(
+            select(AuditEntry.hash).order_by(AuditEntry.id)
+            .offset(full.entries // 2 - 1).limit(1)).one())
+    hashed: list[int] = []
+    real_hash = audit.entry_hash
+    monkeypatch.setattr(audit, "entry_hash", lambda values: (hashed.append(1),
+                                                              real_hash(values))[1])
+    with busy_db.session() as session:
+        since = verify_chain(session, batch=7, since=half)
+    assert since.intact and since.anchor == full.anchor
+    assert len(hashed) == full.entries - half.entries
+    # entries appended after the anchor are checked; a tampered one is named
+    k = _last_id(busy_db) - 2
+    _raw(busy_db, "UPDATE audit_entry SET new_value = 'Evil Corp' WHERE id = :k", k=k)
+    with busy_db.session() as session:
+        report = verify_chain(session, since=half)
+    assert report.broken_id == k and "was altered" in report.problem
+
+
+@pytest.mark.parametrize("how", ["rewritten", "truncated"])
+def test_a_trail_that_no_longer_carries_the_anchor_is_broken(busy_db: Database,
+                                                             how: str) -> None:
+    with busy_db.session() as session:
+        full = verify_chain(session)
+    anchor = full.anchor
+    if how == "rewritten":  # the chain re-hashed since: the anchor's entry changed
+        _raw(busy_db, "UPDATE audit_entry SET hash = :fake WHERE id = :k",
+             fake="e" * 64, k=_last_id(busy_db))
+        words = "rewritten since that anchor was verified"
+    else:
+        _raw(busy_db, "DELETE FROM audit_entry WHERE id = :k", k=_last_id(busy_db))
+        words = "entries were removed since it was verified"
+    with busy_db.session() as session:
+        report = verify_chain(session, since=anchor)
+    assert not report.intact and words in report.problem

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import event, func, select, update
 
 from qmsdesk.clock import freeze
 from qmsdesk.models.audit import AuditEntry
@@ -452,6 +452,25 @@ def test_a_tampered_audit_trail_is_named(db, clock):
     status = _inputs(db).audit_status
     assert status.startswith("Audit trail broken: audit entry #3 (2026-02-10T09:30:00")
     assert status.endswith("was altered after it was written.")
+
+
+def test_after_a_full_verify_the_pack_checks_only_the_entries_written_since(db, clock):
+    from qmsdesk.services.integrity import verify_database
+
+    _party_history(db, clock)
+    verified = verify_database(db).chain  # remembered for this database on this computer
+    assert verified is not None
+    _feedback(db)
+    with db.read() as session:
+        total = session.scalar(select(func.count()).select_from(AuditEntry))
+    assert _inputs(db).audit_status == (
+        f"Audit trail: {total} entries, chain intact; the {total - verified.entries} written "
+        f"since the last full verify on this computer ({verified.entries} entries) were "
+        "checked now, 'qmsdesk verify' checks them all.")
+    with db.session() as session:  # a rewrite and re-hash since that verify is still found
+        session.execute(update(AuditEntry).where(AuditEntry.id == verified.entries)
+                        .values(hash="0" * 64))
+    assert "rewritten since that anchor was verified" in _inputs(db).audit_status
 
 
 def _statements(db: Database) -> int:

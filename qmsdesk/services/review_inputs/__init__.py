@@ -23,13 +23,14 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qmsdesk.models.audit import verify_chain
+from qmsdesk.models.audit import Anchor, verify_chain
 from qmsdesk.models.db import Database
 from qmsdesk.models.parties import Party
 from qmsdesk.models.suppliers import Supplier
 from qmsdesk.services.actions import rules as action_rules
 from qmsdesk.services.actions.service import list_actions
 from qmsdesk.services.errors import ValidationError
+from qmsdesk.services.integrity import last_anchor
 from qmsdesk.services.review_inputs.actions import (
     ActionEffectiveness,
     AwaitingCheck,
@@ -136,11 +137,19 @@ def _overdue_reviews(session: Session, model: type[Party] | type[Supplier],
     return tuple(DueReview(ref, name, due) for ref, name, due in rows if due is not None)
 
 
-def _audit_status(session: Session) -> str:
-    chain = verify_chain(session)
-    if chain.intact:
+def _audit_status(session: Session, verified: Anchor | None) -> str:
+    """The trail's state for the pack's cover: from the anchor the last full verify on this
+    computer saw (``verified``), only the entries written since are recomputed, so the pack
+    does not re-hash millions of entries; without one, the whole chain is."""
+    chain = verify_chain(session, since=verified)
+    if not chain.intact:
+        return f"Audit trail broken: {chain.problem}."
+    if verified is None or not verified.entries:
         return f"Audit trail verified: {chain.entries} entries, chain intact."
-    return f"Audit trail broken: {chain.problem}."
+    return (f"Audit trail: {chain.entries} entries, chain intact; the "
+            f"{chain.entries - verified.entries} written since the last full verify on this "
+            f"computer ({verified.entries} entries) were checked now, 'qmsdesk verify' "
+            "checks them all.")
 
 
 def review_inputs(db: Database, period_from: date, period_to: date,
@@ -168,7 +177,7 @@ def review_inputs(db: Database, period_from: date, period_to: date,
         objectives = objectives_met(session, period_from, period_to, open_actions)
         providers = provider_performance(session, period_from, period_to, bands)
         risks = risk_effectiveness(session, period_from, period_to, actions)
-        audit_status = _audit_status(session)
+        audit_status = _audit_status(session, last_anchor(db))
         party_due = _overdue_reviews(session, Party, ("active",), period_to)
         supplier_due = _overdue_reviews(
             session, Supplier, (s for s in supplier_rules.STATUSES if s != "disqualified"),
