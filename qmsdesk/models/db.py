@@ -30,6 +30,7 @@ from qmsdesk.models.errors import (  # re-exported: callers import them from her
     DatabaseWriteFailed,
     PermissionRefused,
 )
+from qmsdesk.models.identity import Identity, IdentityMixin, on_server
 from qmsdesk.models.server import (
     check_address,
     classify,
@@ -56,7 +57,7 @@ BUSY_TIMEOUT_MS = 10_000
 # Every schema revision this build knows, oldest first. tests/models/test_migrations.py
 # checks this list against the Alembic scripts, so a new revision must be added here.
 KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006",
-                                   "0007", "0008", "0009")
+                                   "0007", "0008", "0009", "0010", "0011")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -68,13 +69,13 @@ SUPPORTED_URLS = "a SQLite file or a PostgreSQL server (postgresql+psycopg://use
 
 
 @dataclass
-class Database:
+class Database(IdentityMixin):
     """An open database: the engine, a session factory and who is making the changes."""
 
     url: str
     engine: Engine
     factory: sessionmaker[Session]
-    user: str
+    given_user: str  # the name the user gave (Settings › You); a server's login wins
     path: Path | None = None
     backup_path: Path | None = None
     upgraded_from: str | None = None
@@ -84,6 +85,7 @@ class Database:
     checked: bool = True  # the whole file passed quick_check on open (else: check_file)
     # thread id -> the session of its one_transaction(): units of work there join it
     joined: dict[int, Session] = field(default_factory=dict, init=False, repr=False)
+    server_identity: Identity | None = None  # on a server: its login, name, role
 
     @contextmanager
     def session(self, write: bool = True) -> Iterator[Session]:
@@ -101,7 +103,7 @@ class Database:
             yield shared  # inside one_transaction(): its end commits or rolls back
             return
         session = self.factory()
-        session.info["user"] = self.user
+        session.info["user"] = self.recorded_user
         try:
             connection = session.connection(execution_options={WRITE_OPTION: write})
             if write and connection.dialect.name == "postgresql":
@@ -274,9 +276,10 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             # Clients opening a shared database at once: one upgrades, the others wait
-            # here, then find it upgraded (Alembic reads the revision after the lock).
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                               {"key": UPGRADE_LOCK})
+            # here, saying so, then find it upgraded (Alembic reads the revision after).
+            from qmsdesk.models.upgrade_wait import take_lock
+
+            take_lock(connection, UPGRADE_LOCK)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
         if connection.dialect.name == "sqlite":
@@ -455,6 +458,14 @@ def open_database(
     factory = sessionmaker(engine, expire_on_commit=False)
     install_audit_hook(factory)
     event.listen(factory, "after_flush", _note_changes)
-    return Database(url=url, engine=engine, factory=factory, user=user, path=path,
+    identity: Identity | None = None
+    if path is None and engine.dialect.name == "postgresql":
+        try:
+            identity = on_server(engine)
+        except DBAPIError as exc:
+            engine.dispose()
+            raise DatabaseUnreachable(fault_sentence(
+                classify(exc) or "lost", safe_address(url), reason(exc, url), False)) from None
+    return Database(url=url, engine=engine, factory=factory, given_user=user, path=path,
                     backup_path=backup, upgraded_from=current if backup else None,
-                    readonly=readonly, checked=checked)
+                    readonly=readonly, checked=checked, server_identity=identity)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qmsdesk.errors import UserFacingError
-from qmsdesk.models.base import Audited, Base, RegisterRecord, TimestampMixin
+from qmsdesk.models.base import Audited, Base, RegisterRecord, TimestampMixin, UTCDateTime
 from qmsdesk.models.parties import Party
 from qmsdesk.models.risks import Risk
 
@@ -25,6 +25,12 @@ class QualityPolicy(Audited, TimestampMixin, Base):
     commitments: Mapped[str] = mapped_column(Text, nullable=False, default="")  # one per line
     approved_by: Mapped[str] = mapped_column(String(200), nullable=False)
     approved_on: Mapped[date] = mapped_column(Date, nullable=False)
+    # The issue as a recorded act: who issued it (login), when, the hash of the text.
+    approved_login: Mapped[str] = mapped_column(String(63), nullable=False, default="",
+                                                server_default="")
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_hash: Mapped[str] = mapped_column(String(64), nullable=False, default="",
+                                               server_default="")
 
     @property
     def audit_ref(self) -> str:

@@ -5,11 +5,11 @@ names them."""
 import importlib
 
 from qmsdesk import registers
-from qmsdesk.models import audit, evidence
+from qmsdesk.models import audit, evidence, questionnaires, staff
 from qmsdesk.models.base import Base
 
 for _module in registers.model_modules():
     importlib.import_module(_module)
 
 metadata = Base.metadata
-__all__ = ["audit", "evidence", "metadata"]
+__all__ = ["audit", "evidence", "metadata", "questionnaires", "staff"]

@@ -73,6 +73,11 @@ class ReportApproval(Audited, VersionedMixin, Base):
     approved_role: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     change_note: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    approved_login: Mapped[str] = mapped_column(String(63), nullable=False, default="",
+                                                server_default="")
+    # The revision's content fingerprint (report_log): what exactly was approved.
+    content_hash: Mapped[str] = mapped_column(String(64), nullable=False, default="",
+                                              server_default="")
 
     @property
     def audit_ref(self) -> str:

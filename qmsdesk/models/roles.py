@@ -6,8 +6,11 @@ each including the one before it, and grants them their rights:
 - qmsdesk_viewer: connect and read every table (auditors: read and report);
 - qmsdesk_editor: also insert, update and delete records, but the audit trail only grows:
   INSERT and SELECT on audit_entry, nothing else;
-- qmsdesk_approver: an editor who may also approve: only it adds report approvals;
-- qmsdesk_admin: an approver who maintains settings (for the application's checks).
+- qmsdesk_approver: an editor who may also approve: only it adds report approvals, approves
+  a supplier review or issues a policy revision (a trigger refuses anyone else, and records
+  the server's login as the approver's);
+- qmsdesk_admin: an approver who keeps the staff table (Settings › Team) and may give the
+  viewer, editor and approver roles to logins.
 
 A trigger on audit_entry refuses UPDATE, DELETE and TRUNCATE to everyone but the table's
 owner, even a login someone granted more rights by hand. Only the owner creates or
@@ -17,7 +20,7 @@ later upgrade adds get the same grants through default privileges.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
 from sqlalchemy import Connection, text
@@ -30,13 +33,37 @@ from qmsdesk.models.db import (
     PermissionRefused,
 )
 from qmsdesk.models.server import classify, reason
+from qmsdesk.models.staff import ADMIN, APPROVER, EDITOR, VIEWER
 
-VIEWER, EDITOR, APPROVER, ADMIN = ("qmsdesk_viewer", "qmsdesk_editor", "qmsdesk_approver",
-                                   "qmsdesk_admin")
 ROLES = (VIEWER, EDITOR, APPROVER, ADMIN)  # each includes the rights of the one before
 APPEND_ONLY = ("audit_entry",)   # rows are added, never changed or removed
 OWNER_ONLY = ("alembic_version",)  # the schema revision: changed by an upgrade only
 APPROVER_ONLY = ("report_approval",)  # added by approvers, then never changed
+ADMIN_ONLY = ("staff",)  # who is who and may do what: administrators maintain it
+# Tables whose rows are approvals: (table, the trigger's WHEN for an INSERT, for an UPDATE).
+SIGNED = (("supplier_review", "NEW.approved_on IS NOT NULL",
+           "NEW.approved_on IS NOT NULL AND OLD.approved_on IS NULL"),
+          ("quality_policy", "TRUE", None),
+          ("report_approval", "TRUE", None))
+
+# An approval by a login outside the approver role is refused by the server, whatever the
+# client says; the approver's login is the server's (session_user), never the client's word.
+# The table's owner writes rows as they are: a copy or an upgrade carries history.
+_APPROVER_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION qmsdesk_approver_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID),
+                   'MEMBER') THEN
+        RETURN NEW;
+    END IF;
+    IF NOT pg_has_role(session_user, '{APPROVER}', 'MEMBER') THEN
+        RAISE EXCEPTION 'approving is for the approver role: % on % is refused for %',
+            TG_OP, TG_TABLE_NAME, session_user USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    NEW.approved_login := session_user;
+    RETURN NEW;
+END $$
+"""
 
 _GUARD_FUNCTION = """
 CREATE OR REPLACE FUNCTION qmsdesk_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -85,6 +112,7 @@ def _grant(conn: Connection, database: str, tables: Sequence[str]) -> list[str]:
         if table in tables:
             conn.execute(text(f"REVOKE INSERT ON {table} FROM PUBLIC, {', '.join(ROLES)}"))
     _approver_only(conn, tables)
+    _admin_only(conn, tables)
     # Tables and sequences a later upgrade creates (as this owner) get the same rights.
     conn.execute(text(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES "
                       f"TO {VIEWER}"))
@@ -96,20 +124,63 @@ def _grant(conn: Connection, database: str, tables: Sequence[str]) -> list[str]:
             f"(the audit trail: add and read only; approvals: {APPROVER} adds them)"]
 
 
-def _approver_only(conn: Connection, tables: Sequence[str]) -> None:
-    for table in APPROVER_ONLY:
+def _only(conn: Connection, tables: Sequence[str], restricted: Iterable[str], role: str,
+          rights: str) -> None:
+    """The ``restricted`` tables among ``tables`` are written by ``role`` alone (with
+    ``rights``); every other role keeps reading them."""
+    for table in restricted:
         if table in tables:
             conn.execute(text(f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {table} FROM "
                               f"PUBLIC, {', '.join(ROLES)}"))
-            conn.execute(text(f"GRANT INSERT ON {table} TO {APPROVER}"))
+            conn.execute(text(f"GRANT {rights} ON {table} TO {role}"))
+
+
+def _approver_only(conn: Connection, tables: Sequence[str]) -> None:
+    _only(conn, tables, APPROVER_ONLY, APPROVER, "INSERT")
+
+
+def _admin_only(conn: Connection, tables: Sequence[str]) -> None:
+    _only(conn, tables, ADMIN_ONLY, ADMIN, "INSERT, UPDATE, DELETE")
+
+
+def _set_up_before(conn: Connection) -> bool:
+    """Whether server-setup ran on this server (its group roles exist)."""
+    return conn.dialect.name == "postgresql" and bool(conn.execute(
+        text("SELECT 1 FROM pg_roles WHERE rolname = :role"), {"role": APPROVER}).scalar())
 
 
 def restrict_new_tables(conn: Connection, tables: Sequence[str]) -> None:
-    """For an upgrade that creates approver-only tables on a server already set up: the
-    default privileges gave editors every right on them; take back what is not theirs."""
-    if conn.dialect.name == "postgresql" and conn.execute(
-            text("SELECT 1 FROM pg_roles WHERE rolname = :role"), {"role": APPROVER}).scalar():
+    """For an upgrade that creates approver- or administrator-only tables on a server
+    already set up: the default privileges gave editors every right on them; take back
+    what is not theirs."""
+    if _set_up_before(conn):
         _approver_only(conn, tables)
+        _admin_only(conn, tables)
+
+
+def guard_approvals(conn: Connection) -> list[str]:
+    """On a server set up with the group roles: triggers that refuse an approval (a
+    supplier review approved, a policy revision issued, a report approved) by a login
+    outside the approver role and record the server's login as the approver's."""
+    if not _set_up_before(conn):
+        return []
+    conn.execute(text(_APPROVER_FUNCTION))
+    tables = set(conn.execute(text(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
+    for table, on_insert, on_update in SIGNED:
+        if table not in tables or not conn.execute(text(
+                "SELECT 1 FROM information_schema.columns WHERE table_name = :t AND "
+                "column_name = 'approved_login'"), {"t": table}).scalar():
+            continue  # a schema older than the one that records approvals (0010)
+        for op, when in (("INSERT", on_insert), ("UPDATE", on_update)):
+            name = f"{table}_approver_{op.lower()}"
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {table}"))
+            if when is not None:
+                conn.execute(text(f"CREATE TRIGGER {name} BEFORE {op} ON {table} FOR EACH "
+                                  f"ROW WHEN ({when}) EXECUTE FUNCTION "
+                                  "qmsdesk_approver_only()"))
+    return [f"only {APPROVER} approves supplier reviews, issues policy revisions and "
+            f"approves reports; only {ADMIN} changes the staff table"]
 
 
 def _guard_audit_trail(conn: Connection) -> list[str]:
@@ -130,7 +201,16 @@ def set_up_roles(conn: Connection) -> list[str]:
     database = str(conn.execute(text("SELECT current_database()")).scalar())
     tables = list(conn.execute(text(
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
-    return [*_create_roles(conn), *_grant(conn, database, tables), *_guard_audit_trail(conn)]
+    return [*_create_roles(conn), *_grant(conn, database, tables), *_guard_audit_trail(conn),
+            *guard_approvals(conn), *_delegate(conn)]
+
+
+def _delegate(conn: Connection) -> list[str]:
+    """Administrators may give the viewer, editor and approver roles to logins (from the
+    app's Team settings); making someone an administrator stays with the owner."""
+    for role in (VIEWER, EDITOR, APPROVER):
+        conn.execute(text(f"GRANT {role} TO {ADMIN} WITH ADMIN OPTION"))
+    return [f"{ADMIN} may give {VIEWER}, {EDITOR} and {APPROVER} to logins"]
 
 
 def roles_of(conn: Connection) -> list[str]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from qmsdesk.models.base import Audited, Base, RegisterRecord
+from qmsdesk.models.base import Audited, Base, RegisterRecord, UTCDateTime
 from qmsdesk.models.parties import Party
 
 
@@ -125,6 +125,12 @@ class SupplierReview(Audited, RegisterRecord, Base):
     comments: Mapped[str] = mapped_column(Text, nullable=False, default="")
     approved_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     approved_on: Mapped[date | None] = mapped_column(Date)
+    # The approval as a recorded act: the approver's login, the moment, the content's hash.
+    approved_login: Mapped[str] = mapped_column(String(63), nullable=False, default="",
+                                                server_default="")
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_hash: Mapped[str] = mapped_column(String(64), nullable=False, default="",
+                                               server_default="")
 
     supplier: Mapped[Supplier] = relationship()
     scores: Mapped[list[ReviewScore]] = relationship(

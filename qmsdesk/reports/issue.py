@@ -160,7 +160,7 @@ def with_approval(db: Database, control: DocumentControl, report_type: str,
     lines = approvals.revision_history(db, report_type, number, control.issue_date)
     current = next((line.approval for line in lines if line.revision == number), None)
     return replace(
-        control, approved_by=current.printed() if current else approvals.NOT_APPROVED,
+        control, approved_by=current.signed() if current else approvals.NOT_APPROVED,
         approval=_approval_record(current, control.revision, approvers),
         history=tuple(HistoryLine(str(line.revision), line.issue_date.isoformat(),
                                   line.change,

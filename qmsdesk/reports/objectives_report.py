@@ -97,9 +97,10 @@ def _policy(policy: PolicyRevision | None) -> list[Flowable]:
             [para(commitment, st.body) for commitment in policy.commitments],
             bulletType="bullet", start="•", bulletFontName=FONT, bulletFontSize=9,
             leftIndent=12, bulletOffsetY=0))
+    signed = f" Signed: {markup(policy.signature)}." if policy.signature else ""
     story.append(rich(
         f"Revision {policy.revision}, approved by {markup(policy.approved_by)} on "
-        f"{policy.approved_on.isoformat()}.", st.note))
+        f"{policy.approved_on.isoformat()}.{signed}", st.note))
     return story
 
 

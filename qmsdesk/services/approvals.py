@@ -25,6 +25,7 @@ from qmsdesk import registers as catalogue
 from qmsdesk.models.audit import AuditEntry
 from qmsdesk.models.db import Database
 from qmsdesk.models.reviews import ReportApproval, ReportLogEntry
+from qmsdesk.services import signoff
 from qmsdesk.services.errors import ValidationError
 from qmsdesk.services.org_settings import load_settings
 from qmsdesk.services.validation import NAME_LIMIT, check_text
@@ -43,6 +44,8 @@ class Approval:
     approved_role: str
     approved_at: datetime
     change_note: str
+    approved_login: str = ""
+    content_hash: str = ""  # the approved revision's content fingerprint
 
     @property
     def who(self) -> str:
@@ -51,8 +54,16 @@ class Approval:
             else self.approved_by
 
     def printed(self) -> str:
-        """What the control block says: "Helen Whitfield, Managing Director, 2026-12-02"."""
+        """"Helen Whitfield, Managing Director, 2026-12-02": the report log, the history."""
         return f"{self.who}, {self.approved_at.astimezone().date().isoformat()}"
+
+    def signed(self) -> str:
+        """What the control block says: ``printed`` and, for an approval signed by a login,
+        "(login hw, content sha256 …)": who exactly approved which content."""
+        if not self.approved_login:
+            return self.printed()
+        content = f", content sha256 {self.content_hash}" if self.content_hash else ""
+        return f"{self.printed()} (login {self.approved_login}{content})"
 
 
 @dataclass(frozen=True)
@@ -67,7 +78,7 @@ class RevisionLine:
 
 def as_approval(row: ReportApproval) -> Approval:
     return Approval(row.report_type, row.revision, row.approved_by, row.approved_role,
-                    row.approved_at, row.change_note)
+                    row.approved_at, row.change_note, row.approved_login, row.content_hash)
 
 
 def approvers(db: Database) -> tuple[str, ...]:
@@ -75,19 +86,10 @@ def approvers(db: Database) -> tuple[str, ...]:
     return load_settings(db).approvers()
 
 
-def _same_person(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
 def refusal(db: Database, name: str) -> str:
-    """Why ``name`` may not approve reports here, or "" when they may."""
-    if not name.strip():
-        return "Say who you are first (Settings › You): an approval names a person."
-    named = approvers(db)
-    if named and not any(_same_person(name, person) for person in named):
-        return (f"Only the report approvers named in Settings › Organisation may approve "
-                f"({'; '.join(named)}); you are {name.strip()}.")
-    return ""
+    """Why ``name`` may not approve reports here, or "" when they may (the rule every
+    approval shares: services.signoff)."""
+    return signoff.approver_refusal(db, name)
 
 
 def approval_of(db: Database, report_type: str, revision: int) -> Approval | None:
@@ -123,9 +125,13 @@ def approve(db: Database, report_type: str, revision: int, name: str, role: str,
     person may not approve, or the note is too long; a server login without the approver
     role is refused by the server itself (PermissionRefused).
     """
+    me = db.identity()
+    if me.on_server:  # the approver is the server login's staff name, not typed text
+        name = db.user
     errors: dict[str, str] = {}
     if reason := refusal(db, name):
         errors["approved_by"] = reason
+    login = me.login
     check_text(errors, "approved_by", name, "Approved by", NAME_LIMIT)
     check_text(errors, "approved_role", role, "Role", NAME_LIMIT)
     note = " ".join(change_note.split())
@@ -142,10 +148,14 @@ def approve(db: Database, report_type: str, revision: int, name: str, role: str,
                                   f"{as_approval(taken).printed()}.")
         if errors:
             raise ValidationError(errors)
+        fingerprint = session.scalar(select(ReportLogEntry.fingerprint).where(
+            ReportLogEntry.report_type == report_type, ReportLogEntry.revision == revision)
+            .order_by(ReportLogEntry.id.desc()).limit(1)) or ""
         row = ReportApproval(report_type=report_type, revision=revision,
                              approved_by=" ".join(name.split()),
                              approved_role=" ".join(role.split()),
-                             approved_at=clock.now(),
+                             approved_at=clock.now(), approved_login=login,
+                             content_hash=fingerprint,
                              change_note=note or change_summary(session, report_type,
                                                                 revision))
         session.add(row)

@@ -18,6 +18,7 @@ from qmsdesk.models.db import (
     check_file,
     open_database,
 )
+from qmsdesk.models.upgrade_wait import set_notice as set_wait_notice
 from qmsdesk.services.errors import ServiceError
 from qmsdesk.services.org_settings import load_settings, save_settings
 from qmsdesk.services.progress import Progress
@@ -25,7 +26,7 @@ from qmsdesk.services.user_settings import user_name
 
 __all__ = ["Database", "DatabaseError", "DatabaseNotFound", "DatabaseRefused",
            "check_whole_file", "create_demo_database", "create_new_database",
-           "open_workspace", "refuse_if_in_use"]
+           "open_workspace", "refuse_if_in_use", "set_wait_notice"]
 
 
 def open_workspace(target: str | Path, create: bool = False) -> Database:

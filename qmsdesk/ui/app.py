@@ -6,9 +6,9 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from qmsdesk import __version__, paths
 
@@ -52,6 +52,18 @@ def _report_shown_and_quit(app: QApplication) -> None:
 GUI_SWITCH_INTERVAL = 0.001  # seconds
 
 
+def announce_wait(window: QMainWindow, message: str) -> None:
+    """Say why opening a database waits (another QMS Desk upgrading it): in the window's
+    status bar and in an open dialog that has a message line (File › Connect to server…),
+    painted now, since the wait that follows holds this thread."""
+    window.statusBar().showMessage(message)
+    dialog = QApplication.activeModalWidget()
+    show = getattr(dialog, "show_notice", None)
+    if callable(show):
+        show(message)
+    QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+
+
 def run_gui(target: str | Path | None, demo: bool = False) -> int:
     from qmsdesk.ui.errors import install_excepthook, setup_logging
     from qmsdesk.ui.main_window import MainWindow
@@ -78,6 +90,9 @@ def run_gui(target: str | Path | None, demo: bool = False) -> int:
     def after_shown() -> None:
         # The window appears first; logging, the database (and SQLAlchemy) come right after.
         setup_logging()
+        from qmsdesk.services.workspace import set_wait_notice
+
+        set_wait_notice(lambda message: announce_wait(window, message))
         window.install_shortcuts()
         window.open_initial(target, demo)
 

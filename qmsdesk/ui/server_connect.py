@@ -131,9 +131,14 @@ class ConnectDialog(QDialog):
             return
         self.accept()
 
-    def _show(self, message: str) -> None:
+    def _show(self, message: str, style: str | None = None) -> None:
+        self.error.setStyleSheet(error_style() if style is None else style)
         self.error.setText(message)
         self.error.show()
+
+    def show_notice(self, message: str) -> None:
+        """A wait while connecting (another QMS Desk upgrading the database), not an error."""
+        self._show(message, "")
 
 
 def connect_to_server(window: Opener, address: str = "", error: str = "") -> bool:

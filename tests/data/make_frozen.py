@@ -17,6 +17,7 @@ and its two audit entries); this script would remake an equivalent file with pla
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -364,11 +365,33 @@ def rows_0008(w: Writer) -> None:
     w.update("risk", "risk", "RO-0002", 2, "archive_reason", "Notstromaggregat installiert")
 
 
+def rows_0009(w: Writer) -> None:
+    """An evidence file (its content once, by sha256) attached to the approved supplier
+    review, whose approval 0010 records as an act (login, moment, content hash)."""
+    w.at = _utc("2026-08-14 11:30")
+    data = "Prüfbericht 8D – 株式会社サンプル精工\n".encode()
+    digest = hashlib.sha256(data).hexdigest()
+    w._insert("evidence_blob", {"sha256": digest, "size": len(data), "data": data})
+    w.add("evidence", "evidence", "REV-0001",
+          {"id": 1, "record_entity": "supplier review", "record_id": 1,
+           "record_ref": "REV-0001", "file_name": "8D-Bericht Łódź.txt",
+           "media_type": "text/plain", "size": len(data), "sha256": digest, "note": "",
+           "attached_by": "Jan Kowalczyk", "attached_at": w.at, "superseded_by_id": None})
+
+
+def rows_0010(w: Writer) -> None:
+    """A member of the staff table (login, display name, role, active: 4 audited fields)."""
+    w.at = _utc("2026-08-20 08:00")
+    w.add("staff", "staff member", "staff jkowalczyk",
+          {"id": 1, "login": "jkowalczyk", "display_name": "Jan Kowalczyk",
+           "role": "approver", "active": True})
+
+
 # What each revision added, in order; a file at revision N holds the rows of 0001..N.
 ROWS: dict[str, Callable[[Writer], None]] = {
     "0001": rows_0001, "0002": rows_0002, "0003": rows_0003, "0004": rows_0004,
     "0005": rows_0005, "0006": rows_0006, "0007": rows_0007,
-    "0008": rows_0008}
+    "0008": rows_0008, "0009": rows_0009, "0010": rows_0010}
 
 
 def make(revision: str) -> Path:

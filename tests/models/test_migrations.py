@@ -70,6 +70,12 @@ FROZEN_ROWS["0007"] = FROZEN_ROWS["0006"] | {
 # rows_0008: an approval (6 audited fields) and a risk's archive reason (1)
 FROZEN_ROWS["0008"] = FROZEN_ROWS["0007"] | {
     "report_approval": 1, "audit_entry": FROZEN_ROWS["0007"]["audit_entry"] + 7}
+# rows_0009: an evidence file (its blob, not audited) attached with 9 audited fields
+FROZEN_ROWS["0009"] = FROZEN_ROWS["0008"] | {
+    "evidence_blob": 1, "evidence": 1, "audit_entry": FROZEN_ROWS["0008"]["audit_entry"] + 9}
+# rows_0010: a staff member (4 audited fields)
+FROZEN_ROWS["0010"] = FROZEN_ROWS["0009"] | {
+    "staff": 1, "audit_entry": FROZEN_ROWS["0009"]["audit_entry"] + 4}
 # Names as written, read back through the head models once their table is in the file.
 FROZEN_NAMES = {
     Party.name: ("Müller Präzisionsteile GmbH", "株式会社サンプル精工", "Belegschaft Werk Süd"),

@@ -15,6 +15,7 @@ from sqlalchemy.exc import ProgrammingError
 from qmsdesk import cli
 from qmsdesk.models.db import PermissionRefused, open_database
 from qmsdesk.models.roles import APPROVER, EDITOR, VIEWER, roles_of
+from qmsdesk.services.errors import ValidationError
 from qmsdesk.services.integrity import verify_database
 from qmsdesk.services.parties import service as parties
 from tests.conftest import TODAY
@@ -112,12 +113,19 @@ def test_only_the_approver_role_may_approve_a_report(team_url: str, tmp_path):
             login_role("approver", "x", APPROVER) as approver:
         db = open_database(_as(team_url, editor), user=editor)
         try:
-            with pytest.raises(PermissionRefused) as caught:
+            with pytest.raises(ValidationError) as refused:  # the app says why first
                 approvals.approve(db, "parties", 1, "Anna Kowalska", "Quality Manager", "")
-            assert "permission denied for table report_approval" in str(caught.value)
+            assert "Only an approver may approve" in refused.value.errors["approved_by"]
             assert approvals.approvals(db) == {}
         finally:
             db.close()
+        engine = create_engine(_as(team_url, editor))  # and the server refuses a client
+        with pytest.raises(ProgrammingError, match="permission denied for table "  # that
+                           "report_approval"), engine.begin() as c:  # does not ask it
+            c.execute(text("INSERT INTO report_approval (report_type, revision, approved_by, "
+                           "approved_role, approved_at, change_note, version) VALUES "
+                           "('parties', 1, 'Anna', '', now(), '', 1)"))
+        engine.dispose()
         db = open_database(_as(team_url, approver), user=approver)
         try:
             approval = approvals.approve(db, "parties", 1, "Helen Whitfield", "", "")

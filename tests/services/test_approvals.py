@@ -94,7 +94,7 @@ def test_the_history_says_what_changed_since_the_revision_before(
 
 
 @pytest.mark.parametrize(("who", "revision", "field", "message"), [
-    ("Someone Else", 1, "approved_by", "Only the report approvers named in Settings"),
+    ("Someone Else", 1, "approved_by", "Only the approvers named in Settings"),
     ("", 1, "approved_by", "Say who you are first"),
     (APPROVER, 7, "revision", "Revision 7 of this report was never issued."),
 ])

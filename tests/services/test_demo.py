@@ -86,7 +86,7 @@ def test_progress_counts_up_settings_are_saved_and_a_second_build_is_the_same(
     assert all(p.label for p in progress)
     settings = load_settings(db)
     assert settings.organisation == ORGANISATION
-    assert settings.approved_by == STAFF["md"]
+    assert settings.approvers() == (STAFF["md"], STAFF["quality"])
 
 
 def test_register_covers_every_kind_of_party(parties):

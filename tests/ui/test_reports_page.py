@@ -178,7 +178,7 @@ def test_an_approver_approves_a_revision_and_a_new_copy_prints_it(
 
     def refused(dialog) -> None:
         assert not dialog.approve_button.isEnabled()
-        assert "Only the report approvers named in Settings" in dialog.error.text()
+        assert "Only the approvers named in Settings" in dialog.error.text()
     _approve_dialog(page, qtbot, refused)
 
     user_settings.set_identity("Helen Whitfield", "Managing Director")

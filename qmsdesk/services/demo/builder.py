@@ -54,7 +54,10 @@ _NOT_RECORDS = frozenset({"settings"})
 def _build_settings(db: Database, today: date, rng: random.Random,
                     staff: Mapping[str, str]) -> Story:
     yield started_on(today)
-    save_settings(db, OrgSettings(organisation=ORGANISATION, approved_by=staff["md"]))
+    # The approvers: the MD approves the registers and critical suppliers' reviews, the
+    # quality manager the other supplier reviews (services.signoff).
+    save_settings(db, OrgSettings(organisation=ORGANISATION,
+                                  approved_by=f"{staff['md']}; {staff['quality']}"))
     yield ORGANISATION
 
 

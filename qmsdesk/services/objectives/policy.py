@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from qmsdesk.models.db import Database
 from qmsdesk.models.objectives import QualityPolicy
+from qmsdesk.services import signoff
 from qmsdesk.services.dates import range_problem
 from qmsdesk.services.errors import ValidationError
 from qmsdesk.services.validation import DESCRIPTION_LIMIT, NAME_LIMIT, check_text
@@ -22,12 +23,14 @@ class PolicyRevision:
     approved_by: str
     approved_on: date
     id: int | None = None
+    signature: str = ""  # "login anna, 2026-12-02 10:15 UTC, content sha256 …" (signoff)
 
 
 def _to_revision(row: QualityPolicy) -> PolicyRevision:
     commitments = tuple(line.strip() for line in row.commitments.splitlines() if line.strip())
     return PolicyRevision(row.revision, row.statement, commitments, row.approved_by,
-                          row.approved_on, row.id)
+                          row.approved_on, row.id, signoff.signature_line(
+                              row.approved_login, row.approved_at, row.approved_hash))
 
 
 def current_policy(db: Database) -> PolicyRevision | None:
@@ -85,17 +88,29 @@ def _same_text(statement: str, commitments: list[str], previous: PolicyRevision)
 
 def revise_policy(db: Database, statement: str, commitments: list[str], approved_by: str,
                   approved_on: date | None, today: date) -> PolicyRevision:
-    """Issue the next revision of the policy (the first one is revision 1)."""
+    """Issue the next revision of the policy (the first one is revision 1), signed by the
+    person at the keyboard, who must be an approver (services.signoff); on a team's server
+    the approver is the server login's name, whatever was typed."""
     previous = current_policy(db)
+    me = db.identity()
+    if me.on_server:
+        approved_by = db.user
     errors = validate_policy(statement, commitments, approved_by, approved_on, today, previous)
+    if "approved_by" not in errors and (reason := signoff.approver_refusal(db, approved_by)):
+        errors["approved_by"] = reason
     if errors:
         raise ValidationError(errors)
     assert approved_on is not None
+    text = "\n".join(c.strip() for c in commitments if c.strip())
     with db.session() as session:
         number = (session.scalar(select(func.max(QualityPolicy.revision))) or 0) + 1
-        row = QualityPolicy(revision=number, statement=statement.strip(),
-                            commitments="\n".join(c.strip() for c in commitments if c.strip()),
-                            approved_by=approved_by.strip(), approved_on=approved_on)
+        signed = signoff.sign(me, approved_by, {"revision": number, "statement": statement.strip(),
+                                   "commitments": text, "approved_by": approved_by.strip(),
+                                   "approved_on": approved_on})
+        row = QualityPolicy(revision=number, statement=statement.strip(), commitments=text,
+                            approved_by=approved_by.strip(), approved_on=approved_on,
+                            approved_login=signed.login, approved_at=signed.at,
+                            approved_hash=signed.content_hash)
         session.add(row)
         session.flush()
         return _to_revision(row)

@@ -85,6 +85,7 @@ class ReviewRecord:
     ref: str = ""
     version: int = 0
     updated_at: datetime | None = None
+    signature: str = ""  # the approval as signed: login, moment, content hash (signoff)
 
     @property
     def locked(self) -> bool:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from qmsdesk.models.db import Database
 from qmsdesk.models.suppliers import ReviewCriterion, ReviewScore, Supplier, SupplierReview
-from qmsdesk.services import db_settings
+from qmsdesk.services import db_settings, signoff
 from qmsdesk.services.dates import add_months
 from qmsdesk.services.errors import NotFoundError, ValidationError
 from qmsdesk.services.records import conflict_guard, load_for_update, next_ref, sync_children
@@ -175,6 +175,8 @@ def to_record(review: SupplierReview) -> ReviewRecord:
     record.id, record.ref, record.version = review.id, review.ref, review.version
     record.updated_at = review.updated_at
     record.scores = [CriterionScore(s.criterion, s.weight, s.score, s.id) for s in review.scores]
+    record.signature = signoff.signature_line(review.approved_login, review.approved_at,
+                                              review.approved_hash)
     return record
 
 
@@ -210,6 +212,9 @@ def save_review(db: Database, record: ReviewRecord, today: date) -> ReviewRecord
     """
     tidy_text(record)
     label = record.ref or "The review"
+    me = db.identity()
+    if me.on_server and record.approved_on is not None and not record.approved_by.strip():
+        record = replace(record, approved_by=db.user)  # the server login's staff name
     with db.session() as session, conflict_guard(label):
         bands = _bands(session)  # read before anything is added (no early autoflush)
         review: SupplierReview | None = None
@@ -231,6 +236,12 @@ def save_review(db: Database, record: ReviewRecord, today: date) -> ReviewRecord
             change = rules.validate_status_change(supplier.status, record.decision, "review")
             if "status" in change:
                 errors["decision"] = change["status"]
+        approving = record.approved_on is not None and not locked
+        if approving and me.on_server:  # the approver is the server's login, not typed text
+            record = replace(record, approved_by=db.user)
+        if approving and "approved_on" not in errors and \
+                (reason := signoff.approver_refusal(db, record.approved_by)):
+            errors["approved_on"] = reason
         if errors:
             raise ValidationError(errors)
         assert supplier is not None
@@ -239,11 +250,23 @@ def save_review(db: Database, record: ReviewRecord, today: date) -> ReviewRecord
             session.add(review)
         summary = summarise(record, bands)
         store_review(session, review, record, summary.score.total, summary.band or "")
+        if approving:  # a recorded act: who (login), when, and what exactly was approved
+            signed = signoff.sign(me, review.approved_by, _content(review))
+            review.approved_login, review.approved_at = signed.login, signed.at
+            review.approved_hash = signed.content_hash
         session.flush()
         if record.approved_on is not None:
             _apply_decision(session, supplier, review, db.user)
         review_id = review.id
     return get_review(db, review_id)
+
+
+def _content(review: SupplierReview) -> dict[str, Any]:
+    """What an approval of ``review`` signs: every field the reviewer filled in, the total,
+    the band and each criterion's weight and score."""
+    return {**{name: getattr(review, name) for name in _REVIEW_FIELDS}, "ref": review.ref,
+            "total_score": review.total_score, "band": review.band,
+            "scores": [[s.criterion, s.weight, s.score] for s in review.scores]}
 
 
 def store_review(session: Session, review: SupplierReview, record: ReviewRecord,

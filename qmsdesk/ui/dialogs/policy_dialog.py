@@ -32,7 +32,8 @@ def history_html(revisions: Sequence[PolicyRevision]) -> str:
         items = "".join(f"<li>{_escape(c)}</li>" for c in rev.commitments)
         parts.append(
             f"<h3>Revision {rev.revision}</h3><p><i>Approved by {_escape(rev.approved_by)} on "
-            f"{format_date(rev.approved_on)}</i></p>"
+            f"{format_date(rev.approved_on)}"
+            + (f" — signed: {_escape(rev.signature)}" if rev.signature else "") + "</i></p>"
             f"<p>{_escape(rev.statement).replace(chr(10), '<br>')}</p><ul>{items}</ul>")
     return "<hr>".join(parts) or "<p>No earlier revisions.</p>"
 
@@ -68,6 +69,14 @@ class PolicyDialog(RecordDialog):
         layout.addWidget(browser)
         self.tabs.addTab(page, self.tr("&Earlier revisions (%s)") % len(history))
         self.start_tracking()
+
+    def sign_as(self, name: str) -> None:
+        """On a team's server the approver is the person signed in (their staff name)."""
+        self.approved_by.setText(name)
+        self.approved_by.setReadOnly(True)
+        self.approved_by.setToolTip(self.tr(
+            "On a team's server the approver is the person signed in; the revision records "
+            "their login, the time and a hash of its text."))
 
     def value(self) -> PolicyDraft:
         return PolicyDraft(self.statement.toPlainText(),

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk.reports.catalog import REPORT_KINDS
-from qmsdesk.services import report_log
+from qmsdesk.services import report_log, signoff
 from qmsdesk.services.review_inputs import validate_period
 from qmsdesk.ui import report_runner
 from qmsdesk.ui.dialogs.record_dialog import error_style
@@ -207,8 +207,11 @@ class ReportsPage(RegisterPage):
         present = entry is not None and entry.file_present
         self.open_button.setEnabled(present)
         self.folder_button.setEnabled(present)
+        refusal = signoff.role_refusal(self.db)  # approving a revision is for approvers
         self.approve_button.setEnabled(entry is not None and not entry.approved
-                                       and not self.db.readonly)
+                                       and not self.db.readonly and not refusal)
+        self.approve_button.setToolTip(refusal or self.tr(
+            "Record your approval of the selected report's revision (ISO 9001 7.5.2)"))
 
     def approve_selected(self) -> None:
         entry: LoggedReport | None = self.log.selected_row()
