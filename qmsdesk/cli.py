@@ -11,20 +11,20 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from qmsdesk import __version__, clock, paths
+from qmsdesk import __version__, cli_outreach, clock, paths
 from qmsdesk import registers as catalogue
+from qmsdesk.cli_support import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
+from qmsdesk.cli_support import open_db as _open
+from qmsdesk.cli_support import output as _output
+from qmsdesk.cli_support import target as _target
 from qmsdesk.errors import UserFacingError
 from qmsdesk.reports.catalog import REPORT_KINDS
 
 if TYPE_CHECKING:
     from qmsdesk.models.audit import Anchor
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 IMPORT_ENCODINGS = ("utf-8", "windows-1252", "iso-8859-1")  # import --encoding
-
-
-class CommandError(UserFacingError):
-    """A problem to report as one line on stderr."""
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "CommandError", "build_parser", "main"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -139,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
                            "(a file to a server and back), verified on both sides")
     copy.add_argument("--from", dest="source", required=True, metavar="FILE|URL")
     copy.add_argument("--to", dest="destination", required=True, metavar="FILE|URL")
+    cli_outreach.add_commands(command)
     return parser
 
 
@@ -149,29 +150,6 @@ def _anchor(text: str) -> Anchor:
         return Anchor.parse(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _target(args: argparse.Namespace, require_existing: bool = True) -> str | Path:
-    url = args.database_url or os.environ.get("QMSDESK_DATABASE_URL")
-    if url:
-        return str(url)
-    path = Path(args.db) if args.db else paths.default_database_path()
-    if require_existing and not path.exists():
-        raise CommandError(f"database {path} does not exist (create it with 'init' or 'demo')")
-    return path
-
-
-def _open(args: argparse.Namespace, create: bool = False,  # noqa: ANN202 - lazy import
-          reads_only: bool = False):
-    """The database the arguments name. A command that ``reads_only`` opens a file it may
-    not change (a read-only file or folder) read-only, writing nothing in it or beside it."""
-    from qmsdesk.models.db import open_database
-    from qmsdesk.services.user_settings import user_name
-    from qmsdesk.services.workspace import may_only_read
-
-    target = _target(args, require_existing=not create)
-    readonly = reads_only and may_only_read(target)
-    return open_database(target, user=user_name(), create=create, readonly=readonly)
 
 
 def _require_new_file(args: argparse.Namespace, default: Path) -> None:
@@ -224,13 +202,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     finally:
         db.close()
     return EXIT_OK
-
-
-def _output(path: str) -> Path:
-    out = Path(path)
-    if not out.parent.exists():
-        raise CommandError(f"folder {out.parent} does not exist")
-    return out
 
 
 def _request(args: argparse.Namespace):  # noqa: ANN202 - lazy import
@@ -472,7 +443,7 @@ COMMANDS = {"gui": cmd_gui, "init": cmd_init, "demo": cmd_demo, "report": cmd_re
             "auditor-pack": cmd_auditor_pack, "export": cmd_export, "template": cmd_template,
             "import": cmd_import, "verify": cmd_verify, "backup": cmd_backup,
             "restore": cmd_restore, "calendar": cmd_calendar, "server-setup": cmd_server_setup,
-            "copy": cmd_copy}
+            "copy": cmd_copy, **cli_outreach.COMMANDS}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -140,7 +140,8 @@ REGISTERS: tuple[Register, ...] = (
     Register("suppliers", "Suppliers", "qmsdesk.ui.pages.suppliers_page:SuppliersPage",
              "SP_DriveNetIcon",
              _entities("supplier", "supplier certificate", "supplier status change",
-                       "supplier review", "review score"),
+                       "supplier review", "review score", "questionnaire round",
+                       "questionnaire answer"),
              shows=frozenset({"parties", "actions", "settings"}),
              exchange="qmsdesk.services.suppliers.sheets:SPEC",
              importer="qmsdesk.services.suppliers.importing:SuppliersAdapter",
@@ -176,7 +177,8 @@ REGISTERS: tuple[Register, ...] = (
              models="qmsdesk.models.reviews",
              tables="qmsdesk.services.management_reviews:TABLES",
              demo="qmsdesk.services.demo.reviews:section"),
-    Register("settings", "Settings", "", "", _entities("setting", "review criterion"),
+    Register("settings", "Settings", "", "",
+             _entities("setting", "review criterion", "staff member"),
              models="qmsdesk.models.settings"),
 )
 

@@ -8,7 +8,8 @@ evaluation criteria are the one database setting with rows of their own
 Reading and writing go through ``read``/``write`` here; what the values mean (and their
 checks) belongs to the services that use them: org_settings (the organisation, its logo,
 report approvers and document numbers), suppliers.reviews (bands and review intervals),
-risks.matrix (the rating matrix) and evidence (the file size limit).
+risks.matrix (the rating matrix), evidence (the file size limit) and outreach.questions
+(the questionnaire's and the survey's questions).
 The per-user settings are in services.user_settings.
 """
 
@@ -27,8 +28,10 @@ LOGO = "logo"  # a small PNG, base64
 SUPPLIER_BANDS = "supplier.bands"  # JSON [[name, minimum score], ...], best first
 RISK_MATRIX = "risk.matrix"  # JSON 5 x 5 levels, [likelihood - 1][impact - 1]
 EVIDENCE_LIMIT_MB = "evidence.limit_mb"  # the largest evidence file, in MB
+SUPPLIER_QUESTIONS = "supplier.questionnaire"  # JSON list of the questionnaire's questions
+SURVEY_QUESTIONS = "party.survey"  # JSON list of the satisfaction survey's questions
 KEYS = frozenset({ORGANISATION, APPROVED_BY, LOGO, SUPPLIER_BANDS, RISK_MATRIX,
-                  EVIDENCE_LIMIT_MB})
+                  EVIDENCE_LIMIT_MB, SUPPLIER_QUESTIONS, SURVEY_QUESTIONS})
 
 DOCUMENT_NUMBER = "document_number."  # + report key: the number printed on that report
 SUPPLIER_INTERVAL = "supplier.interval."  # + criticality: months between reviews

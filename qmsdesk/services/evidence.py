@@ -147,38 +147,52 @@ def attach(db: Database, entity: str, record_id: int, path: Path, note: str = ""
     """Attach the file at ``path`` to a record (optionally in place of an earlier
     attachment of the same record), in one transaction, on the audit trail. It is
     attached by the database's user unless ``attached_by`` names someone (the demo)."""
-    data = _read(path, limit_mb(db))
+    data = read_file(db, path)
+    with db.session() as session:
+        return attach_in(session, entity, record_id, path.name, data, note,
+                         attached_by or db.user, supersedes)
+
+
+def read_file(db: Database, path: Path) -> bytes:
+    """The bytes of a file to attach, or a ValidationError saying why they cannot be
+    (too large for the configured limit, a folder, unreadable, empty)."""
+    return _read(path, limit_mb(db))
+
+
+def attach_in(session: Session, entity: str, record_id: int, file_name: str, data: bytes,
+              note: str, attached_by: str, supersedes: int | None = None) -> EvidenceFile:
+    """Attach ``data`` (read_file) under ``file_name`` in the caller's unit of work, so it
+    is written with the caller's other changes or not at all (an import files its file
+    with the records it changed)."""
     errors: dict[str, str] = {}
-    check_text(errors, "file", path.name, "File name", NAME_LIMIT)
+    check_text(errors, "file", file_name, "File name", NAME_LIMIT)
     note = " ".join(note.split())
     check_text(errors, "note", note, "Note", NOTE_LIMIT)
     if errors:
         raise ValidationError(errors)
     digest = hashlib.sha256(data).hexdigest()
-    with db.session() as session:
-        record = _record(session, entity, record_id)
-        older = None
-        if supersedes is not None:
-            older = session.get(Evidence, supersedes)
-            if older is None or (older.record_entity, older.record_id) != (entity, record_id):
-                raise NotFoundError("The file to be replaced is no longer on this record; "
-                                    "nothing was attached.")
-            if older.superseded_by_id is not None:
-                raise ValidationError({"file": f"{older.file_name} was already replaced by "
-                                               "a newer file; nothing was attached."})
-        if session.get(EvidenceBlob, digest) is None:
-            session.add(EvidenceBlob(sha256=digest, size=len(data), data=data))
-            session.flush()  # the content first: the attachment refers to it
-        row = Evidence(record_entity=entity, record_id=record_id, record_ref=record.ref,
-                       file_name=path.name, media_type=mimetypes.guess_type(path.name)[0]
-                       or "application/octet-stream", size=len(data), sha256=digest,
-                       note=note, attached_by=attached_by or db.user,
-                       attached_at=clock.now())
-        session.add(row)
-        session.flush()
-        if older is not None:
-            older.superseded_by_id = row.id
-        return _file(row)
+    record = _record(session, entity, record_id)
+    older = None
+    if supersedes is not None:
+        older = session.get(Evidence, supersedes)
+        if older is None or (older.record_entity, older.record_id) != (entity, record_id):
+            raise NotFoundError("The file to be replaced is no longer on this record; "
+                                "nothing was attached.")
+        if older.superseded_by_id is not None:
+            raise ValidationError({"file": f"{older.file_name} was already replaced by "
+                                           "a newer file; nothing was attached."})
+    if session.get(EvidenceBlob, digest) is None:
+        session.add(EvidenceBlob(sha256=digest, size=len(data), data=data))
+        session.flush()  # the content first: the attachment refers to it
+    row = Evidence(record_entity=entity, record_id=record_id, record_ref=record.ref,
+                   file_name=file_name, media_type=mimetypes.guess_type(file_name)[0]
+                   or "application/octet-stream", size=len(data), sha256=digest,
+                   note=note, attached_by=attached_by, attached_at=clock.now())
+    session.add(row)
+    session.flush()
+    if older is not None:
+        older.superseded_by_id = row.id
+    return _file(row)
 
 
 def list_evidence(db: Database, entity: str, record_id: int) -> list[EvidenceFile]:

@@ -8,6 +8,7 @@ Python stack of every thread, written by faulthandler into crash.log.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -92,6 +93,18 @@ def show_error(parent: QWidget | None, title: str, message: str, details: str = 
     if details:
         box.setDetailedText(details)
     box.exec()
+
+
+def task_failed(parent: QWidget, title: str) -> Callable[[BaseException], None]:
+    """A background task's on_error: a refusal (UserFacingError) in its own words, anything
+    else in one sentence; the details are in the log, never a traceback on screen."""
+    from qmsdesk.errors import UserFacingError
+
+    def show(exc: BaseException) -> None:
+        show_error(parent, title, str(exc) if isinstance(exc, UserFacingError) else
+                   QApplication.translate("errors", "Something went wrong; the log has "
+                                                    "the details."))
+    return show
 
 
 def _excepthook(kind: type[BaseException], value: BaseException,

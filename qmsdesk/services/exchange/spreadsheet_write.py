@@ -40,7 +40,7 @@ def write_xlsx(path: Path, sheets: Sequence[SheetOut]) -> None:
         raise ValueError("a workbook needs at least one sheet")
     path = Path(path)
     _check_rows(path, sheets)
-    with _atomic(path) as temp:  # first: a folder that is not there fails before any work
+    with atomic_file(path) as temp:  # first: a folder that is not there fails before any work
         workbook = Workbook(write_only=True)
         for title, sheet in zip(_unique_names(sheets, _BAD_SHEET_CHARS, 31), sheets,
                                 strict=True):
@@ -157,12 +157,12 @@ def write_csv_files(path: Path, sheets: Sequence[SheetOut]) -> None:
     suffix = path.suffix.lower()
     if suffix == ".zip":
         stems = _unique_names(sheets, _BAD_FILE_CHARS, 120)
-        with _atomic(path) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
+        with atomic_file(path) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
             for stem, sheet in zip(stems, sheets, strict=True):
                 with archive.open(f"{stem}.csv", "w") as member:
                     _write_csv(member, sheet)
     elif suffix == ".csv" and len(sheets) == 1:
-        with _atomic(path) as temp:
+        with atomic_file(path) as temp:
             _write_csv(temp, sheets[0])
     else:
         problem = (f"holds one sheet, not {len(sheets)}" if suffix == ".csv"
@@ -179,7 +179,7 @@ def _write_csv(target: Path | IO[bytes], sheet: SheetOut) -> None:
 
 
 @contextlib.contextmanager
-def _atomic(path: Path) -> Iterator[Path]:
+def atomic_file(path: Path) -> Iterator[Path]:
     """A temporary path beside ``path`` that replaces it once the body has written it, so
     a failure never leaves half a file where the old one was."""
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
 from qmsdesk.reports.catalog import REPORT_KINDS
 from qmsdesk.services import evidence, org_settings, user_settings
 from qmsdesk.services.errors import ValidationError
+from qmsdesk.services.outreach import questions
 from qmsdesk.services.risks import matrix as risk_matrix
 from qmsdesk.services.risks import rules as risk_rules
 from qmsdesk.services.suppliers import reviews as supplier_reviews
 from qmsdesk.ui.dialogs.evaluation_settings import EvaluationSettings, EvaluationSettingsPanel
 from qmsdesk.ui.dialogs.identity_dialog import role_box
+from qmsdesk.ui.dialogs.questions_settings import QuestionsPanel
 from qmsdesk.ui.dialogs.record_dialog import RecordDialog
 from qmsdesk.ui.dialogs.risk_matrix_settings import RiskMatrixPanel
 
@@ -45,6 +47,7 @@ class SettingsValue:
     risk_matrix: risk_rules.Matrix = risk_rules.DEFAULT_MATRIX
     user_role: str = ""
     evidence_limit_mb: int = evidence.DEFAULT_LIMIT_MB
+    questions: dict[str, list[str]] = field(default_factory=dict)  # kind -> questions
 
 
 class SettingsDialog(RecordDialog):
@@ -52,6 +55,7 @@ class SettingsDialog(RecordDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Settings"), save, parent)
         self._value = value
+        self.team: QWidget | None = None  # Settings › Team, added by edit_settings
         self.heading.setText(self.tr("Settings"))
         form = self.new_form_tab(self.tr("&Organisation"))
         self.organisation = self.add_field(form, self.tr("Organisation name *"), QLineEdit(
@@ -60,8 +64,10 @@ class SettingsDialog(RecordDialog):
             value.organisation.approved_by), "approved_by")
         self.approved_by.setPlaceholderText(self.tr("e.g. Helen Whitfield; Anna Kowalska"))
         self.approved_by.setToolTip(self.tr(
-            "Who may approve issued reports (Reports › Report log › Approve revision), names "
-            "separated by semicolons. Empty: anyone who has given their name."))
+            "Who may approve issued reports (Reports › Report log › Approve revision), "
+            "supplier reviews and policy revisions, names separated by semicolons. Empty: "
+            "anyone who has given their name. On a team's server the approver role decides "
+            "(Settings › Team)."))
         self._logo = value.organisation.logo
         self.add_field(form, self.tr("Logo on reports"), self._logo_row(), "logo")
         self._show_logo()
@@ -93,6 +99,8 @@ class SettingsDialog(RecordDialog):
         self.tabs.addTab(self.evaluation, self.tr("Supplier &evaluation"))
         self.risk_matrix = RiskMatrixPanel(value.risk_matrix, self)
         self.tabs.addTab(self.risk_matrix, self.tr("Risk &matrix"))
+        self.questions = QuestionsPanel(value.questions, self)
+        self.tabs.addTab(self.questions, self.tr("&Questionnaires"))
         self.resize(720, 560)
         self.start_tracking()
 
@@ -156,7 +164,7 @@ class SettingsDialog(RecordDialog):
             document_numbers={k: e.text() for k, e in self.numbers.items()})
         return SettingsValue(organisation, self.user_name.text(), self.evaluation.value(),
                              self.risk_matrix.value(), self.user_role.currentText(),
-                             self.evidence_limit.value())
+                             self.evidence_limit.value(), self.questions.value())
 
     def show_child_errors(self, errors: dict[str, str]) -> None:
         mine = {k: v for k, v in errors.items()
@@ -168,8 +176,12 @@ class SettingsDialog(RecordDialog):
         self.risk_matrix.show_errors(matrix)
         if matrix and not mine:
             self.tabs.setCurrentWidget(self.risk_matrix)
+        asked = {k: v for k, v in errors.items() if k.startswith("questions.")}
+        self.questions.show_errors(asked)
+        if asked and not mine and not matrix:
+            self.tabs.setCurrentWidget(self.questions)
         super().show_child_errors({k: v for k, v in errors.items()
-                                   if k not in mine and k not in matrix})
+                                   if k not in mine and k not in matrix and k not in asked})
 
 
 def edit_settings(parent: QWidget, db: Database) -> bool:
@@ -180,11 +192,16 @@ def edit_settings(parent: QWidget, db: Database) -> bool:
             raise ValidationError({"user_role": "Your role is too long (200 at most)."})
         if matrix_errors := risk_rules.validate_matrix(value.risk_matrix):
             raise ValidationError(matrix_errors)  # before anything is written
+        if question_errors := {k: m for kind, asked in value.questions.items()
+                               for k, m in questions.validate(kind, asked).items()}:
+            raise ValidationError(question_errors)
         evaluation = value.evaluation
         supplier_reviews.save_evaluation_settings(db, evaluation.criteria, evaluation.bands,
                                                   evaluation.intervals)
         org_settings.save_settings(db, value.organisation)
         risk_matrix.save_matrix(db, value.risk_matrix)
+        if value.questions != current.questions:
+            questions.save_questions(db, value.questions)
         if value.evidence_limit_mb != evidence.limit_mb(db):
             evidence.set_limit_mb(db, value.evidence_limit_mb)
         user_settings.set_identity(value.user_name, value.user_role)
@@ -197,6 +214,25 @@ def edit_settings(parent: QWidget, db: Database) -> bool:
                                                supplier_reviews.load_intervals(db)),
                             risk_matrix.load_matrix(db),
                             user_settings.get(user_settings.USER_ROLE),
-                            evidence.limit_mb(db))
+                            evidence.limit_mb(db),
+                            {kind: questions.load_questions(db, kind)
+                             for kind in (questions.SUPPLIER, questions.SURVEY)})
     dialog = SettingsDialog(current, save, parent)
+    add_team_tab(dialog, db)
     return bool(dialog.exec())
+
+
+def add_team_tab(dialog: SettingsDialog, db: Database) -> None:
+    """Settings › Team (the staff table); on a team's server your name is the one the
+    staff table gives your login, so Settings › You shows it and does not change it."""
+    from qmsdesk.ui.dialogs.team_panel import TeamPanel
+
+    dialog.team = TeamPanel(db, dialog)
+    dialog.tabs.addTab(dialog.team, dialog.tr("&Team"))
+    me = db.identity()
+    if me.on_server:
+        dialog.user_name.setText(me.name)
+        dialog.user_name.setReadOnly(True)
+        dialog.user_name.setToolTip(dialog.tr(
+            "On a team's server your name is the staff table's name for your login (%s); "
+            "an administrator changes it in Settings › Team.") % me.login)

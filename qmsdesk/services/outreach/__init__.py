@@ -1,0 +1,1 @@
+"""The supplier and customer loop by spreadsheet: questionnaires, surveys and their returns."""
