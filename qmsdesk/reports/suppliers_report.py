@@ -211,9 +211,10 @@ def _supplier_list(data: Sequence[SupplierData], bands: Sequence[str],
 
 
 def _next_review(d: SupplierData) -> Cell:
-    """A disqualified supplier is no longer used: none is scheduled, whatever was stored."""
-    if d.row.status == "disqualified":
-        return "None (disqualified)"
+    """A disqualified or archived supplier is no longer used: none is scheduled, whatever
+    was stored."""
+    if not rules.in_use(d.row.status):
+        return f"None ({d.row.status})"
     return _due_cell(d.row.next_review, d.row.overdue)
 
 
@@ -313,6 +314,7 @@ def _decision(review: ReviewRecord, summary: ReviewSummary) -> list[Flowable]:
     band = summary.band or rules.NO_DATA
     recommended = label(summary.recommended or "") or "None (no total)"
     approval = (f"Approved by {review.approved_by} on {_iso(review.approved_on)}"
+                + (f" (signed: {review.signature})" if review.signature else "")
                 if review.approved_on else "Not approved yet (draft)")
     period = f"{_iso(review.period_from)} – {_iso(review.period_to)}" \
         if review.period_from else ""
@@ -469,3 +471,19 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     story += sections or [empty_note("No suppliers recorded.")]
     story += evidence_section(db, ["supplier", "supplier review"], "4.")
     return ReportContent(REPORT_KEY, SUBJECT, as_of(today), story, as_of_phrases(today))
+
+
+def supplier_copy(db: Database, row: SupplierRow, today: date) -> list[Flowable]:
+    """One supplier's evaluation as the supplier itself may read it (its scorecard):
+    certificates, reviews and their trend, the latest scorecard with its KPIs and the open
+    actions requested of it; not its status history or the internal notes."""
+    bands = load_bands(db)
+    data = _load(db, row, today, bands)
+    data.actions = [a for a in data.actions if a.status in action_rules.OPEN_STATUSES]
+    story = [*_certificates(data, today), *_reviews(data, [(b.name, b.minimum) for b in bands]),
+             *_latest_review(data)]
+    if data.actions:
+        return story + _actions(data)
+    return [*story, *heading(f"Actions requested from the supplier ({markup(row.ref)})",
+                             styles().h3, 25 * mm),
+            empty_note("No open actions are requested of the supplier.")]

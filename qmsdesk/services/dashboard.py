@@ -117,11 +117,12 @@ def overview(db: Database, today: date, months: int = 12) -> Overview:
     for supplier in list_suppliers(db, today):
         approved_expired += bool(supplier.approved_expired)
         # The chart counts every supplier, as the register and its report do; the key
-        # figure only those still in use (a disqualified one is no longer a risk to manage).
+        # figure only those still in use (a disqualified or archived one is no longer a
+        # risk to manage).
         band = supplier_rules.current_band(supplier.latest_band, supplier.latest_total,
                                            standings)
         bands[band or "No data"] += 1
-        if supplier.status != "disqualified":
+        if supplier_rules.in_use(supplier.status):
             weak += supplier_rules.is_weak_band(band, standings)
     starts = _month_starts(today, months)
     with db.read() as session:

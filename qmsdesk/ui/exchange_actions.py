@@ -23,6 +23,7 @@ from qmsdesk.ui.tasks import run_with_progress
 
 if TYPE_CHECKING:
     from qmsdesk.ui.pages.base_page import RegisterPage
+    from qmsdesk.ui.register_table import RegisterTable
 
 SUFFIXES = (".xlsx", ".zip", ".csv")
 STATUS_MS = 10000
@@ -48,16 +49,26 @@ def _remember_folder(path: Path) -> None:
 
 class ExchangeActions(QObject):
     """The actions of one page; ``actions()`` for the Register menu, ``tool_button()`` for
-    the page's toolbar."""
+    the page's toolbar. With the page's ``table``, an export can write what the table shows
+    (the rows passing its search and filters, in its order), and the table's row menu
+    offers that."""
 
-    def __init__(self, page: RegisterPage, key: str) -> None:
+    def __init__(self, page: RegisterPage, key: str, table: RegisterTable | None = None
+                 ) -> None:
         super().__init__(page)
-        self.page, self.key = page, key
+        self.page, self.key, self.table = page, key, table
         exportable, importable = offered(key)
         self.export_action = self._action(
             self.tr("E&xport to spreadsheet…"), self.export, "Ctrl+Shift+E",
-            self.tr("Save the register as an Excel workbook or CSV files")) \
-            if exportable else None
+            self.tr("Save the register, or the rows shown, as an Excel workbook or CSV "
+                    "files")) if exportable else None
+        self.export_shown_action: QAction | None = None
+        if exportable and table is not None:
+            self.export_shown_action = QAction(self.tr("E&xport the rows shown…"), self)
+            self.export_shown_action.setToolTip(self.tr(
+                "Save the rows the table shows, every column, as a spreadsheet"))
+            self.export_shown_action.triggered.connect(lambda: self.export(shown_only=True))
+            table.export_actions.append(self.export_shown_action)
         self.import_action = self._action(
             self.tr("&Import from spreadsheet…"), self.import_file, "Ctrl+Shift+I",
             self.tr("Add or update records from an Excel workbook or CSV files")) \
@@ -159,23 +170,69 @@ class ExchangeActions(QObject):
                       self.tr("and %s more CSV files beside it") % more)
 
     # --- export and template ------------------------------------------------------------------
-    def export(self) -> None:
+    def shown_refs(self) -> list[str] | None:
+        """The references of the rows the table shows, in its order; None when it shows
+        the whole register (or there is no table): nothing to choose between."""
+        if self.table is None or self.table.loading:
+            return None
+        from qmsdesk.services.exchange import register_size
+
+        refs = self.table.shown_refs()
+        return None if len(refs) == register_size(self.page.db, self.key) else refs
+
+    def _which_rows(self, refs: list[str]) -> list[str] | bool | None:
+        """Ask: the rows shown (``refs``), or the whole register (None); False: cancelled."""
+        from qmsdesk.services.exchange import register_size
+        from qmsdesk.services.labels import plural
+
+        whole = register_size(self.page.db, self.key)
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Export"), self.tr(
+            "The table shows %1 of the register's %2: export "
+            "the rows shown or the whole register?").replace("%1", str(len(refs)))
+            .replace("%2", plural(whole, "record")), parent=self.page)
+        shown = box.addButton(self.tr("&Rows shown (%s)") % len(refs),
+                              QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("&Whole register (%s)") % whole,
+                      QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(shown)
+        box.exec()
+        clicked = box.clickedButton()
+        box.deleteLater()
+        if clicked is shown:
+            return refs
+        return None if box.buttonRole(clicked) == QMessageBox.ButtonRole.AcceptRole else False
+
+    def export(self, shown_only: bool = False) -> None:
+        """The whole register; when the table shows only part of it, asks which (or,
+        ``shown_only``, writes the rows shown without asking)."""
         title = self._title()
-        out = self._ask_save(self.tr("Export %s") % title.lower(),
-                             f"{self.key}-{self.page.today.isoformat()}")
+        refs = self.shown_refs()
+        if refs is not None and not shown_only:
+            choice = self._which_rows(refs)
+            if choice is False:
+                return
+            refs = choice if isinstance(choice, list) else None
+        if refs is not None and not refs:
+            self._status(self.tr("Nothing to export: no row matches the search and filters."))
+            return
+        stem = f"{self.key}-{self.page.today.isoformat()}" + ("-selection" if refs else "")
+        out = self._ask_save(self.tr("Export %s") % title.lower(), stem)
         if out is None:
             return
         db, key = self.page.db, self.key
+        what = title.lower() if refs is None else self.tr("the 1 row shown") \
+            if len(refs) == 1 else self.tr("the %s rows shown") % len(refs)
 
         def task() -> Generator[Any, None, Any]:
             from qmsdesk.services.exchange import export_register
 
-            return export_register(db, key, out)
+            return export_register(db, key, out, refs)
 
         run_with_progress(
             self.page, self.tr("Exporting %s") % title.lower(), task,
             lambda path: self._status(self.tr("Exported %1 to %2").replace(
-                "%1", title.lower()).replace("%2", str(path)) + self._beside(Path(path))),
+                "%1", what).replace("%2", str(path)) + self._beside(Path(path))),
             lambda exc: show_error(self.page, self.tr("Export failed"), str(exc)))
 
     def write_template(self) -> None:

@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.db: Database | None = None
         self.identity_dialog: QWidget | None = None  # asked on a first start without one
+        self.backups_dialog: Any = None  # File › Backups…, while open
         self.automatic_backups = automatic_backups  # on in the app, off in tests
         self.pages: dict[str, RegisterPage] = {}
         self._pending_shortcuts: list[tuple[QAction, QKeySequence]] = []
@@ -82,8 +83,7 @@ class MainWindow(QMainWindow):
         # Above the pages: says when the open file can only be read.
         self.banner = QLabel()
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("background: #fff4ce; color: #4d3800; padding: 6px 16px;")
-        self.banner.hide()
+        self.banner.hide()  # styled when shown (set_database): the palette is known then
         right = QWidget()
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
@@ -121,9 +121,18 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._add_action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit,
                          "Ctrl+Q")
+        from qmsdesk.ui.undo import UndoAction
+
+        self.edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        self.undo = UndoAction(self, self.edit_menu)
+        self._pending_shortcuts.append((self.undo.action,
+                                        QKeySequence(QKeySequence.StandardKey.Undo)))
         self.register_menu = self.menuBar().addMenu(self.tr("&Register"))
         self.reports_menu = self.menuBar().addMenu(self.tr("Re&ports"))
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.guide_action = self._add_action(help_menu, self.tr("&Quick guide…"),
+                                             self.quick_guide,
+                                             QKeySequence.StandardKey.HelpContents, "F1")
         self._add_action(help_menu, self.tr("&About QMS Desk"), self.about)
         self._set_database_actions_enabled(False)
 
@@ -152,6 +161,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(enabled)
         self.register_menu.setEnabled(enabled)
         self.reports_menu.setEnabled(enabled)
+        self.edit_menu.setEnabled(enabled)
 
     # --- pages -------------------------------------------------------------------------
     def _build_pages(self) -> None:
@@ -334,13 +344,19 @@ class MainWindow(QMainWindow):
             self._show_no_database()
 
     def set_database(self, db: Database) -> None:
-        self._close_db()
+        from qmsdesk.ui import undo
+
+        self.close_db()
+        undo.forget()  # the last save belongs to the file it was made in
         self.db = db
         db.subscribe(self._entities_changed.emit)
         self.banner.setText(self.tr(
             "Read-only: this file or its folder cannot be changed from here. You can look, "
             "search and print; to make changes, copy the file to a folder where you may "
             "write, or ask for write access."))
+        from qmsdesk.ui import colours
+
+        self.banner.setStyleSheet(colours.cell_style(colours.WARNING) + " padding: 6px 16px;")
         self.banner.setVisible(db.readonly)
         self._db_label.setText(self.tr("Database: %s") % db.display_name)
         self.setWindowTitle(f"QMS Desk — {db.display_name}")
@@ -358,7 +374,7 @@ class MainWindow(QMainWindow):
         elif self.automatic_backups:
             background_checks.daily_backup(self, db)
 
-    def _close_db(self) -> None:
+    def close_db(self) -> None:
         """Close the open database once the reads still under way for it have finished."""
         from qmsdesk.ui.tasks import READS, wait_for
 
@@ -369,7 +385,7 @@ class MainWindow(QMainWindow):
 
     def close_database(self) -> None:
         """Close the open database and take its pages down (a damaged file found late)."""
-        self._close_db()
+        self.close_db()
         self._set_database_actions_enabled(False)
         self._drop_pages()
         self._db_label.setText(self.tr("No database open"))
@@ -405,59 +421,14 @@ class MainWindow(QMainWindow):
 
     def backup(self) -> None:
         """File › Backups…: the open file's backups; back up now or restore one."""
-        if self.db is None:
-            return
-        if self.db.path is None:
-            show_error(self, self.tr("Backups"), self.tr(
-                "This database is on a server: back it up with the server's own tools (for "
-                "PostgreSQL, pg_dump)."))
-            return
-        from qmsdesk.ui.dialogs.backups_dialog import BackupsDialog
+        from qmsdesk.ui.window_backups import show_backups
 
-        self.backups_dialog = BackupsDialog(self.db.path, self._backup_now,
-                                            self._restore_backup, self)
-        self.backups_dialog.exec()
+        show_backups(self)
 
-    def _backup_now(self) -> None:
-        from qmsdesk.services.backups import backup_task
-        from qmsdesk.ui.tasks import run_with_progress
-
-        db, dialog = self.db, self.backups_dialog
-        if db is None:
-            return
-
-        def done(taken: object) -> None:
-            dialog.reload()
-            self.statusBar().showMessage(
-                self.tr("Backup written to %s") % getattr(taken, "path", ""), 8000)
-
-        run_with_progress(self, self.tr("Backing up"), lambda: backup_task(db), done,
-                          lambda exc: show_error(self, self.tr("Backup failed"), str(exc)))
-
-    def _restore_backup(self, backup: Path) -> None:
-        """Close the database, put the backup in its place (the current file is backed up
-        first), open it again."""
-        from qmsdesk.services.backups import restore_task
-        from qmsdesk.ui.tasks import run_with_progress
-
-        if self.db is None or self.db.path is None:
-            return
-        path = self.db.path
-        self._set_placeholder(self.tr("Restoring %s…") % backup.name)
-        self.stack.setCurrentWidget(self.placeholder)  # no page reads while the file is away
-        self._close_db()
-
-        def done(safety: object) -> None:
-            self.open_database(path)
-            self.statusBar().showMessage(self.tr("Restored %s; the file as it was is kept as %s")
-                                         % (backup.name, getattr(safety, "path", "")), 15000)
-
-        def failed(exc: BaseException) -> None:
-            show_error(self, self.tr("Not restored"), str(exc))
-            self.open_database(path)
-
-        run_with_progress(self, self.tr("Restoring"), lambda: restore_task(path, backup), done,
-                          failed)
+    def show_placeholder(self, text: str) -> None:
+        """The placeholder instead of a page (while the file is away)."""
+        self._set_placeholder(text)
+        self.stack.setCurrentWidget(self.placeholder)
 
     def edit_settings(self) -> None:
         if self.db is None:
@@ -487,8 +458,17 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         user_settings.put(user_settings.WINDOW_GEOMETRY, state_text(self.saveGeometry()))
-        self._close_db()
+        self.close_db()
         super().closeEvent(event)
+
+    def quick_guide(self) -> None:
+        """Help › Quick guide (F1): the page of the register in view."""
+        from PySide6.QtCore import Qt
+
+        from qmsdesk.ui.quick_guide import show_guide
+
+        item = self.nav.currentItem()
+        show_guide(self, item.data(Qt.ItemDataRole.UserRole) if item is not None else "")
 
     def about(self) -> None:
         from qmsdesk.ui.about import show_about

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qmsdesk.ui import colours
+
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -61,7 +63,7 @@ class PickList(QWidget):
         layout.addWidget(self.view)
         self.empty = QLabel(empty_text)
         self.empty.setWordWrap(True)
-        self.empty.setStyleSheet("color: #5f6368;")
+        self.empty.setStyleSheet(colours.text_style(colours.MUTED))
         self.empty.hide()
         layout.addWidget(self.empty)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)

@@ -56,6 +56,7 @@ class RegisterTable(QWidget):
         self.extra_count: Callable[[list[Any]], str] | None = None
         self.state_key = state_key
         self.row_actions: list[QAction] = []
+        self.export_actions: list[QAction] = []  # last in the row menu (exchange_actions)
         self.loading = False  # a read is on its way from a worker
         self.partial = False  # only the first rows are shown; the rest are being read
         self._wanted = 0
@@ -81,6 +82,9 @@ class RegisterTable(QWidget):
         for i, width in enumerate(widths):
             self.view.setColumnWidth(i, width)
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        from qmsdesk.ui.column_fit import MainColumnFit
+
+        self.column_fit = MainColumnFit(self.view, stretch)  # never squeezed to "…"
         self.view.doubleClicked.connect(lambda _index: self.open_requested.emit())
         self.view.selectionModel().currentRowChanged.connect(
             lambda *_: self.current_changed.emit())
@@ -216,6 +220,9 @@ class RegisterTable(QWidget):
         if self.row_actions:
             menu.addSeparator()
             menu.addActions(self.row_actions)
+        if self.export_actions:
+            menu.addSeparator()
+            menu.addActions(self.export_actions)
         return menu
 
     def _show_row_menu(self, pos: QPoint) -> None:
@@ -343,6 +350,10 @@ class RegisterTable(QWidget):
     def visible_rows(self) -> list[Any]:
         row_at = self.model.row_at
         return [row_at(row) for row in self.proxy.source_rows()]
+
+    def shown_refs(self) -> list[str]:
+        """The references of the rows shown (passing the search and filters), in view order."""
+        return [row.ref for row in self.visible_rows()]
 
     def selected_row(self) -> Any:
         index = self.view.currentIndex()

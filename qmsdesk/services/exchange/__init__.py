@@ -22,6 +22,7 @@ from qmsdesk.services.exchange.registers import (
     REGISTERS,
     SheetSpec,
     export_register,
+    register_size,
     write_template,
 )
 from qmsdesk.services.exchange.spreadsheet_io import ENCODINGS, Cancelled, EncodingError
@@ -37,6 +38,7 @@ __all__ = [
     "exportable",
     "importable",
     "preview_import",
+    "register_size",
     "required_headers",
     "run_import",
     "sheets",

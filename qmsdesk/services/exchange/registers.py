@@ -31,9 +31,10 @@ if TYPE_CHECKING:
     from qmsdesk.services.exchange.spreadsheet_io import SheetOut
 
 __all__ = ["NOT_IMPORTED", "REGISTERS", "RegisterSpec", "SheetSpec", "check_format",
-           "export_register", "sibling_csv", "write_template"]
+           "export_register", "register_size", "sibling_csv", "write_template"]
 
 FORMATS = (".xlsx", ".csv", ".zip")
+REFERENCE = "Reference"  # the header of a record's own reference, first on a main sheet
 
 
 class _Specs(Mapping[str, RegisterSpec]):
@@ -72,18 +73,51 @@ def sibling_csv(path: Path, sheet: SheetSpec, spec: RegisterSpec) -> Path:
     return path.with_name(f"{path.stem}-{sheet.name}.csv")
 
 
-def _sheets(spec: RegisterSpec, db: Database | None) -> list[SheetOut]:
-    """Each table as a sheet: with every row of ``db``, or (no database) headers only."""
+def _sheets(spec: RegisterSpec, db: Database | None,
+            refs: Sequence[str] | None = None) -> list[SheetOut]:
+    """Each table as a sheet: with every row of ``db``, or (no database) headers only.
+    With ``refs``, only those records (by reference, in that order) and their child rows."""
     from qmsdesk.services.exchange.spreadsheet_io import SheetOut
 
     out = []
+    # Reference -> position, of the records kept so far: the main sheet's, then those of
+    # child sheets that are parents themselves (a supplier's reviews, parents of scores).
+    order = None if refs is None else {ref: i for i, ref in enumerate(dict.fromkeys(refs))}
     for sheet in spec.sheets:
         keep = [i for i, c in enumerate(sheet.table.columns) if c.kind not in NOT_IMPORTED]
         rows: Sequence[Sequence[object]] = (
             [] if db is None else [[row[i] for i in keep] for row in raw_rows(db, sheet.table)])
+        if order is not None:
+            rows = _kept(sheet, spec, rows, order)
         out.append(SheetOut(sheet.name, sheet.headers, tuple(c.kind for c in sheet.columns),
                             rows))
     return out
+
+
+def _kept(sheet: SheetSpec, spec: RegisterSpec, rows: Sequence[Sequence[object]],
+          order: dict[str, int]) -> list[Sequence[object]]:
+    """The rows of ``sheet`` belonging to the records in ``order``, in its order (a child
+    sheet's rows grouped by parent, each parent's in their stored order); the references
+    of the rows kept are added to ``order`` for the sheets that follow."""
+    headers = sheet.headers
+    column = headers.index(sheet.parent if sheet.parent else REFERENCE)
+    kept = sorted((row for row in rows if row[column] in order),
+                  key=lambda row: order[str(row[column])])
+    if sheet is not spec.main and REFERENCE in headers:
+        own = headers.index(REFERENCE)
+        for row in kept:
+            order.setdefault(str(row[own]), len(order))
+    return kept
+
+
+def register_size(db: Database, key: str) -> int:
+    """How many records the whole register holds (its main sheet's rows, archived ones
+    too): what an export without a selection writes."""
+    from sqlalchemy import func, select
+
+    with db.read() as session:
+        return int(session.scalar(select(func.count()).select_from(
+            REGISTERS[key].main.table.source)) or 0)
 
 
 def _write(spec: RegisterSpec, sheets: list[SheetOut], out_path: Path) -> Path:
@@ -100,12 +134,15 @@ def _write(spec: RegisterSpec, sheets: list[SheetOut], out_path: Path) -> Path:
     return Path(out_path)
 
 
-def export_register(db: Database, key: str, out_path: Path) -> Generator[Progress, None, Path]:
-    """Write register ``key`` to ``out_path`` (.xlsx, .zip of CSVs, or .csv files)."""
+def export_register(db: Database, key: str, out_path: Path,
+                    refs: Sequence[str] | None = None) -> Generator[Progress, None, Path]:
+    """Write register ``key`` to ``out_path`` (.xlsx, .zip of CSVs, or .csv files): the
+    whole register, or with ``refs`` only those records, in that order (a filtered view),
+    with their child rows."""
     spec = REGISTERS[key]
     check_format(out_path)
     yield Progress(0, 2, f"Reading {spec.title.lower()}")
-    sheets = _sheets(spec, db)
+    sheets = _sheets(spec, db, refs)
     yield Progress(1, 2, "Writing the file")
     return _write(spec, sheets, out_path)
 

@@ -124,7 +124,8 @@ def provider_performance(session: Session, period_from: date, period_to: date,
         if on >= period_from:
             reviews.append(ProviderReview(on, *suppliers[sid], ref, total,
                                           supplier_rules.format_total(total), band, decision))
-    counted = {sid for sid, (status, _, _) in standing.items() if status != "disqualified"}
+    counted = {sid for sid, (status, _, _) in standing.items()
+               if supplier_rules.in_use(status)}
     by_band = {band.name: 0 for band in bands} | {NO_BAND: 0}
     for sid in counted:
         band = latest.get(sid, ("", None))[0]

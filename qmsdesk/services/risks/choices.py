@@ -16,6 +16,7 @@ from qmsdesk.models.db import Database
 from qmsdesk.models.parties import Party, PartyRequirement
 from qmsdesk.models.risks import ContextIssue, Risk
 from qmsdesk.models.suppliers import Supplier
+from qmsdesk.services.suppliers.rules import NOT_IN_USE
 
 Choices = list[tuple[int, str]]
 TEXT_LIMIT = 90  # a requirement is a sentence or a paragraph: the list shows its start
@@ -75,13 +76,14 @@ def requirement_choices(db: Database, keep: Collection[int] = ()) -> Choices:
 
 
 def supplier_choices(db: Database, keep: Collection[int] = ()) -> Choices:
-    """Suppliers (a disqualified one only when already linked): "SUP-0001 — name"."""
+    """Suppliers (a disqualified or archived one only when already linked):
+    "SUP-0001 — name"."""
     with db.read() as session:
         rows = session.execute(
             select(Supplier.id, Supplier.ref, Supplier.name, Supplier.status)
-            .where(or_(Supplier.status != "disqualified", Supplier.id.in_(list(keep))))
+            .where(or_(Supplier.status.not_in(NOT_IN_USE), Supplier.id.in_(list(keep))))
             .order_by(Supplier.ref)).all()
-    return [(i, f"{ref} — {name}" + (" (disqualified)" if status == "disqualified" else ""))
+    return [(i, f"{ref} — {name}" + (f" ({status})" if status in NOT_IN_USE else ""))
             for i, ref, name, status in rows]
 
 

@@ -32,6 +32,16 @@ from qmsdesk.services.validation import (
 CRITICALITIES = ("critical", "major", "minor")
 STATUSES = ("pending", "approved", "conditional", "preferred", "suspended", "disqualified")
 APPROVED_STATUSES = ("approved", "preferred")  # used without conditions
+# No longer used, kept for the record: set only by archiving (archive.py), never chosen as
+# a status or a review decision; restoring returns to the status it had before.
+ARCHIVED = "archived"
+NOT_IN_USE = ("disqualified", ARCHIVED)
+
+
+def in_use(status: str) -> bool:
+    """A supplier still used (its reviews and certificates are due, the dashboard counts
+    it): neither disqualified nor archived."""
+    return status not in NOT_IN_USE
 REVIEW_KINDS = ("initial", "periodic", "ad hoc", "re-evaluation")
 DEFAULT_INTERVALS: Mapping[str, int] = {"critical": 6, "major": 12, "minor": 24}
 MAX_INTERVAL_MONTHS = 60
@@ -373,12 +383,14 @@ def next_review_date(last_review: date | None, criticality: str, override: int |
 def validate_status_change(old: str, new: str, reason: str) -> dict[str, str]:
     """``old`` is "" for a new supplier. A change needs a reason (a new supplier too, unless it
     starts as pending); a supplier that has left pending never returns to it."""
-    if new not in STATUSES:
+    if old == new and old:  # unchanged (an archived supplier saved as it is)
+        return {}
+    if new not in (*STATUSES, ARCHIVED):
         return {"status": f"Status must be one of: {', '.join(STATUSES)}."}
-    if old == new or (not old and new == "pending"):
+    if not old and new == "pending":
         return {}
     errors: dict[str, str] = {}
-    if old and new == "pending":
+    if old and old != ARCHIVED and new == "pending":
         errors["status"] = (f"A supplier that is {old} cannot go back to pending; choose "
                             "suspended, or record a re-evaluation.")
     check_text(errors, "status_reason", reason, "The reason", 2000)
@@ -398,7 +410,8 @@ def validate_supplier(record: SupplierRecord, today: date) -> dict[str, str]:
     check_texts(errors, record, (("scope", "Scope", NOTE_LIMIT),
                                  ("notes", "Notes", DESCRIPTION_LIMIT)))
     for key, choices in (("criticality", CRITICALITIES), ("status", STATUSES)):
-        if getattr(record, key) not in choices:
+        # archived: set by archiving only, kept when an archived supplier is saved as it is
+        if getattr(record, key) not in choices and (key, record.status) != ("status", ARCHIVED):
             errors[key] = f"{key.capitalize()} must be one of: {', '.join(choices)}."
     email, phone = _text(record.email).strip(), _text(record.phone).strip()
     if email and (len(email) > 254 or not _EMAIL.match(email)):

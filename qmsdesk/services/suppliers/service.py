@@ -86,7 +86,7 @@ def list_suppliers(db: Database, today: date, limit: int | None = None) -> list[
         previous = history[1][0] if len(history) > 1 else None
         rows.append(SupplierRow(
             sid, ref, name, category, criticality, status, next_review,
-            status != "disqualified" and is_overdue(next_review, today),
+            rules.in_use(status) and is_overdue(next_review, today),
             latest, history[0][1] if history else "", previous, warnings,
             rules.trend(latest, previous), party_ref or "",
             rules.expired_while_approved(status, certificates.get(sid, []), today)))

@@ -27,15 +27,19 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk.services.labels import plural
-from qmsdesk.ui.dialogs.record_dialog import error_style
+from qmsdesk.ui import colours
+from qmsdesk.ui.dialogs.record_dialog import error_style, warning_style
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.table_model import Column, RecordFilterProxy, RecordTableModel
 
 if TYPE_CHECKING:
     from qmsdesk.services.exchange.adapters import Problem
 
-WARNING_STYLE = "color: #8a4b00;"
-MUTED_STYLE = "color: #5f6368;"
+
+
+def muted_style() -> str:
+    """Secondary text, readable in a light and a dark palette (asked when a label is made)."""
+    return colours.text_style(colours.MUTED)
 SAMPLE_CHARS = 40
 REFS_SHOWN = 12
 
@@ -106,7 +110,7 @@ class SheetMapping(QWidget):
             "%2", plural(rows, "data row")).replace("%3", preview.sheet.table.title)))
         headers = [h for h in preview.headers if h]
         unknown = [h for h in headers if h not in preview.mapping]
-        self.unknown_label = text_label(style=WARNING_STYLE)
+        self.unknown_label = text_label(style=warning_style())
         if unknown:
             self.unknown_label.setText(self.tr(
                 "%s not recognised: choose where they go or leave them out.")
@@ -116,7 +120,7 @@ class SheetMapping(QWidget):
         self.problem_label = text_label(style=error_style())
         self.problem_label.hide()
         layout.addWidget(self.problem_label)
-        self.missing_label = text_label(style=WARNING_STYLE)
+        self.missing_label = text_label(style=warning_style())
         self.missing_label.hide()
         layout.addWidget(self.missing_label)
         layout.addWidget(self._grid(headers, chosen), 1)
@@ -141,7 +145,7 @@ class SheetMapping(QWidget):
             name.setTextFormat(Qt.TextFormat.RichText)
             known = header in self.preview.mapping
             name.setText(_escape(header) if known else
-                         f"<i>{_escape(header)}</i> <span style='{MUTED_STYLE}'>"
+                         f"<i>{_escape(header)}</i> <span style='{muted_style()}'>"
                          f"{self.tr('— not recognised')}</span>")
             name.setToolTip(self.tr("Header in the file: %s") % header)
             grid.addWidget(name, row, 0)
@@ -158,7 +162,7 @@ class SheetMapping(QWidget):
             grid.addWidget(combo, row, 1)
             values = self._samples(positions[header])
             sample = ElidedLabel(" · ".join(values))
-            sample.setStyleSheet(MUTED_STYLE)
+            sample.setStyleSheet(muted_style())
             sample.setToolTip("\n".join(values))
             grid.addWidget(sample, row, 2)
         grid.setColumnStretch(2, 1)
@@ -224,7 +228,7 @@ class ColumnsPage(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         layout.addWidget(self.tabs, 1)
-        self.notes = text_label(style=MUTED_STYLE)
+        self.notes = text_label(style=muted_style())
         layout.addWidget(self.notes)
         self.sheets: dict[str, SheetMapping] = {}
 
@@ -311,7 +315,7 @@ class ProblemsPage(QWidget):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.view, 1)
-        self.more_label = text_label(style=WARNING_STYLE)  # when not every problem is listed
+        self.more_label = text_label(style=warning_style())  # when not every problem is listed
         self.more_label.hide()
         layout.addWidget(self.more_label)
         copy_shortcut = QShortcut(QKeySequence.StandardKey.Copy, self.view)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -100,6 +101,7 @@ class RecordDialog(QDialog):
         self._warning_labels: dict[str, QLabel] = {}
         self._warned: dict[str, str] = {}  # the warnings shown at the last Save
         self._field_tabs: dict[str, int] = {}
+        self._fields: list[QWidget] = []
         self._initial: Any = None
         self.saved: Any = None
         self.reload_requested = False
@@ -164,6 +166,7 @@ class RecordDialog(QDialog):
         caption.setBuddy(target)
         box.setFocusProxy(target)
         form.addRow(caption, box)
+        self._fields.append(widget)
         self.watch_tab(key, self.tabs.count() - 1)
         self._error_labels[key] = error
         on_edit(widget, lambda: self.clear_error(key))
@@ -206,8 +209,21 @@ class RecordDialog(QDialog):
         self._field_tabs[key_prefix] = tab
 
     def start_tracking(self) -> None:
-        """Remember the loaded value, so Cancel can tell whether anything changed."""
+        """Remember the loaded value, so Cancel can tell whether anything changed. (Called
+        once the editor is built, its fields sized.)"""
         self._initial = self.value()
+        self._keep_fields_by_their_labels()
+
+    def _keep_fields_by_their_labels(self) -> None:
+        """A text box given a fixed height still says it wants to grow: the form gave its
+        row the spare height and the box floated to the row's middle, far from its caption.
+        Fixed in height, its row stays as tall as the box and the spare space goes below
+        the form."""
+        for widget in self._fields:
+            if 0 < widget.minimumHeight() == widget.maximumHeight():
+                policy = widget.sizePolicy()
+                policy.setVerticalPolicy(QSizePolicy.Policy.Fixed)
+                widget.setSizePolicy(policy)
 
     # --- errors -------------------------------------------------------------------------
     def error_text(self, key: str) -> str:
@@ -336,6 +352,9 @@ class RecordDialog(QDialog):
         except UserFacingError as exc:  # the server stopped, a login without rights, busy
             QMessageBox.warning(self, self.tr("Not saved"), str(exc))
             return
+        from qmsdesk.ui import undo
+
+        undo.remember(self._initial, self.saved, self._save)  # Edit › Undo puts it back
         self._announce_saved()
         super().accept()
 

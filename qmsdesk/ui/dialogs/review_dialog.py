@@ -27,6 +27,7 @@ from qmsdesk.services.suppliers import rules
 from qmsdesk.services.suppliers.plausibility import review_warnings
 from qmsdesk.services.suppliers.records import CertificateRecord, CriterionScore, ReviewRecord
 from qmsdesk.services.suppliers.reviews import summarise
+from qmsdesk.ui import colours
 from qmsdesk.ui.chart_view import ChartView
 from qmsdesk.ui.child_table import ChildColumn, ChildDelegate, ChildListModel, commit_open_editor
 from qmsdesk.ui.dialogs.record_dialog import RecordDialog, error_style
@@ -165,10 +166,10 @@ class ReviewDialog(RecordDialog):
         note = QLabel(self.tr("Approving locks the review and sets the supplier's status to "
                               "the final decision; a correction is a new review."))
         note.setWordWrap(True)
-        note.setStyleSheet("color: #5f6368;")
+        note.setStyleSheet(colours.text_style(colours.MUTED))
         form.addRow("", note)
         self.locked_label = QLabel()
-        self.locked_label.setStyleSheet("font-weight: 600; color: #1d4ed8;")
+        self.locked_label.setStyleSheet("font-weight: 600; " + colours.text_style(colours.ACCENT))
         self.locked_label.hide()
         self.main_layout.insertWidget(1, self.locked_label)
         if isinstance(form, QFormLayout):
@@ -202,6 +203,24 @@ class ReviewDialog(RecordDialog):
         self.score_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.buttons.button(self.buttons.StandardButton.Save).hide()
         self.buttons.button(self.buttons.StandardButton.Cancel).setText(self.tr("Close"))
+
+    def set_approver(self, refusal: str, signer: str = "") -> None:
+        """Approving needs the approver role: without it the approval fields are disabled
+        and say why (``refusal``); on a team's server the approver is ``signer``, the staff
+        name of the server login, not typed."""
+        if self._record.locked:
+            return
+        if refusal:
+            for widget in (self.approved_by, self.approved_on):
+                widget.setEnabled(False)
+                widget.setToolTip(refusal)
+        elif signer:  # filled in when the review is approved (a draft names no approver)
+            self.approved_by.clear()
+            self.approved_by.setPlaceholderText(signer)
+            self.approved_by.setReadOnly(True)
+            self.approved_by.setToolTip(self.tr(
+                "On a team's server the approver is the person signed in; the approval "
+                "records their login, the time and a hash of the review."))
 
     def value(self) -> ReviewRecord:
         commit_open_editor(self.score_view)

@@ -154,7 +154,7 @@ class RiskDialog(RecordDialog):
         note = QLabel(self.tr("Leave both at — until the treatment is in place and the "
                               "risk or opportunity has been rated again."))
         note.setWordWrap(True)
-        note.setStyleSheet("color: #5f6368;")
+        note.setStyleSheet(colours.text_style(colours.MUTED))
         form.addRow("", note)
         end_form(form)
         for box in (self.likelihood, self.impact, self.residual_likelihood,
@@ -230,7 +230,7 @@ class RiskDialog(RecordDialog):
             text = rating_text(likelihood, impact, self._matrix)
             if not text:
                 target.setText(self.tr("Not rated") if target is self.residual_rating else "")
-                target.setStyleSheet("color: #5f6368;")
+                target.setStyleSheet(colours.text_style(colours.MUTED))
                 continue
             target.setText(text)
             target.setStyleSheet(rating_style(rules.rating(likelihood, impact, self._matrix)))

@@ -57,7 +57,7 @@ class RiskMatrixPanel(QWidget):
                 self.cells[(likelihood, impact)] = combo
                 grid.addWidget(combo, row, column)
         axis = QLabel(self.tr("Likelihood ↑   Impact →"))
-        axis.setStyleSheet("color: #5f6368;")
+        axis.setStyleSheet(colours.text_style(colours.MUTED))
         grid.addWidget(axis, len(SCALE) + 1, 0, 1, len(SCALE) + 1)
         layout.addLayout(grid)
         buttons = QHBoxLayout()

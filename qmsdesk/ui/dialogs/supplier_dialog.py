@@ -89,8 +89,11 @@ class SupplierDialog(RecordDialog):
         row.addWidget(self.party, 1)
         row.addWidget(self.new_party)
         self.add_field(form, self.tr("Interested party"), party_row, "party_id")
-        self.status = self.add_field(form, self.tr("Approval &status"), choice_box(
-            labelled(rules.STATUSES)), "status")
+        # "Archived" is offered only while the supplier is archived (archiving is the page's
+        # Archive, Ctrl+Del): saved unchanged it stays so; another status restores it.
+        self.status = self.add_field(form, self.tr("Approval &status"), choice_box(labelled(
+            (*rules.STATUSES, rules.ARCHIVED) if self._record.status == rules.ARCHIVED
+            else rules.STATUSES)), "status")
         self.status_reason = self.add_field(form, self.tr("Reason for a status change"),
                                             QLineEdit(), "status_reason")
         self.status_reason.setPlaceholderText(self.tr("Required when the status changes"))

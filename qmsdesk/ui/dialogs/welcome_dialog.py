@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk.services.user_settings import os_login
+from qmsdesk.ui import colours
 from qmsdesk.ui.dialogs.identity_dialog import role_box
 from qmsdesk.ui.dialogs.record_dialog import error_style
 
@@ -68,7 +69,7 @@ class WelcomeDialog(QDialog):
         layout.addLayout(form)
         hint = QLabel(self.tr("Your name is written to the audit trail with every change, "
                               "and printed with your role on every report."))
-        hint.setStyleSheet("color: #5f6368;")
+        hint.setStyleSheet(colours.text_style(colours.MUTED))
         layout.addWidget(hint)
         self.error = QLabel()
         self.error.setStyleSheet(error_style())

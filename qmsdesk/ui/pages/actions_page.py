@@ -83,7 +83,7 @@ class ActionsPage(RegisterPage):
     def _build_actions(self) -> None:
         self.new_action, self.open_action, self.find_action = self.standard_actions(
             self.tr("&New action"), self.new, self.open_selected)
-        self.exchange = ExchangeActions(self, "actions")
+        self.exchange = ExchangeActions(self, "actions", self.table)
         self.report_action = QAction(self.tr("Action &log (PDF)…"), self)
         self.report_action.setShortcut(QKeySequence("Ctrl+P"))
         self.report_action.triggered.connect(lambda: self.write_report("actions"))

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -22,8 +21,10 @@ from PySide6.QtWidgets import (
 from qmsdesk.services.errors import ServiceError
 from qmsdesk.ui import colours
 from qmsdesk.ui.errors import show_error
+from qmsdesk.ui.flow_layout import FlowLayout
 
 ALL = "all"
+SEARCH_MIN_WIDTH = 200
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QStatusBar
@@ -229,9 +230,10 @@ class RegisterPage(QWidget):
         self.search.selectAll()
 
     def toolbar(self, buttons: Sequence[QAction], placeholder: str,
-                on_search: Callable[[str], None]) -> QHBoxLayout:
-        """Tool buttons, then the search box (``self.search``); filters are added after."""
-        bar = QHBoxLayout()
+                on_search: Callable[[str], None]) -> FlowLayout:
+        """Tool buttons, then the search box (``self.search``); filters are added after.
+        The row wraps onto a second line when the window is too narrow for it."""
+        bar = FlowLayout()
         for action in buttons:
             button = QToolButton()
             button.setDefaultAction(action)
@@ -241,6 +243,7 @@ class RegisterPage(QWidget):
         self.search.setPlaceholderText(placeholder)
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(on_search)
+        self.search.setMinimumWidth(SEARCH_MIN_WIDTH)  # its placeholder stays readable
         bar.addWidget(self.search, 1)
         self.layout_.addLayout(bar)
         return bar

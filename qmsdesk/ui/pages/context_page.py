@@ -119,7 +119,7 @@ class ContextPage(RegisterPage):
         self.find_action = page_action(self, self.tr("&Find"), self.focus_search,
                                        QKeySequence.StandardKey.Find,
                                        self.tr("Search the register"))
-        self.exchange = ExchangeActions(self, "context")
+        self.exchange = ExchangeActions(self, "context", self.table)
         # Context issues are printed in the risks report (4.1 with 6.1): offered here too.
         self.report_action = page_action(
             self, self.tr("Context, risks and opportunities (PDF)…"),
@@ -137,7 +137,6 @@ class ContextPage(RegisterPage):
                             self.restore_action),
                            self.tr("Search issue, owner, party, ref… (Ctrl+F)"),
                            lambda _text: self._filters_changed())
-        self.search.setMinimumWidth(180)
         self.exchange.add_button(bar, compact=True)
         filters = QHBoxLayout()  # the filters on a row of their own, as on the risks page
         filters.addWidget(QLabel(self.tr("Show:")))

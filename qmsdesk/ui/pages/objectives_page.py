@@ -11,11 +11,14 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
+    QScrollArea,
     QToolButton,
     QVBoxLayout,
 )
 
+from qmsdesk.services import signoff
 from qmsdesk.services.labels import label, plural
 from qmsdesk.services.objectives import policy as policy_service
 from qmsdesk.services.objectives import rules, service
@@ -35,6 +38,8 @@ from qmsdesk.ui.table_model import Column, attribute_is
 if TYPE_CHECKING:
     from qmsdesk.services.objectives.records import ObjectiveRecord, ObjectiveRow
     from qmsdesk.ui.main_window import MainWindow
+
+POLICY_LINES = 6  # the policy's lines shown before it scrolls
 
 OBJECTIVE_COLUMNS: list[Column[ObjectiveRow]] = [
     Column("Ref", lambda r: r.ref),
@@ -90,7 +95,15 @@ class ObjectivesPage(RegisterPage):
         self.policy_text = QLabel()
         self.policy_text.setWordWrap(True)
         self.policy_text.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.policy_text)
+        self.policy_text.setAlignment(Qt.AlignmentFlag.AlignTop)
+        # A long policy scrolls within a few lines: on a 700-pixel screen (or at 150 %)
+        # the objectives below keep most of the page.
+        scroller = QScrollArea()
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroller.setWidget(self.policy_text)
+        scroller.setMaximumHeight(self.fontMetrics().lineSpacing() * POLICY_LINES)
+        layout.addWidget(scroller)
         row = QHBoxLayout()
         self.revise_button = QPushButton(self.tr("New &revision…"))
         self.revise_button.setToolTip(self.tr("Issue a new revision; earlier revisions are "
@@ -108,7 +121,7 @@ class ObjectivesPage(RegisterPage):
         self.report_action.setShortcut(QKeySequence("Ctrl+P"))
         self.report_action.triggered.connect(self.run_report)
         self.addAction(self.report_action)
-        self.exchange = ExchangeActions(self, "objectives")
+        self.exchange = ExchangeActions(self, "objectives", self.table)
 
     def register_actions(self) -> list[QAction]:
         return [self.new_action, self.open_action, self.find_action, *self.exchange.actions()]
@@ -154,6 +167,10 @@ class ObjectivesPage(RegisterPage):
         self.refresh()
 
     def _show_policy(self, current: policy_service.PolicyRevision | None) -> None:
+        refusal = signoff.role_refusal(self.db)  # issuing a revision is an approval
+        self.revise_button.setEnabled(not refusal and not self.db.readonly)
+        self.revise_button.setToolTip(refusal or self.tr(
+            "Issue a new revision; earlier revisions are kept unchanged and stay readable"))
         if current is None:
             self.policy_box.setTitle(self.tr("Quality policy"))
             self.policy_text.setText(self.tr(
@@ -167,7 +184,8 @@ class ObjectivesPage(RegisterPage):
         statement = current.statement.replace("&", "&amp;").replace("<", "&lt;")
         commitments = " · ".join(c.replace("&", "&amp;").replace("<", "&lt;")
                                  for c in current.commitments)
-        self.policy_text.setText(f"{statement}<br><span style='color:#5f6368'>Commitments: "
+        muted = colours.text(colours.MUTED).name()  # readable on a dark window too
+        self.policy_text.setText(f"{statement}<br><span style='color:{muted}'>Commitments: "
                                  f"{commitments}</span>")
 
     def _filters_changed(self) -> None:
@@ -217,11 +235,16 @@ class ObjectivesPage(RegisterPage):
 
     def revise_policy(self) -> None:
         db, today = self.db, self.today
+        if refusal := signoff.role_refusal(db):  # the button is disabled and says so too
+            QMessageBox.information(self, self.tr("Quality policy"), refusal)
+            return
         dialog = PolicyDialog(policy_service.current_policy(db),
                               policy_service.policy_history(db),
                               lambda d: policy_service.revise_policy(
                                   db, d.statement, d.commitments, d.approved_by, d.approved_on,
                                   today), today, self)
+        if db.identity().on_server:
+            dialog.sign_as(db.user)
         if dialog.exec():
             self.refresh()
 

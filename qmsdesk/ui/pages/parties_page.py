@@ -9,7 +9,6 @@ from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QSplitter,
@@ -26,10 +25,12 @@ from qmsdesk.ui import colours
 from qmsdesk.ui.chart_view import ChartView
 from qmsdesk.ui.dialogs.party_dialog import PartyDialog
 from qmsdesk.ui.exchange_actions import ExchangeActions
+from qmsdesk.ui.flow_layout import FlowLayout
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.linked_actions import actions_of
-from qmsdesk.ui.pages.base_page import RegisterPage
+from qmsdesk.ui.pages.base_page import SEARCH_MIN_WIDTH, RegisterPage
 from qmsdesk.ui.register_table import RegisterTable
+from qmsdesk.ui.survey_actions import SurveyActions
 from qmsdesk.ui.table_model import Column, attribute_is
 from qmsdesk.ui.window_state import qt_state, state_text
 
@@ -124,7 +125,9 @@ class PartiesPage(RegisterPage):
         self._chart_points: list[Any] = []
         self._chart_dirty = True  # the grid no longer shows the rows; drawn when visible
         self._build_actions()
-        self.register.row_actions = [self.archive_action, self.restore_action]
+        self.surveys = SurveyActions(self, self.register)
+        self.register.row_actions = [self.archive_action, self.restore_action,
+                                     *self.surveys.actions()]
         self._build_filters()
         self._build_body()
         # Filter keystrokes within this time make one rebuild.
@@ -159,17 +162,17 @@ class PartiesPage(RegisterPage):
         self.search_action = self._action(self.tr("&Find"), self.focus_search,
                                           QKeySequence.StandardKey.Find,
                                           self.tr("Search the register"))
-        self.exchange = ExchangeActions(self, "parties")
+        self.exchange = ExchangeActions(self, "parties", self.register)
 
     def register_actions(self) -> list[QAction]:
         return [self.new_action, self.open_action, self.archive_action, self.restore_action,
-                self.search_action, *self.exchange.actions()]
+                self.search_action, *self.surveys.actions(), *self.exchange.actions()]
 
     def report_actions(self) -> list[QAction]:
         return [self.report_action]
 
     def _build_filters(self) -> None:
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps when the window is narrow
         for action in (self.new_action, self.open_action, self.archive_action,
                        self.restore_action):
             button = QToolButton()
@@ -180,7 +183,7 @@ class PartiesPage(RegisterPage):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search name, owner, ref… (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(220)
+        self.search.setMinimumWidth(SEARCH_MIN_WIDTH)
         self.search.textChanged.connect(self._filters_changed)
         bar.addWidget(self.search, 1)
         self.category = QComboBox()

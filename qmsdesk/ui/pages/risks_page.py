@@ -150,7 +150,7 @@ class RisksPage(RegisterPage):
         self.find_action = page_action(self, self.tr("&Find"), self.focus_search,
                                        QKeySequence.StandardKey.Find,
                                        self.tr("Search the register"))
-        self.exchange = ExchangeActions(self, "risks")
+        self.exchange = ExchangeActions(self, "risks", self.table)
         # The register's reports (the register and the traceability matrix), the first
         # on Ctrl+P; their modules load only when one is written.
         self.report_actions_: list[QAction] = []
@@ -196,7 +196,6 @@ class RisksPage(RegisterPage):
                             self.raise_action, self.archive_action, self.restore_action),
                            self.tr("Search title, owner, source, ref… (Ctrl+F)"),
                            lambda _text: self._filters_changed())
-        self.search.setMinimumWidth(180)
         if self.report_actions_:
             button = QToolButton()
             button.setDefaultAction(self.report_actions_[0])
@@ -264,7 +263,7 @@ class RisksPage(RegisterPage):
         note = QLabel(self.tr("Counts of the active records shown in the table, per cell "
                               "of the rating matrix (Settings)."))
         note.setWordWrap(True)
-        note.setStyleSheet("color: #5f6368;")
+        note.setStyleSheet(colours.text_style(colours.MUTED))
         column.addWidget(note)
         splitter.addWidget(side)
         splitter.setStretchFactor(0, 3)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QToolButton
+from PySide6.QtWidgets import QCheckBox, QComboBox, QToolButton
 
+from qmsdesk.services import signoff
 from qmsdesk.services.labels import label, plural
 from qmsdesk.services.parties.service import list_parties
+from qmsdesk.services.suppliers import archive as archive_service
 from qmsdesk.services.suppliers import reviews as review_service
 from qmsdesk.services.suppliers import rules, service
 from qmsdesk.ui import colours
@@ -18,7 +21,9 @@ from qmsdesk.ui.exchange_actions import ExchangeActions
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.linked_actions import LinkedActions, actions_of
 from qmsdesk.ui.pages.base_page import ALL, RegisterPage
+from qmsdesk.ui.pages.context_page import page_action
 from qmsdesk.ui.register_table import RegisterTable
+from qmsdesk.ui.supplier_outreach import SupplierOutreach
 from qmsdesk.ui.table_model import Column, attribute_is
 
 if TYPE_CHECKING:
@@ -44,9 +49,25 @@ def _certificates(row: SupplierRow) -> str:
     return "⚠ " + ", ".join(parts) + approved
 
 
+def _in_list(row: SupplierRow) -> bool:
+    """Shown unless "Show archived" is ticked: a supplier still on the list."""
+    return row.status != rules.ARCHIVED
+
+
+@dataclass(frozen=True)
+class _Archivable:
+    """A row as the page's archive flow sees it (base_page.change_status)."""
+
+    id: int
+    status: str
+
+
 SUPPLIER_COLUMNS: list[Column[SupplierRow]] = [
     Column("Ref", lambda r: r.ref),
-    Column("Name", lambda r: r.name, tooltip=lambda r: f"{r.name}\n{r.category}"),
+    Column("Name", lambda r: r.name + (" (archived)" if r.status == rules.ARCHIVED else ""),
+           tooltip=lambda r: f"{r.name}\n{r.category}",
+           foreground=lambda r: colours.text(colours.MUTED) if r.status == rules.ARCHIVED
+           else None),
     Column("Criticality", lambda r: label(r.criticality),
            sort_key=lambda r: rules.CRITICALITIES.index(r.criticality)),
     Column("Status", lambda r: label(r.status),
@@ -92,14 +113,22 @@ class SuppliersPage(RegisterPage):
         self.review_action = QAction(self.tr("New re&view…"), self)
         self.review_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
         self.review_action.triggered.connect(self.new_review_for_selected)
-        self.table.row_actions = [self.review_action]
+        self.outreach = SupplierOutreach(self, self.table)
+        self.archive_action = page_action(self, self.tr("&Archive"), self.archive_selected,
+                                          "Ctrl+Del", self.tr("Archive the selected supplier: "
+                                                              "no longer used, kept on record"))
+        self.restore_action = page_action(self, self.tr("&Restore"), self.restore_selected,
+                                          "Ctrl+R", self.tr("Restore an archived supplier"))
+        self.table.row_actions = [self.review_action, *self.outreach.actions(),
+                                  self.archive_action, self.restore_action]
         self.report_action = QAction(self.tr("Approved &supplier list (PDF)…"), self)
         self.report_action.setShortcut(QKeySequence("Ctrl+P"))
         self.report_action.triggered.connect(self.run_report)
         for action in (self.review_action, self.report_action):
             self.addAction(action)
-        self.exchange = ExchangeActions(self, "suppliers")
-        bar = self.toolbar((self.new_action, self.open_action, self.review_action),
+        self.exchange = ExchangeActions(self, "suppliers", self.table)
+        bar = self.toolbar((self.new_action, self.open_action, self.review_action,
+                            self.outreach.pack_action),
                            self.tr("Search name, ref… (Ctrl+F)"), self.table.set_search_text)
         self.status = QComboBox()
         self.status.addItem(self.tr("All statuses"), ALL)
@@ -112,6 +141,9 @@ class SuppliersPage(RegisterPage):
         for combo in (self.status, self.criticality):
             combo.currentIndexChanged.connect(self._filters_changed)
             bar.addWidget(combo)
+        self.show_archived = QCheckBox(self.tr("Show archi&ved"))
+        self.show_archived.toggled.connect(lambda _on: self._filters_changed())
+        bar.addWidget(self.show_archived)
         report = QToolButton()
         report.setDefaultAction(self.report_action)
         report.setText(self.tr("Report PDF…"))
@@ -132,7 +164,8 @@ class SuppliersPage(RegisterPage):
         return " · ".join(parts)
 
     def register_actions(self) -> list[QAction]:
-        return [self.new_action, self.open_action, self.review_action, self.find_action,
+        return [self.new_action, self.open_action, self.review_action, self.archive_action,
+                self.restore_action, self.find_action, *self.outreach.actions(),
                 *self.exchange.actions()]
 
     def report_actions(self) -> list[QAction]:
@@ -152,12 +185,35 @@ class SuppliersPage(RegisterPage):
         for name, combo in (("status", self.status), ("criticality", self.criticality)):
             wanted = combo.currentData()
             self.table.set_predicate(name, None if wanted == ALL else attribute_is(name, wanted))
+        self.table.set_predicate("archived", None if self.show_archived.isChecked()
+                                 else _in_list)
         self._update_actions()
 
     def _update_actions(self) -> None:
         selected = self.table.selected_row() is not None
         self.open_action.setEnabled(selected)
         self.review_action.setEnabled(selected)
+        self.outreach.update(selected)
+        row = self.table.selected_row()
+        self.archive_action.setEnabled(row is not None and row.status != rules.ARCHIVED)
+        self.restore_action.setEnabled(row is not None and row.status == rules.ARCHIVED)
+
+    def _set_status(self, archive: bool) -> None:
+        db, today = self.db, self.today
+        row = self.table.selected_row()
+        self.change_status(
+            None if row is None else _Archivable(row.id, "archived" if row.status ==
+                                                 rules.ARCHIVED else "active"),
+            archive, lambda i: service.get_supplier(db, i),
+            lambda i, version, status, reason: archive_service.set_supplier_status(
+                db, i, version, rules.ARCHIVED if status == "archived" else status, today,
+                reason), self.tr("supplier"))
+
+    def archive_selected(self) -> None:
+        self._set_status(archive=True)
+
+    def restore_selected(self) -> None:
+        self._set_status(archive=False)
 
     # --- suppliers ---------------------------------------------------------------------------
     def _reviews_panel(self, supplier_id: int | None, label_text: str) -> LinkedActions | None:
@@ -202,6 +258,8 @@ class SuppliersPage(RegisterPage):
         dialog = ReviewDialog(record, lambda rec: review_service.save_review(db, rec, today),
                               today, supplier_label, review_service.load_bands(db), actions,
                               self, certificates)
+        me = db.identity()
+        dialog.set_approver(signoff.role_refusal(db), db.user if me.on_server else "")
         add_evidence_tab(dialog, db, "supplier review", record.id)
         saved = bool(dialog.exec()) and dialog.saved is not None
         if dialog.reload_requested and record.id is not None:
@@ -220,7 +278,11 @@ class SuppliersPage(RegisterPage):
         return self.select_supplier(record_id)
 
     def select_supplier(self, supplier_id: int) -> bool:
-        return self.table.select_id(supplier_id, self._clear_filters)
+        found = self.table.select_id(supplier_id, self._clear_filters)
+        if not found and not self.show_archived.isChecked():
+            self.show_archived.setChecked(True)  # an archived supplier opened from elsewhere
+            found = self.table.select_id(supplier_id, self._clear_filters)
+        return found
 
     def _clear_filters(self) -> None:
         self.search.clear()
