@@ -6,23 +6,34 @@ A selection is shown as an overlay: artists drawn over a saved copy of the figur
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from qmsdesk.ui import colours
+from qmsdesk.ui.chart_canvas import Picture, Size, announce_picture, draw_ahead, make_canvas
 
 # Charts are built on workers (matplotlib's first import alone takes seconds), one at a
 # time: matplotlib's font set-up is not meant for two threads at once.
 _BUILDING = threading.Lock()
 
 
-def _build_figures(build: Callable[[], Any]) -> Any:
+def _build_figures(build: Callable[[], Any], sizes: Sequence[Size | None] | None) -> Any:
+    """Build the figure (or figures: ``sizes`` has one canvas size per figure, else one
+    figure is built) and draw their first pictures here too, where a size is known."""
     with _BUILDING:
         # The canvas module too, so the GUI thread finds it loaded (it makes no widget).
         import matplotlib.backends.backend_qtagg  # noqa: F401
 
-        return build()
+        built = build()
+        if sizes is None:
+            return built
+        if len(sizes) == 1 and not isinstance(built, tuple | list):
+            return draw_ahead(built, sizes[0])
+        return tuple(draw_ahead(figure, size)
+                     for figure, size in zip(built, sizes, strict=True))
 
 
 class ChartView(QWidget):
@@ -56,19 +67,26 @@ class ChartView(QWidget):
         build_figures_later(self, build, show)
 
     def set_figure(self, figure: Any) -> None:
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        """Show a figure (or the Picture a worker drew ahead, see chart_canvas)."""
+        from qmsdesk.ui.chart_palette import follow_palette
 
+        picture = figure if isinstance(figure, Picture) else Picture(figure)
+        if colours.is_dark():  # the surround and its words follow the window: drawn here
+            follow_palette(picture.figure)
+            picture = Picture(picture.figure)
         if self.canvas is not None:
             self._layout.removeWidget(self.canvas)
             self.canvas.deleteLater()
         self._placeholder.hide()
         self._overlay, self._background = [], None
-        self.canvas = FigureCanvasQTAgg(figure)
+        self.canvas = make_canvas(picture)
         self.canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.canvas.mpl_connect("draw_event", self._drawn)
         if self._pick_handler is not None:
             self.canvas.mpl_connect("pick_event", self._pick_handler)
         self._layout.addWidget(self.canvas)
+        canvas = self.canvas
+        QTimer.singleShot(0, lambda: announce_picture(canvas))  # listeners connected by then
 
     def _drawn(self, _event: Any) -> None:
         """After a full draw (first show, resize): keep the picture, then add the overlay."""
@@ -118,14 +136,27 @@ class ChartView(QWidget):
 
     def redraw(self) -> None:
         if self.canvas is not None:
+            self.canvas.seeded = None  # the figure changed: its picture drawn ahead is old
             self.canvas.draw_idle()
+
+    def canvas_size(self) -> Size | None:
+        """The size a canvas will have here (this widget's, with the screen's pixel ratio),
+        for a picture drawn ahead; None while unknown or when the picture would be redrawn
+        on this thread anyway (a dark window recolours the figure first)."""
+        if not self.isVisible() or self.width() <= 0 or self.height() <= 0 or \
+                colours.is_dark():
+            return None
+        return (self.width(), self.height(), self.devicePixelRatioF() or 1.0)
 
 
 def build_figures_later(owner: ChartView, build: Callable[[], Any],
-                        show: Callable[[Any], object]) -> None:
+                        show: Callable[[Any], object],
+                        views: Sequence[ChartView] | None = None) -> None:
     """Run ``build`` on a worker (one chart build at a time) and hand its result to
     ``show`` on the GUI thread, unless a newer build was asked of ``owner`` meanwhile or
-    the owner is gone."""
+    the owner is gone. The figure is drawn there too, at the size of ``owner``'s canvas;
+    a build of several figures for several ``views`` (in order) draws each at its view's
+    size. ``show`` receives Pictures, which ChartView.set_figure takes."""
     from qmsdesk.ui.tasks import call, start_task
 
     owner._wanted += 1
@@ -142,4 +173,6 @@ def build_figures_later(owner: ChartView, build: Callable[[], Any],
             owner.building = False
             owner.show_message(owner.tr("The chart could not be drawn: %s") % exc)
 
-    start_task(lambda: call(lambda: _build_figures(build)), arrived, failed, owner=owner)
+    sizes = [view.canvas_size() for view in (views or (owner,))]
+    start_task(lambda: call(lambda: _build_figures(build, sizes)), arrived, failed,
+               owner=owner)

@@ -233,7 +233,8 @@ class DashboardPage(RegisterPage):
                                      figures, strict=True):
                 chart.set_figure(figure)
 
-        build_figures_later(self.health_chart, lambda: build_charts(view, titles), show)
+        build_figures_later(self.health_chart, lambda: build_charts(view, titles), show,
+                            (self.health_chart, self.band_chart, self.flow_chart))
 
     def activated(self) -> None:
         self.refresh()
