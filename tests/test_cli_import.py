@@ -7,7 +7,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from tests.test_cli import assert_one_line_error, run
+from tests.cli_here import run
+from tests.test_cli import assert_one_line_error
 
 
 def _parties(path: Path) -> list[tuple[str, str]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from qmsdesk.services import backups
 from qmsdesk.services.errors import ServiceError
 from qmsdesk.services.integrity import last_anchor, verify_database
 from qmsdesk.services.parties import service as parties
+from tests.cli_here import run as run_here
 from tests.conftest import NOW
 from tests.factories import make_party
 
@@ -122,9 +122,7 @@ def test_backup_and_restore_on_the_command_line(register, tmp_path):
     register.close()
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, str(ROOT / "main.py"), "--data-dir",
-                               str(tmp_path / "data"), *args, "--db", str(register.path)],
-                              capture_output=True, text=True, timeout=120)
+        return run_here(*args, "--db", str(register.path), data_dir=tmp_path / "data")
 
     made = run("backup")
     assert made.returncode == 0 and "Backup written and verified" in made.stdout, made.stderr
