@@ -1,8 +1,12 @@
-"""The command line as auditors' scripts and the installer's smoke test use it."""
+"""The command line as auditors' scripts and the installer's smoke test use it: the program
+started as a process of its own for its default files, its one-line refusals and its
+start-up clean-up; the commands that work on the demo run in-process (tests/cli_here.py),
+where what counts is what they print and write."""
 
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -10,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+
+from tests.cli_here import run as run_here
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,9 +37,12 @@ def data_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def demo_db(data_folder: Path) -> Path:
-    return data_folder / "demo.db"
+@pytest.fixture
+def demo_db(demo_file: Path, tmp_path: Path) -> Path:
+    """A copy of the session's demo, for the commands run in-process below."""
+    copy = tmp_path / "demo-copy.db"
+    shutil.copyfile(demo_file, copy)
+    return copy
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
@@ -69,14 +78,14 @@ def test_init_and_demo_default_to_the_data_folder_and_the_gui_opens_them(data_fo
 
 def test_demo_report_and_verify(demo_db: Path, tmp_path: Path):
     out = tmp_path / "parties.pdf"
-    result = run("report", "parties", "--db", str(demo_db), "--out", str(out),
+    result = run_here("report", "parties", "--db", str(demo_db), "--out", str(out),
                  data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     text = "".join(page.extract_text() for page in PdfReader(out).pages)
     for name in ("Müller Präzisionsteile GmbH", "Łódź Logistics Sp. z o.o.",
                  "株式会社サンプル精工"):
         assert name in text
-    verify = run("verify", "--db", str(demo_db), data_dir=tmp_path)
+    verify = run_here("verify", "--db", str(demo_db), data_dir=tmp_path)
     assert verify.returncode == 0, verify.stderr
     assert "chain intact" in verify.stdout
 
@@ -86,7 +95,7 @@ def test_verify_names_the_first_tampered_entry(demo_db: Path, tmp_path: Path):
     copy.write_bytes(demo_db.read_bytes())
     with sqlite3.connect(copy) as conn:
         conn.execute("UPDATE audit_entry SET new_value = 'Someone Else' WHERE id = 42")
-    result = run("verify", "--db", str(copy), data_dir=tmp_path)
+    result = run_here("verify", "--db", str(copy), data_dir=tmp_path)
     assert_one_line_error(result, "audit entry #42")
 
 
@@ -108,7 +117,7 @@ def test_errors_are_one_clear_line(tmp_path: Path, args: list[str], words: list[
 
 
 def test_report_into_a_missing_folder_is_refused(demo_db: Path, tmp_path: Path):
-    result = run("report", "parties", "--db", str(demo_db), "--out",
+    result = run_here("report", "parties", "--db", str(demo_db), "--out",
                  str(tmp_path / "nope" / "x.pdf"), data_dir=tmp_path)
     assert_one_line_error(result, "does not exist")
 
@@ -117,7 +126,7 @@ def test_objectives_report_on_the_demo(demo_db: Path, tmp_path: Path):
     from tests.reports.test_parties_report import image_xobjects
 
     out = tmp_path / "objectives.pdf"
-    result = run("report", "objectives", "--db", str(demo_db), "--out", str(out),
+    result = run_here("report", "objectives", "--db", str(demo_db), "--out", str(out),
                  data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     reader = PdfReader(out)
@@ -143,26 +152,26 @@ def test_management_review_pack_and_auditor_pack(demo_db: Path, tmp_path: Path):
     # clock's, which a test cannot freeze in another process.
     start, end = "2026-01-01", "2026-06-30"
     small = tmp_path / "small.db"
-    assert run("init", "--db", str(small), data_dir=tmp_path).returncode == 0
-    missing = run("report", "management-review", "--db", str(demo_db), "--out",
+    assert run_here("init", "--db", str(small), data_dir=tmp_path).returncode == 0
+    missing = run_here("report", "management-review", "--db", str(demo_db), "--out",
                   str(tmp_path / "m.pdf"), data_dir=tmp_path)
     assert_one_line_error(missing, "needs --from DATE and --to DATE")
-    backwards = run("report", "management-review", "--db", str(demo_db), "--out",
+    backwards = run_here("report", "management-review", "--db", str(demo_db), "--out",
                     str(tmp_path / "m.pdf"), "--from", end, "--to", "2020-01-01",
                     data_dir=tmp_path)
     assert_one_line_error(backwards, "period_to", "on or after")
-    snapshot = run("report", "parties", "--db", str(demo_db), "--out", str(tmp_path / "p.pdf"),
+    snapshot = run_here("report", "parties", "--db", str(demo_db), "--out", str(tmp_path / "p.pdf"),
                    "--from", "2026-01-01", data_dir=tmp_path)
     assert_one_line_error(snapshot, "snapshot as of today")
     out = tmp_path / "mr.pdf"
-    result = run("report", "management-review", "--db", str(small), "--out", str(out),
+    result = run_here("report", "management-review", "--db", str(small), "--out", str(out),
                  "--from", start, "--to", end, data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     assert re.search(r"revision \d+, (new revision|content unchanged), \d+ pages, sha256 "
                      r"[0-9a-f]{64}", result.stdout)
     assert "Management review input pack" in PdfReader(out).pages[0].extract_text()
     pack = tmp_path / "pack.zip"
-    result = run("auditor-pack", "--db", str(small), "--from", start, "--to", end,
+    result = run_here("auditor-pack", "--db", str(small), "--from", start, "--to", end,
                  "--out", str(pack), data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "sha256sum -c manifest.sha256" in result.stdout
@@ -174,34 +183,34 @@ def test_export_template_and_import_with_a_refused_file(demo_db: Path, tmp_path:
     import openpyxl
 
     out = tmp_path / "parties.xlsx"
-    result = run("export", "parties", "--db", str(demo_db), "--out", str(out),
+    result = run_here("export", "parties", "--db", str(demo_db), "--out", str(out),
                  data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert run("template", "parties", "--out", str(tmp_path / "t.xlsx"),
+    assert run_here("template", "parties", "--out", str(tmp_path / "t.xlsx"),
                data_dir=tmp_path).returncode == 0
     empty = tmp_path / "empty.db"
-    assert run("init", "--db", str(empty), data_dir=tmp_path).returncode == 0
-    dry = run("import", "parties", str(out), "--db", str(empty), "--dry-run",
+    assert run_here("init", "--db", str(empty), data_dir=tmp_path).returncode == 0
+    dry = run_here("import", "parties", str(out), "--db", str(empty), "--dry-run",
               data_dir=tmp_path)
     assert dry.returncode == 0 and "would create 32" in dry.stdout
     assert not list(tmp_path.glob("backups/empty-*/auto-*.db"))  # a dry run writes nothing
     workbook = openpyxl.load_workbook(out)
     workbook["parties"]["I3"] = "very high"
     workbook.save(tmp_path / "bad.xlsx")
-    refused = run("import", "parties", str(tmp_path / "bad.xlsx"), "--db", str(empty),
+    refused = run_here("import", "parties", str(tmp_path / "bad.xlsx"), "--db", str(empty),
                   data_dir=tmp_path)
     assert refused.returncode == 1
     assert "Traceback" not in refused.stderr
     assert refused.stderr.splitlines()[:2] == [
         "Nothing was imported: the file has 1 problem.",
         "  parties, row 3, column 'Influence': 'very high' is not a whole number (e.g. 12)"]
-    done = run("import", "parties", str(out), "--db", str(empty), data_dir=tmp_path)
+    done = run_here("import", "parties", str(out), "--db", str(empty), data_dir=tmp_path)
     assert done.returncode == 0 and "Imported: 32 created" in done.stdout
     # the day's backup, taken before the first import that may write (once a day)
     assert len(list(tmp_path.glob("backups/empty-*/auto-*.db"))) == 1
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really a zip")
-    assert_one_line_error(run("import", "parties", str(broken), "--db", str(empty),
+    assert_one_line_error(run_here("import", "parties", str(broken), "--db", str(empty),
                               data_dir=tmp_path), "broken.xlsx")
 
 

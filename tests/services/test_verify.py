@@ -78,16 +78,14 @@ def test_a_record_changed_outside_the_app_fails_verify(db, today):
 
 def test_verify_on_the_command_line_prints_and_checks_the_anchor(demo_file, tmp_path):
     import subprocess
-    import sys
 
-    root = Path(__file__).resolve().parent.parent.parent
+    from tests.cli_here import run
+
     path = tmp_path / "demo.db"
     shutil.copyfile(demo_file, path)
 
     def verify(*extra: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, str(root / "main.py"), "--data-dir",
-                               str(tmp_path), "verify", "--db", str(path), *extra],
-                              capture_output=True, text=True, timeout=120)
+        return run("verify", "--db", str(path), *extra, data_dir=tmp_path)
 
     first = verify()
     assert first.returncode == 0, first.stderr

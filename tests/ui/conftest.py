@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -44,10 +45,21 @@ def register_reads_finish_in_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(register_table, "INLINE_WAIT_S", 30.0)
 
 
+@pytest.fixture(scope="session")
+def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample database made once per worker (a new file runs every migration)."""
+    from tests.conftest import TODAY
+
+    path = tmp_path_factory.mktemp("sample-template") / "sample.db"
+    make_sample_db(path, TODAY)
+    return path
+
+
 @pytest.fixture
-def sample_db(tmp_path: Path, today: date) -> Path:
+def sample_db(sample_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the sample database: tests change it."""
     path = tmp_path / "sample.db"
-    make_sample_db(path, today)
+    shutil.copyfile(sample_template, path)
     return path
 
 
