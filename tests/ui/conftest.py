@@ -45,6 +45,17 @@ def register_reads_finish_in_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(register_table, "INLINE_WAIT_S", 30.0)
 
 
+@pytest.fixture(autouse=True)
+def dashboard_charts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dashboard's three charts are built and drawn on workers whenever a window opens
+    a database: half a second a test, for charts most tests never look at. They are drawn
+    in the tests marked ``dashboard_charts`` (tests/ui/test_dashboard_page.py)."""
+    if request.node.get_closest_marker("dashboard_charts") is None:
+        from qmsdesk.ui.pages.dashboard_page import DashboardPage
+
+        monkeypatch.setattr(DashboardPage, "rebuild_charts", lambda self: None)
+
+
 @pytest.fixture(scope="session")
 def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample database made once per worker (a new file runs every migration)."""

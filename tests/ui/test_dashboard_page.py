@@ -12,6 +12,8 @@ from qmsdesk.services import dashboard
 from qmsdesk.ui.app import init_settings
 from qmsdesk.ui.main_window import MainWindow
 
+pytestmark = pytest.mark.dashboard_charts  # every test here draws them
+
 TODAY = date(2026, 11, 21)
 EDITORS = {"parties": "PartyDialog", "objectives": "ObjectiveDialog",
            "actions": "ActionDialog", "suppliers": "SupplierDialog"}
