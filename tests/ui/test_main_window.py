@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -153,7 +154,20 @@ def test_what_an_earlier_version_kept_in_qsettings_is_moved_to_the_user_settings
     assert window.recent_databases() == ["/qms/main.db", "/qms/old.db"]
 
 
-def test_a_first_start_makes_the_demo_in_the_data_folder_and_asks_who_you_are(qtbot):
+def test_a_first_start_makes_the_demo_in_the_data_folder_and_asks_who_you_are(
+        qtbot, monkeypatch, demo_file):
+    from qmsdesk.services import workspace
+    from qmsdesk.services.progress import Progress
+
+    def session_demo(path: Path, _today: object):  # the build: tests/services/test_demo.py
+        yield Progress(0, 2, "Creating demo data")
+        partial = path.with_name(path.name + ".partial")
+        shutil.copyfile(demo_file, partial)  # the session's demo, as built on a worker
+        yield Progress(1, 2, "Demo data ready")
+        partial.replace(path)
+        return path
+
+    monkeypatch.setattr(workspace, "create_demo_database", session_demo)
     init_settings()
     window = MainWindow()
     qtbot.addWidget(window)
