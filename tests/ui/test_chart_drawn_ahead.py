@@ -32,12 +32,18 @@ def grid():
                                           (n * 3) % 5 + 1) for n in range(1, 60)])
 
 
-def test_the_first_picture_is_drawn_on_the_worker_and_only_painted_here(qtbot, draws):
+def shown_view(qtbot) -> ChartView:
+    """A chart view on screen at 420 x 380, waiting for its figure."""
     view = ChartView("Loading chart…")
     qtbot.addWidget(view)
     view.resize(420, 380)
     view.show()
     qtbot.waitExposed(view)
+    return view
+
+
+def test_the_first_picture_is_drawn_on_the_worker_and_only_painted_here(qtbot, draws):
+    view = shown_view(qtbot)
     view.build_later(grid)
     qtbot.waitUntil(lambda: view.full_draws > 0, timeout=10000)
     qtbot.wait(100)  # shown, resized by its layout, painted
@@ -52,11 +58,7 @@ def test_the_first_picture_is_drawn_on_the_worker_and_only_painted_here(qtbot, d
 
 
 def test_a_canvas_of_another_size_or_a_redraw_draws_here(qtbot, draws):
-    view = ChartView("Loading chart…")
-    qtbot.addWidget(view)
-    view.resize(420, 380)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown_view(qtbot)
     view.build_later(grid)
     view.resize(500, 300)  # after the worker was told the old size
     qtbot.waitUntil(lambda: view.full_draws > 0 and "gui" in draws, timeout=10000)
