@@ -15,10 +15,14 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from qmsdesk.ui import colours
-from qmsdesk.ui.record_filter import RecordFilterProxy, inverse
+from qmsdesk.ui.record_filter import (
+    ANSWERED_ROLES,
+    ROW_ROLE,
+    SORT_ROLE,
+    RecordFilterProxy,
+    inverse,
+)
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 # The roles as plain ints: a view asks ~10 roles per cell it paints, and comparing with
 # an enum member costs a lookup each time.
 _DISPLAY, _ALIGN, _TIP, _FORE, _BACK = (int(role) for role in (
@@ -26,7 +30,6 @@ _DISPLAY, _ALIGN, _TIP, _FORE, _BACK = (int(role) for role in (
     Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
     Qt.ItemDataRole.BackgroundRole))
 _SORT, _ROW = int(SORT_ROLE), int(ROW_ROLE)
-_ANSWERED = frozenset({_DISPLAY, _ALIGN, _TIP, _FORE, _BACK, _SORT, _ROW})
 Index = QModelIndex | QPersistentModelIndex
 R = TypeVar("R")  # the row dataclass a column shows
 
@@ -162,7 +165,7 @@ class RecordTableModel(QAbstractTableModel):
     def cell(self, row: int, column_index: int, role: int) -> Any:
         """What ``data`` gives for this row and column (the proxy asks here directly)."""
         role = int(role)
-        if role not in _ANSWERED:
+        if role not in ANSWERED_ROLES:
             return None
         item = self._rows[row]
         column = self._columns[column_index]
