@@ -320,3 +320,32 @@ def test_a_ten_megabyte_cell_is_a_problem_not_a_crash(db, tmp_path):
     assert (problem.sheet, problem.row, problem.column) == ("huge.csv", 2, "Notes")
     assert "Text is too long (10000000 characters" in problem.message
     assert _audit_count(db) == 0
+
+
+def test_a_party_saved_elsewhere_while_the_file_is_checked_stops_the_import_in_one_sentence(
+        db, tmp_path, monkeypatch):
+    """The import numbers new rows from the references it read; a colleague who saves a
+    party before the rows are checked takes the first of them. The file is not at fault:
+    the import stops, says so, and writes nothing (it used to blame the empty cell)."""
+    from qmsdesk.services.errors import ConflictError
+    from qmsdesk.services.parties.importing import PartiesAdapter
+    from tests.factories import make_party
+
+    party_service.save_party(db, make_party(TODAY, name="Existing Ltd"), TODAY)
+    path = tmp_path / "parties.csv"
+    path.write_text("Reference,Name,Category,Next review\r\n"
+                    ",New One Ltd,customer,2027-01-01\r\n"
+                    ",New Two Ltd,supplier,2027-01-01\r\n", encoding="utf-8")
+    check = PartiesAdapter.check
+
+    def colleague_saves_first(self, db_, records, today):
+        party_service.save_party(db, make_party(TODAY, name="Colleague Ltd"), TODAY)
+        return check(self, db_, records, today)
+
+    monkeypatch.setattr(PartiesAdapter, "check", colleague_saves_first)
+    with pytest.raises(ConflictError) as refused:
+        _import(db, path)
+    assert str(refused.value) == ("IP-0002 was created elsewhere while the file was being "
+                                  "checked. Nothing was imported; import the file again.")
+    names = sorted(p.name for p in party_service.list_parties(db, TODAY))
+    assert names == ["Colleague Ltd", "Existing Ltd"]

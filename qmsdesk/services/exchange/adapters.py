@@ -273,12 +273,17 @@ class Adapter:
             if ref:
                 by_ref[ref] = item
         self._attach_children(spec, parsed, by_ref, problems)
-        self.assign_refs(existing, list(by_ref), [p for p in plan if not p.ref])
+        numbered = [p for p in plan if not p.ref]
+        self.assign_refs(existing, list(by_ref), numbered)
         for item in plan:
             if item.original is None:  # a new record is saved with the reference planned
                 item.record.ref = item.ref
         found = self.check(db, [item.record for item in plan], today)
         for index, item in enumerate(plan):
+            if "ref" in found.get(index, {}) and any(item is p for p in numbered):
+                # Numbered here, taken by a record saved since `existing` was read (a
+                # colleague's, on a server): not the file's doing.
+                raise ConflictError(created_elsewhere(item.ref))
             self._report(item, found.get(index, {}), names, problems)
         self.extra_checks(plan, existing, problems)
         return plan
@@ -394,8 +399,13 @@ def refuse_taken(session: Session, model: type[RegisterRecord],
         taken.update(session.scalars(select(model.ref).where(
             model.ref.in_(new[start:start + CHUNK]))))
     if taken:
-        raise ConflictError(f"{min(taken)} was created elsewhere while the file was being "
-                            "checked. Nothing was imported; import the file again.")
+        raise ConflictError(created_elsewhere(min(taken)))
+
+
+def created_elsewhere(ref: str) -> str:
+    """Why an import stopped: a reference it planned was taken by a record saved since."""
+    return (f"{ref} was created elsewhere while the file was being checked. Nothing was "
+            "imported; import the file again.")
 
 
 def reference(row: Row, header: str) -> str:

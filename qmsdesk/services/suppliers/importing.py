@@ -35,6 +35,7 @@ from qmsdesk.services.exchange.adapters import (
     _keep_ids,
     _numbered_refs,
     choose,
+    created_elsewhere,
     field_of,
     load_for_write,
     party_reference,
@@ -474,8 +475,7 @@ def _refuse_taken(session: Session, planned: Sequence[Planned]) -> None:
     for item in planned:
         new = [r.ref for r in item.record.reviews if r.id is None]
         if clash := taken.intersection(new + ([item.ref] if item.original is None else [])):
-            raise ConflictError(f"{min(clash)} was created elsewhere while the file was being "
-                                "checked. Nothing was imported; import the file again.")
+            raise ConflictError(created_elsewhere(min(clash)))
 
 
 def _store_reviews(session: Session, supplier: Supplier,
