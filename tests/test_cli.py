@@ -26,12 +26,17 @@ def run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def data_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data folder where `init` and `demo` made their default files (one demo build, as
-    of the real today, for the module: the programs run in processes of their own)."""
+def data_folder(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Path:
+    """A data folder where `init` (the program) and `demo` (in-process, its build being
+    the session's demo: tests/demo_copy.py) made their default files."""
+    from qmsdesk.services import workspace
+    from tests.demo_copy import copying
+
     folder = tmp_path_factory.mktemp("cli")
     assert run("init", data_dir=folder).returncode == 0
-    result = run("demo", data_dir=folder)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workspace, "create_demo_database", copying(demo_file))
+        result = run_here("demo", data_dir=folder)
     assert result.returncode == 0, result.stderr
     assert "Created demo database" in result.stdout
     return folder

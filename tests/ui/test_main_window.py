@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -157,17 +156,9 @@ def test_what_an_earlier_version_kept_in_qsettings_is_moved_to_the_user_settings
 def test_a_first_start_makes_the_demo_in_the_data_folder_and_asks_who_you_are(
         qtbot, monkeypatch, demo_file):
     from qmsdesk.services import workspace
-    from qmsdesk.services.progress import Progress
+    from tests.demo_copy import copying
 
-    def session_demo(path: Path, _today: object):  # the build: tests/services/test_demo.py
-        yield Progress(0, 2, "Creating demo data")
-        partial = path.with_name(path.name + ".partial")
-        shutil.copyfile(demo_file, partial)  # the session's demo, as built on a worker
-        yield Progress(1, 2, "Demo data ready")
-        partial.replace(path)
-        return path
-
-    monkeypatch.setattr(workspace, "create_demo_database", session_demo)
+    monkeypatch.setattr(workspace, "create_demo_database", copying(demo_file))
     init_settings()
     window = MainWindow()
     qtbot.addWidget(window)
