@@ -95,6 +95,17 @@ def _ask_path(parent: QWidget, title: str, default: Path, filter_text: str) -> P
     return Path(name) if name else None
 
 
+def ask_returned_workbook(parent: QWidget, title: str) -> Path | None:
+    """A workbook someone filled in and sent back (a questionnaire, a survey), looked for
+    where exports go; None when the user cancels."""
+    from qmsdesk.services.user_settings import EXPORT_FOLDER, get
+
+    folder = Path(get(EXPORT_FOLDER) or paths.reports_dir())
+    name, _ = QFileDialog.getOpenFileName(parent, title, str(folder),
+                                          parent.tr("Excel workbook (*.xlsx)"))
+    return Path(name) if name else None
+
+
 def _request(today: date, period: Period) -> Any:
     from qmsdesk.reports.issue import ReportRequest
 

@@ -8,10 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QFileDialog
 
-from qmsdesk import paths
-from qmsdesk.services.user_settings import EXPORT_FOLDER, get, prepared_by
+from qmsdesk.services.user_settings import prepared_by
 from qmsdesk.ui import report_runner
 from qmsdesk.ui.errors import task_failed
 from qmsdesk.ui.tasks import call, run_with_progress
@@ -91,12 +89,10 @@ class SupplierOutreach:
 
     # --- the return --------------------------------------------------------------------------
     def import_answers(self) -> None:
-        page = self.page
-        folder = Path(get(EXPORT_FOLDER) or paths.reports_dir())
-        name, _ = QFileDialog.getOpenFileName(page, page.tr("Import questionnaire answers"),
-                                              str(folder), page.tr("Excel workbook (*.xlsx)"))
-        if name:
-            self.import_file(Path(name))
+        path = report_runner.ask_returned_workbook(
+            self.page, self.page.tr("Import questionnaire answers"))
+        if path is not None:
+            self.import_file(path)
 
     def import_file(self, path: Path) -> None:
         """Read the return on a worker, show it beside the record, record what is taken."""

@@ -145,12 +145,10 @@ class SurveyActions:
             .replace("%2", str(written.path)), 20000)
 
     def import_returns(self) -> None:
-        page = self.page
-        folder = Path(get(EXPORT_FOLDER) or paths.reports_dir())
-        name, _ = QFileDialog.getOpenFileName(page, page.tr("Import survey returns"),
-                                              str(folder), page.tr("Excel workbook (*.xlsx)"))
-        if name:
-            self.import_file(Path(name))
+        path = report_runner.ask_returned_workbook(self.page,
+                                                   self.page.tr("Import survey returns"))
+        if path is not None:
+            self.import_file(path)
 
     def import_file(self, path: Path) -> None:
         """Read and check the return on a worker, ask, then import it on a worker."""
