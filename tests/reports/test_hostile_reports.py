@@ -147,3 +147,27 @@ def test_dates_stored_beyond_the_range_still_make_reports(hostile, tmp_path: Pat
             assert "9999-12-31" in text or "0001-01-01" in text
     finally:
         db.close()
+
+
+def test_the_supplier_pack_prints_the_hostile_supplier_whole(hostile, tmp_path: Path) -> None:
+    """The scorecard a supplier is sent, and its questionnaire, from the hostile register:
+    a name at the length limit, a scope at the note limit, a review's long strengths."""
+    from openpyxl import load_workbook
+
+    from qmsdesk.reports.supplier_pack import find_supplier, write_supplier_pack
+
+    data, _texts, source = hostile
+    copy = tmp_path / "hostile.db"
+    shutil.copyfile(source, copy)
+    db = open_database(copy, user="Tester")
+    try:
+        row = find_supplier(db, data.supplier_ref, TODAY)
+        run_task(write_supplier_pack(db, row.id, tmp_path / "pack", TODAY, "Tester"))
+    finally:
+        db.close()
+    scorecard = next((tmp_path / "pack").glob("*-scorecard-*.pdf"))
+    text = "\n".join(page.extract_text() for page in PdfReader(scorecard).pages)
+    assert printed_whole(text, data.supplier_scope)
+    assert printed_whole(text, data.strengths)
+    workbook = next((tmp_path / "pack").glob("*-questionnaire-*.xlsx"))
+    assert load_workbook(workbook).sheetnames  # opens: the long name fits its cells' limits
