@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qmsdesk.errors import UserFacingError
@@ -31,6 +40,9 @@ class QualityPolicy(Audited, TimestampMixin, Base):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     approved_hash: Mapped[str] = mapped_column(String(64), nullable=False, default="",
                                                server_default="")
+    # What the approver meant by it ("Approved as reviewer"); empty when none was given.
+    approved_meaning: Mapped[str] = mapped_column(String(200), nullable=False, default="",
+                                                  server_default="")
 
     @property
     def audit_ref(self) -> str:
@@ -61,6 +73,12 @@ class Objective(Audited, RegisterRecord, Base):
     segment_party_id: Mapped[int | None] = mapped_column(
         ForeignKey("party.id", ondelete="RESTRICT"), index=True)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="draft", index=True)
+    # When it was archived (out of the working lists, kept for the record; its status keeps
+    # the outcome); None while active, so a record never archived adds nothing to the trail.
+    archived_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # Why it was archived; empty while active (the audit trail keeps earlier reasons).
+    archive_reason: Mapped[str] = mapped_column(String(500), nullable=False, default="",
+                                                server_default="")
 
     segment: Mapped[Party | None] = relationship()
     risks: Mapped[list[ObjectiveRisk]] = relationship(
@@ -143,7 +161,21 @@ class Action(Audited, RegisterRecord, Base):
     effectiveness: Mapped[str] = mapped_column(String(20), nullable=False, default="")
     effectiveness_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     effectiveness_on: Mapped[date | None] = mapped_column(Date)
+    # The effectiveness check as a signed approval: login, moment, content hash, meaning.
+    effectiveness_login: Mapped[str] = mapped_column(String(63), nullable=False, default="",
+                                                     server_default="")
+    effectiveness_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    effectiveness_hash: Mapped[str] = mapped_column(String(64), nullable=False, default="",
+                                                    server_default="")
+    effectiveness_meaning: Mapped[str] = mapped_column(String(200), nullable=False,
+                                                       default="", server_default="")
     evidence: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # When it was archived (out of the working lists, kept for the record; its status keeps
+    # the outcome); None while active, so a record never archived adds nothing to the trail.
+    archived_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # Why it was archived; empty while active (the audit trail keeps earlier reasons).
+    archive_reason: Mapped[str] = mapped_column(String(500), nullable=False, default="",
+                                                server_default="")
 
     objective: Mapped[Objective | None] = relationship()
     party: Mapped[Party | None] = relationship()

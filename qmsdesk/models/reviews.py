@@ -78,6 +78,9 @@ class ReportApproval(Audited, VersionedMixin, Base):
     # The revision's content fingerprint (report_log): what exactly was approved.
     content_hash: Mapped[str] = mapped_column(String(64), nullable=False, default="",
                                               server_default="")
+    # What the approver meant by it ("Approved as reviewer"); empty when none was given.
+    approved_meaning: Mapped[str] = mapped_column(String(200), nullable=False, default="",
+                                                  server_default="")
 
     @property
     def audit_ref(self) -> str:

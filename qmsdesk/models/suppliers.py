@@ -131,6 +131,9 @@ class SupplierReview(Audited, RegisterRecord, Base):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     approved_hash: Mapped[str] = mapped_column(String(64), nullable=False, default="",
                                                server_default="")
+    # What the approver meant by it ("Approved as reviewer"); empty when none was given.
+    approved_meaning: Mapped[str] = mapped_column(String(200), nullable=False, default="",
+                                                  server_default="")
 
     supplier: Mapped[Supplier] = relationship()
     scores: Mapped[list[ReviewScore]] = relationship(

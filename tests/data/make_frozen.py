@@ -387,11 +387,30 @@ def rows_0010(w: Writer) -> None:
            "role": "approver", "active": True})
 
 
+def rows_0011(w: Writer) -> None:
+    """A questionnaire round sent to SUP-0001 and returned (round: 11 audited fields) with
+    one answered question (answer: 5 audited fields)."""
+    w.at = _utc("2026-09-01 10:00")
+    ref = "SUP-0001 round 1"
+    w.add("questionnaire_round", "questionnaire round", ref,
+          {"id": 1, "supplier_id": 1, "supplier_ref": "SUP-0001", "number": 1,
+           "token": "0f3c9a7e5b2d4c18a6e1f0b9d8c7a6e5", "issued_on": "2026-09-01",
+           "due_on": "2026-09-29", "issued_by": "Jan Kowalczyk",
+           "questions": '["Ist Ihr Zertifikat nach ISO 9001 gültig?"]',
+           "returned_on": "2026-09-15", "imported_by": "Jan Kowalczyk",
+           "return_sha256": hashlib.sha256(b"Fragebogen Runde 1").hexdigest(), "accepted": ""})
+    w.add("questionnaire_answer", "questionnaire answer", ref,
+          {"id": 1, "round_id": 1, "position": 1,
+           "question": "Ist Ihr Zertifikat nach ISO 9001 gültig?", "answer": "Ja",
+           "comment": "Rezertifizierung im März (審査済み)"})
+
+
 # What each revision added, in order; a file at revision N holds the rows of 0001..N.
 ROWS: dict[str, Callable[[Writer], None]] = {
     "0001": rows_0001, "0002": rows_0002, "0003": rows_0003, "0004": rows_0004,
     "0005": rows_0005, "0006": rows_0006, "0007": rows_0007,
-    "0008": rows_0008, "0009": rows_0009, "0010": rows_0010}
+    "0008": rows_0008, "0009": rows_0009, "0010": rows_0010,
+    "0011": rows_0011}
 
 
 def make(revision: str) -> Path:

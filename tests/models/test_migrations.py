@@ -76,6 +76,10 @@ FROZEN_ROWS["0009"] = FROZEN_ROWS["0008"] | {
 # rows_0010: a staff member (4 audited fields)
 FROZEN_ROWS["0010"] = FROZEN_ROWS["0009"] | {
     "staff": 1, "audit_entry": FROZEN_ROWS["0009"]["audit_entry"] + 4}
+# rows_0011: a returned questionnaire round (11 audited fields) and its answer (5)
+FROZEN_ROWS["0011"] = FROZEN_ROWS["0010"] | {
+    "questionnaire_round": 1, "questionnaire_answer": 1,
+    "audit_entry": FROZEN_ROWS["0010"]["audit_entry"] + 16}
 # Names as written, read back through the head models once their table is in the file.
 FROZEN_NAMES = {
     Party.name: ("Müller Präzisionsteile GmbH", "株式会社サンプル精工", "Belegschaft Werk Süd"),
