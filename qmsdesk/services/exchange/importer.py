@@ -16,7 +16,9 @@ The steps, for any register (the register's own part is an Adapter, see adapters
    the first SHOWN problems, and how many more);
 5. otherwise save every record in one transaction through that register's check-then-store
    function (which checks again: a rule broken meanwhile refuses the file the same way);
-   each change lands in the audit trail.
+   each change lands in the audit trail. A register may write its new records in bulk
+   (exchange.bulk: its own check and store function, the trail's entries as the session
+   hook writes them, one executemany per table and batch).
 """
 
 from __future__ import annotations

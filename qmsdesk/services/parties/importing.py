@@ -1,6 +1,7 @@
 """Import adapter for the interested-parties register: parties with their requirements and
-engagements, header variants from stakeholder registers kept in spreadsheets; checked and
-saved by the register's check_parties/save_parties (names unique across file and database)."""
+engagements, header variants from stakeholder registers kept in spreadsheets; checked by the
+register's check_parties (names unique across file and database) and stored by its
+store_party, new parties in bulk (exchange.bulk)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ from qmsdesk.services.exchange.adapters import (
     Problem,
     Row,
     _numbered_refs,
-    write_records,
 )
+from qmsdesk.services.exchange.bulk import write_in_bulk
 from qmsdesk.services.parties import rules as party_rules
 from qmsdesk.services.parties import service as party_service
 from qmsdesk.services.parties.records import EngagementRecord, PartyRecord, RequirementRecord
@@ -108,5 +109,6 @@ class PartiesAdapter(Adapter):
         return _numbered_refs("IP-", [*existing, *in_file], count)
 
     def write(self, db: Database, planned: Sequence[Planned], today: date) -> Iterator[int]:
-        return write_records(db, planned, Party, party_service.save_parties, today,
+        return write_in_bulk(db, planned, Party, party_service.check_parties,
+                             party_service.store_party, today,
                              selectinload(Party.requirements), selectinload(Party.engagements))
