@@ -39,7 +39,12 @@ def _suffix(copy: int, sep: str = " ") -> str:
 
 def _scale() -> None:
     """Replace the demo's specs by the realistic org's (module globals the builders read)."""
-    from qmsdesk.services.demo import objectives, parties, suppliers
+    from qmsdesk.services.demo import history, objectives, parties, suppliers
+
+    # Eight reviews per supplier reach back before the demo's 45-month story: the
+    # realistic org set up its QMS before the oldest of them, so every linked party exists
+    # when its supplier is registered.
+    history.QMS_MONTHS = (REVIEWS + 1) * 24  # a low-risk supplier is reviewed biennially
 
     parties.PARTIES = tuple(replace(p, name=p.name + _suffix(c))
                             for c in range(PARTY_COPIES) for p in parties.PARTIES)

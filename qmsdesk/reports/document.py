@@ -29,6 +29,15 @@ from reportlab.platypus import (
 )
 
 from qmsdesk import clock, paths
+from qmsdesk.reports.contents import (
+    Contents,
+    Heading,
+    PageNumber,
+    bookmark_key,
+    expanded,
+    headings,
+    next_level,
+)
 from qmsdesk.reports.fonts import (
     FONT,
     FONT_BOLD,
@@ -41,6 +50,7 @@ from qmsdesk.reports.layout import (
     MIN_ROW_SPLIT,
     ContinuedTable,
     KeepTogether,
+    Para,
     breakable_markup,
     fitted_style,
 )
@@ -144,12 +154,12 @@ def styles() -> Styles:
 def para(text: object, style: ParagraphStyle | None = None) -> Paragraph:
     """A Paragraph of user text: escaped, with CJK runs routed to the fallback font."""
     style = style or styles().body
-    return Paragraph(markup(text, style.fontName), style)
+    return Para(markup(text, style.fontName), style)
 
 
 def rich(markup_text: str, style: ParagraphStyle | None = None) -> Paragraph:
     """A Paragraph of trusted markup built by report code (user parts already escaped)."""
-    return Paragraph(markup_text, style or styles().body)
+    return Para(markup_text, style or styles().body)
 
 
 CELL_PADDING = 4  # left and right, points
@@ -232,18 +242,15 @@ def facts_table(pairs: Sequence[tuple[str, Cell]], columns: int = 2,
 
 
 def table_of_contents() -> Flowable:
-    """A table of contents filled from the bookmarked headings (section, h1, h2)."""
-    from reportlab.platypus.tableofcontents import TableOfContents
-
+    """A table of contents of the bookmarked headings (sections and the headings within),
+    laid out with the rest in one pass (reports.contents)."""
     st = styles()
-    toc = TableOfContents(dotsMinLevel=0)
-    toc.levelStyles = [
+    return Contents([
         ParagraphStyle("qms-toc-1", parent=st.body, fontName=FONT_BOLD, leftIndent=0,
                        firstLineIndent=0, spaceBefore=3),
         ParagraphStyle("qms-toc-2", parent=st.body, leftIndent=8 * mm, firstLineIndent=0,
                        spaceBefore=0),
-    ]
-    return toc
+    ])
 
 
 def heading(text: str, style: ParagraphStyle, min_space: float = 35 * mm) -> list[Flowable]:
@@ -304,7 +311,7 @@ OUTLINE_LEVELS = {"qms-h1": 0, "qms-h2": 1}
 
 
 def _canvas_maker(control: DocumentControl, generated_at: datetime,
-                  pages: list[int]) -> type[Canvas]:
+                  pages: list[int], seen: list[Heading]) -> type[Canvas]:
     class NumberedCanvas(Canvas):
         """Holds every page back until the end so the footer can say "Page x of y".
 
@@ -320,20 +327,29 @@ def _canvas_maker(control: DocumentControl, generated_at: datetime,
             self.setViewerPreference("DisplayDocTitle", "true")  # the title, not the file
             self._held_pages: list[dict[str, Any]] = []
             self.held_bookmarks: list[tuple[str, str, int]] = []
+            self.held_numbers: list[PageNumber] = []  # the contents' page numbers
 
         def showPage(self) -> None:
             self._held_pages.append(dict(self.__dict__))
             self.held_bookmarks = []
+            self.held_numbers = []
             self._startPage()
 
         def save(self) -> None:
             total = len(self._held_pages)
+            page_of = {key: number for number, state in enumerate(self._held_pages, start=1)
+                       for key, _, _ in state["held_bookmarks"]}
+            seen[:] = [Heading(level, text) for state in self._held_pages
+                       for _, text, level in state["held_bookmarks"]]
             for number, state in enumerate(self._held_pages, start=1):
                 self.__dict__.update(state)
                 for key, text, level in state["held_bookmarks"]:
                     self.bookmarkPage(key)
                     self.addOutlineEntry(text, key, level=level)
                 _draw_frame(self, control, generated_at, number, total)
+                for page_number in state["held_numbers"]:
+                    if page_number.key in page_of:
+                        page_number.draw(self, page_of[page_number.key])
                 super().showPage()
             if any(state["held_bookmarks"] for state in self._held_pages):
                 self.showOutline()
@@ -344,7 +360,7 @@ def _canvas_maker(control: DocumentControl, generated_at: datetime,
 
 
 class _Document(BaseDocTemplate):
-    """Bookmarks each heading (clamped so a level never skips one) and feeds the TOC."""
+    """Bookmarks each heading (clamped so a level never skips one)."""
 
     keepTogetherClass = KeepTogether  # keepWithNext never leaves a page holding only a rule
 
@@ -356,17 +372,28 @@ class _Document(BaseDocTemplate):
     def afterFlowable(self, flowable: Flowable) -> None:
         if not isinstance(flowable, Paragraph) or flowable.style.name not in OUTLINE_LEVELS:
             return
-        level = min(OUTLINE_LEVELS[flowable.style.name], self._level + 1)
-        self._level = level
+        self._level = next_level(OUTLINE_LEVELS[flowable.style.name], self._level)
         self._count += 1
-        key = f"section-{self._count}"
-        text = flowable.getPlainText()
-        self.canv.held_bookmarks.append((key, text, level))
-        self.notify("TOCEntry", (level, text, self.page, key))
+        self.canv.held_bookmarks.append((bookmark_key(self._count), flowable.getPlainText(),
+                                         self._level))
 
     def handle_documentBegin(self) -> None:
-        self._level, self._count = -1, 0  # each pass of multiBuild starts afresh
+        self._level, self._count = -1, 0  # a second layout starts afresh
         super().handle_documentBegin()
+
+
+def _lay_out(doc: BaseDocTemplate, story: list[Flowable], control: DocumentControl,
+             generated_at: datetime, pages: list[int]) -> None:
+    """Lay the story out once; a second time only when its contents (reports.contents)
+    listed other headings than the layout bookmarked."""
+    entries = headings(story, OUTLINE_LEVELS)
+    while True:
+        seen: list[Heading] = []
+        doc.build(expanded(story, entries),
+                  canvasmaker=_canvas_maker(control, generated_at, pages, seen))
+        if seen == entries or not any(isinstance(f, Contents) for f in story):
+            return
+        entries = seen
 
 
 @dataclass(frozen=True)
@@ -380,11 +407,8 @@ def build_pdf(out_path: Path, control: DocumentControl, story: list[Flowable],
     """Lay out ``story`` as an A4 controlled document and write it atomically to ``out_path``.
 
     The PDF is written to a temporary file beside the target and moved into place only
-    when complete, so a failed run never leaves a half-written report. A story with a
-    table of contents is laid out twice (the second pass knows the page numbers).
+    when complete, so a failed run never leaves a half-written report.
     """
-    from reportlab.platypus.tableofcontents import TableOfContents
-
     register_fonts()
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -408,11 +432,7 @@ def build_pdf(out_path: Path, control: DocumentControl, story: list[Flowable],
                       - MARGIN_BOTTOM, leftPadding=0, rightPadding=0, topPadding=0,
                       bottomPadding=0, id="body")
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-        maker = _canvas_maker(control, generated_at, pages)
-        if any(isinstance(flowable, TableOfContents) for flowable in story):
-            doc.multiBuild(story, canvasmaker=maker)
-        else:
-            doc.build(story, canvasmaker=maker)
+        _lay_out(doc, story, control, generated_at, pages)
         os.chmod(temp_name, paths.new_file_mode())  # mkstemp's 0600 would stay on the PDF
         try:
             os.replace(temp_name, out_path)

@@ -127,8 +127,13 @@ def _escape(text: str) -> str:
 def markup(text: object, font: str = FONT) -> str:
     """User text as safe Paragraph markup: escaped, line breaks kept, each run that DejaVu
     cannot print in the fallback face that can (bold when ``font`` is bold)."""
+    return _markup("" if text is None else str(text), font)
+
+
+@lru_cache(maxsize=8192)  # a register repeats its statuses, owners and dates cell by cell
+def _markup(text: str, font: str) -> str:
     parts = []
-    for run, run_font in font_runs("" if text is None else str(text), font):
+    for run, run_font in font_runs(text, font):
         if run_font == font:
             parts.append(_escape(run))
         else:

@@ -98,6 +98,23 @@ def _is_empty(cell: Any) -> bool:
     return cell is None or cell == ""
 
 
+class Para(Paragraph):
+    """A Paragraph that breaks its lines once per width. A table cell is wrapped to the same
+    width when the table sizes its rows, again on each page a long table splits across, and
+    once more when it is drawn: four line breakings a cell in the management-review pack,
+    where one serves. The lines are kept per width, so a different width still re-breaks."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        kept = self.__dict__.setdefault("_lines_by_width", {})
+        if availWidth in kept:
+            self._wrapWidths, self.blPara, self.width, self.height = kept[availWidth]
+            return self.width, self.height
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        if hasattr(self, "blPara") and self.width == availWidth:  # not "cannot fit here"
+            kept[availWidth] = (self._wrapWidths, self.blPara, self.width, self.height)
+        return size
+
+
 def _first_paragraph(cell: Any) -> Paragraph | None:
     if isinstance(cell, Paragraph):
         return cell

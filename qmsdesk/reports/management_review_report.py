@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
+from sqlalchemy.engine import URL
 
+from qmsdesk.models.audit import Anchor, ChainReport, verify_chain_at
 from qmsdesk.models.db import Database
+from qmsdesk.reports import chart_pool
 from qmsdesk.reports.chart_images import chart_image
 from qmsdesk.reports.charts import GridPoint, power_interest_grid
 from qmsdesk.reports.charts_dashboard import band_bars, count_bars, health_bars, satisfaction_trend
@@ -426,6 +430,14 @@ def _summary(inputs: ReviewInputs) -> list[Flowable]:
             para(NOT_COVERED, st.note)]
 
 
+def _check_trail_aside(url: URL, anchor: Anchor | None) -> Future[ChainReport] | None:
+    """The audit trail's check in a worker process, beside the gathering and the layout
+    (a database in memory has no second connection: it is checked here)."""
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return None
+    return chart_pool.submit(verify_chain_at, url, anchor)
+
+
 def content(db: Database, request: ReportRequest) -> ContentTask:
     """The input pack for ``request.period_from`` .. ``request.period_to``; yields Progress."""
     start, end = request.period_from, request.period_to
@@ -434,7 +446,7 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
                                "The management-review pack needs a period (from and to)."})
     total = len(SECTIONS) + 2
     yield Progress(0, total, "Gathering the review inputs")
-    inputs = review_inputs(db, start, end, request.today)
+    inputs = review_inputs(db, start, end, request.today, check_trail=_check_trail_aside)
     st = styles()
     story: list[Flowable] = [*_summary(inputs), Spacer(1, 4 * mm),
                              para("Contents", st.h3), table_of_contents(), PageBreak()]

@@ -100,3 +100,24 @@ def test_value_axis_ticks_are_grouped_never_in_exponent_notation() -> None:
     ticks = [label.get_text() for label in ax.get_yticklabels()]
     assert any("," in tick for tick in ticks)
     assert ax.yaxis.get_offset_text().get_text() == ""
+
+
+def test_a_paragraph_breaks_its_lines_once_per_width(monkeypatch) -> None:
+    from reportlab.platypus import Paragraph
+
+    from qmsdesk.reports.document import para
+
+    breakings: list[float] = []
+    break_lines = Paragraph.breakLines
+
+    def counted(self: Paragraph, widths: list[float]) -> object:
+        breakings.append(widths[0])
+        return break_lines(self, widths)
+
+    monkeypatch.setattr(Paragraph, "breakLines", counted)
+    cell = para("A cell sized, split and drawn at the same width " * 3)
+    first = cell.wrap(120, 500)
+    assert cell.wrap(120, 80) == first and len(breakings) == 1  # the same lines again
+    assert cell.wrap(300, 500)[1] < first[1] and len(breakings) == 2  # a new width re-breaks
+    assert cell.wrap(120, 500) == first and cell.width == 120 and len(breakings) == 2
+    assert len(cell.blPara.lines) == first[1] / cell.style.leading

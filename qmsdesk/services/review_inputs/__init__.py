@@ -16,14 +16,19 @@ providers, risks, opportunities); this one gathers them and names what the pack 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from qmsdesk.models.audit import Anchor, verify_chain
+from qmsdesk.models.audit import Anchor, ChainReport, verify_chain
 from qmsdesk.models.db import Database
 from qmsdesk.models.parties import Party
 from qmsdesk.models.suppliers import Supplier
@@ -84,6 +89,11 @@ from qmsdesk.services.review_inputs.risks import (
 from qmsdesk.services.suppliers import rules as supplier_rules
 from qmsdesk.services.suppliers.reviews import load_bands
 
+log = logging.getLogger(__name__)
+# Starts the audit trail's check of the database at a URL from an anchor elsewhere; None
+# where it cannot (the check is then made in this process).
+CheckTrail = Callable[[URL, Anchor | None], "Future[ChainReport] | None"]
+
 __all__ = [
     "ActionEffectiveness", "AwaitingCheck", "CertificateAlert", "ContextChanges", "DueReview",
     "EffectivenessCheck", "EngagementItem", "EvaluationAwaited", "MonthlySatisfaction",
@@ -137,11 +147,21 @@ def _overdue_reviews(session: Session, model: type[Party] | type[Supplier],
     return tuple(DueReview(ref, name, due) for ref, name, due in rows if due is not None)
 
 
-def _audit_status(session: Session, verified: Anchor | None) -> str:
+def _chain(session: Session, verified: Anchor | None,
+           checking: Future[ChainReport] | None) -> ChainReport:
+    """The trail's check: the one a worker made meanwhile (``checking``), or made here."""
+    if checking is not None:
+        try:
+            return checking.result()
+        except (BrokenProcessPool, OSError, SQLAlchemyError):
+            log.warning("The trail check in a worker failed; checking it here", exc_info=True)
+    return verify_chain(session, since=verified)
+
+
+def _audit_status(chain: ChainReport, verified: Anchor | None) -> str:
     """The trail's state for the pack's cover: from the anchor the last full verify on this
     computer saw (``verified``), only the entries written since are recomputed, so the pack
     does not re-hash millions of entries; without one, the whole chain is."""
-    chain = verify_chain(session, since=verified)
     if not chain.intact:
         return f"Audit trail broken: {chain.problem}."
     if verified is None or not verified.entries:
@@ -152,9 +172,12 @@ def _audit_status(session: Session, verified: Anchor | None) -> str:
             "checks them all.")
 
 
-def review_inputs(db: Database, period_from: date, period_to: date,
-                  today: date) -> ReviewInputs:
+def review_inputs(db: Database, period_from: date, period_to: date, today: date,
+                  check_trail: CheckTrail | None = None) -> ReviewInputs:
     """Gather every input of a management review of period_from..period_to (both included).
+
+    ``check_trail(url, anchor)`` may start the audit trail's check elsewhere (a report's
+    worker process) while the rest is gathered; it returns None where it cannot.
 
     Raises ValidationError (period_from / period_to -> message) for a period that is
     incomplete, ends before it starts or ends after ``today``.
@@ -162,6 +185,8 @@ def review_inputs(db: Database, period_from: date, period_to: date,
     errors = validate_period(period_from, period_to, today)
     if errors:
         raise ValidationError(errors)
+    verified = last_anchor(db)
+    checking = None if check_trail is None else check_trail(db.engine.url, verified)
     rows = list_actions(db, period_to)  # the whole log, overdue as of the period's end
     bands = load_bands(db)
     with db.read() as session:
@@ -177,7 +202,7 @@ def review_inputs(db: Database, period_from: date, period_to: date,
         objectives = objectives_met(session, period_from, period_to, open_actions)
         providers = provider_performance(session, period_from, period_to, bands)
         risks = risk_effectiveness(session, period_from, period_to, actions)
-        audit_status = _audit_status(session, last_anchor(db))
+        audit_status = _audit_status(_chain(session, verified, checking), verified)
         party_due = _overdue_reviews(session, Party, ("active",), period_to)
         supplier_due = _overdue_reviews(
             session, Supplier, (s for s in supplier_rules.STATUSES if s != "disqualified"),
