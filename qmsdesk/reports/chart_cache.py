@@ -25,7 +25,7 @@ MEMORY_BYTES = 48 * 1024 * 1024  # drawn charts kept in memory (~60-100 KB each)
 DISK_FILES = 5000  # charts kept on disk, the least recently stored go first
 # What draws a chart: a change to any of these may change every picture.
 CHART_SOURCES = ("charts.py", "charts_dashboard.py", "charts_risks.py", "charts_suppliers.py",
-                 "font_stack.py", "chart_images.py")
+                 "font_stack.py", "chart_images.py", "chart_fit.py")
 
 
 @dataclass(frozen=True)

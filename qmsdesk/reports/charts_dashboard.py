@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from qmsdesk.reports.chart_fit import fit_category_labels
 from qmsdesk.reports.charts import FONT_FAMILY, GRID, INK, _keep_handle, _new_figure
 from qmsdesk.services.labels import label
 
@@ -63,8 +64,8 @@ def count_bars(counts: Mapping[str, int], title: str, width_in: float = 3.4,
                                                  bar.get_height()),
                     ha="center", va="bottom", fontsize=7, color=INK, xytext=(0, 1),
                     textcoords="offset points")
-    ax.set_xticks(range(len(labels)))
-    ax.set_xticklabels([label.replace(" ", "\n", 1) for label in labels], fontsize=7)
+    ax.tick_params(axis="x", labelsize=7)
+    fit_category_labels(fig, ax, labels)  # a word per line, or slanted when too narrow
     ax.set_ylim(0, max([*counts.values(), 1]) * 1.25)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
     ax.set_ylabel(what, fontsize=7.5, color=INK, fontfamily=FONT_FAMILY)
@@ -89,8 +90,8 @@ def opened_closed(months: Sequence[str], opened: Sequence[int], closed: Sequence
            linewidth=0.5, hatch="//", label="Closed")
     from matplotlib.ticker import MaxNLocator
 
-    ax.set_xticks(x)
-    ax.set_xticklabels(months, fontsize=6.5, rotation=0)
+    ax.tick_params(axis="x", labelsize=6.5)
+    fit_category_labels(fig, ax, months)  # upright, or slanted when the months crowd
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
     ax.set_ylabel("Actions", fontsize=7.5, color=INK, fontfamily=FONT_FAMILY)
     if overdue is not None:

@@ -12,6 +12,7 @@ from reportlab.platypus import CondPageBreak, Flowable, ListFlowable, Spacer
 from reportlab.platypus.flowables import HRFlowable
 
 from qmsdesk.models.db import Database
+from qmsdesk.reports.archived_section import archived_section, dated_lines
 from qmsdesk.reports.chart_images import chart_image
 from qmsdesk.reports.charts import objective_trend
 from qmsdesk.reports.document import (
@@ -38,6 +39,7 @@ from qmsdesk.reports.issue import (
 from qmsdesk.reports.layout import KeepTogether
 from qmsdesk.services.actions.records import ActionRow
 from qmsdesk.services.actions.service import list_actions
+from qmsdesk.services.archiving import archived_by, is_archived
 from qmsdesk.services.labels import label, plural
 from qmsdesk.services.objectives import rules
 from qmsdesk.services.objectives.policy import PolicyRevision, current_policy
@@ -256,14 +258,28 @@ def _objective_section(record: ObjectiveRecord, row: ObjectiveRow, actions: Sequ
     ]
 
 
+def _archived(rows: Sequence[ObjectiveRow],
+              archivers: dict[str, tuple[date, str]]) -> list[Flowable]:
+    """Objectives decided and archived: named, with when, who and why, not detailed."""
+    return archived_section(
+        "Archived objectives",
+        f"{plural(len(rows), 'objective')} decided and archived out of the working lists; "
+        "each is kept with its measurements, actions and audit history.", "Outcome",
+        dated_lines(rows, archivers, lambda r: label(r.status)))
+
+
 def content(db: Database, request: ReportRequest) -> ContentTask:
     """The policy and every objective with its chart, measurements and actions."""
     today = request.today
     yield Progress(0, 0, "Loading the quality policy and objectives")
     policy = current_policy(db)
-    rows = list_objectives(db, today)
+    everything = list_objectives(db, today, include_archived=True)
+    rows = [r for r in everything if not is_archived(r)]
+    archived = [r for r in everything if is_archived(r)]
     total = len(rows) + 2
-    story: list[Flowable] = [*_policy(policy), *_summary(rows, today)]
+    story: list[Flowable] = [*_policy(policy), *_summary(rows, today),
+                             *_archived(archived, archived_by(db, "objective")
+                                        if archived else {})]
     story += [CondPageBreak(90 * mm), para("3. Objectives in detail", styles().h1)]
     if not rows:
         story.append(empty_note("No quality objectives recorded."))

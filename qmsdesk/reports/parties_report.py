@@ -11,6 +11,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table
 from reportlab.platypus.flowables import HRFlowable
 
 from qmsdesk.models.db import Database
+from qmsdesk.reports.archived_section import ArchivedLine, archived_section
 from qmsdesk.reports.chart_images import chart_image
 from qmsdesk.reports.charts import GridPoint, power_interest_grid
 from qmsdesk.reports.document import (
@@ -203,21 +204,14 @@ def _party_section(record: PartyRecord, today: date) -> list[Flowable]:
 def _archived(rows: Sequence[PartyRow],
               events: dict[str, tuple[date, str, str]]) -> list[Flowable]:
     """Archived parties are named, so a gap in the references is never unexplained."""
-    if not rows:
-        return []
-    st = styles()
-    story = heading("Archived parties", st.h2, 30 * mm)
-    story.append(empty_note(
+    none = (None, "", "")
+    return archived_section(
+        "Archived parties",
         f"{plural(len(rows), 'party', 'parties')} no longer in the active register; "
         "each is kept with its requirements, engagements and audit history. When and by "
-        "whom it was archived comes from the audit trail."))
-    story.append(data_table(
-        ["Ref", "Name", "Category", "Archived", "Why"],
-        [[r.ref, r.name, label(r.category),
-          f"{events[r.ref][0].isoformat()} by {events[r.ref][1]}" if r.ref in events
-          else "—", events[r.ref][2] if r.ref in events else ""] for r in rows],
-        [1.1, 2.8, 1.4, 2.2, 3.3]))
-    return story
+        "whom it was archived comes from the audit trail.", "Category",
+        [ArchivedLine(r.ref, r.name, label(r.category), *events.get(r.ref, none))
+         for r in rows])
 
 
 def content(db: Database, request: ReportRequest) -> ContentTask:

@@ -91,7 +91,9 @@ def _action_counts(session: Session, starts: list[date]
     """Actions by status, and opened (start date, else the day recorded) and completed
     per month."""
     statuses = {status: 0 for status in action_rules.STATUSES}
+    # Archived actions have left the working lists: the chart counts the live log.
     for status, n in session.execute(select(Action.status, func.count())
+                                     .where(Action.archived_on.is_(None))
                                      .group_by(Action.status)):
         statuses[status] = statuses.get(status, 0) + n
     begun = func.coalesce(Action.start_date, Action.created_at)

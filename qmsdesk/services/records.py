@@ -137,21 +137,38 @@ def with_status(record: S, version: int, status: str, reason: str = "") -> S:
     """``record`` (as just loaded) archived with its ``reason`` or restored (the reason
     cleared; the audit trail keeps it); ConflictError when it changed since the user's
     copy (``version``) was read, ValidationError when an archiving gives no reason."""
+    reason = archiving_reason(record, version, status == "archived", reason)
+    record.status = status
+    record.archive_reason = reason
+    return record
+
+
+def archiving_reason(record: Any, version: int, archiving: bool, reason: str) -> str:
+    """The reason an archiving or a restoring stores, tidied ("" for a restoring: the audit
+    trail keeps the earlier one). The checks every register's archive shares, whether it
+    archives by status (parties, risks) or by date (objectives, actions): ConflictError
+    when ``record`` (as just loaded) changed since the user's copy (``version``) was read,
+    ValidationError when an archiving gives no reason or one too long."""
     if record.version != version:
         raise ConflictError(f"{record.ref} was changed elsewhere. Reload; nothing was changed.")
+    if not archiving:
+        return ""
     reason = " ".join(reason.split())
-    if status == "archived":
-        if not reason:
-            raise ValidationError({"archive_reason": (
-                f"Say why {record.ref} is archived: the reason stays with the record and "
-                "is printed in the register's report.")})
-        if len(reason) > ARCHIVE_REASON_LIMIT:
-            raise ValidationError({"archive_reason": (
-                f"The reason is too long ({len(reason)} characters; at most "
-                f"{ARCHIVE_REASON_LIMIT}).")})
-    record.status = status
-    record.archive_reason = reason if status == "archived" else ""
-    return record
+    if message := reason_problem(record.ref, reason):
+        raise ValidationError({"archive_reason": message})
+    return reason
+
+
+def reason_problem(ref: str, reason: str) -> str:
+    """What is wrong with an archived record's reason ("" when nothing): it is needed, and
+    fits its column. Also what an import of an archived record is checked against."""
+    if not reason.strip():
+        return (f"Say why {ref or 'the record'} is archived: the reason stays with the record "
+                "and is printed in the register's report.")
+    if len(reason) > ARCHIVE_REASON_LIMIT:
+        return (f"The reason is too long ({len(reason)} characters; at most "
+                f"{ARCHIVE_REASON_LIMIT}).")
+    return ""
 
 
 def touch(parent: Any) -> None:

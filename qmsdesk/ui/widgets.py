@@ -5,9 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QComboBox, QDateEdit, QPushButton, QSpinBox, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QPushButton,
+    QSpinBox,
+    QStyle,
+    QToolButton,
+    QWidget,
+)
 
 from qmsdesk import clock
 from qmsdesk.services.dates import EARLIEST, LATEST
@@ -138,3 +146,22 @@ def install_button_enter(app: QObject) -> None:
         keys = ButtonEnter(app)
         keys.setObjectName("button_enter")
         app.installEventFilter(keys)
+
+
+class MenuToolButton(QToolButton):
+    """A tool button that opens its menu (InstantPopup), wide enough for its text and the
+    menu arrow: the style draws the arrow in the corner but leaves it out of the size,
+    so the text ran into it and the button into whatever came next (the window's edge on
+    the Suppliers page at 1366x768)."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        icon_only = (self.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
+                     and not self.icon().isNull())  # without an icon, the text shows
+        if self.menu() is None or icon_only:
+            return hint
+        arrow = self.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, None, self)
+        return QSize(hint.width() + arrow, hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from itertools import pairwise
+
+import pytest
 
 from qmsdesk.reports.charts_dashboard import (
     HEALTH_FILL,
@@ -65,3 +68,35 @@ def test_each_monthly_average_says_how_many_scores_it_is_made_of():
                              "Average satisfaction", counts=[4, 0, 1])
     notes = [text.get_text() for text in fig.axes[0].texts]
     assert notes == ["n=4", "n=1"]  # no note for a month without a score
+
+
+@pytest.mark.parametrize("width_in", [2.6, 3.0, 3.4, 6.0])
+def test_category_labels_never_overlap_or_leave_the_figure(width_in):
+    """The dashboard draws its charts at what the window leaves (about 3 inches at 1024
+    pixels; issue 17: the health labels overlapped there), a PDF at 3.4 inches."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = health_bars(dict.fromkeys(HEALTH_FILL, 1), "Objectives by health")
+    fig.set_size_inches(width_in, 2.2)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    ticks = fig.axes[0].get_xticklabels()
+    boxes = [t.get_window_extent(renderer) for t in ticks]
+    angle = ticks[0].get_rotation()
+    if angle == 0:  # side by side
+        assert all(a.x1 <= b.x0 for a, b in pairwise(boxes))
+    else:  # slanted: parallel strips further apart than a line is high
+        line = ticks[0].get_fontsize() * fig.dpi / 72
+        step = boxes[1].x1 - boxes[0].x1
+        assert step * math.sin(math.radians(angle)) > line
+    assert all(box.x0 >= 0 and box.y0 >= 0 for box in boxes)  # nothing cut at the edges
+    assert min(box.y1 for box in boxes) < fig.axes[0].bbox.y0  # below the plot
+
+
+def test_short_labels_stay_upright_when_there_is_room():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = band_bars({"A": 5, "B": 13, "No data": 1}, "Suppliers")
+    FigureCanvasAgg(fig).draw()
+    assert {t.get_rotation() for t in fig.axes[0].get_xticklabels()} == {0.0}

@@ -18,7 +18,8 @@ ACTION = "Action"
 def _find(session: Session, today: date, until: date) -> Iterator[DueItem]:
     for aid, ref, title, owner, due in session.execute(
             select(Action.id, Action.ref, Action.title, Action.owner, Action.due_date)
-            .where(Action.status.in_(rules.OPEN_STATUSES), Action.due_date <= until)):
+            .where(Action.status.in_(rules.OPEN_STATUSES), Action.due_date <= until,
+                   Action.archived_on.is_(None))):
         assert due is not None  # ``<= until`` leaves out actions without a due date
         yield DueItem(ACTION, "actions", aid, ref, title, due, owner, today)
 

@@ -48,6 +48,8 @@ ACTIONS = Table("actions", "Action log", (
     col("Effectiveness checked by", Action.effectiveness_by),
     col("Effectiveness checked on", Action.effectiveness_on, "date"),
     col("Evidence", Action.evidence),
+    col("Archived on", Action.archived_on, "date"),
+    col("Archive reason", Action.archive_reason),
     *stamps(Action),
 ), _action_from, (Action.ref, Action.id))
 

@@ -37,7 +37,7 @@ def _find(session: Session, today: date, until: date) -> Iterator[DueItem]:
     for oid, ref, title, owner, start, due, frequency in session.execute(
             select(Objective.id, Objective.ref, Objective.title, Objective.owner,
                    Objective.start_date, Objective.due_date, Objective.frequency)
-            .where(Objective.status == "active")):
+            .where(Objective.status == "active", Objective.archived_on.is_(None))):
         next_due = next_measurement_due(start, due, frequency, measured[oid], today)
         if next_due is not None and next_due <= until:
             yield DueItem(MEASUREMENT, "objectives", oid, ref, title, next_due, owner, today)

@@ -40,6 +40,9 @@ class ObjectiveRecord:
     status: str = "draft"
     measurements: list[MeasurementRecord] = field(default_factory=list)
     risk_ids: list[int] = field(default_factory=list)  # risks and opportunities addressed
+    # Set by archiving only (archive.py); the editor and an import hand them back unchanged.
+    archived_on: date | None = None
+    archive_reason: str = ""
     id: int | None = None
     ref: str = ""
     version: int = 0
@@ -68,3 +71,5 @@ class ObjectiveRow:
     health: str
     open_actions: int
     target_text: str  # "≥ 99.8 %": rules.target_text, filled in by list_objectives
+    archived_on: date | None = None  # out of the working lists since (archive.py)
+    archive_reason: str = ""

@@ -426,3 +426,24 @@ def validate_objective(record: ObjectiveRecord, today: date) -> dict[str, str]:
             seen[period] = i
     check_dates(errors, record)
     return errors
+
+
+# The outcomes an objective is archived with: one still draft or active is decided first.
+OUTCOMES = ("achieved", "missed", "cancelled")
+
+
+def archive_refusal(ref: str, status: str, open_actions: Sequence[str] = ()) -> str:
+    """Why an objective may not be (or stay) archived, "" when it may. Archived, it leaves
+    every working list (dashboard, due dates, My work), so it is decided first (achieved,
+    missed or cancelled) and its open actions closed or cancelled: nothing unfinished is
+    forgotten."""
+    name = ref or "The objective"
+    if status not in OUTCOMES:
+        return (f"{name} is {status}: set its outcome (achieved, missed or cancelled) "
+                "before archiving it.")
+    if open_actions:
+        shown = ", ".join(open_actions[:5]) + (" …" if len(open_actions) > 5 else "")
+        return (f"{name} still has {len(open_actions)} open "
+                f"action{'s' if len(open_actions) != 1 else ''} ({shown}): close or "
+                "cancel them before archiving it.")
+    return ""

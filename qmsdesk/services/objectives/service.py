@@ -13,6 +13,7 @@ from qmsdesk.models.db import Database
 from qmsdesk.models.objectives import Action, Measurement, Objective, ObjectiveRisk
 from qmsdesk.models.parties import Party
 from qmsdesk.models.risks import Risk
+from qmsdesk.services.archiving import archive_problems
 from qmsdesk.services.batch import (
     BATCH,
     add_error,
@@ -31,7 +32,8 @@ from qmsdesk.services.validation import tidy_text
 
 _FIELDS = ("title", "description", "process", "policy_commitment", "kpi_name", "unit",
            "baseline", "target", "target_max", "direction", "frequency", "start_date",
-           "due_date", "owner", "resources", "evaluation", "segment_party_id", "status")
+           "due_date", "owner", "resources", "evaluation", "segment_party_id", "status",
+           "archived_on", "archive_reason")
 _MEASUREMENT_FIELDS = ("on_date", "value", "comment", "recorded_by", "period")
 OPEN_STATUSES = ("open", "in progress")
 
@@ -57,18 +59,22 @@ def health_of(record: ObjectiveRecord, today: date) -> str:
                         record.frequency, points, today, record.status)
 
 
-def list_objectives(db: Database, today: date, limit: int | None = None
-                    ) -> list[ObjectiveRow]:
-    """The register by reference; ``limit``: its first rows only (a page shows them while
-    the rest are read)."""
+def list_objectives(db: Database, today: date, limit: int | None = None,
+                    include_archived: bool = False) -> list[ObjectiveRow]:
+    """The register by reference, archived objectives only if asked (the page's "Show
+    archived", a report's archived list); ``limit``: its first rows only (a page shows
+    them while the rest are read)."""
+    query = (select(Objective.id, Objective.ref, Objective.title, Objective.kpi_name,
+                    Objective.owner, Objective.unit, Objective.direction, Objective.baseline,
+                    Objective.target, Objective.target_max, Objective.due_date,
+                    Objective.status, Party.name, Objective.start_date, Objective.frequency,
+                    Objective.archived_on, Objective.archive_reason)
+             .outerjoin(Party, Party.id == Objective.segment_party_id)
+             .order_by(Objective.ref).limit(limit))
+    if not include_archived:
+        query = query.where(Objective.archived_on.is_(None))
     with db.read() as session:
-        objectives = session.execute(
-            select(Objective.id, Objective.ref, Objective.title, Objective.kpi_name,
-                   Objective.owner, Objective.unit, Objective.direction, Objective.baseline,
-                   Objective.target, Objective.target_max, Objective.due_date,
-                   Objective.status, Party.name, Objective.start_date, Objective.frequency)
-            .outerjoin(Party, Party.id == Objective.segment_party_id)
-            .order_by(Objective.ref).limit(limit)).all()
+        objectives = session.execute(query).all()
         measured = (select(Measurement.objective_id, Measurement.on_date, Measurement.value)
                     .order_by(Measurement.on_date))
         acted = (select(Action.objective_id, func.count())
@@ -84,7 +90,7 @@ def list_objectives(db: Database, today: date, limit: int | None = None
         open_actions = dict(session.execute(acted).all())
     rows = []
     for (oid, ref, title, kpi, owner, unit, direction, baseline, target, target_max, due,
-         status, segment, start, frequency) in objectives:
+         status, segment, start, frequency, archived_on, archive_reason) in objectives:
         series = points.get(oid, [])
         health = rules.health(rules.Target(direction, baseline, target, target_max), start,
                               due, frequency, series, today, status)
@@ -93,7 +99,8 @@ def list_objectives(db: Database, today: date, limit: int | None = None
             oid, ref, title, kpi, owner, unit, direction, baseline, target, target_max, due,
             status, segment or "", latest.value if latest else None,
             latest.on_date if latest else None, health, open_actions.get(oid, 0),
-            rules.target_text(direction, target, target_max, unit)))
+            rules.target_text(direction, target, target_max, unit), archived_on,
+            archive_reason))
     return rows
 
 
@@ -154,8 +161,29 @@ def check_objectives(session: Session, records: Sequence[ObjectiveRecord],
         if any(risk_id not in risks for risk_id in record.risk_ids):
             add_error(errors, index, "risk_ids",
                       "A risk or opportunity chosen no longer exists. Choose again.")
+    for index, record in enumerate(records):
+        if problems := _archive_problems(session, record):
+            errors.setdefault(index, {}).update(problems)
     check_new_refs(session, Objective, records, errors)
     return errors
+
+
+def open_action_refs(session: Session, objective_id: int | None) -> list[str]:
+    """The references of an objective's open actions (open or in progress)."""
+    if objective_id is None:
+        return []
+    return list(session.scalars(select(Action.ref).where(
+        Action.objective_id == objective_id, Action.status.in_(OPEN_STATUSES))
+        .order_by(Action.ref)))
+
+
+def _archive_problems(session: Session, record: ObjectiveRecord) -> dict[str, str]:
+    """An archived objective (saved from its editor or imported) still meets the archive
+    rule: decided, no open action, a reason."""
+    if record.archived_on is None:
+        return archive_problems(record, "")
+    return archive_problems(record, rules.archive_refusal(
+        record.ref, record.status, open_action_refs(session, record.id)))
 
 
 def save_objectives(session: Session, records: Sequence[ObjectiveRecord], today: date,
@@ -208,7 +236,10 @@ def store_objective(session: Session, objective: Objective, record: ObjectiveRec
 
 
 def objective_choices(db: Database, today: date) -> list[tuple[int, str]]:
-    """(id, "REF — title") of every objective, for choosing an action's source."""
+    """(id, "REF — title") of every objective, for choosing an action's source; an archived
+    one is named so (kept: an action raised from it keeps its link when edited)."""
     with db.read() as session:
-        return [(id_, f"{ref} — {title}") for id_, ref, title in session.execute(
-            select(Objective.id, Objective.ref, Objective.title).order_by(Objective.ref))]
+        return [(id_, f"{ref} — {title}" + (" (archived)" if archived_on else ""))
+                for id_, ref, title, archived_on in session.execute(
+                    select(Objective.id, Objective.ref, Objective.title, Objective.archived_on)
+                    .order_by(Objective.ref))]

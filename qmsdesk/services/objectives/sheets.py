@@ -41,6 +41,8 @@ OBJECTIVES = Table("objectives", "Quality objectives", (
     col("Evaluation", Objective.evaluation),
     col("Segment (party reference)", _segment.ref, "code"),
     col("Status", Objective.status, "code"),
+    col("Archived on", Objective.archived_on, "date"),
+    col("Archive reason", Objective.archive_reason),
     *stamps(Objective),
 ), join(Objective, _segment, Objective.segment_party_id == _segment.id, isouter=True),
     (Objective.ref, Objective.id))

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from qmsdesk.models.audit import AuditEntry
 from qmsdesk.models.db import Database, DatabaseConflict
 from qmsdesk.models.parties import ACTIVE_NAME_KEYS, Engagement, Party, PartyRequirement
+from qmsdesk.services.archiving import archived_by
 from qmsdesk.services.batch import BATCH, add_error, check_new_refs, finish, new_refs, store_all
 from qmsdesk.services.dates import is_overdue
 from qmsdesk.services.errors import (
@@ -226,12 +226,9 @@ def archive_events(db: Database) -> dict[str, tuple[date, str, str]]:
     """Reference -> (day, who, why) of each archived party's latest archiving: when and by
     whom from the audit trail, the reason from the record."""
     with db.read() as session:
-        rows = session.execute(
-            select(AuditEntry.ref, AuditEntry.at, AuditEntry.user)
-            .where(AuditEntry.entity == Party.audit_entity, AuditEntry.action == "archive")
-            .order_by(AuditEntry.id)).all()
         reasons = archive_reasons(session, Party)
-    return {ref: (at.date(), user, reasons.get(ref, "")) for ref, at, user in rows}
+    return {ref: (day, user, reasons.get(ref, ""))
+            for ref, (day, user) in archived_by(db, Party.audit_entity).items()}
 
 
 def archive_party(db: Database, party_id: int, version: int, today: date,

@@ -8,13 +8,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QCheckBox, QComboBox
 
+from qmsdesk.services.actions import archive as archive_service
 from qmsdesk.services.actions import rules, service
+from qmsdesk.services.archiving import is_archived
 from qmsdesk.services.labels import label, plural
 from qmsdesk.ui import colours
 from qmsdesk.ui.action_editing import edit_action, open_action
+from qmsdesk.ui.archive_actions import ArchiveActions
 from qmsdesk.ui.exchange_actions import ExchangeActions
 from qmsdesk.ui.formatting import format_date
-from qmsdesk.ui.pages.base_page import ALL, RegisterPage
+from qmsdesk.ui.pages.base_page import ALL, RegisterPage, archived_count
 from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column, attribute_is
 
@@ -32,7 +35,10 @@ def _due_text(row: ActionRow) -> str:
 
 ACTION_COLUMNS: list[Column[ActionRow]] = [
     Column("Ref", lambda r: r.ref),
-    Column("Title", lambda r: r.title, tooltip=lambda r: r.title),
+    Column("Title", lambda r: r.title + (" (archived)" if is_archived(r) else ""),
+           tooltip=lambda r: r.title + (f"\nArchived {format_date(r.archived_on)}: "
+                                        f"{r.archive_reason}" if is_archived(r) else ""),
+           foreground=lambda r: colours.text(colours.MUTED) if is_archived(r) else None),
     Column("Type", lambda r: label(r.kind)),
     Column("Source", lambda r: r.source_ref or "—",
            tooltip=lambda r: {"objective": "Quality objective", "party": "Interested party",
@@ -62,6 +68,12 @@ def overdue_count(rows: list[ActionRow]) -> str:
     return f"{plural(overdue, 'action')} overdue" if overdue else ""
 
 
+def _count_note(rows: list[ActionRow]) -> str:
+    """The count line's notes: overdue actions, and archived ones kept out of the list."""
+    return " · ".join(note for note in (overdue_count(rows), archived_count(rows, is_archived))
+                      if note)
+
+
 class ActionsPage(RegisterPage):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window, self.tr("Actions"), self.tr(
@@ -70,7 +82,7 @@ class ActionsPage(RegisterPage):
         self.table = RegisterTable(ACTION_COLUMNS, ACTION_WIDTHS, 1, self.tr(
             "No actions yet.\n\nClick New action (Ctrl+N), or add one from an objective or "
             "an interested party."), ("action", "actions"), self, state_key="actions")
-        self.table.extra_count = overdue_count
+        self.table.extra_count = _count_note
         self._build_actions()
         self._build_filters()
         self.layout_.addWidget(self.table, 1)
@@ -84,13 +96,20 @@ class ActionsPage(RegisterPage):
         self.new_action, self.open_action, self.find_action = self.standard_actions(
             self.tr("&New action"), self.new, self.open_selected)
         self.exchange = ExchangeActions(self, "actions", self.table)
+        self.archiving = ArchiveActions(
+            self, self.table, self.tr("action"), is_archived,
+            lambda i: service.get_action(self.db, i),
+            lambda i, version, archive, reason: archive_service.set_action_archived(
+                self.db, i, version, archive, self.today, reason), self._filters_changed)
+        self.table.row_actions = self.archiving.actions()
         self.report_action = QAction(self.tr("Action &log (PDF)…"), self)
         self.report_action.setShortcut(QKeySequence("Ctrl+P"))
         self.report_action.triggered.connect(lambda: self.write_report("actions"))
         self.addAction(self.report_action)
 
     def register_actions(self) -> list[QAction]:
-        return [self.new_action, self.open_action, self.find_action, *self.exchange.actions()]
+        return [self.new_action, self.open_action, *self.archiving.actions(), self.find_action,
+                *self.exchange.actions()]
 
     def report_actions(self) -> list[QAction]:
         return [self.report_action]
@@ -119,6 +138,7 @@ class ActionsPage(RegisterPage):
             bar.addWidget(widget)
         self.overdue_only.toggled.connect(self._filters_changed)
         bar.addWidget(self.overdue_only)
+        bar.addWidget(self.archiving.show_archived)
         self.exchange.add_button(bar)
 
     def refresh(self, select_id: int | None = None) -> None:
@@ -142,6 +162,7 @@ class ActionsPage(RegisterPage):
             "owner": None if owner in (ALL, None) else attribute_is("owner", owner),
             "source": None if source == ALL else attribute_is("source", source),
             "overdue": attribute_is("overdue", True) if self.overdue_only.isChecked() else None,
+            "archived": self.archiving.predicate(),
         }
         for name, predicate in preds.items():
             self.table.set_predicate(name, predicate)
@@ -149,6 +170,7 @@ class ActionsPage(RegisterPage):
 
     def _update_actions(self) -> None:
         self.open_action.setEnabled(self.table.selected_row() is not None)
+        self.archiving.update()
 
     def _clear_filters(self) -> None:
         self.search.clear()
@@ -161,7 +183,8 @@ class ActionsPage(RegisterPage):
         return self.select_action(record_id)
 
     def select_action(self, action_id: int) -> bool:
-        return self.table.select_id(action_id, self._clear_filters)
+        return self.archiving.reveal(lambda: self.table.select_id(action_id,
+                                                                  self._clear_filters))
 
     def new(self) -> None:
         self._show_saved(edit_action(self, self.db, self.today, service.new_action(self.today)))

@@ -11,7 +11,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QScrollArea,
     QSplitter,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -75,6 +77,22 @@ def build_charts(view: service.Overview, titles: tuple[str, str]) -> tuple[Any, 
             opened_closed(list(view.flow_months), list(view.opened), list(view.closed)))
 
 
+CHART_MIN_WIDTH, CHART_MIN_HEIGHT = 260, 140
+
+
+def _scrolling(charts: QWidget) -> QScrollArea:
+    """The charts in a column that scrolls when the window is too short for all three (a
+    700-pixel screen at 150 %): below their minimum they would be laid over one another."""
+    scroller = QScrollArea()
+    scroller.setWidget(charts)
+    scroller.setWidgetResizable(True)
+    scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    bar = scroller.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+    scroller.setMinimumWidth(charts.minimumSizeHint().width() + bar)
+    return scroller
+
+
 class DashboardPage(RegisterPage):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window, self.tr("Dashboard"), self.tr(
@@ -113,11 +131,17 @@ class DashboardPage(RegisterPage):
         self.band_chart = ChartView(self.tr("Loading…"))
         self.flow_chart = ChartView(self.tr("Loading…"))
         for chart in (self.health_chart, self.band_chart, self.flow_chart):
-            chart.setMinimumSize(300, 190)
+            # Small enough for three in a 1024x700 window (larger minimums were laid over
+            # one another there, cutting their labels); the labels fit any size they get
+            # (reports.chart_fit).
+            chart.setMinimumSize(CHART_MIN_WIDTH, CHART_MIN_HEIGHT)
         grid.addWidget(self.health_chart, 0, 0)
         grid.addWidget(self.band_chart, 1, 0)
         grid.addWidget(self.flow_chart, 2, 0)
-        splitter.addWidget(charts)
+        grid.setRowStretch(0, 4)  # the health chart's long names slant below it when narrow
+        grid.setRowStretch(1, 3)
+        grid.setRowStretch(2, 3)
+        splitter.addWidget(_scrolling(charts))
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([760, 420])
