@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, NoReturn
 
 from qmsdesk import __version__, cli_outreach, clock, paths
 from qmsdesk import registers as catalogue
-from qmsdesk.cli_support import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
+from qmsdesk.cli_support import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    confirm_signature,
+)
 from qmsdesk.cli_support import open_db as _open
 from qmsdesk.cli_support import output as _output
 from qmsdesk.cli_support import target as _target
@@ -89,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     approve.add_argument("--note", default="", metavar="TEXT",
                          help="what the revision changed, in one line (default: the "
                               "changes the audit trail shows)")
+    approve.add_argument("--meaning", default="", metavar="TEXT",
+                         help="what you mean by approving, printed with the approval "
+                              "(e.g. 'Approved as reviewer'); on a team's server your "
+                              "password is asked to sign")
     pack = command("auditor-pack", "write every report, register and the audit trail "
                                    "for a period into one zip with a sha256 manifest")
     _add_period_options(pack, required=True)
@@ -244,14 +254,18 @@ def cmd_approve(args: argparse.Namespace) -> int:
     db = _open(args)
     try:
         revision = args.revision or approvals.latest_revision(db, args.kind)
+        if reason := approvals.refusal(db, get(USER_NAME)):  # before asking for a password
+            raise CommandError(reason)
+        confirm_signature(db)
         approval = approvals.approve(db, args.kind, revision, get(USER_NAME), get(USER_ROLE),
-                                     args.note)
+                                     args.note, args.meaning)
     except ValidationError as refused:
         raise CommandError(" ".join(refused.errors.values())) from None
     finally:
         db.close()
+    meant = f", \u201c{approval.meaning}\u201d" if approval.meaning else ""
     print(f"Approved: {REPORT_KINDS[args.kind].title} revision {approval.revision} by "
-          f"{approval.who} ({approval.change_note}); issue the report again to print it")
+          f"{approval.who}{meant} ({approval.change_note}); issue the report again to print it")
     return EXIT_OK
 
 

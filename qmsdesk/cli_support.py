@@ -55,3 +55,19 @@ def input_file(path: str) -> Path:
     if not found.is_file():
         raise CommandError(f"{found} does not exist")
     return found
+
+
+def confirm_signature(db: Any) -> None:
+    """On a team's server an approval is signed with the login's password, asked again here
+    (never echoed) and confirmed by the server; without a terminal to ask on, refused."""
+    import getpass
+    import sys
+
+    from qmsdesk.services import signoff
+
+    if not signoff.needs_password(db):
+        return
+    if not sys.stdin.isatty():
+        raise CommandError("approving on a team's server needs your password, typed at a "
+                           "terminal; run the command in one (nothing was approved)")
+    signoff.confirm(db, getpass.getpass(f"Password of login {db.identity().login}: "))

@@ -7,8 +7,8 @@ each including the one before it, and grants them their rights:
 - qmsdesk_editor: also insert, update and delete records, but the audit trail only grows:
   INSERT and SELECT on audit_entry, nothing else;
 - qmsdesk_approver: an editor who may also approve: only it adds report approvals, approves
-  a supplier review or issues a policy revision (a trigger refuses anyone else, and records
-  the server's login as the approver's);
+  a supplier review, issues a policy revision or records an action's effectiveness check (a
+  trigger refuses anyone else, and records the server's login as the approver's);
 - qmsdesk_admin: an approver who keeps the staff table (Settings › Team) and may give the
   viewer, editor and approver roles to logins.
 
@@ -40,17 +40,30 @@ APPEND_ONLY = ("audit_entry",)   # rows are added, never changed or removed
 OWNER_ONLY = ("alembic_version",)  # the schema revision: changed by an upgrade only
 APPROVER_ONLY = ("report_approval",)  # added by approvers, then never changed
 ADMIN_ONLY = ("staff",)  # who is who and may do what: administrators maintain it
-# Tables whose rows are approvals: (table, the trigger's WHEN for an INSERT, for an UPDATE).
-SIGNED = (("supplier_review", "NEW.approved_on IS NOT NULL",
+# The columns of an action's effectiveness check and its signature: changing any of them
+# while a check is recorded is recording (or re-signing) a check.
+_CHECK = ("effectiveness", "effectiveness_by", "effectiveness_on", "effectiveness_login",
+          "effectiveness_at", "effectiveness_hash", "effectiveness_meaning")
+_CHECK_CHANGED = (f"NEW.effectiveness_on IS NOT NULL AND "
+                  f"ROW({', '.join('NEW.' + c for c in _CHECK)}) IS DISTINCT FROM "
+                  f"ROW({', '.join('OLD.' + c for c in _CHECK)})")
+# Tables whose rows are approvals: (table, the column the approver's login goes in, the
+# trigger's WHEN for an INSERT, for an UPDATE).
+SIGNED = (("supplier_review", "approved_login", "NEW.approved_on IS NOT NULL",
            "NEW.approved_on IS NOT NULL AND OLD.approved_on IS NULL"),
-          ("quality_policy", "TRUE", None),
-          ("report_approval", "TRUE", None))
+          ("quality_policy", "approved_login", "TRUE", None),
+          ("report_approval", "approved_login", "TRUE", None),
+          ("action", "effectiveness_login", "NEW.effectiveness_on IS NOT NULL",
+           _CHECK_CHANGED))
 
 # An approval by a login outside the approver role is refused by the server, whatever the
-# client says; the approver's login is the server's (session_user), never the client's word.
+# client says; the approver's login is the server's (session_user), never the client's word,
+# in the column the trigger names (approved_login when it names none).
 # The table's owner writes rows as they are: a copy or an upgrade carries history.
 _APPROVER_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION qmsdesk_approver_only() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    login_column text := COALESCE(TG_ARGV[0], 'approved_login');
 BEGIN
     IF pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID),
                    'MEMBER') THEN
@@ -60,7 +73,7 @@ BEGIN
         RAISE EXCEPTION 'approving is for the approver role: % on % is refused for %',
             TG_OP, TG_TABLE_NAME, session_user USING ERRCODE = 'insufficient_privilege';
     END IF;
-    NEW.approved_login := session_user;
+    NEW := jsonb_populate_record(NEW, jsonb_build_object(login_column, session_user::text));
     RETURN NEW;
 END $$
 """
@@ -160,27 +173,29 @@ def restrict_new_tables(conn: Connection, tables: Sequence[str]) -> None:
 
 def guard_approvals(conn: Connection) -> list[str]:
     """On a server set up with the group roles: triggers that refuse an approval (a
-    supplier review approved, a policy revision issued, a report approved) by a login
-    outside the approver role and record the server's login as the approver's."""
+    supplier review approved, a policy revision issued, a report approved, an action's
+    effectiveness checked) by a login outside the approver role and record the server's
+    login as the approver's."""
     if not _set_up_before(conn):
         return []
     conn.execute(text(_APPROVER_FUNCTION))
     tables = set(conn.execute(text(
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
-    for table, on_insert, on_update in SIGNED:
+    for table, login, on_insert, on_update in SIGNED:
         if table not in tables or not conn.execute(text(
                 "SELECT 1 FROM information_schema.columns WHERE table_name = :t AND "
-                "column_name = 'approved_login'"), {"t": table}).scalar():
-            continue  # a schema older than the one that records approvals (0010)
+                "column_name = :c"), {"t": table, "c": login}).scalar():
+            continue  # a schema older than the one that signs these approvals (0010, 0012)
         for op, when in (("INSERT", on_insert), ("UPDATE", on_update)):
             name = f"{table}_approver_{op.lower()}"
             conn.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {table}"))
             if when is not None:
                 conn.execute(text(f"CREATE TRIGGER {name} BEFORE {op} ON {table} FOR EACH "
                                   f"ROW WHEN ({when}) EXECUTE FUNCTION "
-                                  "qmsdesk_approver_only()"))
-    return [f"only {APPROVER} approves supplier reviews, issues policy revisions and "
-            f"approves reports; only {ADMIN} changes the staff table"]
+                                  f"qmsdesk_approver_only('{login}')"))
+    return [f"only {APPROVER} approves supplier reviews, issues policy revisions, approves "
+            f"reports and checks the effectiveness of actions; only {ADMIN} changes the "
+            "staff table"]
 
 
 def _guard_audit_trail(conn: Connection) -> list[str]:

@@ -11,6 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from qmsdesk.models.db import Database
+from qmsdesk.reports.archived_section import archived_section, dated_lines
 from qmsdesk.reports.chart_images import chart_image
 from qmsdesk.reports.charts_dashboard import count_bars, opened_closed
 from qmsdesk.reports.document import (
@@ -30,7 +31,8 @@ from qmsdesk.reports.issue import ContentTask, ReportContent, ReportRequest, as_
 from qmsdesk.reports.layout import KeepTogether
 from qmsdesk.services.actions import rules
 from qmsdesk.services.actions.log import NOT_CHECKED, ActionLog, LogEntry, action_log
-from qmsdesk.services.labels import label
+from qmsdesk.services.archiving import archived_by
+from qmsdesk.services.labels import label, plural
 from qmsdesk.services.numbers import format_count
 from qmsdesk.services.progress import Progress
 
@@ -43,6 +45,8 @@ _LOG_WEIGHTS = (62, 150, 80, 62, 70, 55, 55)
 _CLOSED_HEADER = ("Reference", "Action", "Source", "Type", "Closed", "Effectiveness",
                   "Checked by / on")
 _CLOSED_WEIGHTS = (62, 140, 75, 60, 55, 70, 80)
+_SIGNED_HEADER = ("Reference", "Checked by / on", "Signature (meaning, login, time, content)")
+_SIGNED_WEIGHTS = (62, 110, 370)
 
 
 def _iso(value: object) -> str:
@@ -67,11 +71,32 @@ def _closed_row(entry: LogEntry) -> list[Cell]:
     result: Cell = label(entry.effectiveness) if entry.effectiveness else "—"
     if entry.effectiveness in (NOT_CHECKED, "not effective"):
         result = rich(f"<b>{markup(label(entry.effectiveness))}</b>", styles().cell)
-    checked = " ".join(part for part in (entry.effectiveness_by,
-                                         _iso(entry.effectiveness_on)) if part)
+    checked = _checked(entry) + (", signed" if entry.effectiveness_signature else "")
     closed = _iso(entry.completed_on) if entry.status == "done" else label(entry.status)
     return [entry.ref, entry.title, _source(entry), label(entry.kind), closed, result,
             checked]
+
+
+def _checked(entry: LogEntry) -> str:
+    return " ".join(part for part in (entry.effectiveness_by, _iso(entry.effectiveness_on))
+                    if part)
+
+
+def _signed_rows(log: ActionLog) -> list[list[Cell]]:
+    """The signed effectiveness checks: who signed which check, when, meaning what."""
+    return [[e.ref, _checked(e), e.effectiveness_signature] for e in log.closed()
+            if e.effectiveness_signature]
+
+
+def _archived(db: Database, log: ActionLog) -> list[Flowable]:
+    """Finished actions archived out of the working lists, named with when, who and why."""
+    archived = log.archived()
+    return archived_section(
+        "Archived actions",
+        f"{plural(len(archived), 'finished action')} archived out of the working lists; "
+        "each stays above with its closure and effectiveness check.", "Outcome",
+        dated_lines(archived, archived_by(db, "action") if archived else {},
+                    lambda e: label(e.status)))
 
 
 def _summary(log: ActionLog) -> list[Flowable]:
@@ -146,6 +171,10 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     story.append(para("A corrective action is checked for effectiveness once done "
                       "(ISO 9001 10.2.1 d); one done without that check reads “Not "
                       "checked”. Overdue: open and past its due date.", styles().note))
+    if signed := _signed_rows(log):
+        story += [para("Signed effectiveness checks", styles().h2),
+                  data_table(_SIGNED_HEADER, signed, _SIGNED_WEIGHTS)]
+    story += _archived(db, log)
     story += evidence_section(db, ["action"], "6.")
     yield Progress(2, 3, "Writing the PDF")
     return ReportContent(REPORT_KEY, SUBJECT, as_of(request.today), story,

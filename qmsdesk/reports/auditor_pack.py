@@ -40,7 +40,7 @@ from qmsdesk.services.exchange.columns import all_tables
 from qmsdesk.services.exchange.tables import write_audit_csv, write_audit_jsonl, write_csv
 from qmsdesk.services.integrity import trail_anchor
 from qmsdesk.services.progress import Progress, Task
-from qmsdesk.services.report_log import ReportIssue, file_sha256, record_reports
+from qmsdesk.services.report_log import ReportIssue, file_sha256, may_log, record_reports
 from qmsdesk.services.review_inputs import validate_period
 
 T = TypeVar("T")
@@ -176,7 +176,7 @@ def write_auditor_pack(db: Database, out_path: Path,
         (root / MANIFEST).write_text(manifest, encoding="utf-8", newline="\n")
         yield Progress(total - 1, total, "Writing the zip")
         _zip(root, [*files, MANIFEST], out_path)
-    if not db.readonly:  # a read-only database cannot log them; the pack is made all the same
+    if may_log(db):  # a read-only database or a viewer cannot log them; the pack is made
         record_reports(db, issues)
     return AuditorPack(out_path, tuple(files))
 

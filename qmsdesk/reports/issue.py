@@ -32,6 +32,7 @@ from qmsdesk.services.report_log import (
     ReportIssue,
     RevisionTaken,
     file_sha256,
+    may_log,
     record_reports,
     revision_for,
 )
@@ -131,10 +132,10 @@ def issue(db: Database, content: ReportContent, out_path: Path, request: ReportR
             pages=built.pages, fingerprint=fingerprint, sha256=file_sha256(built.path),
             path=str(in_archive[0] if in_archive else built.path.resolve()),
             member=in_archive[1] if in_archive else "")
-        # A database that may only be read cannot log the issue; the report is issued all
-        # the same (the caller says it was not logged).
+        # A database that may only be read (or a viewer) cannot log the issue; the report is
+        # issued all the same (the caller says it was not logged).
         try:
-            log = record_reports(db, [issued])[0] if record and not db.readonly else None
+            log = record_reports(db, [issued])[0] if record and may_log(db) else None
         except RevisionTaken:  # another user's issue took the number: renumber, rewrite
             if attempt == ISSUE_ATTEMPTS:
                 raise

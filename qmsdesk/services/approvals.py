@@ -46,6 +46,7 @@ class Approval:
     change_note: str
     approved_login: str = ""
     content_hash: str = ""  # the approved revision's content fingerprint
+    meaning: str = ""  # what the approver meant by it ("Approved as reviewer")
 
     @property
     def who(self) -> str:
@@ -59,11 +60,14 @@ class Approval:
 
     def signed(self) -> str:
         """What the control block says: ``printed`` and, for an approval signed by a login,
-        "(login hw, content sha256 …)": who exactly approved which content."""
+        "(“Approved as reviewer”, login hw, content sha256 …)": who exactly approved which
+        content, and what they meant by it."""
+        said = f"\u201c{self.meaning}\u201d" if self.meaning else ""
         if not self.approved_login:
-            return self.printed()
+            return f"{self.printed()} ({said})" if said else self.printed()
         content = f", content sha256 {self.content_hash}" if self.content_hash else ""
-        return f"{self.printed()} (login {self.approved_login}{content})"
+        login = f"login {self.approved_login}{content}"
+        return f"{self.printed()} ({said + ', ' if said else ''}{login})"
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,8 @@ class RevisionLine:
 
 def as_approval(row: ReportApproval) -> Approval:
     return Approval(row.report_type, row.revision, row.approved_by, row.approved_role,
-                    row.approved_at, row.change_note, row.approved_login, row.content_hash)
+                    row.approved_at, row.change_note, row.approved_login, row.content_hash,
+                    row.approved_meaning)
 
 
 def approvers(db: Database) -> tuple[str, ...]:
@@ -118,12 +123,14 @@ def latest_revision(db: Database, report_type: str) -> int:
 
 
 def approve(db: Database, report_type: str, revision: int, name: str, role: str,
-            change_note: str) -> Approval:
-    """Record the approval of an issued revision, in one transaction, on the audit trail.
+            change_note: str, meaning: str = "") -> Approval:
+    """Record the approval of an issued revision, in one transaction, on the audit trail,
+    with what the approver meant by it (``meaning``, optional).
 
     Refused (ValidationError) when the revision was never issued, is approved already, the
-    person may not approve, or the note is too long; a server login without the approver
-    role is refused by the server itself (PermissionRefused).
+    person may not approve, or the note or meaning is too long; a server login without the
+    approver role is refused by the server itself (PermissionRefused). On a team's server
+    the caller has confirmed the password first (signoff.confirm).
     """
     me = db.identity()
     if me.on_server:  # the approver is the server login's staff name, not typed text
@@ -136,6 +143,7 @@ def approve(db: Database, report_type: str, revision: int, name: str, role: str,
     check_text(errors, "approved_role", role, "Role", NAME_LIMIT)
     note = " ".join(change_note.split())
     check_text(errors, "change_note", note, "What changed", NOTE_LIMIT)
+    meaning = signoff.tidy_meaning(errors, meaning)
     with db.session() as session:
         issued = session.scalar(select(func.count()).select_from(ReportLogEntry).where(
             ReportLogEntry.report_type == report_type, ReportLogEntry.revision == revision))
@@ -155,7 +163,7 @@ def approve(db: Database, report_type: str, revision: int, name: str, role: str,
                              approved_by=" ".join(name.split()),
                              approved_role=" ".join(role.split()),
                              approved_at=clock.now(), approved_login=login,
-                             content_hash=fingerprint,
+                             content_hash=fingerprint, approved_meaning=meaning,
                              change_note=note or change_summary(session, report_type,
                                                                 revision))
         session.add(row)

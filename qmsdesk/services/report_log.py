@@ -147,6 +147,13 @@ class ReportIssue:
     member: str = ""
 
 
+def may_log(db: Database) -> bool:
+    """Whether issuing a report here may log it: not on a database that may only be read,
+    nor for a viewer (read and report only: their reports are written, not logged; on a
+    team's server their login may not add to the log)."""
+    return not db.readonly and db.identity().may("editor")
+
+
 def record_reports(db: Database, issues: Sequence[ReportIssue]) -> list[LoggedReport]:
     """Log issued reports, all in one transaction.
 

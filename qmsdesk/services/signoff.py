@@ -2,9 +2,12 @@
 approvers named in Settings), and the signature an approval stores and prints: the
 approver's login and name, the moment, and the sha256 of the content approved.
 
-One rule for the three approvals: a supplier review approved, a policy revision issued, a
-report revision approved. On a team's server the server has the last word (models.roles:
-a login outside the approver role is refused there too, and its login is the server's).
+One rule for the four approvals: a supplier review approved, a policy revision issued, a
+report revision approved, an action's effectiveness check recorded. On a team's server the
+server has the last word (models.roles: a login outside the approver role is refused there
+too, and its login is the server's), and the person signs with their password again
+(``confirm``); each approval may carry what the approver meant by it ("Approved as
+reviewer").
 """
 
 from __future__ import annotations
@@ -18,7 +21,12 @@ from typing import Any
 from qmsdesk import clock
 from qmsdesk.models.db import Database
 from qmsdesk.models.identity import Identity
+from qmsdesk.models.password_check import confirm_password
 from qmsdesk.services.org_settings import load_settings
+from qmsdesk.services.validation import check_text
+
+MEANING_LIMIT = 200  # "Approved as reviewer": one line
+MEANING_EXAMPLE = "Approved as reviewer"
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,7 @@ class Signature:
     name: str
     at: datetime
     content_hash: str
+    meaning: str = ""
 
 
 def content_hash(values: dict[str, Any]) -> str:
@@ -41,13 +50,43 @@ def content_hash(values: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def signature_line(login: str, at: datetime | None, digest: str) -> str:
-    """What a printed record says after the approver's name: "login anna, 2026-12-02 10:15
-    UTC, content sha256 …" ("" for an approval recorded before approvals were signed)."""
+def signature_line(login: str, at: datetime | None, digest: str, meaning: str = "") -> str:
+    """What a printed record says after the approver's name: "“Approved as reviewer”, login
+    anna, 2026-12-02 10:15 UTC, content sha256 …" ("" for an approval recorded before
+    approvals were signed)."""
+    said = f"\u201c{meaning}\u201d" if meaning else ""
     if not login or at is None:
-        return ""
+        return said
     stamp = at.strftime("%Y-%m-%d %H:%M UTC")
-    return f"login {login}, {stamp}" + (f", content sha256 {digest}" if digest else "")
+    line = f"login {login}, {stamp}" + (f", content sha256 {digest}" if digest else "")
+    return f"{said}, {line}" if said else line
+
+
+def tidy_meaning(errors: dict[str, str], meaning: str, key: str = "meaning") -> str:
+    """The meaning as stored (one line, spaces tidied); a too long one adds to ``errors``."""
+    tidy = " ".join(meaning.split())
+    check_text(errors, key, tidy, "Meaning", MEANING_LIMIT)
+    return tidy
+
+
+def signer(db: Database) -> str:
+    """Who signs, as the sign dialog says it: "Anna Kowalska (login anna, approver)"."""
+    me = db.identity()
+    return f"{me.name} (login {me.login}, {me.role})"
+
+
+def needs_password(db: Database) -> bool:
+    """Whether signing asks for the password again: on a team's server, yes; a laptop's
+    file has no password (the OS login opened the session)."""
+    return db.identity().on_server
+
+
+def confirm(db: Database, password: str) -> None:
+    """On a team's server: raise SignatureRefused (one sentence) unless ``password`` is the
+    signed-in login's, tried on a short connection of its own; nothing on a laptop."""
+    me = db.identity()
+    if me.on_server:
+        confirm_password(db.url, me.login, password, db.display_name)
 
 
 def _same_person(a: str, b: str) -> bool:
@@ -86,6 +125,8 @@ def approver_refusal(db: Database, name: str) -> str:
     return ""
 
 
-def sign(me: Identity, name: str, values: dict[str, Any]) -> Signature:
-    """The signature of ``me`` (a login, shown as ``name``) over ``values``, now."""
-    return Signature(me.login, name, clock.now(), content_hash(values))
+def sign(me: Identity, name: str, values: dict[str, Any], meaning: str = "") -> Signature:
+    """The signature of ``me`` (a login, shown as ``name``) over ``values``, now, with what
+    they meant by it (tidied; the caller checked its length with ``tidy_meaning``)."""
+    return Signature(me.login, name, clock.now(), content_hash(values),
+                     " ".join(meaning.split()))

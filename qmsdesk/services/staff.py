@@ -9,7 +9,7 @@ not grant it) it says the exact statements to run.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import select, text
@@ -90,27 +90,61 @@ def validate(record: StaffRecord, me: Identity) -> dict[str, str]:
     return errors
 
 
-def save_member(db: Database, record: StaffRecord) -> StaffSaved:
-    """Add or change a member in one transaction, on the audit trail; on a server also give
-    their login the matching group role (or say what to run)."""
+def _tidy(record: StaffRecord) -> StaffRecord:
+    return replace(record, login=record.login.strip() if record.id is None else record.login,
+                   display_name=" ".join(record.display_name.split()))
+
+
+def check_member(db: Database, record: StaffRecord,
+                 others: Sequence[StaffRecord] = ()) -> StaffRecord:
+    """The member tidied and checked, without saving: the rules ``save_team`` applies, and
+    that no other entry (saved, or among ``others`` waiting to be saved) has the login.
+    ValidationError or NotAnAdministrator when not."""
     me = db.identity()
     if reason := refusal(me):
         raise NotAnAdministrator(reason)
-    record = replace(record, login=record.login.strip() if record.id is None else record.login,
-                     display_name=" ".join(record.display_name.split()))
+    record = _tidy(record)
     if errors := validate(record, me):
         raise ValidationError(errors)
-    with db.session() as session, conflict_guard(f"Staff member {record.login}"):
-        row = _row_for(session, record)
-        row.login, row.display_name = record.login, record.display_name
-        row.role, row.active = record.role, record.active
-        session.flush()
-        message = _grant(session, record) if session.connection().dialect.name == \
-            "postgresql" else f"{record.display_name} is on the team as {record.role}."
-        saved = _record(row)
-    if record.login == me.login:
+    if record.id is None:
+        saved = [m for m in list_staff(db) if all(o.id != m.id for o in others)]
+        for other in (*saved, *others):
+            if other.login == record.login and other is not record:
+                raise ValidationError({"login": f"{record.login} is on the team already (as "
+                                                f"{other.display_name}); change that entry."})
+    return record
+
+
+def save_member(db: Database, record: StaffRecord) -> StaffSaved:
+    """Add or change a member in one transaction, on the audit trail; on a server also give
+    their login the matching group role (or say what to run)."""
+    record = check_member(db, record)
+    return save_team(db, [record])[0]
+
+
+def save_team(db: Database, records: Sequence[StaffRecord]) -> list[StaffSaved]:
+    """Add or change these members all in one transaction, or none of them (Settings ›
+    Team applies its changes with Settings' Save); on a server also give each login its
+    group role (or say what to run). Each is checked as ``check_member`` does."""
+    me = db.identity()
+    checked = [check_member(db, record) for record in records]
+    if not checked:
+        return []
+    with db.session() as session, conflict_guard("The team"):
+        saved = [_store(session, record) for record in checked]
+    if any(record.login == me.login for record in checked):
         db.refresh_identity()
-    return StaffSaved(saved, message)
+    return saved
+
+
+def _store(session: Session, record: StaffRecord) -> StaffSaved:
+    row = _row_for(session, record)
+    row.login, row.display_name = record.login, record.display_name
+    row.role, row.active = record.role, record.active
+    session.flush()
+    message = _grant(session, record) if session.connection().dialect.name == \
+        "postgresql" else f"{record.display_name} is on the team as {record.role}."
+    return StaffSaved(_record(row), message)
 
 
 def _row_for(session: Session, record: StaffRecord) -> StaffMember:

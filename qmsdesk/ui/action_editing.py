@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
 from qmsdesk import registers as catalogue
-from qmsdesk.services.actions import service
+from qmsdesk.services import signoff
+from qmsdesk.services.actions import effectiveness, rules, service
 from qmsdesk.services.errors import ServiceError
+from qmsdesk.ui.archived_note import note_archived
 from qmsdesk.ui.dialogs.action_dialog import ActionDialog, SourceChoices
+from qmsdesk.ui.dialogs.approval_dialog import signed_save
 from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.evidence_panel import add_evidence_tab
 
@@ -29,14 +34,36 @@ def edit_action(parent: QWidget, db: Database, today: date,
                 record: service.ActionRecord) -> service.ActionRecord | None:
     """Show the editor; the saved action, or None when cancelled."""
     owners = sorted({row.owner for row in service.list_actions(db, today) if row.owner})
-    dialog = ActionDialog(record, lambda rec: service.save_action(db, rec, today), today,
-                          source_choices(db, today), owners, parent)
+    dialog = ActionDialog(record, lambda rec: save_signed(parent, db, today, record, rec),
+                          today, source_choices(db, today), owners, parent)
+    me = db.identity()
+    dialog.set_checker(signoff.role_refusal(db), db.user if me.on_server else "")
     add_evidence_tab(dialog, db, "action", record.id)  # the 8D report behind a closure
+    note_archived(dialog, record)
     if dialog.exec() and dialog.saved is not None:
         return dialog.saved
     if dialog.reload_requested and record.id is not None:
         return edit_action(parent, db, today, service.get_action(db, record.id))
     return None
+
+
+def save_signed(parent: QWidget, db: Database, today: date, before: service.ActionRecord,
+                record: service.ActionRecord) -> service.ActionRecord:
+    """Save an action; recording its effectiveness check is signed first (the shared sign
+    dialog), once the form's rules pass."""
+    record = effectiveness.with_checker(db, record)
+
+    def precheck() -> dict[str, str]:
+        checked = replace(record)
+        service.normalise(checked)
+        return rules.validate_action(checked, today)
+
+    approving = rules.signs_check(before if before.id is not None else None, record)
+    what = parent.tr("Record the effectiveness check of <b>%s</b> (ISO 9001 10.2.1 d) as "
+                     "your approval.") % escape(record.ref or record.title or "the action")
+    return signed_save(parent, db, parent.tr("Sign effectiveness check"), what, approving,
+                       "effectiveness", lambda meaning: service.save_action(
+                           db, record, today, meaning), precheck)
 
 
 def open_action(parent: QWidget, db: Database, today: date,

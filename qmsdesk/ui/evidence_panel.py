@@ -28,6 +28,7 @@ from qmsdesk.services.errors import ServiceError, ValidationError
 from qmsdesk.services.evidence import EvidenceFile
 from qmsdesk.ui.colours import MUTED, text_style
 from qmsdesk.ui.dialogs.record_dialog import RecordDialog, error_style
+from qmsdesk.ui.write_access import writes
 
 HEADERS = ("File", "Size", "Attached", "Note", "State")
 
@@ -76,6 +77,7 @@ class EvidencePanel(QWidget):
         buttons = QHBoxLayout()
         self.attach_button = QPushButton(self.tr("Attach &files…"))
         self.replace_button = QPushButton(self.tr("Replace with &newer…"))
+        writes(self.attach_button, self.replace_button)
         self.open_button = QPushButton(self.tr("Vie&w"))
         self.copy_button = QPushButton(self.tr("Save a cop&y…"))
         for button in (self.attach_button, self.replace_button, self.open_button,

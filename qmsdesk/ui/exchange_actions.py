@@ -20,6 +20,8 @@ from qmsdesk import paths
 from qmsdesk.services import user_settings
 from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.tasks import run_with_progress
+from qmsdesk.ui.widgets import MenuToolButton
+from qmsdesk.ui.write_access import writes
 
 if TYPE_CHECKING:
     from qmsdesk.ui.pages.base_page import RegisterPage
@@ -73,6 +75,7 @@ class ExchangeActions(QObject):
             self.tr("&Import from spreadsheet…"), self.import_file, "Ctrl+Shift+I",
             self.tr("Add or update records from an Excel workbook or CSV files")) \
             if importable else None
+        writes(self.import_action)
         self.template_action = self._action(
             self.tr("Import &template…"), self.write_template, None,
             self.tr("An empty workbook with the columns the import reads")) \
@@ -105,7 +108,7 @@ class ExchangeActions(QObject):
             return None
         menu = QMenu(self.page)
         menu.addActions(found)
-        button = QToolButton()
+        button = MenuToolButton()
         button.setText(self.tr("Spreadsheet"))
         button.setToolTip(self.tr("Spreadsheet: export, import, or an import template"))
         if compact:

@@ -13,6 +13,7 @@ from qmsdesk.services.actions import service as action_service
 from qmsdesk.ui.action_editing import edit_action, open_action
 from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS
 from qmsdesk.ui.register_table import RegisterTable
+from qmsdesk.ui.write_access import writes
 
 if TYPE_CHECKING:
     from qmsdesk.services.workspace import Database
@@ -39,6 +40,7 @@ class LinkedActions(QWidget):
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.new_button = QPushButton(new_label or self.tr("New action…"))
+        writes(self.new_button)
         self.open_button = QPushButton(open_label or self.tr("Open action…"))
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.open_button)
@@ -78,7 +80,8 @@ def actions_of(parent: QWidget, db: Database, today: date, link: str,
     links = {link: record_id}
     return LinkedActions(
         ACTION_COLUMNS, ACTION_WIDTHS,
-        lambda: action_service.list_actions(db, today, include_closed=True, **links),
+        lambda: action_service.list_actions(db, today, include_closed=True,
+                                            include_archived=True, **links),
         lambda: edit_action(parent, db, today,
                             action_service.new_action(today, **links)) is not None,
         lambda action_id: open_action(parent, db, today, action_id) is not None)

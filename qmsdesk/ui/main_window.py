@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from qmsdesk import clock, paths, registers
 from qmsdesk.services import user_settings
-from qmsdesk.ui import server_connect
+from qmsdesk.ui import server_connect, write_access
 from qmsdesk.ui.calendar_export import export_calendar_dialog
 from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.window_state import qt_state, state_text
@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
 
         self.edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         self.undo = UndoAction(self, self.edit_menu)
+        write_access.writes(self.undo.action)
         self._pending_shortcuts.append((self.undo.action,
                                         QKeySequence(QKeySequence.StandardKey.Undo)))
         self.register_menu = self.menuBar().addMenu(self.tr("&Register"))
@@ -212,6 +213,7 @@ class MainWindow(QMainWindow):
             self.data_changed.connect(page.data_changed)
             self.stack.addWidget(page)
             self.pages[key] = page
+            write_access.guard(page)  # a viewer's page: its write actions disabled, why
         return page
 
     def _show_page(self, row: int) -> None:
@@ -358,6 +360,9 @@ class MainWindow(QMainWindow):
 
         self.banner.setStyleSheet(colours.cell_style(colours.WARNING) + " padding: 6px 16px;")
         self.banner.setVisible(db.readonly)
+        if viewer := write_access.set_database(db):  # the role says so: read and report
+            self.banner.setText(viewer)
+            self.banner.setVisible(True)
         self._db_label.setText(self.tr("Database: %s") % db.display_name)
         self.setWindowTitle(f"QMS Desk — {db.display_name}")
         self.statusBar().showMessage(self.tr("Opened %s") % db.display_name, 5000)
@@ -366,6 +371,7 @@ class MainWindow(QMainWindow):
         self.install_shortcuts()
         self._build_pages()
         self._set_database_actions_enabled(True)
+        write_access.guard(self)
         self.database_changed.emit()
         from qmsdesk.ui import background_checks
 

@@ -14,6 +14,7 @@ from qmsdesk.ui.linked_actions import ACTION_WIDTHS, LinkedActions, actions_of
 from qmsdesk.ui.pages.actions_page import ACTION_COLUMNS
 from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column
+from qmsdesk.ui.write_access import writes
 
 if TYPE_CHECKING:
     from qmsdesk.services.management_reviews import ReviewMeeting, ReviewMeetingRow
@@ -51,6 +52,7 @@ class MeetingsPanel(QWidget):
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.new_button = QPushButton(self.tr("&New management review…"))
+        writes(self.new_button)
         self.open_button = QPushButton(self.tr("Open…"))
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.open_button)

@@ -13,6 +13,7 @@ from qmsdesk.services.user_settings import prepared_by
 from qmsdesk.ui import report_runner
 from qmsdesk.ui.errors import task_failed
 from qmsdesk.ui.tasks import call, run_with_progress
+from qmsdesk.ui.write_access import writes
 
 if TYPE_CHECKING:
     from qmsdesk.reports.supplier_pack import SupplierPack
@@ -42,6 +43,7 @@ class SupplierOutreach:
         self.answers_action.setToolTip(page.tr(
             "Read a supplier's returned questionnaire, take over its changes and file it"))
         self.answers_action.triggered.connect(self.import_answers)
+        writes(self.answers_action)
         for action in self.actions():
             page.addAction(action)
         self.last_pack: SupplierPack | None = None

@@ -27,6 +27,7 @@ from qmsdesk.services.user_settings import EXPORT_FOLDER, get
 from qmsdesk.ui import report_runner
 from qmsdesk.ui.errors import task_failed
 from qmsdesk.ui.tasks import call, run_with_progress
+from qmsdesk.ui.write_access import writes
 
 if TYPE_CHECKING:
     from qmsdesk.services.outreach.survey import SurveyImported, SurveyReturn, SurveyWritten
@@ -98,6 +99,7 @@ class SurveyActions:
         self.import_action.setToolTip(page.tr(
             "Add a returned survey's scores to the engagement log (all lines or none)"))
         self.import_action.triggered.connect(self.import_returns)
+        writes(self.import_action)
         for action in self.actions():
             page.addAction(action)
 

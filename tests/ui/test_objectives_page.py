@@ -15,6 +15,7 @@ from qmsdesk.ui.dialogs.action_dialog import ActionDialog
 from qmsdesk.ui.dialogs.objective_dialog import ObjectiveDialog
 from qmsdesk.ui.dialogs.policy_dialog import PolicyDialog
 from tests.ui.conftest import drive_dialog
+from tests.ui.signing import sign_next
 
 COMMITMENT = "Deliver right first time, on time"
 
@@ -46,11 +47,13 @@ def _fill_objective(dialog: ObjectiveDialog, qtbot) -> None:
 def test_policy_revisions_head_the_page(window, qtbot):
     page = window.show_page("objectives")
     assert "No quality policy recorded yet" in page.policy_text.text()
+    signed: list[list[str]] = []
 
     def fill(dialog: PolicyDialog) -> None:
         qtbot.keyClicks(dialog.statement, "We make parts that fit, first time.")
         qtbot.keyClicks(dialog.commitments, "Meet requirements")
         qtbot.keyClicks(dialog.approved_by, "Helen Whitfield")
+        signed.append(sign_next("Approved as top management"))
         _save(dialog, qtbot)
 
     drive_dialog(lambda: qtbot.mouseClick(page.revise_button, Qt.MouseButton.LeftButton), fill)
@@ -60,6 +63,7 @@ def test_policy_revisions_head_the_page(window, qtbot):
     def revise(dialog: PolicyDialog) -> None:
         assert dialog.statement.toPlainText() == "We make parts that fit, first time."
         dialog.statement.setPlainText("We make parts that fit, first time, every time.")
+        sign_next()
         _save(dialog, qtbot)
 
     drive_dialog(page.revise_policy, revise)
@@ -67,6 +71,8 @@ def test_policy_revisions_head_the_page(window, qtbot):
     assert [(p.revision, p.statement) for p in history] == [
         (2, "We make parts that fit, first time, every time."),
         (1, "We make parts that fit, first time.")]
+    assert len(signed[0]) == 1 and "(login " in signed[0][0]  # who signs, said first
+    assert history[1].signature.startswith("\u201cApproved as top management\u201d, login ")
 
 
 def test_new_objective_with_measurements_and_live_chart(window, qtbot):

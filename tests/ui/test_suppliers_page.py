@@ -14,6 +14,7 @@ from qmsdesk.ui.child_table import open_editor
 from qmsdesk.ui.dialogs.review_dialog import ReviewDialog
 from qmsdesk.ui.dialogs.supplier_dialog import SupplierDialog
 from tests.ui.conftest import drive_dialog
+from tests.ui.signing import sign_next
 
 
 def _save(dialog, qtbot) -> None:
@@ -98,6 +99,7 @@ def test_review_editor_scores_live_and_sign_off_locks(window, qtbot):
         dialog.decision.setCurrentIndex(dialog.decision.findData("preferred"))
         qtbot.keyClicks(dialog.approved_by, "Helen Whitfield")
         dialog.approved_on.set_value(date(2026, 11, 21))
+        sign_next("Approved as purchasing lead")
         _save(dialog, qtbot)
 
     drive_dialog(page.review_action.trigger, review)

@@ -4,7 +4,7 @@ team but not the buttons, and the approvals they may not give are disabled, sayi
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from qmsdesk.models.identity import os_login
 from qmsdesk.models.staff import StaffMember
@@ -17,28 +17,77 @@ def _click_save(dialog, qtbot) -> None:
                      Qt.MouseButton.LeftButton)
 
 
-def test_an_administrator_adds_a_member_from_settings(window, qtbot):
-    outcome: list[str] = []
-
+def _add_member(team, qtbot, login: str, name: str, role: str) -> None:
     def member(dialog) -> None:
-        qtbot.keyClicks(dialog.login, "jkowalczyk")
-        qtbot.keyClicks(dialog.display_name, "Jan Kowalczyk")
-        dialog.role.setCurrentIndex(dialog.role.findData("approver"))
+        qtbot.keyClicks(dialog.login, login)
+        qtbot.keyClicks(dialog.display_name, name)
+        dialog.role.setCurrentIndex(dialog.role.findData(role))
         _click_save(dialog, qtbot)
 
-    def settings(dialog) -> None:
+    drive_dialog(lambda: qtbot.mouseClick(team.add_button, Qt.MouseButton.LeftButton),
+                 member)
+
+
+def test_the_team_s_changes_wait_for_save_and_cancel_discards_them(window, qtbot,
+                                                                    monkeypatch):
+    seen: list[object] = []
+    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.question",
+                        lambda *_args: seen.append("asked to discard")
+                        or QMessageBox.StandardButton.Discard)
+
+    def cancelled(dialog) -> None:
         team = dialog.team
         assert dialog.tabs.tabText(dialog.tabs.indexOf(team)) == "&Team"
         assert team.add_button.isEnabled() and "administrator" in team.who.text()
+        _add_member(team, qtbot, "jkowalczyk", "Jan Kowalczyk", "approver")
+        seen.append(team.outcome.text())
+        seen.append([(m.display_name, team.model.data(team.model.index(0, 4)))
+                     for m in team.model.rows()])
+        assert staff.list_staff(window.db) == []  # nothing written yet
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel),
+                         Qt.MouseButton.LeftButton)
+
+    drive_dialog(window.edit_settings, cancelled)
+    assert seen == ["Jan Kowalczyk will be saved when you save Settings; Cancel discards the "
+                    "team's changes.", [("Jan Kowalczyk", "Saved with Settings")],
+                    "asked to discard"]
+    assert staff.list_staff(window.db) == []  # Cancel discarded it
+
+    def accepted(dialog) -> None:
+        _add_member(dialog.team, qtbot, "jkowalczyk", "Jan Kowalczyk", "approver")
+        _add_member(dialog.team, qtbot, "akowalska", "Anna Kowalska", "viewer")
+        dialog.organisation.setText("Northwind Precision Ltd")
+        _click_save(dialog, qtbot)
+        seen.append(dialog.isVisible())
+
+    drive_dialog(window.edit_settings, accepted)
+    assert seen[-1] is False  # Save stored everything and closed Settings
+    assert sorted((m.login, m.role) for m in staff.list_staff(window.db)) == [
+        ("akowalska", "viewer"), ("jkowalczyk", "approver")]
+
+
+def test_a_login_twice_among_the_waiting_changes_is_refused_in_the_member_dialog(
+        window, qtbot):
+    errors: list[str] = []
+
+    def settings(dialog) -> None:
+        team = dialog.team
+        _add_member(team, qtbot, "jkowalczyk", "Jan Kowalczyk", "editor")
+
+        def again(member) -> None:
+            qtbot.keyClicks(member.login, "jkowalczyk")
+            qtbot.keyClicks(member.display_name, "Someone Else")
+            _click_save(member, qtbot)
+            errors.append(member.error_text("login"))
+
         drive_dialog(lambda: qtbot.mouseClick(team.add_button, Qt.MouseButton.LeftButton),
-                     member)
-        outcome.append(team.outcome.text())
-        outcome.append(team.model.rows()[0].display_name)
+                     again)
+        errors.append(str(len(team.model.rows())))
 
     drive_dialog(window.edit_settings, settings)
-    assert outcome == ["Jan Kowalczyk is on the team as approver.", "Jan Kowalczyk"]
-    assert [(m.login, m.role) for m in staff.list_staff(window.db)] == [("jkowalczyk",
-                                                                        "approver")]
+    assert errors == ["jkowalczyk is on the team already (as Jan Kowalczyk); change that "
+                      "entry.", "1"]
+    assert staff.list_staff(window.db) == []
 
 
 def test_an_editor_sees_why_they_may_not_keep_the_team_or_approve(window, qtbot):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from qmsdesk.models.db import Database
 from qmsdesk.models.objectives import Action
+from qmsdesk.services import signoff
 from qmsdesk.services.actions import rules
 from qmsdesk.services.actions.service import list_actions
 from qmsdesk.services.dates import add_months
@@ -38,6 +39,9 @@ class LogEntry:
     effectiveness: str  # rules.EFFECTIVENESS, or NOT_CHECKED for an unjudged corrective one
     effectiveness_by: str
     effectiveness_on: date | None
+    effectiveness_signature: str = ""  # the check as signed (services.signoff)
+    archived_on: date | None = None  # archived (finished, out of the working lists) since
+    archive_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,10 @@ class ActionLog:
     def closed(self) -> list[LogEntry]:
         return [e for e in self.entries if e.status in rules.CLOSED_STATUSES]
 
+    def archived(self) -> list[LogEntry]:
+        """Finished actions archived out of the working lists (also among closed())."""
+        return [e for e in self.entries if e.archived_on is not None]
+
     def by_source(self) -> Counter[str]:
         return Counter(e.source for e in self.entries)
 
@@ -88,7 +96,9 @@ def action_log(db: Database, today: date, months: int = 12) -> ActionLog:
     with db.read() as session:
         details = {row.id: row for row in session.execute(
             select(Action.id, Action.start_date, Action.created_at, Action.completed_on,
-                   Action.effectiveness_by, Action.effectiveness_on))}
+                   Action.effectiveness_by, Action.effectiveness_on,
+                   Action.effectiveness_login, Action.effectiveness_at,
+                   Action.effectiveness_hash, Action.effectiveness_meaning))}
     entries = []
     for action_id, row in rows.items():
         detail = details[action_id]
@@ -99,7 +109,10 @@ def action_log(db: Database, today: date, months: int = 12) -> ActionLog:
             action_id, row.ref, row.title, row.kind, row.source, row.source_ref, row.owner,
             detail.start_date or detail.created_at.date(), row.due_date, row.status,
             detail.completed_on, row.overdue, late, effectiveness, detail.effectiveness_by,
-            detail.effectiveness_on))
+            detail.effectiveness_on, signoff.signature_line(
+                detail.effectiveness_login, detail.effectiveness_at,
+                detail.effectiveness_hash, detail.effectiveness_meaning),
+            archived_on=row.archived_on, archive_reason=row.archive_reason))
     flow = []
     for start in _months(today, months):
         end = min(add_months(start, 1) - timedelta(days=1), today)

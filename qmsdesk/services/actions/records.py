@@ -43,6 +43,9 @@ class ActionRecord:
     effectiveness_by: str = ""
     effectiveness_on: date | None = None
     evidence: str = ""
+    # Set by archiving only (archive.py); the editor and an import hand them back unchanged.
+    archived_on: date | None = None
+    archive_reason: str = ""
     id: int | None = None
     ref: str = ""
     version: int = 0
@@ -50,6 +53,8 @@ class ActionRecord:
     # Read-only, filled on load for display ("OBJ-2026-01", "Right First Time 99.8 %").
     source_ref: str = ""
     source_title: str = ""
+    # Read-only: the check as signed ("“Effective as QA”, login anna, … UTC, content sha256 …").
+    effectiveness_signature: str = ""
 
     def is_overdue(self, today: date) -> bool:
         return is_overdue(self.due_date, self.status, today)
@@ -71,3 +76,5 @@ class ActionRow:
     progress: int
     overdue: bool
     effectiveness: str
+    archived_on: date | None = None  # out of the working lists since (archive.py)
+    archive_reason: str = ""

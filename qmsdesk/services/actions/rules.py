@@ -148,3 +148,27 @@ def validate_action(record: ActionRecord, today: date) -> dict[str, str]:
     _check_effectiveness(errors, record, today)
     check_dates(errors, record)
     return errors
+
+
+def archive_refusal(ref: str, status: str) -> str:
+    """Why an action may not be (or stay) archived, "" when it may: archived, it leaves
+    every working list (overdue counts, due dates, My work), so only a finished one (done,
+    or cancelled with the reason said) is archived."""
+    if status in OPEN_STATUSES:
+        return (f"{ref or 'The action'} is {status}: mark it done, or cancel it, before "
+                "archiving it.")
+    return ""
+
+
+def effectiveness_check(record: Any) -> tuple[str, str, date | None]:
+    """What an effectiveness check says: (result, who checked, when), spaces tidied."""
+    return (record.effectiveness, " ".join(record.effectiveness_by.split()),
+            record.effectiveness_on)
+
+
+def signs_check(before: Any | None, after: Any) -> bool:
+    """Whether saving ``after`` over ``before`` (None: a new action) records an
+    effectiveness check, new or changed: an approval, signed and for approvers only."""
+    if not after.effectiveness or after.effectiveness_on is None:
+        return False
+    return before is None or effectiveness_check(before) != effectiveness_check(after)

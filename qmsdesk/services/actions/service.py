@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -13,8 +14,9 @@ from qmsdesk import registers as catalogue
 from qmsdesk.models.base import RegisterRecord
 from qmsdesk.models.db import Database
 from qmsdesk.models.objectives import Action
-from qmsdesk.services.actions import rules
+from qmsdesk.services.actions import effectiveness, rules
 from qmsdesk.services.actions.records import ActionRecord, ActionRow
+from qmsdesk.services.archiving import archive_problems
 from qmsdesk.services.batch import (
     BATCH,
     add_error,
@@ -45,9 +47,11 @@ SOURCE_NAMES: dict[str, SourceName] = {
 _CHUNK = 500
 
 
+Store = Callable[[Session, Action, ActionRecord], None]
 _ACTION_FIELDS = ("title", "description", "kind", *rules.LINK_FIELDS, "owner", "start_date",
                   "due_date", "status", "completed_on", "progress", "effectiveness",
-                  "effectiveness_by", "effectiveness_on", "evidence")
+                  "effectiveness_by", "effectiveness_on", "evidence", "archived_on",
+                  "archive_reason")
 
 
 def _check_link_names(links: dict[str, int | None]) -> None:
@@ -70,15 +74,18 @@ def new_action(today: date, **links: int | None) -> ActionRecord:
 
 
 def list_actions(db: Database, today: date, include_closed: bool = True,
-                 limit: int | None = None, **only: int | None) -> list[ActionRow]:
+                 limit: int | None = None, include_archived: bool = True,
+                 **only: int | None) -> list[ActionRow]:
     """The log in the order entered; ``only`` narrows it to the actions raised from one
     record (``objective_id=3``), ``include_closed=False`` to open actions, ``limit`` to its
-    first rows (a page shows them while the rest are read)."""
+    first rows (a page shows them while the rest are read). Archived actions are finished
+    ones, kept in a record's history (its linked actions, the reports); the working lists
+    leave them out (``include_archived=False``, the page's "Show archived" unticked)."""
     _check_link_names(only)
     links = [getattr(Action, link) for link in rules.LINK_FIELDS]
     query = select(Action.id, Action.ref, Action.title, Action.kind, Action.owner,
                    Action.due_date, Action.status, Action.progress, Action.effectiveness,
-                   *links)
+                   Action.archived_on, Action.archive_reason, *links)
     for source, link in rules.SOURCE_LINKS.items():
         target = aliased(SOURCE_NAMES[source].class_)
         query = (query.add_columns(target.ref)
@@ -88,19 +95,25 @@ def list_actions(db: Database, today: date, include_closed: bool = True,
             query = query.where(getattr(Action, link) == value)
     if not include_closed:
         query = query.where(Action.status.in_(rules.OPEN_STATUSES))
+    if not include_archived:
+        query = query.where(Action.archived_on.is_(None))
     with db.read() as session:
         # Core rows, not ORM entities, as in list_parties: the log grows with every register.
-        rows = session.connection().execute(query.order_by(Action.id).limit(limit)).all()
+        # More columns than SQLAlchemy's typed select() overloads name: plain tuples.
+        rows: Sequence[tuple[Any, ...]] = session.connection().execute(
+            query.order_by(Action.id).limit(limit)).all()
     n_links = len(links)
     result = []
     for row in rows:
         (action_id, ref, title, kind, owner, due, status, progress, effectiveness) = row[:9]
-        link_values = dict(zip(rules.LINK_FIELDS, row[9:9 + n_links], strict=True))
-        refs = dict(zip(rules.SOURCE_LINKS, row[9 + n_links:], strict=True))
+        archived_on, archive_reason = row[9:11]
+        link_values = dict(zip(rules.LINK_FIELDS, row[11:11 + n_links], strict=True))
+        refs = dict(zip(rules.SOURCE_LINKS, row[11 + n_links:], strict=True))
         source = rules.source_of(link_values)
         result.append(ActionRow(action_id, ref, title, kind, source, refs.get(source) or "",
                                 owner, due, status, progress,
-                                rules.is_overdue(due, status, today), effectiveness))
+                                rules.is_overdue(due, status, today), effectiveness,
+                                archived_on, archive_reason))
     return result
 
 
@@ -108,6 +121,7 @@ def to_record(session: Session, action: Action) -> ActionRecord:
     record = ActionRecord(**{name: getattr(action, name) for name in _ACTION_FIELDS})
     record.id, record.ref, record.version = action.id, action.ref, action.version
     record.updated_at = action.updated_at
+    record.effectiveness_signature = effectiveness.signature(action)
     record.source = rules.source_of({link: getattr(action, link) for link in rules.LINK_FIELDS})
     if record.source != rules.NO_SOURCE:
         name = SOURCE_NAMES[record.source]
@@ -163,14 +177,20 @@ def check_actions(session: Session, records: Sequence[ActionRecord],
             errors[index] = found
     # A rule's message on a link field says more than "does not exist"; it wins.
     _missing_links(session, records, errors)
+    for index, record in enumerate(records):  # archived: finished, with its reason
+        if problems := archive_problems(record, rules.archive_refusal(record.ref,
+                                                                      record.status)):
+            errors.setdefault(index, {}).update(problems)
     check_new_refs(session, Action, records, errors)
     return errors
 
 
 def save_actions(session: Session, records: Sequence[ActionRecord], today: date,
-                 batch: int = BATCH) -> Generator[int, None, list[Action]]:
+                 batch: int = BATCH, store: Store | None = None
+                 ) -> Generator[int, None, list[Action]]:
     """The one way actions are written: check every record (check_actions), then store
     them all in the caller's session, or none (BatchValidationError, nothing written).
+    ``store`` copies a record onto its row (store_action, unless the caller adds to it).
 
     A new record gets its given reference or the next free one; a stored one is loaded
     for update (ConflictError, NotFoundError). Yields how many are stored after each
@@ -183,11 +203,14 @@ def save_actions(session: Session, records: Sequence[ActionRecord], today: date,
                          {r.ref for r in records if r.ref}))
     return (yield from store_all(
         session, Action, "The action", records,
-        lambda r: Action(ref=r.ref or next(refs)), store_action, batch))
+        lambda r: Action(ref=r.ref or next(refs)), store or store_action, batch))
 
 
-def save_action(db: Database, record: ActionRecord, today: date) -> ActionRecord:
-    """Validate and save one action in one transaction; return it reloaded.
+def save_action(db: Database, record: ActionRecord, today: date,
+                meaning: str = "") -> ActionRecord:
+    """Validate and save one action in one transaction; return it reloaded. Recording an
+    effectiveness check is an approval (services.actions.effectiveness): for an approver,
+    signed, with what they meant by it (``meaning``).
 
     A "done" action is saved with progress 100. Reopening (done or cancelled -> open or
     in progress) clears the completion date and the effectiveness check before the rules
@@ -195,14 +218,26 @@ def save_action(db: Database, record: ActionRecord, today: date) -> ActionRecord
     ConflictError when the action changed elsewhere since it was loaded, NotFoundError
     when it vanished.
     """
+    record = effectiveness.with_checker(db, record)
     normalise(record)
     label = record.ref or "The action"
+    me = db.identity()
     with db.session() as session, conflict_guard(label):
+        stored: Action | None = None
         if record.id is not None:
-            action = load_for_update(session, Action, record.id, record.version, label)
+            action = stored = load_for_update(session, Action, record.id, record.version,
+                                              label)
             if rules.is_reopening(action.status, record.status):
                 _clear_closure(record)  # the editor's convenience; an import says it all
-        action_id = finish(save_actions(session, [record], today))[0].id
+        signing = rules.signs_check(stored, record)
+        if signing and not rules.validate_action(record, today):  # the form's rules first
+            record, meaning = effectiveness.checked_by_signer(db, me, record, meaning)
+
+        def store_signed(session: Session, action: Action, record: ActionRecord) -> None:
+            store_action(session, action, record)  # then the signature, in the same UPDATE
+            effectiveness.sign(action, me, signing, meaning)
+
+        action_id = finish(save_actions(session, [record], today, store=store_signed))[0].id
     return get_action(db, action_id)
 
 

@@ -30,7 +30,8 @@ def _to_revision(row: QualityPolicy) -> PolicyRevision:
     commitments = tuple(line.strip() for line in row.commitments.splitlines() if line.strip())
     return PolicyRevision(row.revision, row.statement, commitments, row.approved_by,
                           row.approved_on, row.id, signoff.signature_line(
-                              row.approved_login, row.approved_at, row.approved_hash))
+                              row.approved_login, row.approved_at, row.approved_hash,
+                              row.approved_meaning))
 
 
 def current_policy(db: Database) -> PolicyRevision | None:
@@ -87,10 +88,11 @@ def _same_text(statement: str, commitments: list[str], previous: PolicyRevision)
 
 
 def revise_policy(db: Database, statement: str, commitments: list[str], approved_by: str,
-                  approved_on: date | None, today: date) -> PolicyRevision:
+                  approved_on: date | None, today: date, meaning: str = "") -> PolicyRevision:
     """Issue the next revision of the policy (the first one is revision 1), signed by the
-    person at the keyboard, who must be an approver (services.signoff); on a team's server
-    the approver is the server login's name, whatever was typed."""
+    person at the keyboard, who must be an approver (services.signoff), with what they
+    meant by it (``meaning``, optional); on a team's server the approver is the server
+    login's name, whatever was typed (and the caller confirmed the password)."""
     previous = current_policy(db)
     me = db.identity()
     if me.on_server:
@@ -98,6 +100,7 @@ def revise_policy(db: Database, statement: str, commitments: list[str], approved
     errors = validate_policy(statement, commitments, approved_by, approved_on, today, previous)
     if "approved_by" not in errors and (reason := signoff.approver_refusal(db, approved_by)):
         errors["approved_by"] = reason
+    meaning = signoff.tidy_meaning(errors, meaning)
     if errors:
         raise ValidationError(errors)
     assert approved_on is not None
@@ -106,11 +109,12 @@ def revise_policy(db: Database, statement: str, commitments: list[str], approved
         number = (session.scalar(select(func.max(QualityPolicy.revision))) or 0) + 1
         signed = signoff.sign(me, approved_by, {"revision": number, "statement": statement.strip(),
                                    "commitments": text, "approved_by": approved_by.strip(),
-                                   "approved_on": approved_on})
+                                   "approved_on": approved_on}, meaning)
         row = QualityPolicy(revision=number, statement=statement.strip(), commitments=text,
                             approved_by=approved_by.strip(), approved_on=approved_on,
                             approved_login=signed.login, approved_at=signed.at,
-                            approved_hash=signed.content_hash)
+                            approved_hash=signed.content_hash,
+                            approved_meaning=signed.meaning)
         session.add(row)
         session.flush()
         return _to_revision(row)

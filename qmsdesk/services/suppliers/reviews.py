@@ -176,7 +176,7 @@ def to_record(review: SupplierReview) -> ReviewRecord:
     record.updated_at = review.updated_at
     record.scores = [CriterionScore(s.criterion, s.weight, s.score, s.id) for s in review.scores]
     record.signature = signoff.signature_line(review.approved_login, review.approved_at,
-                                              review.approved_hash)
+                                              review.approved_hash, review.approved_meaning)
     return record
 
 
@@ -204,8 +204,10 @@ def list_reviews(db: Database, supplier_id: int | None = None) -> list[ReviewRow
     return [ReviewRow(*row) for row in rows]
 
 
-def save_review(db: Database, record: ReviewRecord, today: date) -> ReviewRecord:
+def save_review(db: Database, record: ReviewRecord, today: date,
+                meaning: str = "") -> ReviewRecord:
     """Save a review in one transaction; approving it locks it and applies its decision.
+    An approval is signed (services.signoff) with what the approver meant (``meaning``).
 
     The final decision becomes the supplier's status (kept in its history, linked to the
     review) and the next review date moves one interval on from the review date.
@@ -242,6 +244,7 @@ def save_review(db: Database, record: ReviewRecord, today: date) -> ReviewRecord
         if approving and "approved_on" not in errors and \
                 (reason := signoff.approver_refusal(db, record.approved_by)):
             errors["approved_on"] = reason
+        meaning = signoff.tidy_meaning(errors, meaning, "approved_on") if approving else ""
         if errors:
             raise ValidationError(errors)
         assert supplier is not None
@@ -251,9 +254,9 @@ def save_review(db: Database, record: ReviewRecord, today: date) -> ReviewRecord
         summary = summarise(record, bands)
         store_review(session, review, record, summary.score.total, summary.band or "")
         if approving:  # a recorded act: who (login), when, and what exactly was approved
-            signed = signoff.sign(me, review.approved_by, _content(review))
+            signed = signoff.sign(me, review.approved_by, _content(review), meaning)
             review.approved_login, review.approved_at = signed.login, signed.at
-            review.approved_hash = signed.content_hash
+            review.approved_hash, review.approved_meaning = signed.content_hash, signed.meaning
         session.flush()
         if record.approved_on is not None:
             _apply_decision(session, supplier, review, db.user)

@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
 
 from qmsdesk.services.actions import rules
 from qmsdesk.services.actions.plausibility import action_warnings
@@ -88,6 +89,11 @@ class ActionDialog(RecordDialog):
                                          "effectiveness_by")
         self.checked_on = self.add_field(form, self.tr("Checked on"), DateEdit(optional=True),
                                          "effectiveness_on")
+        self.check_signature = QLabel()  # the check as signed (an approval), if it was
+        self.check_signature.setWordWrap(True)
+        self.check_signature.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.tr("Signed"), self.check_signature)
         self.evidence = self.add_field(form, self.tr("Evidence notes"), _text(self, 90),
                                        "evidence")
         self.status.currentIndexChanged.connect(self._status_changed)
@@ -133,7 +139,24 @@ class ActionDialog(RecordDialog):
         select_value(self.effectiveness, record.effectiveness)
         self.checked_by.setText(record.effectiveness_by)
         self.checked_on.set_value(record.effectiveness_on)
+        self.check_signature.setText(record.effectiveness_signature or self.tr(
+            "Not signed: saving a check asks an approver to sign it"))
         self.evidence.setPlainText(record.evidence)
+
+    def set_checker(self, refusal: str, signer: str = "") -> None:
+        """Recording the effectiveness check is an approval: without the approver role its
+        fields are disabled and say why (``refusal``); on a team's server the checker is
+        ``signer``, the staff name of the server login, not typed."""
+        if refusal:
+            for widget in (self.effectiveness, self.checked_by, self.checked_on):
+                widget.setEnabled(False)
+                widget.setToolTip(refusal)
+        elif signer:
+            self.checked_by.setPlaceholderText(signer)
+            self.checked_by.setReadOnly(True)
+            self.checked_by.setToolTip(self.tr(
+                "On a team's server the checker is the person signed in; saving the check "
+                "signs it with their login, the time and a hash of the action."))
 
     def plausibility(self, record: ActionRecord) -> dict[str, str]:
         return action_warnings(record, self.stored(), self._today)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk.services import backups
+from qmsdesk.ui.write_access import writes
 
 
 class BackupsDialog(QDialog):
@@ -53,6 +54,7 @@ class BackupsDialog(QDialog):
         buttons = QHBoxLayout()
         self.backup_button = QPushButton(self.tr("&Back up now"))
         self.restore_button = QPushButton(self.tr("&Restore…"))
+        writes(self.restore_button)  # a restore replaces every record
         close = QPushButton(self.tr("Close"))
         for button in (self.backup_button, self.restore_button):
             buttons.addWidget(button)

@@ -36,6 +36,7 @@ from qmsdesk.ui.child_table import (
 from qmsdesk.ui.dialogs.record_dialog import RecordDialog, error_style
 from qmsdesk.ui.formatting import to_qdate
 from qmsdesk.ui.widgets import DateEdit, choice_box, labelled, select_value
+from qmsdesk.ui.write_access import writes
 
 REQUIREMENT_COLUMNS = (
     ChildColumn("description", "Need or expectation", width=250),
@@ -138,6 +139,7 @@ class PartyDialog(RecordDialog):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.last_review, 1)
         self.mark_reviewed = QPushButton(self.tr("&Reviewed today"))
+        writes(self.mark_reviewed)  # records a review, once saved
         self.mark_reviewed.setToolTip(self.tr(
             "Record today's review; the next review moves one interval on"))
         self.mark_reviewed.clicked.connect(

@@ -6,7 +6,14 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -26,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qmsdesk.ui import colours
+from qmsdesk.ui import colours, write_access
 
 
 def error_style() -> str:
@@ -123,6 +130,7 @@ class RecordDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        write_access.writes(self.buttons.button(QDialogButtonBox.StandardButton.Save))
         layout.addWidget(self.buttons)
         save_shortcut = QShortcut(QKeySequence("Ctrl+S"), self)
         save_shortcut.activated.connect(self.accept)
@@ -327,10 +335,21 @@ class RecordDialog(QDialog):
     def has_changes(self) -> bool:
         return self._initial is not None and self.value() != self._initial
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """A viewer sees the record, not a way to change it: Save and every write action
+        inside (its actions, its evidence files) disabled, saying why."""
+        super().showEvent(event)
+        write_access.guard(self)
+        if reason := write_access.reason():
+            self.general_warning.setText(reason)
+            self.general_warning.show()
+
     def accept(self) -> None:
         from qmsdesk.errors import UserFacingError
         from qmsdesk.services.errors import ConflictError, NotFoundError, ValidationError
 
+        if write_access.reason():  # Ctrl+S reaches here even with Save disabled
+            return
         record = self.value()
         warnings = self.plausibility(record)
         if warnings != self._warned:  # new warnings are shown once; the same ones save

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QPushButton, QSpinBox, Q
 from qmsdesk.ui.dialogs.record_dialog import RecordDialog
 from qmsdesk.ui.formatting import to_qdate
 from qmsdesk.ui.widgets import DateEdit
+from qmsdesk.ui.write_access import writes
 
 Suggest = Callable[[date | None, int, date], date]
 
@@ -33,6 +34,7 @@ class ReviewFields:
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.last_review, 1)
         self.mark_reviewed = QPushButton(tr("Reviewed toda&y"))
+        writes(self.mark_reviewed)  # records a review, once saved
         self.mark_reviewed.setToolTip(tr(
             "Record today's review; the next review moves one interval on"))
         self.mark_reviewed.clicked.connect(

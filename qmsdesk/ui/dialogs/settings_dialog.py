@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QWidget,
@@ -32,9 +31,11 @@ from qmsdesk.ui.dialogs.identity_dialog import role_box
 from qmsdesk.ui.dialogs.questions_settings import QuestionsPanel
 from qmsdesk.ui.dialogs.record_dialog import RecordDialog
 from qmsdesk.ui.dialogs.risk_matrix_settings import RiskMatrixPanel
+from qmsdesk.ui.logo_preview import LogoPreview
 
 if TYPE_CHECKING:
     from qmsdesk.services.workspace import Database
+    from qmsdesk.ui.dialogs.team_panel import TeamPanel
 
 LOGO_PREVIEW = (240, 96)
 
@@ -55,7 +56,7 @@ class SettingsDialog(RecordDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Settings"), save, parent)
         self._value = value
-        self.team: QWidget | None = None  # Settings › Team, added by edit_settings
+        self.team: TeamPanel | None = None  # Settings › Team, added by edit_settings
         self.heading.setText(self.tr("Settings"))
         form = self.new_form_tab(self.tr("&Organisation"))
         self.organisation = self.add_field(form, self.tr("Organisation name *"), QLineEdit(
@@ -108,10 +109,7 @@ class SettingsDialog(RecordDialog):
         row = QWidget()
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.logo_preview = QLabel()
-        self.logo_preview.setFixedSize(*LOGO_PREVIEW)
-        self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.logo_preview.setStyleSheet("border: 1px solid #c8ccd0; background: white;")
+        self.logo_preview = LogoPreview(*LOGO_PREVIEW)  # the window's colours, light or dark
         self.choose_logo = QPushButton(self.tr("Choose…"))
         self.remove_logo = QPushButton(self.tr("Remove"))
         self.choose_logo.clicked.connect(self._choose_logo)
@@ -145,15 +143,7 @@ class SettingsDialog(RecordDialog):
 
     def _show_logo(self) -> None:
         self.remove_logo.setEnabled(self._logo is not None)
-        if self._logo is None:
-            self.logo_preview.setPixmap(QPixmap())
-            self.logo_preview.setText(self.tr("No logo"))
-            return
-        pixmap = QPixmap()
-        pixmap.loadFromData(self._logo)
-        self.logo_preview.setPixmap(pixmap.scaled(
-            LOGO_PREVIEW[0] - 8, LOGO_PREVIEW[1] - 8, Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation))
+        self.logo_preview.show_logo(self._logo)
 
     def value(self) -> SettingsValue:
         organisation = dataclasses.replace(
@@ -165,6 +155,10 @@ class SettingsDialog(RecordDialog):
         return SettingsValue(organisation, self.user_name.text(), self.evaluation.value(),
                              self.risk_matrix.value(), self.user_role.currentText(),
                              self.evidence_limit.value(), self.questions.value())
+
+    def has_changes(self) -> bool:
+        """The fields, or the team's changes waiting for Save (Settings › Team)."""
+        return super().has_changes() or (self.team is not None and self.team.has_changes())
 
     def show_child_errors(self, errors: dict[str, str]) -> None:
         mine = {k: v for k, v in errors.items()
@@ -206,6 +200,8 @@ def edit_settings(parent: QWidget, db: Database) -> bool:
             evidence.set_limit_mb(db, value.evidence_limit_mb)
         user_settings.set_identity(value.user_name, value.user_role)
         db.user = value.user_name.strip()
+        if dialog.team is not None:  # last, in one transaction: the rest was checked first
+            saved_team.extend(dialog.team.apply())
         return value
 
     current = SettingsValue(org_settings.load_settings(db), user_settings.user_name(),
@@ -217,9 +213,13 @@ def edit_settings(parent: QWidget, db: Database) -> bool:
                             evidence.limit_mb(db),
                             {kind: questions.load_questions(db, kind)
                              for kind in (questions.SUPPLIER, questions.SURVEY)})
+    saved_team: list[str] = []
     dialog = SettingsDialog(current, save, parent)
     add_team_tab(dialog, db)
-    return bool(dialog.exec())
+    accepted = bool(dialog.exec())
+    if to_run := [message for message in saved_team if "ask the server" in message]:
+        QMessageBox.information(parent, dialog.tr("Team saved"), "\n\n".join(to_run))
+    return accepted
 
 
 def add_team_tab(dialog: SettingsDialog, db: Database) -> None:

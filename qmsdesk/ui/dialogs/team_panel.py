@@ -1,9 +1,10 @@
 """Settings › Team: the staff table (login, name, role, active), kept by an administrator.
 
-Each member is saved on its own (the dialog's Save), through services.staff, which on a
-team's server also gives the login its group role or says what to run; the outcome is
-shown under the list. Who is not an administrator sees the team and why they cannot
-change it.
+Like every other tab of Settings, the team's changes wait for Settings' Save: a member added
+or changed is checked at once (the member dialog's Save) and listed as "Saved with
+Settings"; Settings' Save stores them all in one transaction through services.staff (which
+on a team's server also gives each login its group role, or says what to run); Cancel
+discards them. Who is not an administrator sees the team and why they cannot change it.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ COLUMNS: list[Column[staff.StaffRecord]] = [
     Column("Role", lambda m: m.role.capitalize()),
     Column("Active", lambda m: "Yes" if m.active else "No (left the team)"),
 ]
+PENDING = "Saved with Settings"
 
 
 class MemberDialog(RecordDialog):
@@ -89,7 +91,10 @@ class TeamPanel(QWidget):
                           .replace("%2", where).replace("%3", me.role))
         self.who.setWordWrap(True)
         layout.addWidget(self.who)
-        self.model = RecordTableModel(COLUMNS, self)
+        self._saved: list[staff.StaffRecord] = []
+        self._pending: list[staff.StaffRecord] = []  # checked, saved when Settings is saved
+        self._editing: staff.StaffRecord | None = None
+        self.model = RecordTableModel([*COLUMNS, Column("Change", self._change_of)], self)
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -121,10 +126,20 @@ class TeamPanel(QWidget):
 
     def reload(self) -> None:
         try:
-            self.model.set_rows(staff.list_staff(self.db))
+            self._saved = staff.list_staff(self.db)
         except UserFacingError as exc:
             self._say(str(exc), error=True)
             return
+        self._show_rows()
+
+    def _change_of(self, member: staff.StaffRecord) -> str:
+        return self.tr(PENDING) if any(member is p for p in self._pending) else ""
+
+    def _show_rows(self) -> None:
+        """The saved team with the waiting changes in place (new members last)."""
+        changed = {p.id: p for p in self._pending if p.id is not None}
+        rows = [changed.get(m.id, m) if m.id is not None else m for m in self._saved]
+        self.model.set_rows(rows + [p for p in self._pending if p.id is None])
         self.view.resizeColumnsToContents()
         if not self.model.rowCount() and not self.refusal:
             self.outcome.setText(self.tr(
@@ -135,9 +150,27 @@ class TeamPanel(QWidget):
         self.outcome.setText(text)
 
     def _save(self, member: staff.StaffRecord) -> staff.StaffRecord:
-        saved = staff.save_member(self.db, member)
-        self._say(saved.message)
-        return saved.record
+        """The member dialog's Save: check the member now, save it with Settings' Save."""
+        before = self._editing
+        waiting = [p for p in self._pending if p is not before and
+                   (p.id is None or p.id != member.id)]
+        checked = staff.check_member(self.db, member, waiting)
+        self._pending = [*waiting, checked]
+        self._show_rows()
+        self._say(self.tr("%s will be saved when you save Settings; Cancel discards the team's "
+                          "changes.") % checked.display_name)
+        return checked
+
+    def has_changes(self) -> bool:
+        return bool(self._pending)
+
+    def apply(self) -> list[str]:
+        """Save the waiting changes in one transaction (Settings' Save); what was done on the
+        server, one sentence per member. Raises the service's errors, nothing saved."""
+        saved = staff.save_team(self.db, self._pending)
+        self._pending = []
+        self.reload()
+        return [member.message for member in saved]
 
     def add_member(self) -> None:
         self._open(staff.StaffRecord("", ""))
@@ -148,6 +181,7 @@ class TeamPanel(QWidget):
             self._open(self.model.rows()[rows[0].row()])
 
     def _open(self, member: staff.StaffRecord) -> None:
+        self._editing = member
         self.dialog = MemberDialog(member, self._save, self)
-        if self.dialog.exec():
-            self.reload()
+        self.dialog.exec()
+        self._editing = None

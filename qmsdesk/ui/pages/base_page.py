@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -20,8 +21,10 @@ from PySide6.QtWidgets import (
 
 from qmsdesk.services.errors import ServiceError
 from qmsdesk.ui import colours
+from qmsdesk.ui.archived_note import note_archived
 from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.flow_layout import FlowLayout
+from qmsdesk.ui.write_access import writes
 
 ALL = "all"
 SEARCH_MIN_WIDTH = 200
@@ -46,6 +49,29 @@ class Shell(Protocol):
     def report_issued(self) -> None: ...
 
     def open_record(self, register: str, record_id: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class Archivable:
+    """A row as the archive flow (RegisterPage.change_status) sees it, whatever keeps its
+    archiving: a status (parties), a status with history (suppliers) or a date (objectives,
+    actions)."""
+
+    id: int
+    status: str  # "archived" or "active"
+
+
+def archivable(row: Any, archived: Callable[[Any], bool]) -> Archivable | None:
+    """The selected ``row`` (None: none) for change_status, ``archived(row)`` saying
+    whether it is archived."""
+    return None if row is None else Archivable(row.id, "archived" if archived(row)
+                                               else "active")
+
+
+def archived_count(rows: Iterable[Any], archived: Callable[[Any], bool]) -> str:
+    """The count line's note of archived rows hidden unless "Show archived" is ticked."""
+    n = sum(1 for row in rows if archived(row))
+    return f"{n} archived" if n else ""
 
 
 class RegisterPage(QWidget):
@@ -136,6 +162,7 @@ class RegisterPage(QWidget):
         editor (its actions, reviews) mark the page stale through data_changed; it is re-read
         as the editor closes, with the record still selected."""
         dialog = dialog_for(record)
+        note_archived(dialog, record)  # an objective archived says so, and why
         if self.evidence_entity:
             from qmsdesk.ui.evidence_panel import add_evidence_tab
 
@@ -214,6 +241,7 @@ class RegisterPage(QWidget):
         new_action = QAction(new_text, self)
         new_action.setShortcut(QKeySequence("Ctrl+N"))
         new_action.triggered.connect(new)
+        writes(new_action)
         open_action = QAction(self.tr("&Open"), self)
         open_action.setShortcuts([QKeySequence("Return"), QKeySequence("Enter")])
         open_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

@@ -25,6 +25,7 @@ from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.pages.base_page import ALL, RegisterPage
 from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column, attribute_is
+from qmsdesk.ui.write_access import writes
 
 if TYPE_CHECKING:
     from qmsdesk.services.context.records import ContextIssueRecord, ContextIssueRow
@@ -116,6 +117,7 @@ class ContextPage(RegisterPage):
                                           "Ctrl+Del", self.tr("Archive the selected issue"))
         self.restore_action = page_action(self, self.tr("&Restore"), self.restore_selected,
                                           "Ctrl+R", self.tr("Restore an archived issue"))
+        writes(self.new_action, self.archive_action, self.restore_action)
         self.find_action = page_action(self, self.tr("&Find"), self.focus_search,
                                        QKeySequence.StandardKey.Find,
                                        self.tr("Search the register"))

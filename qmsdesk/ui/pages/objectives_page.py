@@ -19,21 +19,26 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk.services import signoff
+from qmsdesk.services.archiving import is_archived
 from qmsdesk.services.labels import label, plural
+from qmsdesk.services.objectives import archive as archive_service
 from qmsdesk.services.objectives import policy as policy_service
 from qmsdesk.services.objectives import rules, service
 from qmsdesk.services.objectives.rules import format_number
 from qmsdesk.services.parties.service import list_parties
 from qmsdesk.services.risks.choices import risk_choices
 from qmsdesk.ui import colours
+from qmsdesk.ui.archive_actions import ArchiveActions
+from qmsdesk.ui.dialogs.approval_dialog import signed_save
 from qmsdesk.ui.dialogs.objective_dialog import ObjectiveContext, ObjectiveDialog
-from qmsdesk.ui.dialogs.policy_dialog import PolicyDialog
+from qmsdesk.ui.dialogs.policy_dialog import PolicyDialog, PolicyDraft
 from qmsdesk.ui.exchange_actions import ExchangeActions
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.linked_actions import actions_of
-from qmsdesk.ui.pages.base_page import ALL, RegisterPage
+from qmsdesk.ui.pages.base_page import ALL, RegisterPage, archived_count
 from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column, attribute_is
+from qmsdesk.ui.write_access import writes
 
 if TYPE_CHECKING:
     from qmsdesk.services.objectives.records import ObjectiveRecord, ObjectiveRow
@@ -43,9 +48,13 @@ POLICY_LINES = 6  # the policy's lines shown before it scrolls
 
 OBJECTIVE_COLUMNS: list[Column[ObjectiveRow]] = [
     Column("Ref", lambda r: r.ref),
-    Column("Title", lambda r: r.title if not r.segment or r.segment in r.title
-           else f"{r.title} · {r.segment}",
-           tooltip=lambda r: f"{r.title}\nKPI: {r.kpi_name}"),
+    Column("Title", lambda r: (r.title if not r.segment or r.segment in r.title
+                               else f"{r.title} · {r.segment}")
+           + (" (archived)" if is_archived(r) else ""),
+           tooltip=lambda r: f"{r.title}\nKPI: {r.kpi_name}" + (
+               f"\nArchived {format_date(r.archived_on)}: {r.archive_reason}"
+               if is_archived(r) else ""),
+           foreground=lambda r: colours.text(colours.MUTED) if is_archived(r) else None),
     Column("Owner", lambda r: r.owner),
     Column("Target", lambda r: r.target_text, searchable=False),
     Column("Latest", lambda r: format_number(r.latest_value, r.unit) or "—", searchable=False,
@@ -67,6 +76,12 @@ def attention_count(rows: list[ObjectiveRow]) -> str:
     return f"{plural(needing, 'objective')} need attention" if needing else ""
 
 
+def _count_note(rows: list[ObjectiveRow]) -> str:
+    """The count line's notes: objectives needing attention, archived ones kept out."""
+    return " · ".join(note for note in (attention_count(rows),
+                                        archived_count(rows, is_archived)) if note)
+
+
 class ObjectivesPage(RegisterPage):
     evidence_entity = "objective"
 
@@ -80,11 +95,12 @@ class ObjectivesPage(RegisterPage):
                                            "to set the first one against the policy."),
                                    ("objective", "objectives"), self,
                                    state_key="objectives")
-        self.table.extra_count = attention_count
+        self.table.extra_count = _count_note
         self._build_actions()
         self._build_filters()
         self.layout_.addWidget(self.table, 1)
         self.table.open_requested.connect(self.open_selected)
+        self.table.current_changed.connect(self._update_actions)
         # filled by activated() when the page is first shown: opening a database loads
         # only the page in view, not every register
 
@@ -106,6 +122,7 @@ class ObjectivesPage(RegisterPage):
         layout.addWidget(scroller)
         row = QHBoxLayout()
         self.revise_button = QPushButton(self.tr("New &revision…"))
+        writes(self.revise_button)
         self.revise_button.setToolTip(self.tr("Issue a new revision; earlier revisions are "
                                               "kept unchanged and stay readable"))
         self.revise_button.clicked.connect(self.revise_policy)
@@ -122,9 +139,16 @@ class ObjectivesPage(RegisterPage):
         self.report_action.triggered.connect(self.run_report)
         self.addAction(self.report_action)
         self.exchange = ExchangeActions(self, "objectives", self.table)
+        self.archiving = ArchiveActions(
+            self, self.table, self.tr("objective"), is_archived,
+            lambda i: service.get_objective(self.db, i),
+            lambda i, version, archive, reason: archive_service.set_objective_archived(
+                self.db, i, version, archive, self.today, reason), self._filters_changed)
+        self.table.row_actions = self.archiving.actions()
 
     def register_actions(self) -> list[QAction]:
-        return [self.new_action, self.open_action, self.find_action, *self.exchange.actions()]
+        return [self.new_action, self.open_action, *self.archiving.actions(), self.find_action,
+                *self.exchange.actions()]
 
     def report_actions(self) -> list[QAction]:
         return [self.report_action]
@@ -145,6 +169,7 @@ class ObjectivesPage(RegisterPage):
         for combo in (self.health, self.owner, self.status):
             combo.currentIndexChanged.connect(self._filters_changed)
             bar.addWidget(combo)
+        bar.addWidget(self.archiving.show_archived)
         report = QToolButton()
         report.setDefaultAction(self.report_action)
         report.setText(self.tr("Report PDF…"))
@@ -156,8 +181,11 @@ class ObjectivesPage(RegisterPage):
         self.stale = False
         self._show_policy(policy_service.current_policy(self.db))  # one row: read here
         db, today = self.db, self.today
-        self.table.load(lambda: service.list_objectives(db, today), select_id, self._arrived,
-                        lambda n: service.list_objectives(db, today, limit=n))
+        # Archived ones too: "Show archived" filters them here, at once.
+        self.table.load(lambda: service.list_objectives(db, today, include_archived=True),
+                        select_id, self._arrived,
+                        lambda n: service.list_objectives(db, today, limit=n,
+                                                          include_archived=True))
 
     def _arrived(self, rows: list[ObjectiveRow]) -> None:
         self.refill(self.owner, self.tr("All owners"), (r.owner for r in rows if r.owner))
@@ -194,7 +222,12 @@ class ObjectivesPage(RegisterPage):
         for name, wanted in values.items():
             self.table.set_predicate(name, None if wanted in (ALL, None) else
                                      attribute_is(name, wanted))
+        self.table.set_predicate("archived", self.archiving.predicate())
+        self._update_actions()
+
+    def _update_actions(self) -> None:
         self.open_action.setEnabled(self.table.selected_row() is not None)
+        self.archiving.update()
 
     # --- editing -----------------------------------------------------------------------------
     def _context(self, record: ObjectiveRecord) -> ObjectiveContext:
@@ -226,7 +259,8 @@ class ObjectivesPage(RegisterPage):
         return self.select_objective(record_id)
 
     def select_objective(self, objective_id: int) -> bool:
-        return self.table.select_id(objective_id, self._clear_filters)
+        return self.archiving.reveal(lambda: self.table.select_id(objective_id,
+                                                                  self._clear_filters))
 
     def _clear_filters(self) -> None:
         self.search.clear()
@@ -238,15 +272,31 @@ class ObjectivesPage(RegisterPage):
         if refusal := signoff.role_refusal(db):  # the button is disabled and says so too
             QMessageBox.information(self, self.tr("Quality policy"), refusal)
             return
-        dialog = PolicyDialog(policy_service.current_policy(db),
-                              policy_service.policy_history(db),
-                              lambda d: policy_service.revise_policy(
-                                  db, d.statement, d.commitments, d.approved_by, d.approved_on,
-                                  today), today, self)
+        current = policy_service.current_policy(db)
+        dialog = PolicyDialog(current, policy_service.policy_history(db),
+                              lambda draft: self._issue_policy(draft, current), today, self)
         if db.identity().on_server:
             dialog.sign_as(db.user)
         if dialog.exec():
             self.refresh()
+
+    def _issue_policy(self, draft: PolicyDraft,
+                      current: policy_service.PolicyRevision | None
+                      ) -> policy_service.PolicyRevision:
+        """Issue the revision the dialog holds, signed (the shared sign dialog) once the
+        text passes the policy's rules."""
+        db, today = self.db, self.today
+        number = (current.revision if current else 0) + 1
+        what = self.tr("Issue revision <b>%s</b> of the quality policy: it is kept as "
+                       "approved and never changed.") % number
+        return signed_save(
+            self, db, self.tr("Issue policy revision"), what, True, "approved_by",
+            lambda meaning: policy_service.revise_policy(
+                db, draft.statement, draft.commitments, draft.approved_by, draft.approved_on,
+                today, meaning),
+            lambda: policy_service.validate_policy(
+                draft.statement, draft.commitments, draft.approved_by or db.user,
+                draft.approved_on, today, current))
 
     def run_report(self) -> None:
         self.write_report("objectives")

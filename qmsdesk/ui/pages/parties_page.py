@@ -33,6 +33,7 @@ from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.survey_actions import SurveyActions
 from qmsdesk.ui.table_model import Column, attribute_is
 from qmsdesk.ui.window_state import qt_state, state_text
+from qmsdesk.ui.write_access import writes
 
 if TYPE_CHECKING:
     from qmsdesk.ui.main_window import MainWindow
@@ -156,6 +157,7 @@ class PartiesPage(RegisterPage):
                                            "Ctrl+Del", self.tr("Archive the selected party"))
         self.restore_action = self._action(self.tr("&Restore"), self.restore_selected,
                                            "Ctrl+R", self.tr("Restore an archived party"))
+        writes(self.new_action, self.archive_action, self.restore_action)
         self.report_action = self._action(self.tr("Interested parties &register (PDF)…"),
                                           self.run_report, "Ctrl+P",
                                           self.tr("Write the register report as PDF"))

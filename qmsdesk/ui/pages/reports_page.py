@@ -30,6 +30,7 @@ from qmsdesk.ui.pages.base_page import RegisterPage
 from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column
 from qmsdesk.ui.widgets import DateEdit
+from qmsdesk.ui.write_access import writes
 
 if TYPE_CHECKING:
     from qmsdesk.services.report_log import LoggedReport
@@ -82,6 +83,7 @@ class ReportsPage(RegisterPage):
         self.open_button = QPushButton(self.tr("&Open report"))
         self.folder_button = QPushButton(self.tr("Show in &folder"))
         self.approve_button = QPushButton(self.tr("A&pprove revision…"))
+        writes(self.approve_button)
         self.approve_button.setToolTip(self.tr(
             "Record your approval of the selected report's revision (ISO 9001 7.5.2)"))
         column.addWidget(self.open_button, 1, 0)
@@ -220,7 +222,10 @@ class ReportsPage(RegisterPage):
         from qmsdesk.ui.dialogs.approval_dialog import ApprovalDialog
 
         dialog = ApprovalDialog(self.db, entry, self)
-        if dialog.exec() != ApprovalDialog.DialogCode.Accepted or dialog.approval is None:
+        accepted = dialog.exec() == ApprovalDialog.DialogCode.Accepted
+        approved = dialog.approval
+        dialog.deleteLater()
+        if not accepted or approved is None:
             return
         self.refresh(entry.id)
         kind = REPORT_KINDS[entry.report_type]

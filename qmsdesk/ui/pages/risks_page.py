@@ -39,6 +39,7 @@ from qmsdesk.ui.pages.context_page import (
 )
 from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column, attribute_is
+from qmsdesk.ui.write_access import writes
 
 if TYPE_CHECKING:
     from qmsdesk.services.risks.records import RiskRecord, RiskRow
@@ -143,6 +144,8 @@ class RisksPage(RegisterPage):
                                           "Ctrl+Del", self.tr("Archive the selected record"))
         self.restore_action = page_action(self, self.tr("&Restore"), self.restore_selected,
                                           "Ctrl+R", self.tr("Restore an archived record"))
+        writes(self.new_action, self.new_opportunity_action, self.raise_action,
+               self.archive_action, self.restore_action)
         self.trace_action = page_action(
             self, self.tr("&Traceability matrix…"), self.show_traceability, "Ctrl+T",
             self.tr("Each key requirement down to its risks, objectives, actions and their "

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from html import escape
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QCheckBox, QComboBox, QToolButton
+from PySide6.QtWidgets import QComboBox, QToolButton
 
 from qmsdesk.services import signoff
 from qmsdesk.services.labels import label, plural
@@ -15,16 +15,17 @@ from qmsdesk.services.suppliers import archive as archive_service
 from qmsdesk.services.suppliers import reviews as review_service
 from qmsdesk.services.suppliers import rules, service
 from qmsdesk.ui import colours
+from qmsdesk.ui.archive_actions import ArchiveActions
 from qmsdesk.ui.dialogs.review_dialog import ReviewDialog
 from qmsdesk.ui.dialogs.supplier_dialog import SupplierDialog
 from qmsdesk.ui.exchange_actions import ExchangeActions
 from qmsdesk.ui.formatting import format_date
 from qmsdesk.ui.linked_actions import LinkedActions, actions_of
 from qmsdesk.ui.pages.base_page import ALL, RegisterPage
-from qmsdesk.ui.pages.context_page import page_action
 from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.supplier_outreach import SupplierOutreach
 from qmsdesk.ui.table_model import Column, attribute_is
+from qmsdesk.ui.write_access import writes
 
 if TYPE_CHECKING:
     from qmsdesk.services.suppliers.records import ReviewRow, SupplierRow
@@ -49,17 +50,8 @@ def _certificates(row: SupplierRow) -> str:
     return "⚠ " + ", ".join(parts) + approved
 
 
-def _in_list(row: SupplierRow) -> bool:
-    """Shown unless "Show archived" is ticked: a supplier still on the list."""
-    return row.status != rules.ARCHIVED
-
-
-@dataclass(frozen=True)
-class _Archivable:
-    """A row as the page's archive flow sees it (base_page.change_status)."""
-
-    id: int
-    status: str
+def _archived(row: SupplierRow) -> bool:
+    return row.status == rules.ARCHIVED
 
 
 SUPPLIER_COLUMNS: list[Column[SupplierRow]] = [
@@ -114,11 +106,15 @@ class SuppliersPage(RegisterPage):
         self.review_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
         self.review_action.triggered.connect(self.new_review_for_selected)
         self.outreach = SupplierOutreach(self, self.table)
-        self.archive_action = page_action(self, self.tr("&Archive"), self.archive_selected,
-                                          "Ctrl+Del", self.tr("Archive the selected supplier: "
-                                                              "no longer used, kept on record"))
-        self.restore_action = page_action(self, self.tr("&Restore"), self.restore_selected,
-                                          "Ctrl+R", self.tr("Restore an archived supplier"))
+        self.archiving = ArchiveActions(
+            self, self.table, self.tr("supplier"), _archived,
+            lambda i: service.get_supplier(self.db, i),
+            lambda i, version, archive, reason: archive_service.set_supplier_status(
+                self.db, i, version, rules.ARCHIVED if archive else "active", self.today,
+                reason), self._filters_changed)
+        self.archive_action, self.restore_action = self.archiving.actions()
+        self.show_archived = self.archiving.show_archived
+        writes(self.review_action, self.archive_action, self.restore_action)
         self.table.row_actions = [self.review_action, *self.outreach.actions(),
                                   self.archive_action, self.restore_action]
         self.report_action = QAction(self.tr("Approved &supplier list (PDF)…"), self)
@@ -141,8 +137,6 @@ class SuppliersPage(RegisterPage):
         for combo in (self.status, self.criticality):
             combo.currentIndexChanged.connect(self._filters_changed)
             bar.addWidget(combo)
-        self.show_archived = QCheckBox(self.tr("Show archi&ved"))
-        self.show_archived.toggled.connect(lambda _on: self._filters_changed())
         bar.addWidget(self.show_archived)
         report = QToolButton()
         report.setDefaultAction(self.report_action)
@@ -185,8 +179,7 @@ class SuppliersPage(RegisterPage):
         for name, combo in (("status", self.status), ("criticality", self.criticality)):
             wanted = combo.currentData()
             self.table.set_predicate(name, None if wanted == ALL else attribute_is(name, wanted))
-        self.table.set_predicate("archived", None if self.show_archived.isChecked()
-                                 else _in_list)
+        self.table.set_predicate("archived", self.archiving.predicate())
         self._update_actions()
 
     def _update_actions(self) -> None:
@@ -194,26 +187,13 @@ class SuppliersPage(RegisterPage):
         self.open_action.setEnabled(selected)
         self.review_action.setEnabled(selected)
         self.outreach.update(selected)
-        row = self.table.selected_row()
-        self.archive_action.setEnabled(row is not None and row.status != rules.ARCHIVED)
-        self.restore_action.setEnabled(row is not None and row.status == rules.ARCHIVED)
-
-    def _set_status(self, archive: bool) -> None:
-        db, today = self.db, self.today
-        row = self.table.selected_row()
-        self.change_status(
-            None if row is None else _Archivable(row.id, "archived" if row.status ==
-                                                 rules.ARCHIVED else "active"),
-            archive, lambda i: service.get_supplier(db, i),
-            lambda i, version, status, reason: archive_service.set_supplier_status(
-                db, i, version, rules.ARCHIVED if status == "archived" else status, today,
-                reason), self.tr("supplier"))
+        self.archiving.update()
 
     def archive_selected(self) -> None:
-        self._set_status(archive=True)
+        self.archiving.change(archive=True)
 
     def restore_selected(self) -> None:
-        self._set_status(archive=False)
+        self.archiving.change(archive=False)
 
     # --- suppliers ---------------------------------------------------------------------------
     def _reviews_panel(self, supplier_id: int | None, label_text: str) -> LinkedActions | None:
@@ -255,7 +235,8 @@ class SuppliersPage(RegisterPage):
         db, today = self.db, self.today
         actions = actions_of(self, db, today, "supplier_review_id", record.id)
         certificates = service.get_supplier(db, record.supplier_id).certificates
-        dialog = ReviewDialog(record, lambda rec: review_service.save_review(db, rec, today),
+        dialog = ReviewDialog(record, lambda rec: self._save_review(record, rec,
+                                                                    supplier_label),
                               today, supplier_label, review_service.load_bands(db), actions,
                               self, certificates)
         me = db.identity()
@@ -265,6 +246,20 @@ class SuppliersPage(RegisterPage):
         if dialog.reload_requested and record.id is not None:
             return self.edit_review(review_service.get_review(db, record.id), supplier_label)
         return saved
+
+    def _save_review(self, before: Any, record: Any, supplier_label: str) -> Any:
+        """Save a review; approving it is signed first (the shared sign dialog)."""
+        from qmsdesk.ui.dialogs.approval_dialog import signed_save
+
+        db, today = self.db, self.today
+        approving = record.approved_on is not None and before.approved_on is None
+        what = self.tr("Approve <b>%1</b> of %2: the decision becomes the supplier's "
+                       "status and the review is locked.") \
+            .replace("%1", escape(before.ref or self.tr("the new review"))) \
+            .replace("%2", escape(supplier_label))
+        return signed_save(self, db, self.tr("Approve supplier review"), what, approving,
+                           "approved_on", lambda meaning: review_service.save_review(
+                               db, record, today, meaning))
 
     def new_review_for_selected(self) -> None:
         row = self.table.selected_row()
@@ -278,11 +273,9 @@ class SuppliersPage(RegisterPage):
         return self.select_supplier(record_id)
 
     def select_supplier(self, supplier_id: int) -> bool:
-        found = self.table.select_id(supplier_id, self._clear_filters)
-        if not found and not self.show_archived.isChecked():
-            self.show_archived.setChecked(True)  # an archived supplier opened from elsewhere
-            found = self.table.select_id(supplier_id, self._clear_filters)
-        return found
+        # an archived supplier opened from elsewhere ticks "Show archived"
+        return self.archiving.reveal(lambda: self.table.select_id(supplier_id,
+                                                                  self._clear_filters))
 
     def _clear_filters(self) -> None:
         self.search.clear()

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from qmsdesk.models.base import UTCDateTime
+from qmsdesk.models.roles import guard_approvals
 
 revision = "0012"
 down_revision = "0011"
@@ -42,6 +43,8 @@ def upgrade() -> None:
         with op.batch_alter_table(table) as batch_op:
             batch_op.add_column(sa.Column("approved_meaning", sa.String(length=200),
                                           nullable=False, server_default=""))
+    # On a team's server: the effectiveness check is for approvers, like the others.
+    guard_approvals(op.get_bind())
 
 
 def downgrade() -> None:
