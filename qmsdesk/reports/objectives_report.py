@@ -244,13 +244,16 @@ def _actions(record: ObjectiveRecord, actions: Sequence[ActionRow]) -> list[Flow
 
 
 def _objective_section(record: ObjectiveRecord, row: ObjectiveRow, actions: Sequence[ActionRow],
-                       policy: PolicyRevision | None) -> list[Flowable]:
+                       policy: PolicyRevision | None,
+                       lead: Sequence[Flowable] = ()) -> list[Flowable]:
+    """One objective in detail; ``lead`` (the section's heading, before the first) stays on
+    the page of the objective's title and facts, never alone at the foot of the one before."""
     st = styles()
     title = rich(f"{markup(record.ref)} — {markup(record.title)}", st.h2)
+    rule = HRFlowable(width="100%", thickness=0.6, color=RULE, spaceBefore=2, spaceAfter=2)
     return [
         CondPageBreak(90 * mm),
-        HRFlowable(width="100%", thickness=0.6, color=RULE, spaceBefore=2, spaceAfter=2),
-        KeepTogether([title, *_facts(record, row, policy)]),
+        KeepTogether([*lead, rule, title, *_facts(record, row, policy)]),
         *_chart(record),
         *_measurements(record),
         *_actions(record, actions),
@@ -280,14 +283,15 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     story: list[Flowable] = [*_policy(policy), *_summary(rows, today),
                              *_archived(archived, archived_by(db, "objective")
                                         if archived else {})]
-    story += [CondPageBreak(90 * mm), para("3. Objectives in detail", styles().h1)]
+    heading = para("3. Objectives in detail", styles().h1)
     if not rows:
-        story.append(empty_note("No quality objectives recorded."))
+        story += [CondPageBreak(90 * mm), heading,
+                  empty_note("No quality objectives recorded.")]
     for index, row in enumerate(rows):
         yield Progress(1 + index, total, f"Objective {row.ref} {row.title}")
         record = get_objective(db, row.id)
         story += _objective_section(record, row, list_actions(db, today, objective_id=row.id),
-                                    policy)
+                                    policy, lead=[heading] if index == 0 else [])
     story += evidence_section(db, ["objective"], "4.")
     yield Progress(total - 1, total, "Writing the PDF")
     return ReportContent(REPORT_KEY, SUBJECT, as_of(today), story, as_of_phrases(today))

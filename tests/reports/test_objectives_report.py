@@ -187,3 +187,16 @@ def test_closing_the_generator_early_leaves_no_file(db, today, tmp_path):
 
     assert not out.exists()
     assert list(tmp_path.glob("*.pdf*")) == []
+
+
+def test_the_details_heading_starts_on_the_page_of_the_first_objective(demo_db, today,
+                                                                       tmp_path):
+    """The demo's summary and archived list end low on a page: the heading must not stay
+    there alone while the first objective moves on to the next."""
+    out = run_task(objectives_report(demo_db, tmp_path / "objectives.pdf", today,
+                                     PREPARED_BY))
+    reader, _ = pdf_text(out)
+    (page,) = [p.extract_text() for p in reader.pages if "3. Objectives in detail" in
+               p.extract_text()]
+    after = page.split("3. Objectives in detail", 1)[1]
+    assert re.search(r"OBJ-\d{4}-\d{2} —", after), after[:200]
