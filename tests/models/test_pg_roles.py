@@ -154,6 +154,11 @@ def test_an_upgrade_on_a_server_set_up_before_keeps_approvals_to_approvers():
                     {"role": role, "right": right}).scalar())
             assert not may(EDITOR, "INSERT") and not may(EDITOR, "UPDATE")
             assert may(APPROVER, "INSERT") and not may(APPROVER, "DELETE")
+            # 0012: an action's effectiveness check is guarded like the other approvals
+            guarded = set(conn.execute(text(
+                "SELECT tgname FROM pg_trigger WHERE tgname LIKE '%approver%'")).scalars())
+            assert {"action_approver_insert", "action_approver_update",
+                    "supplier_review_approver_update"} <= guarded, guarded
         engine.dispose()
 
 
