@@ -53,6 +53,7 @@ from qmsdesk.reports.layout import (
     Para,
     breakable_markup,
     fitted_style,
+    one_line,
 )
 from qmsdesk.services.errors import ServiceError
 
@@ -174,6 +175,8 @@ def _cell(value: Cell, style: ParagraphStyle, width: float) -> Flowable:
         return para(NOT_SET, style)
     text = value if isinstance(value, str) else str(value)
     style = fitted_style(text, width - 2 * CELL_PADDING, style)
+    if (line := one_line(text, style, width - 2 * CELL_PADDING)) is not None:
+        return line
     broken = breakable_markup(text, width - 2 * CELL_PADDING, style)
     return para(text, style) if broken is None else rich(broken, style)
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table
 from reportlab.platypus import KeepTogether as _KeepTogether
 from reportlab.platypus.doctemplate import FrameBreak
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from qmsdesk.reports.fonts import markup
 
@@ -115,8 +117,60 @@ class Para(Paragraph):
         return size
 
 
-def _first_paragraph(cell: Any) -> Paragraph | None:
-    if isinstance(cell, Paragraph):
+# Text drawn as it is, needing no shaping, reordering or fallback face: Latin, general
+# punctuation and the euro sign.
+_DRAWN_AS_IS = re.compile(r"[\x20-\x7e\u00a0-\u024f\u2010-\u2027\u2030-\u205e\u20ac]+")
+
+
+class CellLine(Flowable):
+    """A table cell of one line of plain text (a reference, a date, a status, a name that
+    fits), drawn as a string: the same words at the same place as its Paragraph, without
+    the parsing, line breaking and text layout a Paragraph spends on each of a register's
+    thousands of cells. Made only where a Paragraph would lay out one unbroken line
+    (one_line); the content fingerprint reads it as that Paragraph."""
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.plain = text
+        self.style = style
+        self.fingerprint_kind = (f"P:{style.name}:"
+                                 f"{cleanBlockQuotedText(markup(text, style.fontName))}")
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = availWidth, self.style.leading
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return [self] if availHeight >= self.style.leading else []
+
+    def draw(self) -> None:
+        style, canvas = self.style, self.canv
+        canvas.saveState()
+        canvas.setFillColor(style.textColor)
+        canvas.setFont(style.fontName, style.fontSize, style.leading)
+        # Where a Paragraph puts its first line: the indent, one font size below the top.
+        canvas.drawString(style.leftIndent + style.firstLineIndent,
+                          self.style.leading - style.fontSize, self.plain)
+        canvas.restoreState()
+
+    def getPlainText(self) -> str:
+        return self.plain
+
+
+def one_line(text: str, style: ParagraphStyle, width: float) -> CellLine | None:
+    """A CellLine for ``text`` when a Paragraph of it would be one unbroken line ``width``
+    points wide, left-aligned and in one face; None otherwise."""
+    if (style.alignment != TA_LEFT or not _DRAWN_AS_IS.fullmatch(text)
+            or " ".join(text.split()) != text):
+        return None
+    room = width - style.leftIndent - style.firstLineIndent - style.rightIndent
+    if stringWidth(text, style.fontName, style.fontSize) > room - 0.01:
+        return None
+    return CellLine(text, style)
+
+
+def _first_paragraph(cell: Any) -> Paragraph | CellLine | None:
+    if isinstance(cell, Paragraph | CellLine):
         return cell
     if isinstance(cell, (list, tuple)):
         return next((found for item in cell if (found := _first_paragraph(item))), None)

@@ -121,3 +121,25 @@ def test_a_paragraph_breaks_its_lines_once_per_width(monkeypatch) -> None:
     assert cell.wrap(300, 500)[1] < first[1] and len(breakings) == 2  # a new width re-breaks
     assert cell.wrap(120, 500) == first and cell.width == 120 and len(breakings) == 2
     assert len(cell.blPara.lines) == first[1] / cell.style.leading
+
+
+def test_a_one_line_cell_is_drawn_as_a_string_that_reads_as_its_paragraph() -> None:
+    from reportlab.platypus import Paragraph
+
+    from qmsdesk.reports.document import para
+    from qmsdesk.reports.fingerprint import _parts
+    from qmsdesk.reports.layout import CellLine, one_line
+
+    style = styles().cell
+    line = one_line("Anna Kowalska & Co. – 2026-01-05", style, 200)
+    assert isinstance(line, CellLine) and line.wrap(200, 50) == (200, style.leading)
+    assert list(_parts(line)) == list(_parts(para("Anna Kowalska & Co. – 2026-01-05", style)))
+    paragraph = para("Anna Kowalska", style)
+    paragraph.wrap(200, 50)
+    assert paragraph.height == style.leading
+    # Anything a Paragraph would wrap, shape, reorder or set in another face stays one.
+    for text in ("A name far too long for a narrow column of forty points", "株式会社",
+                 "שלום", "Ελλάδα", "two  spaces", " leading", "line\nbreak"):
+        assert one_line(text, style, 40 if text.startswith("A name") else 200) is None
+    assert isinstance(data_table(["Ref"], [["IP-0001"]], [1])._cellvalues[1][0], CellLine)
+    assert isinstance(data_table(["Ref"], [["株式会社"]], [1])._cellvalues[1][0], Paragraph)
