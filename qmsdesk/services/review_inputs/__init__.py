@@ -128,13 +128,18 @@ class ReviewInputs:
     effectiveness: ActionEffectiveness
     risks: RiskEffectiveness  # 9.3.2 e: actions taken to address risks and opportunities
     opportunities: tuple[Opportunity, ...]
-    audit_status: str
+    trail: TrailCheck  # the audit trail's check, read when the cover is written
     # Due before the period's end by the current schedule: a review done since has already
     # moved its date on, so it is not listed.
     party_reviews_overdue: tuple[DueReview, ...] = ()
     supplier_reviews_overdue: tuple[DueReview, ...] = ()
     # 9.3.2 b: changes in the external and internal issues (the context register)
     context: ContextChanges = field(default_factory=lambda: ContextChanges((), {}))
+
+    @property
+    def audit_status(self) -> str:
+        """The trail's state in a sentence (it waits for the check when it runs aside)."""
+        return self.trail.status()
 
 
 def _overdue_reviews(session: Session, model: type[Party] | type[Supplier],
@@ -147,15 +152,38 @@ def _overdue_reviews(session: Session, model: type[Party] | type[Supplier],
     return tuple(DueReview(ref, name, due) for ref, name, due in rows if due is not None)
 
 
-def _chain(session: Session, verified: Anchor | None,
-           checking: Future[ChainReport] | None) -> ChainReport:
-    """The trail's check: the one a worker made meanwhile (``checking``), or made here."""
-    if checking is not None:
-        try:
-            return checking.result()
-        except (BrokenProcessPool, OSError, SQLAlchemyError):
-            log.warning("The trail check in a worker failed; checking it here", exc_info=True)
-    return verify_chain(session, since=verified)
+class TrailCheck:
+    """The audit trail's check for the pack's cover: started where it can run beside the
+    rest (``check_trail``: a report's worker) and read as late as possible, when the cover
+    is written after the sections; made in this process when it runs nowhere else or its
+    worker failed."""
+
+    def __init__(self, db: Database, check_trail: CheckTrail | None) -> None:
+        self._db = db
+        self.verified = last_anchor(db)
+        self._checking = (None if check_trail is None
+                          else check_trail(db.engine.url, self.verified))
+        self._status = ""
+
+    def __eq__(self, other: object) -> bool:  # the same inputs say the same of the trail
+        return isinstance(other, TrailCheck) and self.status() == other.status()
+
+    __hash__ = None  # type: ignore[assignment]  # equal by what it finds, which is awaited
+
+    def status(self) -> str:
+        if not self._status:
+            self._status = _audit_status(self._chain(), self.verified)
+        return self._status
+
+    def _chain(self) -> ChainReport:
+        if self._checking is not None:
+            try:
+                return self._checking.result()
+            except (BrokenProcessPool, OSError, SQLAlchemyError):
+                log.warning("The trail check in a worker failed; checking it here",
+                            exc_info=True)
+        with self._db.read() as session:
+            return verify_chain(session, since=self.verified)
 
 
 def _audit_status(chain: ChainReport, verified: Anchor | None) -> str:
@@ -177,7 +205,8 @@ def review_inputs(db: Database, period_from: date, period_to: date, today: date,
     """Gather every input of a management review of period_from..period_to (both included).
 
     ``check_trail(url, anchor)`` may start the audit trail's check elsewhere (a report's
-    worker process) while the rest is gathered; it returns None where it cannot.
+    worker process) while the rest is gathered and laid out; it returns None where it
+    cannot. The check is read with ``audit_status``.
 
     Raises ValidationError (period_from / period_to -> message) for a period that is
     incomplete, ends before it starts or ends after ``today``.
@@ -185,8 +214,7 @@ def review_inputs(db: Database, period_from: date, period_to: date, today: date,
     errors = validate_period(period_from, period_to, today)
     if errors:
         raise ValidationError(errors)
-    verified = last_anchor(db)
-    checking = None if check_trail is None else check_trail(db.engine.url, verified)
+    trail = TrailCheck(db, check_trail)
     rows = list_actions(db, period_to)  # the whole log, overdue as of the period's end
     bands = load_bands(db)
     with db.read() as session:
@@ -202,7 +230,6 @@ def review_inputs(db: Database, period_from: date, period_to: date, today: date,
         objectives = objectives_met(session, period_from, period_to, open_actions)
         providers = provider_performance(session, period_from, period_to, bands)
         risks = risk_effectiveness(session, period_from, period_to, actions)
-        audit_status = _audit_status(_chain(session, verified, checking), verified)
         party_due = _overdue_reviews(session, Party, ("active",), period_to)
         supplier_due = _overdue_reviews(
             session, Supplier, (s for s in supplier_rules.STATUSES if s != "disqualified"),
@@ -212,4 +239,4 @@ def review_inputs(db: Database, period_from: date, period_to: date, today: date,
         period_from, period_to, previous, parties, feedback, objectives, providers, checks,
         risks,
         opportunities(period_to, actions, objectives, checks, providers, feedback, risks),
-        audit_status, party_due, supplier_due, context)
+        trail, party_due, supplier_due, context)
