@@ -174,10 +174,15 @@ def _cell(value: Cell, style: ParagraphStyle, width: float) -> Flowable:
     if value in (None, ""):
         return para(NOT_SET, style)
     text = value if isinstance(value, str) else str(value)
-    style = fitted_style(text, width - 2 * CELL_PADDING, style)
-    if (line := one_line(text, style, width - 2 * CELL_PADDING)) is not None:
+    inner = width - 2 * CELL_PADDING
+    # Text that fits one line needs no fitting: most cells are done with one measurement.
+    if (line := one_line(text, style, inner)) is not None:
         return line
-    broken = breakable_markup(text, width - 2 * CELL_PADDING, style)
+    fitted = fitted_style(text, inner, style)
+    if fitted is not style and (line := one_line(text, fitted, inner)) is not None:
+        return line
+    style = fitted
+    broken = breakable_markup(text, inner, style)
     return para(text, style) if broken is None else rich(broken, style)
 
 
