@@ -110,6 +110,16 @@ def period_bounds(period: str) -> tuple[date, date]:
     return date(year, first_month, 1), date(year, last_month, last_day)
 
 
+def period_span(on: date, frequency: str) -> tuple[date, date]:
+    """First and last day of the period holding ``on``, worked out on dates alone (what
+    ``period_bounds(period_of(on, frequency))`` gives, without writing the period down)."""
+    step = _months_per_period(frequency)
+    first_month = (on.month - 1) // step * step + 1
+    last_month = first_month + step - 1
+    return (date(on.year, first_month, 1),
+            date(on.year, last_month, calendar.monthrange(on.year, last_month)[1]))
+
+
 def periods_between(start: date, end: date, frequency: str) -> list[str]:
     """Every period that overlaps start..end (both included), oldest first; [] if end < start."""
     step = _months_per_period(frequency)
@@ -218,15 +228,18 @@ def measurement_overdue(start: date, due: date, frequency: str, points: Sequence
     keeps asking for the final measurement until it is recorded or the status is closed.
     """
     grace = timedelta(days=grace_days)
-    required_from: date | None = None
-    # Periods after today are not complete: the search never needs to run past it.
-    for period in reversed(periods_between(start, min(due, today), frequency)):
-        first, last = period_bounds(period)
-        if last + grace < today:
-            required_from = first
-            break
-    if required_from is None:
+    end = min(due, today)  # periods after today are not complete: never look past it
+    if end < start:
         return False
+    first_allowed = _period_start(start, frequency)
+    first, last = period_span(end, frequency)
+    # From the period holding ``end`` back to the one holding ``start``: the first complete
+    # one. With a grace shorter than a period this is at most one step back.
+    while last + grace >= today:
+        if first <= first_allowed:
+            return False
+        first, last = period_span(first - timedelta(days=1), frequency)
+    required_from = first
     return not any(required_from <= point.on_date <= today for point in points)
 
 
