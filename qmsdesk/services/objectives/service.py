@@ -75,33 +75,47 @@ def list_objectives(db: Database, today: date, limit: int | None = None,
         query = query.where(Objective.archived_on.is_(None))
     with db.read() as session:
         objectives = session.execute(query).all()
-        measured = (select(Measurement.objective_id, Measurement.on_date, Measurement.value)
-                    .order_by(Measurement.on_date))
+        ids = [row[0] for row in objectives] if limit is not None else None
+        latest = latest_points(session, ids)  # what the table shows, future dates included
+        known = latest_points(session, ids, today)  # what the health is judged on
         acted = (select(Action.objective_id, func.count())
                  .where(Action.objective_id.is_not(None), Action.status.in_(OPEN_STATUSES))
                  .group_by(Action.objective_id))
-        if limit is not None:
-            ids = [row[0] for row in objectives]
-            measured = measured.where(Measurement.objective_id.in_(ids))
+        if ids is not None:
             acted = acted.where(Action.objective_id.in_(ids))
-        points: dict[int, list[rules.Point]] = defaultdict(list)
-        for objective_id, on_date, value in session.execute(measured):
-            points[objective_id].append(rules.Point(on_date, value))
         open_actions = dict(session.execute(acted).all())
     rows = []
     for (oid, ref, title, kpi, owner, unit, direction, baseline, target, target_max, due,
          status, segment, start, frequency, archived_on, archive_reason) in objectives:
-        series = points.get(oid, [])
+        point = known.get(oid)
         health = rules.health(rules.Target(direction, baseline, target, target_max), start,
-                              due, frequency, series, today, status)
-        latest = series[-1] if series else None
+                              due, frequency, [point] if point else [], today, status)
+        shown = latest.get(oid)
         rows.append(ObjectiveRow(
             oid, ref, title, kpi, owner, unit, direction, baseline, target, target_max, due,
-            status, segment or "", latest.value if latest else None,
-            latest.on_date if latest else None, health, open_actions.get(oid, 0),
+            status, segment or "", shown.value if shown else None,
+            shown.on_date if shown else None, health, open_actions.get(oid, 0),
             rules.target_text(direction, target, target_max, unit), archived_on,
             archive_reason))
     return rows
+
+
+def latest_points(session: Session, ids: Sequence[int] | None = None,
+                  today: date | None = None) -> dict[int, rules.Point]:
+    """Each objective's latest measurement (of those dated on or before ``today``, if
+    given; for equal dates the one recorded last), read by the database rather than every
+    measurement: :func:`rules.health` judges an objective on its latest known value alone."""
+    order = (Measurement.on_date.desc(), Measurement.id.desc())
+    ranked = select(Measurement.objective_id, Measurement.on_date, Measurement.value,
+                    func.row_number().over(partition_by=Measurement.objective_id,
+                                           order_by=order).label("n"))
+    if today is not None:
+        ranked = ranked.where(Measurement.on_date <= today)
+    if ids is not None:
+        ranked = ranked.where(Measurement.objective_id.in_(ids))
+    head = ranked.subquery()
+    return {oid: rules.Point(on_date, value) for oid, on_date, value in session.execute(
+        select(head.c.objective_id, head.c.on_date, head.c.value).where(head.c.n == 1))}
 
 
 def to_record(objective: Objective) -> ObjectiveRecord:
