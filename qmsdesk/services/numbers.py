@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from functools import lru_cache
 
 DEFAULT_LOCALE = "en_GB"
 MAX_DECIMALS = 9  # beyond this a float's last digits are noise (0.1 + 0.2 = 0.30000000000000004)
@@ -57,6 +58,14 @@ def format_number(value: float | int | Decimal | None, unit: str = "", *,
     """
     if value is None:
         return ""
+    return _formatted(value, unit, decimals, max_decimals, _locale)
+
+
+@lru_cache(maxsize=4096, typed=True)  # typed: 1, 1.0 and Decimal("1.0") are written apart
+def _formatted(value: float | int | Decimal, unit: str, decimals: int | None,
+               max_decimals: int, locale: str) -> str:
+    """format_number's work, remembered: a register repeats its targets and units on every
+    row, and babel's formatting is the costly part of listing 6 000 objectives."""
     if isinstance(value, float) and not math.isfinite(value):
         return NOT_A_NUMBER
     with localcontext() as context:
@@ -65,7 +74,7 @@ def format_number(value: float | int | Decimal | None, unit: str = "", *,
         places = decimals if decimals is not None else _places(number)
         if number.is_zero():
             number = abs(number)  # "-0.0" reads as a different value
-        text = _grouped(number, places)
+        text = _grouped(number, places, locale)
     return f"{text} {unit}".strip()
 
 
@@ -90,8 +99,8 @@ def _places(number: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-def _grouped(number: Decimal, places: int) -> str:
+def _grouped(number: Decimal, places: int, locale: str) -> str:
     from babel.numbers import format_decimal
 
     pattern = "#,##0" + ("." + "0" * places if places else "")
-    return format_decimal(number, format=pattern, locale=_locale, decimal_quantization=False)
+    return format_decimal(number, format=pattern, locale=locale, decimal_quantization=False)
