@@ -71,22 +71,38 @@ def test_selection_is_an_overlay_not_a_redraw(window, qtbot):
     assert page.chart.full_draws == draws
 
 
-def test_the_dashboard_reads_on_a_worker_and_applies_in_one_step(window, qtbot, monkeypatch):
+def test_the_dashboard_reads_on_workers_the_due_list_before_the_counts(window, qtbot,
+                                                                       monkeypatch):
     page = window.pages["dashboard"]
     threads: list[threading.Thread] = []
-    real = dashboard_page.load
+    events: list[str] = []
+    service = dashboard_page.service
+    real_items, real_overview = service.due_items, service.overview
 
-    def load(db, today):
+    def due_items(db, today):
         threads.append(threading.current_thread())
-        return real(db, today)
+        events.append("due list read")
+        return real_items(db, today)
 
-    monkeypatch.setattr(dashboard_page, "load", load)
+    def overview(db, today):
+        threads.append(threading.current_thread())
+        events.append("counts read")
+        return real_overview(db, today)
+
+    monkeypatch.setattr(service, "due_items", due_items)
+    monkeypatch.setattr(service, "overview", overview)
     applied: list[int] = []
-    monkeypatch.setattr(page.table, "set_rows",
-                        lambda rows, *_: applied.append(len(rows)))
+
+    def set_rows(rows, *_):
+        applied.append(len(rows))
+        events.append("rows shown")
+
+    monkeypatch.setattr(page.table, "set_rows", set_rows)
     page.refresh()
     page.refresh()  # the first read is superseded: only the newest is applied
     assert page.loading and applied == []
     qtbot.waitUntil(lambda: not page.loading, timeout=10000)
     assert threads and all(t is not threading.main_thread() for t in threads)
-    assert len(applied) == 1
+    assert len(applied) == 1 and page.overview is not None
+    # The table does not wait for the counts: they are read once its rows are shown.
+    assert events[-2:] == ["rows shown", "counts read"]

@@ -30,10 +30,8 @@ from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column
 
 if TYPE_CHECKING:
-    from datetime import date
 
     from qmsdesk.services.due import DueItem
-    from qmsdesk.services.workspace import Database
     from qmsdesk.ui.main_window import MainWindow
 
 MINE = "mine"
@@ -61,11 +59,6 @@ DUE_COLUMNS: list[Column[DueItem]] = [
     Column("Title", lambda i: i.title, tooltip=lambda i: i.title),
     Column("Owner", lambda i: i.owner or "—"),
 ]
-
-
-def load(db: Database, today: date) -> tuple[list[DueItem], service.Overview]:
-    """What the page shows, read on a worker."""
-    return service.due_items(db, today), service.overview(db, today)
 
 
 def build_charts(view: service.Overview, titles: tuple[str, str]) -> tuple[Any, Any, Any]:
@@ -153,7 +146,9 @@ class DashboardPage(RegisterPage):
         # only the page in view, not every register
 
     def refresh(self, select_id: int | None = None) -> None:
-        """Read on a worker; the rows, figures and then the charts arrive in one step each."""
+        """Read on workers: the due list first (the table and its two figures arrive in one
+        step), then the counts behind the other figures and the charts, which at 100x take
+        a few times longer and need not hold the table back."""
         from qmsdesk.ui.tasks import READS, call, start_task
 
         self.stale = False
@@ -161,40 +156,52 @@ class DashboardPage(RegisterPage):
         self._wanted += 1
         wanted, db, today = self._wanted, self.db, self.today
 
+        def current() -> bool:
+            return wanted == self._wanted and self.window_.db is db
+
         def failed(exc: BaseException) -> None:
-            if wanted == self._wanted and self.window_.db is db:
+            if current():
                 self.loading = False
                 self.window_.statusBar().showMessage(
                     self.tr("The dashboard could not be read: %s") % exc, 15000)
 
-        start_task(lambda: call(lambda: load(db, today)),
-                   lambda result: self._loaded(wanted, db, *result), failed, owner=self,
-                   group=READS)
+        def items_read(items: list[DueItem]) -> None:
+            if not current():
+                return  # a newer read is on its way, or another database is open
+            self._show_items(items)
+            start_task(lambda: call(lambda: service.overview(db, today)), overview_read,
+                       failed, owner=self, group=READS)
 
-    def _loaded(self, wanted: int, db: Database, items: list[DueItem],
-                overview: service.Overview) -> None:
-        if wanted != self._wanted or self.window_.db is not db:
-            return  # a newer read is on its way, or another database is open
-        self.loading = False
-        self.overview = overview
+        def overview_read(overview: service.Overview) -> None:
+            if current():
+                self.loading = False
+                self._show_overview(overview)
+
+        start_task(lambda: call(lambda: service.due_items(db, today)), items_read, failed,
+                   owner=self, group=READS)
+
+    def _show_items(self, items: list[DueItem]) -> None:
         self.table.set_rows(items)
         self._tell_overdue(items)
         overdue = sum(1 for i in items if i.overdue)
-        actions = self.overview.actions_by_status
-        attention = self.overview.objectives_needing_attention
-        weak = self.overview.weak_suppliers
         self._figure("overdue", str(overdue), self.tr("overdue"), overdue > 0)
         self._figure("soon", str(len(items) - overdue), self.tr("due within 30 days"))
+
+    def _show_overview(self, overview: service.Overview) -> None:
+        self.overview = overview
+        actions = overview.actions_by_status
+        attention = overview.objectives_needing_attention
+        weak = overview.weak_suppliers
         self._figure("actions", str(actions.get("open", 0) + actions.get("in progress", 0)),
                      self.tr("open actions"))
         self._figure("objectives", str(attention), self.tr("objectives need attention"),
                      attention > 0)
         caption = self.tr("suppliers in use in band %1").replace(
-            "%1", self.tr(" or ").join(self.overview.weak_bands))
-        if expired := self.overview.approved_expired:  # supplier_rules.expired_while_approved
+            "%1", self.tr(" or ").join(overview.weak_bands))
+        if expired := overview.approved_expired:  # supplier_rules.expired_while_approved
             caption += "<br>" + self.tr("%n approved with an expired certificate", "", expired)
         self._figure("suppliers", str(weak), caption, weak > 0 or expired > 0)
-        risks = self.overview.high_risks_without_action
+        risks = overview.high_risks_without_action
         self._figure("risks", str(risks), self.tr("high risks without an open action"),
                      risks > 0)
         if self.isVisible():  # a hidden dashboard reads again, charts too, when shown
