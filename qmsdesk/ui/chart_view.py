@@ -9,8 +9,8 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from qmsdesk.ui import colours
 from qmsdesk.ui.chart_canvas import Picture, Size, announce_picture, draw_ahead, make_canvas
@@ -173,6 +173,10 @@ def build_figures_later(owner: ChartView, build: Callable[[], Any],
             owner.building = False
             owner.show_message(owner.tr("The chart could not be drawn: %s") % exc)
 
+    # The sizes the canvases will have once the layouts pending now are done: a page that
+    # has just changed its text (the dashboard's figures wrap to two lines) would otherwise
+    # hand the worker the sizes from before, and its picture would be drawn again here.
+    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     sizes = [view.canvas_size() for view in (views or (owner,))]
     start_task(lambda: call(lambda: _build_figures(build, sizes)), arrived, failed,
                owner=owner)
