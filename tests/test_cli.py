@@ -234,3 +234,20 @@ def test_a_killed_tasks_working_folder_is_cleaned_at_the_next_start(tmp_path: Pa
     result = run("verify", "--db", str(tmp_path / "missing.db"), data_dir=tmp_path)
     assert result.returncode != 0  # the command itself fails; the cleaning happened first
     assert not stale.exists() and fresh.exists()
+
+
+def test_the_window_opens_the_database_given_once_its_modules_are_read(demo_db: Path,
+                                                                        tmp_path: Path):
+    """The program's own start: the window shows, SQLAlchemy and the models are imported
+    on a worker, then the database opens and is remembered; closing saves and quits."""
+    import json
+    import os
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QMSDESK_QUIT_AFTER_MS="5000")
+    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "--data-dir",
+                             str(tmp_path), "--db", str(demo_db)], capture_output=True,
+                            text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    settings = json.loads(next(tmp_path.rglob("settings.json")).read_text(encoding="utf-8"))
+    assert settings["recent_databases"][0] == str(demo_db)
