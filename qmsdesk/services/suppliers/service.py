@@ -7,8 +7,8 @@ from collections.abc import Generator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ScalarSelect, select
+from sqlalchemy.orm import Session, aliased
 
 from qmsdesk.models.db import Database
 from qmsdesk.models.parties import Party
@@ -53,42 +53,44 @@ def new_supplier(today: date) -> SupplierRecord:
     return SupplierRecord()
 
 
+def _approved_result(n: int) -> ScalarSelect[int]:
+    """The id of a supplier's ``n``-th latest approved review (0: the latest), looked up for
+    each supplier by the database instead of reading every review: drafts are no result."""
+    review = aliased(SupplierReview)
+    return (select(review.id)
+            .where(review.supplier_id == Supplier.id, review.approved_on.is_not(None))
+            .order_by(review.review_date.desc(), review.id.desc()).limit(1).offset(n)
+            .correlate(Supplier).scalar_subquery())
+
+
 def list_suppliers(db: Database, today: date, limit: int | None = None) -> list[SupplierRow]:
     """The register by reference; ``limit``: its first rows only (a page shows them while
     the rest are read)."""
+    latest, previous = aliased(SupplierReview), aliased(SupplierReview)
     with db.read() as session:
         suppliers = session.execute(
             select(Supplier.id, Supplier.ref, Supplier.name, Supplier.category,
-                   Supplier.criticality, Supplier.status, Supplier.next_review, Party.ref)
-            .outerjoin(Party, Party.id == Supplier.party_id).order_by(Supplier.ref)
-            .limit(limit)).all()
-        reviews = (select(SupplierReview.supplier_id, SupplierReview.total_score,
-                          SupplierReview.band)
-                   .where(SupplierReview.approved_on.is_not(None))  # drafts are no result
-                   .order_by(SupplierReview.review_date.desc(), SupplierReview.id.desc()))
+                   Supplier.criticality, Supplier.status, Supplier.next_review, Party.ref,
+                   latest.total_score, latest.band, previous.total_score)
+            .outerjoin(Party, Party.id == Supplier.party_id)
+            .outerjoin(latest, latest.id == _approved_result(0))
+            .outerjoin(previous, previous.id == _approved_result(1))
+            .order_by(Supplier.ref).limit(limit)).all()
         held = select(Certificate.supplier_id, Certificate.standard, Certificate.valid_until)
         if limit is not None:
-            ids = [row[0] for row in suppliers]
-            reviews = reviews.where(SupplierReview.supplier_id.in_(ids))
-            held = held.where(Certificate.supplier_id.in_(ids))
-        totals: dict[int, list[tuple[float | None, str]]] = defaultdict(list)
-        for supplier_id, total, band in session.execute(reviews):
-            totals[supplier_id].append((total, band))
+            held = held.where(Certificate.supplier_id.in_([row[0] for row in suppliers]))
         certificates: dict[int, list[CertificateRecord]] = defaultdict(list)
         for supplier_id, standard, valid_until in session.execute(held):
             certificates[supplier_id].append(CertificateRecord(standard, valid_until=valid_until))
     rows = []
-    for sid, ref, name, category, criticality, status, next_review, party_ref in suppliers:
-        history = totals.get(sid, [])
+    for (sid, ref, name, category, criticality, status, next_review, party_ref, total, band,
+         before) in suppliers:
         warnings = tuple(w for c in certificates.get(sid, [])
                          if (w := rules.certificate_warning(c, today)))
-        latest = history[0][0] if history else None
-        previous = history[1][0] if len(history) > 1 else None
         rows.append(SupplierRow(
             sid, ref, name, category, criticality, status, next_review,
             rules.in_use(status) and is_overdue(next_review, today),
-            latest, history[0][1] if history else "", previous, warnings,
-            rules.trend(latest, previous), party_ref or "",
+            total, band or "", before, warnings, rules.trend(total, before), party_ref or "",
             rules.expired_while_approved(status, certificates.get(sid, []), today)))
     return rows
 
