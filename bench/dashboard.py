@@ -1,0 +1,106 @@
+"""The dashboard's reads on the realistic org, 10x and 100x: the due list (the table and its
+two figures, read first) and the counts behind the other figures and the charts.
+
+Each read runs as the page runs it on its worker (services.dashboard.due_items and
+overview on a copy of the org, bench/orgs.py). The baseline, measured in the same run on
+the same file: the C driver alone (sqlite3, no ORM, no Python per row beyond the tuple)
+reading every row of the tables the dashboard summarises (actions, measurements, supplier
+reviews, objectives, suppliers, parties, certificates, risks); a ratio under 1 means the
+dashboard reads less than the data it summarises. Absolute times are checked against issue
+16's goal: a refresh (both reads) under 200 ms at 100x.
+
+    python bench/dashboard.py [--runs 5] [--scale 1 10 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+GOAL_MS = 200.0
+TABLES = ("action", "measurement", "supplier_review", "objective", "supplier", "party",
+          "supplier_certificate", "risk")
+
+
+def timed(read: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    read()
+    return time.perf_counter() - start
+
+
+def read_raw(path: Path) -> None:
+    connection = sqlite3.connect(path)
+    try:
+        for table in TABLES:
+            connection.execute(f"SELECT * FROM {table}").fetchall()
+    finally:
+        connection.close()
+
+
+def line(name: str, values: list[float], base: float) -> str:
+    ms = sorted(v * 1000 for v in values)
+    ratios = sorted(v / base for v in values)
+    return (f"  {name:16s} ms min {ms[0]:7.1f} med {statistics.median(ms):7.1f} "
+            f"max {ms[-1]:7.1f}   ratio min {ratios[0]:5.2f} med "
+            f"{statistics.median(ratios):5.2f} max {ratios[-1]:5.2f}")
+
+
+def run_scale(scale: int, runs: int, tmp: Path) -> None:
+    from orgs import org_copy
+
+    from qmsdesk.models.db import open_database
+    from qmsdesk.services import dashboard
+
+    path = org_copy(scale, tmp / f"org-{scale}.db")
+    db = open_database(path)
+    today = date.today()
+    try:
+        dashboard.due_items(db, today)  # the first read pays for the mappings and cache
+        dashboard.overview(db, today)
+        results: dict[str, list[float]] = {"baseline": [], "due list": [], "counts": [],
+                                           "refresh": []}
+        items = 0
+        for _ in range(runs):  # interleaved, so drift affects all alike
+            results["baseline"].append(timed(lambda: read_raw(path)))
+            start = time.perf_counter()
+            items = len(dashboard.due_items(db, today))
+            results["due list"].append(time.perf_counter() - start)
+            results["counts"].append(timed(lambda: dashboard.overview(db, today)))
+            results["refresh"].append(time.perf_counter() - start)
+    finally:
+        db.close()
+    base = statistics.median(results["baseline"])
+    label = {1: "realistic", 10: "10x", 100: "100x"}.get(scale, f"x{scale}")
+    refresh = statistics.median(results["refresh"]) * 1000
+    print(f"\n== {label} org: {items} due items; baseline (sqlite3 reading every row of "
+          f"{len(TABLES)} tables) median {base * 1000:.1f} ms ==")
+    for name in ("due list", "counts", "refresh"):
+        print(line(name, results[name], base))
+    if scale == 100:
+        verdict = "ok" if refresh < GOAL_MS else "OVER"
+        print(f"  refresh median {refresh:.0f} ms: goal < {GOAL_MS:.0f} ms -> {verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--scale", type=int, nargs="+", default=[1, 10, 100])
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        for scale in args.scale:
+            run_scale(scale, args.runs, Path(tmp))
+    print(f"\nmin/median/max over {args.runs} runs")
+
+
+if __name__ == "__main__":
+    main()
