@@ -180,11 +180,12 @@ def run_scale(app: Any, scale: int, runs: int, pages: list[str], tmp: Path) -> N
     from orgs import org_copy
 
     from qmsdesk import paths
-    from qmsdesk.ui.app import init_settings
+    from qmsdesk.ui.app import init_settings, keep_gui_responsive
     from qmsdesk.ui.main_window import MainWindow
 
     paths.set_data_dir(tmp / f"data-{scale}")
     init_settings()
+    keep_gui_responsive()  # as the application sets them at start
     db = org_copy(scale, tmp / f"org-{scale}.db")
     window = MainWindow()
     window.resize(1280, 800)
