@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from qmsdesk.services import dashboard
@@ -87,7 +88,8 @@ def test_renaming_the_bands_keeps_the_weak_supplier_count(demo_window, qtbot):
     page = demo_window.page("dashboard")
     before = page.overview
     assert before.weak_bands == ("C", "D") and before.weak_suppliers > 0
-    assert "suppliers in use in band C or D" in _weak_figure(page)
+    noun = "supplier" if before.weak_suppliers == 1 else "suppliers"
+    assert f"{noun} in use in band C or D" in _weak_figure(page)
     renamed = {"A": "Gold", "B": "Silver", "C": "Watch", "D": "Exit"}
     supplier_reviews.save_bands(demo_window.db, [
         Band(renamed[band.name], band.minimum) for band in supplier_reviews.load_bands(
@@ -98,7 +100,7 @@ def test_renaming_the_bands_keeps_the_weak_supplier_count(demo_window, qtbot):
     assert {renamed.get(k, k): n for k, n in before.suppliers_by_band.items()} == \
         after.suppliers_by_band
     assert after.suppliers_by_band["No data"] == before.suppliers_by_band["No data"]
-    assert f"{after.weak_suppliers}</span><br>suppliers in use in band Watch or Exit" in \
+    assert f"{after.weak_suppliers}</span><br>{noun} in use in band Watch or Exit" in \
         _weak_figure(page)
 
 
@@ -121,3 +123,43 @@ def test_my_work_shows_only_the_users_items_and_a_first_read_says_how_many_are_o
     assert len(page.table.visible_rows()) == len(everything)
     QThreadPool.globalInstance().waitForDone(10000)
     window.db.close()
+
+
+@pytest.mark.parametrize("width", [1024, 1366])
+def test_the_due_list_shows_when_and_what_is_due_in_a_laptop_window(demo_window, qtbot,
+                                                                    width):
+    from qmsdesk.ui.column_fit import MAIN_COLUMN_MIN
+    from qmsdesk.ui.pages.dashboard_page import CHARTS_MAX_WIDTH, TITLE_COLUMN
+
+    demo_window.resize(width, 700)
+    qtbot.waitUntil(lambda: demo_window.width() == width)
+    page = demo_window.page("dashboard")
+    view = page.table.view
+    qtbot.waitUntil(view.isVisible)
+    QApplication.processEvents()
+    header = view.horizontalHeader()
+    assert header.model().headerData(TITLE_COLUMN, Qt.Orientation.Horizontal) == "Title"
+    for column in range(TITLE_COLUMN):  # due, when, reference: whole, from the left edge
+        left = header.sectionViewportPosition(column)
+        assert 0 <= left and left + header.sectionSize(column) <= view.viewport().width()
+    # the title readable without scrolling sideways; the charts beside it, not squeezed
+    assert header.sectionViewportPosition(TITLE_COLUMN) + MAIN_COLUMN_MIN \
+        <= view.viewport().width()
+    charts = page.splitter.widget(1)
+    assert charts.minimumWidth() <= charts.width() <= CHARTS_MAX_WIDTH
+
+
+@pytest.mark.parametrize("count", [0, 1, 2])
+def test_each_figure_s_caption_agrees_with_its_number(demo_window, count):
+    import re
+
+    page = demo_window.page("dashboard")
+    overview = dataclasses.replace(
+        page.overview, actions_by_status={"open": count}, weak_suppliers=count,
+        objectives_by_health={"off track": count}, high_risks_without_action=count,
+        approved_expired=0)
+    page._show_overview(overview)
+    for key in ("actions", "objectives", "suppliers", "risks"):
+        caption = page.figure_labels[key].text().split("<br>")[1]
+        plural = re.search(r"\b(actions|objectives|suppliers|risks)\b", caption)
+        assert (plural is None) == (count == 1), (key, count, caption)

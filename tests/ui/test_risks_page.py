@@ -214,7 +214,7 @@ def test_raise_action_from_the_page_and_the_dashboard_figure(window, qtbot):
     dashboard = window.show_page("dashboard")  # on screen: re-read after the changes
     figure = dashboard.figure_labels["risks"]
     qtbot.waitUntil(lambda: ">1</span>" in figure.text(), timeout=10000)
-    assert "high risks without an open action" in figure.text()
+    assert "high risk without an open action" in figure.text()
     page = window.show_page("risks")
     page.table.select_id(1)
 

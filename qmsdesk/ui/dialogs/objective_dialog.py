@@ -6,11 +6,12 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -107,10 +108,10 @@ class ObjectiveDialog(RecordDialog):
         for caption, edit in ((self.tr("Baseline"), self.baseline),
                               (self.tr("Target"), self.target),
                               (self.tr("Maximum (band)"), self.target_max)):
-            caption_edit = QLineEdit(caption, readOnly=True, frame=False)
-            caption_edit.setMaximumWidth(110)
-            caption_edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a caption, not a stop
-            row.addWidget(caption_edit)
+            # A label, never a stop of the Tab key nor drawn as a box in a dark palette.
+            caption_label = QLabel(caption)
+            caption_label.setBuddy(edit)
+            row.addWidget(caption_label)
             row.addWidget(edit)
             edit.textChanged.connect(self._chart_timer.start)
         self.add_field(form, self.tr("Baseline → target *"), numbers, "baseline")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -54,11 +54,14 @@ DUE_COLUMNS: list[Column[DueItem]] = [
            foreground=lambda i: colours.text(colours.BAD) if i.overdue else None),
     Column("When", _when, sort_key=lambda i: i.days,
            foreground=lambda i: colours.text(colours.BAD) if i.overdue else None),
-    Column("What", lambda i: i.kind),
+    # What is due comes before what kind of record it is: in a 1024-pixel window the table
+    # beside the charts shows about five columns, and the title must be one of them.
     Column("Ref", lambda i: i.ref),
     Column("Title", lambda i: i.title, tooltip=lambda i: i.title),
+    Column("What", lambda i: i.kind),
     Column("Owner", lambda i: i.owner or "—"),
 ]
+TITLE_COLUMN = 3
 
 
 def build_charts(view: service.Overview, titles: tuple[str, str]) -> tuple[Any, Any, Any]:
@@ -71,6 +74,7 @@ def build_charts(view: service.Overview, titles: tuple[str, str]) -> tuple[Any, 
 
 
 CHART_MIN_WIDTH, CHART_MIN_HEIGHT = 260, 140
+CHARTS_SHARE, CHARTS_MAX_WIDTH = 0.34, 420  # of the width beside the navigation
 
 
 def _scrolling(charts: QWidget) -> QScrollArea:
@@ -103,9 +107,10 @@ class DashboardPage(RegisterPage):
         self._style_figures()
         self.layout_.addLayout(self.figures)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.table = RegisterTable(DUE_COLUMNS, (90, 120, 165, 88, 300, 110), 4, self.tr(
-            "Nothing is overdue or due in the next 30 days."), ("item", "items"), self,
-            state_key="dashboard")
+        # The columns' remembered widths and order are kept under a name of this order.
+        self.table = RegisterTable(DUE_COLUMNS, (90, 120, 88, 300, 165, 110), TITLE_COLUMN,
+                                   self.tr("Nothing is overdue or due in the next 30 days."),
+                                   ("item", "items"), self, state_key="dashboard due list")
         self.table.open_requested.connect(self.open_selected)
         # "My work": the items the user owns (actions, party reviews, measurements, risks).
         self.mine = QCheckBox(self.tr("&My work only"))
@@ -139,11 +144,32 @@ class DashboardPage(RegisterPage):
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([760, 420])
         self.layout_.addWidget(splitter, 1)
+        self.splitter = splitter
+        # Until the user drags the handle, the charts take a third of the width (between
+        # their minimum and 420 px) and the due list the rest, at every window width.
+        self._split_by_user = False
+        splitter.splitterMoved.connect(self._split_moved)
+        splitter.installEventFilter(self)
         self.overview: service.Overview | None = None
         self.loading = False  # a read is on its way from a worker
         self._wanted = 0
         # filled by activated() when the page is first shown: opening a database loads
         # only the page in view, not every register
+
+    def _split_moved(self, _position: int, _index: int) -> None:
+        self._split_by_user = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.splitter and event.type() == QEvent.Type.Resize \
+                and not self._split_by_user:
+            self._fit_split()
+        return super().eventFilter(watched, event)
+
+    def _fit_split(self) -> None:
+        total = self.splitter.width() - self.splitter.handleWidth()
+        charts = max(self.splitter.widget(1).minimumWidth(),
+                     min(CHARTS_MAX_WIDTH, round(total * CHARTS_SHARE)))
+        self.splitter.setSizes([total - charts, charts])
 
     def refresh(self, select_id: int | None = None) -> None:
         """Read on workers: the due list first (the table and its two figures arrive in one
@@ -192,17 +218,21 @@ class DashboardPage(RegisterPage):
         actions = overview.actions_by_status
         attention = overview.objectives_needing_attention
         weak = overview.weak_suppliers
-        self._figure("actions", str(actions.get("open", 0) + actions.get("in progress", 0)),
-                     self.tr("open actions"))
-        self._figure("objectives", str(attention), self.tr("objectives need attention"),
+        still_open = actions.get("open", 0) + actions.get("in progress", 0)
+        self._figure("actions", str(still_open), self.tr("open action") if still_open == 1
+                     else self.tr("open actions"))
+        self._figure("objectives", str(attention), self.tr("objective needs attention")
+                     if attention == 1 else self.tr("objectives need attention"),
                      attention > 0)
-        caption = self.tr("suppliers in use in band %1").replace(
+        caption = (self.tr("supplier in use in band %1") if weak == 1
+                   else self.tr("suppliers in use in band %1")).replace(
             "%1", self.tr(" or ").join(overview.weak_bands))
         if expired := overview.approved_expired:  # supplier_rules.expired_while_approved
             caption += "<br>" + self.tr("%n approved with an expired certificate", "", expired)
         self._figure("suppliers", str(weak), caption, weak > 0 or expired > 0)
         risks = overview.high_risks_without_action
-        self._figure("risks", str(risks), self.tr("high risks without an open action"),
+        self._figure("risks", str(risks), self.tr("high risk without an open action")
+                     if risks == 1 else self.tr("high risks without an open action"),
                      risks > 0)
         if self.isVisible():  # a hidden dashboard reads again, charts too, when shown
             self.rebuild_charts()
