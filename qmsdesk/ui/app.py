@@ -103,7 +103,7 @@ def import_first_modules() -> None:
 def run_gui(target: str | Path | None, demo: bool = False) -> int:
     from qmsdesk.ui.errors import install_excepthook, setup_logging
     from qmsdesk.ui.main_window import MainWindow
-    from qmsdesk.ui.widgets import install_button_enter
+    from qmsdesk.ui.widgets import install_button_enter, install_dialog_on_screen
 
     skip_feature_source_scan()
     keep_gui_responsive()
@@ -115,6 +115,7 @@ def run_gui(target: str | Path | None, demo: bool = False) -> int:
     init_settings()
     install_excepthook()
     install_button_enter(app)
+    install_dialog_on_screen(app)
     window = MainWindow(automatic_backups=True)
     window.show()
     if os.environ.get("QMSDESK_EXIT_WHEN_SHOWN") == "1":  # bench/frozen_startup.py

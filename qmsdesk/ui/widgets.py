@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QDialog,
     QPushButton,
     QSpinBox,
     QStyle,
@@ -140,12 +141,50 @@ class ButtonEnter(QObject):
         return True
 
 
+class DialogOnScreen(QObject):
+    """A dialog that opens larger than its screen's free area (an editor sized for a
+    1600x900 desktop on a 1366x768 laptop, at 150 % on a 1920x1080 one) is shrunk to fit
+    it, its title bar included, before it shows: its layout scrolls or squeezes instead of
+    its buttons lying below the screen's edge."""
+
+    TITLE_BAR = 40  # pixels kept for the window manager's frame before the dialog has one
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QDialog) \
+                and watched.isWindow():
+            fit_on_screen(watched, self.TITLE_BAR)
+        return False
+
+
+def fit_on_screen(window: QWidget, title_bar: int) -> None:
+    screen = window.screen()
+    if screen is None:
+        return
+    free = screen.availableGeometry()
+    frame = window.frameGeometry().size() - window.geometry().size()
+    extra_height = max(frame.height(), title_bar)
+    width = min(window.width(), free.width() - frame.width())
+    height = min(window.height(), free.height() - extra_height)
+    if (width, height) != (window.width(), window.height()):
+        window.resize(max(width, window.minimumWidth()), max(height, window.minimumHeight()))
+
+
 def install_button_enter(app: QObject) -> None:
     """Once per application (the filter sees every widget's keys)."""
     if app.findChild(ButtonEnter, "button_enter") is None:
         keys = ButtonEnter(app)
         keys.setObjectName("button_enter")
         app.installEventFilter(keys)
+
+
+def install_dialog_on_screen(app: QObject) -> DialogOnScreen:
+    """Once per application (the filter sees every dialog shown)."""
+    dialogs = app.findChild(DialogOnScreen, "dialog_on_screen")
+    if dialogs is None:
+        dialogs = DialogOnScreen(app)
+        dialogs.setObjectName("dialog_on_screen")
+        app.installEventFilter(dialogs)
+    return dialogs
 
 
 class MenuToolButton(QToolButton):

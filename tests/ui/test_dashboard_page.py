@@ -141,11 +141,11 @@ def test_the_due_list_shows_when_and_what_is_due_in_a_laptop_window(demo_window,
     assert header.model().headerData(TITLE_COLUMN, Qt.Orientation.Horizontal) == "Title"
     for column in range(TITLE_COLUMN):  # due, when, reference: whole, from the left edge
         left = header.sectionViewportPosition(column)
-        assert 0 <= left and left + header.sectionSize(column) <= view.viewport().width()
+        assert left >= 0 and left + header.sectionSize(column) <= view.viewport().width()
     # the title readable without scrolling sideways; the charts beside it, not squeezed
     assert header.sectionViewportPosition(TITLE_COLUMN) + MAIN_COLUMN_MIN \
         <= view.viewport().width()
-    charts = page.splitter.widget(1)
+    charts = page.charts_pane
     assert charts.minimumWidth() <= charts.width() <= CHARTS_MAX_WIDTH
 
 

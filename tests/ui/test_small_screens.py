@@ -107,3 +107,27 @@ def test_charts_follow_a_dark_palette_around_the_plot(dark: QApplication) -> Non
     assert wcag_contrast(QColor(tick), window) >= colours.AA
     assert wcag_contrast(QColor(ax.title.get_color()), window) >= colours.AA
     assert ax.get_facecolor()[:3] == (1.0, 1.0, 1.0)  # the plot keeps its light paper
+
+
+def test_an_editor_taller_than_the_screen_opens_within_it(qtbot: Any, qapp: QApplication,
+                                                         today: Any) -> None:
+    from qmsdesk.services.objectives.service import new_objective
+    from qmsdesk.ui.dialogs.objective_dialog import ObjectiveContext, ObjectiveDialog
+    from qmsdesk.ui.widgets import DialogOnScreen, install_dialog_on_screen
+
+    fit = install_dialog_on_screen(qapp)
+    dialog = ObjectiveDialog(new_objective(today), lambda rec: rec, today, ObjectiveContext())
+    try:
+        dialog.resize(1400, 1000)  # sized for a large desktop
+        free = dialog.screen().availableGeometry()
+        assert dialog.width() > free.width() or dialog.height() > free.height()
+        dialog.show()
+        qtbot.waitUntil(dialog.isVisible)
+        assert dialog.width() <= free.width()
+        assert dialog.height() <= free.height() - DialogOnScreen.TITLE_BAR
+        assert dialog.buttons.isVisible()  # Save and Cancel within reach
+    finally:
+        qapp.removeEventFilter(fit)
+        fit.deleteLater()
+        dialog._initial = None
+        dialog.done(0)

@@ -139,7 +139,8 @@ class DashboardPage(RegisterPage):
         grid.setRowStretch(0, 4)  # the health chart's long names slant below it when narrow
         grid.setRowStretch(1, 3)
         grid.setRowStretch(2, 3)
-        splitter.addWidget(_scrolling(charts))
+        self.charts_pane = _scrolling(charts)
+        splitter.addWidget(self.charts_pane)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([760, 420])
@@ -167,7 +168,7 @@ class DashboardPage(RegisterPage):
 
     def _fit_split(self) -> None:
         total = self.splitter.width() - self.splitter.handleWidth()
-        charts = max(self.splitter.widget(1).minimumWidth(),
+        charts = max(self.charts_pane.minimumWidth(),
                      min(CHARTS_MAX_WIDTH, round(total * CHARTS_SHARE)))
         self.splitter.setSizes([total - charts, charts])
 
