@@ -74,7 +74,7 @@ def build_charts(view: service.Overview, titles: tuple[str, str]) -> tuple[Any, 
 
 
 CHART_MIN_WIDTH, CHART_MIN_HEIGHT = 260, 140
-CHARTS_SHARE, CHARTS_MAX_WIDTH = 0.34, 420  # of the width beside the navigation
+CHARTS_SHARE, CHARTS_MAX_WIDTH = 0.36, 420  # of the width beside the navigation
 
 
 def _scrolling(charts: QWidget) -> QScrollArea:
@@ -146,7 +146,7 @@ class DashboardPage(RegisterPage):
         splitter.setSizes([760, 420])
         self.layout_.addWidget(splitter, 1)
         self.splitter = splitter
-        # Until the user drags the handle, the charts take a third of the width (between
+        # Until the user drags the handle, the charts take about a third of the width (between
         # their minimum and 420 px) and the due list the rest, at every window width.
         self._split_by_user = False
         splitter.splitterMoved.connect(self._split_moved)
