@@ -33,6 +33,16 @@ ANSWERED_ROLES = frozenset(int(role) for role in (
     Qt.ItemDataRole.BackgroundRole, SORT_ROLE, ROW_ROLE))
 
 
+def passing_rows(rows: Sequence[Any], tests: Sequence[Callable[[Any], bool]]
+                 ) -> list[int] | None:
+    """The positions of the rows that pass every test (None: no test, every row)."""
+    passing: list[int] | None = None
+    for test in tests:  # one pass a test, over the rows still passing
+        passing = ([i for i, row in enumerate(rows) if test(row)] if passing is None
+                   else [i for i in passing if test(rows[i])])
+    return passing
+
+
 class Records(Protocol):
     """What the filter needs of its source (table_model.RecordTableModel)."""
 
@@ -40,6 +50,8 @@ class Records(Protocol):
     def base_rows(self) -> list[Any]: ...
     def search_texts(self) -> list[str]: ...
     def in_delivered_order(self) -> bool: ...
+    def prepared_passing(self, tests: tuple[Callable[[Any], bool], ...]
+                         ) -> tuple[bool, list[int] | None]: ...
     def cell(self, row: int, column_index: int, role: int) -> Any: ...
     def index(self, row: int, column: int, parent: Index = ...) -> QModelIndex: ...
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = ...) -> Any: ...
@@ -112,6 +124,10 @@ class RecordFilterProxy(QAbstractProxyModel):
         if needle != self._needle:
             self._refilter(lambda: setattr(self, "_needle", needle), predicates_changed=False)
 
+    def predicates(self) -> tuple[Callable[[Any], bool], ...]:
+        """The filters set now, in the order they are applied."""
+        return tuple(self._predicates.values())
+
     def set_predicate(self, name: str, predicate: Callable[[Any], bool] | None) -> None:
         if self._predicates.get(name) == predicate:
             return  # the same filter again (equal predicates compare equal)
@@ -133,12 +149,9 @@ class RecordFilterProxy(QAbstractProxyModel):
     def _recompute(self, predicates_changed: bool, arrange: bool = True) -> None:
         model = self._records()
         if predicates_changed:
-            rows, tests = model.base_rows(), list(self._predicates.values())
-            self._passing = None
-            for test in tests:  # one pass a predicate, over the rows still passing
-                self._passing = ([i for i, row in enumerate(rows) if test(row)]
-                                 if self._passing is None
-                                 else [i for i in self._passing if test(rows[i])])
+            tests = self.predicates()
+            known, passing = model.prepared_passing(tests)  # worked out with the read
+            self._passing = passing if known else passing_rows(model.base_rows(), tests)
             self._narrowable = ""
         if not self._needle:
             self._matching, self._narrowable = self._passing, ""

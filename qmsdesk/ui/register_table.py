@@ -283,13 +283,15 @@ class RegisterTable(QWidget):
         self._wanted += 1
         wanted, columns = self._wanted, self.model.columns
         order = self.model.sort_order
+        filters, note = self.proxy.predicates(), self.extra_count
         done: list[tuple[list[Any], Prepared]] = []
         head: list[tuple[list[Any], Prepared]] = []
 
         def work(reading: Callable[[], Sequence[Any]],
                  into: list[tuple[list[Any], Prepared]]) -> tuple[list[Any], Prepared]:
             rows = list(reading())
-            into.append((rows, prepare(columns, rows, order[0] if order else None)))
+            into.append((rows, prepare(columns, rows, order[0] if order else None, filters,
+                                       note if into is done else None)))
             return into[-1]
 
         def arrived(result: tuple[list[Any], Prepared]) -> None:
@@ -340,8 +342,12 @@ class RegisterTable(QWidget):
         selected = current is not None and self.select_id(current)
         if not selected and self.proxy.rowCount():
             self.view.setCurrentIndex(self.proxy.index(0, 0))
-        self._extra = (self.extra_count(self.model.base_rows())
-                       if self.extra_count and not self.partial else "")
+        if not self.extra_count or self.partial:
+            self._extra = ""
+        elif prepared is not None and prepared.note is not None:
+            self._extra = prepared.note  # worked out with the read
+        else:
+            self._extra = self.extra_count(self.model.base_rows())
         self.update_counts()
 
     def rows(self) -> list[Any]:

@@ -201,3 +201,43 @@ def test_rows_have_one_fixed_height_and_ctrl_end_reaches_the_last(table, qtbot):
     table.view.setFocus()
     qtbot.keyClick(table.view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     assert table.selected_id() == 5000
+
+
+def test_the_filters_and_the_count_note_are_worked_out_on_the_worker(table, qtbot,
+                                                                     monkeypatch):
+    """At 200 000 rows, testing each row against the filters and counting the note took
+    250 and 150 ms of the GUI thread when the rows arrived; they come with the read."""
+    monkeypatch.setattr(register_table, "INLINE_WAIT_S", 0.0)
+    gui = threading.get_ident()
+    tested_on, noted_on = set(), set()
+
+    def small(row: Row) -> bool:
+        tested_on.add(threading.get_ident())
+        return row.size < 5
+
+    def note(got: list[Row]) -> str:
+        noted_on.add(threading.get_ident())
+        return f"{sum(r.name.startswith('Acme') for r in got)} Acme"
+
+    table.extra_count = note
+    table.set_predicate("small", small)
+    tested_on.clear(), noted_on.clear()
+    table.load(lambda: rows(40))
+    qtbot.waitUntil(lambda: not table.loading, timeout=5000)
+    assert tested_on and gui not in tested_on
+    assert noted_on and gui not in noted_on
+    assert shown(table) == [r.ref for r in rows(40) if r.size < 5]
+    assert table.count_label.text().endswith("8 Acme")
+    # a filter set while the rows were read: tested again when they arrive, on the GUI
+    release = threading.Event()
+
+    def read() -> list[Row]:
+        release.wait(10)
+        return rows(40)
+
+    table.load(read)
+    table.set_predicate("small", None)
+    table.set_predicate("large", attribute_is("size", 10))
+    release.set()
+    qtbot.waitUntil(lambda: not table.loading, timeout=5000)
+    assert shown(table) == [r.ref for r in rows(40) if r.size == 10]
