@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QKeyEvent
@@ -171,21 +172,25 @@ def fit_on_screen(window: QWidget, title_bar: int) -> None:
 
 def install_button_enter(app: QObject) -> None:
     """Once per application (the filter sees every widget's keys)."""
-    if app.findChild(ButtonEnter, "button_enter") is None:
-        keys = ButtonEnter(app)
-        keys.setObjectName("button_enter")
-        app.installEventFilter(keys)
+    _install_once(app, ButtonEnter, "button_enter")
 
 
 def install_dialog_on_screen(app: QObject) -> DialogOnScreen:
     """Once per application (the filter sees every dialog shown)."""
-    dialogs = app.findChild(DialogOnScreen, "dialog_on_screen")
-    if dialogs is None:
-        dialogs = DialogOnScreen(app)
-        dialogs.setObjectName("dialog_on_screen")
-        app.installEventFilter(dialogs)
-    return dialogs
+    return _install_once(app, DialogOnScreen, "dialog_on_screen")
 
+
+F = TypeVar("F", bound=QObject)
+
+
+def _install_once(app: QObject, kind: type[F], name: str) -> F:
+    """The application's event filter of this kind, installed the first time."""
+    found = app.findChild(kind, name)
+    if found is None:
+        found = kind(app)
+        found.setObjectName(name)
+        app.installEventFilter(found)
+    return found
 
 class MenuToolButton(QToolButton):
     """A tool button that opens its menu (InstantPopup), wide enough for its text and the

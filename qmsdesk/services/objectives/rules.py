@@ -113,11 +113,9 @@ def period_bounds(period: str) -> tuple[date, date]:
 def period_span(on: date, frequency: str) -> tuple[date, date]:
     """First and last day of the period holding ``on``, worked out on dates alone (what
     ``period_bounds(period_of(on, frequency))`` gives, without writing the period down)."""
-    step = _months_per_period(frequency)
-    first_month = (on.month - 1) // step * step + 1
-    last_month = first_month + step - 1
-    return (date(on.year, first_month, 1),
-            date(on.year, last_month, calendar.monthrange(on.year, last_month)[1]))
+    first = _period_start(on, frequency)
+    last_month = first.month + _months_per_period(frequency) - 1
+    return first, date(on.year, last_month, calendar.monthrange(on.year, last_month)[1])
 
 
 def periods_between(start: date, end: date, frequency: str) -> list[str]:

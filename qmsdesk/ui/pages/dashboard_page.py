@@ -30,7 +30,6 @@ from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.table_model import Column
 
 if TYPE_CHECKING:
-
     from qmsdesk.services.due import DueItem
     from qmsdesk.ui.main_window import MainWindow
 
@@ -143,7 +142,6 @@ class DashboardPage(RegisterPage):
         splitter.addWidget(self.charts_pane)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([760, 420])
         self.layout_.addWidget(splitter, 1)
         self.splitter = splitter
         # Until the user drags the handle, the charts take about a third of the width (between
