@@ -2,12 +2,16 @@
 two figures, read first) and the counts behind the other figures and the charts.
 
 Each read runs as the page runs it on its worker (services.dashboard.due_items and
-overview on a copy of the org, bench/orgs.py). The baseline, measured in the same run on
+overview on a copy of the org, bench/orgs.py): the first screenful of the due list (its
+FIRST_ROWS most urgent items, shown while the rest is read), the whole due list (which also
+gives the overdue and due-soon figures), and the counts behind the other figures and the
+charts. The baseline, measured in the same run on
 the same file: the C driver alone (sqlite3, no ORM, no Python per row beyond the tuple)
 reading every row of the tables the dashboard summarises (actions, measurements, supplier
 reviews, objectives, suppliers, parties, certificates, risks); a ratio under 1 means the
 dashboard reads less than the data it summarises. Absolute times are checked against issue
-16's goal: a refresh (both reads) under 200 ms at 100x.
+16's goal, a refresh under 200 ms at 100x: the counts (the aggregates) and the first
+screenful each, and everything (the whole list, then the counts, as the page reads them).
 
     python bench/dashboard.py [--runs 5] [--scale 1 10 100]
 """
@@ -28,6 +32,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 GOAL_MS = 200.0
+FIRST_ROWS = 100  # as qmsdesk.ui.register_table reads them
 TABLES = ("action", "measurement", "supplier_review", "objective", "supplier", "party",
           "supplier_certificate", "risk")
 
@@ -67,28 +72,31 @@ def run_scale(scale: int, runs: int, tmp: Path) -> None:
     try:
         dashboard.due_items(db, today)  # the first read pays for the mappings and cache
         dashboard.overview(db, today)
-        results: dict[str, list[float]] = {"baseline": [], "due list": [], "counts": [],
-                                           "refresh": []}
+        results: dict[str, list[float]] = {"baseline": [], "first rows": [], "due list": [],
+                                           "counts": [], "everything": []}
         items = 0
         for _ in range(runs):  # interleaved, so drift affects all alike
             results["baseline"].append(timed(lambda: read_raw(path)))
+            first = timed(lambda: dashboard.due_items(db, today, limit=FIRST_ROWS))
+            results["first rows"].append(first)
             start = time.perf_counter()
             items = len(dashboard.due_items(db, today))
             results["due list"].append(time.perf_counter() - start)
             results["counts"].append(timed(lambda: dashboard.overview(db, today)))
-            results["refresh"].append(time.perf_counter() - start)
+            results["everything"].append(time.perf_counter() - start)
     finally:
         db.close()
     base = statistics.median(results["baseline"])
     label = {1: "realistic", 10: "10x", 100: "100x"}.get(scale, f"x{scale}")
-    refresh = statistics.median(results["refresh"]) * 1000
     print(f"\n== {label} org: {items} due items; baseline (sqlite3 reading every row of "
           f"{len(TABLES)} tables) median {base * 1000:.1f} ms ==")
-    for name in ("due list", "counts", "refresh"):
+    for name in ("first rows", "due list", "counts", "everything"):
         print(line(name, results[name], base))
     if scale == 100:
-        verdict = "ok" if refresh < GOAL_MS else "OVER"
-        print(f"  refresh median {refresh:.0f} ms: goal < {GOAL_MS:.0f} ms -> {verdict}")
+        for name in ("first rows", "counts", "everything"):
+            ms = statistics.median(results[name]) * 1000
+            verdict = "ok" if ms < GOAL_MS else "OVER"
+            print(f"  {name} median {ms:.0f} ms: goal < {GOAL_MS:.0f} ms -> {verdict}")
 
 
 def main() -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Integer, MetaData, String, TypeDecorator
+from sqlalchemy import Date, DateTime, Integer, MetaData, String, TypeDecorator
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from qmsdesk import clock
 
@@ -35,6 +38,24 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+class day_of(FunctionElement[date]):
+    """The UTC day of a stored moment (a ``UTCDateTime`` column), for grouping by day: the
+    database turns each moment into its day, so a count per day reads one row a day."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(day_of)
+def _day_of(element: day_of, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"
+
+
+@compiles(day_of, "sqlite")
+def _day_of_sqlite(element: day_of, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)})"  # CAST AS DATE is numeric there
 
 
 class Base(DeclarativeBase):

@@ -58,7 +58,7 @@ BUSY_TIMEOUT_MS = 10_000
 # checks this list against the Alembic scripts, so a new revision must be added here.
 KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006",
                                    "0007", "0008", "0009", "0010", "0011",
-                                   "0012")
+                                   "0012", "0013")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -113,7 +114,9 @@ class Measurement(Audited, Base):
 
     __tablename__ = "measurement"
     __table_args__ = (UniqueConstraint("objective_id", "period",
-                                       name="uq_measurement_objective_id_period"),)
+                                       name="uq_measurement_objective_id_period"),
+                      # each objective's latest measurement, found by one seek (0013)
+                      Index("ix_measurement_latest", "objective_id", "on_date", "id"))
     audit_entity = "measurement"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -136,6 +139,12 @@ class Action(Audited, RegisterRecord, Base):
     """One entry of the action log shared by every register (ISO 9001 6.1, 10.2)."""
 
     __tablename__ = "action"
+    __table_args__ = (
+        # The dashboard's counts read these alone, not the log (0013): actions by status,
+        # and opened per day (start date, else the moment recorded).
+        Index("ix_action_archived_status", "archived_on", "status"),
+        Index("ix_action_begun", "start_date", "created_at"),
+    )
     ref_prefix = "ACT"
     audit_entity = "action"
 
@@ -156,7 +165,7 @@ class Action(Audited, RegisterRecord, Base):
     start_date: Mapped[date | None] = mapped_column(Date)
     due_date: Mapped[date | None] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="open", index=True)
-    completed_on: Mapped[date | None] = mapped_column(Date)
+    completed_on: Mapped[date | None] = mapped_column(Date, index=True)  # per month (0013)
     progress: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     effectiveness: Mapped[str] = mapped_column(String(20), nullable=False, default="")
     effectiveness_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")

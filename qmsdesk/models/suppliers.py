@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qmsdesk.models.base import Audited, Base, RegisterRecord, UTCDateTime
@@ -101,6 +101,8 @@ class ReviewCriterion(Audited, Base):
 
 class SupplierReview(Audited, RegisterRecord, Base):
     __tablename__ = "supplier_review"
+    # each supplier's latest approved results, found by one seek (0013)
+    __table_args__ = (Index("ix_supplier_review_latest", "supplier_id", "review_date", "id"),)
     ref_prefix = "REV"
     audit_entity = "supplier review"
 

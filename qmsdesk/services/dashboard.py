@@ -3,17 +3,22 @@ register's due list, from the catalogue) and the counts behind its charts."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import SQLColumnExpression, extract, func, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, func, select
 from sqlalchemy.orm import Session
 
 from qmsdesk import registers as catalogue
+from qmsdesk.models.base import day_of
 from qmsdesk.models.db import Database
 from qmsdesk.models.objectives import Action
 from qmsdesk.services.actions import rules as action_rules
+from qmsdesk.services.dates import add_months
 from qmsdesk.services.due import DueItem, DueList
 from qmsdesk.services.objectives import rules
 from qmsdesk.services.suppliers import rules as supplier_rules
@@ -32,14 +37,31 @@ def kinds() -> tuple[str, ...]:
     return tuple(kind for due in due_lists() for kind in due.kinds)
 
 
-def due_items(db: Database, today: date, horizon_days: int = HORIZON_DAYS) -> list[DueItem]:
-    """Everything overdue or due within ``horizon_days``, most urgent first."""
+def due_items(db: Database, today: date, horizon_days: int = HORIZON_DAYS,
+              limit: int | None = None) -> list[DueItem]:
+    """Everything overdue or due within ``horizon_days``, most urgent first; with a
+    ``limit``, only the ``limit`` most urgent (the first screenful, read at once however
+    long the list)."""
     until = today + timedelta(days=horizon_days)
     lists = due_lists()
-    rank = {kind: n for n, kind in enumerate(kind for due in lists for kind in due.kinds)}
     with db.read() as session:
-        items = [item for due in lists for item in due.find(session, today, until)]
-    return sorted(items, key=lambda item: (item.due, rank[item.kind], item.ref))
+        items = [item for due in lists for item in due.find(session, today, until, limit)]
+    return most_urgent_first(items, [kind for due in lists for kind in due.kinds])[:limit]
+
+
+def most_urgent_first(items: list[DueItem], kinds: list[str]) -> list[DueItem]:
+    """``items`` by due date; on the same day by their kind's place in ``kinds``, then by
+    reference. Sorted by one key at a time, each read in C (stable sorts keep the order
+    of the last), not by a tuple made per item: at 100x there are about 80 000."""
+    by_kind: dict[str, list[DueItem]] = {kind: [] for kind in kinds}
+    for kind, run in groupby(items, key=attrgetter("kind")):  # a finder's items come in runs
+        by_kind[kind].extend(run)
+    ordered: list[DueItem] = []
+    for same_kind in by_kind.values():
+        same_kind.sort(key=attrgetter("ref"))
+        ordered.extend(same_kind)
+    ordered.sort(key=attrgetter("due"))
+    return ordered
 
 
 @dataclass(frozen=True)
@@ -65,24 +87,18 @@ class Overview:
 
 
 def _month_starts(today: date, months: int) -> list[date]:
-    from qmsdesk.services.dates import add_months
-
     first = today.replace(day=1)
     return [add_months(first, -offset) for offset in range(months - 1, -1, -1)]
 
 
-def _per_month(session: Session, column: SQLColumnExpression[Any],
-               starts: list[date]) -> list[int]:
-    """How many actions ``column`` (a date) puts in each month of ``starts``: counted by
-    the database, one row per month, not one per action."""
-    index = {(d.year, d.month): i for i, d in enumerate(starts)}
+def _per_month(session: Session, day: SQLColumnExpression[Any], starts: list[date],
+               *where: ColumnElement[bool]) -> list[int]:
+    """How many actions ``day`` puts in each month of ``starts``, of those ``where`` keeps
+    (none outside the months). The database counts them per day, walking an index (a few
+    hundred rows, whatever the size of the log); the days are summed into months here."""
     counts = [0] * len(starts)
-    year, month = extract("year", column), extract("month", column)
-    for y, m, n in session.execute(select(year, month, func.count())
-                                   .where(column >= starts[0])
-                                   .group_by(year, month)):
-        if (slot := index.get((int(y), int(m)))) is not None:
-            counts[slot] += n
+    for value, n in session.execute(select(day, func.count()).where(*where).group_by(day)):
+        counts[bisect_right(starts, value) - 1] += n
     return counts
 
 
@@ -96,39 +112,41 @@ def _action_counts(session: Session, starts: list[date]
                                      .where(Action.archived_on.is_(None))
                                      .group_by(Action.status)):
         statuses[status] = statuses.get(status, 0) + n
-    begun = func.coalesce(Action.start_date, Action.created_at)
-    return (statuses, _per_month(session, begun, starts),
-            _per_month(session, Action.completed_on, starts))
+    first, end = starts[0], add_months(starts[-1], 1)
+    started = _per_month(session, Action.start_date, starts,
+                         Action.start_date >= first, Action.start_date < end)
+    recorded = _per_month(session, day_of(Action.created_at), starts,
+                          Action.start_date.is_(None), Action.created_at >= _midnight(first),
+                          Action.created_at < _midnight(end))
+    completed = _per_month(session, Action.completed_on, starts,
+                           Action.completed_on >= first, Action.completed_on < end)
+    return statuses, [a + b for a, b in zip(started, recorded, strict=True)], completed
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), UTC)
 
 
 def overview(db: Database, today: date, months: int = 12) -> Overview:
-    from qmsdesk.services.objectives.service import list_objectives
+    """The counts, in one read: each is counted by the database (grouped, or per record
+    with an index) rather than from the registers' rows."""
+    from qmsdesk.services.objectives.service import health_counts
     from qmsdesk.services.risks import rules as risk_rules
     from qmsdesk.services.risks.service import list_risks
-    from qmsdesk.services.suppliers.reviews import load_bands
-    from qmsdesk.services.suppliers.service import list_suppliers
+    from qmsdesk.services.suppliers.reviews import bands_in
+    from qmsdesk.services.suppliers.service import (
+        approved_with_expired_certificate,
+        standing_counts,
+    )
 
-    health = {word: 0 for word in rules.HEALTHS if word != rules.NOT_TRACKED}
-    for row in list_objectives(db, today):
-        if row.health in health:
-            health[row.health] += 1
-    standings = supplier_rules.ranked(load_bands(db))
-    bands = {band.name: 0 for band in standings}
-    bands["No data"] = 0
-    weak = approved_expired = 0
-    for supplier in list_suppliers(db, today):
-        approved_expired += bool(supplier.approved_expired)
-        # The chart counts every supplier, as the register and its report do; the key
-        # figure only those still in use (a disqualified or archived one is no longer a
-        # risk to manage).
-        band = supplier_rules.current_band(supplier.latest_band, supplier.latest_total,
-                                           standings)
-        bands[band or "No data"] += 1
-        if supplier_rules.in_use(supplier.status):
-            weak += supplier_rules.is_weak_band(band, standings)
     starts = _month_starts(today, months)
     with db.read() as session:
+        counted = health_counts(session, today)
+        standings = supplier_rules.ranked(bands_in(session))
+        bands, weak = standing_counts(session, standings)
+        approved_expired = approved_with_expired_certificate(session, today)
         statuses, opened, closed = _action_counts(session, starts)
+    health = {word: counted[word] for word in rules.HEALTHS if word != rules.NOT_TRACKED}
     labels = tuple(f"{d:%b}" + (f"\n{d:%Y}" if d.month == 1 or i == 0 else "")
                    for i, d in enumerate(starts))
     weak_bands = tuple(band.name for band in standings

@@ -10,13 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, NamedTuple, TypeVar
 
+from sqlalchemy import Select, SQLColumnExpression
 from sqlalchemy.orm import Session
 
+Query = TypeVar("Query", bound=Select)  # a select of any row shape
 
-@dataclass(frozen=True)
-class DueItem:
-    """One thing to do: ``register`` and ``record_id`` say which editor opens it."""
+
+class DueItem(NamedTuple):
+    """One thing to do: ``register`` and ``record_id`` say which editor opens it.
+
+    A named tuple rather than a frozen dataclass: at 100x the due list holds about 80 000
+    items, and a tuple is made several times faster."""
 
     kind: str
     register: str  # the catalogue key of the register whose editor opens it
@@ -42,8 +48,16 @@ class DueItem:
         return (self.due - self.today).days
 
 
-# (session, today, until) -> the register's items due on or before ``until``.
-Finder = Callable[[Session, date, date], Iterable[DueItem]]
+# (session, today, until, limit) -> the register's items due on or before ``until``; with a
+# ``limit``, at least its ``limit`` soonest ones (the first screenful of the list).
+Finder = Callable[[Session, date, date, int | None], Iterable[DueItem]]
+
+
+def soonest(query: Query, due: SQLColumnExpression[Any], limit: int | None) -> Query:
+    """``query`` as a finder reads it: every row, or with a ``limit`` only the ``limit``
+    rows due soonest (read along the date's index, so the first screenful of a due list of
+    any length comes at once)."""
+    return query if limit is None else query.order_by(due).limit(limit)
 
 
 @dataclass(frozen=True)

@@ -268,7 +268,8 @@ class RegisterTable(QWidget):
     # --- rows -----------------------------------------------------------------------------
     def load(self, read: Callable[[], Sequence[Any]], select_id: int | None = None,
              then: Callable[[list[Any]], object] | None = None,
-             first: Callable[[int], Sequence[Any]] | None = None) -> None:
+             first: Callable[[int], Sequence[Any]] | None = None,
+             failed: Callable[[BaseException], object] | None = None) -> None:
         """Read the rows on a worker, with their search texts and order, and show them in
         one step (keeping the selection, or selecting ``select_id``); ``then(rows)`` runs
         once they are shown. A newer load makes an older one's rows moot.
@@ -276,7 +277,8 @@ class RegisterTable(QWidget):
         ``first(n)`` reads the register's first ``n`` rows: on a table still empty (a page
         opened), they are read beside the whole register and shown while it is read, so a
         register of any size shows rows at once; filters and sorting apply to what is
-        shown, and the count line says the rest is on its way."""
+        shown, and the count line says the rest is on its way. A read that fails is shown
+        as an error, or given to ``failed`` when the caller says it otherwise."""
         from qmsdesk.ui.errors import show_error
         from qmsdesk.ui.tasks import READS, call, own_pool, start_task
 
@@ -311,11 +313,14 @@ class RegisterTable(QWidget):
             rows, prepared = result
             self.set_rows(rows, select_id, prepared)
 
-        def failed(exc: BaseException) -> None:
+        def not_read(exc: BaseException) -> None:
             if wanted == self._wanted:
                 self.loading = self.partial = False
                 self.update_counts()
-                show_error(self, self.tr("Cannot read the register"), str(exc))
+                if failed is not None:
+                    failed(exc)
+                else:
+                    show_error(self, self.tr("Cannot read the register"), str(exc))
 
         self.loading = True
         pool = own_pool("registers")
@@ -326,7 +331,7 @@ class RegisterTable(QWidget):
                 quick = start_task(lambda: call(lambda: work(lambda: first(FIRST_ROWS), head)),
                                    first_arrived, lambda _exc: None, owner=self,
                                    group=READS, pool=pool)
-        task = start_task(lambda: call(lambda: work(read, done)), arrived, failed, owner=self,
+        task = start_task(lambda: call(lambda: work(read, done)), arrived, not_read, owner=self,
                           group=READS, pool=pool)
         # One wait in all: the whole register if it comes quickly, else its first rows if
         # they have come meanwhile.

@@ -405,12 +405,31 @@ def rows_0011(w: Writer) -> None:
            "comment": "Rezertifizierung im März (審査済み)"})
 
 
+def rows_0012(w: Writer) -> None:
+    """ACT-0004 done and archived (status, completed on, archived on, reason: 4 audited
+    edits), and ACT-0005 done with its effectiveness check signed (16 audited fields)."""
+    w.at = _utc("2026-10-15 09:00")
+    for field, value in (("status", "done"), ("completed_on", "2026-09-28"),
+                         ("archived_on", "2026-10-15"),
+                         ("archive_reason", "Schulung abgeschlossen, Nachweis im Ordner 7.2")):
+        w.update("action", "action", "ACT-0004", 4, field, value)
+    w.at = _utc("2026-10-20 14:30")
+    w.add("action", "action", "ACT-0005", _action(
+        id=5, ref="ACT-0005", title="Prüfplan Zulieferteile (検査計画)", kind="corrective",
+        owner="Jan Kowalczyk", start_date="2026-09-01", due_date="2026-10-10",
+        status="done", completed_on="2026-10-08", progress=100, effectiveness="effective",
+        effectiveness_by="Jan Kowalczyk", effectiveness_on="2026-10-20",
+        effectiveness_login="jkowalczyk", effectiveness_at=w.at,
+        effectiveness_hash=hashlib.sha256(b"ACT-0005 effective").hexdigest(),
+        effectiveness_meaning="Geprüft als Beauftragter"))
+
+
 # What each revision added, in order; a file at revision N holds the rows of 0001..N.
 ROWS: dict[str, Callable[[Writer], None]] = {
     "0001": rows_0001, "0002": rows_0002, "0003": rows_0003, "0004": rows_0004,
     "0005": rows_0005, "0006": rows_0006, "0007": rows_0007,
     "0008": rows_0008, "0009": rows_0009, "0010": rows_0010,
-    "0011": rows_0011}
+    "0011": rows_0011, "0012": rows_0012}
 
 
 def make(revision: str) -> Path:

@@ -80,6 +80,9 @@ FROZEN_ROWS["0010"] = FROZEN_ROWS["0009"] | {
 FROZEN_ROWS["0011"] = FROZEN_ROWS["0010"] | {
     "questionnaire_round": 1, "questionnaire_answer": 1,
     "audit_entry": FROZEN_ROWS["0010"]["audit_entry"] + 16}
+# rows_0012: ACT-0004 archived (4 audited edits), ACT-0005 with a signed check (16 fields)
+FROZEN_ROWS["0012"] = FROZEN_ROWS["0011"] | {
+    "action": 5, "audit_entry": FROZEN_ROWS["0011"]["audit_entry"] + 20}
 # Names as written, read back through the head models once their table is in the file.
 FROZEN_NAMES = {
     Party.name: ("Müller Präzisionsteile GmbH", "株式会社サンプル精工", "Belegschaft Werk Süd"),

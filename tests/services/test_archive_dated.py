@@ -159,12 +159,12 @@ def test_the_due_lists_leave_archived_records_out_whatever_their_status(
     running = make_objective(db, today, status="active")
     horizon = today + timedelta(days=400)
     with db.read() as session:
-        assert {i.ref for i in ACTIONS_DUE.find(session, today, horizon)} == {late.ref}
-        assert {i.ref for i in OBJECTIVES_DUE.find(session, today, horizon)} == {running.ref}
+        assert {i.ref for i in ACTIONS_DUE.find(session, today, horizon, None)} == {late.ref}
+        assert {i.ref for i in OBJECTIVES_DUE.find(session, today, horizon, None)} == {running.ref}
     with db.session() as session:
         for model, ref in ((Action, late.ref), (Objective, running.ref)):
             record = session.scalars(select(model).where(model.ref == ref)).one()
             record.archived_on, record.archive_reason = today, "Archived in an older version"
     with db.read() as session:
-        assert not list(ACTIONS_DUE.find(session, today, horizon))
-        assert not list(OBJECTIVES_DUE.find(session, today, horizon))
+        assert not list(ACTIONS_DUE.find(session, today, horizon, None))
+        assert not list(OBJECTIVES_DUE.find(session, today, horizon, None))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qmsdesk.services import dashboard
 from qmsdesk.services.actions import service as actions
@@ -88,3 +90,98 @@ def test_the_band_chart_counts_every_supplier_as_the_register_does(demo):
     # the key figure: those still in use only
     assert overview.weak_suppliers == sum(
         1 for s in suppliers if s.status != "disqualified" and s.latest_band in ("C", "D"))
+
+
+@pytest.mark.parametrize("day", [TODAY, date(2026, 12, 30), date(2027, 6, 18)],
+                         ids=str)
+def test_the_first_screenful_is_the_head_of_the_whole_list(demo, day):
+    whole = dashboard.due_items(demo, day)
+    assert len(whole) > 20
+    for limit in (1, 7, 20, len(whole) + 5):
+        assert dashboard.due_items(demo, day, limit=limit) == whole[:limit]
+
+
+def _counts_from_the_registers(db, day) -> dashboard.Overview:
+    """The figures worked out row by row from what the registers list and hold: what the
+    dashboard counted before the database counted them."""
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from qmsdesk.models.objectives import Action
+    from qmsdesk.services.objectives import rules as objective_rules
+    from qmsdesk.services.suppliers import rules as supplier_rules
+    from qmsdesk.services.suppliers.reviews import load_bands
+
+    health = Counter(row.health for row in objectives.list_objectives(db, day))
+    standings = supplier_rules.ranked(load_bands(db))
+    bands = Counter({band.name: 0 for band in standings} | {"No data": 0})
+    weak = expired = 0
+    for row in suppliers.list_suppliers(db, day):
+        band = supplier_rules.current_band(row.latest_band, row.latest_total, standings)
+        bands[band or "No data"] += 1
+        weak += supplier_rules.in_use(row.status) and supplier_rules.is_weak_band(band,
+                                                                                   standings)
+        expired += bool(row.approved_expired)
+    overview = dashboard.overview(db, day)
+    months = [(int(label[-4:]) if "\n" in label else None, label[:3])
+              for label in overview.flow_months]
+    with db.read() as session:
+        logged = session.scalars(select(Action)).all()
+        statuses = Counter(a.status for a in logged if a.archived_on is None)
+
+        def per_month(days) -> tuple[int, ...]:
+            keys = Counter(f"{d:%b}" for d in days if d is not None
+                           and d >= _first_of(overview.flow_months, day))
+            return tuple(keys[name] for _, name in months)
+
+        opened = per_month(a.start_date or a.created_at.date() for a in logged)
+        closed = per_month(a.completed_on for a in logged)
+    return dashboard.Overview(
+        {w: health[w] for w in objective_rules.HEALTHS if w != objective_rules.NOT_TRACKED},
+        dict(bands), {s: statuses[s] for s in overview.actions_by_status},
+        overview.flow_months, opened, closed, overview.weak_bands, weak,
+        overview.high_risks_without_action, expired)
+
+
+def _first_of(labels: tuple[str, ...], day: date) -> date:
+    from qmsdesk.services.dates import add_months
+
+    return add_months(day.replace(day=1), 1 - len(labels))
+
+
+@pytest.mark.parametrize("day", [TODAY, date(2026, 12, 30), date(2027, 6, 18)],
+                         ids=str)
+def test_the_counts_the_database_makes_agree_with_the_registers_rows(demo_db, day):
+    from qmsdesk.services.suppliers import rules as supplier_rules
+    from qmsdesk.services.suppliers.reviews import save_bands
+
+    overview = dashboard.overview(demo_db, day)
+    assert overview == _counts_from_the_registers(demo_db, day)
+    assert sum(overview.opened) > 0 and sum(overview.closed) > 0
+    # Bands renamed and redrawn since the reviews were approved: each result is placed by
+    # its total under the bands set now.
+    save_bands(demo_db, [supplier_rules.Band("Gold", 90), supplier_rules.Band("Silver", 75),
+                         supplier_rules.Band("Watch", 40), supplier_rules.Band("Out", 0)])
+    renamed = dashboard.overview(demo_db, day)
+    assert set(renamed.suppliers_by_band) == {"Gold", "Silver", "Watch", "Out", "No data"}
+    assert renamed == _counts_from_the_registers(demo_db, day)
+    assert renamed.suppliers_by_band != {name: 0 for name in renamed.suppliers_by_band}
+
+
+KINDS = ["Review", "Certificate", "Action"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 5), st.integers(1, 30)),
+                max_size=40))
+@settings(max_examples=200, deadline=None)
+def test_the_order_is_by_date_then_kind_then_reference_whatever_order_items_come_in(rows):
+    from qmsdesk.services.due import DueItem
+
+    items = [DueItem(kind, "actions", n, f"REF-{ref:04d}", "", date(2026, 12, 1 + day), "",
+                     TODAY) for n, (kind, day, ref) in enumerate(rows)]
+    expected = sorted(items, key=lambda i: (i.due, KINDS.index(i.kind), i.ref))
+    ordered = dashboard.most_urgent_first(items, KINDS)
+    assert [(i.due, i.kind, i.ref) for i in ordered] == \
+        [(i.due, i.kind, i.ref) for i in expected]
+    assert sorted(ordered) == sorted(items)  # every item, once

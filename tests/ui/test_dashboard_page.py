@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from datetime import date
 
 import pytest
@@ -10,8 +11,10 @@ from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from qmsdesk.services import dashboard
+from qmsdesk.ui import register_table
 from qmsdesk.ui.app import init_settings
 from qmsdesk.ui.main_window import MainWindow
+from qmsdesk.ui.pages import dashboard_page
 
 pytestmark = pytest.mark.dashboard_charts  # every test here draws them
 
@@ -163,3 +166,38 @@ def test_each_figure_s_caption_agrees_with_its_number(demo_window, count):
         caption = page.figure_labels[key].text().split("<br>")[1]
         plural = re.search(r"\b(actions|objectives|suppliers|risks)\b", caption)
         assert (plural is None) == (count == 1), (key, count, caption)
+
+
+def test_a_long_due_list_shows_its_most_urgent_items_while_the_rest_are_read(
+        demo_window, qtbot, monkeypatch):
+    """At 100x the due list holds about 80 000 items: a newly opened database shows its
+    first screenful at once, and the figures wait for the whole list."""
+    page = demo_window.pages["dashboard"]
+    service = dashboard_page.service
+    real_items = service.due_items
+    release = threading.Event()
+    reads: list[int | None] = []
+
+    def due_items(db, today, limit=None):
+        reads.append(limit)
+        if limit is None:
+            release.wait(10)  # the whole list is still being read
+        return real_items(db, today, limit=limit)
+
+    monkeypatch.setattr(service, "due_items", due_items)
+    monkeypatch.setattr(register_table, "FIRST_ROWS", 3)
+    monkeypatch.setattr(register_table, "INLINE_WAIT_S", 0.0)
+    page.table.set_rows([])  # as on a database just opened
+    page._figure("overdue", "?", "overdue")
+    page.refresh()
+    qtbot.waitUntil(lambda: page.table.partial, timeout=5000)
+    whole = real_items(page.db, page.today)
+    first = [row.ref for row in page.table.visible_rows()]
+    assert len(first) == 3 and len(whole) > 3
+    assert first == [item.ref for item in whole[:len(first)]]
+    assert page.loading and page._figures["overdue"][0] == "?"
+    release.set()
+    qtbot.waitUntil(lambda: not page.loading, timeout=10000)
+    assert len(page.table.visible_rows()) == len(whole) and not page.table.partial
+    assert page._figures["overdue"][0] == str(sum(item.overdue for item in whole))
+    assert sorted(reads, key=str) == [3, None]

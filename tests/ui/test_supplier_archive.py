@@ -48,7 +48,8 @@ def test_ctrl_delete_archives_with_a_reason_and_ctrl_r_restores_the_approval(
         "approved", "archived", "No longer buying anodising")
     assert _names(page) == [kept.name]  # off the list...
     with window.db.read() as session:  # ...and nothing of it is due
-        due = DUE.find(session, window.today, window.today.replace(year=window.today.year + 5))
+        due = DUE.find(session, window.today, window.today.replace(year=window.today.year + 5),
+                        None)
         assert {item.ref for item in due} == {kept.ref}
     qtbot.mouseClick(page.show_archived, Qt.MouseButton.LeftButton)
     assert f"{gone.name} (archived)" in [page.table.model.column(1).text(r)

@@ -10,16 +10,17 @@ from sqlalchemy.orm import Session
 
 from qmsdesk.models.objectives import Action
 from qmsdesk.services.actions import rules
-from qmsdesk.services.due import DueItem, DueList
+from qmsdesk.services.due import DueItem, DueList, soonest
 
 ACTION = "Action"
 
 
-def _find(session: Session, today: date, until: date) -> Iterator[DueItem]:
-    for aid, ref, title, owner, due in session.execute(
+def _find(session: Session, today: date, until: date, limit: int | None
+          ) -> Iterator[DueItem]:
+    for aid, ref, title, owner, due in session.execute(soonest(
             select(Action.id, Action.ref, Action.title, Action.owner, Action.due_date)
             .where(Action.status.in_(rules.OPEN_STATUSES), Action.due_date <= until,
-                   Action.archived_on.is_(None))):
+                   Action.archived_on.is_(None)), Action.due_date, limit)):
         assert due is not None  # ``<= until`` leaves out actions without a due date
         yield DueItem(ACTION, "actions", aid, ref, title, due, owner, today)
 

@@ -33,7 +33,10 @@ def next_measurement_due(start: date, due: date, frequency: str, latest: date | 
     return rules.period_span(first, frequency)[1] + timedelta(days=rules.GRACE_DAYS)
 
 
-def _find(session: Session, today: date, until: date) -> Iterator[DueItem]:
+def _find(session: Session, today: date, until: date, _limit: int | None
+          ) -> Iterator[DueItem]:
+    # Each objective's next due date is worked out here, not by the database: every one is
+    # read, with or without a limit (the due list keeps the soonest).
     latest = dict(session.execute(
         select(Measurement.objective_id, func.max(Measurement.on_date))
         .where(Measurement.on_date <= today).group_by(Measurement.objective_id)).all())

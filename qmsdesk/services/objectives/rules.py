@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import TypeGuard
 
 from qmsdesk.services import numbers
@@ -110,9 +111,12 @@ def period_bounds(period: str) -> tuple[date, date]:
     return date(year, first_month, 1), date(year, last_month, last_day)
 
 
+@lru_cache(maxsize=4096)
 def period_span(on: date, frequency: str) -> tuple[date, date]:
     """First and last day of the period holding ``on``, worked out on dates alone (what
-    ``period_bounds(period_of(on, frequency))`` gives, without writing the period down)."""
+    ``period_bounds(period_of(on, frequency))`` gives, without writing the period down).
+    Remembered: a register's objectives share their periods (today's, their starts', their
+    latest measurements'), and the dashboard asks for thousands of them."""
     first = _period_start(on, frequency)
     last_month = first.month + _months_per_period(frequency) - 1
     return first, date(on.year, last_month, calendar.monthrange(on.year, last_month)[1])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Generator, Sequence
 from datetime import date
 
@@ -94,9 +94,8 @@ def list_objectives(db: Database, today: date, limit: int | None = None,
     rows = []
     for (oid, ref, title, kpi, owner, unit, direction, baseline, target, target_max, due,
          status, segment, start, frequency, archived_on, archive_reason) in objectives:
-        point = known.get(oid)
-        health = rules.health(rules.Target(direction, baseline, target, target_max), start,
-                              due, frequency, [point] if point else [], today, status)
+        health = _health(direction, baseline, target, target_max, start, due, frequency,
+                         status, known.get(oid), today)
         shown = latest.get(oid)
         rows.append(ObjectiveRow(
             oid, ref, title, kpi, owner, unit, direction, baseline, target, target_max, due,
@@ -105,6 +104,31 @@ def list_objectives(db: Database, today: date, limit: int | None = None,
             rules.target_text(direction, target, target_max, unit), archived_on,
             archive_reason))
     return rows
+
+
+def _health(direction: str, baseline: float, target: float,
+            target_max: float | None, start: date, due: date, frequency: str, status: str,
+            point: rules.Point | None, today: date) -> str:
+    """:func:`rules.health` of a register row, judged on its latest known point."""
+    return rules.health(rules.Target(direction, baseline, target, target_max), start, due,
+                        frequency, [point] if point else [], today, status)
+
+
+def health_counts(session: Session, today: date) -> Counter[str]:
+    """How many objectives of the register (archived ones aside) stand at each health, as
+    the register judges them: each objective's own columns and its latest known point,
+    without the columns the table shows or the actions linked to it."""
+    known = latest_points(session, today=today)
+    counts: Counter[str] = Counter()
+    for (oid, direction, baseline, target, target_max, start, due, frequency,
+         status) in session.execute(
+            select(Objective.id, Objective.direction, Objective.baseline, Objective.target,
+                   Objective.target_max, Objective.start_date, Objective.due_date,
+                   Objective.frequency, Objective.status)
+            .where(Objective.archived_on.is_(None))):
+        counts[_health(direction, baseline, target, target_max, start, due, frequency,
+                       status, known.get(oid), today)] += 1
+    return counts
 
 
 def latest_points(session: Session, ids: Sequence[int] | None = None,

@@ -10,22 +10,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qmsdesk.models.risks import Risk
-from qmsdesk.services.due import DueItem, DueList
+from qmsdesk.services.due import DueItem, DueList, soonest
 
 REVIEW = "Risk review"
 EVALUATION = "Risk treatment evaluation"
 
 
-def _find(session: Session, today: date, until: date) -> Iterator[DueItem]:
-    for risk_id, ref, title, owner, due in session.execute(
+def _find(session: Session, today: date, until: date, limit: int | None
+          ) -> Iterator[DueItem]:
+    for risk_id, ref, title, owner, due in session.execute(soonest(
             select(Risk.id, Risk.ref, Risk.title, Risk.owner, Risk.next_review)
-            .where(Risk.status == "active", Risk.next_review <= until)):
+            .where(Risk.status == "active", Risk.next_review <= until),
+            Risk.next_review, limit)):
         assert due is not None  # ``<= until`` leaves out risks without a date
         yield DueItem(REVIEW, "risks", risk_id, ref, title, due, owner, today)
-    for risk_id, ref, title, owner, due in session.execute(
+    for risk_id, ref, title, owner, due in session.execute(soonest(
             select(Risk.id, Risk.ref, Risk.title, Risk.owner, Risk.evaluation_due)
             .where(Risk.status == "active", Risk.evaluation_due <= until,
-                   Risk.effectiveness == "")):
+                   Risk.effectiveness == ""), Risk.evaluation_due, limit)):
         assert due is not None
         yield DueItem(EVALUATION, "risks", risk_id, ref, title, due, owner, today)
 

@@ -62,7 +62,8 @@ def _write_criteria(session: Session, criteria: list[rules.Criterion]) -> None:
                                     weight=float(criterion.weight)))
 
 
-def _bands(session: Session) -> list[rules.Band]:
+def bands_in(session: Session) -> list[rules.Band]:
+    """The bands set now, read inside the caller's unit of work."""
     value = db_settings.read(session, db_settings.SUPPLIER_BANDS)
     if not value:
         return list(rules.DEFAULT_BANDS)
@@ -80,7 +81,7 @@ def _intervals(session: Session) -> dict[str, int]:
 
 def load_bands(db: Database) -> list[rules.Band]:
     with db.read() as session:
-        return _bands(session)
+        return bands_in(session)
 
 
 def save_bands(db: Database, bands: list[rules.Band]) -> None:
@@ -218,7 +219,7 @@ def save_review(db: Database, record: ReviewRecord, today: date,
     if me.on_server and record.approved_on is not None and not record.approved_by.strip():
         record = replace(record, approved_by=db.user)  # the server login's staff name
     with db.session() as session, conflict_guard(label):
-        bands = _bands(session)  # read before anything is added (no early autoflush)
+        bands = bands_in(session)  # read before anything is added (no early autoflush)
         review: SupplierReview | None = None
         if record.id is not None:
             review = load_for_update(session, SupplierReview, record.id, record.version, label)

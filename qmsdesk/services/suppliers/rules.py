@@ -48,6 +48,7 @@ MAX_INTERVAL_MONTHS = 60
 CERTIFICATE_WARNING_DAYS = 60
 EXPIRED, EXPIRING, VALID, NO_EXPIRY = "expired", "expiring", "valid", "no expiry"
 NO_DATA = "no data"
+NO_BAND = "No data"  # where the charts count a supplier without an approved result
 LIKERT: Mapping[int, int] = {1: 0, 2: 25, 3: 50, 4: 75, 5: 100}  # 1-5 entry -> 0-100 score
 WEIGHT_TOTAL = 100
 WEIGHT_TOLERANCE = 0.01  # so 33.33 x 3 = 99.99 passes

@@ -7,7 +7,7 @@ from collections.abc import Generator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import ScalarSelect, select
+from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session, aliased
 
 from qmsdesk.models.db import Database
@@ -93,6 +93,47 @@ def list_suppliers(db: Database, today: date, limit: int | None = None) -> list[
             total, band or "", before, warnings, rules.trend(total, before), party_ref or "",
             rules.expired_while_approved(status, certificates.get(sid, []), today)))
     return rows
+
+
+def standing_counts(session: Session, standings: Sequence[rules.Band]
+                    ) -> tuple[dict[str, int], int]:
+    """How many suppliers stand in each band (``standings``, the bands set now) by their
+    latest approved result, every supplier counted as the register and its report count
+    them (rules.NO_BAND without a result); and how many of those still in use stand in a weak
+    band. Counted by the database per status and recorded band, not supplier by supplier;
+    only a result recorded under a band since renamed or redrawn is read on its own, to
+    place it by its total."""
+    latest = aliased(SupplierReview)
+    names = [band.name for band in standings]
+    bands = dict.fromkeys(names, 0) | {rules.NO_BAND: 0}
+    weak = 0
+
+    def count(status: str, band: str | None, n: int) -> None:
+        nonlocal weak
+        bands[band or rules.NO_BAND] += n
+        if rules.in_use(status):
+            weak += n * rules.is_weak_band(band, standings)
+
+    query = select(Supplier.status, latest.band).outerjoin(
+        latest, latest.id == _approved_result(0))
+    for status, recorded, n in session.execute(
+            query.add_columns(func.count()).group_by(Supplier.status, latest.band)):
+        if recorded is None or recorded in names:
+            count(status, recorded, n)
+    for status, recorded, total in session.execute(
+            query.add_columns(latest.total_score).where(latest.band.not_in(names))):
+        count(status, rules.current_band(recorded, total, standings), 1)
+    return bands, weak
+
+
+def approved_with_expired_certificate(session: Session, today: date) -> int:
+    """How many suppliers are approved or preferred while a certificate of theirs has
+    expired (:func:`rules.expired_while_approved`), counted by the database."""
+    expired = (select(Certificate.id)
+               .where(Certificate.supplier_id == Supplier.id, Certificate.valid_until < today)
+               .exists())
+    return session.scalar(select(func.count()).select_from(Supplier)
+                          .where(Supplier.status.in_(rules.APPROVED_STATUSES), expired)) or 0
 
 
 def to_record(supplier: Supplier, review_refs: Mapping[int, str]) -> SupplierRecord:

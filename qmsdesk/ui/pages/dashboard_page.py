@@ -171,9 +171,10 @@ class DashboardPage(RegisterPage):
         self.splitter.setSizes([total - charts, charts])
 
     def refresh(self, select_id: int | None = None) -> None:
-        """Read on workers: the due list first (the table and its two figures arrive in one
-        step), then the counts behind the other figures and the charts, which at 100x take
-        a few times longer and need not hold the table back."""
+        """Read on workers: the due list as a register is read (its first screenful at
+        once, then the whole list, sorted and filtered on the worker), its two figures with
+        it, then the counts behind the other figures and the charts, which need not hold
+        the table back."""
         from qmsdesk.ui.tasks import READS, call, start_task
 
         self.stale = False
@@ -193,7 +194,7 @@ class DashboardPage(RegisterPage):
         def items_read(items: list[DueItem]) -> None:
             if not current():
                 return  # a newer read is on its way, or another database is open
-            self._show_items(items)
+            self._show_figures(items)
             start_task(lambda: call(lambda: service.overview(db, today)), overview_read,
                        failed, owner=self, group=READS)
 
@@ -202,11 +203,10 @@ class DashboardPage(RegisterPage):
                 self.loading = False
                 self._show_overview(overview)
 
-        start_task(lambda: call(lambda: service.due_items(db, today)), items_read, failed,
-                   owner=self, group=READS)
+        self.table.load(lambda: service.due_items(db, today), select_id, items_read,
+                        lambda n: service.due_items(db, today, limit=n), failed)
 
-    def _show_items(self, items: list[DueItem]) -> None:
-        self.table.set_rows(items)
+    def _show_figures(self, items: list[DueItem]) -> None:
         self._tell_overdue(items)
         overdue = sum(1 for i in items if i.overdue)
         self._figure("overdue", str(overdue), self.tr("overdue"), overdue > 0)

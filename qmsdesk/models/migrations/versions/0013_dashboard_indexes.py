@@ -1,0 +1,33 @@
+"""Indexes for the dashboard's counts, so that they read indexes rather than the registers:
+each objective's latest measurement and each supplier's latest approved reviews by one seek,
+actions by status, and actions opened and completed per day.
+
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-12-03
+"""
+
+from alembic import op
+
+revision = "0013"
+down_revision = "0012"
+branch_labels = None
+depends_on = None
+
+INDEXES = (
+    ("ix_measurement_latest", "measurement", ["objective_id", "on_date", "id"]),
+    ("ix_supplier_review_latest", "supplier_review", ["supplier_id", "review_date", "id"]),
+    ("ix_action_archived_status", "action", ["archived_on", "status"]),
+    ("ix_action_begun", "action", ["start_date", "created_at"]),
+    ("ix_action_completed_on", "action", ["completed_on"]),
+)
+
+
+def upgrade() -> None:
+    for name, table, columns in INDEXES:
+        op.create_index(name, table, columns, unique=False)
+
+
+def downgrade() -> None:
+    for name, table, _columns in reversed(INDEXES):
+        op.drop_index(name, table_name=table)
