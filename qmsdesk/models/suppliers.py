@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qmsdesk.models.base import Audited, Base, RegisterRecord, UTCDateTime
@@ -101,8 +101,10 @@ class ReviewCriterion(Audited, Base):
 
 class SupplierReview(Audited, RegisterRecord, Base):
     __tablename__ = "supplier_review"
-    # each supplier's latest approved results, found by one seek (0013)
-    __table_args__ = (Index("ix_supplier_review_latest", "supplier_id", "review_date", "id"),)
+    # each supplier's latest approved results, found by one seek (0013); drafts left out
+    __table_args__ = (Index("ix_supplier_review_latest", "supplier_id", "review_date", "id",
+                            sqlite_where=text("approved_on IS NOT NULL"),
+                            postgresql_where=text("approved_on IS NOT NULL")),)
     ref_prefix = "REV"
     audit_entity = "supplier review"
 

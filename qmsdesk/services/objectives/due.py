@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qmsdesk.models.objectives import Measurement, Objective
+from qmsdesk.models.objectives import Objective
 from qmsdesk.services.due import DueItem, DueList
 from qmsdesk.services.objectives import rules
+from qmsdesk.services.objectives.service import latest_points
 
 MEASUREMENT = "Objective measurement"
 
@@ -37,9 +38,7 @@ def _find(session: Session, today: date, until: date, _limit: int | None
           ) -> Iterator[DueItem]:
     # Each objective's next due date is worked out here, not by the database: every one is
     # read, with or without a limit (the due list keeps the soonest).
-    latest = dict(session.execute(
-        select(Measurement.objective_id, func.max(Measurement.on_date))
-        .where(Measurement.on_date <= today).group_by(Measurement.objective_id)).all())
+    latest = {oid: point.on_date for oid, point in latest_points(session, today=today).items()}
     for oid, ref, title, owner, start, due, frequency in session.execute(
             select(Objective.id, Objective.ref, Objective.title, Objective.owner,
                    Objective.start_date, Objective.due_date, Objective.frequency)
