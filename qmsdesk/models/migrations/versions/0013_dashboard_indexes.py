@@ -28,9 +28,9 @@ INDEXES = (
 
 def upgrade() -> None:
     for name, table, columns, where in INDEXES:
-        partial = {} if where is None else {"sqlite_where": sa.text(where),
-                                            "postgresql_where": sa.text(where)}
-        op.create_index(name, table, columns, unique=False, **partial)
+        condition = None if where is None else sa.text(where)
+        op.create_index(name, table, columns, unique=False, sqlite_where=condition,
+                        postgresql_where=condition)
 
 
 def downgrade() -> None:
