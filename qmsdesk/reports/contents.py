@@ -5,8 +5,9 @@ document holding one is laid out until the contents stop changing: three times f
 management-review pack, most of its time. Here the entries are read from the story before
 layout (the headings the document will bookmark, in order), so the contents have their
 final size from the first pass. Their page numbers, known only once every page is laid
-out, are written when the held pages are put out (document.NumberedCanvas, which holds
-every page back for "Page x of y" anyway). Each line also links to its heading.
+out, are small forms (PDF XObjects) that a contents line names where its number goes and
+the end of the document writes (document.NumberedCanvas). Each line also links to its
+heading.
 
 Should the headings laid out differ from those read (one hidden in a flowable the reader
 does not open), the document is laid out once more with the headings seen (build_pdf).
@@ -120,13 +121,16 @@ class ContentsLine(Flowable):
         super().drawOn(canvas, x, y, _sW)
 
     def draw(self) -> None:
-        self.canv.setNamedCB(ENTRY_END, self._entry_end)
+        ends: list[tuple[float, float]] = []
+        self.canv.setNamedCB(ENTRY_END, lambda canvas, _kind, _label: ends.append(
+            (canvas._curr_tx_info["cur_x"], canvas._curr_tx_info["cur_y"])))
         self.paragraph.drawOn(self.canv, 0, 0)
+        for x, y in ends:  # after the entry's text, so it reads: entry, leader, number
+            self._entry_end(self.canv, x, y)
 
-    def _entry_end(self, canvas: Canvas, _kind: str, _label: str) -> None:
-        """Called at the end of the entry's last line: the leader now, the number later."""
-        info = canvas._curr_tx_info
-        x, y = info["cur_x"], info["cur_y"]
+    def _entry_end(self, canvas: Canvas, x: float, y: float) -> None:
+        """At the end of the entry's last line (``x``, ``y``): the leader, and the form
+        the page number will be written in."""
         font, size = self.style.fontName, self.style.fontSize
         numbers_at = self._width - self._numbers_width()
         count = int((numbers_at - x) / stringWidth(DOTS, font, size))
@@ -136,15 +140,23 @@ class ContentsLine(Flowable):
             canvas.drawRightString(numbers_at, y, DOTS * count)
             canvas.restoreState()
         left, bottom = self._origin
-        held = getattr(canvas, "held_numbers", None)
-        if held is not None:
-            held.append(PageNumber(bookmark_key(self.number), left, left + self._width,
-                                   bottom + y, font, size))
+        numbers = getattr(canvas, "numbers", None)
+        if numbers is not None:
+            number = PageNumber(bookmark_key(self.number), left, left + self._width,
+                                bottom + y, font, size)
+            canvas.saveState()
+            canvas.translate(self._width, y)  # drawn within the entry, right-aligned
+            canvas.doForm(number.form)
+            canvas.restoreState()
+            number.link(canvas)
+            numbers.append(number)
 
 
 @dataclass(frozen=True)
 class PageNumber:
-    """A contents line's page number, written when the pages are put out."""
+    """A contents line's page number: a form the line names where its number goes (its
+    extent on the page, for the link), written once the heading's page is known
+    (:meth:`write`)."""
 
     key: str        # the heading's bookmark
     left: float     # the line's extent on its page, for the link
@@ -153,8 +165,22 @@ class PageNumber:
     font: str
     size: float
 
-    def draw(self, canvas: Canvas, page: int) -> None:
-        canvas.setFont(self.font, self.size)
-        canvas.drawRightString(self.right, self.baseline, str(page))
+    @property
+    def form(self) -> str:
+        return f"qms-page-{self.key}"
+
+    def link(self, canvas: Canvas) -> None:
+        """The whole line links to the heading."""
         canvas.linkRect("", self.key, (self.left, self.baseline - 0.3 * self.size,
                                        self.right, self.baseline + self.size), relative=0)
+
+    def write(self, canvas: Canvas, page: int | None) -> None:
+        """The number, right-aligned on the form's origin; nothing for a heading the
+        layout did not meet (the document is then laid out again)."""
+        text = "" if page is None else str(page)
+        width = stringWidth(text, self.font, self.size)
+        canvas.beginForm(self.form, lowerx=-width - 1, lowery=-0.3 * self.size, upperx=1,
+                         uppery=self.size * 1.2)
+        canvas.setFont(self.font, self.size)
+        canvas.drawRightString(0, 0, text)
+        canvas.endForm()

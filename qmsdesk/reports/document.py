@@ -17,6 +17,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -285,11 +286,53 @@ def figure_image(fig: Figure, width: float = FRAME_WIDTH) -> Flowable:
     return figure_chart(fig, width)
 
 
-def _draw_frame(canvas: Canvas, control: DocumentControl, generated_at: datetime, page: int,
-                total: int) -> None:
-    """Header (organisation · title) and footer (number · revision · page x of y · generated)."""
+FRAME_FORM, TAIL_FORM = "qms-frame", "qms-tail"  # PDF forms: drawn once, used on every page
+FOOT_SIZE = 7.5
+
+
+def _draw_frame(canvas: Canvas, control: DocumentControl, generated_at: datetime,
+                page: int) -> None:
+    """Header (organisation · title) and footer (number · revision · page x of y ·
+    generated). What every page shares is one form, written once (FRAME_FORM); "of y ·
+    Generated …" is another (TAIL_FORM), written when the last page is known; a page adds
+    only its own number. So no page waits for the end of the document."""
+    if not canvas.hasForm(FRAME_FORM):
+        _frame_form(canvas, control)
+    canvas.doForm(FRAME_FORM)
+    foot_y = MARGIN_BOTTOM - 10 * mm
+    head = f"{control.document_number} · Rev {control.revision} · Page {page}"
+    # Room for the tail after a space, for a document of any length.
+    reserved = _tail_width(generated_at, " 99999")
+    canvas.saveState()
+    canvas.setFillColor(MUTED)
+    width = draw_mixed(canvas, MARGIN_X, foot_y, head, FONT, FOOT_SIZE,
+                       max_width=_footer_width(control) - reserved)
+    canvas.translate(MARGIN_X + width + stringWidth(" ", FONT, FOOT_SIZE), foot_y)
+    canvas.doForm(TAIL_FORM)
+    canvas.restoreState()
+
+
+def _tail(generated_at: datetime, total: str) -> str:
+    return f"of {total} · Generated {clock.stamp(generated_at)}"
+
+
+def _tail_width(generated_at: datetime, total: str) -> float:
+    return stringWidth(_tail(generated_at, total), FONT, FOOT_SIZE)
+
+
+NOTE = "Uncontrolled when printed"
+
+
+def _footer_width(control: DocumentControl) -> float:
+    """Room for the footer's text left of the note, with a gap."""
+    return PAGE_SIZE[0] - 2 * MARGIN_X - stringWidth(NOTE, FONT, 7) - 6 * mm
+
+
+def _frame_form(canvas: Canvas, control: DocumentControl) -> None:
+    """What every page's frame shares: the header, both rules and the note."""
     width, height = PAGE_SIZE
     left, right = MARGIN_X, width - MARGIN_X
+    canvas.beginForm(FRAME_FORM)
     canvas.saveState()
     canvas.setFillColor(MUTED)
     canvas.setStrokeColor(RULE)
@@ -303,13 +346,21 @@ def _draw_frame(canvas: Canvas, control: DocumentControl, generated_at: datetime
     canvas.line(left, head_y - 2.5 * mm, right, head_y - 2.5 * mm)
     foot_y = MARGIN_BOTTOM - 10 * mm
     canvas.line(left, foot_y + 4 * mm, right, foot_y + 4 * mm)
-    footer = (f"{control.document_number} · Rev {control.revision} · Page {page} of {total}"
-              f" · Generated {clock.stamp(generated_at)}")
-    note_width = draw_mixed(canvas, right, foot_y, "Uncontrolled when printed", FONT, 7,
-                            align="right")
-    draw_mixed(canvas, left, foot_y, footer, FONT, 7.5,
-               max_width=right - left - note_width - 6 * mm)
+    draw_mixed(canvas, right, foot_y, NOTE, FONT, 7, align="right")
     canvas.restoreState()
+    canvas.endForm()
+
+
+def _tail_form(canvas: Canvas, generated_at: datetime, total: int) -> None:
+    """"of y · Generated …", drawn from the form's origin on the footer's baseline."""
+    tail = _tail(generated_at, str(total))
+    canvas.beginForm(TAIL_FORM, lowerx=0, lowery=-FOOT_SIZE, upperx=_tail_width(
+        generated_at, str(total)) + 1, uppery=FOOT_SIZE * 1.5)
+    canvas.saveState()
+    canvas.setFillColor(MUTED)
+    draw_mixed(canvas, 0, 0, tail, FONT, FOOT_SIZE)
+    canvas.restoreState()
+    canvas.endForm()
 
 
 DOCUMENT_LANGUAGE = "en-GB"  # the reports' own words; names in them may be in any script
@@ -321,10 +372,12 @@ OUTLINE_LEVELS = {"qms-h1": 0, "qms-h2": 1}
 def _canvas_maker(control: DocumentControl, generated_at: datetime,
                   pages: list[int], seen: list[Heading]) -> type[Canvas]:
     class NumberedCanvas(Canvas):
-        """Holds every page back until the end so the footer can say "Page x of y".
+        """Puts each page out as soon as it is laid out: "of y" and the contents' page
+        numbers are forms (PDF XObjects) a page names and the end of the document writes,
+        so a report of 12 000 pages holds none of them back.
 
-        Bookmarks are held with their page too: a bookmark names the page being written,
-        which is only known when the held pages are finally put out.
+        A heading is bookmarked on the page that holds it (``bookmark``), and its page
+        remembered for the contents' numbers.
         """
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -333,33 +386,26 @@ def _canvas_maker(control: DocumentControl, generated_at: datetime,
             kwargs["initialFontName"] = FONT
             super().__init__(*args, **kwargs)
             self.setViewerPreference("DisplayDocTitle", "true")  # the title, not the file
-            self._held_pages: list[dict[str, Any]] = []
-            self.held_bookmarks: list[tuple[str, str, int]] = []
-            self.held_numbers: list[PageNumber] = []  # the contents' page numbers
+            self.page_of: dict[str, int] = {}  # bookmark -> page
+            self.numbers: list[PageNumber] = []  # the contents' page numbers, as forms
+            seen.clear()
+
+        def bookmark(self, key: str, text: str, level: int) -> None:
+            self.bookmarkPage(key)
+            self.addOutlineEntry(text, key, level=level)
+            self.page_of[key] = self.getPageNumber()
+            seen.append(Heading(level, text))
 
         def showPage(self) -> None:
-            self._held_pages.append(dict(self.__dict__))
-            self.held_bookmarks = []
-            self.held_numbers = []
-            self._startPage()
+            _draw_frame(self, control, generated_at, self.getPageNumber())
+            super().showPage()
 
         def save(self) -> None:
-            total = len(self._held_pages)
-            page_of = {key: number for number, state in enumerate(self._held_pages, start=1)
-                       for key, _, _ in state["held_bookmarks"]}
-            seen[:] = [Heading(level, text) for state in self._held_pages
-                       for _, text, level in state["held_bookmarks"]]
-            for number, state in enumerate(self._held_pages, start=1):
-                self.__dict__.update(state)
-                for key, text, level in state["held_bookmarks"]:
-                    self.bookmarkPage(key)
-                    self.addOutlineEntry(text, key, level=level)
-                _draw_frame(self, control, generated_at, number, total)
-                for page_number in state["held_numbers"]:
-                    if page_number.key in page_of:
-                        page_number.draw(self, page_of[page_number.key])
-                super().showPage()
-            if any(state["held_bookmarks"] for state in self._held_pages):
+            total = self.getPageNumber() - 1  # showPage has moved on to a page never used
+            _tail_form(self, generated_at, total)
+            for number in self.numbers:
+                number.write(self, self.page_of.get(number.key))
+            if self.page_of:
                 self.showOutline()
             pages[:] = [total]
             super().save()
@@ -382,8 +428,7 @@ class _Document(BaseDocTemplate):
             return
         self._level = next_level(OUTLINE_LEVELS[flowable.style.name], self._level)
         self._count += 1
-        self.canv.held_bookmarks.append((bookmark_key(self._count), flowable.getPlainText(),
-                                         self._level))
+        self.canv.bookmark(bookmark_key(self._count), flowable.getPlainText(), self._level)
 
     def handle_documentBegin(self) -> None:
         self._level, self._count = -1, 0  # a second layout starts afresh

@@ -45,8 +45,9 @@ from qmsdesk.services.objectives import rules
 from qmsdesk.services.objectives.policy import PolicyRevision, current_policy
 from qmsdesk.services.objectives.records import MeasurementRecord, ObjectiveRecord, ObjectiveRow
 from qmsdesk.services.objectives.rules import format_number, target_text
-from qmsdesk.services.objectives.service import get_objective, list_objectives
+from qmsdesk.services.objectives.service import list_objectives, objectives_by_id
 from qmsdesk.services.progress import Progress
+from qmsdesk.services.records import records_in_batches
 
 SUBJECT = ("ISO 9001:2015 clauses 5.2 and 6.2 — the quality policy and the measurable quality "
            "objectives set against it, with their measurements and actions")
@@ -287,9 +288,8 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     if not rows:
         story += [CondPageBreak(90 * mm), heading,
                   empty_note("No quality objectives recorded.")]
-    for index, row in enumerate(rows):
+    for index, (row, record) in enumerate(records_in_batches(db, rows, objectives_by_id)):
         yield Progress(1 + index, total, f"Objective {row.ref} {row.title}")
-        record = get_objective(db, row.id)
         story += _objective_section(record, row, list_actions(db, today, objective_id=row.id),
                                     policy, lead=[heading] if index == 0 else [])
     story += evidence_section(db, ["objective"], "4.")

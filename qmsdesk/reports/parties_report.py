@@ -40,8 +40,9 @@ from qmsdesk.services.dates import add_months, is_overdue
 from qmsdesk.services.labels import label, plural
 from qmsdesk.services.parties import rules
 from qmsdesk.services.parties.records import PartyRecord, PartyRow
-from qmsdesk.services.parties.service import archive_events, get_party, list_parties
+from qmsdesk.services.parties.service import archive_events, list_parties, parties_by_id
 from qmsdesk.services.progress import Progress
+from qmsdesk.services.records import records_in_batches
 
 SUBJECT = ("ISO 9001:2015 clause 4.2 — interested parties relevant to the quality management "
            "system and their relevant requirements")
@@ -230,9 +231,9 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     story += [CondPageBreak(90 * mm), para("4. Party details", styles().h1)]
     if not rows:
         story.append(empty_note("No active interested parties recorded."))
-    for index, row in enumerate(rows):
+    for index, (row, record) in enumerate(records_in_batches(db, rows, parties_by_id)):
         yield Progress(2 + index, total, f"Section {row.ref} {row.name}")
-        story += _party_section(get_party(db, row.id), today)
+        story += _party_section(record, today)
     story += evidence_section(db, ["party"], "5.")
     yield Progress(total - 1, total, "Writing the PDF")
     # The as-of date and the engagement window's start move every day; what the register

@@ -3,7 +3,6 @@ out once more only when a heading escaped the reading of the story."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from qmsdesk.reports.document import (
     table_of_contents,
 )
 from qmsdesk.reports.layout import KeepTogether
+from tests.reports.helpers import contents_lines
 
 CONTROL = DocumentControl(title="Contents test", document_number="QMS-T-1", revision="1",
                           organisation="Präzision Müller GmbH", prepared_by="Tester",
@@ -68,8 +68,7 @@ def layouts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def _contents(reader: PdfReader) -> list[str]:
-    lines = reader.pages[0].extract_text(extraction_mode="layout").splitlines()
-    return [re.sub(r"(\s+\.)+\s+", " ", line.strip()) for line in lines if ".  .  ." in line]
+    return contents_lines(reader.pages[0])
 
 
 def _outline(reader: PdfReader) -> list[str]:

@@ -19,7 +19,7 @@ from qmsdesk.services.parties.service import get_party, save_party
 from qmsdesk.services.progress import run_task
 from tests.conftest import TODAY
 from tests.factories import make_party
-from tests.reports.helpers import pdf_text, report_task
+from tests.reports.helpers import contents_lines, pdf_text, report_task
 from tests.reports.test_issue import GENERATED
 
 PERIOD = (date(2025, 11, 1), date(2026, 10, 31))
@@ -65,9 +65,7 @@ def test_each_section_is_a_bookmark_on_its_own_page(pack):
 def test_contents_lists_every_section_with_its_page(pack):
     reader, _, _ = pack
     page = next(page for page in reader.pages[:3] if "Contents" in page.extract_text())
-    lines = page.extract_text(extraction_mode="layout").splitlines()
-    contents = [re.sub(r"(\s+\.)+\s+", " ", line.strip()) for line in lines
-                if ".  .  ." in line]  # the entries, by their dot leaders
+    contents = contents_lines(page)
     top = [item for item in reader.outline if not isinstance(item, list)]
     assert contents == [f"{item.title} {reader.get_destination_page_number(item) + 1}"
                         for item in top]

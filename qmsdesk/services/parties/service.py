@@ -113,6 +113,14 @@ def _load(session: Session, party_id: int) -> Party | None:
         selectinload(Party.requirements), selectinload(Party.engagements)))
 
 
+def parties_by_id(session: Session, ids: Sequence[int]) -> dict[int, PartyRecord]:
+    """The records of ``ids`` (those that exist) with their requirements and engagements,
+    in one read: records.records_in_batches loads a report's parties with it."""
+    return {party.id: to_record(party) for party in session.scalars(
+        select(Party).where(Party.id.in_(ids)).options(
+            selectinload(Party.requirements), selectinload(Party.engagements)))}
+
+
 def get_party(db: Database, party_id: int) -> PartyRecord:
     with db.read() as session:
         party = _load(session, party_id)
