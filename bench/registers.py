@@ -5,7 +5,9 @@ Each scale runs in the main window on a copy of its org (bench/orgs.py builds an
 them). A run builds the page anew, opens it through the navigation and waits for its first
 rows, types a search one key at a time (the slowest key counts), clears it, sorts by the
 second column (a text: the slowest kind) by clicking its header, and presses Ctrl+End. A
-heartbeat timer (5 ms) records the longest gap of the event loop over the whole run.
+heartbeat timer (5 ms) records the longest gap of the event loop over the whole run. Before
+the runs, every page is visited once, and the process's memory then printed (its peak
+includes the smaller orgs measured before, in the same process).
 
 The baseline, measured in the same process for the same row count: Qt's own C++ models
 doing the same (a QStringListModel of that many rows behind a QSortFilterProxyModel in a
@@ -165,6 +167,31 @@ def measure_baseline(app: Any, rows: int, heart: Heart) -> dict[str, float]:
     return result
 
 
+MEMORY_GOAL_MB = 400  # issue 16: the GUI's peak at 100x after visiting every page
+
+
+def memory_mb() -> tuple[float, float]:
+    """This process's resident memory now and at its peak (Linux), in MB."""
+    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text()
+                  .splitlines() if ":" in line)
+    return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
+
+
+def visit_every_page(app: Any, window: Any) -> str:
+    """Open every page in the navigation's order as a user would, each until its rows
+    (and the dashboard's charts) have arrived; the memory after, as a line."""
+    from qmsdesk import registers
+    from qmsdesk.ui.tasks import READS, wait_for
+
+    for register in registers.with_pages():
+        page = window.show_page(register.key)
+        settle(app, lambda page=page: not getattr(page, "loading", False))
+        wait_for(READS)
+        settle(app)
+    now, peak = memory_mb()
+    return f"after visiting every page: RSS {now:.0f} MB, peak {peak:.0f} MB"
+
+
 def summary(name: str, values: list[float], base: float, goal: float | None) -> str:
     """One metric's line: milliseconds and ratios to the baseline, min/median/max."""
     ms = sorted(v * 1000 for v in values)
@@ -196,6 +223,9 @@ def run_scale(app: Any, scale: int, runs: int, pages: list[str], tmp: Path) -> N
     heart = Heart()
     label = {1: "realistic", 10: "10x", 100: "100x"}.get(scale, f"x{scale}")
     print(f"\n== {label} org ({db.stat().st_size / 1e6:.0f} MB) ==", flush=True)
+    visited = visit_every_page(app, window)
+    goal = f" (goal: peak < {MEMORY_GOAL_MB} MB)" if scale == 100 else ""
+    print(f"  {visited}{goal}", flush=True)
     for key in pages:
         measured = [measure_page(app, window, key, heart) for _ in range(runs)]
         rows = int(measured[0]["rows"])

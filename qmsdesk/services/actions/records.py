@@ -60,7 +60,7 @@ class ActionRecord:
         return is_overdue(self.due_date, self.status, today)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a register holds up to 200 000
 class ActionRow:
     """One line of the action log table."""
 

@@ -29,7 +29,7 @@ class ContextIssueRecord:
     updated_at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a register holds up to 200 000
 class ContextIssueRow:
     """One line of the register table."""
 

@@ -49,7 +49,7 @@ class ObjectiveRecord:
     updated_at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a register holds up to 200 000
 class ObjectiveRow:
     """One line of the objectives table."""
 

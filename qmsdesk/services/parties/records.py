@@ -92,7 +92,7 @@ class PartyRecord:
         return quadrant(self.influence, self.interest)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a register holds up to 200 000
 class PartyRow:
     """One line of the register table."""
 

@@ -42,7 +42,7 @@ class RiskRecord:
     updated_at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a register holds up to 200 000
 class RiskRow:
     """One line of the register table; score and ratings filled in by the service."""
 
