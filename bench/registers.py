@@ -133,7 +133,9 @@ def measure_page(app: Any, window: Any, key: str, heart: Heart) -> dict[str, flo
     page.search.setFocus()
     result["keystroke"] = type_search(app, page.search)
     result["keystroke"] = max(result["keystroke"], timed(app, page.search.clear))
-    result["sort"] = timed(app, lambda: click_header(table.view, 1))
+    # Until the rows show in the new order (a large register orders on a worker).
+    result["sort"] = timed(app, lambda: click_header(table.view, 1),
+                           lambda: not table.model.sorting)
     table.view.setFocus()
     result["ctrl_end"] = timed(app, lambda: ctrl_end(table.view))
     result["gap"] = heart.gap

@@ -33,6 +33,7 @@ _DISPLAY, _ALIGN, _TIP, _FORE, _BACK = (int(role) for role in (
 _SORT, _ROW = int(SORT_ROLE), int(ROW_ROLE)
 Index = QModelIndex | QPersistentModelIndex
 R = TypeVar("R")  # the row dataclass a column shows
+WORKER_SORT_ROWS = 20_000  # from this many rows, a column's first sort runs on a worker
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,8 @@ class RecordTableModel(QAbstractTableModel):
         self._passing: tuple[tuple[Callable[[Any], bool], ...], list[int] | None] | None = None
         self._order: tuple[int, Qt.SortOrder] | None = None
         self._identity: bool | None = None
+        self.sorting = False  # an order is being worked out on a worker
+        self._ordering: tuple[list[Any], int] | None = None  # (the rows, the column) it is
 
     @property
     def columns(self) -> list[Column[Any]]:
@@ -212,10 +215,18 @@ class RecordTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort the rows themselves: one Python key per row, once per column and set of
         rows, instead of a Python call per comparison (through a proxy: ~10 s at 100 000
-        rows); the order either way is then a re-arrangement."""
+        rows); the order either way is then a re-arrangement.
+
+        A register of WORKER_SORT_ROWS rows or more is ordered by a column for the first
+        time on a worker (200 000 actions: about 200 ms): the rows keep their order, and
+        the window answers, until it arrives."""
         if not 0 <= column < len(self._columns):
             return
         self._order = (column, order)
+        if column not in self._orders and len(self._base) >= WORKER_SORT_ROWS:
+            if not self._ordering_now(self._base, column):  # not already on its way
+                self._order_on_worker(column)
+            return
         perm = self._ordered(column, order)
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
@@ -227,6 +238,33 @@ class RecordTableModel(QAbstractTableModel):
         self._rows = list(map(self._base.__getitem__, perm))
         self._identity = None
         self.layoutChanged.emit()
+
+    def _ordering_now(self, base: list[Any], column: int) -> bool:
+        """Whether a worker is ordering these very rows (not equal ones) by ``column``."""
+        return self._ordering is not None and self._ordering[0] is base \
+            and self._ordering[1] == column
+
+    def _order_on_worker(self, column: int) -> None:
+        from qmsdesk.ui.tasks import READS, call, start_task
+
+        base, spec = self._base, self._columns[column]
+        self.sorting, self._ordering = True, (base, column)
+
+        def arrived(ascending: list[int]) -> None:
+            if self._ordering_now(base, column):
+                self.sorting, self._ordering = False, None
+            if self._base is not base:
+                return  # other rows have come since, shown in the order asked for
+            self._orders[column] = ascending
+            if self._order is not None and self._order[0] == column:
+                self.sort(*self._order)  # still the order asked for: now at once
+
+        def failed(_exc: BaseException) -> None:
+            if self._ordering_now(base, column):
+                self.sorting, self._ordering = False, None
+
+        start_task(lambda: call(lambda: ascending_order(spec, base)), arrived, failed,
+                   owner=self, group=READS)
 
 
 @dataclass(frozen=True)

@@ -241,3 +241,33 @@ def test_the_filters_and_the_count_note_are_worked_out_on_the_worker(table, qtbo
     release.set()
     qtbot.waitUntil(lambda: not table.loading, timeout=5000)
     assert shown(table) == [r.ref for r in rows(40) if r.size == 10]
+
+
+def test_a_large_register_is_ordered_on_a_worker_and_the_window_answers_meanwhile(
+        table, qtbot, monkeypatch):
+    from qmsdesk.ui import table_model
+
+    monkeypatch.setattr(table_model, "WORKER_SORT_ROWS", 4)
+    table.set_rows(rows(9))
+    table.select_id(3)
+    release, sorters = threading.Event(), []
+    real_order = table_model.ascending_order
+
+    def ascending_order(column, items):
+        sorters.append(threading.current_thread())
+        release.wait(10)
+        return real_order(column, items)
+
+    monkeypatch.setattr(table_model, "ascending_order", ascending_order)
+    before = shown(table)
+    table.view.sortByColumn(2, Qt.SortOrder.DescendingOrder)  # Size, a header click
+    assert shown(table) == before and table.model.sorting  # unchanged until it arrives
+    release.set()
+    qtbot.waitUntil(lambda: not table.model.sorting, timeout=5000)
+    assert sorters and all(t is not threading.main_thread() for t in sorters)
+    assert [r.size for r in table.visible_rows()] == sorted((r.size for r in rows(9)),
+                                                            reverse=True)
+    assert table.selected_id() == 3  # the selection went with its row
+    table.view.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # the order is kept: at once
+    assert [r.size for r in table.visible_rows()] == sorted(r.size for r in rows(9))
+    assert len(sorters) == 1
