@@ -69,3 +69,17 @@ def test_the_windows_installer_is_per_user_with_start_menu_desktop_and_uninstall
     assert "Tasks: desktopicon" in text and "Flags: unchecked" in text  # optional, off
     assert _iss_setting("UninstallDisplayIcon") == "{app}\\{#GuiExe}"
     assert "Uninstallable=no" not in text
+
+
+def test_the_program_uses_babel_for_numbers_only():
+    # The spec keeps only the number data of babel's locales.
+    spec = SPEC.read_text(encoding="utf-8")
+    assert "BABEL_NUMBER_KEYS" in spec
+    imports = set()
+    for path in (ROOT / "qmsdesk").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "babel":
+                imports.add(node.module)
+            elif isinstance(node, ast.Import):
+                imports.update(a.name for a in node.names if a.name.split(".")[0] == "babel")
+    assert imports == {"babel.numbers"}
