@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import compress, repeat
 from typing import Any, Protocol, cast
 
@@ -108,7 +108,8 @@ class RecordFilterProxy(QAbstractProxyModel):
             positions = self._records().base_positions()
             moved: Callable[[int], int] = int
             if positions is not self._order_before:  # a sort: through delivered positions
-                row_of, before = inverse(positions), self._order_before
+                before = self._order_before
+                row_of = where_each(positions, (before[row] for _, row in self._saved))
                 moved = lambda source_row: row_of[before[source_row]]  # noqa: E731
             rows = [self._proxy_row(moved(source_row)) for _, source_row in self._saved]
             self.changePersistentIndexList(
@@ -251,3 +252,17 @@ def inverse(positions: Sequence[int]) -> list[int]:
     row_of = [0] * len(positions)
     deque(map(row_of.__setitem__, positions, range(len(positions))), maxlen=0)
     return row_of
+
+
+def where_each(positions: list[int], wanted: Iterable[int]) -> dict[int, int]:
+    """For each of the delivered positions ``wanted``, the row it is shown at: looked up
+    one by one for a few (the selection; each look-up a scan in C), else through the
+    whole :func:`inverse` (200 000 rows: about 20 ms)."""
+    wanted = set(wanted)
+    if len(wanted) <= FEW_ROWS:
+        return {position: positions.index(position) for position in wanted}
+    row_of = inverse(positions)
+    return {position: row_of[position] for position in wanted}
+
+
+FEW_ROWS = 8

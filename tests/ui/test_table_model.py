@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
@@ -132,3 +135,24 @@ def test_new_rows_are_filtered_on_their_own_text_not_the_old_rows(qapp):
     assert column_values(proxy, 1) == ["Acme Foundry"]
     proxy.sort(1, Qt.SortOrder.DescendingOrder)
     assert column_values(proxy, 1) == ["Acme Foundry"] and seen[-1] == 1
+
+
+@given(st.lists(st.integers(0, 6), max_size=60), st.integers(1, 9))
+@settings(max_examples=150, deadline=None)
+def test_a_long_column_is_ordered_in_runs_as_one_stable_sort_would(keys, run):
+    from qmsdesk.ui import table_model
+
+    column = Column("Size", str, sort_key=lambda size: size)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(table_model, "SORT_RUN", run)  # runs of a few rows, then merged
+        assert table_model.ascending_order(column, keys) == \
+            sorted(range(len(keys)), key=keys.__getitem__)
+
+
+@given(st.permutations(list(range(30))), st.sets(st.integers(0, 29), max_size=30))
+@settings(max_examples=100, deadline=None)
+def test_where_each_row_went_is_the_inverse_permutation_for_few_rows_or_many(order, wanted):
+    from qmsdesk.ui.record_filter import inverse, where_each
+
+    row_of = inverse(order)
+    assert where_each(order, wanted) == {position: row_of[position] for position in wanted}
