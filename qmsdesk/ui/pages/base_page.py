@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import Qt, QTimer
@@ -26,6 +27,7 @@ from qmsdesk.ui.errors import show_error
 from qmsdesk.ui.flow_layout import FlowLayout
 from qmsdesk.ui.write_access import writes
 
+OWNER = attrgetter("owner")  # a row's owner, for the owner filters
 ALL = "all"
 SEARCH_MIN_WIDTH = 200
 
@@ -278,12 +280,13 @@ class RegisterPage(QWidget):
 
     @staticmethod
     def refill(combo: QComboBox, all_label: str, values: Iterable[str]) -> None:
-        """Offer the values now present (owners change), keeping the current choice."""
+        """Offer the values now present (owners change), keeping the current choice; an
+        empty value is not offered."""
         current = combo.currentData()
         combo.blockSignals(True)
         combo.clear()
         combo.addItem(all_label, ALL)
-        for value in sorted(set(values)):
+        for value in sorted(set(values) - {""}):
             combo.addItem(value, value)
         combo.setCurrentIndex(max(0, combo.findData(current)))
         combo.blockSignals(False)
