@@ -269,7 +269,8 @@ class RegisterTable(QWidget):
     def load(self, read: Callable[[], Sequence[Any]], select_id: int | None = None,
              then: Callable[[list[Any]], object] | None = None,
              first: Callable[[int], Sequence[Any]] | None = None,
-             failed: Callable[[BaseException], object] | None = None) -> None:
+             failed: Callable[[BaseException], object] | None = None,
+             wait: bool = True) -> None:
         """Read the rows on a worker, with their search texts and order, and show them in
         one step (keeping the selection, or selecting ``select_id``); ``then(rows)`` runs
         once they are shown. A newer load makes an older one's rows moot.
@@ -278,7 +279,9 @@ class RegisterTable(QWidget):
         opened), they are read beside the whole register and shown while it is read, so a
         register of any size shows rows at once; filters and sorting apply to what is
         shown, and the count line says the rest is on its way. A read that fails is shown
-        as an error, or given to ``failed`` when the caller says it otherwise."""
+        as an error, or given to ``failed`` when the caller says it otherwise. ``wait``:
+        whether to wait INLINE_WAIT_S for a quick read (not while the program starts,
+        when the worker is still importing what the read needs)."""
         from qmsdesk.ui.errors import show_error
         from qmsdesk.ui.tasks import READS, call, own_pool, start_task
 
@@ -335,7 +338,7 @@ class RegisterTable(QWidget):
                           group=READS, pool=pool)
         # One wait in all: the whole register if it comes quickly, else its first rows if
         # they have come meanwhile.
-        if task.done.wait(INLINE_WAIT_S) and done:
+        if wait and task.done.wait(INLINE_WAIT_S) and done:
             arrived(done[-1])
         elif quick is not None and quick.done.is_set() and head:
             first_arrived(head[-1])

@@ -151,6 +151,7 @@ class DashboardPage(RegisterPage):
         splitter.installEventFilter(self)
         self.overview: service.Overview | None = None
         self.loading = False  # a read is on its way from a worker
+        self._read_once = False  # the due list has been asked for since the page was built
         self._wanted = 0
         # filled by activated() when the page is first shown: opening a database loads
         # only the page in view, not every register
@@ -203,8 +204,12 @@ class DashboardPage(RegisterPage):
                 self.loading = False
                 self._show_overview(overview)
 
+        # The first read, as the program starts, is not waited for: the worker is still
+        # importing the registers' modules, and the window would stop answering meanwhile.
         self.table.load(lambda: service.due_items(db, today), select_id, items_read,
-                        lambda n: service.due_items(db, today, limit=n), failed)
+                        lambda n: service.due_items(db, today, limit=n), failed,
+                        wait=self._read_once)
+        self._read_once = True
 
     def _show_figures(self, items: list[DueItem]) -> None:
         self._tell_overdue(items)
