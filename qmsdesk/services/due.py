@@ -53,11 +53,13 @@ class DueItem(NamedTuple):
 Finder = Callable[[Session, date, date, int | None], Iterable[DueItem]]
 
 
-def soonest(query: Query, due: SQLColumnExpression[Any], limit: int | None) -> Query:
+def soonest(query: Query, due: SQLColumnExpression[Any], ref: SQLColumnExpression[Any],
+            limit: int | None) -> Query:
     """``query`` as a finder reads it: every row, or with a ``limit`` only the ``limit``
-    rows due soonest (read along the date's index, so the first screenful of a due list of
-    any length comes at once)."""
-    return query if limit is None else query.order_by(due).limit(limit)
+    rows due soonest, by reference on the same day as the whole list orders them (read
+    along the date's index, so the first screenful of a due list of any length comes at
+    once, and is the head of the whole list)."""
+    return query if limit is None else query.order_by(due, ref).limit(limit)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -185,3 +185,19 @@ def test_the_order_is_by_date_then_kind_then_reference_whatever_order_items_come
     assert [(i.due, i.kind, i.ref) for i in ordered] == \
         [(i.due, i.kind, i.ref) for i in expected]
     assert sorted(ordered) == sorted(items)  # every item, once
+
+
+def test_the_first_screenful_cuts_a_day_of_many_items_as_the_whole_list_does(db, today):
+    """The soonest items are read by date and then by reference, as the whole list orders
+    them: a screenful ending within a busy day is still the whole list's head."""
+    from tests.factories import make_action
+
+    due = today - timedelta(days=3)
+    for n in range(12):  # every other one in progress: the database may meet them so
+        action = make_action(today, title=f"Check {n}", start_date=due - timedelta(days=9),
+                             due_date=due, status="in progress" if n % 2 else "open")
+        actions.save_action(db, action, today)
+    whole = dashboard.due_items(db, today)
+    assert len(whole) == 12
+    for limit in (1, 4, 7):
+        assert dashboard.due_items(db, today, limit=limit) == whole[:limit]

@@ -24,7 +24,7 @@ def _find(session: Session, today: date, until: date, limit: int | None
     for aid, ref, title, owner, due in session.connection().execute(soonest(
             select(Action.id, Action.ref, Action.title, Action.owner, Action.due_date)
             .where(Action.status.in_(rules.OPEN_STATUSES), Action.due_date <= until,
-                   Action.archived_on.is_(None)), Action.due_date, limit)):
+                   Action.archived_on.is_(None)), Action.due_date, Action.ref, limit)):
         assert due is not None  # ``<= until`` leaves out actions without a due date
         yield DueItem(ACTION, "actions", aid, ref, title, shared.setdefault(due, due),
                       shared.setdefault(owner, owner), today)

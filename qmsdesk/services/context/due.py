@@ -20,7 +20,7 @@ def _find(session: Session, today: date, until: date, limit: int | None
             select(ContextIssue.id, ContextIssue.ref, ContextIssue.title, ContextIssue.owner,
                    ContextIssue.next_review)
             .where(ContextIssue.status == "active", ContextIssue.next_review <= until),
-            ContextIssue.next_review, limit)):
+            ContextIssue.next_review, ContextIssue.ref, limit)):
         assert due is not None  # ``<= until`` leaves out issues without a date
         yield DueItem(REVIEW, "context", issue_id, ref, title, due, owner, today)
 

@@ -19,7 +19,7 @@ def _find(session: Session, today: date, until: date, limit: int | None
     for pid, ref, name, owner, due in session.execute(soonest(
             select(Party.id, Party.ref, Party.name, Party.owner, Party.next_review)
             .where(Party.status == "active", Party.next_review <= until),
-            Party.next_review, limit)):
+            Party.next_review, Party.ref, limit)):
         assert due is not None  # ``<= until`` leaves out parties without a date
         yield DueItem(REVIEW, "parties", pid, ref, name, due, owner, today)
 

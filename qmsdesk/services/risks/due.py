@@ -21,13 +21,13 @@ def _find(session: Session, today: date, until: date, limit: int | None
     for risk_id, ref, title, owner, due in session.execute(soonest(
             select(Risk.id, Risk.ref, Risk.title, Risk.owner, Risk.next_review)
             .where(Risk.status == "active", Risk.next_review <= until),
-            Risk.next_review, limit)):
+            Risk.next_review, Risk.ref, limit)):
         assert due is not None  # ``<= until`` leaves out risks without a date
         yield DueItem(REVIEW, "risks", risk_id, ref, title, due, owner, today)
     for risk_id, ref, title, owner, due in session.execute(soonest(
             select(Risk.id, Risk.ref, Risk.title, Risk.owner, Risk.evaluation_due)
             .where(Risk.status == "active", Risk.evaluation_due <= until,
-                   Risk.effectiveness == ""), Risk.evaluation_due, limit)):
+                   Risk.effectiveness == ""), Risk.evaluation_due, Risk.ref, limit)):
         assert due is not None
         yield DueItem(EVALUATION, "risks", risk_id, ref, title, due, owner, today)
 

@@ -22,7 +22,7 @@ def _find(session: Session, today: date, until: date, limit: int | None
     for sid, ref, name, due in session.execute(soonest(
             select(Supplier.id, Supplier.ref, Supplier.name, Supplier.next_review)
             .where(Supplier.status.not_in(NOT_IN_USE), Supplier.next_review <= until),
-            Supplier.next_review, limit)):
+            Supplier.next_review, Supplier.ref, limit)):
         assert due is not None  # ``<= until`` leaves out suppliers without a date
         yield DueItem(REVIEW, "suppliers", sid, ref, name, due, "", today)
     for sid, ref, name, standard, valid_until in session.execute(soonest(
@@ -30,7 +30,7 @@ def _find(session: Session, today: date, until: date, limit: int | None
                    Certificate.valid_until)
             .join(Certificate, Certificate.supplier_id == Supplier.id)
             .where(Supplier.status.not_in(NOT_IN_USE), Certificate.valid_until <= until),
-            Certificate.valid_until, limit)):
+            Certificate.valid_until, Supplier.ref, limit)):
         assert valid_until is not None
         yield DueItem(CERTIFICATE, "suppliers", sid, ref, f"{standard} — {name}",
                       valid_until, "", today)
