@@ -306,7 +306,7 @@ def _draw_frame(canvas: Canvas, control: DocumentControl, generated_at: datetime
     canvas.saveState()
     canvas.setFillColor(MUTED)
     width = draw_mixed(canvas, MARGIN_X, foot_y, head, FONT, FOOT_SIZE,
-                       max_width=_footer_width(control) - reserved)
+                       max_width=_footer_width() - reserved)
     canvas.translate(MARGIN_X + width + stringWidth(" ", FONT, FOOT_SIZE), foot_y)
     canvas.doForm(TAIL_FORM)
     canvas.restoreState()
@@ -323,7 +323,7 @@ def _tail_width(generated_at: datetime, total: str) -> float:
 NOTE = "Uncontrolled when printed"
 
 
-def _footer_width(control: DocumentControl) -> float:
+def _footer_width() -> float:
     """Room for the footer's text left of the note, with a gap."""
     return PAGE_SIZE[0] - 2 * MARGIN_X - stringWidth(NOTE, FONT, 7) - 6 * mm
 

@@ -128,8 +128,9 @@ def _midnight(day: date) -> datetime:
 
 
 def overview(db: Database, today: date, months: int = 12) -> Overview:
-    """The counts, in one read: each is counted by the database (grouped, or per record
-    with an index) rather than from the registers' rows."""
+    """The counts, each made by the database (grouped, or per record with an index)
+    rather than from the registers' rows: in one read, but for the risks register (a few
+    hundred lines, read on its own as its page reads it)."""
     from qmsdesk.services.objectives.service import health_counts
     from qmsdesk.services.risks import rules as risk_rules
     from qmsdesk.services.risks.service import list_risks
