@@ -64,9 +64,16 @@ def _source_refs(session: Session) -> dict[int, list[str]]:
 
 def list_risks(db: Database, today: date, include_archived: bool = False) -> list[RiskRow]:
     """The register in reference order, rated by the organisation's matrix."""
+    # Each risk's open actions, looked up by the action's risk index: not every open action
+    # of the log looked at for its risk (100 000 at 100x, about 60 ms for no risk at all).
+    open_actions = (select(func.count(Action.id))
+                    .where(Action.risk_id == Risk.id,
+                           Action.status.in_(action_rules.OPEN_STATUSES))
+                    .correlate(Risk).scalar_subquery())
     query = (select(Risk.id, Risk.ref, Risk.kind, Risk.title, Risk.owner, Risk.likelihood,
                     Risk.impact, Risk.residual_likelihood, Risk.residual_impact,
-                    Risk.treatment, Risk.next_review, Risk.status, Risk.effectiveness)
+                    Risk.treatment, Risk.next_review, Risk.status, Risk.effectiveness,
+                    open_actions)
              .order_by(Risk.ref))
     if not include_archived:
         query = query.where(Risk.status == "active")
@@ -74,13 +81,9 @@ def list_risks(db: Database, today: date, include_archived: bool = False) -> lis
         matrix = matrix_in(session)
         rows = session.execute(query).all()
         sources = _source_refs(session)
-        open_actions = dict(session.execute(
-            select(Action.risk_id, func.count(Action.id))
-            .where(Action.risk_id.is_not(None), Action.status.in_(action_rules.OPEN_STATUSES))
-            .group_by(Action.risk_id)).all())
     result = []
     for (risk_id, ref, kind, title, owner, likelihood, impact, r_likelihood, r_impact,
-         treatment, next_review, status, effectiveness) in rows:
+         treatment, next_review, status, effectiveness, acting) in rows:
         residual_score, residual_rating = None, ""
         if r_likelihood is not None and r_impact is not None:
             residual_score = rules.score(r_likelihood, r_impact)
@@ -91,7 +94,7 @@ def list_risks(db: Database, today: date, include_archived: bool = False) -> lis
             residual_score, residual_rating,
             treatment, next_review, status,
             status == "active" and is_overdue(next_review, today), effectiveness,
-            open_actions.get(risk_id, 0), ", ".join(sources.get(risk_id, [])),
+            acting, ", ".join(sources.get(risk_id, [])),
             r_likelihood, r_impact))
     return result
 
