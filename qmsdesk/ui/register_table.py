@@ -427,7 +427,7 @@ class RegisterTable(QWidget):
         singular, plural_form = self._noun
         if self.partial:
             self.count_label.setText(self.tr(
-                "The first %1 shown; reading the rest of the register…").replace(
+                "The first %1 shown; reading the rest…").replace(
                 "%1", plural(total, singular, plural_form)))
             return
         text = plural(total, singular, plural_form) if shown == total else self.tr(

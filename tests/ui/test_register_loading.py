@@ -94,8 +94,7 @@ def test_an_empty_table_shows_the_first_rows_while_the_rest_are_read(table, qtbo
     qtbot.waitUntil(lambda: table.partial, timeout=5000)
     assert asked == [3] and shown(table) == ["IP-0001", "IP-0002", "IP-0003"]
     assert table.loading and not arrived  # the page's own step waits for every row
-    assert table.count_label.text() == "The first 3 rows shown; reading the rest of the " \
-                                       "register…"
+    assert table.count_label.text() == "The first 3 rows shown; reading the rest…"
     table.set_search_text("gamma")  # usable meanwhile: a filter applies to what is shown
     assert shown(table) == ["IP-0002"]
     release.set()
