@@ -188,7 +188,6 @@ def archive_reasons(session: Session, model: Any) -> dict[str, str]:
     return {ref: reason for ref, reason in rows}
 
 
-
 class HasId(Protocol):
     @property
     def id(self) -> int: ...

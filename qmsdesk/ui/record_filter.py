@@ -254,6 +254,9 @@ def inverse(positions: Sequence[int]) -> list[int]:
     return row_of
 
 
+FEW_ROWS = 8  # rows looked up one by one after a sort (a selection)
+
+
 def where_each(positions: list[int], wanted: Iterable[int]) -> dict[int, int]:
     """For each of the delivered positions ``wanted``, the row it is shown at: looked up
     one by one for a few (the selection; each look-up a scan in C), else through the
@@ -264,5 +267,3 @@ def where_each(positions: list[int], wanted: Iterable[int]) -> dict[int, int]:
     row_of = inverse(positions)
     return {position: row_of[position] for position in wanted}
 
-
-FEW_ROWS = 8

@@ -289,7 +289,7 @@ def search_texts(columns: Sequence[Column[Any]], rows: Sequence[Any]) -> list[st
     return ["\x1f".join(text(row) for text in shown).casefold() for row in rows]
 
 
-SORT_RUN = WORKER_SORT_ROWS  # rows sorted by one call holding the interpreter lock (ms)
+SORT_RUN = WORKER_SORT_ROWS  # rows sorted by one call that holds the interpreter lock
 
 
 def ascending_order(column: Column[Any], rows: Sequence[Any]) -> list[int]:

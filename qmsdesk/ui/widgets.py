@@ -192,6 +192,7 @@ def _install_once(app: QObject, kind: type[F], name: str) -> F:
         app.installEventFilter(found)
     return found
 
+
 class MenuToolButton(QToolButton):
     """A tool button that opens its menu (InstantPopup), wide enough for its text and the
     menu arrow: the style draws the arrow in the corner but leaves it out of the size,

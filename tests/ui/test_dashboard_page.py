@@ -201,3 +201,11 @@ def test_a_long_due_list_shows_its_most_urgent_items_while_the_rest_are_read(
     assert len(page.table.visible_rows()) == len(whole) and not page.table.partial
     assert page._figures["overdue"][0] == str(sum(item.overdue for item in whole))
     assert sorted(reads, key=str) == [3, None]
+
+
+@pytest.mark.parametrize("day", [TODAY, date(2026, 12, 30), date(2027, 6, 18)], ids=str)
+def test_the_overdue_figure_is_where_the_overdue_items_end(shared_demo, day):
+    items = dashboard.due_items(shared_demo, day)
+    assert 0 < dashboard_page.overdue_count(items) < len(items)
+    assert dashboard_page.overdue_count(items) == sum(item.overdue for item in items)
+    assert dashboard_page.overdue_count([]) == 0

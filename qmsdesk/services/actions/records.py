@@ -60,7 +60,7 @@ class ActionRecord:
         return is_overdue(self.due_date, self.status, today)
 
 
-@dataclass(frozen=True, slots=True)  # a register holds up to 200 000
+@dataclass(frozen=True, slots=True)  # one per line: a register may hold 100 000s
 class ActionRow:
     """One line of the action log table."""
 

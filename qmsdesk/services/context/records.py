@@ -29,7 +29,7 @@ class ContextIssueRecord:
     updated_at: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)  # a register holds up to 200 000
+@dataclass(frozen=True, slots=True)  # one per line: a register may hold 100 000s
 class ContextIssueRow:
     """One line of the register table."""
 

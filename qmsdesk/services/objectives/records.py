@@ -49,7 +49,7 @@ class ObjectiveRecord:
     updated_at: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)  # a register holds up to 200 000
+@dataclass(frozen=True, slots=True)  # one per line: a register may hold 100 000s
 class ObjectiveRow:
     """One line of the objectives table."""
 

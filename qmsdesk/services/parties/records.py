@@ -92,7 +92,7 @@ class PartyRecord:
         return quadrant(self.influence, self.interest)
 
 
-@dataclass(frozen=True, slots=True)  # a register holds up to 200 000
+@dataclass(frozen=True, slots=True)  # one per line: a register may hold 100 000s
 class PartyRow:
     """One line of the register table."""
 

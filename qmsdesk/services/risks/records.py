@@ -42,7 +42,7 @@ class RiskRecord:
     updated_at: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)  # a register holds up to 200 000
+@dataclass(frozen=True, slots=True)  # one per line: a register may hold 100 000s
 class RiskRow:
     """One line of the register table; score and ratings filled in by the service."""
 

@@ -93,7 +93,7 @@ class ReviewRecord:
         return self.id is not None and self.approved_on is not None
 
 
-@dataclass(frozen=True, slots=True)  # a register holds up to 200 000
+@dataclass(frozen=True, slots=True)  # one per line: a register may hold 100 000s
 class SupplierRow:
     """One line of the supplier table."""
 
@@ -115,7 +115,7 @@ class SupplierRow:
     approved_expired: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)  # a register holds up to 200 000
+@dataclass(frozen=True, slots=True)  # one per line: a register may hold 100 000s
 class ReviewRow:
     id: int
     ref: str
