@@ -231,7 +231,15 @@ def install_shaping() -> None:
         if not force and _COMPLEX.search(text) is None:
             return w
         # No discretionary ligatures: a name is printed as typed, not as a logotype.
-        shaped = original_shape(w, features or {"kern": True, "liga": True}, force=force)
+        try:
+            shaped = original_shape(w, features or {"kern": True, "liga": True},
+                                    force=force)
+        except (AttributeError, KeyError):
+            # reportlab shapes a word of several faces (Arabic up to an ellipsis from
+            # DejaVu, "للمكونات…") with its first face, then looks the glyphs up in each
+            # fragment's own face, where one may be missing: such a word is printed
+            # unshaped rather than failing the whole report.
+            return w
         if shaped is w:
             return w
         return _extractable(w, shaped)

@@ -171,3 +171,19 @@ def test_the_supplier_pack_prints_the_hostile_supplier_whole(hostile, tmp_path: 
     assert printed_whole(text, data.strengths)
     workbook = next((tmp_path / "pack").glob("*-questionnaire-*.xlsx"))
     assert load_workbook(workbook).sheetnames  # opens: the long name fits its cells' limits
+
+
+def test_an_organisation_name_cut_inside_arabic_still_prints_every_report(
+        demo_db, tmp_path: Path) -> None:
+    """A 200-character name of Arabic, Korean and emoji is cut with an ellipsis in the page
+    header: the Arabic word before it and the ellipsis come from two faces, which reportlab
+    cannot shape as one word. The word is printed unshaped; the report is written."""
+    from qmsdesk.services import org_settings
+    from tests.reports.helpers import parties_report
+
+    settings = org_settings.load_settings(demo_db)
+    settings.organisation = ("شركة الدقة للمكونات 정밀부품 주식회사 🏭🔧 " * 10)[:200]
+    org_settings.save_settings(demo_db, settings)
+    out = run_task(parties_report(demo_db, tmp_path / "parties.pdf", TODAY, "Tester"))
+    _, text = pdf_text(out)
+    assert "정밀부품" in text and "Page 1 of" in text
