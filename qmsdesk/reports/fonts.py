@@ -44,16 +44,14 @@ _JOINERS = {0x200C, 0x200D, *range(0xFE00, 0xFE10), *range(0x1F3FB, 0x1F400),
 
 
 def register_fonts() -> None:
-    """Register every face of the stack (regular and bold) once per process."""
+    """Register the main face (regular and bold) once per process, and map every face's
+    bold; a fallback face is parsed only when text first needs it (``_cmap``), so a report
+    in Latin script does not pay for the CJK and emoji files (4 and 3 MB)."""
     install_shaping()
     with _lock:
-        registered = set(pdfmetrics.getRegisteredFontNames())
+        _register(STACK[0])
+        # <b> and <i> inside Paragraph markup look the family up; italic stays upright.
         for face in STACK:
-            for name, filename in ((face.name, face.file), (face.bold, face.bold_file)):
-                if name not in registered:
-                    pdfmetrics.registerFont(TTFont(name, str(resource_path("fonts", filename))))
-                    registered.add(name)
-            # <b> and <i> inside Paragraph markup look the family up; italic stays upright.
             for italic in (0, 1):
                 addMapping(face.name, 0, italic, face.name)
                 addMapping(face.name, 1, italic, face.bold)
@@ -62,9 +60,21 @@ def register_fonts() -> None:
         tables.CellStyle.fontname = FONT
 
 
+def _register(face: Face) -> None:
+    """Register ``face`` (regular and bold) unless it is; the caller holds ``_lock``."""
+    registered = set(pdfmetrics.getRegisteredFontNames())
+    for name, filename in ((face.name, face.file), (face.bold, face.bold_file)):
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, str(resource_path("fonts", filename))))
+            registered.add(name)
+
+
 @cache
 def _cmap(name: str) -> frozenset[int]:
+    """The code points of the face named ``name``, registering the face first."""
     register_fonts()
+    with _lock:
+        _register(next(face for face in STACK if face.name == name))
     return frozenset(pdfmetrics.getFont(name).face.charToGlyph)
 
 

@@ -4,7 +4,10 @@ every chart label drawn with a font that has it."""
 from __future__ import annotations
 
 import io
+import json
 import re
+import subprocess
+import sys
 import warnings
 from datetime import date
 
@@ -122,6 +125,36 @@ def test_runs_pick_the_face_of_each_script():
 def test_bold_text_falls_back_to_the_bold_face():
     assert 'name="QMS-NotoSansArabic-Bold"' in markup("محمد", FONT_BOLD)
     assert 'name="QMS-NotoSansArabic"' in markup("محمد", FONT)
+
+
+FACES_REGISTERED = """
+import json
+from reportlab.pdfbase import pdfmetrics
+from qmsdesk.reports.fonts import markup, register_fonts
+register_fonts()
+markup("Supplier review 2026: ok, 12 % late")
+print(json.dumps(pdfmetrics.getRegisteredFontNames()))
+markup("株式会社 A&B")
+print(json.dumps(pdfmetrics.getRegisteredFontNames()))
+"""
+
+
+def test_a_fallback_face_is_read_only_when_text_needs_it():
+    latin, cjk = (json.loads(line) for line in subprocess.run(
+        [sys.executable, "-c", FACES_REGISTERED], capture_output=True, text=True,
+        check=True).stdout.splitlines())
+    assert {FONT, FONT_BOLD} <= set(latin)
+    assert not {face.name for face in STACK[1:]} & set(latin)
+    cjk_face = next(face for face in STACK if face.family == "Droid Sans Fallback")
+    assert cjk_face.name in cjk
+
+
+def test_reportlab_measures_text_with_its_c_accelerator():
+    """Without ``rl_accel`` every string width is measured in Python (a sixth of a
+    register report's time), so its absence is a broken install, not a slower one."""
+    from reportlab.lib import rl_accel
+
+    assert type(rl_accel.instanceStringWidthTTF).__name__ == "builtin_function_or_method"
 
 
 def test_bidi_reorders_right_to_left_runs_and_leaves_the_rest():
