@@ -56,6 +56,7 @@ from qmsdesk.reports.layout import (
     fitted_style,
     one_line,
 )
+from qmsdesk.reports.page_stream import seal_last_page
 from qmsdesk.services.errors import ServiceError
 
 if TYPE_CHECKING:
@@ -374,7 +375,8 @@ def _canvas_maker(control: DocumentControl, generated_at: datetime,
     class NumberedCanvas(Canvas):
         """Puts each page out as soon as it is laid out: "of y" and the contents' page
         numbers are forms (PDF XObjects) a page names and the end of the document writes,
-        so a report of 12 000 pages holds none of them back.
+        so a report of 12 000 pages holds none of them back; and each page's content is
+        compressed as the page is finished (``seal_last_page``).
 
         A heading is bookmarked on the page that holds it (``bookmark``), and its page
         remembered for the contents' numbers.
@@ -399,6 +401,7 @@ def _canvas_maker(control: DocumentControl, generated_at: datetime,
         def showPage(self) -> None:
             _draw_frame(self, control, generated_at, self.getPageNumber())
             super().showPage()
+            seal_last_page(self)
 
         def save(self) -> None:
             total = self.getPageNumber() - 1  # showPage has moved on to a page never used
