@@ -441,13 +441,21 @@ class _Document(BaseDocTemplate):
 def _lay_out(doc: BaseDocTemplate, story: list[Flowable], control: DocumentControl,
              generated_at: datetime, pages: list[int]) -> None:
     """Lay the story out once; a second time only when its contents (reports.contents)
-    listed other headings than the layout bookmarked."""
+    listed other headings than the layout bookmarked.
+
+    A story without contents is laid out in one pass that consumes it: each flowable is let
+    go once its page is written, with what its layout kept (its lines, a table's row
+    heights), so a long register's memory does not grow with its pages.
+    """
+    if not any(isinstance(f, Contents) for f in story):
+        doc.build(story, canvasmaker=_canvas_maker(control, generated_at, pages, []))
+        return
     entries = headings(story, OUTLINE_LEVELS)
     while True:
         seen: list[Heading] = []
         doc.build(expanded(story, entries),
                   canvasmaker=_canvas_maker(control, generated_at, pages, seen))
-        if seen == entries or not any(isinstance(f, Contents) for f in story):
+        if seen == entries:
             return
         entries = seen
 

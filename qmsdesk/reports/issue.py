@@ -102,6 +102,10 @@ def issue(db: Database, content: ReportContent, out_path: Path, request: ReportR
           record: bool = True) -> IssuedReport:
     """Number, write and log one report (see the module docstring).
 
+    The layout consumes ``content.body``: each flowable is let go once its page is written.
+    RevisionTaken when another user's issue took the revision meanwhile; nothing is logged
+    and the caller builds the content again (``generate_report``).
+
     ``in_archive`` is (zip, name inside) when the file is written first and then packed;
     ``record=False`` leaves logging to the caller (an auditor pack logs its reports only
     once the zip exists).
@@ -118,30 +122,24 @@ def issue(db: Database, content: ReportContent, out_path: Path, request: ReportR
     identity = (kind.key, control.title, control.document_number, control.organisation,
                 control.period, control.subject, hashlib.sha256(control.logo or b"").hexdigest())
     fingerprint = content_fingerprint(identity, content.body, content.volatile)
-    for attempt in range(1, ISSUE_ATTEMPTS + 1):
-        revision = revision_for(db, kind.key, fingerprint, request.today)
-        control = with_approval(db, replace(
-            control, revision=str(revision.number), issue_date=revision.issue_date,
-            prepared_by=revision.prepared_by or request.prepared_by), kind.key,
-            settings.approvers())
-        built = build_pdf(out_path, control, [*title_block(control), *content.body],
-                          generated_at)
-        issued = ReportIssue(
-            report_type=kind.key, title=kind.title, document_number=control.document_number,
-            period=control.period, revision=revision, generated_by=request.prepared_by,
-            pages=built.pages, fingerprint=fingerprint, sha256=file_sha256(built.path),
-            path=str(in_archive[0] if in_archive else built.path.resolve()),
-            member=in_archive[1] if in_archive else "")
-        # A database that may only be read (or a viewer) cannot log the issue; the report is
-        # issued all the same (the caller says it was not logged).
-        try:
-            log = record_reports(db, [issued])[0] if record and may_log(db) else None
-        except RevisionTaken:  # another user's issue took the number: renumber, rewrite
-            if attempt == ISSUE_ATTEMPTS:
-                raise
-            continue
-        return IssuedReport(built.path, issued, log)
-    raise AssertionError("unreachable")
+    revision = revision_for(db, kind.key, fingerprint, request.today)
+    control = with_approval(db, replace(
+        control, revision=str(revision.number), issue_date=revision.issue_date,
+        prepared_by=revision.prepared_by or request.prepared_by), kind.key,
+        settings.approvers())
+    story = [*title_block(control), *content.body]
+    content.body.clear()
+    built = build_pdf(out_path, control, story, generated_at)
+    issued = ReportIssue(
+        report_type=kind.key, title=kind.title, document_number=control.document_number,
+        period=control.period, revision=revision, generated_by=request.prepared_by,
+        pages=built.pages, fingerprint=fingerprint, sha256=file_sha256(built.path),
+        path=str(in_archive[0] if in_archive else built.path.resolve()),
+        member=in_archive[1] if in_archive else "")
+    # A database that may only be read (or a viewer) cannot log the issue; the report is
+    # issued all the same (the caller says it was not logged).
+    log = record_reports(db, [issued])[0] if record and may_log(db) else None
+    return IssuedReport(built.path, issued, log)
 
 
 def _approval_record(approval: approvals.Approval | None, revision: str,
@@ -178,6 +176,16 @@ def content_builder(report_type: str) -> Callable[[Database, ReportRequest], Con
 def generate_report(db: Database, report_type: str, out_path: Path, request: ReportRequest,
                     in_archive: tuple[Path, str] | None = None,
                     record: bool = True) -> Generator[Progress, None, IssuedReport]:
-    """Build, issue and log one report: the task the CLI, the GUI and the auditor pack run."""
-    content = yield from content_builder(report_type)(db, request)
-    return issue(db, content, Path(out_path), request, in_archive=in_archive, record=record)
+    """Build, issue and log one report: the task the CLI, the GUI and the auditor pack run.
+
+    When another user's issue takes the revision meanwhile, the content is read again and
+    numbered anew (the first layout consumed it)."""
+    for attempt in range(1, ISSUE_ATTEMPTS + 1):
+        content = yield from content_builder(report_type)(db, request)
+        try:
+            return issue(db, content, Path(out_path), request, in_archive=in_archive,
+                         record=record)
+        except RevisionTaken:
+            if attempt == ISSUE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")

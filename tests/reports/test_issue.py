@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
@@ -233,3 +234,42 @@ def test_every_report_names_the_audit_trail_anchor_it_was_issued_at(register, to
     flat = "".join(first.extract_text().split())
     assert f"Audittrailanchor{anchor}({anchor.entries}entrieswhenissued" in flat
     assert verify_database(register, expect=anchor).ok  # the figures an auditor checks
+
+
+def test_a_revision_taken_meanwhile_reads_the_content_again_and_numbers_it_anew(
+        register, today, tmp_path, monkeypatch):
+    """The layout consumes the content; when another user's issue takes the revision
+    between numbering and logging, the report is read again (with what changed) and
+    issued under the next number."""
+    import qmsdesk.reports.issue as issuing
+
+    record = issuing.record_reports
+    calls: list[int] = []
+
+    def taken_once(db, issues):
+        calls.append(issues[0].revision.number)
+        if len(calls) == 1:
+            # Meanwhile another user changes the register and issues it first.
+            save_party(db, make_party(today, "Late Arrival Ltd"), today)
+            record(db, [replace(issues[0], fingerprint="another user's content")])
+            raise report_log.RevisionTaken("revision 1 was issued meanwhile")
+        return record(db, issues)
+
+    monkeypatch.setattr(issuing, "record_reports", taken_once)
+    issued = _issue(register, tmp_path / "a.pdf", today)
+    assert calls == [1, 2]
+    assert (issued.revision, issued.new_revision) == (2, True)
+    _, text = pdf_text(issued.path)
+    assert "Late Arrival Ltd" in text and "Müller Präzisionsteile GmbH" in text
+
+
+def test_a_revision_taken_on_every_attempt_gives_up_with_the_reason(register, today, tmp_path,
+                                                                     monkeypatch):
+    import qmsdesk.reports.issue as issuing
+
+    def always_taken(db, issues):
+        raise report_log.RevisionTaken("revision 1 was issued meanwhile")
+
+    monkeypatch.setattr(issuing, "record_reports", always_taken)
+    with pytest.raises(report_log.RevisionTaken, match="issued meanwhile"):
+        _issue(register, tmp_path / "a.pdf", today)
