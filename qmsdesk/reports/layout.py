@@ -13,6 +13,7 @@ from reportlab.platypus import Flowable, Paragraph, Table
 from reportlab.platypus import KeepTogether as _KeepTogether
 from reportlab.platypus.doctemplate import FrameBreak
 from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.tables import CellStyle, _isLineCommand, _setCellStyle
 
 from qmsdesk.reports.fonts import markup
 
@@ -177,10 +178,44 @@ def _first_paragraph(cell: Any) -> Paragraph | CellLine | None:
     return None
 
 
+# Table commands that set no cell's style, and the range of a command over the whole table.
+_NOT_CELL_STYLE = {"BACKGROUND", "ROWBACKGROUNDS", "COLBACKGROUNDS", "SPAN", "NOSPLIT",
+                   "ROUNDEDCORNERS"}
+_WHOLE_TABLE = ((0, 0), (-1, -1))
+
+
 class ContinuedTable(Table):
     """A table whose rows may split across pages (``splitInRow``); the part of a row carried
     to the next page repeats the row's first cell (its reference or label) + "(continued)",
-    so no text stands on a page without saying whose it is. Header rows repeat as usual."""
+    so no text stands on a page without saying whose it is. Header rows repeat as usual.
+
+    Every cell shares one CellStyle until a command sets a cell apart: reportlab makes one
+    per cell, and a register of 30 000 rows carried 180 000 identical ones. A command over
+    the whole table is applied to the shared style once; any other copies the styles first.
+    """
+
+    _cellStyles: list[list[CellStyle]]
+
+    def __init__(self, data: list[list[Any]], *args: Any, **kwargs: Any) -> None:
+        # A part made by splitting passes its rows' styles on: they may be shared too.
+        self._shared_styles = True
+        self._one_style = "cellStyles" not in kwargs
+        if self._one_style:
+            style = CellStyle("cells")
+            kwargs["cellStyles"] = [[style] * len(row) for row in data]
+        super().__init__(data, *args, **kwargs)
+
+    def _addCommand(self, cmd: tuple[Any, ...]) -> None:
+        if cmd[0] in _NOT_CELL_STYLE or _isLineCommand(cmd) or not self._shared_styles:
+            super()._addCommand(cmd)
+        elif self._one_style and tuple(cmd[1:3]) == _WHOLE_TABLE \
+                and not (cmd[0] == "VALIGN" and cmd[3] == "MIDDLE"):  # a split changes it
+            if self._cellStyles and self._cellStyles[0]:
+                _setCellStyle(self._cellStyles, 0, 0, cmd[0], cmd[3:])
+        else:
+            self._cellStyles = [[style.copy() for style in row] for row in self._cellStyles]
+            self._shared_styles = self._one_style = False
+            super()._addCommand(cmd)
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self._calc(availWidth, availHeight)

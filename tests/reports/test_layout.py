@@ -143,3 +143,32 @@ def test_a_one_line_cell_is_drawn_as_a_string_that_reads_as_its_paragraph() -> N
         assert one_line(text, style, 40 if text.startswith("A name") else 200) is None
     assert isinstance(data_table(["Ref"], [["IP-0001"]], [1])._cellvalues[1][0], CellLine)
     assert isinstance(data_table(["Ref"], [["株式会社"]], [1])._cellvalues[1][0], Paragraph)
+
+
+def _styles_of(table: Table) -> list[list[tuple[str, float, str]]]:
+    return [[(style.alignment, style.leftPadding, style.valign) for style in row]
+            for row in table._cellStyles]
+
+
+def test_a_register_table_shares_one_cell_style_until_a_command_sets_cells_apart():
+    table = data_table(["Ref", "Name", "Score"], [[f"R-{n}", f"Name {n}", n] for n in range(50)],
+                       [1, 3, 1])
+    shared = {id(style) for row in table._cellStyles for style in row}
+    assert len(shared) == 1
+    assert {cell for row in _styles_of(table) for cell in row} == {("LEFT", 4, "TOP")}
+
+    table.setStyle([("ALIGN", (2, 1), (2, -1), "RIGHT")])
+    assert len({id(style) for row in table._cellStyles for style in row}) == 51 * 3
+    for index, row in enumerate(_styles_of(table)):
+        assert row == [("LEFT", 4, "TOP"), ("LEFT", 4, "TOP"),
+                       ("RIGHT" if index else "LEFT", 4, "TOP")]
+
+
+def test_a_part_split_off_a_shared_style_table_sets_its_own_cells_apart():
+    table = data_table(["Ref", "Name"], [[f"R-{n}", f"Name {n}"] for n in range(120)], [1, 3])
+    table.wrap(FRAME_WIDTH, 700)
+    first, rest = table.split(FRAME_WIDTH, 300)
+    rest.setStyle([("ALIGN", (1, 1), (1, -1), "RIGHT")])
+    assert {style.alignment for row in first._cellStyles for style in row} == {"LEFT"}
+    assert {row[1].alignment for row in rest._cellStyles[1:]} == {"RIGHT"}
+    assert {row[0].alignment for row in rest._cellStyles} == {"LEFT"}
