@@ -130,12 +130,22 @@ class CellLine(Flowable):
     thousands of cells. Made only where a Paragraph would lay out one unbroken line
     (one_line); the content fingerprint reads it as that Paragraph."""
 
+    # Flowable's defaults, kept on the class: a register holds a quarter of a million
+    # cells, and each one's own copy of them was most of its memory.
+    width = height = 0.0
+    wrapped = 0
+    hAlign, vAlign = "LEFT", "BOTTOM"
+    _traceInfo = _showBoundary = None
+
     def __init__(self, text: str, style: ParagraphStyle) -> None:
-        super().__init__()
         self.plain = text
         self.style = style
-        self.fingerprint_kind = (f"P:{style.name}:"
-                                 f"{cleanBlockQuotedText(markup(text, style.fontName))}")
+
+    @property
+    def fingerprint_kind(self) -> str:
+        """What the fingerprint reads: the Paragraph this line stands in for."""
+        style = self.style
+        return f"P:{style.name}:{cleanBlockQuotedText(markup(self.plain, style.fontName))}"
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width, self.height = availWidth, self.style.leading
