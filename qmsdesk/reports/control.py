@@ -14,12 +14,12 @@ from qmsdesk.reports.document import (
     FRAME_WIDTH,
     INK,
     Cell,
-    DocumentControl,
     data_table,
     facts_table,
     para,
     styles,
 )
+from qmsdesk.reports.document_control import DocumentControl
 from qmsdesk.services.numbers import ROUNDING_NOTE
 
 LOGO_MAX = (45 * mm, 18 * mm)

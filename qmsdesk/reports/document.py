@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -39,6 +39,7 @@ from qmsdesk.reports.contents import (
     headings,
     next_level,
 )
+from qmsdesk.reports.document_control import DocumentControl
 from qmsdesk.reports.fonts import (
     FONT,
     FONT_BOLD,
@@ -57,6 +58,7 @@ from qmsdesk.reports.layout import (
     one_line,
 )
 from qmsdesk.reports.page_stream import seal_last_page
+from qmsdesk.reports.story import StoryStream
 from qmsdesk.services.errors import ServiceError
 
 if TYPE_CHECKING:
@@ -78,36 +80,6 @@ ZEBRA_FILL = colors.HexColor("#F3F5F7")
 NOT_SET = "—"
 
 Cell: TypeAlias = str | Flowable | None
-
-
-@dataclass(frozen=True)
-class DocumentControl:
-    """What identifies a controlled document (ISO 9001 7.5.2): who, what, which revision, when."""
-
-    title: str
-    document_number: str
-    revision: str
-    organisation: str
-    prepared_by: str
-    approved_by: str  # "Helen Whitfield, Managing Director, 2026-12-02" or "Not yet approved"
-    issue_date: date
-    period: str = ""
-    subject: str = ""
-    logo: bytes | None = None  # PNG, shown beside the title on the first page
-    audit_trail: str = ""  # the trail's anchor when issued, "COUNT:HASH"
-    approval: str = ""  # the approval record in a sentence ("" prints none)
-    history: tuple[HistoryLine, ...] = ()  # the revision history, oldest first
-    earlier_revisions: int = 0  # revisions before the first history line (in the log)
-
-
-@dataclass(frozen=True)
-class HistoryLine:
-    """One row of the revision history on the control page, as printed."""
-
-    revision: str
-    issued: str
-    change: str
-    approved: str
 
 
 @dataclass(frozen=True)
@@ -438,16 +410,12 @@ class _Document(BaseDocTemplate):
         super().handle_documentBegin()
 
 
-def _lay_out(doc: BaseDocTemplate, story: list[Flowable], control: DocumentControl,
-             generated_at: datetime, pages: list[int]) -> None:
-    """Lay the story out once; a second time only when its contents (reports.contents)
-    listed other headings than the layout bookmarked.
-
-    A story without contents is laid out in one pass that consumes it: each flowable is let
-    go once its page is written, with what its layout kept (its lines, a table's row
-    heights), so a long register's memory does not grow with its pages.
-    """
-    if not any(isinstance(f, Contents) for f in story):
+def _lay_out(doc: BaseDocTemplate, story: list[Flowable] | StoryStream,
+             control: DocumentControl, generated_at: datetime, pages: list[int]) -> None:
+    """Lay the story out, consuming it (each flowable let go once its page is written);
+    a story with contents (reports.contents) is kept for a second layout when they listed
+    other headings than the layout bookmarked."""
+    if isinstance(story, StoryStream) or not any(isinstance(f, Contents) for f in story):
         doc.build(story, canvasmaker=_canvas_maker(control, generated_at, pages, []))
         return
     entries = headings(story, OUTLINE_LEVELS)
@@ -466,7 +434,7 @@ class BuiltPdf:
     pages: int
 
 
-def build_pdf(out_path: Path, control: DocumentControl, story: list[Flowable],
+def build_pdf(out_path: Path, control: DocumentControl, story: list[Flowable] | StoryStream,
               generated_at: datetime | None = None) -> BuiltPdf:
     """Lay out ``story`` as an A4 controlled document and write it atomically to ``out_path``.
 

@@ -21,8 +21,10 @@ from qmsdesk import clock
 from qmsdesk.models.db import Database
 from qmsdesk.reports.catalog import REPORT_KINDS
 from qmsdesk.reports.control import title_block
-from qmsdesk.reports.document import DocumentControl, HistoryLine, build_pdf
+from qmsdesk.reports.document import build_pdf
+from qmsdesk.reports.document_control import DocumentControl, HistoryLine
 from qmsdesk.reports.fingerprint import content_fingerprint
+from qmsdesk.reports.story import Body, StoryStream, flowables_of
 from qmsdesk.services import approvals
 from qmsdesk.services.integrity import trail_anchor
 from qmsdesk.services.org_settings import load_settings
@@ -61,7 +63,7 @@ class ReportContent:
     report_type: str
     subject: str
     period: str
-    body: list[Flowable]
+    body: Body  # a long register's is made as it is read (reports.story)
     volatile: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -121,14 +123,18 @@ def issue(db: Database, content: ReportContent, out_path: Path, request: ReportR
     # names the person who prepared it, and approving must not make a new revision.
     identity = (kind.key, control.title, control.document_number, control.organisation,
                 control.period, control.subject, hashlib.sha256(control.logo or b"").hexdigest())
-    fingerprint = content_fingerprint(identity, content.body, content.volatile)
+    fingerprint = content_fingerprint(identity, flowables_of(content.body), content.volatile)
     revision = revision_for(db, kind.key, fingerprint, request.today)
     control = with_approval(db, replace(
         control, revision=str(revision.number), issue_date=revision.issue_date,
         prepared_by=revision.prepared_by or request.prepared_by), kind.key,
         settings.approvers())
-    story = [*title_block(control), *content.body]
-    content.body.clear()
+    story: list[Flowable] | StoryStream
+    if isinstance(content.body, list):
+        story = [*title_block(control), *content.body]
+        content.body.clear()
+    else:
+        story = StoryStream(title_block(control), content.body())
     built = build_pdf(out_path, control, story, generated_at)
     issued = ReportIssue(
         report_type=kind.key, title=kind.title, document_number=control.document_number,

@@ -36,6 +36,7 @@ from qmsdesk.reports.issue import (
     as_of_phrases,
 )
 from qmsdesk.reports.layout import KeepTogether
+from qmsdesk.reports.story import register_body
 from qmsdesk.services.dates import add_months, is_overdue
 from qmsdesk.services.labels import label, plural
 from qmsdesk.services.parties import rules
@@ -224,17 +225,19 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     archived = [r for r in everyone if r.status != "active"]
     total = len(rows) + 3
     yield Progress(1, total, "Drawing the power/interest grid")
-    story: list[Flowable] = [*_summary(rows, today),
-                             *_register(rows, today),
-                             *_archived(archived, archive_events(db) if archived else {}),
-                             *_chart(rows)]
-    story += [CondPageBreak(90 * mm), para("4. Party details", styles().h1)]
+    head: list[Flowable] = [*_summary(rows, today),
+                            *_register(rows, today),
+                            *_archived(archived, archive_events(db) if archived else {}),
+                            *_chart(rows)]
+    head += [CondPageBreak(90 * mm), para("4. Party details", styles().h1)]
     if not rows:
-        story.append(empty_note("No active interested parties recorded."))
+        head.append(empty_note("No active interested parties recorded."))
+    records: list[PartyRecord] = []
     for index, (row, record) in enumerate(records_in_batches(db, rows, parties_by_id)):
-        yield Progress(2 + index, total, f"Section {row.ref} {row.name}")
-        story += _party_section(record, today)
-    story += evidence_section(db, ["party"], "5.")
+        yield Progress(2 + index, total, f"Reading {row.ref} {row.name}")
+        records.append(record)
+    story = register_body(head, records, lambda record: _party_section(record, today),
+                          evidence_section(db, ["party"], "5."))
     yield Progress(total - 1, total, "Writing the PDF")
     # The as-of date and the engagement window's start move every day; what the register
     # says (which engagements fall inside the window) is in the rest of the text.

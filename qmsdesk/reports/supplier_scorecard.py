@@ -16,12 +16,12 @@ from qmsdesk.models.db import Database
 from qmsdesk.reports.document import (
     BuiltPdf,
     Cell,
-    DocumentControl,
     build_pdf,
     facts_table,
     para,
     styles,
 )
+from qmsdesk.reports.document_control import DocumentControl
 from qmsdesk.reports.suppliers_report import supplier_copy
 from qmsdesk.services.labels import label
 from qmsdesk.services.org_settings import load_settings

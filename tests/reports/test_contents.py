@@ -13,12 +13,12 @@ from reportlab.platypus import BaseDocTemplate, Flowable, PageBreak, Paragraph
 from qmsdesk.reports.contents import Heading, headings
 from qmsdesk.reports.document import (
     OUTLINE_LEVELS,
-    DocumentControl,
     build_pdf,
     para,
     styles,
     table_of_contents,
 )
+from qmsdesk.reports.document_control import DocumentControl
 from qmsdesk.reports.layout import KeepTogether
 from tests.reports.helpers import contents_lines
 

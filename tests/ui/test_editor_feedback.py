@@ -214,7 +214,8 @@ def test_issued_files_follow_the_umask_not_0600(tmp_path, today):
     from qmsdesk import paths
     from qmsdesk.reports.auditor_pack import _zip
     from qmsdesk.reports.control import title_block
-    from qmsdesk.reports.document import DocumentControl, build_pdf
+    from qmsdesk.reports.document import build_pdf
+    from qmsdesk.reports.document_control import DocumentControl
 
     old = os.umask(0o022)
     try:

@@ -1,0 +1,90 @@
+"""A long register's report body, made as the layout reaches it instead of all at once.
+
+A report's body used to be a list of every flowable, built before the layout began: for
+30 000 parties that list alone was most of a gigabyte. A register of ``LONG_REGISTER``
+records or more now keeps its records (read once, a small part of what their flowables
+take) and makes each record's section twice, as it is needed: once for the content
+fingerprint, which decides the revision before anything is printed, and once as the layout
+reaches it. Both passes read the same records, so the fingerprint is the printed content's.
+Each section is let go once it is fingerprinted or laid out.
+
+A shorter register is built once and held: one pass is faster, and its memory is small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from reportlab.platypus import Flowable
+
+T = TypeVar("T")
+
+LONG_REGISTER = 2000  # records from which a body is made as it is read
+
+# A body: its flowables, or what makes them afresh on each call (a long register).
+Body = list[Flowable] | Callable[[], Iterator[Flowable]]
+
+
+def register_body(head: Sequence[Flowable], records: Sequence[T],
+                  section: Callable[[T], list[Flowable]], tail: Sequence[Flowable]) -> Body:
+    """``head``, each record's ``section`` in order, then ``tail``: made as it is read when
+    there are ``LONG_REGISTER`` records or more, else built now."""
+    def flowables() -> Iterator[Flowable]:
+        yield from head
+        for record in records:
+            yield from section(record)
+        yield from tail
+
+    return flowables if len(records) >= LONG_REGISTER else list(flowables())
+
+
+def flowables_of(body: Body) -> Iterable[Flowable]:
+    """The body's flowables (made afresh when the body makes them)."""
+    return body if isinstance(body, list) else body()
+
+
+class StoryStream:
+    """The story list reportlab's layout takes, filled from an iterator as the layout
+    reaches it. The layout looks at, removes and puts back only flowables at the front
+    (the next one, a run kept with the next, the parts of a split), so a few dozen ahead
+    of it are all this ever holds."""
+
+    AHEAD = 64  # flowables read ahead: longer than any run kept with the next one
+
+    def __init__(self, head: Iterable[Flowable], rest: Iterable[Flowable]) -> None:
+        self._ahead: list[Flowable] = list(head)
+        self._rest: Iterator[Flowable] | None = iter(rest)
+
+    def _fill(self, count: int) -> None:
+        while self._rest is not None and len(self._ahead) < count:
+            try:
+                self._ahead.append(next(self._rest))
+            except StopIteration:
+                self._rest = None
+
+    def __len__(self) -> int:
+        self._fill(self.AHEAD)
+        return len(self._ahead)
+
+    def __getitem__(self, index: Any) -> Any:
+        self._fill(max(self.AHEAD, _reach(index)))
+        return self._ahead[index]
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        self._ahead[index] = value
+
+    def __delitem__(self, index: Any) -> None:
+        self._fill(max(self.AHEAD, _reach(index)))
+        del self._ahead[index]
+
+    def insert(self, index: int, flowable: Flowable) -> None:
+        self._ahead.insert(index, flowable)
+
+
+def _reach(index: Any) -> int:
+    """How many flowables must be read for ``index`` (an int or a slice from the front)."""
+    if isinstance(index, slice):
+        stop = index.stop
+        return stop if isinstance(stop, int) and stop >= 0 else 0
+    return index + 1 if isinstance(index, int) and index >= 0 else 0

@@ -1,0 +1,99 @@
+"""A long register's body made as the layout reaches it: the same pages and fingerprint as
+the body built at once, with only a few flowables ever held ahead of the layout."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from datetime import date
+
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
+
+from qmsdesk.models.db import Database
+from qmsdesk.reports import story
+from qmsdesk.reports.document import data_table, para, styles
+from qmsdesk.reports.issue import ReportRequest, generate_report
+from qmsdesk.services.progress import run_task
+from tests.reports.helpers import pdf_text
+
+
+class Counted(Paragraph):
+    """A paragraph that says how many flowables had been made when it was drawn."""
+
+    made = drawn = 0
+    widest_gap = 0
+
+    def draw(self) -> None:
+        Counted.drawn += 1
+        Counted.widest_gap = max(Counted.widest_gap, Counted.made - Counted.drawn)
+        super().draw()
+
+
+def _sections(count: int) -> Iterator[Flowable]:
+    st = styles()
+    for number in range(count):
+        heading = Counted(f"Section {number}", st.h2)  # kept with the table that follows
+        Counted.made += 1
+        yield heading
+        yield data_table(["Ref", "Text"], [[f"R-{number}-{row}", "words " * 12]
+                                           for row in range(number % 7 + 1)], [1, 4])
+        body = Counted(f"Closing note of section {number}. " * (number % 5 + 1), st.body)
+        Counted.made += 1
+        yield body
+
+
+def _pages(flowables: list[Flowable] | story.StoryStream) -> list[str]:
+    from pypdf import PdfReader
+
+    out = io.BytesIO()
+    SimpleDocTemplate(out).build(flowables)
+    return [page.extract_text() for page in PdfReader(out).pages]
+
+
+def test_a_streamed_story_lays_out_as_the_whole_list_and_holds_only_a_few_ahead():
+    title = [para("Register", styles().h1)]
+    whole = _pages([*title, *_sections(400)])
+    Counted.made = Counted.drawn = Counted.widest_gap = 0
+    streamed = _pages(story.StoryStream([para("Register", styles().h1)], _sections(400)))
+    assert streamed == whole
+    assert len(whole) > 40
+    assert Counted.drawn == 800
+    # The layout reads a bounded way ahead of what it has drawn, whatever the length.
+    assert Counted.widest_gap <= story.StoryStream.AHEAD
+
+
+def test_a_long_parties_register_prints_and_fingerprints_as_a_short_one(
+        demo_db: Database, today: date, tmp_path, monkeypatch):
+    """The demo's parties report made as it is read (from 2 records) and built at once:
+    the same pages, the same fingerprint, so the same revision."""
+    def issue(name: str):
+        return run_task(generate_report(demo_db, "parties", tmp_path / name,
+                                        ReportRequest(today, "Tester")))
+
+    short = issue("short.pdf")
+    monkeypatch.setattr(story, "LONG_REGISTER", 2)
+    made = issue("made.pdf")
+    reader_short, _ = pdf_text(short.path)
+    reader_made, _ = pdf_text(made.path)
+    assert len(reader_made.pages) == len(reader_short.pages) > 10
+    assert [page.get_contents().get_data() for page in reader_made.pages] == [
+        page.get_contents().get_data() for page in reader_short.pages]
+    assert made.issue.fingerprint == short.issue.fingerprint
+    assert (made.revision, made.new_revision) == (short.revision, False)
+
+
+def test_a_short_register_is_built_once_and_a_long_one_on_each_reading():
+    made: list[int] = []
+
+    def section(record: int) -> list[Flowable]:
+        made.append(record)
+        return [para(str(record))]
+
+    short = story.register_body([], list(range(3)), section, [])
+    assert isinstance(short, list) and made == [0, 1, 2]
+    made.clear()
+    long = story.register_body([], list(range(story.LONG_REGISTER)), section, [])
+    assert made == []  # nothing made until it is read
+    assert sum(1 for _ in story.flowables_of(long)) == story.LONG_REGISTER
+    assert sum(1 for _ in story.flowables_of(long)) == story.LONG_REGISTER
+    assert len(made) == 2 * story.LONG_REGISTER
