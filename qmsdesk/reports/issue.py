@@ -24,7 +24,7 @@ from qmsdesk.reports.control import title_block
 from qmsdesk.reports.document import build_pdf
 from qmsdesk.reports.document_control import DocumentControl, HistoryLine
 from qmsdesk.reports.fingerprint import content_fingerprint
-from qmsdesk.reports.story import Body, StoryStream, flowables_of
+from qmsdesk.reports.story import Body, StoryStream, flowables_of, read_ahead
 from qmsdesk.services import approvals
 from qmsdesk.services.integrity import trail_anchor
 from qmsdesk.services.org_settings import load_settings
@@ -123,7 +123,8 @@ def issue(db: Database, content: ReportContent, out_path: Path, request: ReportR
     # names the person who prepared it, and approving must not make a new revision.
     identity = (kind.key, control.title, control.document_number, control.organisation,
                 control.period, control.subject, hashlib.sha256(control.logo or b"").hexdigest())
-    fingerprint = content_fingerprint(identity, flowables_of(content.body), content.volatile)
+    fingerprint = content_fingerprint(identity, read_ahead(flowables_of(content.body)),
+                                      content.volatile)
     revision = revision_for(db, kind.key, fingerprint, request.today)
     control = with_approval(db, replace(
         control, revision=str(revision.number), issue_date=revision.issue_date,

@@ -37,6 +37,7 @@ from qmsdesk.reports.issue import (
     as_of_phrases,
 )
 from qmsdesk.reports.layout import KeepTogether
+from qmsdesk.reports.story import register_body
 from qmsdesk.services.actions.records import ActionRow
 from qmsdesk.services.actions.service import list_actions
 from qmsdesk.services.archiving import archived_by, is_archived
@@ -262,6 +263,10 @@ def _objective_section(record: ObjectiveRecord, row: ObjectiveRow, actions: Sequ
     ]
 
 
+# An objective's section: its place in the register, record, line and actions.
+Objective = tuple[int, ObjectiveRecord, ObjectiveRow, list[ActionRow]]
+
+
 def _archived(rows: Sequence[ObjectiveRow],
               archivers: dict[str, tuple[date, str]]) -> list[Flowable]:
     """Objectives decided and archived: named, with when, who and why, not detailed."""
@@ -288,10 +293,16 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     if not rows:
         story += [CondPageBreak(90 * mm), heading,
                   empty_note("No quality objectives recorded.")]
+    objectives: list[Objective] = []
     for index, (row, record) in enumerate(records_in_batches(db, rows, objectives_by_id)):
         yield Progress(1 + index, total, f"Objective {row.ref} {row.title}")
-        story += _objective_section(record, row, list_actions(db, today, objective_id=row.id),
-                                    policy, lead=[heading] if index == 0 else [])
-    story += evidence_section(db, ["objective"], "4.")
+        objectives.append((index, record, row, list_actions(db, today, objective_id=row.id)))
     yield Progress(total - 1, total, "Writing the PDF")
-    return ReportContent(REPORT_KEY, SUBJECT, as_of(today), story, as_of_phrases(today))
+
+    def section(objective: Objective) -> list[Flowable]:
+        index, record, row, actions = objective
+        return _objective_section(record, row, actions, policy,
+                                  lead=[heading] if index == 0 else [])
+
+    body = register_body(story, objectives, section, evidence_section(db, ["objective"], "4."))
+    return ReportContent(REPORT_KEY, SUBJECT, as_of(today), body, as_of_phrases(today))

@@ -13,6 +13,7 @@ A shorter register is built once and held: one pass is faster, and its memory is
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -42,6 +43,18 @@ def register_body(head: Sequence[Flowable], records: Sequence[T],
 def flowables_of(body: Body) -> Iterable[Flowable]:
     """The body's flowables (made afresh when the body makes them)."""
     return body if isinstance(body, list) else body()
+
+
+def read_ahead(flowables: Iterable[Flowable], count: int = 64) -> Iterator[Flowable]:
+    """``flowables`` in order, made ``count`` ahead of the one given: the charts of the
+    next sections are already being drawn (in worker processes) while the fingerprint
+    waits for this one's."""
+    waiting: deque[Flowable] = deque()
+    for flowable in flowables:
+        waiting.append(flowable)
+        if len(waiting) > count:
+            yield waiting.popleft()
+    yield from waiting
 
 
 class StoryStream:

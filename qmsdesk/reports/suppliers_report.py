@@ -36,6 +36,7 @@ from qmsdesk.reports.issue import (
     as_of_phrases,
 )
 from qmsdesk.reports.layout import KeepTogether
+from qmsdesk.reports.story import register_body
 from qmsdesk.services.actions import rules as action_rules
 from qmsdesk.services.actions.log import needs_check
 from qmsdesk.services.actions.records import ActionRow
@@ -458,18 +459,20 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     bands, intervals = load_bands(db), load_intervals(db)
     total = len(rows) + 2
     data: list[SupplierData] = []
-    sections: list[Flowable] = []
     for index, row in enumerate(rows):
         yield Progress(1 + index, total, f"Supplier {row.ref} {row.name}")
         data.append(_load(db, row, today, bands))
-        sections += _supplier_section(data[-1], today, intervals,
-                                      [(band.name, band.minimum) for band in bands])
     yield Progress(total - 1, total, "Writing the PDF")
-    story: list[Flowable] = [*_supplier_list(data, [b.name for b in bands], today),
-                             *_method(load_criteria(db), bands, intervals),
-                             CondPageBreak(90 * mm), para("3. Supplier evaluations", styles().h1)]
-    story += sections or [empty_note("No suppliers recorded.")]
-    story += evidence_section(db, ["supplier", "supplier review"], "4.")
+    band_limits = [(band.name, band.minimum) for band in bands]
+    head: list[Flowable] = [*_supplier_list(data, [b.name for b in bands], today),
+                            *_method(load_criteria(db), bands, intervals),
+                            CondPageBreak(90 * mm), para("3. Supplier evaluations", styles().h1)]
+    if not data:
+        head.append(empty_note("No suppliers recorded."))
+    story = register_body(head, data,
+                          lambda supplier: _supplier_section(supplier, today, intervals,
+                                                             band_limits),
+                          evidence_section(db, ["supplier", "supplier review"], "4."))
     return ReportContent(REPORT_KEY, SUBJECT, as_of(today), story, as_of_phrases(today))
 
 
