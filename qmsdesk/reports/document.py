@@ -57,6 +57,7 @@ from qmsdesk.reports.layout import (
     fitted_style,
     one_line,
 )
+from qmsdesk.reports.long_table import WINDOW, LongTable
 from qmsdesk.reports.page_stream import seal_last_page
 from qmsdesk.reports.story import StoryStream
 from qmsdesk.services.errors import ServiceError
@@ -138,6 +139,7 @@ def rich(markup_text: str, style: ParagraphStyle | None = None) -> Paragraph:
 
 
 CELL_PADDING = 4  # left and right, points
+LONG_TABLE_ROWS = 2 * WINDOW  # rows from which a register table is laid out a window at a time
 
 
 def _cell(value: Cell, style: ParagraphStyle, width: float) -> Flowable:
@@ -167,32 +169,41 @@ def _widths(weights: Sequence[float], total: float) -> list[float]:
 
 def data_table(header: Sequence[str], rows: Sequence[Sequence[Cell]],
                weights: Sequence[float], width: float = FRAME_WIDTH,
-               split_in_row: bool = True) -> Table:
+               split_in_row: bool = True) -> Table | LongTable:
     """A register table: header repeated on each page, zebra rows, wrapping cells.
 
     ``weights`` are relative column widths scaled to ``width``; an empty value prints a dash.
     A row moves whole to the next page when it fits there; one taller than the space left
-    splits inside (``split_in_row``), its first cell repeated with "(continued)".
+    splits inside (``split_in_row``), its first cell repeated with "(continued)". A table
+    of more than ``LONG_TABLE_ROWS`` rows is laid out a window at a time (long_table).
     """
     st = styles()
     widths = _widths(weights, width)
-    data = [[_cell(h, st.cell_head, w) for h, w in zip(header, widths, strict=True)]]
-    data += [[_cell(value, st.cell, w) for value, w in zip(row, widths, strict=True)]
-             for row in rows]
-    table = ContinuedTable(data, colWidths=widths, repeatRows=1,
-                           splitInRow=MIN_ROW_SPLIT if split_in_row else 0, hAlign="LEFT")
-    table.setStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA_FILL]),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BOX", (0, 0), (-1, -1), 0.6, RULE),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ])
-    return table
+
+    def cells(row: Sequence[Cell], style: ParagraphStyle = st.cell) -> list[Flowable]:
+        return [_cell(value, style, w) for value, w in zip(row, widths, strict=True)]
+
+    def table(data: list[list[Any]], heights: list[float | None] | None = None
+              ) -> ContinuedTable:
+        made = ContinuedTable(data, colWidths=widths, rowHeights=heights, repeatRows=1,
+                              splitInRow=MIN_ROW_SPLIT if split_in_row else 0, hAlign="LEFT")
+        made.setStyle([
+            ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA_FILL]),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BOX", (0, 0), (-1, -1), 0.6, RULE),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ])
+        return made
+
+    head = cells(header, st.cell_head)
+    if len(rows) > LONG_TABLE_ROWS:
+        return LongTable(head, rows, cells, table)
+    return table([head, *(cells(row) for row in rows)])
 
 
 def facts_table(pairs: Sequence[tuple[str, Cell]], columns: int = 2,

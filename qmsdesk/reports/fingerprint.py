@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
+from qmsdesk.reports.long_table import LongTable
+
 VOLATILE = "\x00volatile\x00"
 
 
@@ -31,6 +33,12 @@ def _parts(item: object) -> Iterator[str]:
     elif isinstance(item, Table):
         yield "T"
         yield from _parts(item._cellvalues)
+    elif isinstance(item, LongTable):  # read as the whole table it lays out
+        yield "T"
+        yield "["
+        for row in item.cell_rows():
+            yield from _parts(row)
+        yield "]"
     elif isinstance(item, Spacer) and type(item) is Spacer:  # subclasses carry no width
         yield f"S:{item.width:.1f}x{item.height:.1f}"
     elif isinstance(item, Flowable):

@@ -1,0 +1,110 @@
+"""A register table of many rows, laid out a window at a time: the pages of the whole
+table, each row in its own stripe, the cells made as their window is."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+from reportlab.lib import colors
+from reportlab.platypus import SimpleDocTemplate
+
+from qmsdesk.reports import document, long_table
+from qmsdesk.reports.document import ZEBRA_FILL, data_table, para, styles
+from qmsdesk.reports.fingerprint import content_fingerprint
+from qmsdesk.reports.layout import ContinuedTable
+from tests.reports.hostile import prose
+
+ROWS = 900
+
+
+def _rows() -> list[list[str]]:
+    # Every 37th row is long enough to split across a page ("continued").
+    return [[f"R-{n:04d}", prose(2500, f"w{n}") if n % 37 == 5 else f"Row {n} text", str(n)]
+            for n in range(ROWS)]
+
+
+def _text(cell: object) -> str:
+    while isinstance(cell, list | tuple):
+        cell = cell[0]
+    return cell.getPlainText()  # type: ignore[attr-defined]
+
+
+def _pages(flowables: list) -> list[str]:
+    out = io.BytesIO()
+    SimpleDocTemplate(out).build(flowables)
+    return [page.extract_text() for page in PdfReader(out).pages]
+
+
+def test_a_long_register_lays_out_the_pages_of_the_whole_table(monkeypatch):
+    rows = _rows()
+    long = data_table(["Ref", "Text", "N"], rows, [1, 4, 1])
+    assert isinstance(long, long_table.LongTable)
+    monkeypatch.setattr(document, "LONG_TABLE_ROWS", 10 * ROWS)
+    whole = data_table(["Ref", "Text", "N"], rows, [1, 4, 1])
+    assert isinstance(whole, ContinuedTable)
+    assert content_fingerprint((), [long]) == content_fingerprint((), [whole])
+
+    title = para("Register", styles().h1)
+    pages = _pages([title, long])
+    assert pages == _pages([title, whole])
+    assert len(pages) > 30
+    assert sum("(continued)" in page for page in pages) >= 5
+
+
+def test_each_page_stripes_its_rows_as_a_whole_table_does_and_cells_are_made_a_window_at_a_time(
+        monkeypatch):
+    """Every page starts white and alternates (as reportlab stripes a whole table's parts),
+    every row is printed, and each row's cells are made once, in order, by its window."""
+    pages: list[list[tuple[str, object]]] = []
+    draw = ContinuedTable.draw
+
+    def recording(table: ContinuedTable) -> None:
+        start, colours = next((cmd[1][1], cmd[3]) for cmd in table._bkgrndcmds
+                              if cmd[0] == "ROWBACKGROUNDS")
+        pages.append([(_text(row[0]), colours[(index - start) % len(colours)])
+                      for index, row in enumerate(table._cellvalues[1:], start=1)])
+        draw(table)
+
+    monkeypatch.setattr(ContinuedTable, "draw", recording)
+    made: list[int] = []
+    rows = _rows()
+    table = data_table(["Ref", "Text", "N"], rows, [1, 4, 1])
+    cells = table.make_row
+
+    def counting(values):
+        made.append(int(values[2]))
+        return cells(values)
+
+    table.make_row = counting
+    _pages([table])
+    refs = [ref.split()[0] for page in pages for ref, _ in page]
+    assert sorted(set(refs)) == [row[0] for row in rows]
+    assert any("(continued)" in ref for page in pages for ref, _ in page)
+    for page in pages:
+        assert [colour for _, colour in page] == [
+            colors.white if at % 2 == 0 else ZEBRA_FILL for at in range(len(page))]
+    assert made == list(range(ROWS))
+
+
+def test_a_command_on_register_rows_reaches_those_rows_in_every_window():
+    rows = _rows()
+    table = data_table(["Ref", "Text", "N"], rows, [1, 4, 1])
+    marked = {3, 450, 899}
+    table.setStyle([("BACKGROUND", (2, n + 1), (2, n + 1), colors.red) for n in marked])
+    found: set[str] = set()
+    draw = ContinuedTable.draw
+
+    def recording(part: ContinuedTable) -> None:
+        for cmd in part._bkgrndcmds:
+            if cmd[0] == "BACKGROUND" and cmd[3] == colors.red:
+                row = part._cellvalues[cmd[1][1]]
+                found.add(_text(row[0]))
+        draw(part)
+
+    ContinuedTable.draw = recording  # type: ignore[method-assign]
+    try:
+        _pages([table])
+    finally:
+        ContinuedTable.draw = draw  # type: ignore[method-assign]
+    assert found == {f"R-{n:04d}" for n in marked}
