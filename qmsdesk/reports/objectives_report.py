@@ -37,7 +37,7 @@ from qmsdesk.reports.issue import (
     as_of_phrases,
 )
 from qmsdesk.reports.layout import KeepTogether
-from qmsdesk.reports.story import register_body
+from qmsdesk.reports.story import Records, register_body
 from qmsdesk.services.actions.records import ActionRow
 from qmsdesk.services.actions.service import list_actions
 from qmsdesk.services.archiving import archived_by, is_archived
@@ -293,7 +293,7 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     if not rows:
         story += [CondPageBreak(90 * mm), heading,
                   empty_note("No quality objectives recorded.")]
-    objectives: list[Objective] = []
+    objectives: Records[Objective] = Records()
     for index, (row, record) in enumerate(records_in_batches(db, rows, objectives_by_id)):
         yield Progress(1 + index, total, f"Objective {row.ref} {row.title}")
         objectives.append((index, record, row, list_actions(db, today, objective_id=row.id)))

@@ -36,7 +36,7 @@ from qmsdesk.reports.issue import (
     as_of_phrases,
 )
 from qmsdesk.reports.layout import KeepTogether
-from qmsdesk.reports.story import register_body
+from qmsdesk.reports.story import Records, register_body
 from qmsdesk.services.dates import add_months, is_overdue
 from qmsdesk.services.labels import label, plural
 from qmsdesk.services.parties import rules
@@ -232,7 +232,7 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     head += [CondPageBreak(90 * mm), para("4. Party details", styles().h1)]
     if not rows:
         head.append(empty_note("No active interested parties recorded."))
-    records: list[PartyRecord] = []
+    records: Records[PartyRecord] = Records()
     for index, (row, record) in enumerate(records_in_batches(db, rows, parties_by_id)):
         yield Progress(2 + index, total, f"Reading {row.ref} {row.name}")
         records.append(record)

@@ -36,7 +36,7 @@ from qmsdesk.reports.issue import (
     as_of_phrases,
 )
 from qmsdesk.reports.layout import KeepTogether
-from qmsdesk.reports.story import register_body
+from qmsdesk.reports.story import Records, register_body
 from qmsdesk.services.actions import rules as action_rules
 from qmsdesk.services.actions.log import needs_check
 from qmsdesk.services.actions.records import ActionRow
@@ -166,7 +166,7 @@ def _latest_cell(d: SupplierData) -> str:
     return f"{rules.format_total(latest.total)} · {latest.band or rules.NO_DATA} {arrow}".strip()
 
 
-def _counts_line(data: Sequence[SupplierData], today: date) -> str:
+def _counts_line(data: Records[SupplierData], today: date) -> str:
     statuses = Counter(d.row.status for d in data)
     by_status = ", ".join(f"{statuses[s]} {s}" for s in rules.STATUSES if statuses[s])
     states = Counter(rules.certificate_state(c.valid_until, today)
@@ -179,7 +179,7 @@ def _counts_line(data: Sequence[SupplierData], today: date) -> str:
             f"{sum(bool(d.row.approved_expired) for d in data)}.")
 
 
-def _supplier_list(data: Sequence[SupplierData], bands: Sequence[str],
+def _supplier_list(data: Records[SupplierData], bands: Sequence[str],
                    today: date) -> list[Flowable]:
     st = styles()
     story: list[Flowable] = [para("1. Approved supplier list", st.h1)]
@@ -458,7 +458,7 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     rows = list_suppliers(db, today)
     bands, intervals = load_bands(db), load_intervals(db)
     total = len(rows) + 2
-    data: list[SupplierData] = []
+    data: Records[SupplierData] = Records()
     for index, row in enumerate(rows):
         yield Progress(1 + index, total, f"Supplier {row.ref} {row.name}")
         data.append(_load(db, row, today, bands))

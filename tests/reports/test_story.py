@@ -99,6 +99,13 @@ def test_every_long_register_is_made_in_the_order_it_is_built(
     assert fingerprints() == [short, short]
 
 
+def _records(count: int) -> story.Records[int]:
+    records: story.Records[int] = story.Records()
+    for number in range(count):
+        records.append(number)
+    return records
+
+
 def test_a_short_register_is_built_once_and_a_long_one_on_each_reading():
     made: list[int] = []
 
@@ -106,14 +113,27 @@ def test_a_short_register_is_built_once_and_a_long_one_on_each_reading():
         made.append(record)
         return [para(str(record))]
 
-    short = story.register_body([], list(range(3)), section, [])
+    short = story.register_body([], _records(3), section, [])
     assert isinstance(short, list) and made == [0, 1, 2]
     made.clear()
-    long = story.register_body([], list(range(story.LONG_REGISTER)), section, [])
+    long = story.register_body([], _records(story.LONG_REGISTER + 5), section, [])
     assert made == []  # nothing made until it is read
-    assert sum(1 for _ in story.flowables_of(long)) == story.LONG_REGISTER
-    assert sum(1 for _ in story.flowables_of(long)) == story.LONG_REGISTER
-    assert len(made) == 2 * story.LONG_REGISTER
+    for _ in range(2):
+        assert sum(1 for _ in story.flowables_of(long)) == story.LONG_REGISTER + 5
+    assert made == 2 * list(range(story.LONG_REGISTER + 5))
+
+
+def test_a_long_registers_records_are_kept_packed_and_come_back_equal():
+    from qmsdesk.services.parties.records import PartyRecord
+
+    records: story.Records[PartyRecord] = story.Records()
+    originals = [PartyRecord(name=f"Party {n}", category="customer", influence=n % 5 + 1,
+                             interest=3) for n in range(story.LONG_REGISTER + 1)]
+    for record in originals:
+        records.append(record)
+    assert records._packed is not None and not records._records
+    assert list(records) == originals
+    assert len(records) == len(originals)
 
 
 def test_reading_ahead_gives_every_flowable_in_order_having_made_the_next_ones():
