@@ -29,6 +29,7 @@ from qmsdesk.reports.evidence_section import evidence_section
 from qmsdesk.reports.fonts import markup
 from qmsdesk.reports.issue import ContentTask, ReportContent, ReportRequest, as_of, as_of_phrases
 from qmsdesk.reports.layout import KeepTogether
+from qmsdesk.reports.long_table import RowsOf
 from qmsdesk.services.actions import rules
 from qmsdesk.services.actions.log import NOT_CHECKED, ActionLog, LogEntry, action_log
 from qmsdesk.services.archiving import archived_by
@@ -146,7 +147,7 @@ def _charts(log: ActionLog) -> list[Flowable]:
             KeepTogether([flow]), Spacer(1, 3 * mm), KeepTogether([by_source])]
 
 
-def _section(title: str, header: Sequence[str], rows: list[list[Cell]],
+def _section(title: str, header: Sequence[str], rows: Sequence[list[Cell]],
              weights: Sequence[float], none: str) -> list[Flowable]:
     story: list[Flowable] = [*heading(title, styles().h1)]
     story.append(data_table(header, rows, weights) if rows else empty_note(none))
@@ -160,13 +161,13 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     yield Progress(1, 3, "Drawing the charts")
     story = [*_summary(log), *_charts(log)]
     story += _section("3. Overdue actions", _LOG_HEADER,
-                      [_open_row(e) for e in log.overdue()], _LOG_WEIGHTS,
+                      RowsOf(log.overdue(), _open_row), _LOG_WEIGHTS,
                       "No action is overdue.")
     story += _section("4. Open actions on time", _LOG_HEADER,
-                      [_open_row(e) for e in log.open_on_time()], _LOG_WEIGHTS,
+                      RowsOf(log.open_on_time(), _open_row), _LOG_WEIGHTS,
                       "No other action is open.")
     story += _section("5. Closed actions and the check of their effectiveness",
-                      _CLOSED_HEADER, [_closed_row(e) for e in log.closed()],
+                      _CLOSED_HEADER, RowsOf(log.closed(), _closed_row),
                       _CLOSED_WEIGHTS, "No action has been closed yet.")
     story.append(para("A corrective action is checked for effectiveness once done "
                       "(ISO 9001 10.2.1 d); one done without that check reads “Not "

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from reportlab.platypus import Flowable
 
 from qmsdesk.reports.layout import ContinuedTable
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 WINDOW = 200  # body rows laid out at a time; a page holds fewer than 50
 REPEAT = 1  # the header row, repeated on each page
@@ -62,8 +65,8 @@ class LongTable(Flowable):
         """Every row's cells, the header first, as a whole table would hold them (read by
         the content fingerprint)."""
         yield self.header
-        for values in self.rows[self.start:]:
-            yield self.make_row(values)
+        for index in range(self.start, len(self.rows)):  # one row's values at a time
+            yield self.make_row(self.rows[index])
 
     @property
     def _next(self) -> int:
@@ -117,3 +120,25 @@ def _in_window(commands: Sequence[tuple[Any, ...]], indexes: list[int]) -> Itera
         inside = [at for at, row in enumerate(rows) if row >= sr and (er < 0 or row <= er)]
         if inside:
             yield (name, (sc, inside[0]), (ec, -1 if er < 0 else inside[-1]), *values)
+
+
+class RowsOf(Sequence[R], Generic[T, R]):
+    """A table's rows made from ``items`` by ``row`` when asked for, not held: what a long
+    table of a register's records is given (a row's values may be flowables)."""
+
+    def __init__(self, items: Sequence[T], row: Callable[[T], R]) -> None:
+        self.items, self.row = items, row
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @overload
+    def __getitem__(self, index: int) -> R: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[R]: ...
+
+    def __getitem__(self, index: int | slice) -> R | list[R]:
+        if isinstance(index, slice):
+            return [self.row(item) for item in self.items[index]]
+        return self.row(self.items[index])

@@ -108,3 +108,19 @@ def test_a_command_on_register_rows_reaches_those_rows_in_every_window():
     finally:
         ContinuedTable.draw = draw  # type: ignore[method-assign]
     assert found == {f"R-{n:04d}" for n in marked}
+
+
+def test_rows_made_from_records_are_made_only_when_asked_for():
+    made: list[int] = []
+
+    def row(number: int) -> list[str]:
+        made.append(number)
+        return [f"R-{number:04d}", "text", str(number)]
+
+    rows = long_table.RowsOf(list(range(ROWS)), row)
+    table = data_table(["Ref", "Text", "N"], rows, [1, 4, 1])
+    assert len(rows) == ROWS and made == []
+    assert rows[3] == ["R-0003", "text", "3"] and rows[5:7][1][0] == "R-0006"
+    made.clear()
+    _pages([table])
+    assert made == list(range(ROWS))  # each row's values made once, as its window was
