@@ -47,20 +47,14 @@ def _stamp(at: datetime) -> str:
 
 def entry_hash(values: Mapping[Any, Any]) -> str:
     """The hash of one entry, over every recorded field and the previous entry's hash."""
-    parts = [
-        _stamp(values["at"]),
-        values["user"],
-        values["action"],
-        values["entity"],
-        values["record_id"],
-        values["ref"],
-        values["field"],
-        values["old_value"],
-        values["new_value"],
-        values["prev_hash"],
-    ]
-    payload = "\x1f".join(parts).encode("utf-8")
-    return hashlib.sha256(payload).hexdigest()
+    return _digest(_stamp(values["at"]), values["user"], values["action"], values["entity"],
+                   values["record_id"], values["ref"], values["field"], values["old_value"],
+                   values["new_value"], values["prev_hash"])
+
+
+def _digest(*parts: str) -> str:
+    """The hash of an entry's recorded fields (the moment stamped), in the column order."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 def format_value(value: Any) -> str:
@@ -184,46 +178,41 @@ def write_entries(session: Session, changes: Sequence[Change]) -> None:
     at = clock.now()
     user = str(session.info.get("user") or "unknown")
     prev = _last_hash(session)
-    rows: list[dict[str, Any]] = []
-    for action, entity, record_id, ref, field, old, new in changes:
-        row = {
-            "at": at,
-            "user": user,
-            "action": action,
-            "entity": entity,
-            "record_id": record_id,
-            "ref": ref,
-            "field": field,
-            "old_value": old,
-            "new_value": new,
-            "prev_hash": prev,
-        }
-        row["hash"] = prev = entry_hash(row)
-        rows.append(row)
-    _insert_entries(session.connection(), rows)
+    stamp = _stamp(at)
+    rows: list[tuple[str, ...]] = []
+    for change in changes:
+        digest = _digest(stamp, user, *change, prev)
+        rows.append((*change, prev, digest))
+        prev = digest
+    _insert_entries(session.connection(), at, user, rows)
 
 
-def _insert_entries(connection: Connection, rows: list[dict[str, Any]]) -> None:
-    """One executemany of the rows as the driver takes them: on a large import SQLAlchemy's
-    per-row parameter processing cost a third of writing the trail. Each column's own bind
-    processing still applies (a row's moment, in UTC, as UTCDateTime stores it)."""
+# An entry's columns after its moment and user, as write_entries builds its rows.
+_ROW_KEYS = ("action", "entity", "record_id", "ref", "field", "old_value", "new_value",
+             "prev_hash", "hash")
+
+
+def _insert_entries(connection: Connection, at: datetime, user: str,
+                    rows: list[tuple[str, ...]]) -> None:
+    """One executemany of the entries (``rows``: their _ROW_KEYS values; all at ``at`` by
+    ``user``) as the driver takes them: on a large import SQLAlchemy's per-row parameter
+    processing cost a third of writing the trail. Each column's own bind processing still
+    applies (the moment, in UTC, as UTCDateTime stores it)."""
     sql, keys, processors = _entry_insert(connection.dialect)
-    converted: dict[tuple[str, Any], Any] = {}  # the rows of one flush share moment and user
-
-    def bound(key: str, value: Any) -> Any:
-        process = processors[key]
-        if process is None:
-            return value
-        if key in ("at", "user"):
-            if (key, value) not in converted:
-                converted[key, value] = process(value)
-            return converted[key, value]
-        return process(value)
-
+    at_bound, user_bound = (value if processors[key] is None else processors[key](value)
+                            for key, value in (("at", at), ("user", user)))
+    if any(processors[key] is not None for key in _ROW_KEYS):
+        rows = [tuple(value if processors[key] is None else processors[key](value)
+                      for key, value in zip(_ROW_KEYS, row, strict=True)) for row in rows]
     if keys is None:  # named parameters (PostgreSQL's drivers)
-        params: list[Any] = [{k: bound(k, v) for k, v in row.items()} for row in rows]
-    else:
-        params = [tuple(bound(k, row[k]) for k in keys) for row in rows]
+        params: list[Any] = [{"at": at_bound, "user": user_bound,
+                              **dict(zip(_ROW_KEYS, row, strict=True))} for row in rows]
+    elif keys == ("at", "user", *_ROW_KEYS):
+        params = [(at_bound, user_bound, *row) for row in rows]
+    else:  # another order of the columns: each row's values put in it
+        where = [("at", "user", *_ROW_KEYS).index(key) for key in keys]
+        params = [tuple(values[i] for i in where)
+                  for values in ((at_bound, user_bound, *row) for row in rows)]
     connection.exec_driver_sql(sql, params)
 
 
