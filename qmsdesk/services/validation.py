@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from qmsdesk.services.dates import add_months, range_problem
@@ -43,13 +44,13 @@ def tidy_text(record: Any, trimmed: Iterable[str] = ()) -> None:
     read as an empty cell. Child records in list fields are tidied the same way.
     """
     names = set(trimmed)
-    for item in fields(record):
-        value = getattr(record, item.name)
+    for name in field_names(type(record)):
+        value = getattr(record, name)
         if isinstance(value, str):
-            if item.name in names:
-                setattr(record, item.name, value.strip())
+            if name in names:
+                setattr(record, name, value.strip())
             elif value and not value.strip():
-                setattr(record, item.name, "")
+                setattr(record, name, "")
         elif isinstance(value, list):
             for child in value:
                 if is_dataclass(child) and not isinstance(child, type):
@@ -126,23 +127,35 @@ def check_dates(errors: dict[str, str], record: Any) -> None:
     field. Child keys and messages are the rules' own: ``engagements[0].on_date``,
     "Engagement 1: the date ...". Timestamps (datetime) are the database's, not checked."""
     errors.update(_date_problems(record))
-    for item in fields(record):
-        value = getattr(record, item.name)
+    for field in field_names(type(record)):
+        value = getattr(record, field)
         if not isinstance(value, list):
             continue
-        noun = item.name.removesuffix("s").capitalize()
+        noun = field.removesuffix("s").capitalize()
         for i, child in enumerate(value):
             if is_dataclass(child) and not isinstance(child, type):
                 for name, message in _date_problems(child).items():
-                    errors[f"{item.name}[{i}].{name}"] = (
+                    errors[f"{field}[{i}].{name}"] = (
                         f"{noun} {i + 1}: {message[:1].lower()}{message[1:]}")
 
 
 def _date_problems(record: Any) -> dict[str, str]:
     found = {}
-    for item in fields(record):
-        value = getattr(record, item.name)
+    for name in field_names(type(record)):
+        value = getattr(record, name)
         if isinstance(value, date) and not isinstance(value, datetime) \
                 and (problem := range_problem(value)):
-            found[item.name] = problem
+            found[name] = problem
     return found
+
+
+def field_names(record_type: type[Any]) -> tuple[str, ...]:
+    """The fields of a record (dataclass) type, in their order; asked once per type: the
+    rules run for every row of an import."""
+    # A class is hashable; mypy says type[...] is not (python/mypy#11470).
+    return _field_names(record_type)  # type: ignore[arg-type]
+
+
+@cache
+def _field_names(record_type: type[Any]) -> tuple[str, ...]:
+    return tuple(item.name for item in fields(record_type))
