@@ -29,17 +29,23 @@ from qmsdesk.services.exchange.adapters import BATCH, Planned, load_for_write, r
 
 Check = Callable[[Session, Sequence[Any], date], dict[int, dict[str, str]]]
 Store = Callable[..., None]  # (session, row, record): the register's store function
+MadeWith = Callable[[Any, str], dict[str, Any]]  # (record, reference) -> a new row's values
+Refuse = Callable[[Session, Sequence[Planned]], None]
+Then = Callable[[Session, Sequence[Planned], dict[str, int]], None]
 
 
 @dataclass
 class NewRow:
     """One record to insert: its class, its column values, and its children (rows of other
-    classes whose ``parent_key`` column takes this row's id once it has one)."""
+    classes whose ``parent_key`` column takes this row's id once it has one). A row of a
+    child table inserted on its own (its parent stored already) says its parent's reference
+    in ``audit_ref``, as its entries name it."""
 
     model: type[Any]
     values: dict[str, Any]
     children: list[NewRow] = field(default_factory=list)
     parent_key: str = ""
+    audit_ref: str = ""  # the reference its trail entries name, when not its own ``ref``
 
 
 class Blank:
@@ -73,51 +79,66 @@ def new_row(model: type[Any], store: Callable[[Any], None], **values: Any) -> Ne
 
 
 def write_in_bulk(db: Database, planned: Sequence[Planned], model: type[Any],
-                  check: Check, store: Store, today: date, *options: Any
+                  check: Check, store: Store, today: date, *options: Any,
+                  made_with: MadeWith = lambda record, ref: {"ref": ref},
+                  refuse: Refuse | None = None, then: Then | None = None, batch: int = BATCH,
                   ) -> Generator[int, None, None]:
     """Save planned records of ``model`` in one session, as its register's check-then-store
     function does: ``check(session, records, today)`` (the register's own, every rule:
-    anything found raises BatchValidationError and nothing is written), then per BATCH the
-    new records inserted in bulk and the stored ones updated on their rows, both by the
+    anything found raises BatchValidationError and nothing is written), then per ``batch``
+    the new records inserted in bulk and the stored ones updated on their rows, both by the
     register's ``store(session, row, record)``; yields how many are done after each batch.
     Closing it part-way rolls everything back. ``options``: to load a stored record's
-    children with it."""
+    children with it; ``made_with(record, ref)``: the values a new row is made with, as the
+    register's save makes it; ``refuse(session, planned)``: what refuses references taken
+    meanwhile (refuse_taken by default); ``then(session, batch, ids)``: what the register
+    writes after a batch's records, each record's id at hand by reference."""
     with db.session() as session:
         # Held for the session's length: its identity map keeps only what is referenced,
         # and the store function finds the stored records there, children loaded.
         _loaded = load_for_write(session, model, planned, *options)
-        refuse_taken(session, model, planned)
+        if refuse is None:
+            refuse_taken(session, model, planned)
+        else:
+            refuse(session, planned)
         if errors := check(session, [item.record for item in planned], today):
             raise BatchValidationError(errors)
-        for start in range(0, len(planned), BATCH):
-            batch = planned[start:start + BATCH]
+        for start in range(0, len(planned), batch):
+            part = planned[start:start + batch]
             # The order a flush of the batch writes the trail in: new records, then changes.
-            insert_new(session, [new_row(model, partial(store, session, record=item.record),
-                                         ref=item.ref)
-                                 for item in batch if item.original is None])
-            stored = [item.record for item in batch if item.original is not None]
+            new = [item for item in part if item.original is None]
+            ids = dict(zip((item.ref for item in new), insert_new(session, [
+                new_row(model, partial(store, session, record=item.record),
+                        **made_with(item.record, item.ref)) for item in new]), strict=True))
+            stored = [item.record for item in part if item.original is not None]
             finish(store_all(session, model, model.__name__, stored, _stored_only, store,
-                             len(batch)))
-            yield start + len(batch)
+                             len(part)))
+            if then is not None:
+                ids.update((item.ref, item.existing_id) for item in part
+                           if item.existing_id is not None)
+                then(session, part, ids)
+            yield start + len(part)
 
 
 def _stored_only(record: Any) -> Any:
     raise AssertionError(f"{record.ref} is new: insert_new writes it")
 
 
-def insert_new(session: Session, rows: Sequence[NewRow]) -> None:
+def insert_new(session: Session, rows: Sequence[NewRow]) -> list[int]:
     """Insert ``rows`` and their children in ``session``'s transaction (one executemany per
-    table), then chain the audit entries a flush of the same new records writes."""
+    table), then chain the audit entries a flush of the same new records writes; the ids
+    of ``rows``, in their order."""
     if not rows:
-        return
+        return []
     ids = _insert(session, rows)
     changes: list[Change] = []
     for row in rows:
-        ref = str(row.values.get("ref", ""))
+        ref = row.audit_ref or str(row.values.get("ref", ""))
         _entries(row, ids, ref, changes)
         for child in row.children:  # a child names its parent's reference, as audit_ref does
             _entries(child, ids, ref, changes)
     write_entries(session, changes)
+    return [ids[id(row)] for row in rows]
 
 
 def _insert(session: Session, rows: Sequence[NewRow]) -> dict[int, int]:

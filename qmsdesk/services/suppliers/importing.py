@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -24,8 +25,7 @@ from qmsdesk import clock
 from qmsdesk.models.db import Database
 from qmsdesk.models.parties import Party
 from qmsdesk.models.suppliers import Supplier, SupplierReview, SupplierStatusChange
-from qmsdesk.services.batch import finish
-from qmsdesk.services.errors import BatchValidationError, ConflictError
+from qmsdesk.services.errors import ConflictError
 from qmsdesk.services.exchange.adapters import (
     BATCH,
     Adapter,
@@ -37,9 +37,9 @@ from qmsdesk.services.exchange.adapters import (
     choose,
     created_elsewhere,
     field_of,
-    load_for_write,
     party_reference,
 )
+from qmsdesk.services.exchange.bulk import NewRow, insert_new, write_in_bulk
 from qmsdesk.services.exchange.registers import REGISTERS, RegisterSpec
 from qmsdesk.services.records import ref_format
 from qmsdesk.services.suppliers import reviews as review_service
@@ -360,31 +360,15 @@ class SuppliersAdapter(Adapter):
 
     # --- writing ------------------------------------------------------------------------------
     def write(self, db: Database, planned: Sequence[Planned], today: date) -> Iterator[int]:
-        with db.session() as session:
-            # Loaded with their certificates here, so the register's save finds them.
-            _loaded = load_for_write(session, Supplier, planned,
-                                     selectinload(Supplier.certificates))
-            _refuse_taken(session, planned)
-            for start in range(0, len(planned), BATCH):
-                batch = planned[start:start + BATCH]
-                try:  # the register's check-then-store: a rule broken meanwhile refuses all
-                    suppliers = finish(supplier_service.save_suppliers(
-                        session, [item.record for item in batch], today, self.user))
-                except BatchValidationError as exc:
-                    raise BatchValidationError({start + index: errors for index, errors
-                                                in exc.by_record.items()}) from exc
-                saved = [(supplier, item, _store_reviews(session, supplier, item))
-                         for supplier, item in zip(suppliers, batch, strict=True)]
-                session.flush()  # the reviews have their ids: the history can name them
-                for supplier, item, reviews in saved:
-                    if item.original is None:
-                        supplier.history.extend(SupplierStatusChange(
-                            changed_on=c.changed_on, from_status=c.from_status,
-                            to_status=c.to_status, reason=c.reason, changed_by=c.changed_by,
-                            review_id=reviews[c.review_ref].id if c.review_ref else None)
-                            for c in item.record.history)
-                session.flush()
-                yield start + len(batch)
+        """Through the register's check (check_suppliers) and store step, new suppliers in
+        bulk (exchange.bulk); after each batch its reviews, then the new suppliers' history
+        (which names the reviews that decided it), as the register's saves write them."""
+        store = partial(supplier_service.store_checked, today=today, user=self.user,
+                        intervals=self.intervals)
+        return write_in_bulk(db, planned, Supplier, supplier_service.check_suppliers, store,
+                             today, selectinload(Supplier.certificates),
+                             made_with=supplier_service.new_row_values, refuse=_refuse_taken,
+                             then=_reviews_and_history, batch=BATCH)
 
 
 def _reference(row: Row, header: str) -> str:
@@ -478,7 +462,21 @@ def _refuse_taken(session: Session, planned: Sequence[Planned]) -> None:
             raise ConflictError(created_elsewhere(min(clash)))
 
 
-def _store_reviews(session: Session, supplier: Supplier,
+def _reviews_and_history(session: Session, batch: Sequence[Planned],
+                         ids: Mapping[str, int]) -> None:
+    """The batch's new and changed reviews, then the new suppliers' history lines, each
+    with the review that decided it (``ids``: the batch's suppliers by reference)."""
+    saved = {item.ref: _store_reviews(session, ids[item.ref], item) for item in batch}
+    session.flush()  # the reviews have their ids: the history can name them
+    insert_new(session, [NewRow(SupplierStatusChange, {
+        "supplier_id": ids[item.ref], "changed_on": c.changed_on, "from_status": c.from_status,
+        "to_status": c.to_status, "reason": c.reason, "changed_by": c.changed_by,
+        "review_id": saved[item.ref][c.review_ref].id if c.review_ref else None},
+        audit_ref=item.ref) for item in batch if item.original is None
+        for c in item.record.history])
+
+
+def _store_reviews(session: Session, supplier_id: int,
                    item: Planned) -> dict[str, SupplierReview]:
     """Save the supplier's new and changed reviews, as the file says; by reference."""
     before = {r.ref: r for r in item.original.reviews} if item.original else {}
@@ -495,6 +493,6 @@ def _store_reviews(session: Session, supplier: Supplier,
             session.add(entity)
         review_service.store_review(session, entity, review, review.total_score, review.band)
         if review.supplier_id is None:
-            entity.supplier = supplier  # a new supplier: its id comes with the flush
+            entity.supplier_id = supplier_id  # a new supplier's, inserted with its batch
         saved[review.ref] = entity
     return saved

@@ -6,6 +6,8 @@ from collections import defaultdict
 from collections.abc import Generator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
+from functools import partial
+from typing import Any
 
 from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session, aliased
@@ -247,20 +249,31 @@ def save_suppliers(session: Session, records: Sequence[SupplierRecord], today: d
     refs = iter(new_refs(session, Supplier,
                          sum(1 for r in records if r.id is None and not r.ref),
                          {r.ref for r in records if r.ref}))
-
-    def store(session: Session, supplier: Supplier, record: SupplierRecord) -> None:
-        if record.next_review is None:
-            record.next_review = rules.next_review_date(
-                None, record.criticality, record.review_interval_months, today, intervals)
-        if not (record.id is None and record.history):
-            record_status_change(session, supplier, record.status, record.status_reason or
-                                 "New supplier", today, user)
-        store_supplier(session, supplier, record)
-
     # An empty history on a new supplier: after a flush it is not loaded, row by row.
     return (yield from store_all(
         session, Supplier, "The supplier", records,
-        lambda r: Supplier(ref=r.ref or next(refs), status=r.status, history=[]), store, batch))
+        lambda r: Supplier(**new_row_values(r, r.ref or next(refs))),
+        partial(store_checked, today=today, user=user, intervals=intervals), batch))
+
+
+def new_row_values(record: SupplierRecord, ref: str) -> dict[str, Any]:
+    """What a new supplier's row is made with: the status is set here, its later changes
+    come with a line of history."""
+    return {"ref": ref, "status": record.status, "history": []}
+
+
+def store_checked(session: Session, supplier: Supplier, record: SupplierRecord, today: date,
+                  user: str, intervals: Mapping[str, int]) -> None:
+    """save_suppliers' store step, for a record check_suppliers passed: an empty next review
+    follows from the criticality (``intervals``, read before anything was added), a status
+    change goes into the history, then store_supplier."""
+    if record.next_review is None:
+        record.next_review = rules.next_review_date(
+            None, record.criticality, record.review_interval_months, today, intervals)
+    if not (record.id is None and record.history):
+        record_status_change(session, supplier, record.status, record.status_reason or
+                             "New supplier", today, user)
+    store_supplier(session, supplier, record)
 
 
 def save_supplier(db: Database, record: SupplierRecord, today: date,
