@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import TypeVar
@@ -32,3 +33,25 @@ def run_task(task: Task[T], sink: Callable[[Progress], None] | None = None) -> T
             return stop.value
         if sink is not None:
             sink(progress)
+
+
+def collector_paused(task: Task[T]) -> Task[T]:
+    """``task`` with Python's cycle collector paused while each of its steps runs (it runs
+    again between steps). A step that builds hundreds of thousands of objects that live on
+    (an import's rows, records and trail entries) otherwise spends a sixth of its time in
+    collections that scan them all, again and again, to free next to nothing: reference
+    counting frees them. Closing the task returned closes ``task``."""
+    try:
+        while True:
+            enabled = gc.isenabled()  # another thread's pause is left to that thread
+            gc.disable()
+            try:
+                progress = next(task)
+            except StopIteration as stop:
+                return stop.value
+            finally:
+                if enabled:
+                    gc.enable()
+            yield progress
+    finally:
+        task.close()

@@ -41,7 +41,7 @@ from qmsdesk.services.exchange.registers import (
     check_format,
     sibling_csv,
 )
-from qmsdesk.services.progress import Progress
+from qmsdesk.services.progress import Progress, collector_paused
 
 Mapping_ = dict[str, dict[str, str]]  # sheet -> {header in the file: register header}
 
@@ -286,6 +286,13 @@ def run_import(db: Database, key: str, path: Path, today: date,
     between steps, even while saving, leaves the database as it was. ``encoding``: of a
     CSV file that is not UTF-8 (one of spreadsheet_io.ENCODINGS).
     """
+    return collector_paused(_import(db, key, path, today, mapping, dry_run, cancelled,
+                                    encoding))
+
+
+def _import(db: Database, key: str, path: Path, today: date, mapping: Mapping_ | None,
+            dry_run: bool, cancelled: Callable[[], bool] | None, encoding: str | None,
+            ) -> Generator[Progress, None, ImportResult]:
     spec = REGISTERS[key]
     adapter = adapter_for(key)
     yield Progress(0, 0, f"Reading {Path(path).name}")
