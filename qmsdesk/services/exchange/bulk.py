@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cache, partial
 from typing import Any
 
@@ -27,7 +26,7 @@ from qmsdesk.services.batch import finish, store_all
 from qmsdesk.services.errors import BatchValidationError
 from qmsdesk.services.exchange.adapters import BATCH, Planned, load_for_write, refuse_taken
 
-Check = Callable[[Session, Sequence[Any], date], dict[int, dict[str, str]]]
+Check = Callable[[Session, Sequence[Any]], dict[int, dict[str, str]]]
 Store = Callable[..., None]  # (session, row, record): the register's store function
 MadeWith = Callable[[Any, str], dict[str, Any]]  # (record, reference) -> a new row's values
 Refuse = Callable[[Session, Sequence[Planned]], None]
@@ -79,20 +78,21 @@ def new_row(model: type[Any], store: Callable[[Any], None], **values: Any) -> Ne
 
 
 def write_in_bulk(db: Database, planned: Sequence[Planned], model: type[Any],
-                  check: Check, store: Store, today: date, *options: Any,
+                  check: Check, store: Store, *options: Any,
                   made_with: MadeWith = lambda record, ref: {"ref": ref},
                   refuse: Refuse | None = None, then: Then | None = None, batch: int = BATCH,
                   ) -> Generator[int, None, None]:
     """Save planned records of ``model`` in one session, as its register's check-then-store
-    function does: ``check(session, records, today)`` (the register's own, every rule:
-    anything found raises BatchValidationError and nothing is written), then per ``batch``
-    the new records inserted in bulk and the stored ones updated on their rows, both by the
-    register's ``store(session, row, record)``; yields how many are done after each batch.
-    Closing it part-way rolls everything back. ``options``: to load a stored record's
-    children with it; ``made_with(record, ref)``: the values a new row is made with, as the
-    register's save makes it; ``refuse(session, planned)``: what refuses references taken
-    meanwhile (refuse_taken by default); ``then(session, batch, ids)``: what the register
-    writes after a batch's records, each record's id at hand by reference."""
+    function does: ``check(session, records)`` (the register's rules that ask the database,
+    again inside the write's transaction: the plan checked every rule on these very
+    records; anything found raises BatchValidationError and nothing is written), then per
+    ``batch`` the new records inserted in bulk and the stored ones updated on their rows,
+    both by the register's ``store(session, row, record)``; yields how many are done after
+    each batch. Closing it part-way rolls everything back. ``options``: to load a stored
+    record's children with it; ``made_with(record, ref)``: the values a new row is made
+    with, as the register's save makes it; ``refuse(session, planned)``: what refuses
+    references taken meanwhile (refuse_taken by default); ``then(session, batch, ids)``:
+    what the register writes after a batch's records, each record's id by reference."""
     with db.session() as session:
         # Held for the session's length: its identity map keeps only what is referenced,
         # and the store function finds the stored records there, children loaded.
@@ -101,7 +101,7 @@ def write_in_bulk(db: Database, planned: Sequence[Planned], model: type[Any],
             refuse_taken(session, model, planned)
         else:
             refuse(session, planned)
-        if errors := check(session, [item.record for item in planned], today):
+        if errors := check(session, [item.record for item in planned]):
             raise BatchValidationError(errors)
         for start in range(0, len(planned), batch):
             part = planned[start:start + batch]

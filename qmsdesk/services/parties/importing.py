@@ -109,6 +109,6 @@ class PartiesAdapter(Adapter):
         return _numbered_refs("IP-", [*existing, *in_file], count)
 
     def write(self, db: Database, planned: Sequence[Planned], today: date) -> Iterator[int]:
-        return write_in_bulk(db, planned, Party, party_service.check_parties,
-                             party_service.store_party, today,
+        return write_in_bulk(db, planned, Party, party_service.check_stored_parties,
+                             party_service.store_party,
                              selectinload(Party.requirements), selectinload(Party.engagements))

@@ -141,14 +141,25 @@ def name_taken(ref: str) -> str:
 def check_parties(session: Session, records: Sequence[PartyRecord],
                   today: date) -> dict[int, dict[str, str]]:
     """Every rule for parties about to be stored together (tidied first), by position in
-    ``records``: the form's rules (rules.validate_party) and the database's: an active
-    party's name is no other active party's, stored or in the batch (an earlier record
-    keeps it), and a new record's given reference is free."""
+    ``records``: the form's rules (rules.validate_party) and the database's
+    (check_stored_parties)."""
     errors: dict[int, dict[str, str]] = {}
     for index, record in enumerate(records):
         normalise(record)
         if found := rules.validate_party(record, today):
             errors[index] = found
+    return check_stored_parties(session, records, errors)
+
+
+def check_stored_parties(session: Session, records: Sequence[PartyRecord],
+                         errors: dict[int, dict[str, str]] | None = None,
+                         ) -> dict[int, dict[str, str]]:
+    """The database's rules for parties about to be stored together, added to ``errors``
+    (what the form's rules found): an active party's name is no other active party's,
+    stored or in the batch (an earlier record keeps it), and a new record's given reference
+    is free. On their own for records that met the form's rules, tidied, and have not
+    changed since (an import checks its file, then checks these again as it writes)."""
+    errors = {} if errors is None else errors
     in_batch = {r.id for r in records if r.id is not None}
     # Compared in Python: SQLite's lower() folds ASCII only, and "MÜLLER" is "Müller".
     taken: dict[str, str] = {}

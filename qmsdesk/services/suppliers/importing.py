@@ -360,13 +360,14 @@ class SuppliersAdapter(Adapter):
 
     # --- writing ------------------------------------------------------------------------------
     def write(self, db: Database, planned: Sequence[Planned], today: date) -> Iterator[int]:
-        """Through the register's check (check_suppliers) and store step, new suppliers in
-        bulk (exchange.bulk); after each batch its reviews, then the new suppliers' history
-        (which names the reviews that decided it), as the register's saves write them."""
+        """Through the register's database rules (check_stored_suppliers: the plan checked
+        every rule) and its store step (store_checked), new suppliers in bulk
+        (exchange.bulk); after each batch its reviews, then the new suppliers' history (which
+        names the reviews that decided it), as the register's saves write them."""
         store = partial(supplier_service.store_checked, today=today, user=self.user,
                         intervals=self.intervals)
-        return write_in_bulk(db, planned, Supplier, supplier_service.check_suppliers, store,
-                             today, selectinload(Supplier.certificates),
+        return write_in_bulk(db, planned, Supplier, supplier_service.check_stored_suppliers,
+                             store, selectinload(Supplier.certificates),
                              made_with=supplier_service.new_row_values, refuse=_refuse_taken,
                              then=_reviews_and_history, batch=BATCH)
 

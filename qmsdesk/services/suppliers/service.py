@@ -197,15 +197,27 @@ def history_end_differs(last: str) -> str:
 def check_suppliers(session: Session, records: Sequence[SupplierRecord],
                     today: date) -> dict[int, dict[str, str]]:
     """Every rule for suppliers about to be stored together (tidied first), by position in
-    ``records``: the form's rules (rules.validate_supplier) and the database's: a status
-    change allowed from the stored status, with its reason (a new supplier that brings its
-    own history, as an import does, has the status that history ends in); the linked
-    interested party exists; a new record's given reference is free."""
+    ``records``: the form's rules (rules.validate_supplier) and the database's
+    (check_stored_suppliers)."""
     errors: dict[int, dict[str, str]] = {}
     for index, record in enumerate(records):
         normalise(record)
         if rule_errors := rules.validate_supplier(record, today):
             errors[index] = rule_errors
+    return check_stored_suppliers(session, records, errors)
+
+
+def check_stored_suppliers(session: Session, records: Sequence[SupplierRecord],
+                           errors: dict[int, dict[str, str]] | None = None,
+                           ) -> dict[int, dict[str, str]]:
+    """The rules for suppliers about to be stored together that ask the database, added to
+    ``errors`` (what the form's rules found): a status change allowed from the stored
+    status, with its reason (a new supplier that brings its own history, as an import
+    does, has the status that history ends in); the linked interested party exists; a new
+    record's given reference is free. On their own for records that met the form's rules,
+    tidied, and have not changed since (an import checks its file, then checks these again
+    as it writes)."""
+    errors = {} if errors is None else errors
     ids = sorted({r.id for r in records if r.id is not None})
     stored: dict[int, str] = {}
     for start in range(0, len(ids), CHUNK):
