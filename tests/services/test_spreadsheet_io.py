@@ -411,3 +411,22 @@ def test_thousands_of_rows_round_trip(tmp_path):
         read = read_spreadsheet(tmp_path / name)["parties"]
         assert len(read.rows) == 5_000 and read.rows[-1].number == 5_001
         assert _typed(read)[-1] == sheet.rows[-1]
+
+
+@pytest.mark.parametrize("percent", [True, False])
+def test_a_percentage_is_read_as_shown_and_a_plain_number_as_stored(tmp_path, percent):
+    """Values alone are read when no format of the workbook shows a percentage; with one,
+    only the cells in that format are read as shown (0.4 in a 0% cell is 40)."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Name", "Share", "Count"])
+    sheet.append(["A", 0.4, 0.5])
+    sheet.append(["B", date(2026, 3, 1), 7])
+    if percent:
+        sheet["B2"].number_format = "0%"
+    path = tmp_path / "shares.xlsx"
+    workbook.save(path)
+    (read,) = read_spreadsheet(path).values()
+    assert sio._shows_percentages(openpyxl.load_workbook(path, read_only=True)) is percent
+    assert [row.cells for row in read.rows] == [
+        ("A", 40.0 if percent else 0.4, 0.5), ("B", datetime(2026, 3, 1), 7)]

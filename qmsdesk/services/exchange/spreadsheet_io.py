@@ -245,6 +245,9 @@ def _read_xlsx(path: Path, head: bytes, label: str, poll: Callable[[int], None]
             if not workbook.sheetnames:  # Excel always keeps one; openpyxl skips missing parts
                 raise ValueError("no sheet")  # reported as damaged
             sheets: dict[str, SheetData] = {}
+            # A cell's value is read as shown only when the workbook has a percentage format
+            # at all: the values alone are read in two thirds of the time of the cells.
+            percentages = _shows_percentages(workbook)
             for worksheet in workbook.worksheets:
                 where = f"Sheet '{worksheet.title}' of {label}"
                 _check_declared_size(worksheet, where)
@@ -253,7 +256,9 @@ def _read_xlsx(path: Path, head: bytes, label: str, poll: Callable[[int], None]
                 _check_sheet_xml(archive, worksheet._worksheet_path, worksheet.title, label,
                                  poll)
                 worksheet.reset_dimensions()  # some writers record a wrong used range
-                rows = ([_shown_value(cell) for cell in row] for row in worksheet.iter_rows())
+                rows: Iterable[Sequence[object]] = (
+                    ([_shown_value(cell) for cell in row] for row in worksheet.iter_rows())
+                    if percentages else worksheet.iter_rows(values_only=True))
                 sheets[worksheet.title] = _sheet(worksheet.title, rows, poll, where)
             return sheets
         finally:
@@ -268,6 +273,20 @@ def _check_declared_size(worksheet: Any, where: str) -> None:
                                f"than a spreadsheet holds ({MAX_ROWS:,} rows, {MAX_COLUMNS:,} "
                                "columns): open it in Excel or LibreOffice, save it again, and "
                                "import again.")
+
+
+def _shows_percentages(workbook: Any) -> bool:
+    """Whether a cell format of the workbook shows numbers as percentages (_shown_value)."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    custom = workbook._number_formats
+    for style in workbook._cell_styles:
+        number = style.numFmtId
+        shown = (BUILTIN_FORMATS.get(number, "General") if number < BUILTIN_FORMATS_MAX_SIZE
+                 else custom[number - BUILTIN_FORMATS_MAX_SIZE])
+        if "%" in str(shown or ""):
+            return True
+    return False
 
 
 def _shown_value(cell: Any) -> object:
