@@ -28,6 +28,7 @@ from qmsdesk.services.suppliers import reviews as review_service
 from qmsdesk.services.suppliers import service as supplier_service
 from qmsdesk.services.suppliers.importing import SuppliersAdapter
 from tests.conftest import TODAY
+from tests.pg_support import needs_server, scratch_database
 
 TABLES = ("supplier", "supplier_certificate", "supplier_review", "supplier_review_score",
           "supplier_status_change", "audit_entry")
@@ -128,6 +129,27 @@ def test_new_suppliers_in_bulk_are_the_rows_and_trail_the_orm_wrote(
     finally:
         orm.close()
         bulk.close()
+
+
+@needs_server
+def test_on_postgresql_the_bulk_write_is_what_the_orm_wrote(demo_db, tmp_path, monkeypatch):
+    """The demo's suppliers into two PostgreSQL databases that hold its parties, through
+    the ORM and in bulk: the same rows and trail, entry by entry; the chain verifies."""
+    parties = run_task(export_register(demo_db, "parties", tmp_path / "parties.xlsx"))
+    path = run_task(export_register(demo_db, "suppliers", tmp_path / "suppliers.xlsx"))
+    with scratch_database() as orm_url, scratch_database() as bulk_url:
+        orm, bulk = (open_database(url, user="team member", create=True)
+                     for url in (orm_url, bulk_url))
+        try:
+            for copy in (orm, bulk):
+                _import(copy, parties, "parties")
+            _both_ways(path, orm, bulk, monkeypatch)
+            after = _dump(bulk)
+            assert len(after["supplier"]) == 23 and after == _dump(orm)
+            _intact(bulk)
+        finally:
+            orm.close()
+            bulk.close()
 
 
 def test_new_and_changed_suppliers_together_write_the_same_records(demo_file, tmp_path,
