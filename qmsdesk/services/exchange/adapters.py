@@ -83,7 +83,7 @@ class Row:
     sheet: str
     number: int
     values: dict[str, Any]
-    headers: dict[str, str]  # register header -> the file's header, for messages
+    headers: dict[str, str]  # register header -> the file's header (one for the sheet)
 
 
 @dataclass

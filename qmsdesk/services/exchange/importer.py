@@ -257,19 +257,19 @@ def parse_rows(sheet: SheetSpec, data: Any, mapping: Mapping[str, str],
     from qmsdesk.services.exchange.cell_values import CellError, parse_cell
 
     kinds = {c.header: c.kind for c in sheet.columns}
-    positions = [(i, header, mapping[header]) for i, header in enumerate(data.headers)
-                 if header in mapping]
+    positions = [(i, header, mapping[header], kinds.get(mapping[header], "text"))
+                 for i, header in enumerate(data.headers) if header in mapping]
+    headers = {target: file_header for _, file_header, target, _ in positions}  # shared
     rows = []
     for raw in data.rows:
         values: dict[str, Any] = {}
-        for index, file_header, target in positions:
-            cell = raw.cells[index] if index < len(raw.cells) else None
+        cells = raw.cells
+        for index, file_header, target, kind in positions:
             try:
-                values[target] = parse_cell(cell, kinds.get(target, "text"))
+                values[target] = parse_cell(cells[index] if index < len(cells) else None, kind)
             except CellError as exc:
                 problems.append(Problem(sheet.name, raw.number, file_header, str(exc)))
-        rows.append(Row(sheet.name, raw.number, values,
-                        {target: file_header for _, file_header, target in positions}))
+        rows.append(Row(sheet.name, raw.number, values, headers))
     return rows
 
 
