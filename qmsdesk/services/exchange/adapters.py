@@ -324,6 +324,8 @@ class Adapter:
     def _report(self, item: Planned, errors: Mapping[str, str], names: Mapping[str, str],
                 problems: list[Problem]) -> None:
         """A record's errors (field -> message) as problems in the rows it came from."""
+        if not errors:
+            return
         header_of = {name: header for header, name in names.items()}
         for key, message in errors.items():
             match = re.match(r"^(\w+)\[(\d+)\]\.(\w+)$", key)
