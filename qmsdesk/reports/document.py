@@ -139,7 +139,9 @@ def rich(markup_text: str, style: ParagraphStyle | None = None) -> Paragraph:
 
 
 CELL_PADDING = 4  # left and right, points
-LONG_TABLE_ROWS = 2 * WINDOW  # rows from which a register table is laid out a window at a time
+# Rows from which a register table is laid out a window at a time: below, the whole table
+# is faster (its cells are made once, not for the fingerprint and again for the layout).
+LONG_TABLE_ROWS = 10 * WINDOW
 
 
 def _cell(value: Cell, style: ParagraphStyle, width: float) -> Flowable:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from pypdf import PdfReader
 from reportlab.lib import colors
 from reportlab.platypus import SimpleDocTemplate
@@ -16,6 +17,13 @@ from qmsdesk.reports.layout import ContinuedTable
 from tests.reports.hostile import prose
 
 ROWS = 900
+
+
+@pytest.fixture(autouse=True)
+def long_from_400_rows(monkeypatch):
+    """Tables of a few hundred rows are laid out a window at a time here (a report does
+    so from 2 000), so each test stays quick."""
+    monkeypatch.setattr(document, "LONG_TABLE_ROWS", 400)
 
 
 def _rows() -> list[list[str]]:
