@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 from qmsdesk.models.db import Database
 from qmsdesk.reports import story
@@ -88,7 +88,14 @@ def test_a_long_register_prints_and_fingerprints_as_a_short_one(
 def test_every_long_register_is_made_in_the_order_it_is_built(
         demo_db: Database, today: date, monkeypatch, kind: str):
     """Objectives and suppliers made as they are read give the flowables they give built at
-    once (read by the content fingerprint: text, tables, charts), on each reading."""
+    once (read by the content fingerprint), on each reading. Their charts are left blank:
+    what is tested is which flowables come in which order, not the drawing."""
+    import importlib
+
+    module = importlib.import_module(f"qmsdesk.reports.{kind}_report")
+    monkeypatch.setattr(module, "chart_image",
+                        lambda builder, *args, width, **kwargs: Spacer(width, 20))
+
     def fingerprints() -> list[str]:
         content = run_task(content_builder(kind)(demo_db, ReportRequest(today, "Tester")))
         return [content_fingerprint((), story.flowables_of(content.body))
