@@ -4,17 +4,17 @@ unit of work and the audit hook wrote them: the same rows, the same trail entry 
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from qmsdesk.models.audit import AuditEntry, verify_chain
+from qmsdesk.models.audit import AuditEntry
 from qmsdesk.models.db import Database
 from qmsdesk.models.parties import Party
-from qmsdesk.models.trail_replay import replay_problems
 from qmsdesk.services.exchange import export_register
 from qmsdesk.services.exchange.adapters import write_records
 from qmsdesk.services.exchange.importer import ImportRefused, run_import
@@ -23,6 +23,7 @@ from qmsdesk.services.parties.importing import PartiesAdapter
 from qmsdesk.services.progress import run_task
 from tests.conftest import TODAY
 from tests.pg_support import needs_server, scratch_database
+from tests.services.bulk_support import both_ways, dump, intact
 
 TABLES = ("party", "party_requirement", "party_engagement", "audit_entry")
 
@@ -38,24 +39,10 @@ def _import(db: Database, path: Path):
     return run_task(run_import(db, "parties", path, TODAY))
 
 
-def _dump(db: Database) -> dict[str, list[tuple]]:
-    with db.read() as session:
-        return {table: [tuple(row) for row in session.execute(
-            text(f"SELECT * FROM {table} ORDER BY id"))] for table in TABLES}
-
-
-def _both_ways(path: Path, first: Database, second: Database, monkeypatch) -> None:
-    """Import ``path`` into ``first`` through the ORM and into ``second`` in bulk."""
-    with monkeypatch.context() as patched:
-        patched.setattr(PartiesAdapter, "write", _through_the_orm)
-        _import(first, path)
-    _import(second, path)
-
-
-def _intact(db: Database) -> None:
-    with db.read() as session:
-        assert verify_chain(session).intact
-        assert replay_problems(session) == ([], 0)
+_dump = partial(dump, tables=TABLES)
+_both_ways = partial(both_ways, adapter=PartiesAdapter, through_the_orm=_through_the_orm,
+                     write_import=_import)
+_intact = intact
 
 
 @pytest.fixture

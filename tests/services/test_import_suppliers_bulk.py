@@ -6,17 +6,17 @@ chain that verifies and replays; and a rule broken at the write still imports no
 from __future__ import annotations
 
 import shutil
+from functools import partial
 from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from qmsdesk.models.audit import AuditEntry, verify_chain
+from qmsdesk.models.audit import AuditEntry
 from qmsdesk.models.db import Database, open_database
 from qmsdesk.models.suppliers import Supplier, SupplierReview, SupplierStatusChange
-from qmsdesk.models.trail_replay import replay_problems
 from qmsdesk.services.batch import finish
 from qmsdesk.services.errors import ConflictError
 from qmsdesk.services.exchange import export_register
@@ -29,6 +29,7 @@ from qmsdesk.services.suppliers import service as supplier_service
 from qmsdesk.services.suppliers.importing import SuppliersAdapter
 from tests.conftest import TODAY
 from tests.pg_support import needs_server, scratch_database
+from tests.services.bulk_support import both_ways, dump, intact
 
 TABLES = ("supplier", "supplier_certificate", "supplier_review", "supplier_review_score",
           "supplier_status_change", "audit_entry")
@@ -80,28 +81,15 @@ def _import(db: Database, path: Path, key: str = "suppliers"):
     return run_task(run_import(db, key, path, TODAY))
 
 
-def _dump(db: Database) -> dict[str, list[tuple]]:
-    with db.read() as session:
-        return {table: [tuple(row) for row in session.execute(
-            text(f"SELECT * FROM {table} ORDER BY id"))] for table in TABLES}
+_dump = partial(dump, tables=TABLES)
+_both_ways = partial(both_ways, adapter=SuppliersAdapter, through_the_orm=_through_the_orm,
+                     write_import=_import)
+_intact = intact
 
 
 def _copies(source: Path, folder: Path) -> list[Database]:
     return [open_database(shutil.copyfile(source, folder / f"{name}.db"), user="tester")
             for name in ("orm", "bulk")]
-
-
-def _both_ways(path: Path, orm: Database, bulk: Database, monkeypatch) -> None:
-    with monkeypatch.context() as patched:
-        patched.setattr(SuppliersAdapter, "write", _through_the_orm)
-        _import(orm, path)
-    _import(bulk, path)
-
-
-def _intact(db: Database) -> None:
-    with db.read() as session:
-        assert verify_chain(session).intact
-        assert replay_problems(session) == ([], 0)
 
 
 @pytest.mark.parametrize("batch", [500, 4])
