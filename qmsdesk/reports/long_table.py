@@ -12,6 +12,7 @@ as reportlab draws a table's parts), and a row's cells are made when its window 
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, overload
@@ -117,9 +118,11 @@ def _in_window(commands: Sequence[tuple[Any, ...]], indexes: list[int]) -> Itera
         if sr < 0:
             yield command
             continue
-        inside = [at for at, row in enumerate(rows) if row >= sr and (er < 0 or row <= er)]
-        if inside:
-            yield (name, (sc, inside[0]), (ec, -1 if er < 0 else inside[-1]), *values)
+        # The rows are in register order, so the window rows inside are one run.
+        first = bisect_left(rows, sr)
+        last = len(rows) - 1 if er < 0 else bisect_right(rows, er) - 1
+        if first <= last:
+            yield (name, (sc, first), (ec, -1 if er < 0 else last), *values)
 
 
 class RowsOf(Sequence[R], Generic[T, R]):
