@@ -111,9 +111,12 @@ def font_runs(text: str, font: str = FONT) -> list[tuple[str, str]]:
     Marks and joiners stay with the character before them, so a word in one script is one
     run and is shaped as one. Characters no face has stay with ``font``.
     """
+    text = _clean(text)
+    if text.isascii() or all(_face_index(ord(char)) <= 0 for char in set(text)):
+        return [(text, font)] if text else []  # the common case: all in the main face
     bold = font == FONT_BOLD
     runs: list[tuple[str, int]] = []
-    for char in _clean(text):
+    for char in text:
         current = runs[-1][1] if runs else -1
         if char == "\n":
             wanted = 0

@@ -4,6 +4,7 @@ words too long for their column break after @ . / - _ rather than anywhere."""
 from __future__ import annotations
 
 import re
+import weakref
 from typing import Any
 
 from reportlab.lib.enums import TA_LEFT
@@ -16,6 +17,7 @@ from reportlab.platypus.paragraph import cleanBlockQuotedText
 from reportlab.platypus.tables import CellStyle, _isLineCommand, _setCellStyle
 
 from qmsdesk.reports.fonts import markup
+from qmsdesk.reports.shaping import needs_text_layout
 
 CONTINUED = "(continued)"
 # Where a long token may break: after these, as a reader expects an address or a path to wrap
@@ -101,11 +103,37 @@ def _is_empty(cell: Any) -> bool:
     return cell is None or cell == ""
 
 
+# Each style's twin without shaping and bidi ordering, for text that needs neither.
+_PLAIN: weakref.WeakKeyDictionary[ParagraphStyle, ParagraphStyle] = weakref.WeakKeyDictionary()
+
+
+def _plain_twin(style: ParagraphStyle) -> ParagraphStyle:
+    """``style`` without shaping and bidi ordering, under the same name (the fingerprint
+    reads it)."""
+    twin = _PLAIN.get(style)
+    if twin is None:
+        twin = ParagraphStyle(style.name, parent=style, wordWrap=None, shaping=0)
+        twin.parent = None  # a value holding its key would keep both for good
+        _PLAIN[style] = twin
+    return twin
+
+
 class Para(Paragraph):
     """A Paragraph that breaks its lines once per width. A table cell is wrapped to the same
     width when the table sizes its rows, again on each page a long table splits across, and
     once more when it is drawn: four line breakings a cell in the management-review pack,
-    where one serves. The lines are kept per width, so a different width still re-breaks."""
+    where one serves. The lines are kept per width, so a different width still re-breaks.
+
+    Text with nothing to shape or reorder (most of a register in a Latin script) is laid out
+    without shaping and bidi ordering: the same lines, about four times faster.
+    """
+
+    def __init__(self, text: str | None, style: ParagraphStyle | None = None,
+                 *args: Any, **kwargs: Any) -> None:
+        if (style is not None and text and getattr(style, "shaping", 0)
+                and not needs_text_layout(text)):
+            style = _plain_twin(style)
+        super().__init__(text, style, *args, **kwargs)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         kept = self.__dict__.setdefault("_lines_by_width", {})

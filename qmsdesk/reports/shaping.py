@@ -40,6 +40,13 @@ def has_rtl(text: str) -> bool:
     return _RTL.search(text) is not None
 
 
+def needs_text_layout(text: str) -> bool:
+    """Whether ``text`` has a character that shaping or bidi ordering would change; text
+    without one lays out the same without them, and much faster."""
+    return not text.isascii() and (_COMPLEX.search(text) is not None or has_rtl(text)
+                                   or _EXPLICIT.search(text) is not None)
+
+
 def log2vis(text: str, base_direction: str | None = None, clean: bool = True,
             positions_V_to_L: list[int] | None = None, **_: Any) -> str:
     """``text`` in visual order, as rlbidi's function of the same name returns it.

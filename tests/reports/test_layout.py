@@ -123,6 +123,27 @@ def test_a_paragraph_breaks_its_lines_once_per_width(monkeypatch) -> None:
     assert len(cell.blPara.lines) == first[1] / cell.style.leading
 
 
+def test_text_with_nothing_to_shape_or_reorder_lays_out_the_same_lines_without() -> None:
+    from reportlab.platypus import Paragraph
+
+    from qmsdesk.reports.document import para
+    from qmsdesk.reports.fingerprint import _parts
+
+    style = styles().cell
+    assert style.shaping and style.wordWrap == "LTR"
+    for text in ("Recalibrate the torque wrenches; record the results " * 4,
+                 "Zoë Müller – Łódź, São Paulo, Ελλάδα, Москва " * 3, prose(400, "w")):
+        plain = para(text, style)
+        shaped = Paragraph(plain.text, style)  # what every cell was before
+        assert not plain.style.shaping and plain.style.wordWrap is None
+        assert plain.style.name == style.name  # so the fingerprint reads the same
+        assert list(_parts(plain)) == list(_parts(shaped))
+        assert plain.wrap(150, 1000) == shaped.wrap(150, 1000)
+        assert plain.getActualLineWidths0() == shaped.getActualLineWidths0()
+    # Words that are shaped or reordered keep both, whatever the style they came with.
+    for text in ("مرحبا بالعالم", "שלום עולם", "नमस्ते दुनिया", "a\u200fb", "👍🏽 done"):
+        assert para(text, style).style is style
+
 def test_a_one_line_cell_is_drawn_as_a_string_that_reads_as_its_paragraph() -> None:
     from reportlab.platypus import Paragraph
 
