@@ -130,7 +130,7 @@ class Para(Paragraph):
 
     def __init__(self, text: str | None, style: ParagraphStyle | None = None,
                  *args: Any, **kwargs: Any) -> None:
-        if (style is not None and text and getattr(style, "shaping", 0)
+        if (style is not None and text and style.shaping
                 and not needs_text_layout(text)):
             style = _plain_twin(style)
         super().__init__(text, style, *args, **kwargs)
