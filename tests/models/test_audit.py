@@ -302,9 +302,9 @@ def test_a_check_from_a_verified_anchor_recomputes_only_the_entries_after_it(
             select(AuditEntry.hash).order_by(AuditEntry.id)
             .offset(full.entries // 2 - 1).limit(1)).one())
     hashed: list[int] = []
-    real_hash = audit.entry_hash
-    monkeypatch.setattr(audit, "entry_hash", lambda values: (hashed.append(1),
-                                                              real_hash(values))[1])
+    real_digest = audit._digest
+    monkeypatch.setattr(audit, "_digest", lambda *parts: (hashed.append(1),
+                                                           real_digest(*parts))[1])
     with busy_db.session() as session:
         since = verify_chain(session, batch=7, since=half)
     assert since.intact and since.anchor == full.anchor
