@@ -63,21 +63,28 @@ class ChartJob:
 def render_figure(fig: Figure, dpi: int = DPI) -> RenderedChart:
     """Draw ``fig`` as PNG (for the fingerprint) and as compressed RGB rows (for the PDF),
     then clear it: its artists, text and pixel buffers are let go at once, not when the
-    garbage collector next finds the figure's reference cycles."""
-    from PIL import Image
+    garbage collector next finds the figure's reference cycles.
 
+    The rows are the pixels the PNG was encoded from, taken from the Agg canvas that drew
+    them (not decoded from the PNG again)."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
     buffer = BytesIO()
     # No "Software" stamp: the same chart gives the same bytes, and so the same fingerprint.
     fig.savefig(buffer, format="png", dpi=dpi, facecolor="white", metadata={"Software": None})
+    rgba = np.asarray(canvas.buffer_rgba())  # as drawn at ``dpi`` for the PNG
+    height, width = rgba.shape[:2]
+    # Opaque white background: the alpha says nothing.
+    rows = zlib.compress(np.ascontiguousarray(rgba[..., :3]).tobytes())
     width_in, height_in = (float(v) for v in fig.get_size_inches())
+    del rgba
     fig.clear()
     fig.canvas = None  # type: ignore[assignment]  # drops the Agg renderer and its buffer
     png = buffer.getvalue()
-    with Image.open(BytesIO(png)) as picture:
-        rgb = picture.convert("RGB")  # opaque white background: the alpha says nothing
-        pixels = rgb.size
-        rows = zlib.compress(rgb.tobytes())
-    return RenderedChart(hashlib.sha256(png).hexdigest(), (width_in, height_in), pixels, rows)
+    return RenderedChart(hashlib.sha256(png).hexdigest(), (width_in, height_in),
+                         (width, height), rows)
 
 
 def draw_job(job: ChartJob) -> RenderedChart:

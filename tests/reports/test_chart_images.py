@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from io import BytesIO
 from pathlib import Path
 
@@ -82,6 +83,20 @@ def test_the_fingerprint_is_still_the_png_of_the_image_it_replaces():
                                           metadata={"Software": None})
     image = chart_images.chart_image(count_bars, COUNTS, "Actions", width=200)
     assert list(_parts(image)) == ["Image", hashlib.sha256(buffer.getvalue()).hexdigest()]
+
+
+def test_the_pdf_image_is_the_picture_of_the_png_fingerprinted():
+    from PIL import Image
+
+    buffer = BytesIO()
+    count_bars(COUNTS, "Actions").savefig(buffer, format="png", dpi=200, facecolor="white",
+                                          metadata={"Software": None})
+    with Image.open(buffer) as png:
+        rgb = png.convert("RGB")
+    chart = chart_images.render_figure(count_bars(COUNTS, "Actions"))
+    assert chart.png_sha256 == hashlib.sha256(buffer.getvalue()).hexdigest()
+    assert chart.pixels == rgb.size
+    assert zlib.decompress(chart.rgb_flate) == rgb.tobytes()
 
 
 def test_a_worker_process_draws_the_same_picture(drawn, monkeypatch):
