@@ -12,7 +12,8 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -22,7 +23,8 @@ from qmsdesk import __version__, paths
 
 FORMAT = 1  # of a cache file; part of every key
 MEMORY_BYTES = 48 * 1024 * 1024  # drawn charts kept in memory (~60-100 KB each)
-DISK_FILES = 5000  # charts kept on disk, the least recently stored go first
+DISK_FILES = 5000  # charts kept on disk, the least recently stored go first, beyond those
+# of a report being issued
 # What draws a chart: a change to any of these may change every picture.
 CHART_SOURCES = ("charts.py", "charts_dashboard.py", "charts_risks.py", "charts_suppliers.py",
                  "font_stack.py", "chart_images.py", "chart_fit.py")
@@ -57,6 +59,29 @@ _memory: OrderedDict[str, RenderedChart] = OrderedDict()
 _memory_bytes = 0
 _lock = threading.Lock()
 _stored = 0
+# The charts of each report being issued: kept on disk until it is done. A report of a long
+# register draws its charts for the fingerprint and reads them back for the layout; 6 000
+# objectives' charts must all still be there.
+_in_use: list[set[str]] = []
+
+
+@contextmanager
+def kept_while_issuing() -> Iterator[None]:
+    """Within: every chart looked up or stored is kept on disk, whatever ``DISK_FILES``."""
+    keys: set[str] = set()
+    with _lock:
+        _in_use.append(keys)
+    try:
+        yield
+    finally:
+        with _lock:
+            _in_use[:] = [other for other in _in_use if other is not keys]
+
+
+def _use(key: str) -> None:
+    with _lock:
+        for keys in _in_use:
+            keys.add(key)
 
 
 def _folder() -> Path:
@@ -80,6 +105,7 @@ def _remember(key: str, chart: RenderedChart) -> None:
 
 def lookup(key: str) -> RenderedChart | None:
     """The chart drawn for ``key`` before, from memory or disk; None when not cached."""
+    _use(key)
     with _lock:
         chart = _memory.get(key)
         if chart is not None:
@@ -102,6 +128,7 @@ def lookup(key: str) -> RenderedChart | None:
 def store(key: str, chart: RenderedChart) -> None:
     """Keep ``chart`` in memory and on disk (written whole, then moved into place)."""
     global _stored
+    _use(key)
     _remember(key, chart)
     head = json.dumps({"png_sha256": chart.png_sha256, "size_in": list(chart.size_in),
                        "pixels": list(chart.pixels), "length": len(chart.rgb_flate)})
@@ -119,11 +146,13 @@ def store(key: str, chart: RenderedChart) -> None:
 
 
 def prune(folder: Path, keep: int = DISK_FILES) -> None:
-    """Delete all but the ``keep`` most recently stored charts, and partial files an hour
-    old (left by a process that was killed while writing)."""
+    """Delete all but the ``keep`` most recently stored charts and those of a report being
+    issued, and partial files an hour old (left by a process killed while writing)."""
+    with _lock:
+        in_use = set().union(*_in_use)
     files = sorted(folder.glob("*.chart"), key=lambda p: p.stat().st_mtime, reverse=True)
     stale = [p for p in folder.glob(".chart-*") if time.time() - p.stat().st_mtime > 3600]
-    for old in [*files[keep:], *stale]:
+    for old in [*(p for p in files[keep:] if p.stem not in in_use), *stale]:
         with suppress(OSError):
             old.unlink()
 

@@ -21,9 +21,10 @@ import importlib
 import pickle
 import threading
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
@@ -119,6 +120,19 @@ class _Drawing:
 
 _waiting: dict[str, _Drawing] = {}  # asked for, not yet drawn (by key)
 _lock = threading.Lock()
+_asked = 0  # charts not cached that the report being issued has asked for
+
+
+@contextmanager
+def one_report() -> Iterator[None]:
+    """The charts of one report being issued: counted from none for ``POOL_FROM`` (a long
+    register's report asks for its charts a few at a time, as it reads its sections), and
+    kept in the disk cache until it is issued (its layout reads them back)."""
+    global _asked
+    with _lock:
+        _asked = 0
+    with chart_cache.kept_while_issuing():
+        yield
 
 
 def _forget(key: str) -> None:
@@ -132,11 +146,13 @@ def request(job: ChartJob) -> Callable[[], RenderedChart]:
     cached = chart_cache.lookup(key)
     if cached is not None:
         return lambda: cached
+    global _asked
     with _lock:
         drawing = _waiting.get(key)
         if drawing is None:
             drawing = _waiting[key] = _Drawing(job)
-            if chart_pool.started() or len(_waiting) >= POOL_FROM:
+            _asked += 1
+            if chart_pool.started() or _asked >= POOL_FROM:
                 for waiting in _waiting.values():  # these, and every later one, to workers
                     if waiting.future is None and waiting._chart is None:
                         waiting.future = chart_pool.submit(draw_job, waiting.job)

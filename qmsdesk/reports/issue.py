@@ -19,6 +19,7 @@ from reportlab.platypus import Flowable
 
 from qmsdesk import clock
 from qmsdesk.models.db import Database
+from qmsdesk.reports import chart_images
 from qmsdesk.reports.catalog import REPORT_KINDS
 from qmsdesk.reports.control import title_block
 from qmsdesk.reports.document import build_pdf
@@ -187,12 +188,13 @@ def generate_report(db: Database, report_type: str, out_path: Path, request: Rep
 
     When another user's issue takes the revision meanwhile, the content is read again and
     numbered anew (the first layout consumed it)."""
-    for attempt in range(1, ISSUE_ATTEMPTS + 1):
-        content = yield from content_builder(report_type)(db, request)
-        try:
-            return issue(db, content, Path(out_path), request, in_archive=in_archive,
-                         record=record)
-        except RevisionTaken:
-            if attempt == ISSUE_ATTEMPTS:
-                raise
+    with chart_images.one_report():
+        for attempt in range(1, ISSUE_ATTEMPTS + 1):
+            content = yield from content_builder(report_type)(db, request)
+            try:
+                return issue(db, content, Path(out_path), request, in_archive=in_archive,
+                             record=record)
+            except RevisionTaken:
+                if attempt == ISSUE_ATTEMPTS:
+                    raise
     raise AssertionError("unreachable")

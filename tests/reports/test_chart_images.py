@@ -148,3 +148,50 @@ def test_the_audit_trail_is_written_in_batches(shared_demo, today, tmp_path, mon
     assert max(fetched) <= 500 and len(fetched) >= written // 500
     rows = list(tables.audit_rows(shared_demo, start, today))
     assert [int(row[0]) for row in rows] == ids
+
+
+def test_a_report_asking_for_its_charts_one_at_a_time_still_draws_them_in_workers(
+        drawn, monkeypatch):
+    """A long register's report asks for each section's chart as it reads the section (and
+    the fingerprint waits for it at once): from the report's POOL_FROM-th chart on, they go
+    to the workers all the same; the next report counts from none again."""
+    from concurrent.futures import Future
+
+    monkeypatch.setattr(chart_pool, "workers", lambda: 2)
+    sent: list[int] = []
+
+    def submit(function, job):
+        sent.append(job.args[0]["Open"])
+        done: Future = Future()
+        done.set_result(function(job))
+        return done
+
+    monkeypatch.setattr(chart_pool, "submit", submit)
+    monkeypatch.setattr(chart_pool, "started", lambda: False)
+    for report in (0, 100):
+        with chart_images.one_report():
+            for n in range(report, report + 10):
+                chart_images.chart_image(count_bars, {**COUNTS, "Open": n}, "Actions",
+                                         width=200).fingerprint  # noqa: B018
+        first = report + chart_images.POOL_FROM - 1
+        assert sent[-(report + 10 - first):] == list(range(first, report + 10))
+    assert len(sent) == 2 * (10 - chart_images.POOL_FROM + 1)
+
+
+def test_the_charts_of_a_report_being_issued_stay_on_disk_beyond_the_limit(drawn, data_dir):
+    def chart(n: int) -> str:
+        return chart_images.chart_image(count_bars, {**COUNTS, "Open": n}, "Actions",
+                                        width=200).fingerprint
+
+    folder = data_dir / "cache" / "charts"
+    for n in range(3):  # an earlier report's
+        chart(n)
+    with chart_images.one_report():
+        fingerprints = [chart(n) for n in range(10, 16)]
+        chart_cache.prune(folder, keep=2)
+        assert len(list(folder.glob("*.chart"))) == 6  # this report's, all of them
+        chart_cache.clear_memory()
+        assert [chart(n) for n in range(10, 16)] == fingerprints
+    assert len(drawn) == 9  # read back from disk, not drawn again
+    chart_cache.prune(folder, keep=2)
+    assert len(list(folder.glob("*.chart"))) == 2
