@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
 
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
@@ -57,9 +58,10 @@ def _parts(item: object) -> Iterator[str]:
 
 def content_fingerprint(header: Sequence[str], story: Iterable[Flowable],
                         volatile: Sequence[str] = ()) -> str:
-    """sha256 over ``header`` (document identity) and the story's visible content."""
+    """sha256 over ``header`` (document identity) and the story's visible content, read
+    part by part as the story is made (a long register's is never held whole)."""
     digest = hashlib.sha256()
-    for part in (*header, *(p for flowable in story for p in _parts(flowable))):
+    for part in chain(header, (p for flowable in story for p in _parts(flowable))):
         for text in volatile:
             if text:
                 part = part.replace(text, VOLATILE)

@@ -171,8 +171,9 @@ def test_a_report_asking_for_its_charts_one_at_a_time_still_draws_them_in_worker
     for report in (0, 100):
         with chart_images.one_report():
             for n in range(report, report + 10):
-                chart_images.chart_image(count_bars, {**COUNTS, "Open": n}, "Actions",
-                                         width=200).fingerprint  # noqa: B018
+                image = chart_images.chart_image(count_bars, {**COUNTS, "Open": n},
+                                                 "Actions", width=200)
+                assert image.fingerprint
         first = report + chart_images.POOL_FROM - 1
         assert sent[-(report + 10 - first):] == list(range(first, report + 10))
     assert len(sent) == 2 * (10 - chart_images.POOL_FROM + 1)
