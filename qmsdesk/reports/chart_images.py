@@ -34,6 +34,7 @@ from reportlab.platypus import Flowable
 
 from qmsdesk.reports import chart_cache, chart_pool
 from qmsdesk.reports.chart_cache import RenderedChart
+from qmsdesk.reports.page_stream import Spooled, spool_of
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -160,16 +161,25 @@ def request(job: ChartJob) -> Callable[[], RenderedChart]:
 
 
 class _ChartXObject(PDFImageXObject):
-    """An image XObject whose stream is already Flate-compressed RGB: written as it is."""
+    """An image XObject whose stream is already Flate-compressed RGB: written as it is,
+    read back from the document's spool (page_stream) when the document is written."""
 
-    def __init__(self, name: str, chart: RenderedChart) -> None:
+    def __init__(self, name: str, chart: RenderedChart, spooled: Spooled) -> None:
         self.name = name
         self.width, self.height = chart.pixels
         self.bitsPerComponent = 8
         self.colorSpace = "DeviceRGB"
         self._filters = ("FlateDecode",)
-        self.streamContent = chart.rgb_flate
+        self._spooled = spooled
+        self.streamContent: bytes | None = None
         self.mask = None
+
+    def format(self, document: Any) -> bytes:
+        self.streamContent = self._spooled.read()
+        try:
+            return super().format(document)
+        finally:
+            self.streamContent = None
 
 
 class ChartImage(Flowable):
@@ -218,7 +228,7 @@ def embed(canvas: Canvas, chart: RenderedChart, width: float, height: float) -> 
     name = f"chart{chart.png_sha256[:32]}"
     registered = doc.getXObjectName(name)
     if doc.idToObject.get(registered) is None:
-        xobject = _ChartXObject(name, chart)
+        xobject = _ChartXObject(name, chart, spool_of(canvas).put(chart.rgb_flate))
         canvas._setXObjects(xobject)
         doc.Reference(xobject, registered)
         doc.addForm(name, xobject)

@@ -58,7 +58,7 @@ from qmsdesk.reports.layout import (
     one_line,
 )
 from qmsdesk.reports.long_table import WINDOW, LongTable
-from qmsdesk.reports.page_stream import seal_last_page
+from qmsdesk.reports.page_stream import seal_last_page, write_document
 from qmsdesk.reports.story import StoryStream
 from qmsdesk.services.errors import ServiceError
 
@@ -396,7 +396,7 @@ def _canvas_maker(control: DocumentControl, generated_at: datetime,
             if self.page_of:
                 self.showOutline()
             pages[:] = [total]
-            super().save()
+            write_document(self)
 
     return NumberedCanvas
 

@@ -128,6 +128,24 @@ def test_charts_are_embedded_as_flate_rgb_without_ascii85(tmp_path: Path):
         assert len(image.get_data()) == image["/Width"] * image["/Height"] * 3
 
 
+def test_an_embedded_chart_waits_in_the_spool_until_the_document_is_written(tmp_path):
+    from reportlab.pdfgen.canvas import Canvas
+
+    from qmsdesk.reports.page_stream import write_document
+
+    chart = chart_images.chart_image(count_bars, COUNTS, "Actions", width=300).chart
+    canvas = Canvas(str(tmp_path / "one.pdf"))
+    chart_images.embed(canvas, chart, 300, 200)
+    canvas.showPage()
+    (xobject,) = [o for o in canvas._doc.idToObject.values()
+                  if isinstance(o, chart_images._ChartXObject)]
+    assert xobject.streamContent is None  # the picture is not held in memory
+    write_document(canvas)
+    (page,) = PdfReader(tmp_path / "one.pdf").pages
+    (image,) = [ref.get_object() for ref in page["/Resources"]["/XObject"].values()]
+    assert zlib.compress(image.get_data()) == chart.rgb_flate
+
+
 def test_the_audit_trail_is_written_in_batches(shared_demo, today, tmp_path, monkeypatch):
     fetched: list[int] = []
     fetch = tables._fetch
