@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import multiprocessing.connection
 import os
 import sys
 import threading
@@ -41,9 +42,26 @@ def workers() -> int:
 
 
 def _start_worker(data_dir: str | None) -> None:
-    """In a new worker: the same data folder (fonts cache, matplotlib cache) as the app."""
+    """In a new worker: the same data folder (fonts cache, matplotlib cache) as the app,
+    and an end with the program's."""
     paths.set_data_dir(data_dir)
     paths.configure_matplotlib_cache()
+    _end_with_parent()
+
+
+def _end_with_parent() -> None:
+    """End this worker when the process that started it ends, even when that one was killed
+    and could not stop its workers (they would wait for work for good, each holding its
+    memory): a thread waits for the parent's end."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def wait() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=wait, name="qmsdesk-parent-watch", daemon=True).start()
 
 
 def started() -> bool:

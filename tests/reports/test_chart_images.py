@@ -214,3 +214,39 @@ def test_the_charts_of_a_report_being_issued_stay_on_disk_beyond_the_limit(drawn
     assert len(drawn) == 9  # read back from disk, not drawn again
     chart_cache.prune(folder, keep=2)
     assert len(list(folder.glob("*.chart"))) == 2
+
+
+KILLED_PARENT = r"""
+import os, signal
+from qmsdesk.reports import chart_pool
+chart_pool.workers = lambda: 2
+print(chart_pool.submit(os.getpid).result(timeout=120), flush=True)  # a worker's
+os.kill(os.getpid(), signal.SIGKILL)  # as a crash or a kill would: no exit handlers
+"""
+
+
+def test_the_chart_workers_end_when_the_program_that_started_them_is_killed(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    env = dict(os.environ, QMSDESK_DATA_DIR=str(tmp_path))
+    out, err = tmp_path / "out.txt", tmp_path / "err.txt"
+    with out.open("w") as stdout, err.open("w") as stderr:  # a worker left would hold a pipe
+        subprocess.run([sys.executable, "-c", KILLED_PARENT], stdout=stdout, stderr=stderr,
+                       env=env, timeout=180, cwd=Path(__file__).parents[2])
+    workers = [int(pid) for pid in out.read_text().split()]
+    assert workers, err.read_text()
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return not Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+
+    deadline = time.monotonic() + 30
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(pid) for pid in workers)
