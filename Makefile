@@ -17,8 +17,11 @@ run: $(STAMP)
 	$(PY) main.py --demo
 
 # One worker per core; a test file stays on one worker, so the databases and reports a
-# module builds once are built once.
+# module builds once are built once. The modules are compiled first: where
+# PYTHONDONTWRITEBYTECODE is set, every process the tests start (the command line, the
+# upgrade that is killed, chart workers) would otherwise compile them from source again.
 test: $(STAMP)
+	$(PY) -m compileall -q -j 0 qmsdesk tests main.py >/dev/null
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n auto --dist loadfile
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
