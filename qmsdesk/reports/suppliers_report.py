@@ -40,7 +40,7 @@ from qmsdesk.reports.story import Records, register_body
 from qmsdesk.services.actions import rules as action_rules
 from qmsdesk.services.actions.log import needs_check
 from qmsdesk.services.actions.records import ActionRow
-from qmsdesk.services.actions.service import list_actions
+from qmsdesk.services.actions.service import actions_by_link
 from qmsdesk.services.labels import label, plural
 from qmsdesk.services.numbers import format_count, format_number, format_share
 from qmsdesk.services.progress import Progress
@@ -439,11 +439,10 @@ def _supplier_section(d: SupplierData, today: date, intervals: dict[str, int],
         *_actions(d), Spacer(1, 5 * mm)]
 
 
-def _load(db: Database, row: SupplierRow, today: date,
-          bands: list[rules.Band]) -> SupplierData:
+def _load(db: Database, row: SupplierRow, bands: list[rules.Band],
+          actions_of: dict[int, list[ActionRow]]) -> SupplierData:
     reviews = list_reviews(db, row.id)
-    actions = [a for r in reviews
-               for a in list_actions(db, today, supplier_review_id=r.id)]
+    actions = [a for r in reviews for a in actions_of.get(r.id, ())]
     data = SupplierData(row, get_supplier(db, row.id), reviews, None, None, actions)
     if data.charted:
         data.latest = get_review(db, data.charted[-1].id)
@@ -458,10 +457,11 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     rows = list_suppliers(db, today)
     bands, intervals = load_bands(db), load_intervals(db)
     total = len(rows) + 2
+    actions_of = actions_by_link(db, today, "supplier_review_id")  # each review's, at once
     data: Records[SupplierData] = Records()
     for index, row in enumerate(rows):
         yield Progress(1 + index, total, f"Supplier {row.ref} {row.name}")
-        data.append(_load(db, row, today, bands))
+        data.append(_load(db, row, bands, actions_of))
     yield Progress(total - 1, total, "Writing the PDF")
     band_limits = [(band.name, band.minimum) for band in bands]
     head: list[Flowable] = [*_supplier_list(data, [b.name for b in bands], today),
@@ -481,7 +481,7 @@ def supplier_copy(db: Database, row: SupplierRow, today: date) -> list[Flowable]
     certificates, reviews and their trend, the latest scorecard with its KPIs and the open
     actions requested of it; not its status history or the internal notes."""
     bands = load_bands(db)
-    data = _load(db, row, today, bands)
+    data = _load(db, row, bands, actions_by_link(db, today, "supplier_review_id"))
     data.actions = [a for a in data.actions if a.status in action_rules.OPEN_STATUSES]
     story = [*_certificates(data, today), *_reviews(data, [(b.name, b.minimum) for b in bands]),
              *_latest_review(data)]

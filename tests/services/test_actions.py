@@ -351,3 +351,18 @@ def test_every_source_has_a_name_column() -> None:
     assert set(actions.SOURCE_NAMES) == set(rules.SOURCE_LINKS)
     for link in rules.LINK_FIELDS:
         assert hasattr(Action, link)
+
+
+@pytest.mark.parametrize("link", rules.LINK_FIELDS)
+def test_the_actions_of_every_linked_record_read_at_once_are_those_read_one_by_one(
+        shared_demo: Database, today: date, link: str) -> None:
+    by_record = actions.actions_by_link(shared_demo, today, link)
+    with shared_demo.read() as session:
+        linked = session.scalar(select(func.count()).where(getattr(Action, link).is_not(None)))
+    assert sum(len(rows) for rows in by_record.values()) == linked
+    if link == "supplier_review_id":
+        assert len(by_record) > 3  # the demo raises actions from several reviews
+    for record_id, rows in by_record.items():
+        assert rows == actions.list_actions(shared_demo, today, **{link: record_id})
+    with pytest.raises(TypeError):
+        actions.actions_by_link(shared_demo, today, "supplier_id")
