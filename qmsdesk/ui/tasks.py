@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, Signal
@@ -122,6 +122,19 @@ def _release(task: BackgroundTask) -> None:
     task.done.wait(5)
     _running.discard(task)
     task.signals.deleteLater()
+
+
+def after(earlier: Sequence[BackgroundTask], work: Callable[[], T]) -> Callable[[], T]:
+    """``work``, done once the tasks ``earlier`` have ended: reads that should come one
+    after another, though started at once. Each of ``earlier`` must have been started
+    before the task that waits, on the same pool: a pool starts its tasks in that order, so
+    each one waited for holds a thread already and none waits for a task still queued."""
+    def run() -> T:
+        for task in earlier:
+            task.done.wait()
+        return work()
+
+    return run
 
 
 def start_task(factory: Callable[[], Generator[Any, None, Any]],

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -115,17 +116,40 @@ def test_the_first_rows_are_read_only_on_an_empty_table_and_never_replace_all(
     assert asked == [] and table.model.rowCount() == 8
     empty = RegisterTable(COLUMNS, (80, 200, 60), 1, "Nothing yet", ("row", "rows"))
     qtbot.addWidget(empty)
-    late = threading.Event()
-
-    def first(n: int) -> list[Row]:  # the first rows arrive after the whole register
-        late.wait(10)
-        return rows(n)
-
-    empty.load(lambda: rows(8), first=first)
-    qtbot.waitUntil(lambda: not empty.loading, timeout=5000)
-    late.set()
+    monkeypatch.setattr(register_table, "INLINE_WAIT_S", 5.0)
+    empty.load(lambda: rows(8), first=rows)
+    # All arrived while the load waited; the first rows' delivery, still queued, is moot.
+    assert empty.model.rowCount() == 8 and not empty.loading
     qtbot.wait(200)
     assert empty.model.rowCount() == 8 and not empty.partial
+
+
+def test_the_reads_of_a_load_come_one_after_another_first_rows_then_beside_then_all(
+        table, qtbot, monkeypatch):
+    """Side by side they would only take turns with the interpreter: the first rows would
+    come late. Each read starts when the one before it has ended."""
+    monkeypatch.setattr(register_table, "INLINE_WAIT_S", 0.0)
+    table.set_rows([])
+    events: list[str] = []
+    release = threading.Event()
+
+    def read(name: str, result: Any, hold: bool = False) -> Any:
+        events.append(f"{name} starts")
+        if hold:
+            release.wait(10)
+        events.append(f"{name} ends")
+        return result
+
+    got: list[Any] = []
+    table.load(lambda: read("all", rows(50)), first=lambda n: read("first", rows(n), True),
+               beside=(lambda: read("beside", "counts"), got.append))
+    qtbot.wait(300)
+    assert events == ["first starts"]  # the others wait for it, though started with it
+    release.set()
+    qtbot.waitUntil(lambda: not table.loading and got == ["counts"], timeout=5000)
+    assert events == ["first starts", "first ends", "beside starts", "beside ends",
+                      "all starts", "all ends"]
+    assert table.model.rowCount() == 50
 
 
 def test_a_newer_load_wins_over_an_older_one_still_reading(table, qtbot, monkeypatch):

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Generator, Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from qmsdesk.models.db import Database
@@ -117,35 +117,42 @@ def _health(direction: str, baseline: float, target: float,
 def health_counts(session: Session, today: date) -> Counter[str]:
     """How many objectives of the register (archived ones aside) stand at each health, as
     the register judges them: each objective's own columns and its latest known point,
-    without the columns the table shows or the actions linked to it."""
-    known = latest_points(session, today=today)
+    without the columns the table shows or the actions linked to it. One pass: each
+    objective comes with its latest point, looked up beside it by the database."""
+    point = aliased(Measurement)
     counts: Counter[str] = Counter()
-    for (oid, direction, baseline, target, target_max, start, due, frequency,
-         status) in session.execute(
-            select(Objective.id, Objective.direction, Objective.baseline, Objective.target,
+    for (direction, baseline, target, target_max, start, due, frequency, status, on_date,
+         value) in session.execute(
+            select(Objective.direction, Objective.baseline, Objective.target,
                    Objective.target_max, Objective.start_date, Objective.due_date,
-                   Objective.frequency, Objective.status)
+                   Objective.frequency, Objective.status, point.on_date, point.value)
+            .outerjoin(point, point.id == _latest_point_id(today))
             .where(Objective.archived_on.is_(None))):
+        known = rules.Point(on_date, value) if on_date is not None else None
         counts[_health(direction, baseline, target, target_max, start, due, frequency,
-                       status, known.get(oid), today)] += 1
+                       status, known, today)] += 1
     return counts
 
 
-def latest_points(session: Session, ids: Sequence[int] | None = None,
-                  today: date | None = None) -> dict[int, rules.Point]:
-    """Each objective's latest measurement (of those dated on or before ``today``, if
-    given; for equal dates the one recorded last), read by the database rather than every
-    measurement: :func:`rules.health` judges an objective on its latest known value alone.
-
-    One indexed look-up per objective (a correlated subquery on the measurements of that
-    objective) instead of ranking every measurement: about 3x less work at 100x."""
+def _latest_point_id(today: date | None) -> ScalarSelect[int]:
+    """The id of an objective's latest measurement (dated on or before ``today``, if given;
+    for equal dates the one recorded last): one indexed look-up per objective (a correlated
+    subquery on the measurements of that objective) instead of ranking every measurement."""
     other = aliased(Measurement)
     pick = (select(other.id).where(other.objective_id == Objective.id)
             .order_by(other.on_date.desc(), other.id.desc()).limit(1))
     if today is not None:
         pick = pick.where(other.on_date <= today)
+    return pick.correlate(Objective).scalar_subquery()
+
+
+def latest_points(session: Session, ids: Sequence[int] | None = None,
+                  today: date | None = None) -> dict[int, rules.Point]:
+    """Each objective's latest measurement (see :func:`_latest_point_id`), read by the
+    database rather than every measurement: :func:`rules.health` judges an objective on
+    its latest known value alone (about 3x less work at 100x than ranking them all)."""
     query = (select(Measurement.objective_id, Measurement.on_date, Measurement.value)
-             .join(Objective, Measurement.id == pick.correlate(Objective).scalar_subquery()))
+             .join(Objective, Measurement.id == _latest_point_id(today)))
     if ids is not None:
         query = query.where(Objective.id.in_(ids))
     return {oid: rules.Point(on_date, value)

@@ -9,7 +9,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy import ScalarSelect, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from qmsdesk.models.db import Database
@@ -102,29 +102,24 @@ def standing_counts(session: Session, standings: Sequence[rules.Band]
     """How many suppliers stand in each band (``standings``, the bands set now) by their
     latest approved result, every supplier counted as the register and its report count
     them (rules.NO_BAND without a result); and how many of those still in use stand in a weak
-    band. Counted by the database per status and recorded band, not supplier by supplier;
-    only a result recorded under a band since renamed or redrawn is read on its own, to
-    place it by its total."""
+    band. Counted by the database in one pass, per status and recorded band, not supplier by
+    supplier; a result recorded under a band since renamed or redrawn is grouped by its
+    total as well, to place it by that total."""
     latest = aliased(SupplierReview)
     names = [band.name for band in standings]
     bands = dict.fromkeys(names, 0) | {rules.NO_BAND: 0}
     weak = 0
-
-    def count(status: str, band: str | None, n: int) -> None:
-        nonlocal weak
+    # The total matters only where the band recorded is no longer one of today's.
+    placed_by = case((latest.band.in_(names), None), else_=latest.total_score)
+    for status, recorded, total, n in session.execute(
+            select(Supplier.status, latest.band, placed_by, func.count())
+            .outerjoin(latest, latest.id == _approved_result(0))
+            .group_by(Supplier.status, latest.band, placed_by)):
+        band = recorded if recorded is None or recorded in names else (
+            rules.current_band(recorded, total, standings))
         bands[band or rules.NO_BAND] += n
         if rules.in_use(status):
             weak += n * rules.is_weak_band(band, standings)
-
-    query = select(Supplier.status, latest.band).outerjoin(
-        latest, latest.id == _approved_result(0))
-    for status, recorded, n in session.execute(
-            query.add_columns(func.count()).group_by(Supplier.status, latest.band)):
-        if recorded is None or recorded in names:
-            count(status, recorded, n)
-    for status, recorded, total in session.execute(
-            query.add_columns(latest.total_score).where(latest.band.not_in(names))):
-        count(status, rules.current_band(recorded, total, standings), 1)
     return bands, weak
 
 

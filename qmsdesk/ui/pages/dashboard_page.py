@@ -186,16 +186,16 @@ class DashboardPage(RegisterPage):
         self.splitter.setSizes([total - charts, charts])
 
     def refresh(self, select_id: int | None = None) -> None:
-        """Read on workers: the due list as a register is read (its first screenful at
-        once, then the whole list, sorted and filtered on the worker), its two figures with
-        it, then the counts behind the other figures and the charts, which need not hold
-        the table back."""
-        from qmsdesk.ui.tasks import READS, call, start_task
-
+        """Read on workers, one read after the other: the first screenful of the due list,
+        then the counts behind the other figures and the charts, then the whole due list
+        (sorted and filtered on the worker) with its two figures. At 100x the first rows
+        come in about 0.1 s and the counts about 0.2 s later, while the list of some
+        80 000 items takes half a second more."""
         self.stale = False
         self.loading = True
         self._wanted += 1
         wanted, db, today = self._wanted, self.db, self.today
+        pending = {"items", "counts"}
 
         def current() -> bool:
             return wanted == self._wanted and self.window_.db is db
@@ -207,22 +207,23 @@ class DashboardPage(RegisterPage):
                     self.tr("The dashboard could not be read: %s") % exc, 15000)
 
         def items_read(items: list[DueItem]) -> None:
-            if not current():
-                return  # a newer read is on its way, or another database is open
-            self._show_figures(items)
-            start_task(lambda: call(lambda: service.overview(db, today)), overview_read,
-                       failed, owner=self, group=READS)
+            if current():  # else a newer read is on its way, or another database is open
+                self._show_figures(items)
+                pending.discard("items")
+                self.loading = bool(pending)
 
         def overview_read(overview: service.Overview) -> None:
             if current():
-                self.loading = False
                 self._show_overview(overview)
+                pending.discard("counts")
+                self.loading = bool(pending)
 
         # The first read, as the program starts, is not waited for: the worker is still
         # importing the registers' modules, and the window would stop answering meanwhile.
         self.table.load(lambda: service.due_items(db, today), select_id, items_read,
                         lambda n: service.due_items(db, today, limit=n), failed,
-                        wait=self._read_once)
+                        wait=self._read_once,
+                        beside=(lambda: service.overview(db, today), overview_read))
         self._read_once = True
 
     def _show_figures(self, items: list[DueItem]) -> None:
