@@ -139,7 +139,7 @@ def after(earlier: Sequence[BackgroundTask], work: Callable[[], T]) -> Callable[
 
 def start_task(factory: Callable[[], Generator[Any, None, Any]],
                on_done: Callable[[Any], object],
-               on_error: Callable[[BaseException], None],
+               on_error: Callable[[BaseException], object],
                on_progress: Callable[[int, int, str], None] | None = None,
                on_cancelled: Callable[[], object] | None = None,
                owner: QObject | None = None, group: str | None = None,
