@@ -5,7 +5,6 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from reportlab.lib.units import mm
@@ -37,6 +36,7 @@ from qmsdesk.reports.issue import (
 )
 from qmsdesk.reports.layout import KeepTogether
 from qmsdesk.reports.story import Records, register_body
+from qmsdesk.reports.suppliers_data import LOAD_BATCH, SupplierData, load_suppliers
 from qmsdesk.services.actions import rules as action_rules
 from qmsdesk.services.actions.log import needs_check
 from qmsdesk.services.actions.records import ActionRow
@@ -48,20 +48,16 @@ from qmsdesk.services.suppliers import rules
 from qmsdesk.services.suppliers.records import (
     CertificateRecord,
     ReviewRecord,
-    ReviewRow,
     SupplierRecord,
     SupplierRow,
 )
 from qmsdesk.services.suppliers.reviews import (
     ReviewSummary,
-    get_review,
-    list_reviews,
     load_bands,
     load_criteria,
     load_intervals,
-    summarise,
 )
-from qmsdesk.services.suppliers.service import get_supplier, list_suppliers
+from qmsdesk.services.suppliers.service import list_suppliers
 
 SUBJECT = ("ISO 9001:2015 clause 8.4 — external providers: the approved supplier list, "
            "certificates, periodic evaluations on weighted criteria and measured KPIs, and the "
@@ -74,28 +70,6 @@ LONG_IN_GRID = 300  # a longer scope reads better full width, below the key fact
 # Column widths in points (of 493): narrow columns fit their longest word at 8 pt.
 LIST_WIDTHS = (48, 112, 52, 57, 50, 62, 112)
 ACTION_WIDTHS = (48, 100, 48, 60, 58, 55, 50, 74)
-
-
-@dataclass
-class SupplierData:
-    """Everything one supplier's section prints, loaded in one pass."""
-
-    row: SupplierRow
-    record: SupplierRecord
-    reviews: list[ReviewRow]
-    latest: ReviewRecord | None
-    summary: ReviewSummary | None
-    actions: list[ActionRow]
-
-    @property
-    def results(self) -> list[ReviewRow]:
-        """The approved reviews, oldest first: a draft is not yet a result."""
-        return [r for r in self.reviews if r.approved_on is not None]
-
-    @property
-    def charted(self) -> list[ReviewRow]:
-        """The reviews the trend and scorecard show: the approved ones, else the drafts."""
-        return self.results or self.reviews
 
 
 def _iso(value: date | None) -> str:
@@ -439,17 +413,6 @@ def _supplier_section(d: SupplierData, today: date, intervals: dict[str, int],
         *_actions(d), Spacer(1, 5 * mm)]
 
 
-def _load(db: Database, row: SupplierRow, bands: list[rules.Band],
-          actions_of: dict[int, list[ActionRow]]) -> SupplierData:
-    reviews = list_reviews(db, row.id)
-    actions = [a for r in reviews for a in actions_of.get(r.id, ())]
-    data = SupplierData(row, get_supplier(db, row.id), reviews, None, None, actions)
-    if data.charted:
-        data.latest = get_review(db, data.charted[-1].id)
-        data.summary = summarise(data.latest, bands)
-    return data
-
-
 def content(db: Database, request: ReportRequest) -> ContentTask:
     """The approved supplier list and every supplier's evaluation; yields Progress."""
     today = request.today
@@ -459,9 +422,11 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     total = len(rows) + 2
     actions_of = actions_by_link(db, today, "supplier_review_id")  # each review's, at once
     data: Records[SupplierData] = Records()
-    for index, row in enumerate(rows):
-        yield Progress(1 + index, total, f"Supplier {row.ref} {row.name}")
-        data.append(_load(db, row, bands, actions_of))
+    for start in range(0, len(rows), LOAD_BATCH):
+        batch = rows[start:start + LOAD_BATCH]
+        yield Progress(1 + start, total, f"Supplier {batch[0].ref} {batch[0].name}")
+        for supplier in load_suppliers(db, batch, bands, actions_of):
+            data.append(supplier)
     yield Progress(total - 1, total, "Writing the PDF")
     band_limits = [(band.name, band.minimum) for band in bands]
     head: list[Flowable] = [*_supplier_list(data, [b.name for b in bands], today),
@@ -481,7 +446,8 @@ def supplier_copy(db: Database, row: SupplierRow, today: date) -> list[Flowable]
     certificates, reviews and their trend, the latest scorecard with its KPIs and the open
     actions requested of it; not its status history or the internal notes."""
     bands = load_bands(db)
-    data = _load(db, row, bands, actions_by_link(db, today, "supplier_review_id"))
+    actions_of = actions_by_link(db, today, "supplier_review_id")
+    data = load_suppliers(db, [row], bands, actions_of)[0]
     data.actions = [a for a in data.actions if a.status in action_rules.OPEN_STATUSES]
     story = [*_certificates(data, today), *_reviews(data, [(b.name, b.minimum) for b in bands]),
              *_latest_review(data)]

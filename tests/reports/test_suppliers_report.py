@@ -215,3 +215,40 @@ def test_closing_the_generator_early_leaves_no_file(db, today, tmp_path):
 
     assert not out.exists()
     assert list(tmp_path.glob("*.pdf*")) == []
+
+
+def test_suppliers_read_a_batch_at_a_time_are_those_read_one_by_one(shared_demo, today):
+    """The report reads its suppliers a batch at a time (at 100x, several queries a supplier
+    were 100 000 queries before the first page): the same records, reviews and latest
+    review as read one by one, in a handful of queries whatever the batch's size."""
+    from sqlalchemy import event
+
+    from qmsdesk.reports.suppliers_data import load_suppliers
+
+    rows = suppliers.list_suppliers(shared_demo, today)
+    bands = supplier_reviews.load_bands(shared_demo)
+    actions_of = actions.actions_by_link(shared_demo, today, "supplier_review_id")
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(shared_demo.engine, "before_cursor_execute", count)
+    try:
+        loaded = load_suppliers(shared_demo, rows, bands, actions_of)
+    finally:
+        event.remove(shared_demo.engine, "before_cursor_execute", count)
+    assert len(rows) > 20 and len(statements) <= 10
+    assert any(d.latest is not None for d in loaded) and any(d.actions for d in loaded)
+    for row, data in zip(rows, loaded, strict=True):
+        assert data.row == row
+        assert data.record == suppliers.get_supplier(shared_demo, row.id)
+        assert data.reviews == supplier_reviews.list_reviews(shared_demo, row.id)
+        if data.charted:
+            latest = supplier_reviews.get_review(shared_demo, data.charted[-1].id)
+            assert data.latest == latest
+            assert data.summary == supplier_reviews.summarise(latest, bands)
+        else:
+            assert data.latest is None and data.summary is None
+        own = [a for review in data.reviews for a in actions_of.get(review.id, ())]
+        assert data.actions == own

@@ -182,15 +182,25 @@ def to_record(review: SupplierReview) -> ReviewRecord:
 
 
 def get_review(db: Database, review_id: int) -> ReviewRecord:
+    review = get_reviews(db, [review_id]).get(review_id)
+    if review is None:
+        raise NotFoundError(f"Supplier review #{review_id} does not exist.")
+    return review
+
+
+def get_reviews(db: Database, review_ids: Sequence[int]) -> dict[int, ReviewRecord]:
+    """The reviews of ``review_ids`` that exist, with their scores, in two queries (a
+    report reads its suppliers' latest reviews a batch at a time)."""
     with db.read() as session:
-        review = session.scalar(select(SupplierReview).where(SupplierReview.id == review_id)
-                                .options(selectinload(SupplierReview.scores)))
-        if review is None:
-            raise NotFoundError(f"Supplier review #{review_id} does not exist.")
-        return to_record(review)
+        return {review.id: to_record(review) for review in session.scalars(
+            select(SupplierReview).where(SupplierReview.id.in_(review_ids))
+            .options(selectinload(SupplierReview.scores)))}
 
 
-def list_reviews(db: Database, supplier_id: int | None = None) -> list[ReviewRow]:
+def list_reviews(db: Database, supplier_id: int | None = None,
+                 supplier_ids: Sequence[int] | None = None) -> list[ReviewRow]:
+    """The reviews by date: every supplier's, one supplier's, or those of ``supplier_ids``
+    (a batch of a report's suppliers, read at once)."""
     query = (select(SupplierReview.id, SupplierReview.ref, SupplierReview.supplier_id,
                     Supplier.ref, Supplier.name, SupplierReview.review_date, SupplierReview.kind,
                     SupplierReview.total_score, SupplierReview.band, SupplierReview.decision,
@@ -199,6 +209,8 @@ def list_reviews(db: Database, supplier_id: int | None = None) -> list[ReviewRow
              .order_by(SupplierReview.review_date, SupplierReview.id))
     if supplier_id is not None:
         query = query.where(SupplierReview.supplier_id == supplier_id)
+    if supplier_ids is not None:
+        query = query.where(SupplierReview.supplier_id.in_(supplier_ids))
     with db.read() as session:
         # Twelve columns: more than SQLAlchemy's typed select() overloads name.
         rows: Sequence[tuple[Any, ...]] = session.connection().execute(query).all()

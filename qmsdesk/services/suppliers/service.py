@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import ScalarSelect, case, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from qmsdesk.models.db import Database
 from qmsdesk.models.parties import Party
@@ -147,19 +147,23 @@ def to_record(supplier: Supplier, review_refs: Mapping[int, str]) -> SupplierRec
     return record
 
 
-def _to_record(supplier: Supplier, session: Session) -> SupplierRecord:
-    review_refs = dict(session.execute(
-        select(SupplierReview.id, SupplierReview.ref)
-        .where(SupplierReview.supplier_id == supplier.id)).all())
-    return to_record(supplier, review_refs)
-
-
 def get_supplier(db: Database, supplier_id: int) -> SupplierRecord:
+    supplier = get_suppliers(db, [supplier_id]).get(supplier_id)
+    if supplier is None:
+        raise NotFoundError(f"Supplier #{supplier_id} does not exist.")
+    return supplier
+
+
+def get_suppliers(db: Database, supplier_ids: Sequence[int]) -> dict[int, SupplierRecord]:
+    """The suppliers of ``supplier_ids`` that exist, with their certificates and history,
+    in four queries however many (a report reads its suppliers a batch at a time)."""
     with db.read() as session:
-        supplier = session.get(Supplier, supplier_id)
-        if supplier is None:
-            raise NotFoundError(f"Supplier #{supplier_id} does not exist.")
-        return _to_record(supplier, session)
+        review_refs = dict(session.execute(
+            select(SupplierReview.id, SupplierReview.ref)
+            .where(SupplierReview.supplier_id.in_(supplier_ids))).all())
+        return {supplier.id: to_record(supplier, review_refs) for supplier in session.scalars(
+            select(Supplier).where(Supplier.id.in_(supplier_ids))
+            .options(selectinload(Supplier.certificates), selectinload(Supplier.history)))}
 
 
 def _party_for(session: Session, record: SupplierRecord, today: date, user: str) -> int:
