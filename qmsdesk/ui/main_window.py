@@ -221,14 +221,17 @@ class MainWindow(QMainWindow):
             return
         from PySide6.QtCore import Qt
 
+        from qmsdesk.ui.tasks import gui_step
+
         key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
-        page = self.page(key)
-        self.stack.setCurrentWidget(page)
-        self.register_menu.clear()
-        self.register_menu.addActions(page.register_actions())
-        self.reports_menu.clear()
-        self.reports_menu.addActions(page.report_actions())
-        page.activated()
+        with gui_step():  # building a page and waiting for its rows hold the window once
+            page = self.page(key)
+            self.stack.setCurrentWidget(page)
+            self.register_menu.clear()
+            self.register_menu.addActions(page.register_actions())
+            self.reports_menu.clear()
+            self.reports_menu.addActions(page.report_actions())
+            page.activated()
 
     def _relay_changes(self, entities: frozenset[str]) -> None:
         touched = registers.registers_of(entities)

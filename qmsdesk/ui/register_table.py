@@ -26,7 +26,8 @@ from qmsdesk.ui.window_state import qt_state, state_text
 SAVE_DELAY_MS = 500  # a drag of a column edge is one write, not one per pixel
 # A read finished within this is shown before load() returns, as if read inline: a small
 # register refreshes at once (a save shows its row); a big one arrives when read, the
-# table staying usable meanwhile. Below the 100 ms the GUI thread may ever be blocked.
+# table staying usable meanwhile. Below the 100 ms the GUI thread may ever be blocked,
+# and shared with the step that asked (building a page first opened: tasks.gui_step).
 INLINE_WAIT_S = 0.06
 # A page opened on a big register shows this many of its first rows (by reference) while the
 # rest are read: a screenful and more, in tens of milliseconds at any size.
@@ -292,7 +293,15 @@ class RegisterTable(QWidget):
         run side by side, they only take turns with the interpreter, and at 100x the first
         rows came in three times their own time."""
         from qmsdesk.ui.errors import show_error
-        from qmsdesk.ui.tasks import READS, BackgroundTask, after, call, own_pool, start_task
+        from qmsdesk.ui.tasks import (
+            READS,
+            BackgroundTask,
+            after,
+            call,
+            own_pool,
+            start_task,
+            time_left,
+        )
 
         self._wanted += 1
         wanted, columns = self._wanted, self.model.columns
@@ -354,7 +363,7 @@ class RegisterTable(QWidget):
                           pool=pool)
         # One wait in all: the whole register if it comes quickly, else its first rows if
         # they have come meanwhile.
-        if wait and task.done.wait(INLINE_WAIT_S) and done:
+        if wait and task.done.wait(time_left(INLINE_WAIT_S)) and done:
             arrived(done[-1])
         elif quick is not None and quick.done.is_set() and head:
             first_arrived(head[-1])

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Generator, Sequence
+import time
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, Signal
@@ -122,6 +124,29 @@ def _release(task: BackgroundTask) -> None:
     task.done.wait(5)
     _running.discard(task)
     task.signals.deleteLater()
+
+
+# When the GUI thread's current step began (a page switch, say), while it lasts.
+_step_began: list[float] = []
+
+
+@contextmanager
+def gui_step() -> Iterator[None]:
+    """One step of the GUI thread, such as opening a page: building the page and waiting
+    for a quick read of its rows share one budget (:func:`time_left`)."""
+    _step_began.append(time.perf_counter())
+    try:
+        yield
+    finally:
+        _step_began.pop()
+
+
+def time_left(budget_s: float) -> float:
+    """What is left of ``budget_s`` in the current step (all of it outside one): a wait for
+    a quick read takes no more, so the window is never held longer in all."""
+    if not _step_began:
+        return budget_s
+    return max(0.0, budget_s - (time.perf_counter() - _step_began[0]))
 
 
 def after(earlier: Sequence[BackgroundTask], work: Callable[[], T]) -> Callable[[], T]:
