@@ -12,7 +12,6 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from itertools import compress, repeat
 from typing import Any, Protocol, cast
 
 from PySide6.QtCore import (
@@ -75,6 +74,7 @@ class RecordFilterProxy(QAbstractProxyModel):
         self._shown: list[int] = []  # source rows shown, ascending
         self._saved: list[tuple[QModelIndex, int]] = []
         self._order_before: list[int] = []
+        self._row_of: tuple[list[int], list[int]] = ([], [])  # an order and its inverse
 
     # --- the source -----------------------------------------------------------------------
     def setSourceModel(self, model: Any) -> None:
@@ -175,11 +175,16 @@ class RecordFilterProxy(QAbstractProxyModel):
             self._shown = list(range(len(positions)))
         elif model.in_delivered_order():  # source rows are delivered positions
             self._shown = self._matching
-        else:
-            flags = bytearray(len(positions))
-            deque(map(flags.__setitem__, self._matching, repeat(1)), maxlen=0)  # in C
-            self._shown = list(compress(range(len(positions)),
-                                        map(flags.__getitem__, positions)))
+        else:  # the rows at which the matching positions are shown, in order; in C
+            self._shown = sorted(map(self._rows_of(positions).__getitem__, self._matching))
+
+    def _rows_of(self, positions: list[int]) -> list[int]:
+        """The :func:`inverse` of the source's order, made once an order (a sort, a read):
+        each keystroke then finds where its rows are shown in time that grows with the rows
+        matching, not with the register (200 000 rows: 27 ms a key before)."""
+        if self._row_of[0] is not positions:
+            self._row_of = (positions, inverse(positions))
+        return self._row_of[1]
 
     def source_rows(self) -> list[int]:
         """The source rows shown, in order."""

@@ -156,3 +156,39 @@ def test_where_each_row_went_is_the_inverse_permutation_for_few_rows_or_many(ord
 
     row_of = inverse(order)
     assert where_each(order, wanted) == {position: row_of[position] for position in wanted}
+
+
+@settings(max_examples=60, deadline=None)
+@given(counts=st.lists(st.integers(0, 30), min_size=0, max_size=60),
+       steps=st.lists(st.tuples(st.sampled_from(["search", "sort", "only even", "rows"]),
+                                st.integers(0, 3), st.booleans(),
+                                st.sampled_from(["", "1", "2", "party 1", "x"])),
+                      max_size=8))
+def test_the_rows_shown_are_those_passing_in_the_order_sorted_whatever_the_steps(
+        qapp, counts, steps):
+    """Against a plain list: after any mix of reads, sorts, searches and predicates, the
+    proxy shows exactly the rows that pass, in the order the source is sorted in."""
+    rows = [Row(f"IP-{i:03d}", f"Party {n}", None, n) for i, n in enumerate(counts)]
+    model, proxy = make(rows)
+    search, even, order = "", False, None
+    for step, column, flag, text in steps:
+        if step == "search":
+            search = text
+            proxy.set_search_text(text)
+        elif step == "sort":
+            order = (column, flag)
+            proxy.sort(column, Qt.SortOrder.DescendingOrder if flag
+                       else Qt.SortOrder.AscendingOrder)
+        elif step == "only even":
+            even = flag
+            proxy.set_predicate("even", (lambda r: r.count % 2 == 0) if flag else None)
+        else:
+            rows = rows[column:] + rows[:column]
+            model.set_rows(rows)
+        expected = [model.row_at(r) for r in range(model.rowCount())]
+        if order is not None:  # the source's own order, as sorted
+            assert [r.ref for r in expected] == [r.ref for r in model.rows()]
+        expected = [r for r in expected if (not even or r.count % 2 == 0) and (
+            search.casefold() in "\x1f".join(c.text(r) for c in COLUMNS).casefold())]
+        shown = [proxy.index(i, 0).data(ROW_ROLE) for i in range(proxy.rowCount())]
+        assert shown == expected
