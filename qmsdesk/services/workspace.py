@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import configure_mappers
 
 from qmsdesk.models.audit import AuditEntry
 from qmsdesk.models.db import (
@@ -27,6 +28,14 @@ from qmsdesk.services.user_settings import user_name
 __all__ = ["Database", "DatabaseError", "DatabaseNotFound", "DatabaseRefused",
            "check_whole_file", "create_demo_database", "create_new_database",
            "open_workspace", "refuse_if_in_use", "set_wait_notice"]
+
+
+def prepare_models() -> None:
+    """Resolve the ORM mappings now (relationships, instrumented attributes): 60-115 ms
+    that the first query would otherwise spend on whichever thread made it. At start the
+    window has it done on a worker, with the imports; its first query was on the GUI
+    thread (who the user is, as the database opens)."""
+    configure_mappers()
 
 
 def open_workspace(target: str | Path, create: bool = False) -> Database:

@@ -86,7 +86,8 @@ def announce_wait(window: QMainWindow, message: str) -> None:
 
 
 # What opening a database and showing the first page import: SQLAlchemy, the models and
-# the dashboard's reads, about 0.45 s. Imported on a worker, so the shown window keeps
+# the dashboard's reads, about 0.45 s; then the models' mappings are resolved (their first
+# query did it, on the GUI thread: 60-115 ms). On a worker, so the shown window keeps
 # painting and answering meanwhile instead of freezing; the GUI thread then finds them
 # imported (a module being imported by the worker makes an importer wait for it, so the
 # GUI thread never sees one half-made).
@@ -98,6 +99,7 @@ def import_first_modules() -> None:
 
     for name in FIRST_MODULES:
         importlib.import_module(name)
+    importlib.import_module("qmsdesk.services.workspace").prepare_models()
 
 
 def run_gui(target: str | Path | None, demo: bool = False) -> int:
