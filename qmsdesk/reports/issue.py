@@ -29,7 +29,7 @@ from qmsdesk.reports.story import Body, StoryStream, flowables_of, read_ahead
 from qmsdesk.services import approvals
 from qmsdesk.services.integrity import trail_anchor
 from qmsdesk.services.org_settings import load_settings
-from qmsdesk.services.progress import Progress
+from qmsdesk.services.progress import Progress, run_task
 from qmsdesk.services.report_log import (
     LoggedReport,
     ReportIssue,
@@ -137,7 +137,17 @@ def issue(db: Database, content: ReportContent, out_path: Path, request: ReportR
         content.body.clear()
     else:
         story = StoryStream(title_block(control), content.body())
-    built = build_pdf(out_path, control, story, generated_at)
+
+    def remake() -> list[Flowable]:
+        """The story read again, for a second layout of its contents (rare); numbered
+        anew if the records changed meanwhile."""
+        again = run_task(content_builder(kind.key)(db, request))
+        if content_fingerprint(identity, read_ahead(flowables_of(again.body)),
+                               again.volatile) != fingerprint:
+            raise RevisionTaken(f"The records changed while {kind.title} was written.")
+        return [*title_block(control), *flowables_of(again.body)]
+
+    built = build_pdf(out_path, control, story, generated_at, remake)
     issued = ReportIssue(
         report_type=kind.key, title=kind.title, document_number=control.document_number,
         period=control.period, revision=revision, generated_by=request.prepared_by,

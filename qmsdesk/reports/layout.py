@@ -135,6 +135,13 @@ class Para(Paragraph):
             style = _plain_twin(style)
         super().__init__(text, style, *args, **kwargs)
 
+    def let_lines_go(self) -> None:
+        """Forget the lines kept (drawn, the paragraph is not laid out again unless the
+        whole story is): a long table's cells made before the layout stay with its rows
+        until its last page, and 70 000 cells' lines held 200 MB."""
+        self.__dict__.pop("_lines_by_width", None)
+        self.__dict__.pop("blPara", None)
+
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         kept = self.__dict__.setdefault("_lines_by_width", {})
         if availWidth in kept:
@@ -254,6 +261,14 @@ class ContinuedTable(Table):
             self._cellStyles = [[style.copy() for style in row] for row in self._cellStyles]
             self._shared_styles = self._one_style = False
             super()._addCommand(cmd)
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        super().drawOn(canvas, x, y, _sW)
+        for row in self._cellvalues:  # drawn: its cells' lines are not needed again
+            for cell in row:
+                for flowable in cell if isinstance(cell, list | tuple) else (cell,):
+                    if isinstance(flowable, Para):
+                        flowable.let_lines_go()
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self._calc(availWidth, availHeight)

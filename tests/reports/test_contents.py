@@ -115,3 +115,25 @@ def test_a_document_without_contents_is_laid_out_once(tmp_path: Path,
                                                       layouts: list[int]) -> None:
     build_pdf(tmp_path / "doc.pdf", CONTROL, _story(hidden=True)[3:])
     assert len(layouts) == 1
+
+
+def test_a_story_that_can_be_remade_is_let_go_as_laid_out_and_remade_for_a_second_layout(
+        tmp_path: Path, layouts: list[int]) -> None:
+    """Kept whole for a second layout that hardly ever comes, every table's laid-out cells
+    stayed in memory to the end. With a way to make it anew, the story is consumed by the
+    first layout, and made again only when the contents need a second."""
+    story = _story()
+    remade: list[int] = []
+
+    def remake() -> list[Flowable]:
+        remade.append(1)
+        return _story(hidden=True)
+
+    build_pdf(tmp_path / "plain.pdf", CONTROL, story, remake=remake)
+    assert story == [] and remade == [] and len(layouts) == 1  # consumed; nothing remade
+    layouts.clear()
+    built = build_pdf(tmp_path / "doc.pdf", CONTROL, _story(hidden=True), remake=remake)
+    assert remade == [1] and len(layouts) == 2
+    reader = PdfReader(built.path)
+    assert _contents(reader) == _outline(reader)
+    assert _contents(reader)[-1] == f"5. Annex {len(reader.pages)}"

@@ -273,3 +273,71 @@ def test_a_revision_taken_on_every_attempt_gives_up_with_the_reason(register, to
     monkeypatch.setattr(issuing, "record_reports", always_taken)
     with pytest.raises(report_log.RevisionTaken, match="issued meanwhile"):
         _issue(register, tmp_path / "a.pdf", today)
+
+
+def _miss_the_last_heading_once(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The story's reading misses a heading the first time (as one hidden inside another
+    flowable would be), so the contents need a second layout; the layouts, counted."""
+    from reportlab.platypus import BaseDocTemplate
+
+    from qmsdesk.reports import document
+
+    real, calls, layouts = document.headings, [], []
+    build = BaseDocTemplate.build
+
+    def headings(story, levels):
+        calls.append(1)
+        found = real(story, levels)
+        return found[:-1] if len(calls) == 1 else found
+
+    def counted(self, *args, **kwargs):
+        layouts.append(1)
+        build(self, *args, **kwargs)
+
+    monkeypatch.setattr(document, "headings", headings)
+    monkeypatch.setattr(BaseDocTemplate, "build", counted)
+    return layouts
+
+
+def _review_pack(db: Database, out: Path, today: date):
+    """The management-review pack: the report with a table of contents."""
+    return run_task(generate_report(db, "management-review", out, ReportRequest(
+        today, "Ines Quality", today - timedelta(days=365), today)))
+
+
+def test_a_report_whose_contents_need_a_second_layout_reads_its_records_again(
+        register, today, tmp_path, monkeypatch):
+    """The first layout lets its story go as it is written; the second reads the records
+    again and lays them out, with the same revision and text."""
+    first = _review_pack(register, tmp_path / "a.pdf", today)
+    layouts = _miss_the_last_heading_once(monkeypatch)
+    again = _review_pack(register, tmp_path / "b.pdf", today)
+    assert len(layouts) == 2
+    assert again.issue.revision.number == first.issue.revision.number
+    assert GENERATED.sub("", pdf_text(again.path)[1]) == GENERATED.sub(
+        "", pdf_text(first.path)[1])
+
+
+def test_records_changed_before_a_second_layout_number_the_report_anew(
+        register, today, tmp_path, monkeypatch):
+    from qmsdesk.reports import issue as issuing
+
+    first = _review_pack(register, tmp_path / "a.pdf", today)
+    _miss_the_last_heading_once(monkeypatch)
+    real, builds = issuing.content_builder, []
+
+    def builder(kind):
+        def build(db, request):
+            builds.append(1)
+            if len(builds) == 2:  # read again for the second layout: someone saved meanwhile
+                party = get_party(db, 1)
+                party.name = "Müller Präzisionsteile GmbH & Co. KG"
+                save_party(db, party, today)
+            return (yield from real(kind)(db, request))
+        return build
+
+    monkeypatch.setattr(issuing, "content_builder", builder)
+    again = _review_pack(register, tmp_path / "b.pdf", today)
+    assert len(builds) == 3  # read, read again (changed: numbered anew), read for the issue
+    assert again.issue.revision.number == first.issue.revision.number + 1
+    assert "& Co. KG" in pdf_text(again.path)[1]

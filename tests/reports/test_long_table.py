@@ -132,3 +132,22 @@ def test_rows_made_from_records_are_made_only_when_asked_for():
     made.clear()
     _pages([table])
     assert made == list(range(ROWS))  # each row's values made once, as its window was
+
+
+@pytest.mark.parametrize("rows", [ROWS, 40], ids=["long", "short"])
+def test_cells_made_before_the_layout_let_their_lines_go_once_drawn(rows):
+    """A table's cells made with its rows (the review pack's tables of 70 000 rows) stay
+    with the rows until the table's last page: each one's laid-out lines, kept, held
+    200 MB. Drawn, a cell lets them go; the pages are those laid out before."""
+    from qmsdesk.reports.layout import Para
+
+    st = styles()
+    cells = [[para(row[0], st.cell), para(row[1], st.cell), row[2]] for row in _rows()[:rows]]
+    made = [cell for row in cells for cell in row if isinstance(cell, Para)]
+    pages = _pages([data_table(["Ref", "Text", "N"], cells, [1, 4, 1])])
+    assert len(pages) > (30 if rows == ROWS else 1)
+    assert "R-0005" in pages[0] and f"R-{rows - 1:04d}" in pages[-1]
+    kept = [cell for cell in made if "blPara" in vars(cell) or vars(cell).get("_lines_by_width")]
+    # Only a cell split across two pages keeps them: its two parts were drawn, not it.
+    assert len(kept) <= rows // 37 + 1
+    assert all(len(cell.getPlainText()) > 1000 for cell in kept)
