@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from qmsdesk.models.db import Database
 from qmsdesk.services.actions.records import ActionRow
+from qmsdesk.services.actions.service import actions_by_link
 from qmsdesk.services.suppliers import rules
 from qmsdesk.services.suppliers.records import ReviewRecord, ReviewRow, SupplierRecord, SupplierRow
 from qmsdesk.services.suppliers.reviews import ReviewSummary, get_reviews, list_reviews, summarise
@@ -16,7 +18,7 @@ LOAD_BATCH = 500  # suppliers read at once: a few queries a batch, not several a
 
 
 def load_suppliers(db: Database, rows: Sequence[SupplierRow], bands: list[rules.Band],
-                   actions_of: dict[int, list[ActionRow]]) -> list[SupplierData]:
+                   today: date) -> list[SupplierData]:
     """The evaluation data of ``rows``: their records, reviews, latest approved review and
     the actions raised from their reviews, each kind read once for all of them."""
     ids = [row.id for row in rows]
@@ -24,6 +26,8 @@ def load_suppliers(db: Database, rows: Sequence[SupplierRow], bands: list[rules.
     reviews_of: dict[int, list[ReviewRow]] = {supplier_id: [] for supplier_id in ids}
     for review in list_reviews(db, supplier_ids=ids):
         reviews_of[review.supplier_id].append(review)
+    actions_of = actions_by_link(db, today, "supplier_review_id",
+                                 [r.id for reviews in reviews_of.values() for r in reviews])
     loaded = []
     for row in rows:
         reviews = reviews_of[row.id]

@@ -40,7 +40,6 @@ from qmsdesk.reports.suppliers_data import LOAD_BATCH, SupplierData, load_suppli
 from qmsdesk.services.actions import rules as action_rules
 from qmsdesk.services.actions.log import needs_check
 from qmsdesk.services.actions.records import ActionRow
-from qmsdesk.services.actions.service import actions_by_link
 from qmsdesk.services.labels import label, plural
 from qmsdesk.services.numbers import format_count, format_number, format_share
 from qmsdesk.services.progress import Progress
@@ -420,12 +419,11 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     rows = list_suppliers(db, today)
     bands, intervals = load_bands(db), load_intervals(db)
     total = len(rows) + 2
-    actions_of = actions_by_link(db, today, "supplier_review_id")  # each review's, at once
     data: Records[SupplierData] = Records()
     for start in range(0, len(rows), LOAD_BATCH):
         batch = rows[start:start + LOAD_BATCH]
         yield Progress(1 + start, total, f"Supplier {batch[0].ref} {batch[0].name}")
-        for supplier in load_suppliers(db, batch, bands, actions_of):
+        for supplier in load_suppliers(db, batch, bands, today):
             data.append(supplier)
     yield Progress(total - 1, total, "Writing the PDF")
     band_limits = [(band.name, band.minimum) for band in bands]
@@ -446,8 +444,7 @@ def supplier_copy(db: Database, row: SupplierRow, today: date) -> list[Flowable]
     certificates, reviews and their trend, the latest scorecard with its KPIs and the open
     actions requested of it; not its status history or the internal notes."""
     bands = load_bands(db)
-    actions_of = actions_by_link(db, today, "supplier_review_id")
-    data = load_suppliers(db, [row], bands, actions_of)[0]
+    data = load_suppliers(db, [row], bands, today)[0]
     data.actions = [a for a in data.actions if a.status in action_rules.OPEN_STATUSES]
     story = [*_certificates(data, today), *_reviews(data, [(b.name, b.minimum) for b in bands]),
              *_latest_review(data)]

@@ -366,3 +366,15 @@ def test_the_actions_of_every_linked_record_read_at_once_are_those_read_one_by_o
         assert rows == actions.list_actions(shared_demo, today, **{link: record_id})
     with pytest.raises(TypeError):
         actions.actions_by_link(shared_demo, today, "supplier_id")
+
+
+def test_the_actions_of_some_records_read_at_once_are_theirs_in_chunks_of_any_size(
+        shared_demo: Database, today: date) -> None:
+    """Asked for some records (a report's batch of supplier reviews), the actions of those
+    records only, however many ids are asked for (more than one query's worth)."""
+    every = actions.actions_by_link(shared_demo, today, "supplier_review_id")
+    some = sorted(every)[::2]
+    asked = [*some, *range(10_000, 10_600)]  # ids without actions: more than one chunk
+    assert actions.actions_by_link(shared_demo, today, "supplier_review_id", asked) == {
+        record_id: every[record_id] for record_id in some}
+    assert actions.actions_by_link(shared_demo, today, "supplier_review_id", []) == {}

@@ -86,21 +86,27 @@ def list_actions(db: Database, today: date, include_closed: bool = True,
                                             include_archived, only)]
 
 
-def actions_by_link(db: Database, today: date, link: str) -> dict[int, list[ActionRow]]:
-    """Every action raised from a record through ``link`` (a rules.LINK_FIELDS name), by
-    that record's id, each list in the order entered: what ``list_actions(**{link: id})``
-    gives for each record, in one read (a report of 15 000 suppliers asked once a review)."""
+def actions_by_link(db: Database, today: date, link: str,
+                    ids: Sequence[int] | None = None) -> dict[int, list[ActionRow]]:
+    """Every action raised from a record through ``link`` (a rules.LINK_FIELDS name), or
+    from the records ``ids`` only, by that record's id, each list in the order entered:
+    what ``list_actions(**{link: id})`` gives for each record, in one read (a report of
+    15 000 suppliers asked once a review), or one a chunk of ``ids``."""
     _check_link_names({link: None})
     found: dict[int, list[ActionRow]] = {}
-    for links, row in _read_actions(db, today, True, None, True, {}, linked_by=link):
-        found.setdefault(links[link], []).append(row)
+    chunks = [None] if ids is None else _chunks(list(dict.fromkeys(ids)))
+    for chunk in chunks:
+        for links, row in _read_actions(db, today, True, None, True, {}, link, chunk):
+            found.setdefault(links[link], []).append(row)
     return found
 
 
 def _read_actions(db: Database, today: date, include_closed: bool, limit: int | None,
                   include_archived: bool, only: dict[str, int | None],
-                  linked_by: str | None = None) -> Iterator[tuple[dict[str, Any], ActionRow]]:
-    """The log's lines (with each line's links) as list_actions and actions_by_link ask."""
+                  linked_by: str | None = None, linked_to: Sequence[int] | None = None
+                  ) -> Iterator[tuple[dict[str, Any], ActionRow]]:
+    """The log's lines (with each line's links) as list_actions and actions_by_link ask:
+    ``linked_by``, those linked through that field (to the records ``linked_to``)."""
     links = [getattr(Action, link) for link in rules.LINK_FIELDS]
     query = select(Action.id, Action.ref, Action.title, Action.kind, Action.owner,
                    Action.due_date, Action.status, Action.progress, Action.effectiveness,
@@ -113,7 +119,9 @@ def _read_actions(db: Database, today: date, include_closed: bool, limit: int | 
         if value is not None:
             query = query.where(getattr(Action, link) == value)
     if linked_by is not None:
-        query = query.where(getattr(Action, linked_by).is_not(None))
+        linked = getattr(Action, linked_by)
+        query = query.where(linked.is_not(None) if linked_to is None
+                            else linked.in_(linked_to))
     if not include_closed:
         query = query.where(Action.status.in_(rules.OPEN_STATUSES))
     if not include_archived:
