@@ -29,3 +29,11 @@ def test_the_first_rows_are_the_head_of_the_whole_register(shared_demo, today, r
     whole = read(shared_demo, today)
     assert len(whole) > 7
     assert read(shared_demo, today, limit=limit) == whole[:limit]
+
+
+def test_the_counts_a_head_looks_up_row_by_row_are_there_to_compare(shared_demo, today):
+    """The counts a first screenful reads beside each row (parties' requirements, open
+    actions of objectives) are not all zero in the demo's head, so the test above compares
+    them."""
+    assert any(row.requirement_count for row in parties.list_parties(shared_demo, today)[:7])
+    assert any(row.open_actions for row in objectives.list_objectives(shared_demo, today)[:7])

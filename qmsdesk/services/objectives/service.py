@@ -85,12 +85,7 @@ def list_objectives(db: Database, today: date, limit: int | None = None,
             ahead = ahead.where(Measurement.objective_id.in_(ids))
         latest = known | {oid: rules.Point(on_date, value)
                           for oid, on_date, value in session.execute(ahead)}
-        acted = (select(Action.objective_id, func.count())
-                 .where(Action.objective_id.is_not(None), Action.status.in_(OPEN_STATUSES))
-                 .group_by(Action.objective_id))
-        if ids is not None:
-            acted = acted.where(Action.objective_id.in_(ids))
-        open_actions = dict(session.execute(acted).all())
+        open_actions = _open_actions(session, ids)
     rows = []
     for (oid, ref, title, kpi, owner, unit, direction, baseline, target, target_max, due,
          status, segment, start, frequency, archived_on, archive_reason) in objectives:
@@ -104,6 +99,23 @@ def list_objectives(db: Database, today: date, limit: int | None = None,
             rules.target_text(direction, target, target_max, unit), archived_on,
             archive_reason))
     return rows
+
+
+def _open_actions(session: Session, ids: Sequence[int] | None) -> dict[int, int]:
+    """How many open actions each objective (of ``ids``; None: every one) has."""
+    if ids is None:  # the whole register: one pass over the open actions
+        return {oid: n for oid, n in session.execute(
+            select(Action.objective_id, func.count())
+            .where(Action.objective_id.is_not(None), Action.status.in_(OPEN_STATUSES))
+            .group_by(Action.objective_id)) if oid is not None}
+    # A screenful: each objective's actions looked up by it. Filtered by ids and status in
+    # one query, SQLite (no statistics kept) read every open action through the status
+    # index for a hundred objectives: 50-120 ms at 100x, against 2.
+    count = (select(func.count())
+             .where(Action.objective_id == Objective.id, Action.status.in_(OPEN_STATUSES))
+             .correlate(Objective).scalar_subquery())
+    return {oid: n for oid, n in session.execute(
+        select(Objective.id, count).where(Objective.id.in_(ids))) if n}
 
 
 def _health(direction: str, baseline: float, target: float,
