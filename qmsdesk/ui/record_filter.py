@@ -245,6 +245,22 @@ class RecordFilterProxy(QAbstractProxyModel):
             return None
         return self._records().cell(self._shown[row], index.column(), role)
 
+    def multiData(self, index: Index, span: Any) -> None:
+        """Every role a view's delegate asks of a cell it paints, in one call into Python.
+        Qt's own asks ``data`` once a role (seven a cell); each call waits for the
+        interpreter lock, which a worker reading a register of 200 000 rows holds most of
+        the time, and a repaint then held the window for 100 ms and more."""
+        row = index.row()
+        records = self._records() if 0 <= row < len(self._shown) else None
+        for item in span:  # the delegate reuses its span: every role is set or cleared
+            role = item.role()
+            value = (records.cell(self._shown[row], index.column(), role)
+                     if records is not None and role in ANSWERED_ROLES else None)
+            if value is None:
+                item.clearData()
+            else:
+                item.setData(value)
+
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal:

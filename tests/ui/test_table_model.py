@@ -8,8 +8,10 @@ from datetime import date
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractProxyModel, QModelRoleData, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QTableView
 
 from qmsdesk.ui.table_model import ROW_ROLE, SORT_ROLE, Column, RecordFilterProxy, RecordTableModel
 
@@ -192,3 +194,57 @@ def test_the_rows_shown_are_those_passing_in_the_order_sorted_whatever_the_steps
             search.casefold() in "\x1f".join(c.text(r) for c in COLUMNS).casefold())]
         shown = [proxy.index(i, 0).data(ROW_ROLE) for i in range(proxy.rowCount())]
         assert shown == expected
+
+
+class _DataOnly(RecordFilterProxy):
+    """The proxy as Qt's own would answer a delegate: ``data`` once a role."""
+
+    multiData = QAbstractProxyModel.multiData
+
+
+def _painted(proxy, qtbot, counted):
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    view.resize(420, 160)
+    view.show()
+    calls = dict.fromkeys(counted, 0)
+    for name in counted:  # an instance's own attribute: what Qt calls into
+        real = getattr(proxy, name)
+        setattr(proxy, name, lambda *a, name=name, real=real: (
+            calls.__setitem__(name, calls[name] + 1), real(*a))[1])
+    return view.grab().toImage(), calls
+
+
+def test_a_repaint_asks_each_cell_once_and_paints_what_asking_each_role_paints(qapp, qtbot):
+    """A delegate asks seven roles of every cell it paints; answered in one call a cell
+    (multiData) the picture is the same as answered role by role, tones and a cell with
+    no colour after one with a colour included (the delegate reuses its roles' values)."""
+    columns = [*COLUMNS, Column("Tone", lambda r: "", foreground=lambda r: (
+        QColor("#B00020") if r.count > 5 else None), background=lambda r: (
+        QColor("#FFF3C4") if r.due is None else None))]
+    pictures = []
+    for proxy_class in (RecordFilterProxy, _DataOnly):
+        model, proxy = RecordTableModel(columns), proxy_class()
+        proxy.setSourceModel(model)
+        model.set_rows(ROWS)
+        cells = proxy.rowCount() * proxy.columnCount()
+        if proxy_class is RecordFilterProxy:
+            picture, calls = _painted(proxy, qtbot, ("data", "multiData"))
+            assert calls == {"data": 0, "multiData": cells}
+        else:
+            picture, calls = _painted(proxy, qtbot, ("data",))
+            assert calls["data"] >= 7 * cells
+        pictures.append(picture)
+    assert pictures[0] == pictures[1]
+
+
+def test_every_role_asked_at_once_is_set_or_cleared(qapp):
+    _, proxy = make()
+    index = proxy.index(0, 3)
+    for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole,
+                 Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ForegroundRole):
+        asked = QModelRoleData(role)
+        asked.setData("left from the cell painted before")
+        index.multiData(asked)  # as a view asks: through the index, as a span
+        assert asked.data() == proxy.data(index, role)
