@@ -18,6 +18,7 @@ from qmsdesk.ui.chart_canvas import Picture, Size, announce_picture, draw_ahead,
 # Charts are built on workers (matplotlib's first import alone takes seconds), one at a
 # time: matplotlib's font set-up is not meant for two threads at once.
 _BUILDING = threading.Lock()
+REBUILD_DELAY_MS = 150  # a canvas resized: its new picture is asked for once this long still
 
 
 def _build_figures(build: Callable[[], Any], sizes: Sequence[Size | None] | None) -> Any:
@@ -54,6 +55,12 @@ class ChartView(QWidget):
         self.full_draws = 0  # how often the whole figure was drawn (tests, benches)
         self._wanted = 0  # the newest background build; older ones arrive and are dropped
         self.building = False
+        # What builds this view's figure again (with the views built beside it), for a
+        # picture at a new size: see _picture_stale.
+        self._owner: ChartView = self
+        self._rebuild: Callable[[], None] | None = None
+        self._rebuild_timer = QTimer(self, singleShot=True, interval=REBUILD_DELAY_MS)
+        self._rebuild_timer.timeout.connect(self._rebuild_now)
 
     def build_later(self, build: Callable[[], Any],
                     done: Callable[[], None] | None = None) -> None:
@@ -80,6 +87,7 @@ class ChartView(QWidget):
         self._placeholder.hide()
         self._overlay, self._background = [], None
         self.canvas = make_canvas(picture)
+        self.canvas.draw_elsewhere = self._picture_stale
         self.canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.canvas.mpl_connect("draw_event", self._drawn)
         if self._pick_handler is not None:
@@ -87,6 +95,25 @@ class ChartView(QWidget):
         self._layout.addWidget(self.canvas)
         canvas = self.canvas
         QTimer.singleShot(0, lambda: announce_picture(canvas))  # listeners connected by then
+
+    def _picture_stale(self) -> None:
+        """The canvas was resized after its picture was drawn on a worker (the page's
+        layout moved as its rows or figures came, or the window was resized): the figure is
+        built and drawn again on a worker at the new size, once the size has settled,
+        rather than drawn here (100-200 ms at 100x); the old picture, stretched, is shown
+        meanwhile. A hidden view waits until it is shown."""
+        owner = self._owner
+        if owner._rebuild is not None and self.isVisible():
+            owner._rebuild_timer.start()
+
+    def _rebuild_now(self) -> None:
+        if self._rebuild is not None and self.isVisible():
+            self._rebuild()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self.canvas is not None and self.canvas.stale():
+            self._picture_stale()
 
     def _drawn(self, _event: Any) -> None:
         """After a full draw (first show, resize): keep the picture, then add the overlay."""
@@ -105,7 +132,7 @@ class ChartView(QWidget):
         self._overlay = list(artists)
         for artist in self._overlay:
             artist.set_animated(True)  # left out of full draws; blitted over them
-        if self.canvas is None:
+        if self.canvas is None or self.canvas.stale():  # the new picture will add it
             return
         if self._background is None:  # not drawn yet: the first draw adds the overlay
             self.canvas.draw_idle()
@@ -162,6 +189,9 @@ def build_figures_later(owner: ChartView, build: Callable[[], Any],
     owner._wanted += 1
     wanted = owner._wanted
     owner.building = True
+    owner._rebuild = lambda: build_figures_later(owner, build, show, views)
+    for view in views or (owner,):
+        view._owner = owner
 
     def arrived(result: Any) -> None:
         if owner._wanted == wanted:

@@ -9,7 +9,8 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from qmsdesk.reports.charts import GridPoint, power_interest_grid
-from qmsdesk.ui.chart_view import ChartView
+from qmsdesk.ui import chart_canvas
+from qmsdesk.ui.chart_view import REBUILD_DELAY_MS, ChartView
 
 
 @pytest.fixture
@@ -25,6 +26,13 @@ def draws(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(FigureCanvasAgg, "draw", draw)
     return seen
+
+
+@pytest.fixture
+def slow_to_draw(monkeypatch) -> None:
+    """Every picture counts as one that took long to draw (at 100x the parties grid takes
+    100-200 ms; this one a few)."""
+    monkeypatch.setattr(chart_canvas, "DRAW_HERE_UNDER_S", 0.0)
 
 
 def grid():
@@ -57,14 +65,68 @@ def test_the_first_picture_is_drawn_on_the_worker_and_only_painted_here(qtbot, d
     assert bytes(reference.buffer_rgba()) == bytes(view.canvas.buffer_rgba())
 
 
-def test_a_canvas_of_another_size_or_a_redraw_draws_here(qtbot, draws):
+def test_a_canvas_resized_after_its_picture_gets_one_drawn_on_a_worker_at_its_size(
+        qtbot, draws, slow_to_draw):
+    """The page's layout moved while the worker drew (its rows or figures came), or the
+    window was resized: the picture is drawn again on a worker at the new size, the old one
+    shown stretched meanwhile; the GUI thread draws nothing."""
     view = shown_view(qtbot)
     view.build_later(grid)
     view.resize(500, 300)  # after the worker was told the old size
-    qtbot.waitUntil(lambda: view.full_draws > 0 and "gui" in draws, timeout=10000)
-    assert view.canvas.seeded is None
+    qtbot.waitUntil(lambda: view.canvas is not None and view.canvas.seeded is not None
+                    and not view.canvas.stale(), timeout=10000)
+    qtbot.wait(REBUILD_DELAY_MS + 100)  # painted, and nothing more asked for
+    assert draws == ["worker", "worker"]
     assert tuple(view.canvas.get_width_height()) == (500, 300)
-    count = len(draws)
+    shown = view.canvas.grab().toImage()
+    assert (shown.width(), shown.height()) == (500, 300)
+    view.resize(460, 280)  # a picture of the size shown: stretched until the new one
+    qtbot.waitUntil(lambda: view.canvas.stale(), timeout=5000)
+    stretched = view.canvas.grab().toImage()
+    assert (stretched.width(), stretched.height()) == (460, 280)
+    assert stretched.pixelColor(230, 140).alpha() == 255  # painted over, not left blank
+    qtbot.waitUntil(lambda: not view.canvas.stale(), timeout=10000)
+    assert draws == ["worker"] * 3
+
+
+def test_a_selection_shown_on_a_stretched_picture_waits_for_the_new_one(qtbot, draws, slow_to_draw):
+    view = shown_view(qtbot)
+    view.build_later(grid)
+    qtbot.waitUntil(lambda: view.canvas is not None, timeout=10000)
+    view.resize(500, 300)
+    qtbot.waitUntil(lambda: view.canvas.stale(), timeout=5000)
+    ring = view.figure.axes[0].scatter([3], [3], s=260)
+    view.set_overlay([ring])  # not blitted onto a picture of another size
+    assert view.overlay == [ring] and "gui" not in draws
+
+
+def test_a_hidden_view_asks_for_its_new_picture_when_shown(qtbot, draws, slow_to_draw):
+    view = shown_view(qtbot)
+    view.build_later(grid)
+    qtbot.waitUntil(lambda: view.canvas is not None, timeout=10000)
+    view.hide()
+    view.resize(500, 300)
+    qtbot.wait(REBUILD_DELAY_MS + 200)
+    assert draws == ["worker"]
+    view.show()
+    qtbot.waitUntil(lambda: len(draws) == 2, timeout=10000)
+    assert draws == ["worker", "worker"]
+
+
+def test_a_redraw_asked_for_draws_here(qtbot, draws):
+    view = shown_view(qtbot)
+    view.build_later(grid)
+    qtbot.waitUntil(lambda: view.full_draws > 0, timeout=10000)
     view.redraw()
-    qtbot.waitUntil(lambda: len(draws) > count, timeout=5000)
+    qtbot.waitUntil(lambda: len(draws) > 1, timeout=5000)
     assert draws[-1] == "gui"
+
+
+def test_a_picture_quick_to_draw_is_drawn_here_at_its_new_size(qtbot, draws, monkeypatch):
+    monkeypatch.setattr(chart_canvas, "DRAW_HERE_UNDER_S", 60.0)
+    view = shown_view(qtbot)
+    view.build_later(grid)
+    view.resize(500, 300)
+    qtbot.waitUntil(lambda: "gui" in draws, timeout=10000)
+    assert draws == ["worker", "gui"]
+    assert tuple(view.canvas.get_width_height()) == (500, 300)
