@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from reportlab.pdfbase import pdfdoc
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFName, PDFStream
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
@@ -80,14 +80,17 @@ def spool_of(canvas: Canvas) -> Spool:
     return spool
 
 
+# A filter named in a stream's dictionary is one already applied: the writer adds none.
+# One dictionary for every page's stream (PDFStream.format works on a copy).
+_FLATE = PDFDictionary({"Filter": PDFArray([PDFName("FlateDecode")])})
+
+
 class _SpooledStream(PDFStream):
     """A stream whose bytes, already Flate-compressed, wait in a spool until written."""
 
     def __init__(self, spooled: Spooled) -> None:
-        super().__init__()
+        super().__init__(_FLATE)
         self._spooled = spooled
-        # A filter named in the dictionary is one already applied: the writer adds none.
-        self.dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
 
     def format(self, document: Any) -> bytes:
         self.content: bytes | None = self._spooled.read()
@@ -97,17 +100,46 @@ class _SpooledStream(PDFStream):
             self.content = None
 
 
+# What PDFPage.check_format reads of a page as attributes: kept, even when None.
+_READ_WHEN_WRITTEN = frozenset(("MediaBox", "Rotate", "Annots", "Contents", "Resources",
+                                "Parent", "XObjects", "ExtGState"))
+
+
+class _SealedPage(pdfdoc.PDFPage):
+    """A page put out (``seal_last_page``): once written, it keeps only the name that
+    references to it are resolved by; what writing made of it (its resources, media box,
+    references) went with it, instead of staying for every page until the file was done."""
+
+    def format(self, document: Any) -> bytes:
+        try:
+            return super().format(document)
+        finally:
+            self.__dict__ = {key: value for key, value in self.__dict__.items()
+                             if key == pdfdoc.__InternalName__}
+
+
 def seal_last_page(canvas: Canvas) -> None:
-    """Compress the content of the page ``canvas.showPage`` has just added and spool it."""
-    page = canvas._doc.Pages.pages[-1]
+    """Compress the content of the page ``canvas.showPage`` has just added and spool it,
+    and leave the page only what the writing needs: every page waits in the document
+    until the end, and at 30 000 pages each kilobyte is 30 MB."""
+    doc = canvas._doc
+    page = doc.Pages.pages[-1]
     text = page.stream
     if not text or page.Contents is not None:
         return
     data = zlib.compress(text.encode("utf-8") if isinstance(text, str) else text)
     stream = _SpooledStream(spool_of(canvas).put(data))
     stream.__Comment__ = "page stream"
-    page.Contents = stream
-    page.stream = None
+    page.Contents, page.stream = stream, None
+    if page.Trans is not None and not page.Trans.dict:  # no transition: none written
+        page.Trans = None
+    if page.XObjects is not None:  # the same forms as another page: the same dictionary
+        shared: dict[tuple[str, ...], Any] = doc.__dict__.setdefault("_qms_xobjects", {})
+        page.XObjects = shared.setdefault(tuple(page.XObjects.dict), page.XObjects)
+    # None attributes read only if present, and the spooled text, left out (a smaller dict)
+    page.__dict__ = {key: value for key, value in page.__dict__.items()
+                     if value is not None or key in _READ_WHEN_WRITTEN}
+    page.__class__ = _SealedPage
 
 
 class _WrittenThrough(pdfdoc.PDFFile):

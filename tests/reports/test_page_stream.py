@@ -41,3 +41,34 @@ def test_a_finished_page_waits_compressed_in_the_spool_and_the_pdf_reads_back() 
         "Register page 1", "Register page 2", "Register page 3"]
     assert all(page["/Contents"].get_object()["/Filter"] == ["/FlateDecode"]
                for page in reader.pages)
+
+
+def test_a_written_page_keeps_only_its_name_and_pages_with_the_same_picture_share_one_dictionary(
+) -> None:
+    """Every page waits in the document until the file is done; what it keeps is what each
+    of a 30 000-page report multiplies. Links and pictures still read back."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(picture, format="PNG")
+    out = io.BytesIO()
+    canvas = Canvas(out)
+    for number in (1, 2):
+        canvas.drawImage(ImageReader(io.BytesIO(picture.getvalue())), 72, 600, 40, 40)
+        canvas.drawString(72, 720, f"Supplier page {number}")
+        canvas.linkURL("https://example.org/", (72, 700, 200, 715))
+        canvas.showPage()
+        seal_last_page(canvas)
+    first, second = canvas._doc.Pages.pages
+    assert first.XObjects is second.XObjects  # one dictionary for the same picture
+    assert "Trans" not in first.__dict__ and "stream" not in first.__dict__
+    write_document(canvas)
+
+    assert [sorted(page.__dict__) for page in (first, second)] == [["__InternalName__"]] * 2
+    reader = PdfReader(io.BytesIO(out.getvalue()))
+    assert [page.extract_text().strip() for page in reader.pages] == ["Supplier page 1",
+                                                             "Supplier page 2"]
+    for page in reader.pages:
+        assert len(page["/Resources"]["/XObject"]) == 1
+        assert page["/Annots"][0].get_object()["/A"]["/URI"] == "https://example.org/"
