@@ -10,18 +10,37 @@ from typing import Any
 
 from qmsdesk.ui import colours
 
+Tones = tuple[str, str]  # (window, text) colours of a dark palette, as "#rrggbb"
 
-def follow_palette(figure: Any) -> None:
-    """Recolour ``figure`` (a matplotlib Figure) for the current palette; nothing to do in a
-    light one."""
+
+def dark_tones() -> Tones | None:
+    """The window's and its text's colours when the palette is dark, None when it is light
+    (asked on the GUI thread; a worker recolours with them: ``recolour``)."""
     if not colours.is_dark():
-        return
-    from matplotlib.text import Annotation
+        return None
     from PySide6.QtGui import QPalette
 
     palette = colours.palette()
-    window = palette.color(QPalette.ColorRole.Window).name()
-    text = palette.color(QPalette.ColorRole.WindowText).name()
+    return (palette.color(QPalette.ColorRole.Window).name(),
+            palette.color(QPalette.ColorRole.WindowText).name())
+
+
+def follow_palette(figure: Any, tones: Tones | None) -> bool:
+    """Recolour ``figure`` for a dark palette's ``tones`` unless it has been already;
+    nothing to do in a light one. Whether it was recoloured now."""
+    if tones is None or getattr(figure, "_qms_tones", None) == tones:
+        return False
+    recolour(figure, tones)
+    return True
+
+
+def recolour(figure: Any, tones: Tones) -> None:
+    """The surround and the words around the plot in ``tones`` (matplotlib only: a worker
+    does it before it draws the picture)."""
+    from matplotlib.text import Annotation
+
+    window, text = tones
+    figure._qms_tones = tones
     figure.set_facecolor(window)
     for item in figure.texts:  # titles and notes set on the figure, outside any axes
         item.set_color(text)

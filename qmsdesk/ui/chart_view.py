@@ -12,8 +12,8 @@ from typing import Any
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
-from qmsdesk.ui import colours
 from qmsdesk.ui.chart_canvas import Picture, Size, announce_picture, draw_ahead, make_canvas
+from qmsdesk.ui.chart_palette import Tones, dark_tones, follow_palette, recolour
 
 # Charts are built on workers (matplotlib's first import alone takes seconds), one at a
 # time: matplotlib's font set-up is not meant for two threads at once.
@@ -21,20 +21,24 @@ _BUILDING = threading.Lock()
 REBUILD_DELAY_MS = 150  # a canvas resized: its new picture is asked for once this long still
 
 
-def _build_figures(build: Callable[[], Any], sizes: Sequence[Size | None] | None) -> Any:
+def _build_figures(build: Callable[[], Any], sizes: Sequence[Size | None],
+                   tones: Tones | None) -> Any:
     """Build the figure (or figures: ``sizes`` has one canvas size per figure, else one
-    figure is built) and draw their first pictures here too, where a size is known."""
+    figure is built), recolour them for a dark window's ``tones`` and draw their first
+    pictures here too, where a size is known."""
     with _BUILDING:
         # The canvas module too, so the GUI thread finds it loaded (it makes no widget).
         import matplotlib.backends.backend_qtagg  # noqa: F401
 
         built = build()
-        if sizes is None:
-            return built
-        if len(sizes) == 1 and not isinstance(built, tuple | list):
-            return draw_ahead(built, sizes[0])
-        return tuple(draw_ahead(figure, size)
-                     for figure, size in zip(built, sizes, strict=True))
+        single = len(sizes) == 1 and not isinstance(built, tuple | list)
+        figures = (built,) if single else tuple(built)
+        if tones is not None:
+            for figure in figures:
+                recolour(figure, tones)
+        pictures = tuple(draw_ahead(figure, size)
+                         for figure, size in zip(figures, sizes, strict=True))
+        return pictures[0] if single else pictures
 
 
 class ChartView(QWidget):
@@ -75,11 +79,10 @@ class ChartView(QWidget):
 
     def set_figure(self, figure: Any) -> None:
         """Show a figure (or the Picture a worker drew ahead, see chart_canvas)."""
-        from qmsdesk.ui.chart_palette import follow_palette
-
         picture = figure if isinstance(figure, Picture) else Picture(figure)
-        if colours.is_dark():  # the surround and its words follow the window: drawn here
-            follow_palette(picture.figure)
+        # The surround and its words follow a dark window: a figure made here, or on a
+        # worker before the palette changed, is recoloured (and drawn) here.
+        if follow_palette(picture.figure, dark_tones()):
             picture = Picture(picture.figure)
         if self.canvas is not None:
             self._layout.removeWidget(self.canvas)
@@ -168,10 +171,8 @@ class ChartView(QWidget):
 
     def canvas_size(self) -> Size | None:
         """The size a canvas will have here (this widget's, with the screen's pixel ratio),
-        for a picture drawn ahead; None while unknown or when the picture would be redrawn
-        on this thread anyway (a dark window recolours the figure first)."""
-        if not self.isVisible() or self.width() <= 0 or self.height() <= 0 or \
-                colours.is_dark():
+        for a picture drawn ahead; None while unknown."""
+        if not self.isVisible() or self.width() <= 0 or self.height() <= 0:
             return None
         return (self.width(), self.height(), self.devicePixelRatioF() or 1.0)
 
@@ -208,5 +209,6 @@ def build_figures_later(owner: ChartView, build: Callable[[], Any],
     # hand the worker the sizes from before, and its picture would be drawn again here.
     QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     sizes = [view.canvas_size() for view in (views or (owner,))]
-    start_task(lambda: call(lambda: _build_figures(build, sizes)), arrived, failed,
+    tones = dark_tones()
+    start_task(lambda: call(lambda: _build_figures(build, sizes, tones)), arrived, failed,
                owner=owner)

@@ -65,6 +65,30 @@ def test_the_first_picture_is_drawn_on_the_worker_and_only_painted_here(qtbot, d
     assert bytes(reference.buffer_rgba()) == bytes(view.canvas.buffer_rgba())
 
 
+def test_in_a_dark_window_the_worker_recolours_and_draws_the_picture(qtbot, draws, qapp):
+    """A dark palette recolours the surround of the figure: on the worker, before it
+    draws, not here after the picture arrived (drawing the 100x parties grid here again
+    held the window 100-200 ms)."""
+    from PySide6.QtGui import QColor, QPalette
+
+    before = QPalette(qapp.palette())
+    dark = QPalette(before)
+    dark.setColor(QPalette.ColorRole.Window, QColor("#202124"))
+    dark.setColor(QPalette.ColorRole.WindowText, QColor("#e8eaed"))
+    qapp.setPalette(dark)
+    try:
+        view = shown_view(qtbot)
+        view.build_later(grid)
+        qtbot.waitUntil(lambda: view.full_draws > 0, timeout=10000)
+        qtbot.wait(100)
+        assert draws == ["worker"]
+        assert view.canvas.seeded is not None
+        corner = view.canvas.grab().toImage().pixelColor(2, 2)
+        assert corner.name() == "#202124"  # the surround is the window's
+    finally:
+        qapp.setPalette(before)
+
+
 def test_a_canvas_resized_after_its_picture_gets_one_drawn_on_a_worker_at_its_size(
         qtbot, draws, slow_to_draw):
     """The page's layout moved while the worker drew (its rows or figures came), or the

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QWidget
 
 from qmsdesk.services.actions import service as action_service
 from qmsdesk.ui import colours
-from qmsdesk.ui.chart_palette import follow_palette
+from qmsdesk.ui.chart_palette import dark_tones, follow_palette
 from qmsdesk.ui.column_fit import MAIN_COLUMN_MIN
 from qmsdesk.ui.dialogs.action_dialog import ActionDialog
 from qmsdesk.ui.main_window import MainWindow
@@ -97,7 +97,7 @@ def test_charts_follow_a_dark_palette_around_the_plot(dark: QApplication) -> Non
     ax.bar(["On track", "At risk"], [3, 1])
     caption = ax.text(0, 1.05, "Suppliers by band", transform=ax.transAxes)  # above the plot
     count = ax.text(0, 3.1, "3")  # on the bar, inside the plot
-    follow_palette(figure)
+    follow_palette(figure, dark_tones())
     assert wcag_contrast(QColor(caption.get_color()), DARK.color(QPalette.ColorRole.Window)) \
         >= colours.AA
     assert QColor(count.get_color()).lightnessF() < 0.5  # still dark on the light paper
