@@ -57,14 +57,14 @@ import sys, time
 sys.path.insert(0, {root!r})
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
+import qmsdesk.ui
+if {keep_scan!r}:  # measure the binding's per-module source scan left on
+    sys.modules["shibokensupport.feature"]._mod_uses_pyside = qmsdesk.ui.feature_source_scan
 from qmsdesk.ui.main_window import MainWindow
 from qmsdesk.ui.register_table import RegisterTable
 from qmsdesk.ui.chart_view import ChartView
 
 SWITCH = {switch!r}
-if {keep_scan!r}:  # measure the binding's per-module source scan left on
-    import qmsdesk.ui.app
-    qmsdesk.ui.app.skip_feature_source_scan = lambda: None
 state = {{"usable": False, "charts": False, "last": None, "gap": 0.0, "window": None}}
 
 def say(what, value=None):

@@ -13,21 +13,6 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 from qmsdesk import __version__, paths
 
 
-def skip_feature_source_scan() -> None:
-    """Stop PySide6 from reading the source of every module imported after it.
-
-    The binding's ``__feature__`` support (snake_case, true_property) asks, for each newly
-    imported module, whether it uses PySide6 by reading its whole source
-    (``shibokensupport.feature._mod_uses_pyside`` -> ``inspect.getsource``): 0.2-0.4 ms a
-    module, 120-220 ms for the ~540 modules the database, the pages and the charts import.
-    QMS Desk selects no feature, so every module keeps the default behaviour either way;
-    the answer only matters to modules that select one, which go through
-    ``from __feature__ import`` and are recorded there, not here."""
-    feature = sys.modules.get("shibokensupport.feature")
-    if feature is not None and hasattr(feature, "_mod_uses_pyside"):
-        setattr(feature, "_mod_uses_pyside", lambda module: False)  # noqa: B010
-
-
 def init_settings() -> None:
     """The application's names, and the per-user settings of an earlier version (kept in
     QSettings, an INI file in our config folder) moved into services.user_settings."""
@@ -107,7 +92,6 @@ def run_gui(target: str | Path | None, demo: bool = False) -> int:
     from qmsdesk.ui.main_window import MainWindow
     from qmsdesk.ui.widgets import install_button_enter, install_dialog_on_screen
 
-    skip_feature_source_scan()
     keep_gui_responsive()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)

@@ -60,3 +60,20 @@ def test_the_locale_decides_grouping_and_the_decimal_sign() -> None:
     finally:
         numbers.set_number_locale(None)
     assert numbers.number_locale() == numbers.DEFAULT_LOCALE
+
+
+@pytest.mark.parametrize("locale", ["en_GB", "de_DE", "fr_FR", "ar_EG", "hi_IN", "fa_IR"])
+def test_a_small_count_reads_as_the_locale_prints_it(locale: str) -> None:
+    """Counts below a thousand skip the locale's formatter; they must read as it would
+    have printed them, and a number outside stays the formatter's."""
+    try:
+        numbers.set_number_locale(locale)
+        for value in (0, 7, 42, 999):
+            expected = numbers._grouped(numbers.to_decimal(value), 0, locale)
+            assert numbers.format_count(value) == expected
+            assert numbers.format_number(value, "days") == f"{expected} days"
+        assert numbers.format_number(12, decimals=1) == numbers._grouped(
+            numbers.to_decimal(12).quantize(numbers.Decimal("0.1")), 1, locale)
+        assert numbers.format_count(-3) == numbers._grouped(numbers.Decimal(-3), 0, locale)
+    finally:
+        numbers.set_number_locale(None)
