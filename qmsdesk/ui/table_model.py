@@ -283,10 +283,18 @@ class Prepared:
     note: str | None = None
 
 
+EMPTY_CELL = "—"  # what a column shows for "nothing here"
+
+
 def search_texts(columns: Sequence[Column[Any]], rows: Sequence[Any]) -> list[str]:
-    """Per row, the text of its searchable columns, casefolded, one string."""
+    """Per row, the text of its searchable columns, casefolded, one string.
+
+    A cell that shows only the dash for "nothing here" is left out: it is no word anyone
+    searches for, and one character beyond Latin-1 stores the row's whole text in two
+    bytes a character instead of one (the action log's texts at 100x: 48 MB, not 27)."""
     shown = [c.text for c in columns if c.searchable]
-    return ["\x1f".join(text(row) for text in shown).casefold() for row in rows]
+    return ["\x1f".join([cell for text in shown if (cell := text(row)) != EMPTY_CELL])
+            .casefold() for row in rows]
 
 
 SORT_RUN = WORKER_SORT_ROWS  # rows sorted by one call that holds the interpreter lock

@@ -83,6 +83,28 @@ def test_search_matches_any_column_case_insensitively(qapp):
     assert proxy.rowCount() == 3
 
 
+def test_a_cell_showing_the_empty_dash_is_not_searched_and_the_text_stays_compact(qapp):
+    """The dash a column shows for "nothing here" is no word to find; left in, one
+    character beyond Latin-1 would store the row's whole search text at twice the size."""
+    import sys
+
+    from qmsdesk.ui.table_model import search_texts
+
+    columns = [*COLUMNS, Column("Owner", lambda r: "—" if r.count < 5 else "Anna Kowalska")]
+    texts = search_texts(columns, ROWS)
+    assert texts[1] == "ip-0002\x1færø sejl\x1f\x1f2"  # no owner: no dash
+    assert "anna kowalska" in texts[0]
+    assert sys.getsizeof(texts[1] + "x") - sys.getsizeof(texts[1]) == 1  # a byte a char
+    model = RecordTableModel(columns)
+    proxy = RecordFilterProxy()
+    proxy.setSourceModel(model)
+    model.set_rows(ROWS)
+    proxy.set_search_text("—")
+    assert proxy.rowCount() == 0
+    proxy.set_search_text("sejl")
+    assert column_values(proxy, 0) == ["IP-0002"]
+
+
 def test_predicates_combine_with_search_and_survive_reset(qapp):
     model, proxy = make()
     proxy.set_predicate("many", lambda r: r.count > 5)
