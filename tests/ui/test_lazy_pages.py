@@ -128,3 +128,36 @@ def test_the_worker_that_imports_at_start_leaves_the_first_query_nothing_to_set_
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=120)
     assert out.stdout.split() == ["False", "True"]
+
+
+def test_the_grid_waits_for_every_party_while_the_first_rows_are_shown(window, qtbot,
+                                                                        monkeypatch):
+    """A long register shows its first rows while the rest are read; the grid is drawn
+    once, of every party, when they have all come (not of the first rows, to be thrown
+    away a moment later while taking the interpreter from the window painting them)."""
+    monkeypatch.setattr(register_table, "INLINE_WAIT_S", 0.0)
+    monkeypatch.setattr(register_table, "FIRST_ROWS", 2)
+    release = threading.Event()
+    read_all = parties.list_parties
+
+    def slow_list(db, today, archived=False, limit=None):
+        if limit is None:
+            release.wait(10)
+        return read_all(db, today, archived, limit=limit)
+
+    monkeypatch.setattr(parties, "list_parties", slow_list)
+    built: list[int] = []
+    from qmsdesk.ui.pages import parties_page
+
+    real_grid = parties_page._grid
+    monkeypatch.setattr(parties_page, "_grid", lambda rows: (built.append(len(rows)),
+                                                             real_grid(rows))[1])
+    page = window.show_page("parties")
+    qtbot.waitUntil(lambda: page.register.partial, timeout=5000)
+    assert page.proxy.rowCount() == 2
+    qtbot.wait(400)  # longer than the grid's debounce
+    assert built == [] and page.chart.canvas is None  # still "Loading chart…"
+    release.set()
+    qtbot.waitUntil(lambda: _chart_ready(page), timeout=10000)
+    assert built == [len([r for r in page.visible_rows() if r.status == "active"])]
+    assert built[0] > 2
