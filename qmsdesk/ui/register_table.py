@@ -3,8 +3,9 @@ and the habits every table has: remembered columns, a column chooser, a row menu
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QHideEvent, QKeyEvent, QKeySequence
@@ -23,6 +24,9 @@ from qmsdesk.services import user_settings
 from qmsdesk.ui.table_model import Column, Prepared, RecordFilterProxy, RecordTableModel, prepare
 from qmsdesk.ui.window_state import qt_state, state_text
 
+if TYPE_CHECKING:
+    from qmsdesk.ui.tasks import BackgroundTask
+
 SAVE_DELAY_MS = 500  # a drag of a column edge is one write, not one per pixel
 # A read finished within this is shown before load() returns, as if read inline: a small
 # register refreshes at once (a save shows its row); a big one arrives when read, the
@@ -32,6 +36,26 @@ INLINE_WAIT_S = 0.06
 # A page opened on a big register shows this many of its first rows (by reference) while the
 # rest are read: a screenful and more, in tens of milliseconds at any size.
 FIRST_ROWS = 100
+POLL_S = 0.002  # how often a wait for the whole register looks at its first rows
+
+
+def _whole_or_a_first_screen(whole: BackgroundTask, quick: BackgroundTask | None,
+                             head: list[tuple[list[Any], Prepared]], budget_s: float) -> bool:
+    """Wait up to ``budget_s`` for the ``whole`` register, but no longer once its first
+    rows (``quick``) have come as a full screen (FIRST_ROWS): the register is then long, its
+    whole read takes longer than the wait (at 100x, 0.6-4 s), and the window would only
+    have held its first rows back, painting them in the same blocked step. Whether the
+    whole register came."""
+    end = time.perf_counter() + budget_s
+    while not whole.done.is_set():
+        if quick is not None and quick.done.is_set() and head \
+                and len(head[-1][0]) >= FIRST_ROWS:
+            return False
+        left = end - time.perf_counter()
+        if left <= 0:
+            return False
+        whole.done.wait(min(left, POLL_S))
+    return True
 
 
 class RegisterTable(QWidget):
@@ -295,7 +319,6 @@ class RegisterTable(QWidget):
         from qmsdesk.ui.errors import show_error
         from qmsdesk.ui.tasks import (
             READS,
-            BackgroundTask,
             after,
             call,
             own_pool,
@@ -363,7 +386,8 @@ class RegisterTable(QWidget):
                           pool=pool)
         # One wait in all: the whole register if it comes quickly, else its first rows if
         # they have come meanwhile.
-        if wait and task.done.wait(time_left(INLINE_WAIT_S)) and done:
+        if wait and _whole_or_a_first_screen(task, quick, head, time_left(INLINE_WAIT_S)) \
+                and done:
             arrived(done[-1])
         elif quick is not None and quick.done.is_set() and head:
             first_arrived(head[-1])

@@ -117,11 +117,34 @@ def test_the_first_rows_are_read_only_on_an_empty_table_and_never_replace_all(
     empty = RegisterTable(COLUMNS, (80, 200, 60), 1, "Nothing yet", ("row", "rows"))
     qtbot.addWidget(empty)
     monkeypatch.setattr(register_table, "INLINE_WAIT_S", 5.0)
-    empty.load(lambda: rows(8), first=rows)
+    empty.load(lambda: rows(8), first=lambda n: rows(8)[:n])
     # All arrived while the load waited; the first rows' delivery, still queued, is moot.
     assert empty.model.rowCount() == 8 and not empty.loading
     qtbot.wait(200)
     assert empty.model.rowCount() == 8 and not empty.partial
+
+
+def test_a_long_register_s_first_screen_is_shown_without_waiting_out_the_moment(
+        table, qtbot, monkeypatch):
+    """The wait for the whole register ends once its first rows have come as a full screen:
+    the register is long, and the rest would not come within the wait anyway."""
+    import time
+
+    monkeypatch.setattr(register_table, "INLINE_WAIT_S", 5.0)
+    monkeypatch.setattr(register_table, "FIRST_ROWS", 3)
+    release = threading.Event()
+
+    def read_all() -> list[Row]:
+        release.wait(10)
+        return rows(50)
+
+    started = time.perf_counter()
+    table.load(read_all, first=lambda n: rows(50)[:n])
+    assert time.perf_counter() - started < 2.5  # not the 5 s a whole read was given
+    assert table.partial and shown(table) == ["IP-0001", "IP-0002", "IP-0003"]
+    release.set()
+    qtbot.waitUntil(lambda: not table.loading, timeout=5000)
+    assert table.model.rowCount() == 50
 
 
 def test_the_reads_of_a_load_come_one_after_another_first_rows_then_beside_then_all(
