@@ -47,6 +47,7 @@ class Records(Protocol):
     """What the filter needs of its source (table_model.RecordTableModel)."""
 
     def base_positions(self) -> list[int]: ...
+    def row_of_positions(self) -> Sequence[int] | None: ...
     def base_rows(self) -> list[Any]: ...
     def search_texts(self) -> list[str]: ...
     def in_delivered_order(self) -> bool: ...
@@ -110,7 +111,8 @@ class RecordFilterProxy(QAbstractProxyModel):
             moved: Callable[[int], int] = int
             if positions is not self._order_before:  # a sort: through delivered positions
                 before = self._order_before
-                row_of = where_each(positions, (before[row] for _, row in self._saved))
+                row_of = where_each(positions, (before[row] for _, row in self._saved),
+                                    self._records().row_of_positions())
                 moved = lambda source_row: row_of[before[source_row]]  # noqa: E731
             rows = [self._proxy_row(moved(source_row)) for _, source_row in self._saved]
             self.changePersistentIndexList(
@@ -184,7 +186,8 @@ class RecordFilterProxy(QAbstractProxyModel):
         each keystroke then finds where its rows are shown in time that grows with the rows
         matching, not with the register (200 000 rows: 27 ms a key before)."""
         if self._row_of[0] is not positions:
-            self._row_of = (positions, inverse(positions))
+            known = self._records().row_of_positions()  # worked out with the order
+            self._row_of = (positions, known if known is not None else inverse(positions))
         return self._row_of[1]
 
     def source_rows(self) -> list[int]:
@@ -269,26 +272,36 @@ class RecordFilterProxy(QAbstractProxyModel):
         return section + 1 if role == Qt.ItemDataRole.DisplayRole else None
 
 
+# Positions one call in C goes through while holding the interpreter lock: on a worker, a
+# single call over 200 000 held the window for 40-60 ms; a slice of this many, a few.
+LOCK_SLICE = 16_384
+
+
 def inverse(positions: Sequence[int]) -> Sequence[int]:
-    """For each delivered position, the row it is shown at (made in C, not a Python loop).
+    """For each delivered position, the row it is shown at (made in C, not a Python loop,
+    a slice at a time so that a worker making it lets the window in between).
 
     Machine integers, not a list of int objects: 200 000 rows in 1.6 MB, not 7, made in
     40 ms, not 50, and read back in two thirds of the time (they lie side by side)."""
     row_of = array("q", bytes(8 * len(positions)))
-    deque(map(row_of.__setitem__, positions, range(len(positions))), maxlen=0)
+    for start in range(0, len(positions), LOCK_SLICE):
+        end = start + LOCK_SLICE
+        deque(map(row_of.__setitem__, positions[start:end], range(start, end)), maxlen=0)
     return row_of
 
 
 FEW_ROWS = 8  # rows looked up one by one after a sort (a selection)
 
 
-def where_each(positions: list[int], wanted: Iterable[int]) -> dict[int, int]:
-    """For each of the delivered positions ``wanted``, the row it is shown at: looked up
-    one by one for a few (the selection; each look-up a scan in C), else through the
-    whole :func:`inverse` (200 000 rows: about 20 ms)."""
+def where_each(positions: list[int], wanted: Iterable[int],
+               row_of: Sequence[int] | None = None) -> dict[int, int]:
+    """For each of the delivered positions ``wanted``, the row it is shown at: through
+    ``row_of`` (the :func:`inverse` of ``positions``) when it is known; else looked up one
+    by one for a few (the selection; each look-up a scan in C, up to 10 ms at 200 000
+    rows), or through the whole inverse made now (about 40 ms)."""
     wanted = set(wanted)
-    if len(wanted) <= FEW_ROWS:
+    if row_of is None and len(wanted) <= FEW_ROWS:
         return {position: positions.index(position) for position in wanted}
-    row_of = inverse(positions)
+    row_of = inverse(positions) if row_of is None else row_of
     return {position: row_of[position] for position in wanted}
 

@@ -319,6 +319,37 @@ def test_a_large_register_is_ordered_on_a_worker_and_the_window_answers_meanwhil
     assert len(sorters) == 1
 
 
+def test_the_worker_that_orders_a_large_register_says_where_each_row_goes(
+        table, qtbot, monkeypatch):
+    """With the order, the worker works out the row each one is shown at, either way
+    round: a filtered register shows its rows in the new order without the GUI thread
+    inverting 200 000 positions (40-60 ms) when it arrives."""
+    from qmsdesk.ui import record_filter, table_model
+
+    monkeypatch.setattr(table_model, "WORKER_SORT_ROWS", 4)
+    table.set_rows(rows(40))
+    table.set_search_text("tools")  # Acme Tools, Delta Tools: filtered, so rows move
+    inverted_here: list[int] = []
+    real_inverse = record_filter.inverse
+
+    def inverse(positions):
+        if threading.current_thread() is threading.main_thread():
+            inverted_here.append(len(positions))
+        return real_inverse(positions)
+
+    monkeypatch.setattr(record_filter, "inverse", inverse)
+    monkeypatch.setattr(table_model, "inverse", inverse)
+    expected = [r for r in rows(40) if "tools" in r.name.casefold()]
+    for order, reverse in ((Qt.SortOrder.AscendingOrder, False),
+                           (Qt.SortOrder.DescendingOrder, True)):
+        table.view.sortByColumn(2, order)
+        qtbot.waitUntil(lambda: not table.model.sorting, timeout=5000)
+        wanted = sorted(expected, key=lambda r: r.size, reverse=reverse)
+        assert [r.size for r in table.visible_rows()] == [r.size for r in wanted]
+        assert sorted(shown(table)) == sorted(r.ref for r in expected)
+    assert inverted_here == []
+
+
 def test_a_step_that_built_a_page_leaves_less_time_to_wait_for_its_rows(table, qtbot,
                                                                          monkeypatch):
     """Building a page and waiting for a quick read of its rows share one budget, so the
