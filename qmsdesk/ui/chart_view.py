@@ -115,8 +115,20 @@ class ChartView(QWidget):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
-        if self.canvas is not None and self.canvas.stale():
+        if self.canvas is not None and (self.canvas.stale() or self._other_colours()):
             self._picture_stale()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The window turned dark or light (the system's setting changed): the picture is
+        made again, on a worker, in the window's new colours."""
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange) \
+                and self.canvas is not None and self._other_colours():
+            self._picture_stale()
+        super().changeEvent(event)
+
+    def _other_colours(self) -> bool:
+        """Whether the figure shown was coloured for another palette than the window's."""
+        return getattr(self.canvas.figure, "_qms_tones", None) != dark_tones()
 
     def _drawn(self, _event: Any) -> None:
         """After a full draw (first show, resize): keep the picture, then add the overlay."""

@@ -89,6 +89,32 @@ def test_in_a_dark_window_the_worker_recolours_and_draws_the_picture(qtbot, draw
         qapp.setPalette(before)
 
 
+def test_a_window_turning_dark_and_back_gets_its_charts_made_again_in_its_colours(
+        qtbot, draws, qapp):
+    """The system switched to dark (or back) while the window is open: each chart is made
+    again on a worker in the new colours, not left in the old ones."""
+    from PySide6.QtGui import QColor, QPalette
+
+    before = QPalette(qapp.palette())
+    view = shown_view(qtbot)
+    view.build_later(grid)
+    qtbot.waitUntil(lambda: view.full_draws > 0, timeout=10000)
+    dark = QPalette(before)
+    dark.setColor(QPalette.ColorRole.Window, QColor("#202124"))
+    dark.setColor(QPalette.ColorRole.WindowText, QColor("#e8eaed"))
+    try:
+        qapp.setPalette(dark)
+        qtbot.waitUntil(lambda: getattr(view.figure, "_qms_tones", None) is not None
+                        and view.full_draws > 1, timeout=10000)
+        assert view.canvas.grab().toImage().pixelColor(2, 2).name() == "#202124"
+    finally:
+        qapp.setPalette(before)
+    qtbot.waitUntil(lambda: getattr(view.figure, "_qms_tones", None) is None
+                    and view.full_draws > 2, timeout=10000)
+    assert draws == ["worker"] * 3
+    assert view.canvas.grab().toImage().pixelColor(2, 2).name() == "#ffffff"  # paper
+
+
 def test_a_canvas_resized_after_its_picture_gets_one_drawn_on_a_worker_at_its_size(
         qtbot, draws, slow_to_draw):
     """The page's layout moved while the worker drew (its rows or figures came), or the
