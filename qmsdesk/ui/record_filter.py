@@ -13,7 +13,6 @@ from array import array
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from itertools import compress, repeat
 from typing import Any, Protocol, cast
 
 from PySide6.QtCore import (
@@ -78,10 +77,6 @@ class RecordFilterProxy(QAbstractProxyModel):
         self._saved: list[tuple[QModelIndex, int]] = []
         self._order_before: list[int] = []
         self._row_of: tuple[list[int], Sequence[int]] = ([], [])  # an order, its inverse
-        # The order whose rows _matching lists, as shown (None: ascending positions).
-        self._matching_order: list[int] | None = None
-        # The passing positions in the order shown, for that order and that _passing.
-        self._passing_shown: tuple[list[int], list[int] | None, list[int]] = ([], None, [])
 
     # --- the source -----------------------------------------------------------------------
     def setSourceModel(self, model: Any) -> None:
@@ -164,49 +159,25 @@ class RecordFilterProxy(QAbstractProxyModel):
             self._narrowable = ""
         if not self._needle:
             self._matching, self._narrowable = self._passing, ""
-            self._matching_order = None
         else:
             texts, needle = model.search_texts(), self._needle
-            # A longer search matches only rows the shorter one matched (in their order).
-            if self._narrowable and self._narrowable in needle:
-                pool: Sequence[int] | None = self._matching
-            elif model.in_delivered_order():
-                pool, self._matching_order = self._passing, None
-            else:  # searched in the order shown: the rows matching need no sort after
-                pool = self._passing_in_order(model.base_positions())
-                self._matching_order = model.base_positions()
+            # A longer search matches only rows the shorter one matched.
+            pool = (self._matching if self._narrowable and self._narrowable in needle
+                    else self._passing)
             self._matching = ([i for i in pool if needle in texts[i]] if pool is not None
                               else [i for i, text in enumerate(texts) if needle in text])
             self._narrowable = needle
         if arrange:
             self._arrange()
 
-    def _passing_in_order(self, positions: list[int]) -> list[int]:
-        """The positions passing the predicates in the order shown (all of ``positions``
-        when none is set); made once an order and set of predicates, in C."""
-        made_for, passing, shown = self._passing_shown
-        if made_for is not positions or passing is not self._passing:
-            if self._passing is None:
-                shown = positions
-            else:
-                flags = bytearray(len(positions))
-                deque(map(flags.__setitem__, self._passing, repeat(1)), maxlen=0)
-                shown = list(compress(positions, map(flags.__getitem__, positions)))
-            self._passing_shown = (positions, self._passing, shown)
-        return shown
-
     def _arrange(self) -> None:
         """The source rows shown: those matching, in the source's order."""
         model = self._records()
         positions = model.base_positions()
-        in_order = self._matching_order is positions  # listed as shown: rows ascending
         if self._matching is None:
             self._shown = list(range(len(positions)))
         elif model.in_delivered_order():  # source rows are delivered positions
-            self._shown = (self._matching if in_order or self._matching_order is None
-                           else sorted(self._matching))
-        elif in_order:  # the rows at which they are shown, already in order; in C
-            self._shown = list(map(self._rows_of(positions).__getitem__, self._matching))
+            self._shown = self._matching
         else:  # the rows at which the matching positions are shown, in order; in C
             self._shown = sorted(map(self._rows_of(positions).__getitem__, self._matching))
 

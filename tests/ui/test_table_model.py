@@ -218,30 +218,6 @@ def test_the_rows_shown_are_those_passing_in_the_order_sorted_whatever_the_steps
         assert shown == expected
 
 
-def test_a_search_on_a_sorted_register_finds_its_rows_in_the_order_shown(qapp, monkeypatch):
-    """Searched in the order shown, the rows matching need no sort (at 200 000 rows the
-    sort was most of a keystroke); the rows shown are those a fresh search gives."""
-    from qmsdesk.ui import record_filter
-
-    rows = [Row(f"IP-{i:05d}", f"Party {(i * 7919) % 5000}", None, i % 7)
-            for i in range(5000)]
-    model, proxy = make(rows)
-    proxy.set_predicate("some", lambda r: r.count != 3)
-    proxy.sort(1, Qt.SortOrder.DescendingOrder)
-    sorts: list[int] = []
-    real_sorted = sorted
-    monkeypatch.setattr(record_filter, "sorted",
-                        lambda items, **kw: sorts.append(1) or real_sorted(items, **kw),
-                        raising=False)
-    for typed in ("1", "12", "2"):
-        proxy.set_search_text(typed)
-        expected = [row for row in map(model.row_at, range(model.rowCount()))
-                    if row.count != 3
-                    and typed in "\x1f".join(c.text(row) for c in COLUMNS).casefold()]
-        assert [proxy.index(i, 0).data(ROW_ROLE) for i in range(proxy.rowCount())] == expected
-    assert sorts == []
-
-
 class _DataOnly(RecordFilterProxy):
     """The proxy as Qt's own would answer a delegate: ``data`` once a role."""
 
