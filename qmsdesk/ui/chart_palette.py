@@ -25,10 +25,16 @@ def dark_tones() -> Tones | None:
             palette.color(QPalette.ColorRole.WindowText).name())
 
 
+def tones_of(figure: Any) -> Tones | None:
+    """The dark palette's tones ``figure`` was recoloured for (None: as built, light)."""
+    tones: Tones | None = getattr(figure, "_qms_tones", None)
+    return tones
+
+
 def follow_palette(figure: Any, tones: Tones | None) -> bool:
     """Recolour ``figure`` for a dark palette's ``tones`` unless it has been already;
     nothing to do in a light one. Whether it was recoloured now."""
-    if tones is None or getattr(figure, "_qms_tones", None) == tones:
+    if tones is None or tones_of(figure) == tones:
         return False
     recolour(figure, tones)
     return True

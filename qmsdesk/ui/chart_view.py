@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from qmsdesk.ui.chart_canvas import Picture, Size, announce_picture, draw_ahead, make_canvas
-from qmsdesk.ui.chart_palette import Tones, dark_tones, follow_palette, recolour
+from qmsdesk.ui.chart_palette import Tones, dark_tones, follow_palette, recolour, tones_of
 
 # Charts are built on workers (matplotlib's first import alone takes seconds), one at a
 # time: matplotlib's font set-up is not meant for two threads at once.
@@ -128,7 +128,7 @@ class ChartView(QWidget):
 
     def _other_colours(self) -> bool:
         """Whether the figure shown was coloured for another palette than the window's."""
-        return getattr(self.canvas.figure, "_qms_tones", None) != dark_tones()
+        return tones_of(self.canvas.figure) != dark_tones()
 
     def _drawn(self, _event: Any) -> None:
         """After a full draw (first show, resize): keep the picture, then add the overlay."""
