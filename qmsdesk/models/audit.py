@@ -13,20 +13,21 @@ from sqlalchemy import (
     DateTime,
     Integer,
     String,
+    Table,
     Text,
     event,
     func,
-    insert,
     inspect,
     select,
     text,
     type_coerce,
 )
-from sqlalchemy.engine import URL, Connection, Dialect
+from sqlalchemy.engine import URL, Connection
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from qmsdesk import clock
 from qmsdesk.models.base import Audited, Base, UTCDateTime
+from qmsdesk.models.many_rows import insert_many
 
 GENESIS_HASH = "0" * 64
 WRITER_LOCK = 7415  # PostgreSQL advisory lock: one writer at a time extends the chain
@@ -218,43 +219,10 @@ _ROW_KEYS = ("action", "entity", "record_id", "ref", "field", "old_value", "new_
 def _insert_entries(connection: Connection, at: datetime, user: str,
                     rows: list[tuple[str, ...]]) -> None:
     """One executemany of the entries (``rows``: their _ROW_KEYS values; all at ``at`` by
-    ``user``) as the driver takes them: on a large import SQLAlchemy's per-row parameter
-    processing cost a third of writing the trail. Each column's own bind processing still
-    applies (the moment, in UTC, as UTCDateTime stores it)."""
-    sql, keys, processors = _entry_insert(connection.dialect)
-    at_bound, user_bound = (value if processors[key] is None else processors[key](value)
-                            for key, value in (("at", at), ("user", user)))
-    if any(processors[key] is not None for key in _ROW_KEYS):
-        rows = [tuple(value if processors[key] is None else processors[key](value)
-                      for key, value in zip(_ROW_KEYS, row, strict=True)) for row in rows]
-    if keys is None:  # named parameters (PostgreSQL's drivers)
-        params: list[Any] = [{"at": at_bound, "user": user_bound,
-                              **dict(zip(_ROW_KEYS, row, strict=True))} for row in rows]
-    elif keys == ("at", "user", *_ROW_KEYS):
-        params = [(at_bound, user_bound, *row) for row in rows]
-    else:  # another order of the columns: each row's values put in it
-        where = [("at", "user", *_ROW_KEYS).index(key) for key in keys]
-        params = [tuple(values[i] for i in where)
-                  for values in ((at_bound, user_bound, *row) for row in rows)]
-    connection.exec_driver_sql(sql, params)
-
-
-_INSERTS: dict[tuple[str, str], tuple[str, tuple[str, ...] | None, dict[str, Any]]] = {}
-
-
-def _entry_insert(dialect: Dialect) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
-    """The INSERT of an entry as the dialect writes it, the order of its positional
-    parameters (None: named ones), and each column's bind processor (None: as it is)."""
-    key = (dialect.name, dialect.driver)
-    if key not in _INSERTS:
-        table = AuditEntry.__table__
-        columns = [c for c in table.columns if c.key != "id"]
-        compiled = insert(AuditEntry).compile(dialect=dialect,
-                                              column_keys=[c.key for c in columns])
-        order = tuple(compiled.positiontup or ()) if compiled.positional else None
-        _INSERTS[key] = (compiled.string, order, {
-            c.key: c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns})
-    return _INSERTS[key]
+    ``user``), as the driver takes them: on a large import SQLAlchemy's per-row parameter
+    processing cost a third of writing the trail."""
+    table: Table = AuditEntry.__table__  # type: ignore[assignment]  # a mapped class's table
+    insert_many(connection, table, _ROW_KEYS, rows, {"at": at, "user": user})
 
 
 def install_audit_hook(factory: sessionmaker[Session]) -> None:

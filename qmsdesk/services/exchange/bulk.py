@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import Any
 
-from sqlalchemy import Table, insert, inspect
+from sqlalchemy import Table, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from qmsdesk.models.audit import Change, audited_columns, created_fields, write_entries
 from qmsdesk.models.db import Database
+from qmsdesk.models.many_rows import insert_many
 from qmsdesk.services.batch import finish, store_all
 from qmsdesk.services.errors import BatchValidationError
 from qmsdesk.services.exchange.adapters import BATCH, Planned, load_for_write, refuse_taken
@@ -153,14 +154,21 @@ def _insert(session: Session, rows: Sequence[NewRow]) -> dict[int, int]:
                 row.values[row.parent_key] = ids[row.values.pop(_PARENT)]
             by_model.setdefault(row.model, []).append(row)
         for model, group in by_model.items():
-            params = [_complete(model, row.values) for row in group]
+            made = {key: make(None) for key, make in _shape(model).made.items()}
+            params = [_complete(model, row.values, made) for row in group]
             table: Table = model.__table__
             connection = session.connection()
-            if "ref" in table.c and table.c.ref.unique:
-                # By reference: half the time of asking the driver to keep the order.
-                found: dict[str, int] = {ref: new_id for ref, new_id in connection.execute(
-                    insert(table).returning(table.c.ref, table.c.id), params)}
-                new_ids: Sequence[int] = [found[values["ref"]] for values in params]
+            keys = tuple(params[0])
+            if "ref" in table.c and table.c.ref.unique and all(
+                    values.keys() == params[0].keys() for values in params):
+                # Inserted as the driver takes them, then their ids asked by reference:
+                # a third of the time of SQLAlchemy's INSERT ... RETURNING of each row.
+                insert_many(connection, table, keys,
+                            [[values[key] for key in keys] for values in params])
+                refs = [values["ref"] for values in params]
+                found = dict(connection.execute(select(table.c.ref, table.c.id).where(
+                    table.c.ref.in_(refs))).all())
+                new_ids: Sequence[int] = [found[ref] for ref in refs]
             else:
                 new_ids = connection.execute(insert(table).returning(
                     table.c.id, sort_by_parameter_order=True), params).scalars().all()
@@ -184,9 +192,11 @@ def _entries(row: NewRow, ids: dict[int, int], ref: str, changes: list[Change]) 
                    for key, new in created_fields(row.model, values.__getitem__))
 
 
-def _complete(model: type[Any], values: dict[str, Any]) -> dict[str, Any]:
+def _complete(model: type[Any], values: dict[str, Any], made: dict[str, Any]
+              ) -> dict[str, Any]:
     """The values as the ORM inserts them: a column left out takes its default (the value
-    the hook then reads from the new row), the version starts at the mapper's first."""
+    the hook then reads from the new row; ``made``: what a default function gave for the
+    batch, e.g. its moment), the version starts at the mapper's first."""
     shape = _shape(model)
     defaults, version = shape.defaults, shape.version
     for key, value in defaults.items():
@@ -194,6 +204,8 @@ def _complete(model: type[Any], values: dict[str, Any]) -> dict[str, Any]:
             if value is _MISSING:  # the hook would read back what the database chose
                 raise ValueError(f"{model.__name__}.{key} needs a value in a bulk insert")
             values[key] = value
+    for key, value in made.items():
+        values.setdefault(key, value)
     values.update(version)
     return values
 
@@ -209,6 +221,7 @@ class _Shape:
     child_lists: dict[str, tuple[type[Any], str]]  # relationship -> (child class, its key)
     defaults: dict[str, Any]  # what the ORM inserts for a column a new row leaves out
     version: dict[str, Any]  # the version column and its first value, if versioned
+    made: dict[str, Callable[[Any], Any]]  # columns a default function fills (a moment)
 
 
 def _shape(model: type[Any]) -> _Shape:
@@ -220,11 +233,14 @@ def _shape(model: type[Any]) -> _Shape:
 def _shape_of(model: type[Any]) -> _Shape:
     mapper = inspect(model)
     defaults: dict[str, Any] = {}
+    made: dict[str, Callable[[Any], Any]] = {}
     for column in mapper.local_table.columns:
         if column.primary_key:
             continue
         if column.default is not None and column.default.is_scalar:
             defaults[column.key] = column.default.arg
+        elif column.default is not None and column.default.is_callable:
+            made[column.key] = column.default.arg  # SQLAlchemy's: takes a context, or None
         elif column.default is None and column.server_default is None:
             defaults[column.key] = None  # what the database stores for a column left out
         elif column.server_default is not None and column.key in audited_columns(model):
@@ -238,4 +254,4 @@ def _shape_of(model: type[Any]) -> _Shape:
             (_, remote), = rel.local_remote_pairs
             child_lists[rel.key] = (rel.mapper.class_, remote.key)
     return _Shape(frozenset(c.key for c in mapper.local_table.columns), child_lists,
-                  defaults, version)
+                  defaults, version, made)
