@@ -34,16 +34,24 @@ class Records(Generic[T]):
     kept packed (pickled and compressed, a fraction of their size as objects: 30 000
     parties took 300 MB), and each is unpacked when its section is made."""
 
-    def __init__(self) -> None:
+    def __init__(self, long_from: int | None = None) -> None:
+        """``long_from``: a register whose sections are heavier than most says where it
+        is long: a supplier's section holds its chart's picture until laid out."""
         self._records: list[T] = []
         self._packed: list[bytes] | None = None
+        self._long_from = LONG_REGISTER if long_from is None else long_from
+
+    @property
+    def long(self) -> bool:
+        """Whether the body of these records is made as it is read (they are packed)."""
+        return self._packed is not None
 
     def append(self, record: T) -> None:
         if self._packed is not None:
             self._packed.append(_pack(record))
             return
         self._records.append(record)
-        if len(self._records) >= LONG_REGISTER:
+        if len(self._records) >= self._long_from:
             self._packed = [_pack(kept) for kept in self._records]
             self._records = []
 
@@ -63,14 +71,14 @@ def _pack(record: object) -> bytes:
 def register_body(head: Sequence[Flowable], records: Records[T],
                   section: Callable[[T], list[Flowable]], tail: Sequence[Flowable]) -> Body:
     """``head``, each record's ``section`` in order, then ``tail``: made as it is read when
-    there are ``LONG_REGISTER`` records or more, else built now."""
+    the records are long (``LONG_REGISTER`` or their own ``long_from``), else built now."""
     def flowables() -> Iterator[Flowable]:
         yield from head
         for record in records:
             yield from section(record)
         yield from tail
 
-    return flowables if len(records) >= LONG_REGISTER else list(flowables())
+    return flowables if records.long else list(flowables())
 
 
 def flowables_of(body: Body) -> Iterable[Flowable]:

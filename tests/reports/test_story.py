@@ -103,6 +103,7 @@ def test_every_long_register_is_made_in_the_order_it_is_built(
 
     [short] = fingerprints()
     monkeypatch.setattr(story, "LONG_REGISTER", 2)
+    monkeypatch.setattr(module, "LONG_SUPPLIERS", 2, raising=False)
     assert fingerprints() == [short, short]
 
 
@@ -128,6 +129,21 @@ def test_a_short_register_is_built_once_and_a_long_one_on_each_reading():
     for _ in range(2):
         assert sum(1 for _ in story.flowables_of(long)) == story.LONG_REGISTER + 5
     assert made == 2 * list(range(story.LONG_REGISTER + 5))
+
+
+def test_a_register_of_heavy_sections_says_where_it_is_long(monkeypatch):
+    """Suppliers are long from LONG_SUPPLIERS on, well before other registers: each section
+    holds its chart's picture until it is laid out."""
+    from qmsdesk.reports import suppliers_report
+
+    assert suppliers_report.LONG_SUPPLIERS < story.LONG_REGISTER
+    records: story.Records[int] = story.Records(3)
+    for number in range(2):
+        records.append(number)
+    assert not records.long
+    records.append(2)
+    assert records.long and list(records) == [0, 1, 2]
+    assert not isinstance(story.register_body([], records, lambda n: [para(str(n))], []), list)
 
 
 def test_a_long_registers_records_are_kept_packed_and_come_back_equal():
