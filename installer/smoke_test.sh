@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Smoke test of a frozen QMS Desk: the bundle's own program, not the virtual environment.
 # Usage: installer/smoke_test.sh PATH/TO/qmsdesk
-# Creates a demo database, writes every report and an auditor pack, exports a register,
-# verifies the database, checks the PostgreSQL driver is there, and starts the GUI
-# offscreen (and on X11 under xvfb-run, when installed) until it closes itself. Fails on
-# a non-zero exit or any traceback.
+# Creates a demo database, writes every report and an auditor pack, exports a register and
+# imports it again, verifies the database, checks the PostgreSQL driver is there, and starts
+# the GUI offscreen (and on X11 under xvfb-run, when installed) until it closes itself.
+# Fails on a non-zero exit or any traceback.
 set -euo pipefail
 app=${1:?usage: smoke_test.sh PATH/TO/qmsdesk}
 work=$(mktemp -d)
@@ -22,6 +22,7 @@ run report management-review --from "${today:0:4}-01-01" --to "$today" --db "$wo
 run auditor-pack --from "${today:0:4}-01-01" --to "$today" --db "$work/demo.db" \
     --out "$work/pack.zip"
 run export parties --db "$work/demo.db" --out "$work/parties.xlsx"
+run import parties "$work/parties.xlsx" --db "$work/demo.db"  # the workbook reader is there
 run verify --db "$work/demo.db"
 # matplotlib's font cache is kept in the data folder, not rebuilt at every launch.
 ls "$work"/data/cache/matplotlib/fontlist-*.json >/dev/null || { echo "no font cache"; exit 1; }
