@@ -22,7 +22,11 @@ from pathlib import Path
 from qmsdesk import __version__, paths
 
 FORMAT = 1  # of a cache file; part of every key
-MEMORY_BYTES = 48 * 1024 * 1024  # drawn charts kept in memory (~60-100 KB each)
+# Drawn charts kept in memory (~60-100 KB each): the charts of a report issued again in the
+# same session. A long report reads each chart twice, the whole report apart (its content
+# fingerprint, then its layout), so memory never held the second reading's anyway: the
+# 20x suppliers report kept 50 MB of them to its end.
+MEMORY_BYTES = 16 * 1024 * 1024
 DISK_FILES = 5000  # charts kept on disk, the least recently stored go first, beyond those
 # of a report being issued
 # What draws a chart: a change to any of these may change every picture.

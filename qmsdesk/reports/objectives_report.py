@@ -286,13 +286,16 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     rows = [r for r in everything if not is_archived(r)]
     archived = [r for r in everything if is_archived(r)]
     total = len(rows) + 2
-    story: list[Flowable] = [*_policy(policy), *_summary(rows, today),
-                             *_archived(archived, archived_by(db, "objective")
-                                        if archived else {})]
+    archivers = archived_by(db, "objective") if archived else {}
     heading = para("3. Objectives in detail", styles().h1)
-    if not rows:
-        story += [CondPageBreak(90 * mm), heading,
-                  empty_note("No quality objectives recorded.")]
+
+    def head() -> list[Flowable]:
+        made = [*_policy(policy), *_summary(rows, today), *_archived(archived, archivers)]
+        if not rows:
+            made += [CondPageBreak(90 * mm), heading,
+                     empty_note("No quality objectives recorded.")]
+        return made
+
     objectives: Records[Objective] = Records()
     for index, (row, record) in enumerate(records_in_batches(db, rows, objectives_by_id)):
         yield Progress(1 + index, total, f"Objective {row.ref} {row.title}")
@@ -304,5 +307,5 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
         return _objective_section(record, row, actions, policy,
                                   lead=[heading] if index == 0 else [])
 
-    body = register_body(story, objectives, section, evidence_section(db, ["objective"], "4."))
+    body = register_body(head, objectives, section, evidence_section(db, ["objective"], "4."))
     return ReportContent(REPORT_KEY, SUBJECT, as_of(today), body, as_of_phrases(today))

@@ -225,13 +225,15 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
     archived = [r for r in everyone if r.status != "active"]
     total = len(rows) + 3
     yield Progress(1, total, "Drawing the power/interest grid")
-    head: list[Flowable] = [*_summary(rows, today),
-                            *_register(rows, today),
-                            *_archived(archived, archive_events(db) if archived else {}),
-                            *_chart(rows)]
-    head += [CondPageBreak(90 * mm), para("4. Party details", styles().h1)]
-    if not rows:
-        head.append(empty_note("No active interested parties recorded."))
+    archivers = archive_events(db) if archived else {}
+    grid = _chart(rows)
+
+    def head() -> list[Flowable]:
+        made = [*_summary(rows, today), *_register(rows, today),
+                *_archived(archived, archivers), *grid,
+                CondPageBreak(90 * mm), para("4. Party details", styles().h1)]
+        return made if rows else [*made, empty_note("No active interested parties recorded.")]
+
     records: Records[PartyRecord] = Records()
     for index, (row, record) in enumerate(records_in_batches(db, rows, parties_by_id)):
         yield Progress(2 + index, total, f"Reading {row.ref} {row.name}")

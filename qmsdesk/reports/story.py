@@ -68,15 +68,23 @@ def _pack(record: object) -> bytes:
     return zlib.compress(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
 
-def register_body(head: Sequence[Flowable], records: Records[T],
-                  section: Callable[[T], list[Flowable]], tail: Sequence[Flowable]) -> Body:
+# The flowables before or after a register's sections, or what makes them.
+Part = Sequence[Flowable] | Callable[[], Sequence[Flowable]]
+
+
+def register_body(head: Part, records: Records[T],
+                  section: Callable[[T], list[Flowable]], tail: Part) -> Body:
     """``head``, each record's ``section`` in order, then ``tail``: made as it is read when
-    the records are long (``LONG_REGISTER`` or their own ``long_from``), else built now."""
+    the records are long (``LONG_REGISTER`` or their own ``long_from``), else built now.
+    A head or tail given as what makes it is made afresh on each reading, like the
+    sections: a table of every record keeps its laid-out cells once drawn, and held for
+    the second reading, the approved supplier list of 15 000 suppliers stayed to the end
+    of the report."""
     def flowables() -> Iterator[Flowable]:
-        yield from head
+        yield from head() if callable(head) else head
         for record in records:
             yield from section(record)
-        yield from tail
+        yield from tail() if callable(tail) else tail
 
     return flowables if records.long else list(flowables())
 

@@ -430,11 +430,14 @@ def content(db: Database, request: ReportRequest) -> ContentTask:
             data.append(supplier)
     yield Progress(total - 1, total, "Writing the PDF")
     band_limits = [(band.name, band.minimum) for band in bands]
-    head: list[Flowable] = [*_supplier_list(data, [b.name for b in bands], today),
-                            *_method(load_criteria(db), bands, intervals),
-                            CondPageBreak(90 * mm), para("3. Supplier evaluations", styles().h1)]
-    if not data:
-        head.append(empty_note("No suppliers recorded."))
+    criteria = load_criteria(db)
+
+    def head() -> list[Flowable]:
+        made = [*_supplier_list(data, [b.name for b in bands], today),
+                *_method(criteria, bands, intervals),
+                CondPageBreak(90 * mm), para("3. Supplier evaluations", styles().h1)]
+        return made if data else [*made, empty_note("No suppliers recorded.")]
+
     story = register_body(head, data,
                           lambda supplier: _supplier_section(supplier, today, intervals,
                                                              band_limits),
