@@ -131,6 +131,26 @@ def test_a_short_register_is_built_once_and_a_long_one_on_each_reading():
     assert made == 2 * list(range(story.LONG_REGISTER + 5))
 
 
+def test_a_head_given_as_what_makes_it_is_made_afresh_for_each_reading_of_a_long_body():
+    """So that a table of every record (the approved supplier list) is let go once printed,
+    not held laid out to the end of the report for the second reading."""
+    heads: list[list[Flowable]] = []
+
+    def head() -> list[Flowable]:
+        heads.append([para("Register")])
+        return heads[-1]
+
+    short = story.register_body(head, _records(3), lambda n: [para(str(n))], [])
+    assert isinstance(short, list) and short[0] is heads[0][0] and len(heads) == 1
+    heads.clear()
+    long = story.register_body(head, _records(story.LONG_REGISTER), lambda n: [para(str(n))],
+                               lambda: [para("Evidence")])
+    first, second = (list(story.flowables_of(long)) for _ in range(2))
+    assert len(heads) == 2 and first[0] is heads[0][0] and second[0] is heads[1][0]
+    assert [f.getPlainText() for f in first] == [f.getPlainText() for f in second]
+    assert first[-1].getPlainText() == "Evidence"
+
+
 def test_a_register_of_heavy_sections_says_where_it_is_long(monkeypatch):
     """Suppliers are long from LONG_SUPPLIERS on, well before other registers: each section
     holds its chart's picture until it is laid out."""
