@@ -34,7 +34,7 @@ from qmsdesk.services.actions import rules
 from qmsdesk.services.actions.log import NOT_CHECKED, ActionLog, LogEntry, action_log
 from qmsdesk.services.archiving import archived_by
 from qmsdesk.services.labels import label, plural
-from qmsdesk.services.numbers import format_count
+from qmsdesk.services.numbers import NOTHING, format_count
 from qmsdesk.services.progress import Progress
 
 SUBJECT = ("ISO 9001:2015 clauses 6.1 and 10.2 — the actions taken to address risks, "
@@ -56,7 +56,7 @@ def _iso(value: object) -> str:
 
 def _source(entry: LogEntry) -> str:
     if entry.source == rules.NO_SOURCE:
-        return "—"
+        return NOTHING
     return f"{label(entry.source)} {entry.source_ref}".strip()
 
 
@@ -69,7 +69,7 @@ def _open_row(entry: LogEntry) -> list[Cell]:
 
 
 def _closed_row(entry: LogEntry) -> list[Cell]:
-    result: Cell = label(entry.effectiveness) if entry.effectiveness else "—"
+    result: Cell = label(entry.effectiveness) if entry.effectiveness else NOTHING
     if entry.effectiveness in (NOT_CHECKED, "not effective"):
         result = rich(f"<b>{markup(label(entry.effectiveness))}</b>", styles().cell)
     checked = _checked(entry) + (", signed" if entry.effectiveness_signature else "")
@@ -114,7 +114,7 @@ def _summary(log: ActionLog) -> list[Flowable]:
         ("Partly / not effective", f"{format_count(checks.get('partly', 0))} / "
                                    f"{format_count(checks.get('not effective', 0))}"),
         ("Corrective, done, not checked", format_count(checks.get(NOT_CHECKED, 0))),
-        ("Done, no check needed", format_count(checks.get("—", 0))),
+        ("Done, no check needed", format_count(checks.get(NOTHING, 0))),
     ]
     kinds = rules.KINDS
     sources = [s for s in rules.SOURCES if any(e.source == s for e in entries)]

@@ -12,6 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from qmsdesk.reports.document import data_table, empty_note, heading, styles
+from qmsdesk.services.numbers import NOTHING
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def archived_section(title: str, note: str, detail_header: str,
 
 def _when(line: ArchivedLine) -> str:
     if line.on is None:
-        return "—"
+        return NOTHING
     return f"{line.on.isoformat()} by {line.by}" if line.by else line.on.isoformat()
 
 

@@ -61,6 +61,7 @@ from qmsdesk.reports.long_table import WINDOW, LongTable
 from qmsdesk.reports.page_stream import seal_last_page, write_document
 from qmsdesk.reports.story import StoryStream
 from qmsdesk.services.errors import ServiceError
+from qmsdesk.services.numbers import NOTHING
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -78,7 +79,7 @@ RULE = colors.HexColor("#9AA5B1")
 HEAD_FILL = colors.HexColor("#243B53")
 LABEL_FILL = colors.HexColor("#E4E7EB")
 ZEBRA_FILL = colors.HexColor("#F3F5F7")
-NOT_SET = "—"
+NOT_SET = NOTHING
 
 Cell: TypeAlias = str | Flowable | None
 

@@ -41,7 +41,7 @@ from qmsdesk.services.actions import rules as action_rules
 from qmsdesk.services.actions.log import needs_check
 from qmsdesk.services.actions.records import ActionRow
 from qmsdesk.services.labels import label, plural
-from qmsdesk.services.numbers import format_count, format_number, format_share
+from qmsdesk.services.numbers import NOTHING, format_count, format_number, format_share
 from qmsdesk.services.progress import Progress
 from qmsdesk.services.suppliers import rules
 from qmsdesk.services.suppliers.records import (
@@ -338,12 +338,12 @@ def _effectiveness(action: ActionRow) -> Cell:
     if action.status in action_rules.OPEN_STATUSES:
         return f"Open, {action.progress} %"
     if action.status == "cancelled":
-        return "—"
+        return NOTHING
     if needs_check(action.kind, action.status, action.effectiveness):
         return rich("<b>Not checked</b>", styles().cell)
     if action.effectiveness == "not effective":
         return rich("<b>Not effective</b>", styles().cell)
-    return label(action.effectiveness) or "—"
+    return label(action.effectiveness) or NOTHING
 
 
 def _actions(d: SupplierData) -> list[Flowable]:
@@ -391,7 +391,7 @@ def _method(criteria: Sequence[rules.Criterion], bands: Sequence[rules.Band],
     for index, band in enumerate(ranked):
         upper = f" to below {format_number(ranked[index - 1].minimum)}" if index else " and above"
         rows.append([band.name, f"{format_number(band.minimum)}{upper}",
-                     label(decisions.get(band.name, "")) or "—"])
+                     label(decisions.get(band.name, "")) or NOTHING])
     story.append(data_table(["Band", "Total", "Suggested decision"], rows, (80, 250, 163)))
     story.append(Spacer(1, 2 * mm))
     story.append(para(

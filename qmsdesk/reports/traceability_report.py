@@ -32,6 +32,7 @@ from qmsdesk.reports.issue import (
 )
 from qmsdesk.reports.layout import KeepTogether
 from qmsdesk.services.labels import label
+from qmsdesk.services.numbers import NOTHING
 from qmsdesk.services.progress import Progress
 from qmsdesk.services.risks import traceability as trace
 
@@ -123,7 +124,7 @@ def _risk_cell(risk: trace.TraceRisk) -> Cell:
 
 def _actions_cell(risk: trace.TraceRisk) -> Cell:
     if not risk.actions:
-        return "—"
+        return NOTHING
     lines = []
     for action in risk.actions:
         via = f" (via {markup(action.via)})" if action.via != risk.ref else ""

@@ -15,7 +15,7 @@ from functools import lru_cache
 DEFAULT_LOCALE = "en_GB"
 MAX_DECIMALS = 9  # beyond this a float's last digits are noise (0.1 + 0.2 = 0.30000000000000004)
 SCORE_DECIMALS = 1
-NOT_A_NUMBER = "—"
+NOTHING = "—"  # what a cell, a field or a line shows for no value (or no number)
 ROUNDING_NOTE = ("Numbers are grouped in thousands (1,234.5). Scores, shares and averages show "
                  "one decimal, halves rounded up (93.75 shows as 93.8); targets and measured "
                  "values show every decimal they were recorded with.")
@@ -72,7 +72,7 @@ def _formatted(value: float | int | Decimal, unit: str, decimals: int | None,
     """format_number's work, remembered: a register repeats its targets and units on every
     row, and babel's formatting is the costly part of listing 6 000 objectives."""
     if isinstance(value, float) and not math.isfinite(value):
-        return NOT_A_NUMBER
+        return NOTHING
     with localcontext() as context:
         context.prec = 400  # room for every digit of the largest float (1.8e308)
         number = rounded(value, max_decimals if decimals is None else decimals)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk import clock
-from qmsdesk.services.numbers import format_number
+from qmsdesk.services.numbers import NOTHING, format_number
 from qmsdesk.ui.formatting import date_format, format_date, from_qdate, to_qdate
 from qmsdesk.ui.widgets import limit_dates
 
@@ -152,7 +152,7 @@ class ChildDelegate(QStyledItemDelegate):
         if column.kind in ("choice", "rating"):
             editor = QComboBox(parent)
             choices = column.choices if column.kind == "choice" else (
-                (0, "—"), *((n, f"{n} / 5") for n in range(1, 6)))
+                (0, NOTHING), *((n, f"{n} / 5") for n in range(1, 6)))
             for value, label in choices:
                 editor.addItem(label, value)
             return editor

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from qmsdesk.services.numbers import NOTHING
 from qmsdesk.ui import colours
 from qmsdesk.ui.record_filter import (
     ANSWERED_ROLES,
@@ -303,9 +304,6 @@ class Prepared:
     note: str | None = None
 
 
-EMPTY_CELL = "—"  # what a column shows for "nothing here"
-
-
 def search_texts(columns: Sequence[Column[Any]], rows: Sequence[Any]) -> list[str]:
     """Per row, the text of its searchable columns, casefolded, one string.
 
@@ -313,7 +311,7 @@ def search_texts(columns: Sequence[Column[Any]], rows: Sequence[Any]) -> list[st
     searches for, and one character beyond Latin-1 stores the row's whole text in two
     bytes a character instead of one (the action log's texts at 100x: 48 MB, not 27)."""
     shown = [c.text for c in columns if c.searchable]
-    return ["\x1f".join([cell for text in shown if (cell := text(row)) != EMPTY_CELL])
+    return ["\x1f".join([cell for text in shown if (cell := text(row)) != NOTHING])
             .casefold() for row in rows]
 
 

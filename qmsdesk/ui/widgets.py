@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from qmsdesk import clock
 from qmsdesk.services.dates import EARLIEST, LATEST
+from qmsdesk.services.numbers import NOTHING
 from qmsdesk.ui.formatting import date_format, from_qdate, to_qdate
 
 FIRST_DAY, LAST_DAY = to_qdate(EARLIEST), to_qdate(LATEST)  # the dates QMS Desk keeps
@@ -86,7 +87,7 @@ def choice_box(items: Sequence[tuple[object, str]],
     return combo
 
 
-def labelled(values: Sequence[str], none_label: str = "—") -> list[tuple[str, str]]:
+def labelled(values: Sequence[str], none_label: str = NOTHING) -> list[tuple[str, str]]:
     """Stored choices with their labels: "owner/investor" -> "Owner/investor"."""
     from qmsdesk.services.labels import label
 
@@ -106,7 +107,7 @@ class CountBox(QSpinBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setRange(self.EMPTY, 1_000_000_000)
-        self.setSpecialValueText("—")
+        self.setSpecialValueText(NOTHING)
         self.setGroupSeparatorShown(True)
         self.setValue(self.EMPTY)
 

@@ -49,8 +49,8 @@ def test_counts_and_shares_group_the_same_way() -> None:
 
 
 def test_not_a_number_prints_a_dash() -> None:
-    assert numbers.format_number(float("nan")) == numbers.NOT_A_NUMBER
-    assert numbers.format_number(float("inf"), "£") == numbers.NOT_A_NUMBER
+    assert numbers.format_number(float("nan")) == numbers.NOTHING
+    assert numbers.format_number(float("inf"), "£") == numbers.NOTHING
 
 
 def test_the_locale_decides_grouping_and_the_decimal_sign() -> None:

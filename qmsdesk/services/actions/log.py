@@ -15,6 +15,7 @@ from qmsdesk.services import signoff
 from qmsdesk.services.actions import rules
 from qmsdesk.services.actions.service import list_actions
 from qmsdesk.services.dates import add_months
+from qmsdesk.services.numbers import NOTHING
 
 NOT_CHECKED = "not checked"  # a done corrective action whose effectiveness nobody judged
 
@@ -77,7 +78,7 @@ class ActionLog:
 
     def effectiveness(self) -> Counter[str]:
         """Done actions by the result of their effectiveness check."""
-        return Counter(e.effectiveness or "—" for e in self.entries if e.status == "done")
+        return Counter(e.effectiveness or NOTHING for e in self.entries if e.status == "done")
 
 
 def needs_check(kind: str, status: str, effectiveness: str) -> bool:

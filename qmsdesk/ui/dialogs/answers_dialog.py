@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qmsdesk.services.numbers import NOTHING
+
 if TYPE_CHECKING:
     from qmsdesk.services.outreach.answers import QuestionnaireReturn
 
@@ -67,8 +69,8 @@ class AnswersDialog(QDialog):
             tick.setCheckable(True)
             tick.setCheckState(Qt.CheckState.Checked)
             tick.setData(change.key, KEY)
-            self.changes.appendRow([tick, QStandardItem(change.held or "—"),
-                                    QStandardItem(change.returned or "—")])
+            self.changes.appendRow([tick, QStandardItem(change.held or NOTHING),
+                                    QStandardItem(change.returned or NOTHING)])
         self.change_view = _table(self.changes, 2)
         self.change_view.setVisible(bool(returned.changes))
         layout.addWidget(self.change_view, 1)
@@ -80,7 +82,7 @@ class AnswersDialog(QDialog):
             [self.tr("No."), self.tr("Question"), self.tr("Answer"), self.tr("Comment")])
         for number, (question, answer, comment) in enumerate(returned.answers, start=1):
             self.answers.appendRow([QStandardItem(str(number)), QStandardItem(question),
-                                    QStandardItem(answer or "—"), QStandardItem(comment)])
+                                    QStandardItem(answer or NOTHING), QStandardItem(comment)])
         self.answer_view = _table(self.answers, 1)
         layout.addWidget(self.answer_view, 2)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk.services.labels import label
-from qmsdesk.services.numbers import format_count, format_number
+from qmsdesk.services.numbers import NOTHING, format_count, format_number
 from qmsdesk.services.suppliers import rules
 from qmsdesk.services.suppliers.plausibility import review_warnings
 from qmsdesk.services.suppliers.records import CertificateRecord, CriterionScore, ReviewRecord
@@ -286,7 +286,7 @@ class ReviewDialog(RecordDialog):
         score = summary.score
         total = rules.format_total(score.total)
         band = summary.band or rules.NO_DATA
-        recommended = label(summary.recommended or "") or "—"
+        recommended = label(summary.recommended or "") or NOTHING
         text = (f"<b>Total {total}</b> · band <b>{band}</b> · recommended: "
                 f"<b>{recommended}</b><br>On-time delivery {_percent(summary.on_time_pct)} · "
                 f"lot acceptance {_percent(summary.lot_acceptance_pct)} · defects "

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk.services.labels import label
+from qmsdesk.services.numbers import NOTHING
 from qmsdesk.services.risks import rules
 from qmsdesk.services.risks.choices import SourceChoices
 from qmsdesk.services.risks.records import RiskRecord
@@ -30,7 +31,7 @@ from qmsdesk.ui.widgets import DateEdit, choice_box, labelled, select_value
 
 LIKELIHOOD_WORDS = ("rare", "unlikely", "possible", "likely", "almost certain")
 IMPACT_WORDS = ("minor", "moderate", "significant", "major", "severe")
-NOT_RATED = 0  # a residual spin box's "—": not rated after treatment yet
+NOT_RATED = 0  # a residual spin box's NOTHING: not rated after treatment yet
 
 
 def rating_text(likelihood: int | None, impact: int | None, matrix: rules.Matrix) -> str:
@@ -63,7 +64,7 @@ def _scale_box(words: Sequence[str], optional: bool = False) -> QSpinBox:
     box = QSpinBox()
     box.setRange(NOT_RATED if optional else 1, 5)
     if optional:
-        box.setSpecialValueText("—")
+        box.setSpecialValueText(NOTHING)
     box.setToolTip("\n".join(f"{n} = {word}" for n, word in enumerate(words, 1)))
     return box
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qmsdesk.services.numbers import NOTHING
 from qmsdesk.services.suppliers import rules
 from qmsdesk.services.suppliers.plausibility import supplier_warnings
 from qmsdesk.services.suppliers.records import CertificateRecord, SupplierRecord
@@ -162,7 +163,7 @@ class SupplierDialog(RecordDialog):
         model.setHorizontalHeaderLabels([self.tr(h) for h in HISTORY_HEADERS])
         for change in reversed(record.history):
             model.appendRow([QStandardItem(text) for text in (
-                format_date(change.changed_on), change.from_status or "—", change.to_status,
+                format_date(change.changed_on), change.from_status or NOTHING, change.to_status,
                 change.reason, change.changed_by, change.review_ref)])
         view = QTableView()
         view.setModel(model)

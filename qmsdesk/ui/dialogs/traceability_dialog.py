@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsdesk.services.labels import label
+from qmsdesk.services.numbers import NOTHING
 from qmsdesk.services.risks.traceability import (
     GAPS,
     Traceability,
@@ -36,7 +37,7 @@ HEADERS = ("Requirement / risk / objective / action", "Why traced / status", "Ga
 
 
 def _gaps(gaps: tuple[str, ...]) -> str:
-    return "; ".join(label(gap) for gap in gaps) or "—"
+    return "; ".join(label(gap) for gap in gaps) or NOTHING
 
 
 def _item(parent: QTreeWidget | QTreeWidgetItem, texts: tuple[str, str, str],

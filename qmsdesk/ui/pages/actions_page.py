@@ -12,6 +12,7 @@ from qmsdesk.services.actions import archive as archive_service
 from qmsdesk.services.actions import rules, service
 from qmsdesk.services.archiving import is_archived
 from qmsdesk.services.labels import label, plural
+from qmsdesk.services.numbers import NOTHING
 from qmsdesk.ui import colours
 from qmsdesk.ui.action_editing import edit_action, open_action
 from qmsdesk.ui.archive_actions import ArchiveActions
@@ -40,7 +41,7 @@ ACTION_COLUMNS: list[Column[ActionRow]] = [
                                         f"{r.archive_reason}" if is_archived(r) else ""),
            foreground=lambda r: colours.text(colours.MUTED) if is_archived(r) else None),
     Column("Type", lambda r: label(r.kind)),
-    Column("Source", lambda r: r.source_ref or "—",
+    Column("Source", lambda r: r.source_ref or NOTHING,
            tooltip=lambda r: {"objective": "Quality objective", "party": "Interested party",
                               "supplier review": "Supplier review",
                               "management review": "Management review"}
@@ -54,7 +55,7 @@ ACTION_COLUMNS: list[Column[ActionRow]] = [
            tone=lambda r: colours.ACTION_TONES.get(r.status)),
     Column("Progress", lambda r: f"{r.progress} %", sort_key=lambda r: r.progress,
            searchable=False, align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-    Column("Effectiveness", lambda r: label(r.effectiveness) or "—"),
+    Column("Effectiveness", lambda r: label(r.effectiveness) or NOTHING),
 ]
 ACTION_WIDTHS = (78, 260, 95, 105, 120, 150, 90, 70, 105)
 

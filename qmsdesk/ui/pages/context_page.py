@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from qmsdesk.services.context import rules, service
 from qmsdesk.services.labels import label, plural
+from qmsdesk.services.numbers import NOTHING
 from qmsdesk.services.risks import choices
 from qmsdesk.ui import colours
 from qmsdesk.ui.dialogs.context_dialog import ContextDialog
@@ -55,10 +56,10 @@ CONTEXT_COLUMNS: list[Column[ContextIssueRow]] = [
     Column("Origin", lambda r: label(r.origin), foreground=_foreground),
     Column("SWOT", lambda r: label(r.swot), sort_key=lambda r: rules.SWOT.index(r.swot),
            tone=lambda r: colours.SWOT_TONES.get(r.swot)),
-    Column("PESTLE", lambda r: label(r.pestle) or "—", foreground=_foreground),
+    Column("PESTLE", lambda r: label(r.pestle) or NOTHING, foreground=_foreground),
     Column("Owner", lambda r: r.owner, foreground=_foreground),
     review_column(),
-    Column("Parties", lambda r: r.parties or "—", foreground=_foreground,
+    Column("Parties", lambda r: r.parties or NOTHING, foreground=_foreground,
            tooltip=lambda r: r.parties or "No interested party linked"),
     Column("Risks", lambda r: str(r.risks), sort_key=lambda r: r.risks, searchable=False,
            align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,

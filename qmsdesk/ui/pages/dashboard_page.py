@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from qmsdesk.services import dashboard as service
 from qmsdesk.services import user_settings
 from qmsdesk.services.labels import plural
+from qmsdesk.services.numbers import NOTHING
 from qmsdesk.ui import colours
 from qmsdesk.ui.chart_view import ChartView, build_figures_later
 from qmsdesk.ui.formatting import format_date
@@ -72,7 +73,7 @@ DUE_COLUMNS: list[Column[DueItem]] = [
     Column("Ref", lambda i: i.ref),
     Column("Title", lambda i: i.title, tooltip=lambda i: i.title),
     Column("What", lambda i: i.kind),
-    Column("Owner", lambda i: i.owner or "—"),
+    Column("Owner", lambda i: i.owner or NOTHING),
 ]
 TITLE_COLUMN = 3
 

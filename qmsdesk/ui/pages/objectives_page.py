@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from qmsdesk.services import signoff
 from qmsdesk.services.archiving import is_archived
 from qmsdesk.services.labels import label, plural
+from qmsdesk.services.numbers import NOTHING
 from qmsdesk.services.objectives import archive as archive_service
 from qmsdesk.services.objectives import policy as policy_service
 from qmsdesk.services.objectives import rules, service
@@ -57,7 +58,7 @@ OBJECTIVE_COLUMNS: list[Column[ObjectiveRow]] = [
            foreground=lambda r: colours.text(colours.MUTED) if is_archived(r) else None),
     Column("Owner", lambda r: r.owner),
     Column("Target", lambda r: r.target_text, searchable=False),
-    Column("Latest", lambda r: format_number(r.latest_value, r.unit) or "—", searchable=False,
+    Column("Latest", lambda r: format_number(r.latest_value, r.unit) or NOTHING, searchable=False,
            sort_key=lambda r: r.latest_value if r.latest_value is not None else float("-inf"),
            tooltip=lambda r: f"Measured {format_date(r.latest_date)}" if r.latest_date else
            "No measurement yet"),

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from qmsdesk.services import user_settings
 from qmsdesk.services.labels import label, plural, trend_arrow
+from qmsdesk.services.numbers import NOTHING
 from qmsdesk.services.parties import rules, service
 from qmsdesk.services.parties.records import PartyRow
 from qmsdesk.ui import colours
@@ -49,7 +50,7 @@ def _next_review_text(row: PartyRow) -> str:
 
 def _satisfaction_text(row: PartyRow) -> str:
     if row.latest_satisfaction is None:
-        return "—"
+        return NOTHING
     arrow = trend_arrow(row.latest_satisfaction, row.previous_satisfaction)
     return f"{row.latest_satisfaction}/5 {arrow}".rstrip()
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from qmsdesk import registers as catalogue
 from qmsdesk.services.actions import service as action_service
 from qmsdesk.services.labels import label, plural
+from qmsdesk.services.numbers import NOTHING
 from qmsdesk.services.risks import choices, matrix, rules, service
 from qmsdesk.ui import colours
 from qmsdesk.ui.action_editing import edit_action, open_action
@@ -68,7 +69,7 @@ RISK_COLUMNS: list[Column[RiskRow]] = [
            tooltip=lambda r: f"Likelihood {r.likelihood} × impact {r.impact} = {r.score}"),
     Column("Treatment", lambda r: label(r.treatment) or "Not decided", foreground=_foreground),
     Column("Residual", lambda r: f"{label(r.residual_rating)} · {r.residual_score}"
-           if r.residual_rating else "—", searchable=False,
+           if r.residual_rating else NOTHING, searchable=False,
            sort_key=lambda r: _level_sort(r.residual_rating, r.residual_score),
            tone=lambda r: colours.RISK_TONES.get(r.residual_rating or ""),
            tooltip=lambda r: "Rating after treatment" if r.residual_rating
@@ -81,8 +82,8 @@ RISK_COLUMNS: list[Column[RiskRow]] = [
            foreground=lambda r: colours.text(colours.BAD) if _needs_action(r) else _foreground(r),
            tooltip=lambda r: "A high risk that no open action addresses"
            if _needs_action(r) else "Open actions raised from it"),
-    Column("Effectiveness", lambda r: label(r.effectiveness) or "—", foreground=_foreground),
-    Column("Sources", lambda r: r.sources or "—", foreground=_foreground,
+    Column("Effectiveness", lambda r: label(r.effectiveness) or NOTHING, foreground=_foreground),
+    Column("Sources", lambda r: r.sources or NOTHING, foreground=_foreground,
            tooltip=lambda r: r.sources or "No source recorded"),
 ]
 RISK_WIDTHS = (72, 88, 240, 92, 86, 86, 110, 130, 105, 95, 140)

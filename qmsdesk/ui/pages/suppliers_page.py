@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QToolButton
 
 from qmsdesk.services import signoff
 from qmsdesk.services.labels import label, plural
+from qmsdesk.services.numbers import NOTHING
 from qmsdesk.services.parties.service import list_parties
 from qmsdesk.services.suppliers import archive as archive_service
 from qmsdesk.services.suppliers import reviews as review_service
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 def _score(row: SupplierRow) -> str:
     if row.latest_total is None:
-        return "—" if not row.latest_band else rules.NO_DATA
+        return NOTHING if not row.latest_band else rules.NO_DATA
     return f"{rules.format_total(row.latest_total)} {row.latest_band} {row.trend}".strip()
 
 
@@ -82,7 +83,7 @@ REVIEW_COLUMNS: list[Column[ReviewRow]] = [
     Column("Type", lambda r: label(r.kind)),
     Column("Total", lambda r: rules.format_total(r.total), searchable=False),
     Column("Band", lambda r: r.band or rules.NO_DATA),
-    Column("Decision", lambda r: label(r.decision) or "—"),
+    Column("Decision", lambda r: label(r.decision) or NOTHING),
     Column("Approved", lambda r: format_date(r.approved_on) or "Draft"),
 ]
 
